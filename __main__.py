@@ -1,0 +1,3 @@
+from tandem.tui.cli import main
+
+main()

@@ -1,0 +1,53 @@
+"""Errors that reach people: each one renders as a single clear sentence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class TandemError(Exception):
+    """Base class; ``str(err)`` is the sentence shown to the user."""
+
+    #: CLI exit status: 1 for bad data, 2 for bad usage.
+    exit_code = 1
+
+
+class UsageError(TandemError):
+    exit_code = 2
+
+
+class ValidationError(TandemError):
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+class CorruptFileError(TandemError):
+    def __init__(self, path: Path | str, detail: str) -> None:
+        self.path = Path(path)
+        self.detail = detail
+        super().__init__(f"{path} cannot be read ({detail}); tandem left it untouched.")
+
+
+class NewerSchemaError(TandemError):
+    def __init__(self, path: Path | str, found: int, supported: int) -> None:
+        self.path = Path(path)
+        super().__init__(
+            f"{path} was written by a newer tandem (schema {found}, this version reads up to "
+            f"{supported}); upgrade tandem to open it."
+        )
+
+
+class MeetingLockedError(TandemError):
+    def __init__(self, meeting_id: str, holder: str) -> None:
+        self.meeting_id = meeting_id
+        super().__init__(f"Meeting {meeting_id} is open for editing by {holder}.")
+
+
+class NotFoundError(TandemError):
+    pass
+
+
+class WorkspaceNotEmptyError(TandemError):
+    pass

@@ -1,0 +1,41 @@
+"""Which files a workspace holds, and which record kind lives in each table."""
+
+from __future__ import annotations
+
+from tandem.store.records import (
+    ActionItem,
+    AgendaItem,
+    ContentItem,
+    Decision,
+    LeadFeedback,
+    Meeting,
+    Objective,
+    ParkedItem,
+    ProspectInsight,
+    Record,
+    Series,
+    ShadowDay,
+)
+
+MEETINGS_DIR = "meetings"
+SNAPSHOTS_DIR = "snapshots"
+WORKSPACE_FILE = "workspace.json"
+
+#: Small workspace-wide files: file name → (file kind, table, record type).
+SHARED_FILES: dict[str, tuple[str, str, type[Record]]] = {
+    "series.json": ("series", "series", Series),
+    "objectives.json": ("objectives", "objectives", Objective),
+    "content.json": ("content", "content", ContentItem),
+    "insights.json": ("insights", "insights", ProspectInsight),
+    "shadow_days.json": ("shadow_days", "shadow_days", ShadowDay),
+}
+
+#: Tables of one meeting file (``meetings/<meeting id>.json``).
+MEETING_TABLES: dict[str, type[Record]] = {
+    "meeting": Meeting,
+    "agenda": AgendaItem,
+    "lead_feedback": LeadFeedback,
+    "decisions": Decision,
+    "actions": ActionItem,
+    "parking_lot": ParkedItem,
+}

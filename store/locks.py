@@ -1,0 +1,86 @@
+"""Writer locks: one writer per meeting, and short locks for shared workspace files.
+
+The lock itself is a ``filelock`` lock on a separate ``.lock`` file (the OS releases it when
+the holder dies, so a crash never leaves a meeting locked). Who holds it is written to a
+``.holder`` file next to it, because filelock may truncate the lock file when another
+process tries to take it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+
+import orjson
+from filelock import FileLock, Timeout
+
+from tandem.store.atomic import FILE_MODE, atomic_write_bytes
+from tandem.store.errors import MeetingLockedError, TandemError
+
+
+def _holder_sentence(holder_file: Path) -> str:
+    try:
+        info = orjson.loads(holder_file.read_bytes())
+        since = datetime.fromisoformat(info["since"]).strftime("%Y-%m-%d %H:%M")
+        return f"PID {info['pid']} on {info['host']} since {since}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "another tandem process"
+
+
+class WriterLock:
+    """Exclusive, non-blocking lock with a readable holder description."""
+
+    def __init__(
+        self,
+        lock_path: Path,
+        *,
+        subject: str,
+        meeting: bool = True,
+        now: Callable[[], datetime] = datetime.now,
+        timeout: float = 0,
+    ) -> None:
+        self.lock_path = lock_path
+        self.holder_path = lock_path.with_suffix(".holder")
+        self.subject = subject
+        self._meeting = meeting
+        self._now = now
+        self._timeout = timeout
+        self._lock = FileLock(str(lock_path), timeout=timeout, mode=FILE_MODE)
+
+    @property
+    def is_locked(self) -> bool:
+        return self._lock.is_locked
+
+    def acquire(self) -> None:
+        try:
+            self._lock.acquire(timeout=self._timeout)
+        except Timeout:
+            holder = _holder_sentence(self.holder_path)
+            if self._meeting:
+                raise MeetingLockedError(self.subject, holder) from None
+            raise TandemError(f"{self.subject} is being saved by {holder}; try again.") from None
+        except OSError as exc:
+            raise TandemError(f"Cannot lock {self.lock_path}: {exc.strerror or exc}.") from None
+        info = {"pid": os.getpid(), "host": socket.gethostname(), "since": self._now().isoformat()}
+        atomic_write_bytes(self.holder_path, orjson.dumps(info))
+
+    def release(self) -> None:
+        if self._lock.is_locked:
+            self.holder_path.unlink(missing_ok=True)
+            self._lock.release()
+
+    def __enter__(self) -> WriterLock:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.release()

@@ -1,0 +1,603 @@
+"""The domain records of the glossary, typed and validated.
+
+Plain dataclasses keep import time low. Every record converts to a JSON-ready dict
+(``to_dict``) and back (``from_dict``); ``from_dict`` validates, so a restored archive or a
+hand-edited file is checked field by field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, ClassVar, TypeVar
+
+from tandem.store.errors import ValidationError
+
+TEAMS = ("sales", "marketing", "other")
+OWNER_TEAMS = ("shared", "sales", "marketing")
+MEETING_STATUSES = ("planned", "live", "ended", "finalized")
+ITEM_STATUSES = ("pending", "active", "done", "skipped", "parked")
+CAPTURE_KINDS = (
+    "",
+    "objective",
+    "lead_feedback",
+    "prospect_insight",
+    "content",
+    "shadow",
+    "decision",
+    "action_review",
+)
+OBJECTIVE_STATUSES = ("on_track", "at_risk", "off_track", "met", "dropped")
+FUNNEL_STAGES = ("mql", "sal", "sql", "opportunity", "won", "lost")
+VERDICTS = ("good", "poor", "too_early")
+DISPOSITIONS = ("accepted", "rejected", "recycled")
+REASON_CODES = (
+    "no_fit",
+    "no_budget",
+    "no_authority",
+    "bad_timing",
+    "unreachable",
+    "inaccurate_data",
+    "no_interest",
+    "chose_competitor",
+    "other",
+)
+JOURNEY_STAGES = ("awareness", "consideration", "decision")
+INSIGHT_KINDS = ("question", "pain_point")
+CONTENT_TYPES = (
+    "blog",
+    "case_study",
+    "ebook",
+    "webinar",
+    "email",
+    "one_pager",
+    "video",
+    "battlecard",
+    "other",
+)
+CONTENT_STATUSES = ("idea", "planned", "in_progress", "shipped")
+DIRECTIONS = ("sales_to_marketing", "marketing_to_sales")
+TAKEAWAY_CATEGORIES = (
+    "learned",
+    "surprised_me",
+    "will_use",
+    "suggested_improvement",
+    "prospect_insight",
+    "hand_off_friction",
+)
+SHADOW_STATUSES = ("planned", "in_progress", "done")
+ACTION_STATUSES = ("open", "done", "dropped")
+
+#: Planned activities pre-filled from a shadow day's direction (the practice article's lists).
+DEFAULT_ACTIVITIES = {
+    "sales_to_marketing": ("Reporting", "Content creation", "Marketing strategy session"),
+    "marketing_to_sales": ("Prospecting research", "Prospect calls", "Meetings"),
+}
+
+# Human labels for enum values, shared by the TUI, CLI tables and minutes.
+LABELS = {
+    "on_track": "on track",
+    "at_risk": "at risk",
+    "off_track": "off track",
+    "too_early": "too early",
+    "no_fit": "no fit",
+    "no_budget": "no budget",
+    "no_authority": "no authority / wrong contact",
+    "bad_timing": "bad timing",
+    "inaccurate_data": "inaccurate data",
+    "no_interest": "no interest",
+    "chose_competitor": "chose competitor",
+    "mql": "MQL",
+    "sal": "SAL",
+    "sql": "SQL",
+    "case_study": "case study",
+    "one_pager": "one-pager",
+    "in_progress": "in progress",
+    "pain_point": "pain point",
+    "sales_to_marketing": "sales → marketing",
+    "marketing_to_sales": "marketing → sales",
+    "surprised_me": "surprised me",
+    "will_use": "will use",
+    "suggested_improvement": "suggested improvement",
+    "prospect_insight": "prospect insight",
+    "hand_off_friction": "hand-off friction",
+    "lead_feedback": "lead feedback",
+    "action_review": "action review",
+}
+
+
+def label(value: str) -> str:
+    return LABELS.get(value, value.replace("_", " "))
+
+
+# --- validation helpers -------------------------------------------------------------
+
+
+def _check_str(name: str, value: Any, *, required: bool = False, max_len: int = 1_000_000) -> None:
+    if not isinstance(value, str):
+        raise ValidationError(name, f"expected text, got {type(value).__name__}")
+    if required and not value.strip():
+        raise ValidationError(name, "must not be empty")
+    if len(value) > max_len:
+        raise ValidationError(name, f"is longer than {max_len} characters")
+
+
+def _check_choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        allowed = ", ".join(c for c in choices if c) or "(empty)"
+        raise ValidationError(name, f"{value!r} is not one of: {allowed}")
+
+
+def _check_date(name: str, value: Any, *, optional: bool = False) -> None:
+    if optional and value in ("", None):
+        return
+    if not isinstance(value, str):
+        raise ValidationError(name, "expected a date as YYYY-MM-DD")
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(name, f"{value!r} is not a date (YYYY-MM-DD)") from None
+    if len(value) != 10:
+        raise ValidationError(name, f"{value!r} is not a date (YYYY-MM-DD)")
+
+
+def _check_timestamp(name: str, value: Any, *, optional: bool = True) -> None:
+    if optional and value in ("", None):
+        return
+    if not isinstance(value, str):
+        raise ValidationError(name, "expected a timestamp")
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(name, f"{value!r} is not a timestamp") from None
+
+
+def _check_number(name: str, value: Any, *, optional: bool = False, minimum: float | None = None) -> None:
+    if optional and value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValidationError(name, f"expected a number, got {type(value).__name__}")
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValidationError(name, "must be a finite number")
+    if minimum is not None and value < minimum:
+        raise ValidationError(name, f"must be at least {minimum:g}")
+
+
+def _check_str_list(name: str, value: Any) -> None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(name, "expected a list of text")
+
+
+# --- the codec ----------------------------------------------------------------------
+
+R = TypeVar("R", bound="Record")
+
+
+class Record:
+    """Mixin: dict conversion with validation. Subclasses are kw-only dataclasses."""
+
+    #: Fields holding nested records (a list of them, or one/None).
+    NESTED: ClassVar[dict[str, type[Record]]] = {}
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if f.name in self.NESTED:
+                if isinstance(value, list):
+                    value = [v.to_dict() for v in value]
+                elif value is not None:
+                    value = value.to_dict()
+            elif isinstance(value, list):
+                value = list(value)
+            out[f.name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls: type[R], data: Any) -> R:
+        if not isinstance(data, dict):
+            raise ValidationError(cls.__name__, "expected an object")
+        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        unknown = set(data) - names
+        if unknown:
+            raise ValidationError(cls.__name__, f"unknown field {sorted(unknown)[0]!r}")
+        kwargs = dict(data)
+        for name, kind in cls.NESTED.items():
+            if name not in kwargs:
+                continue
+            value = kwargs[name]
+            if isinstance(value, list):
+                kwargs[name] = [kind.from_dict(v) for v in value]
+            elif value is not None:
+                kwargs[name] = kind.from_dict(value)
+        try:
+            return cls(**kwargs)
+        except TypeError as exc:  # a required field is missing
+            raise ValidationError(cls.__name__, str(exc).split(") ", 1)[-1]) from None
+
+    def replace(self: R, **changes: Any) -> R:
+        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+
+# --- records ------------------------------------------------------------------------
+
+
+@dataclass(kw_only=True, slots=True)
+class Series(Record):
+    id: str
+    title: str
+    cadence: str = "weekly"
+    default_template: str = ""
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        _check_str("series.id", self.id, required=True, max_len=64)
+        _check_str("series.title", self.title, required=True, max_len=200)
+        _check_choice("series.cadence", self.cadence, ("weekly", "biweekly", "monthly", "quarterly", "ad hoc"))
+        _check_str("series.default_template", self.default_template)
+        _check_str("series.description", self.description)
+
+
+@dataclass(kw_only=True, slots=True)
+class Attendee(Record):
+    name: str
+    team: str = "other"
+
+    def __post_init__(self) -> None:
+        _check_str("attendee.name", self.name, required=True, max_len=200)
+        _check_choice("attendee.team", self.team, TEAMS)
+
+
+@dataclass(kw_only=True, slots=True)
+class Meeting(Record):
+    NESTED: ClassVar[dict[str, type[Record]]] = {"attendees": Attendee, "absentees": Attendee}
+
+    id: str
+    series_id: str
+    title: str
+    date: str
+    facilitator: str = ""
+    attendees: list[Attendee] = field(default_factory=list)
+    absentees: list[Attendee] = field(default_factory=list)
+    status: str = "planned"
+    template_id: str = ""
+    started_at: str | None = None
+    ended_at: str | None = None
+    active_item_id: str | None = None
+    #: Seconds the meeting clock has run, banked at each pause or save; with
+    #: ``clock_running_since`` it survives a crash (see the live meeting issue).
+    clock_elapsed: float = 0.0
+    clock_running_since: str | None = None
+    rating: int | None = None
+    rating_comment: str = ""
+    next_meeting: str = ""
+
+    def __post_init__(self) -> None:
+        _check_str("meeting.id", self.id, required=True, max_len=120)
+        _check_str("meeting.series_id", self.series_id, required=True, max_len=64)
+        _check_str("meeting.title", self.title, required=True, max_len=200)
+        _check_date("meeting.date", self.date)
+        _check_str("meeting.facilitator", self.facilitator, max_len=200)
+        _check_choice("meeting.status", self.status, MEETING_STATUSES)
+        _check_str("meeting.template_id", self.template_id)
+        _check_timestamp("meeting.started_at", self.started_at)
+        _check_timestamp("meeting.ended_at", self.ended_at)
+        _check_timestamp("meeting.clock_running_since", self.clock_running_since)
+        _check_number("meeting.clock_elapsed", self.clock_elapsed, minimum=0)
+        if self.rating is not None and (
+            isinstance(self.rating, bool) or self.rating not in (1, 2, 3, 4, 5)
+        ):
+            raise ValidationError("meeting.rating", "must be 1 to 5")
+        _check_str("meeting.rating_comment", self.rating_comment)
+        _check_date("meeting.next_meeting", self.next_meeting, optional=True)
+        for a in (*self.attendees, *self.absentees):
+            if not isinstance(a, Attendee):
+                raise ValidationError("meeting.attendees", "expected attendees")
+
+    @property
+    def people(self) -> list[Attendee]:
+        return [*self.attendees, *self.absentees]
+
+
+@dataclass(kw_only=True, slots=True)
+class AgendaItem(Record):
+    id: str
+    title: str
+    position: int = 0
+    timebox_min: int = 5
+    prompts: list[str] = field(default_factory=list)
+    presenter: str = ""
+    presenter_team: str = ""
+    captures: str = ""
+    standing: bool = False
+    status: str = "pending"
+    elapsed_s: float = 0.0
+    notes: str = ""
+    carried_from: str = ""
+
+    def __post_init__(self) -> None:
+        _check_str("agenda_item.id", self.id, required=True, max_len=64)
+        _check_str("agenda_item.title", self.title, required=True, max_len=300)
+        if isinstance(self.position, bool) or not isinstance(self.position, int):
+            raise ValidationError("agenda_item.position", "expected a whole number")
+        if isinstance(self.timebox_min, bool) or not isinstance(self.timebox_min, int) or not 0 < self.timebox_min <= 480:
+            raise ValidationError("agenda_item.timebox_min", "must be a whole number of minutes from 1 to 480")
+        _check_str_list("agenda_item.prompts", self.prompts)
+        _check_str("agenda_item.presenter", self.presenter, max_len=200)
+        _check_choice("agenda_item.presenter_team", self.presenter_team, ("", *TEAMS))
+        _check_choice("agenda_item.captures", self.captures, CAPTURE_KINDS)
+        if not isinstance(self.standing, bool):
+            raise ValidationError("agenda_item.standing", "expected true or false")
+        _check_choice("agenda_item.status", self.status, ITEM_STATUSES)
+        _check_number("agenda_item.elapsed_s", self.elapsed_s, minimum=0)
+        _check_str("agenda_item.notes", self.notes, max_len=5_000_000)
+        _check_str("agenda_item.carried_from", self.carried_from)
+
+
+@dataclass(kw_only=True, slots=True)
+class CheckIn(Record):
+    date: str
+    value: float
+    status: str
+    meeting_id: str = ""
+    comment: str = ""
+
+    def __post_init__(self) -> None:
+        _check_date("check_in.date", self.date)
+        _check_number("check_in.value", self.value)
+        _check_choice("check_in.status", self.status, OBJECTIVE_STATUSES)
+        _check_str("check_in.meeting_id", self.meeting_id)
+        _check_str("check_in.comment", self.comment)
+
+
+@dataclass(kw_only=True, slots=True)
+class Objective(Record):
+    NESTED: ClassVar[dict[str, type[Record]]] = {"checkins": CheckIn}
+
+    id: str
+    title: str
+    metric: str
+    target: float
+    current: float = 0.0
+    unit: str = ""
+    owner_team: str = "shared"
+    period: str = ""
+    status: str = "on_track"
+    checkins: list[CheckIn] = field(default_factory=list)
+    meeting_id: str = ""
+
+    def __post_init__(self) -> None:
+        _check_str("objective.id", self.id, required=True, max_len=64)
+        _check_str("objective.title", self.title, required=True, max_len=300)
+        _check_str("objective.metric", self.metric, required=True, max_len=200)
+        _check_number("objective.target", self.target)
+        _check_number("objective.current", self.current)
+        _check_str("objective.unit", self.unit, max_len=40)
+        _check_choice("objective.owner_team", self.owner_team, OWNER_TEAMS)
+        _check_str("objective.period", self.period, max_len=40)
+        _check_choice("objective.status", self.status, OBJECTIVE_STATUSES)
+        _check_str("objective.meeting_id", self.meeting_id)
+
+    @property
+    def latest(self) -> CheckIn | None:
+        return max(self.checkins, key=lambda c: c.date, default=None)
+
+
+@dataclass(kw_only=True, slots=True)
+class LeadFeedback(Record):
+    id: str
+    reference: str
+    verdict: str
+    meeting_id: str = ""
+    agenda_item_id: str = ""
+    source: str = ""
+    persona: str = ""
+    stage_reached: str = "mql"
+    disposition: str = "accepted"
+    reasons: list[str] = field(default_factory=list)
+    stage_lost: str = ""
+    comment: str = ""
+    reporter: str = ""
+
+    def __post_init__(self) -> None:
+        _check_str("lead_feedback.id", self.id, required=True, max_len=64)
+        _check_str("lead_feedback.reference", self.reference, required=True, max_len=200)
+        _check_choice("lead_feedback.verdict", self.verdict, VERDICTS)
+        _check_str("lead_feedback.source", self.source, max_len=200)
+        _check_str("lead_feedback.persona", self.persona, max_len=200)
+        _check_choice("lead_feedback.stage_reached", self.stage_reached, FUNNEL_STAGES)
+        _check_choice("lead_feedback.disposition", self.disposition, DISPOSITIONS)
+        _check_str_list("lead_feedback.reasons", self.reasons)
+        for reason in self.reasons:
+            _check_choice("lead_feedback.reasons", reason, REASON_CODES)
+        _check_choice("lead_feedback.stage_lost", self.stage_lost, ("", *FUNNEL_STAGES))
+        _check_str("lead_feedback.comment", self.comment)
+        _check_str("lead_feedback.reporter", self.reporter, max_len=200)
+        _check_str("lead_feedback.meeting_id", self.meeting_id)
+        _check_str("lead_feedback.agenda_item_id", self.agenda_item_id)
+
+
+@dataclass(kw_only=True, slots=True)
+class ProspectInsight(Record):
+    id: str
+    text: str
+    kind: str = "question"
+    persona: str = ""
+    journey_stage: str = "awareness"
+    times_heard: int = 1
+    reporter: str = ""
+    meeting_id: str = ""
+    agenda_item_id: str = ""
+    shadow_day_id: str = ""
+    content_item_id: str = ""
+    date: str = ""
+
+    def __post_init__(self) -> None:
+        _check_str("prospect_insight.id", self.id, required=True, max_len=64)
+        _check_str("prospect_insight.text", self.text, required=True)
+        _check_choice("prospect_insight.kind", self.kind, INSIGHT_KINDS)
+        _check_str("prospect_insight.persona", self.persona, max_len=200)
+        _check_choice("prospect_insight.journey_stage", self.journey_stage, JOURNEY_STAGES)
+        if isinstance(self.times_heard, bool) or not isinstance(self.times_heard, int) or self.times_heard < 1:
+            raise ValidationError("prospect_insight.times_heard", "must be a whole number of at least 1")
+        for name in ("reporter", "meeting_id", "agenda_item_id", "shadow_day_id", "content_item_id"):
+            _check_str(f"prospect_insight.{name}", getattr(self, name))
+        _check_date("prospect_insight.date", self.date, optional=True)
+
+
+@dataclass(kw_only=True, slots=True)
+class ContentItem(Record):
+    id: str
+    title: str
+    type: str = "blog"
+    persona: str = ""
+    stage: str = "awareness"
+    owner: str = ""
+    eta: str = ""
+    status: str = "idea"
+    proposed_by: str = "marketing"
+    meeting_id: str = ""
+    insight_id: str = ""
+
+    def __post_init__(self) -> None:
+        _check_str("content_item.id", self.id, required=True, max_len=64)
+        _check_str("content_item.title", self.title, required=True, max_len=300)
+        _check_choice("content_item.type", self.type, CONTENT_TYPES)
+        _check_str("content_item.persona", self.persona, max_len=200)
+        _check_choice("content_item.stage", self.stage, JOURNEY_STAGES)
+        _check_str("content_item.owner", self.owner, max_len=200)
+        _check_date("content_item.eta", self.eta, optional=True)
+        _check_choice("content_item.status", self.status, CONTENT_STATUSES)
+        _check_choice("content_item.proposed_by", self.proposed_by, TEAMS)
+        _check_str("content_item.meeting_id", self.meeting_id)
+        _check_str("content_item.insight_id", self.insight_id)
+
+
+@dataclass(kw_only=True, slots=True)
+class Activity(Record):
+    title: str
+    done: bool = False
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        _check_str("activity.title", self.title, required=True, max_len=300)
+        if not isinstance(self.done, bool):
+            raise ValidationError("activity.done", "expected true or false")
+        _check_str("activity.notes", self.notes)
+
+
+@dataclass(kw_only=True, slots=True)
+class Takeaway(Record):
+    id: str
+    category: str
+    text: str
+    at: str = ""
+
+    def __post_init__(self) -> None:
+        _check_str("takeaway.id", self.id, required=True, max_len=64)
+        _check_choice("takeaway.category", self.category, TAKEAWAY_CATEGORIES)
+        _check_str("takeaway.text", self.text, required=True)
+        _check_timestamp("takeaway.at", self.at)
+
+
+@dataclass(kw_only=True, slots=True)
+class Experiment(Record):
+    text: str
+    owner: str = ""
+    report_back: str = ""
+    action_id: str = ""
+
+    def __post_init__(self) -> None:
+        _check_str("experiment.text", self.text, required=True)
+        _check_str("experiment.owner", self.owner, max_len=200)
+        _check_date("experiment.report_back", self.report_back, optional=True)
+        _check_str("experiment.action_id", self.action_id)
+
+
+@dataclass(kw_only=True, slots=True)
+class ShadowDay(Record):
+    NESTED: ClassVar[dict[str, type[Record]]] = {
+        "activities": Activity,
+        "takeaways": Takeaway,
+        "experiment": Experiment,
+    }
+
+    id: str
+    shadow: str
+    host: str
+    direction: str
+    date: str
+    activities: list[Activity] = field(default_factory=list)
+    takeaways: list[Takeaway] = field(default_factory=list)
+    experiment: Experiment | None = None
+    status: str = "planned"
+
+    def __post_init__(self) -> None:
+        _check_str("shadow_day.id", self.id, required=True, max_len=64)
+        _check_str("shadow_day.shadow", self.shadow, required=True, max_len=200)
+        _check_str("shadow_day.host", self.host, required=True, max_len=200)
+        _check_choice("shadow_day.direction", self.direction, DIRECTIONS)
+        _check_date("shadow_day.date", self.date)
+        _check_choice("shadow_day.status", self.status, SHADOW_STATUSES)
+
+
+@dataclass(kw_only=True, slots=True)
+class Decision(Record):
+    id: str
+    text: str
+    meeting_id: str = ""
+    agenda_item_id: str = ""
+    decided_by: str = ""
+
+    def __post_init__(self) -> None:
+        _check_str("decision.id", self.id, required=True, max_len=64)
+        _check_str("decision.text", self.text, required=True)
+        _check_str("decision.meeting_id", self.meeting_id)
+        _check_str("decision.agenda_item_id", self.agenda_item_id)
+        _check_str("decision.decided_by", self.decided_by, max_len=200)
+
+
+@dataclass(kw_only=True, slots=True)
+class ActionItem(Record):
+    id: str
+    text: str
+    owner: str = ""
+    due: str = ""
+    status: str = "open"
+    meeting_id: str = ""
+    agenda_item_id: str = ""
+    closed_on: str = ""
+    closed_in: str = ""
+
+    def __post_init__(self) -> None:
+        _check_str("action_item.id", self.id, required=True, max_len=64)
+        _check_str("action_item.text", self.text, required=True)
+        _check_str("action_item.owner", self.owner, max_len=200)
+        _check_date("action_item.due", self.due, optional=True)
+        _check_choice("action_item.status", self.status, ACTION_STATUSES)
+        _check_str("action_item.meeting_id", self.meeting_id)
+        _check_str("action_item.agenda_item_id", self.agenda_item_id)
+        _check_date("action_item.closed_on", self.closed_on, optional=True)
+        _check_str("action_item.closed_in", self.closed_in)
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status == "open" and bool(self.due) and date.fromisoformat(self.due) < today
+
+
+@dataclass(kw_only=True, slots=True)
+class ParkedItem(Record):
+    """An entry of the parking lot: deferred to the series' next meeting."""
+
+    id: str
+    text: str
+    meeting_id: str = ""
+    agenda_item_id: str = ""
+    carried_to: str = ""
+
+    def __post_init__(self) -> None:
+        _check_str("parked_item.id", self.id, required=True, max_len=64)
+        _check_str("parked_item.text", self.text, required=True)
+        _check_str("parked_item.meeting_id", self.meeting_id)
+        _check_str("parked_item.agenda_item_id", self.agenda_item_id)
+        _check_str("parked_item.carried_to", self.carried_to)

@@ -1,0 +1,352 @@
+"""The repository API the app uses: one workspace folder, one file per meeting.
+
+A write costs the size of one meeting file, not of the whole history. Meetings are edited
+through a :class:`MeetingWriter`, which holds that meeting's writer lock for as long as it
+is open; shared files (series, objectives…) take a short lock per write. Readers never lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+
+from tandem.store import ids
+from tandem.store.atomic import AtomicStorage, clean_stale_temp_files, ensure_dir, read_file
+from tandem.store.collection import Collection, decode_table
+from tandem.store.errors import CorruptFileError, NotFoundError, TandemError, ValidationError
+from tandem.store.layout import MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, SNAPSHOTS_DIR, WORKSPACE_FILE
+from tandem.store.locks import WriterLock
+from tandem.store.records import (
+    ActionItem,
+    AgendaItem,
+    ContentItem,
+    Decision,
+    LeadFeedback,
+    Meeting,
+    Objective,
+    ParkedItem,
+    ProspectInsight,
+    Series,
+    ShadowDay,
+)
+from tandem.store.snapshots import Snapshots
+
+
+def default_home() -> Path:
+    env = os.environ.get("TANDEM_HOME")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("tandem", appauthor=False)
+
+
+@dataclass(slots=True)
+class MeetingRecord:
+    """Everything saved about one meeting, read in one go (one consistent file version)."""
+
+    meeting: Meeting
+    agenda: list[AgendaItem] = field(default_factory=list)
+    lead_feedback: list[LeadFeedback] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    actions: list[ActionItem] = field(default_factory=list)
+    parking_lot: list[ParkedItem] = field(default_factory=list)
+
+
+def _decode_meeting(path: Path, tables: dict[str, Any]) -> MeetingRecord:
+    header = decode_table(path, tables, "meeting", Meeting)
+    if len(header) != 1:
+        raise CorruptFileError(path, "it holds no meeting")
+    agenda = decode_table(path, tables, "agenda", AgendaItem)
+    agenda.sort(key=lambda item: item.position)
+    return MeetingRecord(
+        meeting=header[0],
+        agenda=agenda,
+        lead_feedback=decode_table(path, tables, "lead_feedback", LeadFeedback),
+        decisions=decode_table(path, tables, "decisions", Decision),
+        actions=decode_table(path, tables, "actions", ActionItem),
+        parking_lot=decode_table(path, tables, "parking_lot", ParkedItem),
+    )
+
+
+class Workspace:
+    def __init__(self, home: Path | str, *, now: Callable[[], datetime] = datetime.now) -> None:
+        self.home = Path(home).expanduser()
+        self.meetings_dir = self.home / MEETINGS_DIR
+        self.now = now
+        self.snapshots = Snapshots(self.home / SNAPSHOTS_DIR, self.home, now=now)
+        for folder in (self.home, self.meetings_dir):
+            if folder.is_dir():
+                with contextlib.suppress(OSError):  # a read-only workspace keeps its temp files
+                    clean_stale_temp_files(folder)
+
+        def shared(name: str) -> Collection[Any]:
+            file_kind, table, kind = SHARED_FILES[name]
+            path = self.home / name
+            return Collection(
+                path,
+                table,
+                kind,
+                file_kind=file_kind,
+                guard=lambda: self._short_lock(path),
+                before_write=self._before_write,
+            )
+
+        self.series: Collection[Series] = shared("series.json")
+        self.objectives: Collection[Objective] = shared("objectives.json")
+        self.content: Collection[ContentItem] = shared("content.json")
+        self.insights: Collection[ProspectInsight] = shared("insights.json")
+        self.shadow_days: Collection[ShadowDay] = shared("shadow_days.json")
+
+    def __repr__(self) -> str:
+        return f"Workspace({str(self.home)!r})"
+
+    # --- housekeeping ----------------------------------------------------------------
+
+    def _before_write(self) -> None:
+        """Runs before every file write: folders exist, and today's snapshot is taken."""
+        ensure_dir(self.home)
+        ensure_dir(self.meetings_dir)
+        self.snapshots.take_if_due()
+
+    def _short_lock(self, path: Path) -> WriterLock:
+        ensure_dir(path.parent)
+        return WriterLock(path.with_suffix(".lock"), subject=str(path), meeting=False, now=self.now, timeout=10)
+
+    def info(self) -> dict[str, Any]:
+        tables = read_file(self.home / WORKSPACE_FILE) or {}
+        return dict(tables.get("workspace", {}).get("1", {}))
+
+    def set_info(self, **values: Any) -> None:
+        with self._short_lock(self.home / WORKSPACE_FILE):
+            db = TinyDB(self.home / WORKSPACE_FILE, storage=AtomicStorage, kind="workspace", before_write=self._before_write)
+            table = db.table("workspace", cache_size=0)
+            if table.get(doc_id=1) is None:
+                table.insert({**values})
+            else:
+                table.update(values, doc_ids=[1])
+
+    def data_files(self) -> list[Path]:
+        """Every data file of the workspace (not locks, temp files or snapshots)."""
+        files = [self.home / name for name in (WORKSPACE_FILE, *SHARED_FILES) if (self.home / name).is_file()]
+        if self.meetings_dir.is_dir():
+            files.extend(sorted(self.meetings_dir.glob("*.json")))
+        return files
+
+    def is_empty(self) -> bool:
+        return not self.home.exists() or not any(
+            p for p in self.home.iterdir() if p.name != SNAPSHOTS_DIR and not p.name.startswith(".")
+        )
+
+    # --- meetings: reading -----------------------------------------------------------
+
+    def meeting_path(self, meeting_id: str) -> Path:
+        if not meeting_id or "/" in meeting_id or "\\" in meeting_id or meeting_id.startswith("."):
+            raise ValidationError("meeting id", f"{meeting_id!r} is not a meeting id")
+        return self.meetings_dir / f"{meeting_id}.json"
+
+    def meeting_ids(self) -> list[str]:
+        if not self.meetings_dir.is_dir():
+            return []
+        return sorted(p.stem for p in self.meetings_dir.glob("*.json") if not p.name.startswith("."))
+
+    def read_meeting(self, meeting_id: str) -> MeetingRecord:
+        path = self.meeting_path(meeting_id)
+        tables = read_file(path)
+        if tables is None:
+            raise NotFoundError(f"No meeting {meeting_id!r} in {self.home}.")
+        return _decode_meeting(path, tables)
+
+    def get_meeting(self, meeting_id: str) -> Meeting:
+        path = self.meeting_path(meeting_id)
+        tables = read_file(path)
+        if tables is None:
+            raise NotFoundError(f"No meeting {meeting_id!r} in {self.home}.")
+        header = decode_table(path, tables, "meeting", Meeting)
+        if len(header) != 1:
+            raise CorruptFileError(path, "it holds no meeting")
+        return header[0]
+
+    def iter_meeting_records(self) -> Iterator[MeetingRecord]:
+        for meeting_id in self.meeting_ids():
+            path = self.meeting_path(meeting_id)
+            tables = read_file(path)
+            if tables is not None:  # deleted since we listed the folder
+                yield _decode_meeting(path, tables)
+
+    def _iter_tables(self, table: str, kind: type[Any]) -> Iterator[tuple[str, list[Any]]]:
+        """One table from every meeting file, decoding only that table."""
+        for meeting_id in self.meeting_ids():
+            path = self.meeting_path(meeting_id)
+            tables = read_file(path)
+            if tables is not None:
+                yield meeting_id, decode_table(path, tables, table, kind)
+
+    def list_meetings(self, series_id: str | None = None) -> list[Meeting]:
+        """Meetings in date order (then id), optionally of one series."""
+        meetings = [rows[0] for _, rows in self._iter_tables("meeting", Meeting) if rows]
+        if series_id is not None:
+            meetings = [m for m in meetings if m.series_id == series_id]
+        meetings.sort(key=lambda m: (m.date, m.id))
+        return meetings
+
+    def latest_meeting(self, series_id: str) -> Meeting | None:
+        meetings = self.list_meetings(series_id)
+        return meetings[-1] if meetings else None
+
+    # --- meetings: writing -----------------------------------------------------------
+
+    def new_meeting_id(self, day: date | str, series_id: str) -> str:
+        return ids.meeting_id(day, series_id, taken=set(self.meeting_ids()))
+
+    def create_meeting(self, meeting: Meeting, agenda: Iterable[AgendaItem] = ()) -> Meeting:
+        """Create the meeting's file with its agenda in one atomic write."""
+        path = self.meeting_path(meeting.id)
+        if path.exists():
+            raise ValidationError("meeting.id", f"{meeting.id!r} already exists")
+        ensure_dir(self.meetings_dir)
+        with self.open_meeting(meeting.id, must_exist=False) as writer:
+            writer.write_all(MeetingRecord(meeting=meeting, agenda=list(agenda)))
+        return meeting
+
+    def open_meeting(self, meeting_id: str, *, must_exist: bool = True) -> MeetingWriter:
+        """Take the meeting's writer lock; refuse with who holds it if someone does."""
+        path = self.meeting_path(meeting_id)
+        if must_exist and not path.exists():
+            raise NotFoundError(f"No meeting {meeting_id!r} in {self.home}.")
+        return MeetingWriter(self, meeting_id)
+
+    def delete_meeting(self, meeting_id: str) -> None:
+        with self.open_meeting(meeting_id) as writer:
+            self._before_write()
+            writer.path.unlink()
+
+    # --- queries across meetings -----------------------------------------------------
+
+    def action_items(self, *, status: str | None = None, series_id: str | None = None) -> list[ActionItem]:
+        series_of = {m.id: m.series_id for m in self.list_meetings()} if series_id else {}
+        items = [
+            a
+            for _, rows in self._iter_tables("actions", ActionItem)
+            for a in rows
+            if (status is None or a.status == status)
+            and (series_id is None or series_of.get(a.meeting_id) == series_id)
+        ]
+        items.sort(key=lambda a: (a.due or "9999-99-99", a.meeting_id, a.id))
+        return items
+
+    def open_action_items(self) -> list[ActionItem]:
+        return self.action_items(status="open")
+
+    def lead_feedback(
+        self,
+        *,
+        meeting_id: str | None = None,
+        source: str | None = None,
+        reason: str | None = None,
+        stage_lost: str | None = None,
+    ) -> list[LeadFeedback]:
+        if meeting_id is not None:
+            rows: Iterable[LeadFeedback] = self.read_meeting(meeting_id).lead_feedback
+        else:
+            rows = (f for _, fs in self._iter_tables("lead_feedback", LeadFeedback) for f in fs)
+        return [
+            f
+            for f in rows
+            if (source is None or f.source == source)
+            and (reason is None or reason in f.reasons)
+            and (stage_lost is None or f.stage_lost == stage_lost)
+        ]
+
+    def objectives_with_history(self) -> list[Objective]:
+        """Objectives with their check-ins in date order."""
+        out = []
+        for objective in self.objectives.all():
+            out.append(objective.replace(checkins=sorted(objective.checkins, key=lambda c: (c.date, c.meeting_id))))
+        return out
+
+
+class MeetingWriter:
+    """The single writer of one meeting; a context manager holding the meeting's lock."""
+
+    def __init__(self, workspace: Workspace, meeting_id: str) -> None:
+        self.workspace = workspace
+        self.meeting_id = meeting_id
+        self.path = workspace.meeting_path(meeting_id)
+        self._lock = WriterLock(
+            self.path.with_suffix(".lock"), subject=meeting_id, now=workspace.now, timeout=0
+        )
+        ensure_dir(workspace.meetings_dir)
+        self._lock.acquire()
+        self._db = TinyDB(self.path, storage=AtomicStorage, kind="meeting", before_write=self._before_write)
+
+        def table(name: str) -> Collection[Any]:
+            return Collection(
+                self.path,
+                name,
+                MEETING_TABLES[name],
+                file_kind="meeting",
+                guard=self._guard,
+                before_write=self._before_write,
+            )
+
+        self.agenda: Collection[AgendaItem] = table("agenda")
+        self.lead_feedback: Collection[LeadFeedback] = table("lead_feedback")
+        self.decisions: Collection[Decision] = table("decisions")
+        self.actions: Collection[ActionItem] = table("actions")
+        self.parking_lot: Collection[ParkedItem] = table("parking_lot")
+
+    def _before_write(self) -> None:
+        if not self._lock.is_locked:
+            raise TandemError(f"Meeting {self.meeting_id} was closed for editing; reopen it to save.")
+        self.workspace._before_write()
+
+    @contextlib.contextmanager
+    def _guard(self) -> Iterator[None]:
+        # The lock is already held for the writer's whole life.
+        yield
+
+    @property
+    def is_open(self) -> bool:
+        return self._lock.is_locked
+
+    def read(self) -> MeetingRecord:
+        return self.workspace.read_meeting(self.meeting_id)
+
+    @property
+    def meeting(self) -> Meeting:
+        return self.workspace.get_meeting(self.meeting_id)
+
+    def save_meeting(self, meeting: Meeting) -> Meeting:
+        if meeting.id != self.meeting_id:
+            raise ValidationError("meeting.id", "cannot change a meeting's id")
+        table = self._db.table("meeting", cache_size=0)
+        if table.get(doc_id=1) is None:
+            table.insert(meeting.to_dict())
+        else:
+            table.update(meeting.to_dict(), doc_ids=[1])
+        return meeting
+
+    def write_all(self, record: MeetingRecord) -> None:
+        """Replace the whole file in one atomic write (creation, restore, seeding)."""
+        tables: dict[str, dict[str, Any]] = {"meeting": {"1": record.meeting.to_dict()}}
+        for name in ("agenda", "lead_feedback", "decisions", "actions", "parking_lot"):
+            rows = getattr(record, name)
+            tables[name] = {str(i): row.to_dict() for i, row in enumerate(rows, start=1)}
+        self._db.storage.write(tables)
+
+    def close(self) -> None:
+        self._lock.release()
+
+    def __enter__(self) -> MeetingWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
