@@ -1,0 +1,150 @@
+"""The ``tandem`` command line: a contract other tools rely on (see README).
+
+Errors are one sentence on stderr; exit status 1 for bad data, 2 for bad usage; never a
+traceback. Heavy modules (Textual, the store) load inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+from tandem import __version__
+
+if TYPE_CHECKING:
+    from tandem.store.workspace import Workspace
+
+
+@dataclass
+class Env:
+    home: Path | None  # None: the default workspace
+
+    def workspace(self) -> Workspace:
+        from tandem.store.workspace import Workspace, default_home
+
+        return Workspace(self.home or default_home())
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    click.echo(f"tandem: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, "-V", "--version", prog_name="tandem")
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="TANDEM_HOME",
+    help="Workspace folder (default: your platform's user data folder; env TANDEM_HOME).",
+)
+@click.pass_context
+def cli(ctx: click.Context, home: Path | None) -> None:
+    """Run sales–marketing alignment meetings and shadow days from the terminal.
+
+    Without a command, opens the app on the workspace.
+    """
+    ctx.obj = Env(home=home)
+    if ctx.invoked_subcommand is None:
+        _open_app(ctx.obj.workspace())
+
+
+def _open_app(workspace: Workspace) -> None:
+    from tandem.tui.app import create_app
+
+    create_app(workspace).run()
+
+
+@cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+def list_meetings(env: Env, as_json: bool) -> None:
+    """List the workspace's meetings in date order."""
+    from tandem.tui import output
+
+    workspace = env.workspace()
+    records = list(workspace.iter_meeting_records())
+    records.sort(key=lambda r: (r.meeting.date, r.meeting.id))
+    if as_json:
+        output.print_json([output.meeting_summary(r) for r in records])
+    else:
+        output.print_meetings(records, workspace.series.all(), workspace.home)
+
+
+@cli.command()
+@click.option("--meetings", type=click.IntRange(1, 10_000), default=40, show_default=True, help="How many meetings to create.")
+@click.option("--seed", type=int, default=7, show_default=True, help="Random seed (same seed, same workspace).")
+@click.option("--no-open", is_flag=True, help="Only create the workspace; do not open the app.")
+@click.option("--reset", is_flag=True, help="Recreate the demo workspace even if one exists.")
+@click.pass_obj
+def demo(env: Env, meetings: int, seed: int, no_open: bool, reset: bool) -> None:
+    """Create a realistic demo workspace and open the app on it.
+
+    It lives in its own folder (or --home), never in your real workspace.
+    """
+    from tandem.tui.demo_cmd import run_demo
+
+    workspace = run_demo(env.home, meetings=meetings, seed=seed, reset=reset)
+    if not no_open:
+        _open_app(workspace)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def backup(env: Env, file: Path) -> None:
+    """Write the whole workspace to one JSON archive FILE."""
+    from tandem.store.backup import backup as do_backup
+
+    workspace = env.workspace()
+    if workspace.is_empty():
+        _fail(f"{workspace.home} holds no workspace to back up.")
+    count = do_backup(workspace, file)
+    click.echo(f"Backed up {count} files from {workspace.home} to {file}.", err=True)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a workspace that is not empty.")
+@click.pass_obj
+def restore(env: Env, file: Path, force: bool) -> None:
+    """Restore a backup archive FILE into an empty workspace."""
+    from tandem.store.backup import restore as do_restore
+
+    workspace = env.workspace()
+    count = do_restore(workspace, file, force=force)
+    click.echo(f"Restored {count} files from {file} into {workspace.home}.", err=True)
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    from tandem.store.errors import TandemError
+
+    try:
+        code = cli.main(args=argv, prog_name="tandem", standalone_mode=False)
+    except click.UsageError as exc:
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+        _fail(f"{exc.format_message().rstrip('.')}{hint}.", exc.exit_code)
+    except click.ClickException as exc:
+        _fail(exc.format_message(), exc.exit_code)
+    except click.Abort:
+        _fail("aborted.", 1)
+    except TandemError as exc:
+        _fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        _fail("interrupted.", 130)
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        _fail(f"{exc.strerror or exc}{where}.", 1)
+    except Exception as exc:  # a bug: say so in one sentence, keep the details in a log
+        from tandem.tui.crashlog import write_crash_log
+
+        log = write_crash_log(exc)
+        _fail(f"unexpected error ({type(exc).__name__}: {exc}); details in {log}.", 1)
+    sys.exit(code if isinstance(code, int) else 0)
