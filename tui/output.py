@@ -40,6 +40,9 @@ def print_meetings(records: list[MeetingRecord], series: list[Series], home: Pat
     from rich.table import Table
 
     console = Console(highlight=False)
+    if not console.is_terminal:
+        # Piped output is read by scripts and grep: never truncate or wrap an id.
+        console = Console(highlight=False, width=250)
     if not records:
         console.print(
             f"No meetings in {home} yet. Try [bold]tandem demo[/] to explore a sample workspace.",
@@ -49,7 +52,11 @@ def print_meetings(records: list[MeetingRecord], series: list[Series], home: Pat
     titles = {s.id: s.title for s in series}
     table = Table(box=None, pad_edge=False, header_style="bold")
     for column in ("Meeting", "Date", "Series", "Facilitator", "Status", "Items", "Open actions"):
-        table.add_column(column, justify="right" if column in ("Items", "Open actions") else "left")
+        table.add_column(
+            column,
+            justify="right" if column in ("Items", "Open actions") else "left",
+            no_wrap=column in ("Meeting", "Date"),
+        )
     for record in records:
         m = record.meeting
         table.add_row(

@@ -22,7 +22,7 @@ STATUS_STYLE = {"live": "bold green", "planned": "bold", "ended": "", "finalized
 
 EMPTY_TEXT = (
     "[b]No meetings in this workspace yet.[/b]\n\n"
-    "To look around first, quit and run [b]tandem demo[/b]: it opens a sample workspace\n"
+    "To look around first, quit and run [b]tandem demo[/b]: it opens a sample workspace "
     "with six months of syncs, lead feedback and shadow days, kept apart from your data.\n\n"
     "Workspace folder: {home}"
 )

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tandem.store.ids import new_id
+from tandem.store.records import ActionItem, AgendaItem, Attendee, Decision, LeadFeedback, Meeting, Series
+from tandem.store.workspace import Workspace
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> CliResult:
+    """Run the real ``tandem`` entry point in a child process."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "tandem", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def cli():
+    return run_cli
+
+
+def build_sample(home: Path) -> Workspace:
+    """Three small meetings of one series: enough to see every part of the home screen."""
+    ws = Workspace(home)
+    ws.series.add(Series(id="weekly-smarketing-sync", title="Weekly smarketing sync"))
+    people = [
+        Attendee(name="Dana Kim", team="marketing"),
+        Attendee(name="Luis Ortega", team="sales"),
+        Attendee(name="Priya Raman", team="sales"),
+    ]
+    for n, day in enumerate(["2026-11-12", "2026-11-19", "2026-11-26"]):
+        meeting_id = ws.new_meeting_id(day, "weekly-smarketing-sync")
+        meeting = Meeting(
+            id=meeting_id,
+            series_id="weekly-smarketing-sync",
+            title="Weekly smarketing sync",
+            date=day,
+            facilitator="Dana Kim",
+            attendees=people,
+            absentees=[Attendee(name="Zoë Ng", team="marketing")],
+            status="planned" if n == 2 else "ended",
+        )
+        agenda = [
+            AgendaItem(id=f"item-{n}-{i}", title=title, position=i, timebox_min=box, status="pending" if n == 2 else "done", elapsed_s=0 if n == 2 else box * 55)
+            for i, (title, box) in enumerate(
+                [("Objectives check-in", 10), ("Lead quality from sales", 15), ("Coming down the pipeline", 10)]
+            )
+        ]
+        ws.create_meeting(meeting, agenda)
+        with ws.open_meeting(meeting_id) as writer:
+            writer.actions.add(ActionItem(id=f"act-{n}", text="Fix lead routing for EMEA", owner="Luis Ortega", meeting_id=meeting_id, status="open" if n else "done"))
+            writer.decisions.add(Decision(id=f"dec-{n}", text="SAL within 24h", meeting_id=meeting_id))
+            writer.lead_feedback.add(LeadFeedback(id=f"lf-{n}", reference="CRM-10{n}", verdict="poor", reasons=["no_fit"], source="LinkedIn ads", meeting_id=meeting_id))
+    return ws
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Workspace:
+    return build_sample(tmp_path / "ws")
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    return Workspace(tmp_path / "ws")
+
+
+__all__ = ["CliResult", "build_sample", "new_id", "run_cli"]

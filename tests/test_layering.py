@@ -1,0 +1,27 @@
+"""store/ must never import Textual: the data layer has to work headless and stay fast."""
+
+import pkgutil
+import subprocess
+import sys
+
+import tandem.store
+
+
+def test_store_modules_load_no_textual() -> None:
+    names = [f"tandem.store.{m.name}" for m in pkgutil.iter_modules(tandem.store.__path__)]
+    assert "tandem.store.workspace" in names
+    code = (
+        "import sys\n"
+        f"for name in {names!r}: __import__(name)\n"
+        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "", f"store imports Textual modules: {out}"
+
+
+def test_cli_module_defers_textual() -> None:
+    """`tandem list` and friends must not pay for Textual's import."""
+    code = "import sys, tandem.tui.cli; print('textual' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
