@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB
 
@@ -37,6 +38,9 @@ from tandem.store.records import (
     ShadowDay,
 )
 from tandem.store.snapshots import Snapshots
+
+if TYPE_CHECKING:
+    from tandem.store.templates import Template
 
 
 def default_home() -> Path:
@@ -82,7 +86,8 @@ class Workspace:
         self.meetings_dir = self.home / MEETINGS_DIR
         self.now = now
         self.snapshots = Snapshots(self.home / SNAPSHOTS_DIR, self.home, now=now)
-        for folder in (self.home, self.meetings_dir):
+        # snapshots/ too: a writer killed while zipping the daily snapshot leaves a temp zip there.
+        for folder in (self.home, self.meetings_dir, self.snapshots.folder):
             if folder.is_dir():
                 with contextlib.suppress(OSError):  # a read-only workspace keeps its temp files
                     clean_stale_temp_files(folder)
@@ -215,6 +220,18 @@ class Workspace:
         with self.open_meeting(meeting.id, must_exist=False) as writer:
             writer.write_all(MeetingRecord(meeting=meeting, agenda=list(agenda)))
         return meeting
+
+    def create_meeting_from_template(
+        self, meeting: Meeting, template: Template, *, rng: random.Random | None = None
+    ) -> MeetingRecord:
+        """Snapshot the template's agenda into a new meeting: editing the template later
+        never changes this meeting."""
+        from tandem.store.templates import agenda_from_template
+
+        meeting = meeting.replace(template_id=template.id)
+        agenda = agenda_from_template(template, rng=rng)
+        self.create_meeting(meeting, agenda)
+        return MeetingRecord(meeting=meeting, agenda=agenda)
 
     def open_meeting(self, meeting_id: str, *, must_exist: bool = True) -> MeetingWriter:
         """Take the meeting's writer lock; refuse with who holds it if someone does."""

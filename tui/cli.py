@@ -123,6 +123,53 @@ def restore(env: Env, file: Path, force: bool) -> None:
     click.echo(f"Restored {count} files from {file} into {workspace.home}.", err=True)
 
 
+@cli.group()
+def templates() -> None:
+    """Agenda templates: built-in ones and yours (in the config folder)."""
+
+
+@templates.command("list")
+def templates_list() -> None:
+    """Every template: id, title, items, total minutes, built-in or user."""
+    from tandem.store.templates import load_library, user_dir
+    from tandem.tui import output
+
+    library = load_library()
+    output.print_templates(list(library.templates.values()), user_dir())
+    for path, problems in library.problems.items():
+        for problem in problems:
+            click.echo(f"tandem: skipped {problem.format(path)}", err=True)
+
+
+@templates.command("show")
+@click.argument("template_id", metavar="ID")
+def templates_show(template_id: str) -> None:
+    """The parsed agenda of template ID as a table."""
+    from tandem.store.templates import load_library
+    from tandem.tui import output
+
+    output.print_template(load_library().get(template_id))
+
+
+@templates.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def templates_check(files: tuple[Path, ...]) -> None:
+    """Check template FILEs; print every problem as FILE:LINE: message."""
+    from tandem.store.templates import load_template
+
+    failed = False
+    for path in files:
+        template, problems = load_template(path)
+        for problem in problems:
+            click.echo(problem.format(path))
+        if template is None:
+            failed = True
+        else:
+            click.echo(f"{path}: ok, {len(template.items)} items, {template.total_min} min", err=True)
+    if failed:
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     from tandem.store.errors import TandemError
 

@@ -7,8 +7,10 @@ from typing import Any
 
 import click
 import orjson
+from rich.text import Text
 
-from tandem.store.records import Series
+from tandem.store.records import Series, label
+from tandem.store.templates import Template
 from tandem.store.workspace import MeetingRecord
 
 
@@ -35,14 +37,70 @@ def meeting_summary(record: MeetingRecord) -> dict[str, Any]:
     }
 
 
-def print_meetings(records: list[MeetingRecord], series: list[Series], home: Path) -> None:
+def _cells(*values: str) -> list[Text]:
+    """User text is never Rich markup: a name like '[b]' stays as typed."""
+    return [Text(v) for v in values]
+
+
+def _console() -> Any:
     from rich.console import Console
-    from rich.table import Table
 
     console = Console(highlight=False)
     if not console.is_terminal:
         # Piped output is read by scripts and grep: never truncate or wrap an id.
         console = Console(highlight=False, width=250)
+    return console
+
+
+def print_templates(templates: list[Template], user_folder: Path) -> None:
+    from rich.table import Table
+
+    console = _console()
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("Template", no_wrap=True)
+    table.add_column("Title")
+    table.add_column("Items", justify="right")
+    table.add_column("Minutes", justify="right")
+    table.add_column("Source")
+    for t in sorted(templates, key=lambda t: t.id):
+        table.add_row(*_cells(t.id, t.title, str(len(t.items)), str(t.total_min), "built-in" if t.builtin else "user"))
+    console.print(table)
+    console.print(f"Your templates go in {user_folder}", style="dim")
+
+
+def print_template(template: Template) -> None:
+    from rich.table import Table
+
+    console = _console()
+    heading = Text(template.title, style="bold")
+    heading.append(f"  ({template.kind}, {template.total_min} min, {template.path})", style="")
+    console.print(heading)
+    if template.description:
+        console.print(template.description, markup=False)
+    table = Table(box=None, pad_edge=False, header_style="bold", show_lines=False)
+    table.add_column("#", justify="right")
+    table.add_column("Item")
+    table.add_column("Min", justify="right")
+    table.add_column("Presenter")
+    table.add_column("Captures")
+    table.add_column("Prompts")
+    for n, item in enumerate(template.items, start=1):
+        title = item.title + (" (standing)" if item.standing else "")
+        table.add_row(*_cells(
+            str(n),
+            title,
+            str(item.timebox_min),
+            item.presenter_team or "shared",
+            label(item.captures) if item.captures else "",
+            "\n".join(f"• {p}" for p in item.prompts),
+        ))
+    console.print(table)
+
+
+def print_meetings(records: list[MeetingRecord], series: list[Series], home: Path) -> None:
+    from rich.table import Table
+
+    console = _console()
     if not records:
         console.print(
             f"No meetings in {home} yet. Try [bold]tandem demo[/] to explore a sample workspace.",
@@ -59,7 +117,7 @@ def print_meetings(records: list[MeetingRecord], series: list[Series], home: Pat
         )
     for record in records:
         m = record.meeting
-        table.add_row(
+        table.add_row(*_cells(
             m.id,
             m.date,
             titles.get(m.series_id, m.series_id),
@@ -67,5 +125,5 @@ def print_meetings(records: list[MeetingRecord], series: list[Series], home: Pat
             m.status,
             str(len(record.agenda)),
             str(sum(a.status == "open" for a in record.actions)),
-        )
+        ))
     console.print(table)
