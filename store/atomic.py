@@ -84,7 +84,8 @@ def clean_stale_temp_files(folder: Path) -> list[Path]:
     removed = []
     for tmp in folder.glob(f".*{TEMP_MARK}*"):
         pid_part = tmp.name.rsplit(TEMP_MARK, 1)[-1].split("-", 1)[0]
-        if pid_part.isdigit() and int(pid_part) != os.getpid() and _pid_alive(int(pid_part)):
+        # Our own temp files may belong to a save running in another thread right now.
+        if pid_part.isdigit() and (int(pid_part) == os.getpid() or _pid_alive(int(pid_part))):
             continue
         tmp.unlink(missing_ok=True)
         removed.append(tmp)
@@ -115,6 +116,8 @@ def decode(raw: bytes, path: Path) -> dict[str, Any]:
     if schema > SCHEMA_VERSION:
         raise NewerSchemaError(path, schema, SCHEMA_VERSION)
     while schema < SCHEMA_VERSION:
+        if schema not in MIGRATIONS:
+            raise CorruptFileError(path, f"schema {schema} has no migration to {schema + 1} in this tandem")
         data = MIGRATIONS[schema](data)
         schema += 1
     for name, table in data.items():
@@ -136,11 +139,20 @@ def read_file(path: Path) -> dict[str, Any] | None:
     return decode(raw, path)
 
 
+_UNREAD: Any = object()
+
+
 class AtomicStorage(Storage):
     """TinyDB storage: orjson, atomic replace, schema header, a hook before each write.
 
-    No caching on purpose: each TinyDB operation re-reads the file, which for one meeting
+    No caching by default: each TinyDB operation re-reads the file, which for one meeting
     costs well under a millisecond, and readers in other processes always see saved data.
+
+    ``hold_reads=True`` is for one write operation made under the file's writer lock (see
+    ``Collection._table``): TinyDB reads the whole file up to four times for one insert
+    (``contains`` twice, the next id, the update); with the lock held nobody else can change
+    the file, so the first read serves the others. Never use it for readers or for a storage
+    that outlives one operation.
     """
 
     def __init__(
@@ -150,21 +162,33 @@ class AtomicStorage(Storage):
         kind: str = "data",
         before_write: Callable[[], None] | None = None,
         read_only: bool = False,
+        hold_reads: bool = False,
     ) -> None:
         self.path = Path(path)
         self.kind = kind
         self._before_write = before_write
         self._read_only = read_only
+        self._hold_reads = hold_reads
+        self._held: Any = _UNREAD
 
     def read(self) -> dict[str, Any] | None:
-        return read_file(self.path)
+        if self._held is not _UNREAD:
+            return self._held  # type: ignore[no-any-return]
+        data = read_file(self.path)
+        if self._hold_reads:
+            self._held = data
+        return data
 
     def write(self, data: dict[str, Any]) -> None:
+        # TinyDB edits the dict it read before writing it: forget it until the write succeeds.
+        self._held = _UNREAD
         if self._read_only:
             raise PermissionError(f"{self.path} was opened read-only")
         if self._before_write is not None:
             self._before_write()
         atomic_write_bytes(self.path, encode(data, self.kind))
+        if self._hold_reads:
+            self._held = data
 
     def close(self) -> None:
         pass

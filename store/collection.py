@@ -73,11 +73,14 @@ class Collection(Generic[R]):
     @contextlib.contextmanager
     def _table(self) -> Iterator[Any]:
         with self._guard():
+            # One TinyDB per operation, under the writer lock: the file is read once per
+            # operation (hold_reads), never cached from one operation to the next.
             db = TinyDB(
                 self.path,
                 storage=AtomicStorage,
                 kind=self._file_kind,
                 before_write=self._before_write,
+                hold_reads=True,
             )
             yield db.table(self.table, cache_size=0)
 
