@@ -67,7 +67,7 @@ def build_sample(home: Path) -> Workspace:
         with ws.open_meeting(meeting_id) as writer:
             writer.actions.add(ActionItem(id=f"act-{n}", text="Fix lead routing for EMEA", owner="Luis Ortega", meeting_id=meeting_id, status="open" if n else "done"))
             writer.decisions.add(Decision(id=f"dec-{n}", text="SAL within 24h", meeting_id=meeting_id))
-            writer.lead_feedback.add(LeadFeedback(id=f"lf-{n}", reference="CRM-10{n}", verdict="poor", reasons=["no_fit"], source="LinkedIn ads", meeting_id=meeting_id))
+            writer.lead_feedback.add(LeadFeedback(id=f"lf-{n}", reference=f"CRM-10{n}", verdict="poor", reasons=["no_fit"], source="LinkedIn ads", meeting_id=meeting_id))
     return ws
 
 

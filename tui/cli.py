@@ -123,6 +123,55 @@ def restore(env: Env, file: Path, force: bool) -> None:
     click.echo(f"Restored {count} files from {file} into {workspace.home}.", err=True)
 
 
+@cli.command()
+@click.argument("meeting", required=False, metavar="MEETING|latest")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
+@click.option("--all", "export_all", is_flag=True, help="Export every meeting (with --out).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder for --all or --format csv.")
+@click.option("--series", help="With --all: only this series (its id).")
+@click.option("--since", metavar="DATE", help="With --all: only meetings on or after DATE (YYYY-MM-DD).")
+@click.option("--format", "fmt", type=click.Choice(["md", "csv"]), default="md", show_default=True, help="Markdown minutes, or CSV of action items and lead feedback.")
+@click.pass_obj
+def export(
+    env: Env,
+    meeting: str | None,
+    output: Path | None,
+    export_all: bool,
+    out: Path | None,
+    series: str | None,
+    since: str | None,
+    fmt: str,
+) -> None:
+    """Export a meeting's minutes, or all of them.
+
+    \b
+    tandem export latest                  minutes of the latest meeting to stdout
+    tandem export MEETING -o minutes.md   to a file
+    tandem export --all --out DIR         YYYY-MM-DD_<series>.md for every meeting
+    tandem export --all --format csv --out DIR
+    """
+    from tandem.tui.export_cmd import run_export
+
+    if export_all == bool(meeting):
+        raise click.UsageError("give a MEETING (or 'latest') or --all, not both or neither")
+    if export_all and not out:
+        raise click.UsageError("--all writes one file per meeting: give --out DIR")
+    if fmt == "csv" and not out:
+        raise click.UsageError("--format csv writes two files: give --out DIR")
+    if (series or since) and not export_all:
+        raise click.UsageError("--series and --since go with --all")
+    if output and (out or export_all):
+        raise click.UsageError("-o FILE is for one meeting; use --out DIR with --all")
+    if since:
+        from datetime import date
+
+        try:
+            date.fromisoformat(since)
+        except ValueError:
+            raise click.BadParameter(f"{since!r} is not a date (YYYY-MM-DD)", param_hint="--since") from None
+    run_export(env.workspace(), meeting, output=output, out=out, series=series, since=since, fmt=fmt)
+
+
 @cli.group()
 def templates() -> None:
     """Agenda templates: built-in ones and yours (in the config folder)."""
