@@ -1,0 +1,1835 @@
+"""A realistic demo workspace, generated from a seed.
+
+Everything derives from ``random.Random(seed)`` and the ``today`` argument, never from the
+clock, so the same arguments give byte-identical files: demos, screenshots and snapshot tests
+stay stable, and a bug report can say "seed 7, 40 meetings".
+
+The data tells the practice article's story so that the review screens have something to
+find: mutual goals checked every week (some improving, one slipping, one dropped), sales
+telling marketing how good the leads were, with trends a reviewer can discover (LinkedIn ads
+send agencies until the targeting is narrowed; a purchased list decays until it is pulled and
+re-verified), marketing showing what is coming down the pipeline, prospects' recurring
+questions promoted to content, and shadow days in both directions with one experiment each.
+
+Everything is built in memory first and then written: one atomic write per meeting file and
+one per shared collection.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from tandem.store.errors import UsageError, WorkspaceNotEmptyError
+from tandem.store.ids import meeting_id as make_meeting_id
+from tandem.store.ids import new_id
+from tandem.store.records import (
+    DEFAULT_ACTIVITIES,
+    TAKEAWAY_CATEGORIES,
+    ActionItem,
+    Activity,
+    AgendaItem,
+    Attendee,
+    CheckIn,
+    ContentItem,
+    Decision,
+    Experiment,
+    LeadFeedback,
+    Meeting,
+    Objective,
+    ParkedItem,
+    ProspectInsight,
+    Series,
+    ShadowDay,
+    Takeaway,
+    label,
+)
+from tandem.store.workspace import MeetingRecord, Workspace
+
+__all__ = ["DEMO_TODAY", "DemoSummary", "seed_demo"]
+
+DEMO_TODAY = date(2026, 11, 26)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSummary:
+    series: int
+    people: int
+    meetings: int
+    objectives: int
+    lead_feedback: int
+    insights: int
+    content: int
+    shadow_days: int
+    actions_open: int
+    actions_closed: int
+
+
+def seed_demo(
+    workspace: Workspace,
+    *,
+    meetings: int = 40,
+    seed: int = 7,
+    today: date = DEMO_TODAY,
+    progress: Callable[[int, int], None] | None = None,
+) -> DemoSummary:
+    """Fill an empty workspace with ``meetings`` meetings of demo data as of ``today``.
+
+    ``progress(done, total)`` is called after each meeting file is written.
+    """
+    if isinstance(meetings, bool) or not isinstance(meetings, int) or meetings < 0:
+        raise UsageError(f"The demo needs a whole number of meetings (0 or more), not {meetings!r}.")
+    if not workspace.is_empty():
+        # Demo records next to real ones could never be told apart again.
+        raise WorkspaceNotEmptyError(f"{workspace.home} is not empty; the demo is only seeded into an empty folder.")
+    data = _Builder(meetings=meetings, seed=seed, today=today).build()
+
+    workspace.set_info(demo=True, seed=seed)
+    # Series first, so a reader that lists meetings while we write can always name their series.
+    workspace.series.add_many(list(SERIES))
+    total = len(data.meetings)
+    for done, record in enumerate(data.meetings, start=1):
+        with workspace.open_meeting(record.meeting.id, must_exist=False) as writer:
+            writer.write_all(record)
+        if progress is not None:
+            progress(done, total)
+    workspace.objectives.add_many(data.objectives)
+    workspace.insights.add_many(data.insights)
+    workspace.content.add_many(data.content)
+    workspace.shadow_days.add_many(data.shadow_days)
+    return data.summary()
+
+
+# --- the cast -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    name: str
+    team: str
+
+    @property
+    def first(self) -> str:
+        return self.name.split()[0]
+
+    def attendee(self) -> Attendee:
+        return Attendee(name=self.name, team=self.team)
+
+
+PEOPLE = (
+    _Person("Maya Thompson", "sales"),  # VP Sales
+    _Person("José Ramírez", "sales"),  # account executive
+    _Person("Priya Natarajan", "sales"),  # SDR team lead
+    _Person("Tom O'Brien", "sales"),  # account executive
+    _Person("Aisha Bello", "sales"),  # SDR
+    _Person("Lukas Schneider", "sales"),  # account executive, mid-market
+    _Person("Zoë Lindqvist", "marketing"),  # head of marketing
+    _Person("Kenji Watanabe", "marketing"),  # demand generation
+    _Person("Hannah Cohen", "marketing"),  # content lead
+    _Person("Olu Adeyemi", "marketing"),  # marketing ops
+    _Person("Sofia Rossi", "marketing"),  # product marketing
+    _Person("Ingrid Halvorsen", "other"),  # RevOps: the neutral facilitator
+)
+P = {p.first: p for p in PEOPLE}
+_ORDER = {p.first: i for i, p in enumerate(PEOPLE)}
+SALES = tuple(p.first for p in PEOPLE if p.team == "sales")
+MARKETING = tuple(p.first for p in PEOPLE if p.team == "marketing")
+
+WEEKLY = "weekly-smarketing-sync"
+REVIEW = "pipeline-content-review"
+DEBRIEF = "shadow-day-debriefs"
+SERIES = (
+    Series(
+        id=WEEKLY,
+        title="Weekly smarketing sync",
+        cadence="weekly",
+        default_template="weekly-smarketing-sync",
+        description="Tuesdays, 35–45 min: mutual goals, how last week's leads really were, what marketing "
+        "has coming down the pipeline and what prospects keep asking.",
+    ),
+    Series(
+        id=REVIEW,
+        title="Pipeline & content review",
+        cadence="biweekly",
+        default_template="biweekly-pipeline-content-review",
+        description="Every other Thursday: lead generation by source, the content pipeline and sales' "
+        "content ideas.",
+    ),
+    Series(
+        id=DEBRIEF,
+        title="Shadow-day debriefs",
+        cadence="ad hoc",
+        default_template="shadow-day-debrief",
+        description="After each job-shadowing day: what the shadow saw, hand-off friction, and one "
+        "experiment to try.",
+    ),
+)
+_SERIES_ORDER = {s.id: i for i, s in enumerate(SERIES)}
+_TEMPLATE = {s.id: s.default_template for s in SERIES}
+_SERIES_TITLE = {s.id: s.title for s in SERIES}
+_START_TIME = {WEEKLY: time(9, 30), REVIEW: time(14, 0), DEBRIEF: time(16, 0)}
+
+MON = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _day(d: date) -> str:
+    # Our own month names: strftime's %b follows the locale, and the files must not.
+    return f"{MON[d.month]} {d.day}"
+
+
+COMPANIES = (
+    "Brightline Logistics", "Kestrel Health", "Norrland Freight", "Oakfield Software", "Juniper Retail",
+    "Tidewater Bank", "Halcyon Labs", "Copperleaf", "Mistral Foods", "Arcadia Learning", "Vantage Fleet",
+    "Bluefin Insurance", "Pinecrest Media", "Sørlandet Energi", "Quarry Analytics",
+)
+COMPETITORS = ("PipeIQ", "Forecastly", "RevGrid", "an in-house Looker build")
+EVENTS = ("SaaStr Europa", "RevOps Summit", "Pavilion CRO Day", "B2B Marketing Expo", "Dreamforce")
+
+# --- lead sources and the trends hidden in them -------------------------------------
+
+LINKEDIN, OUTBOUND, G2, PARTNER, TRADE_SHOW, WEBINAR = (
+    "LinkedIn ads", "Outbound list", "G2 listing", "Partner referral", "Trade show", "Webinar",
+)
+_WEBINAR_TOPIC = {1: "planning", 2: "attribution", 3: "pipeline", 4: "forecasting"}
+_SHORT_SOURCE = {
+    LINKEDIN: "LI ads", OUTBOUND: "outbound list (DataNova)", G2: "G2", PARTNER: "partner refs",
+    TRADE_SHOW: "trade show", WEBINAR: "webinar",
+}
+
+#: Positions on the whole timeline (0 = oldest meeting, 1 = newest) of the story's turns.
+LI_DECISION, LI_FIX = 0.42, 0.46  # LinkedIn targeting narrowed: "no fit" leads fall after
+LIST_WARNING, LIST_DECISION, LIST_FIX = 0.28, 0.60, 0.64  # DataNova list decays, then is re-verified
+
+
+def _list_decay(t: float) -> float:
+    """How stale the purchased list is: 0 fresh, 1 at its worst, near 0 once re-verified."""
+    if t >= LIST_FIX:
+        return 0.05
+    if t <= 0.1:
+        return 0.0
+    return min(1.0, (t - 0.1) / 0.4)
+
+
+def _webinar_source(d: date) -> str:
+    q = (d.month - 1) // 3 + 1
+    return f"Webinar: Q{q} {_WEBINAR_TOPIC[q]}"
+
+
+def _source_weights(t: float) -> dict[str, float]:
+    return {
+        WEBINAR: 2.0,
+        G2: 1.4 + 0.8 * t,
+        LINKEDIN: 3.5 if t < LI_FIX else 2.2,
+        OUTBOUND: 2.0 + 1.5 * _list_decay(t) if t < LIST_FIX else 1.5,  # more uploads while it "works"
+        PARTNER: 1.0,
+        TRADE_SHOW: 1.2,
+    }
+
+
+def _quality(source: str, t: float) -> tuple[float, float]:
+    """(probability poor, probability too early) for a lead from ``source`` at ``t``."""
+    if source == LINKEDIN:
+        return (0.7 if t < LI_FIX else 0.25), 0.1
+    if source == OUTBOUND:
+        return 0.3 + 0.5 * _list_decay(t), 0.05
+    return {WEBINAR: (0.25, 0.35), G2: (0.2, 0.1), PARTNER: (0.1, 0.1), TRADE_SHOW: (0.45, 0.2)}[source]
+
+
+def _poor_reasons(source: str, t: float) -> dict[str, float]:
+    if source == LINKEDIN:
+        return {"no_fit": 10.0 if t < LI_FIX else 0.8, "no_interest": 2.0, "no_authority": 1.5, "unreachable": 0.5}
+    if source == OUTBOUND:
+        decay = _list_decay(t)
+        return {"inaccurate_data": 0.6 + 12 * decay, "unreachable": 1.5 + 2 * decay, "no_authority": 2.0, "no_interest": 1.5}
+    return {
+        WEBINAR: {"no_authority": 2.5, "no_fit": 0.6, "no_interest": 1.5, "other": 0.5},
+        G2: {"no_budget": 2.0, "no_fit": 0.5, "chose_competitor": 1.2, "no_interest": 1.0},
+        PARTNER: {"no_budget": 2.0, "bad_timing": 1.0, "other": 0.6},
+        TRADE_SHOW: {"no_interest": 3.0, "unreachable": 2.0, "no_fit": 0.8, "inaccurate_data": 0.6},
+    }[source]
+
+
+_PERSONAS = {
+    LINKEDIN: {"RevOps lead": 3, "VP Sales": 2, "Marketing ops": 2, "Sales manager": 1},
+    G2: {"RevOps lead": 3, "VP Sales": 2, "Sales manager": 2},
+    WEBINAR: {"Marketing ops": 3, "RevOps lead": 2, "Sales manager": 2, "VP Sales": 1},
+    OUTBOUND: {"VP Sales": 3, "Sales manager": 2, "CFO / Finance": 1},
+    PARTNER: {"VP Sales": 2, "RevOps lead": 2, "CFO / Finance": 1},
+    TRADE_SHOW: {"Sales manager": 2, "Marketing ops": 2, "VP Sales": 1, "RevOps lead": 1},
+}
+
+GOOD_COMMENTS = (
+    "Demo booked within {h}h; RevOps + VP on the call",
+    "Came in with budget and a Q{q} deadline",
+    "Had read the forecasting ebook, quoted it back to me",
+    "Champion used us at her last company",
+    "Asked for the security pack on call 1 — serious",
+    "{n} reps, Salesforce, spreadsheet forecasts: textbook ICP",
+    "Replied to the first email in {m} min",
+    "Warm intro, partner gave great context",
+    "Pain = the Monday-pipeline story, word for word",
+    "Multi-threaded already: CRO + RevOps engaged",
+    "Booked a 2nd call with their CFO for next wk",
+)
+WON_COMMENTS = (
+    "Closed in {n} days, fastest this quarter",
+    "Signed {n} seats, expansion likely in Q{q}",
+    "Won vs {comp}; the case study tipped it",
+    "Closed — champion ran the internal pitch herself",
+)
+LOST_COMMENTS = {
+    "chose_competitor": ("Went with {comp} on price", "Lost to {comp}, bundled with call recording", "{comp} was already in the building"),
+    "no_budget": ("Budget frozen after a Q{q} miss", "CFO pulled the line item", "Hiring freeze, revisit Q{q}"),
+    "bad_timing": ("Mid CRM migration; back in {k} months", "Re-org, new CRO starts next month"),
+    "no_authority": ("Champion left the company", "Our contact can't sign above $10k"),
+}
+REJECT_COMMENTS = {
+    "no_fit": (
+        "{n}-person agency, not ICP", "Consultancy, wants to resell", "B2C e-commerce, no sales team",
+        "Freelancer grabbing templates", "Under {n} staff, forecasting in a notebook", "Student, thesis research",
+        "Nonprofit, no sales motion",
+    ),
+    "inaccurate_data": (
+        "Email bounced, phone disconnected", "Title says VP Sales; left {n} months ago",
+        "Company acquired in 20{yy}, domain dead", "Listed at {m} staff, really ~{n}",
+        "Duplicate of an existing customer contact", "Wrong person: same name as the VP",
+    ),
+    "unreachable": ("{k} calls, 4 emails, nothing", "Voicemail full, no reply on LinkedIn", "Gatekeeper won't put me through"),
+    "no_interest": ("Scanned for the raffle, not for us", "Wanted the template, not a call", "'Just browsing' — polite no"),
+    "no_authority": ("Intern researching for his manager", "Coordinator, no say on sales tools", "Wants it, can't buy it: IT owns tooling"),
+    "no_budget": ("Series A, no budget until next round", "Budget tied up in a {comp} renewal till Q{q}"),
+    "bad_timing": ("Locked into {comp} until Q{q}", "Year-end crunch; come back in {w} wks"),
+    "chose_competitor": ("Signed with {comp} last month",),
+    "other": ("Existing customer, routed to CS", "Job seeker, not a buyer"),
+}
+TOO_EARLY_COMMENTS = (
+    "Researching for next year's budget", "Interested, but {k}+ months out", "Webinar attendee, not in-market yet",
+    "Wants a case study in their industry first", "Evaluating in Q{q}, asked us to check back",
+)
+
+
+# --- prospect insights and content --------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _InsightSpec:
+    kind: str
+    text: str
+    persona: str
+    stage: str
+    content_type: str  # what the insight becomes once promoted
+    content_title: str
+
+
+INSIGHTS = (
+    _InsightSpec("question", "Does it work if we run Salesforce and HubSpot side by side?", "Marketing ops", "consideration", "one_pager", "One-pager: Salesforce + HubSpot without double counting"),
+    _InsightSpec("question", "How long does implementation take, and who on our side has to be involved?", "RevOps lead", "decision", "blog", "Implementation in 30 days: what week 1 looks like"),
+    _InsightSpec("question", "Can we see forecast accuracy per rep, not just per team?", "Sales manager", "consideration", "video", "Video: per-rep forecast accuracy in 3 minutes"),
+    _InsightSpec("question", "Is there a SOC 2 report, and can our data stay in the EU?", "RevOps lead", "decision", "one_pager", "Security & data residency FAQ"),
+    _InsightSpec("question", "How is this different from PipeIQ or the forecasting in our CRM?", "VP Sales", "consideration", "battlecard", "Battlecard: us vs. PipeIQ"),
+    _InsightSpec("question", "What does it cost once we pass 50 seats?", "CFO / Finance", "decision", "one_pager", "Pricing at scale: 50+ seats explained"),
+    _InsightSpec("question", "Can marketing see which campaigns actually created pipeline?", "Marketing ops", "consideration", "webinar", "Webinar: campaign-to-pipeline attribution that sales trusts"),
+    _InsightSpec("question", "Do reps have to change how they log activities?", "Sales manager", "decision", "blog", "What changes for reps (hint: almost nothing)"),
+    _InsightSpec("question", "Can we start with one region before rolling out?", "VP Sales", "decision", "case_study", "Case study: Norrland Freight's one-region pilot"),
+    _InsightSpec("question", "What's a realistic forecast accuracy for a company our size?", "VP Sales", "awareness", "ebook", "Ebook: forecast accuracy benchmarks for mid-market SaaS"),
+    _InsightSpec("question", "Who else in logistics uses it?", "VP Sales", "decision", "case_study", "Case study: Brightline Logistics onboarded 40 reps in a week"),
+    _InsightSpec("question", "Can it read opportunity history from before we bought it?", "RevOps lead", "consideration", "blog", "Backfilling two years of opportunity history"),
+    _InsightSpec("pain_point", "Monday pipeline review is two hours of spreadsheet reconciliation", "Sales manager", "awareness", "blog", "The Monday pipeline review without spreadsheets"),
+    _InsightSpec("pain_point", "Reps sandbag, so the forecast is always ~20% off", "VP Sales", "awareness", "ebook", "Ebook: why forecasts miss and what to do about sandbagging"),
+    _InsightSpec("pain_point", "Marketing and sales count the same deal twice in board reporting", "CFO / Finance", "awareness", "blog", "One number for the board: ending double-counted pipeline"),
+    _InsightSpec("pain_point", "Close dates slip every month and nobody knows why", "Sales manager", "awareness", "email", "Nurture email: the slipping close date problem"),
+    _InsightSpec("pain_point", "Our BI team has a six-week backlog for any new report", "RevOps lead", "awareness", "blog", "What a RevOps team of one should automate first"),
+    _InsightSpec("pain_point", "We bought a forecasting tool before and reps never logged in", "VP Sales", "consideration", "case_study", "Case study: Kestrel Health's 94% weekly active reps"),
+    _InsightSpec("pain_point", "The board asks for pipeline coverage and we can't answer with confidence", "CFO / Finance", "awareness", "webinar", "Webinar: pipeline coverage your board will believe"),
+    _InsightSpec("pain_point", "Lead routing breaks every time territories change", "RevOps lead", "consideration", "blog", "Territory changes without breaking lead routing"),
+    _InsightSpec("pain_point", "We can't tell which leads marketing actually handed over", "Sales manager", "awareness", "one_pager", "One-pager: the MQL hand-off, step by step"),
+    _InsightSpec("pain_point", "Quarter-end forecast calls turn into arguments about whose number is right", "VP Sales", "consideration", "ebook", "Ebook: the quarter-end forecast call playbook"),
+    _InsightSpec("pain_point", "CRM data entry feels like a tax on reps", "Sales manager", "awareness", "video", "Video: five minutes of CRM hygiene a week"),
+    _InsightSpec("pain_point", "Procurement's security review takes a whole quarter", "RevOps lead", "decision", "one_pager", "Security review pack: everything procurement asks for"),
+)
+
+#: Marketing's own plan: (type, title, persona, journey stage).
+CONTENT_PLAN = (
+    ("ebook", "Ebook: the RevOps forecasting checklist", "RevOps lead", "awareness"),
+    ("case_study", "Case study: how Oakfield cut forecast variance by 30%", "VP Sales", "decision"),
+    ("webinar", "Webinar: build vs. buy for forecasting", "CFO / Finance", "consideration"),
+    ("blog", "Pipeline coverage benchmarks for 2026", "VP Sales", "awareness"),
+    ("email", "Nurture email series: from MQL to first call", "Marketing ops", "consideration"),
+    ("one_pager", "One-pager: ROI in the first 90 days", "CFO / Finance", "decision"),
+    ("blog", "Why reps don't update close dates (and how to fix it)", "Sales manager", "awareness"),
+    ("video", "Video: a 4-minute product tour for RevOps", "RevOps lead", "consideration"),
+    ("battlecard", "Battlecard: us vs. Forecastly", "VP Sales", "decision"),
+    ("case_study", "Case study: Tidewater Bank's first forecast call with us", "VP Sales", "decision"),
+    ("blog", "Lead scoring that sales actually believes", "Marketing ops", "consideration"),
+    ("webinar", "Webinar: quarter-end without the spreadsheet panic", "Sales manager", "awareness"),
+    ("ebook", "Ebook: the smarketing SLA template", "Marketing ops", "consideration"),
+    ("email", "Re-engagement email: recycled leads, round two", "RevOps lead", "consideration"),
+    ("one_pager", "One-pager: how we compare to an in-house BI build", "CFO / Finance", "decision"),
+    ("blog", "Five signals a deal is about to slip", "Sales manager", "awareness"),
+)
+
+#: Sales' ideas that are not (yet) tied to one recorded insight.
+SALES_IDEAS = (
+    ("one_pager", "One-pager: 'why now' for budget season", "CFO / Finance", "decision"),
+    ("video", "Customer clip: a RevOps lead on week one", "RevOps lead", "decision"),
+    ("battlecard", "Battlecard: us vs. RevGrid", "VP Sales", "decision"),
+    ("email", "Follow-up email after a no-show demo", "Sales manager", "consideration"),
+    ("case_study", "Case study: a 20-rep team, not just enterprise logos", "Sales manager", "decision"),
+    ("blog", "The questions to ask before buying forecasting software", "VP Sales", "consideration"),
+    ("one_pager", "Mutual action plan template for procurement", "RevOps lead", "decision"),
+    ("video", "Loom template: 90-second personal demo recap", "VP Sales", "consideration"),
+)
+
+_CONTENT_OWNER = {
+    "blog": "Hannah", "ebook": "Hannah", "case_study": "Hannah", "webinar": "Kenji", "email": "Kenji",
+    "one_pager": "Sofia", "battlecard": "Sofia", "video": "Sofia", "other": "Zoë",
+}
+
+# --- objectives -----------------------------------------------------------------------
+
+
+def _progress_conversion(t: float) -> float:
+    # Slow until LinkedIn targeting is fixed, then steady.
+    return 0.12 * t / 0.45 if t < 0.45 else 0.12 + 0.68 * (t - 0.45) / 0.55
+
+
+def _progress_response(t: float) -> float:
+    # Round-robin routing halfway through works, then an SDR's leave lets it slip back.
+    if t < 0.5:
+        return 0.15 * t / 0.5
+    if t < 0.8:
+        return 0.15 + 0.75 * (t - 0.5) / 0.3
+    return 0.9 - 0.4 * (t - 0.8) / 0.2
+
+
+def _progress_content(t: float) -> float:
+    return 0.8 * t if t < 0.6 else 0.48 - 0.25 * (t - 0.6)
+
+
+@dataclass(frozen=True, slots=True)
+class _ObjectiveSpec:
+    key: str
+    title: str
+    metric: str
+    short: str
+    unit: str
+    owner_team: str
+    start: float
+    target: float
+    decimals: int
+    series_id: str
+    progress: Callable[[float], float]
+    noise: float
+    dropped_at: float | None = None
+
+    def fmt(self, value: float, *, exact: bool = True) -> str:
+        # Targets are round numbers and read better without trailing zeros ("30%", not "30.0%").
+        number = f"{value:.{self.decimals}f}" if exact else f"{value:g}"
+        if self.unit == "$M":
+            return f"${number}M"
+        if self.unit in ("%", "h"):
+            return f"{number}{self.unit}"
+        return number
+
+
+OBJECTIVES = (
+    _ObjectiveSpec("conversion", "Lift MQL→SQL conversion to 30%", "MQL→SQL conversion", "MQL→SQL", "%", "shared", 17.5, 30.0, 1, WEEKLY, _progress_conversion, 0.04),
+    _ObjectiveSpec("sqls", "60 SQLs a month from marketing-sourced leads", "SQLs per month (marketing-sourced)", "SQLs/mo", "SQLs", "marketing", 36.0, 60.0, 0, WEEKLY, lambda t: 0.06 + 1.04 * t, 0.04),
+    _ObjectiveSpec("pipeline", "$2.4M pipeline from marketing-sourced leads", "Marketing-sourced pipeline", "Mktg pipeline", "$M", "shared", 0.9, 2.4, 2, REVIEW, lambda t: 0.9 * t, 0.04),
+    _ObjectiveSpec("response", "Median lead response under 4 hours", "Median first response to inbound leads", "Speed-to-lead", "h", "sales", 19.0, 4.0, 1, WEEKLY, _progress_response, 0.03),
+    _ObjectiveSpec("content", "Half of opportunities use marketing content", "Opportunities with content attached", "Content in opps", "%", "shared", 22.0, 50.0, 0, WEEKLY, _progress_content, 0.05),
+    _ObjectiveSpec("webinar", "10 webinar-sourced SQLs per quarter", "Webinar-sourced SQLs (quarter to date)", "Webinar SQLs", "SQLs", "marketing", 3.0, 10.0, 0, WEEKLY, lambda t: 0.12 + 0.05 * t, 0.06, dropped_at=0.55),
+)
+
+
+def _objective_status(progress: float, t: float) -> str:
+    if progress >= 1.0:
+        return "met"
+    gap = t - progress
+    if gap <= 0.08:
+        return "on_track"
+    return "at_risk" if gap <= 0.22 else "off_track"
+
+
+# --- agenda shapes --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _ItemSpec:
+    title: str
+    captures: str
+    team: str  # presenter team; "" when the facilitator leads
+    timebox: tuple[int, ...]
+    prompts: tuple[str, ...]
+    standing: bool = True
+
+
+ITEMS: dict[str, _ItemSpec] = {
+    "objectives": _ItemSpec("Objectives & goals check-in", "objective", "", (5, 5, 8), (
+        "Which goal moved most since last week, and why?",
+        "What's at risk, and what would put it back on track?",
+        "Are we still measuring the right thing?",
+        "What does sales need from marketing to hit this, and vice versa?",
+        "Is anything here met, or worth dropping?",
+    )),
+    "lead_quality": _ItemSpec("Lead-quality feedback from sales", "lead_feedback", "sales", (10, 12, 15), (
+        "Which leads were great, and what did they have in common?",
+        "Where did leads stall or die: which stage, which reason?",
+        "Which source sent the most junk this week?",
+        "Anything marketing should stop sending you?",
+        "Were any rejected leads really just too early?",
+    )),
+    "pipeline_out": _ItemSpec("Coming down the pipeline (marketing)", "content", "marketing", (7, 8, 10), (
+        "What ships in the next two weeks, and who should use it?",
+        "Which piece answers a question sales hears on calls?",
+        "What slipped, and does sales need a stopgap?",
+        "What would sales add to or cut from the calendar?",
+    )),
+    "voice": _ItemSpec("Voice of the prospect: questions & pain points", "prospect_insight", "sales", (5, 7, 8), (
+        "What did prospects ask this week that we had no good answer for?",
+        "Which objection came up more than once?",
+        "Where in the buyer's journey was that question?",
+        "Do we already have content that answers it?",
+    )),
+    "actions": _ItemSpec("Action review", "action_review", "", (5, 5, 7), (
+        "What's done, what's stuck, what should we drop?",
+        "Who needs help to unblock theirs?",
+        "Is every overdue item still worth doing?",
+    )),
+    "wins": _ItemSpec("Wins & shout-outs", "", "", (3, 5), (
+        "Which deal did marketing help move?",
+        "Who deserves a shout-out from the other team?",
+    ), standing=False),
+    "sales_ideas": _ItemSpec("Content ideas from sales", "content", "sales", (5, 7), (
+        "What content would have helped you on a call this week?",
+        "Which prospect question deserves its own piece?",
+        "Who is the persona, and where are they in the journey?",
+    ), standing=False),
+    "handoff": _ItemSpec("MQL hand-off: what's getting stuck", "decision", "", (5, 8), (
+        "Where do MQLs wait longest before a first touch?",
+        "Is the SAL definition still working for both teams?",
+        "What one change would remove the friction?",
+    ), standing=False),
+    "campaigns": _ItemSpec("Campaign calendar: next two weeks", "", "marketing", (5,), (
+        "What's launching, and which accounts will see it?",
+        "When should SDRs time their sequences?",
+    ), standing=False),
+    # the biweekly review
+    "review_numbers": _ItemSpec("Pipeline numbers vs. goals", "objective", "", (8, 10), (
+        "Is marketing-sourced pipeline on pace for the period?",
+        "Which source is carrying us, and which is dragging?",
+        "What would change the number in the next two weeks?",
+    )),
+    "by_source": _ItemSpec("Lead generation by source: what's working", "lead_feedback", "marketing", (12, 15), (
+        "Which source converts best to SQL, and why?",
+        "Where in the cycle are leads from each source lost?",
+        "What should we spend more on, and what should we stop?",
+        "Do the reason codes match what reps say in the hallway?",
+    )),
+    "content_pipe": _ItemSpec("Content pipeline: in flight & shipping", "content", "marketing", (10, 12), (
+        "What ships before the next review, and who is it for?",
+        "Which pieces are stuck, and on whom?",
+        "How will sales actually use each one?",
+    )),
+    "review_decisions": _ItemSpec("Decisions & asks", "decision", "", (5,), (
+        "What are we deciding today, and who owns it?",
+        "What do we need from leadership?",
+    ), standing=False),
+    # shadow-day debriefs
+    "recap": _ItemSpec("Shadow-day recap", "shadow", "", (8, 10), (
+        "What did a normal hour actually look like?",
+        "What surprised you most?",
+        "What will you do differently next week?",
+    )),
+    "surprises": _ItemSpec("What surprised us", "shadow", "", (5, 7), (
+        "What would you never have guessed from the outside?",
+        "Where does the other team's day differ from what we assume?",
+    )),
+    "friction": _ItemSpec("Hand-off friction we saw", "decision", "", (7, 8), (
+        "Where does a lead lose context between the teams?",
+        "What single change would remove that friction?",
+    )),
+    "heard": _ItemSpec("Prospect questions heard on the day", "prospect_insight", "", (5,), (
+        "Which questions came up on calls or in the Q&A?",
+        "Which of them should marketing answer in content?",
+    )),
+    "experiment": _ItemSpec("One experiment to try", "decision", "", (5, 7), (
+        "What's one experiment we can run in two weeks?",
+        "Who owns it, and when do we report back?",
+        "How will we know it worked?",
+    )),
+    "next_pairing": _ItemSpec("Next shadow pairing", "", "", (3,), (
+        "Who goes next, and which direction?",
+        "What should they make sure to see?",
+    ), standing=False),
+}
+
+_PRESENTER = {
+    "lead_quality": ("Maya", "José", "Priya"),
+    "pipeline_out": ("Hannah", "Kenji", "Zoë"),
+    "voice": ("Priya", "José", "Maya"),
+    "sales_ideas": ("José", "Priya", "Lukas"),
+    "campaigns": ("Kenji", "Zoë"),
+    "by_source": ("Kenji", "Olu"),
+    "content_pipe": ("Hannah", "Sofia"),
+}
+
+# --- note and text banks ------------------------------------------------------------------
+
+WINS = (
+    "{sales} closed {company} ({n} seats), came in via {source}",
+    "Shout-out {mkt}: *{content}* used in {k} deals this month",
+    "{sales} used the new talk track on {company}'s discovery call; it landed",
+    "Webinar replay → {n} demo requests in a week",
+    "{mkt} turned the {company} quote request around in 24h, thanks!",
+    "{company} renewal signed; {sales} credits the ROI one-pager",
+    "{sales} got a reply from {company}'s CRO after {few} touches, meeting booked",
+)
+CAMPAIGNS = (
+    "{day}: *{content}* launches (email + LI)",
+    "SDR sequence '{campaign}' timed for {day}",
+    "{event} {day}: booth + {few} meetings booked so far",
+    "Pricing-page retargeting starts {day}, ~{n}k impressions/wk",
+    "Newsletter {day}: lead story = *{content}*",
+    "Partner co-marketing email w/ {company} goes {day}",
+)
+CAMPAIGN_NAMES = ("Quarter-end panic", "Board-ready pipeline", "Spreadsheet detox", "RevOps of one", "Forecast call fix")
+HANDOFF = (
+    "MQL → first touch median {h}h; Friday leads wait longest",
+    "{few} MQLs sat unassigned > 48h (territory gap, EMEA)",
+    "SAL = AE accepts within 2 business days: re-agreed",
+    "Form has no company size → SDRs research by hand, ~{few} min each",
+    "Hand-off note doesn't carry the webinar Q&A; {mkt} to add it",
+    "{sales}: {n} leads arrived without a phone number this week",
+    "Recycled leads come back w/o history of why they were recycled",
+)
+OBJECTIVE_EXTRAS = (
+    "{sales}: expect a bump, {few} demos booked for next week",
+    "Numbers pulled Mon am by {mkt}; [funnel dashboard](https://bi.example.com/d/lead-funnel)",
+    "Q-to-date, not rolling 30d, per last week's ask",
+    "{mkt} to split MQL→SQL by persona for next time",
+    "Holiday week effect? Re-check before anyone panics",
+)
+SLIP_REASONS = ("legal review on the customer quote", "design bandwidth", "waiting on product screenshots", "SME interview moved twice", "customer approval pending")
+DECISIONS = (
+    "SAL = AE accepts or rejects within 2 business days; silence counts as accept",
+    "Trade-show scans go to nurture first; only demo requests go to SDRs",
+    "Too-early webinar leads recycle into the {w}-week nurture, not back to SDRs",
+    "Sales reviews every case-study draft within 48h",
+    "{mkt} owns the lead-quality dashboard; refreshed every Monday",
+    "Add persona + journey stage to the MQL hand-off note",
+    "Rejected leads need a reason code, no exceptions",
+    "Pilot *{content}* in the first-call deck for {w} weeks",
+    "Partner referrals skip SDR qualification, straight to an AE",
+    "Raise the lead-score threshold for {source} from {a} to {b}",
+    "Deep dives move to the biweekly review; this sync stays at 35 min",
+    "Closed-lost reasons reviewed monthly with marketing in the room",
+)
+ACTIONS = (
+    "Pull closed-lost reasons for {source} leads, last {days} days",
+    "Send {mkt} {k} call recordings where '{short}' came up",
+    "Fix UTM tags on the {source} campaigns",
+    "Review the draft of *{content}* and comment",
+    "Add '{field}' to the demo request form",
+    "Dedupe the {source} batch against CRM (~{n} rows)",
+    "Share the SDR objection list with {mkt}",
+    "Update lead scoring: {rule}",
+    "Build a dashboard tile: MQL→SQL by source, weekly",
+    "Ask {company} for a case-study quote",
+    "Write 3 subject lines to launch *{content}*",
+    "Find out why {source} leads stall at SAL",
+    "Brief SDRs on *{content}* (10 min at stand-up)",
+    "Draft the SLA one-pager for both teams",
+    "Tag the last {n} rejected leads with reason codes",
+)
+SOURCE_ACTIONS = (
+    "Pull closed-lost reasons for {source} leads, last {days} days",
+    "Dedupe the next {source} batch against CRM before it goes to SDRs",
+    "Find out why {source} leads stall at SAL",
+    "Compare {source} personas vs. ICP for the last {n} leads",
+)
+FIELDS = ("company size", "CRM in use", "how did you hear about us", "timeline", "number of reps")
+SCORING_RULES = ("-20 for free-mail domains", "+15 for RevOps titles", "-30 for agencies", "+10 for pricing-page visits", "+20 for demo-request form")
+PARKING = (
+    "Attribution model: first-touch vs. W-shaped (needs its own session)",
+    "Should SDRs work trade-show scans at all?",
+    "Budget for a G2 reviews push in Q{q}",
+    "Renaming lifecycle stages in the CRM",
+    "Lead-scoring overhaul, once RevOps has capacity",
+    "A separate sync for partner leads?",
+    "Pricing-page questions: loop in product",
+    "Territory rules for EMEA inbound",
+    "Gate the ebook or not?",
+    "Event budget for {event}",
+)
+CHECKIN_COMMENTS = {
+    "up": ("best reading since {day}", "moving the right way", "{sales}'s team pushed hard this week", "steady climb"),
+    "down": ("dip: holiday week", "dip, fewer inbound demos", "down; data lag from the CRM sync?", "wobble, watch next week"),
+}
+RATING_COMMENTS = (
+    "Ran over on lead feedback again", "Numbers ready before the call made a difference", "Good debate on the SAL definition",
+    "Too many updates, not enough decisions", "Sales brought real call snippets, more of that", "Short and useful",
+    "Need the dashboard up before we start",
+)
+
+# --- shadow days ---------------------------------------------------------------------------
+
+ACTIVITY_NOTES = {
+    "Prospecting research": ("Built a {n}-account list in Sales Nav w/ {host}; ~{m} min per account", "Researched {n} accounts; half had no RevOps role at all"),
+    "Prospect calls": ("Listened in on {n} calls, {k} connects", "{n} dials, {k} conversations, 1 meeting booked"),
+    "Meetings": ("Sat in on {host}'s discovery call with {company}", "Deal review: {n} opps, 2 stuck on security review"),
+    "Reporting": ("Walked through the weekly funnel report w/ {host}", "How MQLs are counted: {k} filters deep"),
+    "Content creation": ("Helped outline *{content}*", "Sat in on an SME interview for a case study"),
+    "Marketing strategy session": ("Q{q} planning: budget split across LI / events / G2", "Messaging workshop: 3 value props, voted down to 1"),
+}
+EXTRA_ACTIVITIES = {
+    "marketing_to_sales": ("Lost-deal review", "Pipeline stand-up"),
+    "sales_to_marketing": ("Campaign retro", "Webinar dry run"),
+}
+TAKEAWAYS = {
+    "marketing_to_sales": {
+        "learned": ("SDRs spend ~{n}% of the day researching before the first dial", "An AE juggles ~{n} open opps; follow-ups eat the afternoon", "Discovery calls open with the pain, never with the product"),
+        "surprised_me": ("Half the inbound 'demo requests' were customers wanting support", "Prospects rarely remember which ad they clicked", "Reps read the lead's webinar questions only if they're in the first line"),
+        "will_use": ("Record objection snippets for the nurture emails", "Write subject lines the way {host} opens calls", "Use real call questions as blog titles"),
+        "suggested_improvement": ("Add a 'how did you hear about us' field to the demo form", "Put the last 3 content touches in the lead notes", "Route partner leads straight to AEs"),
+        "prospect_insight": (),  # filled from the insights catalog
+        "hand_off_friction": ("MQL arrives without the questions the lead asked", "SDRs re-research what marketing already enriched", "Nobody tells marketing when a lead is recycled, or why"),
+    },
+    "sales_to_marketing": {
+        "learned": ("A webinar takes ~{w} weeks from topic to live", "Every campaign is planned against a persona, not a product feature", "Marketing sees only ~{n}% of closed-lost reasons in the CRM"),
+        "surprised_me": ("How many leads are filtered out before SDRs ever see them", "A case study needs {k} approvals before it ships", "Marketing reads our call notes; they just can't find them"),
+        "will_use": ("Time outbound sequences to the campaign calendar", "Use the ROI one-pager before the CFO asks", "Send prospects the webinar replay instead of a deck"),
+        "suggested_improvement": ("Sales drops 2 call snippets a week into #voice-of-prospect", "AEs review landing pages 48h before launch", "Tag closed-lost reasons weekly so marketing sees them"),
+        "prospect_insight": (),
+        "hand_off_friction": ("Lead score ignores persona, so interns score like VPs", "Campaign names in the CRM mean nothing to reps", "SAL rejections don't say why, so marketing can't fix the source"),
+    },
+}
+EXPERIMENTS = {
+    "marketing_to_sales": (
+        "Marketing joins one discovery call a week for a month",
+        "Copy the lead's webinar questions into the MQL hand-off note",
+        "SDRs tag objections with a shared list of 8 tags",
+        "Every new case study ships with a 3-line 'when to use it' note",
+    ),
+    "sales_to_marketing": (
+        "Sales drops 2 call snippets a week into #voice-of-prospect",
+        "AEs review campaign landing pages 48h before launch",
+        "Closed-lost reasons tagged weekly so marketing sees them",
+        "'Talk to sales' CTA routes straight to the AE on ICP accounts",
+    ),
+}
+
+
+# --- the builder ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Slot:
+    day: date
+    series_id: str
+    id: str = ""
+    status: str = "finalized"
+    t: float = 0.0  # position on the whole timeline
+    wt: float = 0.0  # position in the objectives' period
+    index: int = 0  # position within its series
+    shadow: ShadowDay | None = None
+
+
+@dataclass(slots=True)
+class _Data:
+    meetings: list[MeetingRecord]
+    objectives: list[Objective]
+    insights: list[ProspectInsight]
+    content: list[ContentItem]
+    shadow_days: list[ShadowDay]
+
+    def summary(self) -> DemoSummary:
+        actions = [a for r in self.meetings for a in r.actions]
+        people = {a.name for r in self.meetings for a in r.meeting.people}
+        return DemoSummary(
+            series=len(SERIES),
+            people=len(people),
+            meetings=len(self.meetings),
+            objectives=len(self.objectives),
+            lead_feedback=sum(len(r.lead_feedback) for r in self.meetings),
+            insights=len(self.insights),
+            content=len(self.content),
+            shadow_days=len(self.shadow_days),
+            actions_open=sum(a.status == "open" for a in actions),
+            actions_closed=sum(a.status != "open" for a in actions),
+        )
+
+
+@dataclass(slots=True)
+class _Ctx:
+    """One meeting while it is being generated."""
+
+    slot: _Slot
+    facilitator: str
+    present: list[str]
+    record: MeetingRecord
+    item: AgendaItem | None = None
+    checkins: list[tuple[_ObjectiveSpec, CheckIn, CheckIn | None]] = field(default_factory=list)
+
+    def here(self, *names: str) -> list[str]:
+        return [n for n in names if n in self.present]
+
+    def sales(self) -> list[str]:
+        return [n for n in self.present if P[n].team == "sales"]
+
+    def marketing(self) -> list[str]:
+        return [n for n in self.present if P[n].team == "marketing"]
+
+
+class _Builder:
+    def __init__(self, *, meetings: int, seed: int, today: date) -> None:
+        self.rng = random.Random(seed)
+        self.n = meetings
+        self.today = today
+        self.window_start = today - timedelta(days=182)
+        self.records: list[MeetingRecord] = []
+        self.series_slots: dict[str, list[_Slot]] = {s.id: [] for s in SERIES}
+        self.objectives = {spec.key: self._objective(spec) for spec in OBJECTIVES}
+        self.insights: dict[int, ProspectInsight] = {}
+        self.content: list[ContentItem] = []
+        self.shadow_days: list[ShadowDay] = []
+        self.titles: set[str] = set()
+        self.content_created: dict[str, date] = {}
+        self.slips: set[str] = set()  # content that misses its ETA and is still in progress today
+        self.plan_used = 0
+        self.ideas_used = 0
+        # Actions by the meeting that will close them, so that meeting's review can say so.
+        self.closing: dict[str, list[ActionItem]] = {}
+        self.series_actions: dict[str, list[ActionItem]] = {s.id: [] for s in SERIES}
+        self.action_texts: set[str] = set()
+        self.carry: dict[str, list[ParkedItem]] = {}
+        self.events: dict[str, set[str]] = {}
+        # Insights kept back from the weekly voice-of-the-prospect item because a shadow day
+        # is where they will first be heard.
+        self.reserved: set[int] = set()
+        self._recent: dict[str, list[int]] = {}
+
+    # --- small random helpers -----------------------------------------------------------
+
+    def pick(self, options: Sequence[Any]) -> Any:
+        return options[self.rng.randrange(len(options))]
+
+    def weighted(self, weights: dict[str, float]) -> str:
+        keys = list(weights)
+        return self.rng.choices(keys, weights=[weights[k] for k in keys])[0]
+
+    def fresh(self, bank_name: str, bank: Sequence[str], memory: int = 4) -> str:
+        """A template from ``bank`` not used in the last ``memory`` picks: notes must not read canned."""
+        recent = self._recent.setdefault(bank_name, [])
+        choices = [i for i in range(len(bank)) if i not in recent] or list(range(len(bank)))
+        index = self.pick(choices)
+        recent.append(index)
+        del recent[: max(0, len(recent) - min(memory, len(bank) - 1))]
+        return bank[index]
+
+    def fill(self, template: str, ctx: _Ctx | None = None, *, on: date | None = None, **extra: Any) -> str:
+        rng = self.rng
+        day = on or (ctx.slot.day if ctx else self.today)
+        sales = (ctx.sales() if ctx else []) or list(SALES)
+        mkt = (ctx.marketing() if ctx else []) or list(MARKETING)
+        values = {
+            "n": rng.randint(3, 40), "m": rng.randint(5, 45), "k": rng.randint(2, 5), "h": rng.randint(2, 30),
+            "q": (day.month - 1) // 3 + 1, "yy": rng.randint(18, 25), "comp": self.pick(COMPETITORS),
+            "company": self.pick(COMPANIES), "event": self.pick(EVENTS), "source": self.pick(list(_SHORT_SOURCE.values())),
+            "sales": self.pick(sales), "mkt": self.pick(mkt), "field": self.pick(FIELDS), "rule": self.pick(SCORING_RULES),
+            "content": self.content_title_near(day), "campaign": self.pick(CAMPAIGN_NAMES),
+            "day": _day(day + timedelta(days=rng.randint(2, 13))), "a": 40, "w": rng.randint(4, 8), "few": rng.randint(6, 25),
+            "days": rng.choice((30, 60, 90)), "b": rng.choice((50, 55, 60)),
+            "short": self.pick(INSIGHTS).text.split(",")[0].rstrip("?"),
+        }
+        values.update(extra)
+        return template.format(**values)
+
+    def id(self) -> str:
+        return new_id(self.rng)
+
+    # --- the whole build ----------------------------------------------------------------------
+
+    def build(self) -> _Data:
+        slots = self.schedule()
+        self.plan_shadow_days(slots)
+        self.plan_events(slots)
+        for slot in slots:
+            self.records.append(self.meeting(slot))
+        self.finish_content()
+        objectives = list(self.objectives.values())
+        for objective in objectives:
+            if objective.checkins:
+                last = objective.checkins[-1]
+                objective.current = last.value
+                objective.status = last.status
+        insights = [self.insights[i] for i in sorted(self.insights, key=lambda i: (self.insights[i].date, i))]
+        return _Data(self.records, objectives, insights, self.content, self.shadow_days)
+
+    # --- when meetings happen -----------------------------------------------------------------
+
+    def schedule(self) -> list[_Slot]:
+        if self.n == 0:
+            return []
+        rng, today = self.rng, self.today
+
+        def on_or_before(d: date, weekday: int) -> date:
+            return d - timedelta(days=(d.weekday() - weekday) % 7)
+
+        weekly_first = on_or_before(today, 1) + timedelta(days=7)  # next Tuesday: planned
+        review_first = on_or_before(today, 3)
+        debrief_first = on_or_before(today - timedelta(days=10), 4)
+        gaps: list[int] = []
+        weeks = 26
+        while True:  # go back as far as it takes to hold n meetings at the usual cadence
+            start = today - timedelta(weeks=weeks)
+            found: list[tuple[date, str]] = []
+            for first, step, series_id in ((weekly_first, 7, WEEKLY), (review_first, 14, REVIEW)):
+                d = first
+                while d >= start:
+                    found.append((d, series_id))
+                    d -= timedelta(days=step)
+            d, i = debrief_first, 0
+            while d >= start:
+                found.append((d, DEBRIEF))
+                if i == len(gaps):
+                    gaps.append(rng.choice((4, 5, 5, 6)))
+                d -= timedelta(weeks=gaps[i])
+                i += 1
+            if len(found) >= self.n:
+                break
+            weeks += 1
+        found.sort(key=lambda s: (s[0], _SERIES_ORDER[s[1]]))
+        excess = len(found) - self.n
+        # A few skipped weeks (holidays, a trade show) read truer than a perfect calendar; the
+        # rest of the surplus is the oldest meetings.
+        skippable = [s for s in found[2:] if s[1] == WEEKLY and s[0] < today - timedelta(days=14)]
+        skips = min(excess, len(skippable) // 8)
+        for s in rng.sample(skippable, skips):
+            found.remove(s)
+        found = found[excess - skips :]
+
+        slots = [_Slot(day=d, series_id=s) for d, s in found]
+        taken: set[str] = set()
+        for slot in slots:
+            slot.id = make_meeting_id(slot.day, slot.series_id, taken)
+            taken.add(slot.id)
+            series = self.series_slots[slot.series_id]
+            slot.index = len(series)
+            series.append(slot)
+        past = [s for s in slots if s.day < today]
+        for slot in slots:
+            if slot.day >= today:
+                slot.status = "planned"
+            elif slot in past[-2:]:
+                slot.status = "ended"  # minutes not finalized yet
+            elif rng.random() < 0.04:
+                slot.status = "ended"
+        first = slots[0].day
+        last = past[-1].day if past else first
+        span = max(1, (last - first).days)
+        period = max(1, (today - self.window_start).days)
+        for slot in slots:
+            slot.t = (slot.day - first).days / span
+            slot.wt = (slot.day - self.window_start).days / period
+        return slots
+
+    def next_in_series(self, slot: _Slot, k: int = 1) -> _Slot | None:
+        series = self.series_slots[slot.series_id]
+        return series[slot.index + k] if slot.index + k < len(series) else None
+
+    def next_day(self, slot: _Slot) -> date:
+        later = self.next_in_series(slot)
+        if later is not None:
+            return later.day
+        return slot.day + timedelta(days={WEEKLY: 7, REVIEW: 14, DEBRIEF: 35}[slot.series_id])
+
+    def plan_events(self, slots: list[_Slot]) -> None:
+        """Pin each turn of the story to the first suitable meeting at or after it."""
+        held = [s for s in slots if s.status != "planned"]
+
+        def pin(name: str, series_id: str, t: float, *, window: bool = False) -> None:
+            for slot in held:
+                if slot.series_id == series_id and (slot.wt if window else slot.t) >= t:
+                    self.events.setdefault(slot.id, set()).add(name)
+                    return
+
+        pin("list_warning", WEEKLY, LIST_WARNING)
+        pin("li_decision", WEEKLY, LI_DECISION)
+        pin("list_decision", REVIEW, LIST_DECISION)
+        pin("routing_decision", WEEKLY, 0.5, window=True)
+        pin("sdr_leave", WEEKLY, 0.84, window=True)
+
+    def has_event(self, ctx: _Ctx, name: str) -> bool:
+        return name in self.events.get(ctx.slot.id, ())
+
+    # --- shadow days ------------------------------------------------------------------------
+
+    def plan_shadow_days(self, slots: list[_Slot]) -> None:
+        rng = self.rng
+        debriefs = [s for s in slots if s.series_id == DEBRIEF]
+        direction = rng.choice(("marketing_to_sales", "sales_to_marketing"))
+        shadows = {"marketing_to_sales": list(MARKETING), "sales_to_marketing": list(SALES)}
+        hosts = {"marketing_to_sales": list(SALES), "sales_to_marketing": list(MARKETING)}
+        for pool in (*shadows.values(), *hosts.values()):
+            rng.shuffle(pool)
+        turn = {"marketing_to_sales": 0, "sales_to_marketing": 0}
+
+        def pair(direction: str) -> tuple[str, str]:
+            i = turn[direction]
+            turn[direction] += 1
+            shadow = shadows[direction][i % len(shadows[direction])]
+            host = hosts[direction][(i + i // len(hosts[direction])) % len(hosts[direction])]
+            return shadow, host
+
+        for slot in debriefs:
+            day = slot.day - timedelta(days=rng.randint(3, 8))
+            if day.weekday() >= 5:
+                day -= timedelta(days=day.weekday() - 4)
+            shadow, host = pair(direction)
+            slot.shadow = self.shadow_day(day, direction, shadow, host, slot)
+            direction = "sales_to_marketing" if direction == "marketing_to_sales" else "marketing_to_sales"
+        upcoming = self.today + timedelta(days=rng.randint(5, 12))
+        if upcoming.weekday() >= 5:
+            upcoming += timedelta(days=7 - upcoming.weekday())
+        shadow, host = pair(direction)
+        self.shadow_days.append(
+            ShadowDay(
+                id=self.id(),
+                shadow=P[shadow].name,
+                host=P[host].name,
+                direction=direction,
+                date=upcoming.isoformat(),
+                activities=[Activity(title=a) for a in DEFAULT_ACTIVITIES[direction]],
+                status="planned",
+            )
+        )
+
+    def shadow_day(self, day: date, direction: str, shadow: str, host: str, debrief: _Slot) -> ShadowDay:
+        rng = self.rng
+        titles = list(DEFAULT_ACTIVITIES[direction])
+        if rng.random() < 0.5:
+            titles.append(self.pick(EXTRA_ACTIVITIES[direction]))
+        activities = []
+        for title in titles:
+            notes = ""
+            if title in ACTIVITY_NOTES:
+                content = self.pick(CONTENT_PLAN)[1].split(": ", 1)[-1]
+                notes = self.fill(self.pick(ACTIVITY_NOTES[title]), on=day, host=host, content=content)
+            activities.append(Activity(title=title, done=True, notes=notes))
+        categories = list(TAKEAWAY_CATEGORIES) + rng.sample(
+            ["learned", "surprised_me", "will_use", "suggested_improvement", "hand_off_friction"], rng.randint(1, 3)
+        )
+        rng.shuffle(categories)
+        moments = sorted(rng.sample(range(9 * 60 + 10, 17 * 60 + 30, 5), len(categories)))
+        takeaways = []
+        used: set[str] = set()
+        for category, minute in zip(categories, moments, strict=True):
+            if category == "prospect_insight":
+                free = [i for i in range(len(INSIGHTS)) if i not in self.reserved]
+                index = self.pick(free or range(len(INSIGHTS)))
+                self.reserved.add(index)
+                spec = INSIGHTS[index]
+                where = "on calls" if direction == "marketing_to_sales" else "in the webinar Q&A"
+                text = f"Heard {rng.randint(2, 4)}× {where}: “{spec.text}”"
+            else:
+                options = [o for o in TAKEAWAYS[direction][category] if o not in used] or list(TAKEAWAYS[direction][category])
+                template = self.pick(options)
+                used.add(template)
+                text = self.fill(template, on=day, host=host, n=rng.randint(4, 40))
+            at = datetime.combine(day, time(minute // 60, minute % 60))
+            takeaways.append(Takeaway(id=self.id(), category=category, text=text, at=at.isoformat()))
+        owner = self.pick((shadow, host))
+        report_back = debrief.day + timedelta(days=rng.choice((14, 21, 28)))
+        shadow_day = ShadowDay(
+            id=self.id(),
+            shadow=P[shadow].name,
+            host=P[host].name,
+            direction=direction,
+            date=day.isoformat(),
+            activities=activities,
+            takeaways=takeaways,
+            experiment=Experiment(text=self.pick(EXPERIMENTS[direction]), owner=P[owner].name, report_back=report_back.isoformat()),
+            status="done",
+        )
+        self.shadow_days.append(shadow_day)
+        return shadow_day
+
+    # --- one meeting ----------------------------------------------------------------------------
+
+    def attendance(self, slot: _Slot) -> tuple[str, list[str], list[str]]:
+        rng = self.rng
+        if slot.series_id == WEEKLY:
+            facilitator = "Zoë" if slot.day.month % 2 else "Maya"
+            core = ["Maya", "Zoë", "José", "Priya", "Kenji", "Hannah", "Olu", "Ingrid"]
+            extra = ["Tom", "Aisha", "Sofia", "Lukas"]
+            must = {facilitator}
+        elif slot.series_id == REVIEW:
+            facilitator = "Ingrid"
+            core = ["Ingrid", "Maya", "Zoë", "Kenji", "Hannah", "Sofia", "Lukas"]
+            extra = ["José", "Olu", "Tom", "Priya"]
+            must = {facilitator}
+        else:
+            assert slot.shadow is not None
+            shadow, host = slot.shadow.shadow.split()[0], slot.shadow.host.split()[0]
+            facilitator = "Hannah" if "Hannah" not in (shadow, host) else "Ingrid"
+            core = list(dict.fromkeys([facilitator, shadow, host, "Maya", "Zoë"]))
+            extra = [p for p in ("Priya", "Kenji", "Olu", "José", "Sofia") if p not in core]
+            must = {facilitator, shadow, host}
+        invited = core + [p for p in extra if rng.random() < 0.35]
+        absent = [p for p in invited if p not in must and rng.random() < 0.08]
+        for team in ("sales", "marketing"):  # a sync with one team missing would not go ahead
+            if all(P[p].team != team for p in invited if p not in absent):
+                absent.remove(next(p for p in absent if P[p].team == team))
+        present = [p for p in invited if p not in absent]
+        present.sort(key=_ORDER.__getitem__)
+        absent.sort(key=_ORDER.__getitem__)
+        return facilitator, present, absent
+
+    def agenda_plan(self, slot: _Slot) -> list[str]:
+        rng = self.rng
+        if slot.series_id == WEEKLY:
+            optional = rng.sample(["wins", "sales_ideas", "handoff", "campaigns"], rng.choice((0, 1, 1, 2)))
+            if "handoff" not in optional and self.events.get(slot.id, set()) & {"routing_decision", "sdr_leave"}:
+                optional = [*optional[:1], "handoff"]  # at most 7 items in all
+            return ["objectives", "lead_quality", "pipeline_out", "voice", *optional, "actions"]
+        if slot.series_id == REVIEW:
+            optional = ["review_decisions"] if rng.random() < 0.4 else []
+            return ["review_numbers", "by_source", "content_pipe", "sales_ideas", "voice", *optional, "actions"]
+        plan = ["recap", "surprises", "friction", "heard", "experiment"]
+        if rng.random() < 0.3:
+            plan.remove("surprises")
+        if rng.random() < 0.5:
+            plan.append("next_pairing")
+        return [*plan, "actions"]
+
+    def meeting(self, slot: _Slot) -> MeetingRecord:
+        rng = self.rng
+        facilitator, present, absent = self.attendance(slot)
+        title = _SERIES_TITLE[slot.series_id]
+        if slot.shadow is not None:
+            team = "sales" if slot.shadow.direction == "marketing_to_sales" else "marketing"
+            title = f"Shadow-day debrief: {slot.shadow.shadow.split()[0]} in {team}"
+        meeting = Meeting(
+            id=slot.id,
+            series_id=slot.series_id,
+            title=title,
+            date=slot.day.isoformat(),
+            facilitator=P[facilitator].name,
+            attendees=[P[n].attendee() for n in present],
+            absentees=[P[n].attendee() for n in absent],
+            status=slot.status,
+            next_meeting=self.next_day(slot).isoformat(),
+            # The series' template, adapted week by week as real facilitators do.
+            template_id=_TEMPLATE[slot.series_id],
+        )
+        record = MeetingRecord(meeting=meeting)
+        ctx = _Ctx(slot=slot, facilitator=facilitator, present=present, record=record)
+        kinds = self.agenda_plan(slot)
+        carried = self.carry.pop(slot.id, [])
+        held = slot.status != "planned"
+        # Carried-over items go just before the action review.
+        sequence: list[str | None] = [*kinds[:-1], *([None] * len(carried)), kinds[-1]]
+        for kind in sequence:
+            if kind is None:
+                parked = carried.pop(0)
+                if len(record.agenda) >= 6:
+                    parked.carried_to = ""  # no room this time: it stays in the lot
+                    continue
+                item = AgendaItem(
+                    id=self.id(), title=parked.text[:300], position=len(record.agenda), timebox_min=5,
+                    prompts=["What do we need to decide today?", "Who owns the follow-up?"],
+                    captures="decision", carried_from=parked.meeting_id,
+                )
+                kind = "carried"
+            else:
+                item = self.agenda_item(kind, ctx, len(record.agenda))
+            record.agenda.append(item)
+            ctx.item = item
+            if held:
+                self.run_item(kind, ctx)
+            elif rng.random() < 0.3:
+                item.notes = self.prep_note(ctx)
+        if held:
+            self.close_meeting(ctx)
+        return record
+
+    def agenda_item(self, kind: str, ctx: _Ctx, position: int) -> AgendaItem:
+        spec = ITEMS[kind]
+        title = spec.title
+        presenter = ""
+        team = spec.team
+        if kind in _PRESENTER:
+            presenter = next(iter(ctx.here(*_PRESENTER[kind])), "")
+        shadow = ctx.slot.shadow
+        if shadow is not None and kind == "recap":
+            other = "sales" if shadow.direction == "marketing_to_sales" else "marketing"
+            title = f"Recap: {shadow.shadow.split()[0]}'s day in {other} (host: {shadow.host.split()[0]})"
+            presenter = shadow.shadow.split()[0]
+            team = P[presenter].team
+        count = self.rng.choice((2, 3, 3))
+        prompts = [spec.prompts[i] for i in sorted(self.rng.sample(range(len(spec.prompts)), min(count, len(spec.prompts))))]
+        return AgendaItem(
+            id=self.id(),
+            title=title,
+            position=position,
+            timebox_min=self.pick(spec.timebox),
+            prompts=prompts,
+            presenter=P[presenter].name if presenter else "",
+            presenter_team=team,
+            captures=spec.captures,
+            standing=spec.standing,
+        )
+
+    def prep_note(self, ctx: _Ctx) -> str:
+        who = self.pick(ctx.present)
+        return self.pick((
+            f"- Prep: {who} brings the numbers",
+            f"- {who} to pre-read the dashboard before we start",
+            f"- Carry over from {_day(ctx.slot.day - timedelta(days=7))} if not closed",
+            f"- Ask {who} for an update",
+        ))
+
+    def run_item(self, kind: str, ctx: _Ctx) -> None:
+        """Decide how the item went, write its notes and capture its records."""
+        rng = self.rng
+        item = ctx.item
+        assert item is not None
+        # Items whose records other data points at (check-ins, closures, experiments) always run.
+        core = kind in (
+            "objectives", "lead_quality", "review_numbers", "by_source", "content_pipe", "recap", "heard", "experiment", "carried", "actions",
+        )
+        roll = rng.random()
+        if not core and roll < 0.05:
+            item.status = "skipped"
+            item.notes = self.pick(("", "- Out of time → next week", "- Skipped, nothing new", "- Skipped; async in Slack"))
+            return
+        if not core and roll < 0.09:
+            item.status = "parked"
+            item.elapsed_s = float(rng.randint(45, 150))
+            item.notes = f"- Parked: needs {self.pick(ctx.present)} + data, back next time"
+            # Worded as its own topic: the next meeting already has this standing item.
+            self.park(ctx, f"Finish from {_day(ctx.slot.day)}: {item.title[0].lower()}{item.title[1:]}")
+            return
+        item.status = "done"
+        item.elapsed_s = float(round(item.timebox_min * 60 * max(0.45, rng.gauss(1.0, 0.2))))
+        handler = getattr(self, f"do_{kind}")
+        lines = handler(ctx) or [self.pick(("Nothing new this time", "Quick round, no changes", "Covered in Slack already"))]
+        item.notes = "\n".join(line if line.startswith("  ") else f"- {line}" for line in lines if line)
+
+    def close_meeting(self, ctx: _Ctx) -> None:
+        rng = self.rng
+        meeting = ctx.record.meeting
+        start = datetime.combine(ctx.slot.day, _START_TIME[ctx.slot.series_id]) + timedelta(
+            minutes=rng.randint(0, 4), seconds=rng.randint(0, 59)
+        )
+        elapsed = sum(item.elapsed_s for item in ctx.record.agenda)
+        meeting.started_at = start.isoformat()
+        meeting.ended_at = (start + timedelta(seconds=elapsed + rng.randint(20, 120))).isoformat()
+        meeting.clock_elapsed = float(elapsed)
+        if meeting.status == "finalized" and rng.random() < 0.6:
+            meeting.rating = rng.choices((3, 4, 5), weights=(2, 5, 3))[0]
+            if rng.random() < 0.4:
+                meeting.rating_comment = self.fresh("rating", RATING_COMMENTS)
+        if rng.random() < 0.15:  # raised in passing during one of the items
+            ctx.item = self.pick(ctx.record.agenda)
+            self.park(ctx, self.fill(self.fresh("parking", PARKING), ctx))
+
+    # --- records captured during a meeting ----------------------------------------------------
+
+    def decide(self, ctx: _Ctx, text: str, by: Sequence[str] = ()) -> Decision:
+        names = [n for n in by if n in ctx.present] or [ctx.facilitator]
+        decision = Decision(
+            id=self.id(), text=text, meeting_id=ctx.slot.id, agenda_item_id=ctx.item.id if ctx.item else "",
+            decided_by=" & ".join(P[n].name for n in names),
+        )
+        ctx.record.decisions.append(decision)
+        return decision
+
+    def act(self, ctx: _Ctx, text: str, owner: str, *, due: date | None = None) -> ActionItem:
+        rng = self.rng
+        self.action_texts.add(text)
+        slot = ctx.slot
+        if owner not in ctx.present:
+            owner = self.pick(ctx.present)
+        due = due or (slot.day + timedelta(days=7 * rng.choice((1, 1, 2, 2, 3))))
+        action = ActionItem(
+            id=self.id(), text=text, owner=P[owner].name, due=due.isoformat(), meeting_id=slot.id,
+            agenda_item_id=ctx.item.id if ctx.item else "",
+        )
+        # Decide now how it ends: the later meeting that closes it is already scheduled.
+        age = (self.today - slot.day).days
+        stays_open = rng.random() < (0.03 if age > 70 else 0.15 if age > 21 else 0.35)
+        if not stays_open:
+            later = self.next_in_series(slot, rng.choices((1, 2, 3), weights=(60, 28, 12))[0])
+            if later is not None and later.status != "planned":
+                action.status = "dropped" if rng.random() < 0.09 else "done"
+                action.closed_on = later.day.isoformat()
+                action.closed_in = later.id
+                self.closing.setdefault(later.id, []).append(action)
+        ctx.record.actions.append(action)
+        self.series_actions[slot.series_id].append(action)
+        return action
+
+    def park(self, ctx: _Ctx, text: str) -> None:
+        parked = ParkedItem(id=self.id(), text=text, meeting_id=ctx.slot.id, agenda_item_id=ctx.item.id if ctx.item else "")
+        later = self.next_in_series(ctx.slot)
+        if later is not None and self.rng.random() < 0.7:
+            parked.carried_to = later.id
+            self.carry.setdefault(later.id, []).append(parked)
+        ctx.record.parking_lot.append(parked)
+
+    def lead(self, ctx: _Ctx, *, batch_ok: bool) -> LeadFeedback:
+        rng, t, day = self.rng, ctx.slot.t, ctx.slot.day
+        source = self.weighted(_source_weights(t))
+        poor, too_early = _quality(source, t)
+        roll = rng.random()
+        reasons: list[str] = []
+        stage_lost = ""
+        if roll < poor:
+            verdict = "poor"
+            weights = _poor_reasons(source, t)
+            reasons.append(self.weighted(weights))
+            if rng.random() < 0.2:
+                rest = {k: w for k, w in weights.items() if k not in reasons}
+                reasons.append(self.weighted(rest))
+            recyclable = set(reasons) <= {"no_budget", "bad_timing", "no_interest"}
+            disposition = "recycled" if recyclable and rng.random() < 0.35 else "rejected"
+            stage = "mql" if rng.random() < 0.7 else "sal"
+            if disposition == "rejected":
+                stage_lost = stage
+            comment_bank = REJECT_COMMENTS[reasons[0]]
+        elif roll < poor + too_early:
+            verdict, disposition = "too_early", "recycled"
+            stage = "mql" if rng.random() < 0.75 else "sal"
+            reasons = rng.choices((["bad_timing"], ["no_budget"], ["bad_timing", "no_budget"]), weights=(7, 2, 1))[0]
+            comment_bank = TOO_EARLY_COMMENTS
+        else:
+            verdict, disposition = "good", "accepted"
+            stage = self.weighted({"sal": 2, "sql": 3, "opportunity": 2.5, "won": 0.8, "lost": 1.2})
+            comment_bank = WON_COMMENTS if stage == "won" else GOOD_COMMENTS
+            if stage == "lost":
+                stage_lost = self.weighted({"sql": 1, "opportunity": 2})
+                reasons = [self.weighted({"chose_competitor": 3, "no_budget": 2, "bad_timing": 1.5, "no_authority": 1})]
+                comment_bank = LOST_COMMENTS[reasons[0]]
+        if "no_fit" in reasons:
+            persona = self.pick(("Agency / consultant", "Founder (SMB)", "Agency / consultant", "Marketing ops"))
+        else:
+            persona = self.weighted(_PERSONAS[source])  # type: ignore[arg-type]
+        if batch_ok and source in (TRADE_SHOW, OUTBOUND) and rng.random() < 0.3:
+            what = f"{self.pick(EVENTS)} scans" if source == TRADE_SHOW else f"DataNova upload {MON[day.month]}"
+            reference = f"Batch: {what} ({rng.randint(12, 60)} leads)"
+        else:
+            reference = f"SF-{rng.randint(100000, 999999)}"
+        reporter = self.pick(ctx.sales() or ctx.present)
+        feedback = LeadFeedback(
+            id=self.id(),
+            reference=reference,
+            verdict=verdict,
+            meeting_id=ctx.slot.id,
+            agenda_item_id=ctx.item.id if ctx.item else "",
+            source=_webinar_source(day) if source == WEBINAR else source,
+            persona=persona,
+            stage_reached=stage,
+            disposition=disposition,
+            reasons=reasons,
+            stage_lost=stage_lost,
+            comment="" if rng.random() < 0.2 else self.fill(self.pick(comment_bank), ctx),
+            reporter=P[reporter].name,
+        )
+        ctx.record.lead_feedback.append(feedback)
+        return feedback
+
+    def hear(self, ctx: _Ctx, index: int, reporter: str, *, shadow_day_id: str = "") -> ProspectInsight:
+        insight = self.insights.get(index)
+        if insight is None:
+            spec = INSIGHTS[index]
+            insight = ProspectInsight(
+                id=self.id(), text=spec.text, kind=spec.kind, persona=spec.persona, journey_stage=spec.stage,
+                reporter=P[reporter].name, meeting_id=ctx.slot.id, agenda_item_id=ctx.item.id if ctx.item else "",
+                shadow_day_id=shadow_day_id, date=ctx.slot.day.isoformat(),
+            )
+            self.insights[index] = insight
+        else:
+            insight.times_heard += 1
+        return insight
+
+    def new_content(
+        self, ctx: _Ctx, kind: str, title: str, persona: str, stage: str, *, by_sales: bool,
+        insight: ProspectInsight | None = None, weeks: tuple[int, int] = (2, 8),
+    ) -> ContentItem:
+        rng = self.rng
+        base, k = title, 1
+        while title in self.titles:  # a long-running demo re-runs old ideas as refreshed editions
+            k += 1
+            title = f"{base} ({ctx.slot.day.year} refresh)" if k == 2 else f"{base} (v{k})"
+        self.titles.add(title)
+        owner = _CONTENT_OWNER[kind]
+        eta = "" if by_sales else (ctx.slot.day + timedelta(days=7 * rng.randint(*weeks))).isoformat()
+        item = ContentItem(
+            id=self.id(), title=title, type=kind, persona=persona, stage=stage,
+            owner="" if by_sales else P[owner].name, eta=eta, status="idea" if by_sales else "planned",
+            proposed_by="sales" if by_sales else "marketing", meeting_id=ctx.slot.id, insight_id=insight.id if insight else "",
+        )
+        if insight is not None:
+            insight.content_item_id = item.id
+        self.content.append(item)
+        self.content_created[item.id] = ctx.slot.day
+        if rng.random() < 0.08:
+            self.slips.add(item.id)
+        return item
+
+    def content_title_near(self, day: date) -> str:
+        """A piece of content people would be talking about on ``day`` (short title)."""
+        near = sorted((c for c in self.content if c.eta and c.eta >= day.isoformat()), key=lambda c: c.eta)[:3]
+        title = self.pick(near).title if near else self.pick(CONTENT_PLAN)[1]
+        return title.split(": ", 1)[-1]
+
+    def finish_content(self) -> None:
+        """Content statuses as of today: what shipped, what is in flight, which ideas were adopted."""
+        rng, today = self.rng, self.today
+        for item in self.content:
+            created = self.content_created[item.id]
+            if item.status == "idea":
+                adopt = 0.85 if item.insight_id else 0.55
+                if (today - created).days < 28 or rng.random() >= adopt:
+                    continue
+                item.owner = P[_CONTENT_OWNER[item.type]].name
+                item.eta = (created + timedelta(days=7 * rng.randint(3, 9))).isoformat()
+            eta = date.fromisoformat(item.eta)
+            if eta <= today - timedelta(days=3):
+                item.status = "in_progress" if item.id in self.slips else "shipped"
+            elif eta <= today + timedelta(days=21):  # work starts about three weeks out
+                item.status = "in_progress"
+            else:
+                item.status = "planned"
+
+    # --- agenda item handlers: each returns note lines ---------------------------------
+
+    def do_objectives(self, ctx: _Ctx) -> list[str]:
+        return self.objective_notes(ctx, WEEKLY)
+
+    def do_review_numbers(self, ctx: _Ctx) -> list[str]:
+        return self.objective_notes(ctx, REVIEW)
+
+    def objective_notes(self, ctx: _Ctx, series_id: str) -> list[str]:
+        rng, slot = self.rng, ctx.slot
+        lines: list[str] = []
+        in_period = slot.day >= self.window_start
+        for spec in OBJECTIVES:
+            objective = self.objectives[spec.key]
+            if objective.status == "dropped" or spec.series_id != series_id:
+                continue
+            if not in_period:
+                if rng.random() < 0.5:
+                    value = spec.start + spec.progress(0.0) * (spec.target - spec.start) * rng.uniform(0.7, 1.1)
+                    lines.append(f"{spec.short} {spec.fmt(value)} (last period's goal, tracking only)")
+                continue
+            if not objective.meeting_id:
+                objective.meeting_id = slot.id
+            if spec.dropped_at is not None and slot.wt >= spec.dropped_at:
+                checkin = CheckIn(
+                    date=slot.day.isoformat(), value=objective.checkins[-1].value if objective.checkins else spec.start,
+                    status="dropped", meeting_id=slot.id, comment="Dropped: webinars feed nurture; target folded into SQLs/mo",
+                )
+                objective.checkins.append(checkin)
+                objective.status = "dropped"
+                lines.append(f"**{spec.short}: dropped**, webinars now feed nurture, not SDRs")
+                continue
+            progress = spec.progress(slot.wt) + rng.gauss(0, spec.noise)
+            value = round(max(0.0, spec.start + progress * (spec.target - spec.start)), spec.decimals)
+            actual = (value - spec.start) / (spec.target - spec.start)
+            status = _objective_status(actual, min(1.0, slot.wt))
+            previous = objective.checkins[-1] if objective.checkins else None
+            comment = ""
+            if previous is not None and rng.random() < 0.4:
+                better = (value - previous.value) * (spec.target - spec.start) > 0
+                bank = CHECKIN_COMMENTS["up" if better else "down"]
+                comment = self.fill(self.pick(bank), ctx, day=_day(date.fromisoformat(previous.date)))
+            if spec.key == "response" and self.has_event(ctx, "sdr_leave"):
+                comment = "Aisha on leave, SDR coverage thin"
+            checkin = CheckIn(date=slot.day.isoformat(), value=value, status=status, meeting_id=slot.id, comment=comment)
+            objective.checkins.append(checkin)
+            ctx.checkins.append((spec, checkin, previous))
+            lines.append(self.objective_line(spec, checkin, previous))
+        if lines and rng.random() < 0.35:
+            lines.append(self.fill(self.fresh("objective_extras", OBJECTIVE_EXTRAS), ctx))
+        behind = [(spec, c) for spec, c, _ in ctx.checkins if c.status in ("at_risk", "off_track")]
+        if behind and rng.random() < 0.3:
+            spec, _ = self.pick(behind)
+            owners = {"sales": ("Maya", "Priya"), "marketing": ("Zoë", "Kenji")}.get(spec.owner_team, ("Ingrid", "Maya", "Zoë"))
+            text = self.new_text(lambda: self.pick((
+                f"Bring a plan to get {spec.short} back on track",
+                f"{spec.short}: find the 2 biggest levers, bring numbers",
+                f"Break {spec.short} down by source + persona",
+                f"{spec.short}: what would it take to close the gap by {_day(ctx.slot.day + timedelta(days=28))}?",
+            )))
+            if text is not None:
+                self.act(ctx, text, self.pick(ctx.here(*owners) or ctx.present))
+        if self.has_event(ctx, "routing_decision"):
+            self.decide(ctx, "Round-robin routing for inbound demo requests; an SDR on call Friday afternoons", ("Maya", "Priya"))
+            self.act(ctx, "Set up round-robin routing + Friday on-call rota", "Ingrid")
+            lines.append("Speed-to-lead: **round-robin routing** agreed (see decisions)")
+        if self.has_event(ctx, "sdr_leave"):
+            lines.append("Aisha out on leave until next month → response times slipping")
+        return lines
+
+    def objective_line(self, spec: _ObjectiveSpec, checkin: CheckIn, previous: CheckIn | None) -> str:
+        status = label(checkin.status)
+        value, target = spec.fmt(checkin.value), spec.fmt(spec.target, exact=False)
+        style = self.rng.randrange(4)
+        if previous is not None and style == 0:
+            return f"{spec.short}: {spec.fmt(previous.value)} → {value} ({status})"
+        if style == 1:
+            return f"**{spec.short}** {value} vs {target} target, {status}"
+        if style == 2 and checkin.status in ("at_risk", "off_track"):
+            why = checkin.comment or self.pick(("owner to bring a plan", "watching", "see actions", "no quick fix"))
+            return f"{spec.short} {value} ⚠ {status}: {why}"
+        return f"{spec.short} {value} / {target}: {status}"
+
+    def do_lead_quality(self, ctx: _Ctx) -> list[str]:
+        return self.lead_notes(ctx, [self.lead(ctx, batch_ok=False) for _ in range(self.rng.randint(3, 6))])
+
+    def do_by_source(self, ctx: _Ctx) -> list[str]:
+        feedback = [self.lead(ctx, batch_ok=True) for _ in range(self.rng.randint(2, 4))]
+        lines = [self.source_scoreboard(ctx), *self.lead_notes(ctx, feedback)]
+        if self.has_event(ctx, "list_decision"):
+            self.decide(ctx, "Pause DataNova uploads until the list is re-verified through enrichment", ("Zoë", "Maya"))
+            self.act(ctx, "Re-verify the DataNova list via enrichment; dedupe against CRM", "Olu")
+            lines.insert(1, "**DataNova list paused**: ~1 in 3 records bad (bounces, people who left)")
+        return lines
+
+    def source_scoreboard(self, ctx: _Ctx) -> str:
+        """Accepted / reviewed per source over the last four weeks, from the records themselves."""
+        since = (ctx.slot.day - timedelta(weeks=4)).isoformat()
+        reviewed: Counter[str] = Counter()
+        accepted: Counter[str] = Counter()
+        for record in reversed(self.records):
+            if record.meeting.date < since:
+                break
+            for f in record.lead_feedback:
+                key = _SHORT_SOURCE.get(f.source, "webinar").split(" (")[0]
+                reviewed[key] += 1
+                accepted[key] += f.disposition == "accepted"
+        if not reviewed:
+            return "No lead feedback logged in the last 4 wks"
+        board = " · ".join(f"{k} {accepted[k]}/{n}" for k, n in reviewed.most_common())
+        return f"Accepted/reviewed, last 4 wks: {board}"
+
+    def lead_notes(self, ctx: _Ctx, feedback: list[LeadFeedback]) -> list[str]:
+        rng = self.rng
+        counts = Counter(f.disposition for f in feedback)
+        n, a, r, c = len(feedback), counts["accepted"], counts["rejected"], counts["recycled"]
+        style = rng.randrange(3)
+        words = (("accepted", "rejected", "recycled"), ("✓", "✗", "↺"), ("good to go", "sent back", "to nurture"))[style]
+        parts = [f"{k} {w}" for k, w in zip((a, r, c), words, strict=True) if k]
+        lead = (f"{n} leads reviewed:", f"{n} reviewed ·", f"{n} leads:")[style]
+        lines = [f"{lead} {(' · ' if style == 1 else ', ').join(parts)}"]
+        reasons = Counter((reason, f.source) for f in feedback if f.verdict == "poor" for reason in f.reasons)
+        if reasons:
+            (reason, source), k = reasons.most_common(1)[0]
+            short = _SHORT_SOURCE.get(source, "webinar")
+            lines.append(f"**{label(reason)}** ×{k}, from {short}" if k > 1 else f"{label(reason).capitalize()}: 1 from {short}")
+        good = [f for f in feedback if f.verdict == "good"]
+        if good:
+            f = self.pick(good)
+            where = _SHORT_SOURCE.get(f.source, "webinar")
+            if f.stage_reached == "lost":
+                outcome = f"lost at {label(f.stage_lost)} ({label(f.reasons[0])})"
+            else:
+                outcome = {"won": "**won** 🎉", "opportunity": "opp"}.get(f.stage_reached, label(f.stage_reached))
+            lines.append(f"{f.reporter.split()[0]}: {f.reference} ({f.persona}, {where}) → {outcome}")
+        early = [f for f in feedback if f.verdict == "too_early"]
+        if early and rng.random() < 0.5:
+            lines.append(f"{len(early)} too early → {rng.choice((8, 10, 12))}-wk nurture, not a no")
+        if self.has_event(ctx, "list_warning"):
+            lines.append("Outbound list (DataNova): bounces creeping up, **~18%** on the last upload")
+            self.act(ctx, "Sample 50 rows of the DataNova list: bounces, stale titles", "Olu")
+        if self.has_event(ctx, "li_decision"):
+            lines.append("LI ads: agencies + consultancies again, **no fit** is the #1 reason this month")
+            self.decide(ctx, "Narrow LinkedIn ads to RevOps / Sales Ops titles at 200–2,000 employees; exclude agencies", ("Zoë", "Maya"))
+            self.act(ctx, "Rebuild LinkedIn audiences + agency exclusion list", "Kenji")
+        elif reasons and rng.random() < 0.45:
+            (reason, source), _ = reasons.most_common(1)[0]
+            owner = self.pick(ctx.marketing() or ctx.present)
+            where = _SHORT_SOURCE.get(source, "webinar")
+            text = self.new_text(lambda: self.fill(self.pick(SOURCE_ACTIONS), ctx, source=where))
+            if text is not None:
+                self.act(ctx, text, owner)
+                lines.append(f"→ {owner} to dig into {where}")
+        if rng.random() < 0.12:
+            lines.append("Full list: [lead-quality report](https://crm.example.com/reports/lead-quality)")
+        return lines
+
+    def do_pipeline_out(self, ctx: _Ctx) -> list[str]:
+        lines = self.content_status_lines(ctx, weeks=2)
+        if self.rng.random() < 0.2:
+            lines.append(self.plan_content(ctx))
+        if not lines:
+            lines.append(self.pick((
+                "Nothing shipping this wk; heads down on next quarter's plan",
+                "Quiet week: drafts in review, nothing live",
+                "No launches until the website refresh is done",
+            )))
+        self.maybe_act(ctx, 0.35, ("Review the draft of *{content}* and comment", "Brief SDRs on *{content}* (10 min at stand-up)"), ctx.sales())
+        return lines
+
+    def do_content_pipe(self, ctx: _Ctx) -> list[str]:
+        lines = self.content_status_lines(ctx, weeks=4)
+        later = self.next_in_series(ctx.slot)
+        latest = later is None or later.status == "planned"  # marketing always has next month planned
+        if latest or self.rng.random() < 0.6:
+            lines.append(self.plan_content(ctx, weeks=(6, 9) if latest else (2, 8)))
+        self.maybe_act(ctx, 0.5, (
+            "Get sign-off from {company} on the quote for *{content}*",
+            "Send {mkt} 3 customer names for the next case study",
+            "Write 3 subject lines to launch *{content}*",
+        ), ctx.marketing() + ctx.sales())
+        return lines
+
+    def maybe_act(
+        self, ctx: _Ctx, chance: float, templates: Sequence[str], owners: Sequence[str], **extra: Any
+    ) -> ActionItem | None:
+        if self.rng.random() >= chance:
+            return None
+        text = self.new_text(lambda: self.fill(self.pick(templates), ctx, **extra))
+        return None if text is None else self.act(ctx, text, self.pick(list(owners) or ctx.present))
+
+    def new_text(self, make: Callable[[], str]) -> str | None:
+        """An action text nobody was given before: a list of identical to-dos reads fake."""
+        for _ in range(6):
+            text = make()
+            if text not in self.action_texts:
+                return text
+        return None
+
+    def plan_content(self, ctx: _Ctx, weeks: tuple[int, int] = (2, 8)) -> str:
+        kind, title, persona, stage = CONTENT_PLAN[self.plan_used % len(CONTENT_PLAN)]
+        self.plan_used += 1
+        item = self.new_content(ctx, kind, title, persona, stage, by_sales=False, weeks=weeks)
+        eta = date.fromisoformat(item.eta)
+        return f"New: *{item.title}* ({label(kind)}, {persona}); {item.owner.split()[0]}, ETA {_day(eta)}"
+
+    def content_status_lines(self, ctx: _Ctx, *, weeks: int) -> list[str]:
+        rng, day = self.rng, ctx.slot.day
+        lo, hi = (day - timedelta(days=7)).isoformat(), (day + timedelta(weeks=weeks)).isoformat()
+        lines = []
+        for item in [c for c in self.content if c.eta and lo <= c.eta <= hi][:4]:
+            eta = date.fromisoformat(item.eta)
+            who = item.owner.split()[0] if item.owner else "tbd"
+            if eta < day and item.id in self.slips:
+                lines.append(f"*{item.title}* late ({self.pick(SLIP_REASONS)}), new ETA tbd")
+            elif eta < day:
+                lines.append(f"Shipped ✅ *{item.title}*" + (", sales, please use it" if rng.random() < 0.4 else ""))
+            elif rng.random() < 0.15:
+                lines.append(f"*{item.title}* slipped ~1 wk ({self.pick(SLIP_REASONS)})")
+            else:
+                lines.append(f"*{item.title}*: ETA {_day(eta)}, {who}")
+        return lines
+
+    def do_sales_ideas(self, ctx: _Ctx) -> list[str]:
+        rng = self.rng
+        lines = []
+        ripe = [i for i, ins in self.insights.items() if ins.times_heard >= 2 and not ins.content_item_id]
+        if ripe and rng.random() < 0.6:
+            index = self.pick(ripe)
+            spec, insight = INSIGHTS[index], self.insights[index]
+            item = self.new_content(ctx, spec.content_type, spec.content_title, spec.persona, spec.stage, by_sales=True, insight=insight)
+            lines.append(f"From the prospect list (heard {insight.times_heard}×): *{item.title}*")
+            owner = self.pick(ctx.marketing() or ctx.present)
+            self.act(ctx, f"Scope *{item.title}*: outline + 2 customer examples", owner)
+            lines.append(f"  - {owner} to scope it")
+        if not lines and rng.random() < 0.25:
+            return ["No new ideas; re-ranked the list, top 3 unchanged"]
+        if not lines or rng.random() < 0.2:
+            kind, title, persona, stage = SALES_IDEAS[self.ideas_used % len(SALES_IDEAS)]
+            self.ideas_used += 1
+            item = self.new_content(ctx, kind, title, persona, stage, by_sales=True)
+            who = self.pick(ctx.sales() or ctx.present)
+            lines.append(f"{who}: *{item.title}* ({label(kind)}) would help with {persona}s")
+        return lines
+
+    def do_voice(self, ctx: _Ctx) -> list[str]:
+        rng = self.rng
+        lines = []
+        unheard = [i for i in range(len(INSIGHTS)) if i not in self.insights and i not in self.reserved]
+        heard = sorted(self.insights)
+        chosen: list[int] = []
+        for _ in range(rng.choice((1, 2, 2))):
+            # Most weeks the same questions come back; a new one now and then.
+            pool = unheard if unheard and (not heard or rng.random() < 0.3) else heard
+            options = [i for i in pool if i not in chosen]
+            if not options:
+                continue
+            chosen.append(self.pick(options))
+        for index in chosen:
+            reporter = self.pick(ctx.sales() or ctx.present)
+            insight = self.hear(ctx, index, reporter)
+            spec = INSIGHTS[index]
+            stage = label(spec.stage)
+            if insight.times_heard == 1:
+                lines.append(self.pick((
+                    f"New, {reporter}: “{spec.text}” ({spec.persona}, {stage})",
+                    f"{reporter} heard a new one: “{spec.text}” ({spec.persona})",
+                    f"First time on the list ({spec.persona}, {stage}): {spec.text}",
+                )))
+            elif spec.kind == "question":
+                lines.append(self.pick((
+                    f"{reporter}: asked again, *{spec.text}* ({insight.times_heard}× now)",
+                    f"Again (#{insight.times_heard}): {spec.text} ({spec.persona}, {reporter})",
+                    f"{reporter}'s calls: “{spec.text}” keeps coming up, {insight.times_heard}×",
+                )))
+            else:
+                lines.append(f"Pain ({spec.persona}): {spec.text}; heard {insight.times_heard}×")
+            if insight.content_item_id:
+                title = next(c.title for c in self.content if c.id == insight.content_item_id)
+                lines.append(f"  - covered by *{title}*, make sure reps know")
+        if chosen:
+            short = INSIGHTS[chosen[0]].text.split(",")[0].rstrip("?")
+            self.maybe_act(ctx, 0.35, ("Send {mkt} {k} call snippets where '{short}' came up",), ctx.sales(), short=short)
+        return lines
+
+    def do_actions(self, ctx: _Ctx) -> list[str]:
+        day = ctx.slot.day.isoformat()
+        closed = self.closing.get(ctx.slot.id, [])
+        still_open = [
+            a for a in self.series_actions[ctx.slot.series_id]
+            if a.meeting_id != ctx.slot.id and (a.status == "open" or a.closed_on > day)
+        ]
+        overdue = [a for a in still_open if a.due < day]
+        lines = []
+        for action in closed[:4]:
+            mark = "✅" if action.status == "done" else "✗ dropped,"
+            lines.append(f"{mark} {action.owner.split()[0]}: {action.text[0].lower()}{action.text[1:]}")
+        if len(closed) > 4:
+            lines.append(f"+{len(closed) - 4} more closed")
+        if overdue:
+            names = sorted({a.owner.split()[0] for a in overdue}, key=_ORDER.__getitem__)
+            lines.append(f"**Overdue** ({len(overdue)}): {', '.join(names)}")
+        if not closed and not still_open:
+            return [self.pick(("Nothing open", "Clean slate, nothing carried over", "No open items"))]
+        if still_open:
+            lines.append(f"{len(still_open)} still open" + (f", {len(overdue)} overdue" if overdue else ""))
+        else:
+            lines.append("Nothing else open")
+        stuck = [a for a in overdue if a.status == "open"]
+        if stuck and self.rng.random() < 0.3:
+            lines.append(f"{stuck[0].owner.split()[0]}: “{stuck[0].text}” slipped again, still worth doing")
+        return lines
+
+    def do_wins(self, ctx: _Ctx) -> list[str]:
+        return [self.fill(self.fresh("wins", WINS), ctx) for _ in range(self.rng.randint(1, 2))]
+
+    def do_campaigns(self, ctx: _Ctx) -> list[str]:
+        lines = [self.fill(self.fresh("campaigns", CAMPAIGNS), ctx) for _ in range(self.rng.randint(2, 3))]
+        self.maybe_act(ctx, 0.4, ("Time the '{campaign}' SDR sequence to the launch", "Share the launch list with SDRs ({n} accounts)"), ctx.here("Priya", "Aisha", "Kenji"))
+        return lines
+
+    def do_handoff(self, ctx: _Ctx) -> list[str]:
+        lines = [self.fill(self.fresh("handoff", HANDOFF), ctx) for _ in range(self.rng.randint(1, 2))]
+        self.maybe_act(ctx, 0.5, ACTIONS, ctx.present)
+        if self.rng.random() < 0.5:
+            self.decide(ctx, self.fill(self.fresh("decisions", DECISIONS, 6), ctx), (ctx.facilitator,))
+            lines.append("Agreed, see decisions")
+        return lines
+
+    def do_review_decisions(self, ctx: _Ctx) -> list[str]:
+        lines = []
+        for _ in range(self.rng.randint(1, 2)):
+            decision = self.decide(ctx, self.fill(self.fresh("decisions", DECISIONS, 6), ctx), ("Maya", "Zoë"))
+            lines.append(f"Decided: {decision.text}")
+        action = self.maybe_act(ctx, 0.6, ACTIONS, ctx.present)
+        if action is not None:
+            lines.append(f"{action.owner.split()[0]} owns the follow-up")
+        return lines
+
+    def do_carried(self, ctx: _Ctx) -> list[str]:
+        rng = self.rng
+        if rng.random() < 0.5:
+            decision = self.decide(ctx, self.fill(self.fresh("decisions", DECISIONS, 6), ctx), (ctx.facilitator,))
+            return [f"Settled: {decision.text}"]
+        action = self.maybe_act(ctx, 1.0, ACTIONS, ctx.present)
+        owner = action.owner.split()[0] if action else ctx.facilitator
+        return [f"Not settled; {owner} to bring options", "Back in two weeks if still open"]
+
+    # --- shadow-day debrief handlers ----------------------------------------------------------
+
+    def shadow_of(self, ctx: _Ctx) -> ShadowDay:
+        assert ctx.slot.shadow is not None
+        return ctx.slot.shadow
+
+    def do_recap(self, ctx: _Ctx) -> list[str]:
+        sd = self.shadow_of(ctx)
+        day = date.fromisoformat(sd.date)
+        lines = [f"{sd.shadow.split()[0]} w/ {sd.host.split()[0]}, {_day(day)}: {', '.join(a.title.lower() for a in sd.activities)}"]
+        for activity in sd.activities:
+            if activity.notes:
+                lines.append(f"  - {activity.title}: {activity.notes}")
+        learned = [t for t in sd.takeaways if t.category == "learned"]
+        if learned:
+            lines.append(f"Biggest lesson: {learned[0].text}")
+        return lines
+
+    def do_surprises(self, ctx: _Ctx) -> list[str]:
+        sd = self.shadow_of(ctx)
+        picks = [t for t in sd.takeaways if t.category in ("surprised_me", "will_use")]
+        return [f"{label(t.category).capitalize()}: {t.text}" for t in picks]
+
+    def do_friction(self, ctx: _Ctx) -> list[str]:
+        sd = self.shadow_of(ctx)
+        lines = [t.text for t in sd.takeaways if t.category == "hand_off_friction"]
+        suggestions = [t for t in sd.takeaways if t.category == "suggested_improvement"]
+        if suggestions:
+            decision = self.decide(ctx, f"Adopt: {suggestions[0].text}", (sd.shadow.split()[0], sd.host.split()[0]))
+            lines.append(f"**Decided**: {decision.text}")
+            owner = self.pick(ctx.here("Olu", "Ingrid", "Priya") or ctx.present)
+            self.act(ctx, suggestions[0].text, owner)
+        return lines
+
+    def do_heard(self, ctx: _Ctx) -> list[str]:
+        sd = self.shadow_of(ctx)
+        lines = []
+        for takeaway in [t for t in sd.takeaways if t.category == "prospect_insight"]:
+            text = takeaway.text.split("“", 1)[-1].rstrip("”")
+            index = next(i for i, spec in enumerate(INSIGHTS) if spec.text == text)
+            insight = self.hear(ctx, index, sd.shadow.split()[0], shadow_day_id=sd.id)
+            tail = "new to the list" if insight.times_heard == 1 else f"now {insight.times_heard}× overall"
+            lines.append(f"{takeaway.text} ({tail})")
+        return lines
+
+    def do_experiment(self, ctx: _Ctx) -> list[str]:
+        sd = self.shadow_of(ctx)
+        experiment = sd.experiment
+        assert experiment is not None
+        owner = experiment.owner.split()[0]
+        report = date.fromisoformat(experiment.report_back)
+        self.decide(ctx, f"Try for two weeks: {experiment.text}", (sd.shadow.split()[0], sd.host.split()[0]))
+        action = self.act(ctx, f"Run the experiment: {experiment.text}", owner, due=report)
+        experiment.action_id = action.id
+        return [f"**Experiment**: {experiment.text}", f"Owner {owner}, report back {_day(report)}"]
+
+    def do_next_pairing(self, ctx: _Ctx) -> list[str]:
+        later = [s for s in self.shadow_days if s.date > ctx.slot.day.isoformat()]
+        upcoming = min(later, key=lambda s: s.date) if later else None
+        if upcoming is None:
+            return ["Next pairing TBD"]
+        day = date.fromisoformat(upcoming.date)
+        return [f"Next: {upcoming.shadow.split()[0]} → {label(upcoming.direction).split(' → ')[1]}, w/ {upcoming.host.split()[0]}, {_day(day)}"]
+
+    # --- objectives ----------------------------------------------------------------------------
+
+    def _objective(self, spec: _ObjectiveSpec) -> Objective:
+        start = self.window_start
+        end_quarter_month = ((self.today.month - 1) // 3 + 1) * 3
+        if start.year == self.today.year:
+            period = f"{MON[start.month]}–{MON[end_quarter_month]} {self.today.year}"
+        else:
+            period = f"{MON[start.month]} {start.year}–{MON[end_quarter_month]} {self.today.year}"
+        return Objective(
+            id=self.id(), title=spec.title, metric=spec.metric, target=spec.target, current=spec.start,
+            unit=spec.unit, owner_team=spec.owner_team, period=period, status="on_track",
+        )
