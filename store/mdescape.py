@@ -22,7 +22,7 @@ _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 # Only what can start markup mid-line: code, emphasis, links, HTML, tables, strikethrough,
 # entities, heading closers, math. Kept small so raw minutes stay readable in a git diff.
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#$])")
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#$]|&(?=#?[A-Za-z0-9]+;))")
 # What would open a block (list, quote, heading, rule) if the text ended up first on a line,
 # e.g. right after a list marker: "- 1. x" would nest an ordered list.
 _LEADING_BLOCK = re.compile(r"^([-+=:]|\d{1,9}(?=[.)]))")

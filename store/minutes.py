@@ -83,6 +83,15 @@ def _num(value: float) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+def _measure(value: float, unit: str) -> str:
+    """``30%``, ``4h``, ``60 SQLs``: symbols and one-letter units hug the number."""
+    number = _num(value)
+    unit = unit.strip()
+    if not unit:
+        return number
+    return f"{number}{unit}" if len(unit) <= 1 or not unit[0].isalpha() else f"{number} {unit}"
+
+
 def _counts(values: Iterable[str]) -> list[tuple[str, int]]:
     counter = Counter(v for v in values if v)
     return sorted(((label(k), n) for k, n in counter.items()), key=lambda kv: (-kv[1], kv[0]))
@@ -183,6 +192,7 @@ def _environment() -> Any:
         yaml=mdescape.yaml_string,
         label=lambda value: label(str(value)),
         num=_num,
+        measure=lambda value, unit: mdescape.cell(_measure(value, unit)),
     )
     return env
 

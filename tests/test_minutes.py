@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +14,7 @@ from minutes_helpers import front_matter, structure, table_rows, tasks
 from tandem.store import records as r
 from tandem.store.minutes import Shared, render_minutes
 from tandem.store.minutes_reader import read_folder
-from tandem.store.workspace import MeetingRecord
+from tandem.store.workspace import MeetingRecord, Workspace
 
 NASTY = [
     "# Heading?",
@@ -237,3 +238,63 @@ def test_reading_back_exported_minutes(tmp_path: Path) -> None:
         assert summary.agenda == [a.title for a in record.agenda]
         assert [t.done for t in summary.actions] == [a.status != "open" for a in record.actions]
         assert summary.decisions == [d.text for d in record.decisions]
+
+
+@pytest.fixture(scope="module")
+def demo_export(tmp_path_factory) -> tuple[Workspace, Path]:
+    from tandem.store.demo import seed_demo
+
+    root = tmp_path_factory.mktemp("demo")
+    ws = Workspace(root / "ws")
+    seed_demo(ws)
+    out = root / "minutes"
+    result = run_cli("--home", str(ws.home), "export", "--all", "--out", str(out))
+    assert result.code == 0, result.err
+    return ws, out
+
+
+def test_demo_minutes_have_the_right_structure(demo_export) -> None:
+    ws, out = demo_export
+    shared = Shared.load(ws)
+    names = {m.id: n for m, n in zip(shared.meetings, sorted(p.name for p in out.iterdir()))}
+    files = sorted(out.glob("*.md"))
+    assert len(files) == len(shared.meetings) == 40
+    sections_seen: set[str] = set()
+    for path in files:
+        text = path.read_text()
+        fm = front_matter(text)
+        record = ws.read_meeting(fm["id"])
+        meeting = record.meeting
+        assert path.name == names[meeting.id]
+        assert fm["date"] == meeting.date and fm["facilitator"] == meeting.facilitator
+        assert fm["attendees"] == [a.to_dict() for a in meeting.attendees]
+        s = structure(text)
+        assert s["headings"][0] == "h1" and s["headings"].count("h1") == 1
+        h2 = [h[3:] for h in s["headings"] if h.startswith("h2:")]
+        sections_seen.update(h2)
+        order = ["Attendance", "Agenda", "Objectives", "Lead feedback", "Voice of the prospect", "Content pipeline",
+                 "Shadow-day takeaways", "Decisions", "Action items", "Parking lot", "Next meeting"]
+        assert h2 == [name for name in order if name in h2], h2
+        assert s["headings"].count("h3") >= len(record.agenda)
+        assert s["html"] == [] and s["fences"] == 0
+        assert table_rows(text, "Lead feedback") == len(record.lead_feedback)
+        assert table_rows(text, "Agenda") == len(record.agenda) + (1 if record.agenda else 0)  # plus the total row
+        assert len(tasks(text)) == len(record.actions)
+        assert [t.startswith("[x]") for t in tasks(text)] == [a.status != "open" for a in record.actions]
+    assert {"Objectives", "Lead feedback", "Voice of the prospect", "Content pipeline", "Shadow-day takeaways", "Decisions", "Action items", "Parking lot"} <= sections_seen
+
+
+def test_reading_back_the_demo_folder(demo_export) -> None:
+    ws, out = demo_export
+    folder = read_folder(out)
+    assert folder.problems == []
+    meetings = ws.list_meetings()
+    assert [(s.id, s.date, s.series) for s in folder.summaries] == [(m.id, m.date, m.series_id) for m in meetings]
+    assert [(s.attendees, s.absentees) for s in folder.summaries] == [(m.attendees, m.absentees) for m in meetings]
+
+
+def test_demo_export_is_byte_identical_twice(demo_export, tmp_path: Path) -> None:
+    ws, out = demo_export
+    again = tmp_path / "again"
+    run_cli("--home", str(ws.home), "export", "--all", "--out", str(again))
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == {p.name: p.read_bytes() for p in again.iterdir()}
