@@ -23,3 +23,18 @@ def test_home_screen_in_a_real_terminal(tmp_path: Path) -> None:
         term.wait_for("__EXIT_0__")
     finally:
         term.close()
+
+
+@needs_tmux
+def test_demo_command_seeds_and_opens_the_app(tmp_path: Path) -> None:
+    home = tmp_path / "demo home"  # a space in the path on purpose
+    term = Tmux([str(TANDEM), "--home", str(home), "demo"], width=120, height=36)
+    try:
+        screen = term.wait_for("Meetings · all series · 40")
+        assert "Weekly smarketing sync" in screen and "Shadow-day debriefs" in screen
+        term.send("q")
+        term.wait_for("__EXIT_0__")
+    finally:
+        term.close()
+    assert (home / "workspace.json").is_file()
+    assert len(list((home / "meetings").glob("*.json"))) == 40
