@@ -23,15 +23,26 @@ R = TypeVar("R", bound=Record)
 Guard = Callable[[], contextlib.AbstractContextManager[Any]]
 
 
-def decode_table(path: Path, tables: dict[str, Any] | None, table: str, kind: type[R]) -> list[R]:
-    """The records of one table in insertion order; a bad record names the file."""
+def decode_table(
+    path: Path,
+    tables: dict[str, Any] | None,
+    table: str,
+    kind: type[R],
+    where: Callable[[dict[str, Any]], bool] | None = None,
+) -> list[R]:
+    """The records of one table in insertion order; a bad record names the file.
+
+    ``where`` filters raw documents before they are decoded: a query that wants a few
+    records out of thousands does not pay for validating the rest."""
     docs = (tables or {}).get(table, {})
+    if not isinstance(docs, dict):
+        raise CorruptFileError(path, f"table {table!r} is not an object")
     try:
         ordered = sorted(docs.items(), key=lambda kv: int(kv[0]))
     except ValueError:
         raise CorruptFileError(path, f"table {table!r} has a document id that is not a number") from None
     try:
-        return [kind.from_dict(doc) for _, doc in ordered]
+        return [kind.from_dict(doc) for _, doc in ordered if where is None or (isinstance(doc, dict) and where(doc))]
     except ValidationError as exc:
         raise CorruptFileError(path, f"a {table} record is invalid: {exc}") from None
 

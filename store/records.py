@@ -8,6 +8,7 @@ hand-edited file is checked field by field.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar, TypeVar
@@ -174,6 +175,11 @@ def _check_str_list(name: str, value: Any) -> None:
 R = TypeVar("R", bound="Record")
 
 
+@functools.cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls))
+
+
 class Record:
     """Mixin: dict conversion with validation. Subclasses are kw-only dataclasses."""
 
@@ -198,8 +204,7 @@ class Record:
     def from_dict(cls: type[R], data: Any) -> R:
         if not isinstance(data, dict):
             raise ValidationError(cls.__name__, "expected an object")
-        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-        unknown = set(data) - names
+        unknown = data.keys() - _field_names(cls)
         if unknown:
             raise ValidationError(cls.__name__, f"unknown field {sorted(unknown)[0]!r}")
         kwargs = dict(data)

@@ -186,13 +186,15 @@ class Workspace:
             if tables is not None:  # deleted since we listed the folder
                 yield _decode_meeting(path, tables)
 
-    def _iter_tables(self, table: str, kind: type[Any]) -> Iterator[tuple[str, list[Any]]]:
+    def _iter_tables(
+        self, table: str, kind: type[Any], where: Callable[[dict[str, Any]], bool] | None = None
+    ) -> Iterator[tuple[str, list[Any]]]:
         """One table from every meeting file, decoding only that table."""
         for meeting_id in self.meeting_ids():
             path = self.meeting_path(meeting_id)
             tables = read_file(path)
             if tables is not None:
-                yield meeting_id, decode_table(path, tables, table, kind)
+                yield meeting_id, decode_table(path, tables, table, kind, where)
 
     def list_meetings(self, series_id: str | None = None) -> list[Meeting]:
         """Meetings in date order (then id), optionally of one series."""
@@ -251,10 +253,9 @@ class Workspace:
         series_of = {m.id: m.series_id for m in self.list_meetings()} if series_id else {}
         items = [
             a
-            for _, rows in self._iter_tables("actions", ActionItem)
+            for _, rows in self._iter_tables("actions", ActionItem, None if status is None else lambda d: d.get("status") == status)
             for a in rows
-            if (status is None or a.status == status)
-            and (series_id is None or series_of.get(a.meeting_id) == series_id)
+            if series_id is None or series_of.get(a.meeting_id) == series_id
         ]
         items.sort(key=lambda a: (a.due or "9999-99-99", a.meeting_id, a.id))
         return items
