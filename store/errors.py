@@ -51,3 +51,9 @@ class NotFoundError(TandemError):
 
 class WorkspaceNotEmptyError(TandemError):
     pass
+
+
+class FinalizedError(TandemError):
+    def __init__(self, meeting_id: str) -> None:
+        self.meeting_id = meeting_id
+        super().__init__(f"Meeting {meeting_id} is finalized and cannot be edited; unfinalize it first.")

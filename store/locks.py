@@ -49,7 +49,9 @@ class WriterLock:
         self._meeting = meeting
         self._now = now
         self._timeout = timeout
-        self._lock = FileLock(str(lock_path), timeout=timeout, mode=FILE_MODE)
+        # Not thread-local: a live meeting saves from a background thread while the UI
+        # thread holds the lock.
+        self._lock = FileLock(str(lock_path), timeout=timeout, mode=FILE_MODE, thread_local=False)
 
     @property
     def is_locked(self) -> bool:

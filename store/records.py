@@ -274,6 +274,10 @@ class Meeting(Record):
     #: ``clock_running_since`` it survives a crash (see the live meeting issue).
     clock_elapsed: float = 0.0
     clock_running_since: str | None = None
+    #: When a live meeting was last saved: after a crash, how long tandem was closed.
+    saved_at: str | None = None
+    #: Minutes the meeting is planned to last, fixed when it starts (0: sum of timeboxes).
+    planned_min: int = 0
     rating: int | None = None
     rating_comment: str = ""
     next_meeting: str = ""
@@ -289,6 +293,9 @@ class Meeting(Record):
         _check_timestamp("meeting.started_at", self.started_at)
         _check_timestamp("meeting.ended_at", self.ended_at)
         _check_timestamp("meeting.clock_running_since", self.clock_running_since)
+        _check_timestamp("meeting.saved_at", self.saved_at)
+        if isinstance(self.planned_min, bool) or not isinstance(self.planned_min, int) or self.planned_min < 0:
+            raise ValidationError("meeting.planned_min", "must be a whole number of minutes")
         _check_number("meeting.clock_elapsed", self.clock_elapsed, minimum=0)
         if self.rating is not None and (
             isinstance(self.rating, bool) or self.rating not in (1, 2, 3, 4, 5)

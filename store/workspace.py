@@ -21,7 +21,7 @@ from tinydb import TinyDB
 from tandem.store import ids
 from tandem.store.atomic import AtomicStorage, clean_stale_temp_files, ensure_dir, read_file
 from tandem.store.collection import Collection, decode_table
-from tandem.store.errors import CorruptFileError, NotFoundError, TandemError, ValidationError
+from tandem.store.errors import CorruptFileError, FinalizedError, NotFoundError, TandemError, ValidationError
 from tandem.store.layout import MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, SNAPSHOTS_DIR, WORKSPACE_FILE
 from tandem.store.locks import WriterLock
 from tandem.store.records import (
@@ -235,12 +235,35 @@ class Workspace:
         self.create_meeting(meeting, agenda)
         return MeetingRecord(meeting=meeting, agenda=agenda)
 
-    def open_meeting(self, meeting_id: str, *, must_exist: bool = True) -> MeetingWriter:
-        """Take the meeting's writer lock; refuse with who holds it if someone does."""
+    def open_meeting(
+        self, meeting_id: str, *, must_exist: bool = True, allow_finalized: bool = False
+    ) -> MeetingWriter:
+        """Take the meeting's writer lock; refuse with who holds it if someone does, and
+        refuse a finalized meeting unless ``allow_finalized`` (to unfinalize it)."""
         path = self.meeting_path(meeting_id)
         if must_exist and not path.exists():
             raise NotFoundError(f"No meeting {meeting_id!r} in {self.home}.")
-        return MeetingWriter(self, meeting_id)
+        writer = MeetingWriter(self, meeting_id)
+        if must_exist and not allow_finalized:
+            try:
+                finalized = self.get_meeting(meeting_id).status == "finalized"
+            except BaseException:
+                writer.close()
+                raise
+            if finalized:
+                writer.close()
+                raise FinalizedError(meeting_id)
+        return writer
+
+    def set_finalized(self, meeting_id: str, finalized: bool) -> Meeting:
+        """Finalize an ended meeting (locks it against edits), or reopen a finalized one."""
+        with self.open_meeting(meeting_id, allow_finalized=True) as writer:
+            meeting = writer.meeting
+            if finalized and meeting.status != "ended":
+                raise TandemError(f"Meeting {meeting_id} is {meeting.status}; only an ended meeting can be finalized.")
+            if not finalized and meeting.status != "finalized":
+                raise TandemError(f"Meeting {meeting_id} is not finalized.")
+            return writer.save_meeting(meeting.replace(status="finalized" if finalized else "ended"))
 
     def delete_meeting(self, meeting_id: str) -> None:
         with self.open_meeting(meeting_id) as writer:

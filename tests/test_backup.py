@@ -59,7 +59,7 @@ def test_backup_restore_round_trip(series, objectives, content, insights, shadow
         for meeting_id in meeting_ids:
             parts = data.draw(gen.meeting_record(meeting_id))
             ws.create_meeting(parts["meeting"])
-            with ws.open_meeting(meeting_id) as writer:
+            with ws.open_meeting(meeting_id, allow_finalized=True) as writer:
                 writer.write_all(MeetingRecord(**parts))
         archive = Path(tmp) / "backup.json"
         backup(ws, archive)

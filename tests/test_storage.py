@@ -218,7 +218,9 @@ def test_newer_schema_is_refused_and_never_overwritten(tmp_path: Path) -> None:
         assert info.value.path == path
         assert "newer tandem" in str(info.value)
 
-    writer = ws.open_meeting(MEETING_ID)
+    with pytest.raises(NewerSchemaError):
+        ws.open_meeting(MEETING_ID)  # refused before any write is attempted
+    writer = ws.open_meeting(MEETING_ID, allow_finalized=True)  # skips the header check
     writes: list[tuple[Path, Callable[[], Any]]] = [
         (meeting_path, lambda: writer.actions.add(ActionItem(id="act-9", text="Would overwrite", meeting_id=MEETING_ID))),
         (meeting_path, lambda: writer.save_meeting(Meeting(id=MEETING_ID, series_id="s", title="T", date="2026-11-20"))),
@@ -267,7 +269,9 @@ def test_corrupt_meeting_file_is_refused_and_never_overwritten(tmp_path: Path, d
         assert "left it untouched" in str(info.value)
         assert path.read_bytes() == broken
 
-    writer = ws.open_meeting(MEETING_ID)
+    with pytest.raises(CorruptFileError):
+        ws.open_meeting(MEETING_ID)  # refused before any write is attempted
+    writer = ws.open_meeting(MEETING_ID, allow_finalized=True)  # skips the header check
     try:
         with pytest.raises(CorruptFileError, match=str(path)):
             writer.actions.add(ActionItem(id="act-9", text="Would overwrite", meeting_id=MEETING_ID))

@@ -1,0 +1,550 @@
+"""A live meeting: the agenda stepped through against the clock, saved as it happens.
+
+:class:`LiveSession` holds the meeting's writer lock and the authoritative in-memory record.
+Every change applies in memory at once (the UI never waits for the disk) and asks the
+:class:`Saver` to write the whole meeting file — one atomic write of one small file —
+from its own thread, coalescing bursts of keystrokes into one save.
+
+Timers survive crashes because they are stored as a banked total plus the wall-clock time
+the clock started running: ``elapsed = banked + (now - running_since)``. Every state change
+banks the running time first.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tandem.store import ids
+from tandem.store.errors import TandemError
+from tandem.store.records import AgendaItem, Meeting, ParkedItem
+from tandem.store.workspace import MeetingRecord, MeetingWriter, Workspace
+
+Clock = Callable[[], datetime]
+
+#: Share of an item's timebox after which its timer shows a warning.
+WARN_AT = 0.8
+NOTES_DEBOUNCE_S = 0.3
+
+
+def _ts(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def _parse(ts: str | None) -> datetime | None:
+    return datetime.fromisoformat(ts) if ts else None
+
+
+class Saver:
+    """Writes the latest state from a background thread, in order, coalescing requests.
+
+    ``request(delay)`` marks the state dirty and asks for a save within ``delay`` seconds;
+    ``flush()`` waits until everything requested so far is on disk (or failed). A failed
+    save (a full disk, say) is reported through ``on_error`` and retried; the state stays in
+    memory meanwhile, so nothing on screen is lost.
+    """
+
+    RETRY_S = 2.0
+
+    def __init__(
+        self,
+        write: Callable[[], None],
+        *,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_saved: Callable[[], None] | None = None,
+    ) -> None:
+        self._write = write
+        self._on_error = on_error
+        self._on_saved = on_saved
+        self._cond = threading.Condition()
+        self._requested = 0  # generation numbers: requested vs written
+        self._written = 0
+        self._due: float | None = None
+        self._closed = False
+        self.last_error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="tandem-saver", daemon=True)
+        self._thread.start()
+
+    def request(self, delay: float = 0.0) -> None:
+        import time
+
+        with self._cond:
+            self._requested += 1
+            due = time.monotonic() + delay
+            self._due = due if self._due is None else min(self._due, due)
+            self._cond.notify_all()
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Save now and wait; True when everything requested is written."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            target = self._requested
+            if self._written >= target:
+                return True
+            self._due = time.monotonic()
+            self._cond.notify_all()
+            while self._written < target:
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.last_error is not None and not self._thread.is_alive()):
+                    return False
+                self._cond.wait(min(left, 0.05))
+            return True
+
+    @property
+    def pending(self) -> bool:
+        with self._cond:
+            return self._written < self._requested
+
+    def close(self, timeout: float = 10.0) -> bool:
+        ok = self.flush(timeout)
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        self._thread.join(timeout=1.0)
+        return ok
+
+    def _run(self) -> None:
+        import time
+
+        while True:
+            with self._cond:
+                while not self._closed and (self._due is None or self._written >= self._requested):
+                    self._cond.wait()
+                if self._closed and self._written >= self._requested:
+                    return
+                wait = (self._due or 0) - time.monotonic()
+                if wait > 0:
+                    self._cond.wait(wait)
+                    continue
+                target = self._requested
+                self._due = None
+            try:
+                self._write()
+            except Exception as exc:  # noqa: BLE001 - reported to the UI, then retried
+                self.last_error = exc
+                if self._on_error:
+                    self._on_error(exc)
+                with self._cond:
+                    retry = time.monotonic() + self.RETRY_S
+                    self._due = retry if self._due is None else min(self._due, retry)
+                    if self._closed:
+                        return
+                continue
+            with self._cond:
+                recovered = self.last_error is not None
+                self.last_error = None
+                self._written = max(self._written, target)
+                self._cond.notify_all()
+            if self._on_saved and recovered:
+                self._on_saved()
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    """Will the rest of the agenda fit before the planned end?"""
+
+    elapsed_s: float
+    planned_s: float
+    needed_s: float  # what the active and pending items still need, by their timeboxes
+    expected_end: datetime | None  # None while paused
+    overrun_s: float  # how late the meeting will end if every item gets its timebox
+    will_not_fit: tuple[str, ...]  # ids of pending items that do not fit in the time left
+
+    @property
+    def left_s(self) -> float:
+        return self.planned_s - self.elapsed_s
+
+
+def forecast(record: MeetingRecord, now: datetime, planned_min: int | None = None) -> Forecast:
+    """Pure arithmetic over the agenda: no I/O, easy to test."""
+    meeting = record.meeting
+    running_since = _parse(meeting.clock_running_since)
+    running = (now - running_since).total_seconds() if running_since else 0.0
+    elapsed = meeting.clock_elapsed + max(0.0, running)
+    planned = (planned_min if planned_min is not None else meeting.planned_min) or sum(
+        i.timebox_min for i in record.agenda
+    )
+    planned_s = planned * 60.0
+    left = planned_s - elapsed
+    needed = 0.0
+    will_not_fit = []
+    for item in record.agenda:
+        if item.status == "active":
+            item_elapsed = item.elapsed_s + (max(0.0, running) if running_since else 0.0)
+            needed += max(0.0, item.timebox_min * 60 - item_elapsed)
+        elif item.status == "pending":
+            needed += item.timebox_min * 60
+            if needed > left + 1e-6:
+                will_not_fit.append(item.id)
+    expected_end = now + timedelta(seconds=needed) if running_since else None
+    return Forecast(
+        elapsed_s=elapsed,
+        planned_s=planned_s,
+        needed_s=needed,
+        expected_end=expected_end,
+        overrun_s=max(0.0, needed - left),
+        will_not_fit=tuple(will_not_fit),
+    )
+
+
+class LiveSession:
+    """The facilitator's side of a live meeting. Not thread-safe except for the saver."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        meeting_id: str,
+        *,
+        clock: Clock = datetime.now,
+        on_save_error: Callable[[BaseException], None] | None = None,
+        on_saved: Callable[[], None] | None = None,
+    ) -> None:
+        self.workspace = workspace
+        self.clock = clock
+        self.writer: MeetingWriter = workspace.open_meeting(meeting_id)
+        try:
+            self.record = self.writer.read()
+            if self.record.meeting.status in ("ended", "finalized"):
+                raise TandemError(
+                    f"Meeting {meeting_id} has {self.record.meeting.status}; it cannot be run again."
+                )
+        except BaseException:
+            self.writer.close()
+            raise
+        self._lock = threading.Lock()
+        #: How long tandem was closed while the clock kept running (set by ``start``).
+        self.gap_s = 0.0
+        self.saver = Saver(self._write, on_error=on_save_error, on_saved=on_saved)
+
+    # --- persistence --------------------------------------------------------------------
+
+    def _write(self) -> None:
+        with self._lock:
+            self.record.meeting.saved_at = _ts(self.clock())
+            snapshot = MeetingRecord(
+                meeting=self.record.meeting.replace(),
+                agenda=[i.replace(prompts=list(i.prompts)) for i in self.record.agenda],
+                lead_feedback=list(self.record.lead_feedback),
+                decisions=list(self.record.decisions),
+                actions=list(self.record.actions),
+                parking_lot=list(self.record.parking_lot),
+            )
+        self.writer.write_all(snapshot)
+
+    def _changed(self, delay: float = 0.0) -> None:
+        self.saver.request(delay)
+
+    def close(self) -> bool:
+        """Flush, then give the meeting back (release the writer lock)."""
+        ok = self.saver.close()
+        self.writer.close()
+        return ok
+
+    # --- the clock ------------------------------------------------------------------------
+
+    @property
+    def meeting(self) -> Meeting:
+        return self.record.meeting
+
+    @property
+    def running(self) -> bool:
+        return self.meeting.clock_running_since is not None
+
+    def _running_s(self, now: datetime) -> float:
+        since = _parse(self.meeting.clock_running_since)
+        return max(0.0, (now - since).total_seconds()) if since else 0.0
+
+    def meeting_elapsed(self) -> float:
+        return self.meeting.clock_elapsed + self._running_s(self.clock())
+
+    def item_elapsed(self, item: AgendaItem) -> float:
+        extra = self._running_s(self.clock()) if item.status == "active" else 0.0
+        return item.elapsed_s + extra
+
+    def _bank(self, now: datetime, *, keep_running: bool) -> None:
+        """Move the running time into the totals (meeting and active item)."""
+        delta = self._running_s(now)
+        with self._lock:
+            self.meeting.clock_elapsed += delta
+            item = self.active_item
+            if item is not None:
+                item.elapsed_s += delta
+            if self.meeting.clock_running_since is not None or keep_running:
+                self.meeting.clock_running_since = _ts(now) if keep_running else None
+
+    # --- agenda access ----------------------------------------------------------------
+
+    @property
+    def agenda(self) -> list[AgendaItem]:
+        return self.record.agenda
+
+    @property
+    def active_item(self) -> AgendaItem | None:
+        return next((i for i in self.agenda if i.status == "active"), None)
+
+    def item(self, item_id: str) -> AgendaItem:
+        for item in self.agenda:
+            if item.id == item_id:
+                return item
+        raise TandemError(f"No agenda item {item_id!r} in meeting {self.meeting.id}.")
+
+    def forecast(self) -> Forecast:
+        return forecast(self.record, self.clock())
+
+    def _renumber(self) -> None:
+        for position, item in enumerate(self.agenda):
+            item.position = position
+
+    # --- starting and resuming ------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start a planned meeting, or resume a live one exactly where it was."""
+        now = self.clock()
+        meeting = self.meeting
+        if meeting.status == "planned":
+            with self._lock:
+                meeting.status = "live"
+                meeting.started_at = _ts(now)
+                meeting.planned_min = meeting.planned_min or sum(i.timebox_min for i in self.agenda)
+                meeting.clock_running_since = _ts(now)
+            first = next((i for i in self.agenda if i.status == "pending"), None)
+            if first is not None:
+                self._activate(first, now)
+            self._changed()
+            return
+        saved = _parse(meeting.saved_at)
+        if self.running and saved is not None:
+            self.gap_s = max(0.0, (now - saved).total_seconds())
+        if self.active_item is None:
+            first = next((i for i in self.agenda if i.status == "pending"), None)
+            if first is not None:
+                self._activate(first, now)
+        self._changed()
+
+    def discount_gap(self) -> None:
+        """Do not count the time tandem was closed (after a crash) on the clocks."""
+        if self.gap_s <= 0 or not self.running:
+            return
+        now = self.clock()
+        since = _parse(self.meeting.clock_running_since)
+        assert since is not None
+        with self._lock:
+            shifted = min(now, since + timedelta(seconds=self.gap_s))
+            self.meeting.clock_running_since = _ts(shifted)
+        self.gap_s = 0.0
+        self._changed()
+
+    # --- facilitation -----------------------------------------------------------------------
+
+    def _activate(self, item: AgendaItem, now: datetime) -> None:
+        self._bank(now, keep_running=self.running)
+        with self._lock:
+            current = self.active_item
+            if current is not None and current is not item:
+                current.status = "done"
+            item.status = "active"
+            self.meeting.active_item_id = item.id
+
+    def activate(self, item_id: str) -> AgendaItem:
+        """Jump to an item (any status): the current one is marked done."""
+        item = self.item(item_id)
+        if item.status != "active":
+            self._activate(item, self.clock())
+            self._changed()
+        return item
+
+    def _next_pending_after(self, item: AgendaItem | None) -> AgendaItem | None:
+        start = self.agenda.index(item) + 1 if item is not None else 0
+        after = [i for i in self.agenda[start:] if i.status == "pending"]
+        before = [i for i in self.agenda[:start] if i.status == "pending"]
+        return (after or before or [None])[0]
+
+    def next(self) -> AgendaItem | None:
+        """Done with the active item; on to the next pending one (None: nothing left)."""
+        now = self.clock()
+        current = self.active_item
+        following = self._next_pending_after(current)
+        if following is not None:
+            self._activate(following, now)
+        elif current is not None:
+            self._bank(now, keep_running=self.running)
+            with self._lock:
+                current.status = "done"
+                self.meeting.active_item_id = None
+        self._changed()
+        return following
+
+    def previous(self) -> AgendaItem | None:
+        """Back to the item before the active one (its timer continues)."""
+        current = self.active_item
+        if current is None:
+            candidates = [i for i in self.agenda if i.status == "done"]
+            target = candidates[-1] if candidates else None
+        else:
+            index = self.agenda.index(current)
+            target = self.agenda[index - 1] if index > 0 else None
+        if target is None:
+            return None
+        now = self.clock()
+        self._bank(now, keep_running=self.running)
+        with self._lock:
+            if current is not None:
+                # Not finished: it goes back to pending unless time was spent on it.
+                current.status = "done" if current.elapsed_s >= 1 else "pending"
+            target.status = "active"
+            self.meeting.active_item_id = target.id
+        self._changed()
+        return target
+
+    def _set_aside(self, item_id: str, status: str) -> AgendaItem:
+        item = self.item(item_id)
+        now = self.clock()
+        was_active = item.status == "active"
+        if was_active:
+            following = self._next_pending_after(item)
+            self._bank(now, keep_running=self.running)
+            with self._lock:
+                item.status = status
+                self.meeting.active_item_id = None
+            if following is not None:
+                self._activate(following, now)
+        else:
+            with self._lock:
+                item.status = status
+        return item
+
+    def skip(self, item_id: str) -> AgendaItem:
+        item = self._set_aside(item_id, "skipped")
+        self._changed()
+        return item
+
+    def park(self, item_id: str) -> ParkedItem:
+        """Defer an item to the parking lot; the series' next meeting carries it over."""
+        item = self._set_aside(item_id, "parked")
+        with self._lock:
+            existing = next((p for p in self.record.parking_lot if p.agenda_item_id == item.id), None)
+            if existing is None:
+                existing = ParkedItem(id=ids.new_id(), text=item.title, meeting_id=self.meeting.id, agenda_item_id=item.id)
+                self.record.parking_lot.append(existing)
+        self._changed()
+        return existing
+
+    def unpark(self, item_id: str) -> None:
+        item = self.item(item_id)
+        with self._lock:
+            self.record.parking_lot = [p for p in self.record.parking_lot if p.agenda_item_id != item.id]
+            if item.status in ("parked", "skipped"):
+                item.status = "pending"
+        self._changed()
+
+    def add_item(self, title: str, timebox_min: int = 5) -> AgendaItem:
+        """A new item right after the active one (or at the end)."""
+        item = AgendaItem(id=ids.new_id(), title=title, timebox_min=timebox_min)
+        active = self.active_item
+        with self._lock:
+            index = self.agenda.index(active) + 1 if active is not None else len(self.agenda)
+            self.agenda.insert(index, item)
+            self._renumber()
+        self._changed()
+        return item
+
+    def move(self, item_id: str, offset: int) -> int:
+        """Reorder: move an item up (-1) or down (+1); returns its new index."""
+        item = self.item(item_id)
+        with self._lock:
+            index = self.agenda.index(item)
+            target = max(0, min(len(self.agenda) - 1, index + offset))
+            if target != index:
+                self.agenda.insert(target, self.agenda.pop(index))
+                self._renumber()
+        self._changed()
+        return target
+
+    def extend(self, item_id: str, minutes: int = 5) -> AgendaItem:
+        item = self.item(item_id)
+        with self._lock:
+            item.timebox_min = min(480, item.timebox_min + minutes)
+        self._changed()
+        return item
+
+    def pause(self) -> None:
+        self._bank(self.clock(), keep_running=False)
+        self._changed()
+
+    def resume(self) -> None:
+        if not self.running:
+            with self._lock:
+                self.meeting.clock_running_since = _ts(self.clock())
+            self._changed()
+
+    def toggle_pause(self) -> bool:
+        """Pause or resume; returns True when the clock now runs."""
+        if self.running:
+            self.pause()
+        else:
+            self.resume()
+        return self.running
+
+    def set_notes(self, item_id: str, notes: str) -> None:
+        """Called on every keystroke: memory now, disk within ~300 ms."""
+        item = self.item(item_id)
+        with self._lock:
+            item.notes = notes
+        self._changed(NOTES_DEBOUNCE_S)
+
+    def end(self, *, rating: int | None = None, comment: str = "") -> Meeting:
+        now = self.clock()
+        self._bank(now, keep_running=False)
+        with self._lock:
+            active = self.active_item
+            if active is not None:
+                active.status = "done"
+            meeting = self.meeting
+            meeting.status = "ended"
+            meeting.ended_at = _ts(now)
+            meeting.active_item_id = None
+            meeting.rating = rating
+            meeting.rating_comment = comment
+        self._changed()
+        self.saver.flush()
+        return self.meeting
+
+
+@dataclass(frozen=True, slots=True)
+class ItemReport:
+    item: AgendaItem
+    actual_min: int
+    over_min: int
+
+
+@dataclass(frozen=True, slots=True)
+class EndSummary:
+    items: tuple[ItemReport, ...]
+    not_covered: tuple[AgendaItem, ...]
+    elapsed_min: int
+    planned_min: int
+    counts: dict[str, int]
+
+
+def end_summary(session: LiveSession) -> EndSummary:
+    reports = []
+    for item in session.agenda:
+        actual = round(session.item_elapsed(item) / 60)
+        reports.append(ItemReport(item, actual, actual - item.timebox_min))
+    record = session.record
+    return EndSummary(
+        items=tuple(reports),
+        not_covered=tuple(i for i in session.agenda if i.status in ("pending", "skipped", "parked")),
+        elapsed_min=round(session.meeting_elapsed() / 60),
+        planned_min=session.meeting.planned_min or sum(i.timebox_min for i in session.agenda),
+        counts={
+            "lead feedback": len(record.lead_feedback),
+            "decisions": len(record.decisions),
+            "action items": len(record.actions),
+            "parked": len(record.parking_lot),
+        },
+    )

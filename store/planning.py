@@ -1,0 +1,105 @@
+"""Planning the next meeting of a series: defaults from its last meeting, carry-over."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from tandem.store import ids
+from tandem.store.errors import ValidationError
+from tandem.store.records import AgendaItem, Attendee, Meeting, Series
+from tandem.store.templates import Template, agenda_from_template
+from tandem.store.workspace import MeetingRecord, Workspace
+
+
+@dataclass
+class SeriesDefaults:
+    template_id: str = ""
+    facilitator: str = ""
+    attendees: list[Attendee] = field(default_factory=list)
+    absentees: list[Attendee] = field(default_factory=list)
+
+
+def series_defaults(workspace: Workspace, series_id: str) -> SeriesDefaults:
+    """What a new meeting of the series starts from: its last meeting's people and template."""
+    series = workspace.series.find(series_id)
+    last = workspace.latest_meeting(series_id)
+    if last is None:
+        return SeriesDefaults(template_id=series.default_template if series else "")
+    return SeriesDefaults(
+        template_id=last.template_id or (series.default_template if series else ""),
+        facilitator=last.facilitator,
+        attendees=list(last.attendees),
+        absentees=list(last.absentees),
+    )
+
+
+@dataclass
+class MeetingPlan:
+    """What the new-meeting form returns."""
+
+    series_id: str  # empty for a new series
+    series_title: str
+    template_id: str
+    date: str
+    facilitator: str
+    attendees: list[Attendee]
+    absentees: list[Attendee]
+
+
+def carried_items(workspace: Workspace, series_id: str, before: str) -> list[AgendaItem]:
+    """The parking lot of the series' previous meeting, as agenda items for the next one."""
+    previous = [m for m in workspace.list_meetings(series_id) if m.date <= before]
+    if not previous:
+        return []
+    record = workspace.read_meeting(previous[-1].id)
+    return [
+        AgendaItem(
+            id=ids.new_id(),
+            title=parked.text[:300],
+            timebox_min=5,
+            carried_from=record.meeting.id,
+            prompts=["Is this still worth our time, and what do we need to decide?"],
+        )
+        for parked in record.parking_lot
+    ]
+
+
+def create_planned_meeting(
+    workspace: Workspace, plan: MeetingPlan, template: Template, *, rng: random.Random | None = None
+) -> MeetingRecord:
+    series_id = plan.series_id
+    if not series_id:
+        title = plan.series_title.strip()
+        if not title:
+            raise ValidationError("series", "give the new series a name")
+        series_id = ids.slugify(title)
+        taken = {s.id for s in workspace.series.all()}
+        base, n = series_id, 1
+        while series_id in taken:
+            n += 1
+            series_id = f"{base}-{n}"
+        workspace.series.add(Series(id=series_id, title=title, default_template=template.id))
+    series = workspace.series.get(series_id)
+    carried = carried_items(workspace, series_id, plan.date)
+    agenda = agenda_from_template(template, rng=rng)
+    # Carried-over items come before the closing items (action review, wrap-up) if any.
+    closing = next(
+        (n for n, item in enumerate(agenda) if item.captures in ("action_review", "decision") and n >= len(agenda) - 2),
+        len(agenda),
+    )
+    agenda[closing:closing] = carried
+    for position, item in enumerate(agenda):
+        item.position = position
+    meeting = Meeting(
+        id=workspace.new_meeting_id(plan.date, series_id),
+        series_id=series_id,
+        title=series.title,
+        date=plan.date,
+        facilitator=plan.facilitator,
+        attendees=plan.attendees,
+        absentees=plan.absentees,
+        template_id=template.id,
+    )
+    workspace.create_meeting(meeting, agenda)
+    return MeetingRecord(meeting=meeting, agenda=agenda)
