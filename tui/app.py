@@ -2,37 +2,154 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from tandem import __version__
+from tandem.store.errors import TandemError
+from tandem.store.live import LiveSession
 from tandem.store.workspace import Workspace
+from tandem.tui.commands import ScreenCommands
 from tandem.tui.screens.home import HomeScreen
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class StartWith:
+    """What to show first: the home screen, a meeting, or the new-meeting form."""
+
+    meeting_id: str | None = None
+    new_meeting: bool = False
 
 
 class TandemApp(App[None]):
-    CSS_PATH = "tandem.tcss"
+    CSS_PATH: ClassVar[list[str]] = ["tandem.tcss", "live.tcss", "forms.tcss"]
     TITLE = "tandem"
-    ENABLE_COMMAND_PALETTE = True
+    HELP_GROUP = "Everywhere"
+    COMMANDS = App.COMMANDS | {ScreenCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit_ctrl_c"),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
     ]
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, *, clock: Clock = datetime.now, start: StartWith | None = None) -> None:
         super().__init__()
         self.workspace = workspace
+        self.clock = clock
+        self.start = start or StartWith()
+        self.session: LiveSession | None = None
         self.sub_title = str(workspace.home)
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen(self.workspace))
+        if self.start.meeting_id:
+            self.open_meeting(self.start.meeting_id)
+        elif self.start.new_meeting:
+            self.new_meeting()
+        # A closed terminal (SIGHUP) or a polite kill (SIGTERM): save first, then go.
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            try:
+                signal.signal(signum, self._on_signal)
+            except (ValueError, OSError):  # not the main thread (tests), or no such signal
+                pass
+        self.app_suspend_signal.subscribe(self, self._flush_session)
+
+    # --- meetings -----------------------------------------------------------------------
+
+    def open_meeting(self, meeting_id: str) -> None:
+        """Run (or resume) a meeting on the live screen."""
+        from tandem.tui.screens.live import LiveScreen
+
+        if self.session is not None:
+            self.notify(f"Meeting {self.session.meeting.id} is already open.", severity="warning")
+            return
+        try:
+            session = LiveSession(
+                self.workspace,
+                meeting_id,
+                clock=self.clock,
+                on_save_error=lambda exc: self.call_from_thread(self._save_failed, exc),
+                on_saved=lambda: self.call_from_thread(self.notify, "Saving works again; everything is on disk."),
+            )
+        except TandemError as exc:
+            self.notify(str(exc), title="Cannot open the meeting", severity="error", timeout=8)
+            return
+        self.session = session
+        self.push_screen(LiveScreen(session), callback=self._meeting_closed)
+
+    def _meeting_closed(self, _: object = None) -> None:
+        self.session = None
+        self.sub_title = str(self.workspace.home)
+        home = self.screen
+        if isinstance(home, HomeScreen):
+            home.action_refresh()
+
+    def _save_failed(self, exc: BaseException) -> None:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        self.notify(
+            f"Could not save ({reason}). Your text stays on screen and tandem keeps retrying.",
+            title="Not saved",
+            severity="error",
+            timeout=10,
+        )
+
+    @work
+    async def new_meeting(self, series_id: str | None = None) -> None:
+        from tandem.store.planning import create_planned_meeting
+        from tandem.store.templates import load_library
+        from tandem.tui.screens.new_meeting import NewMeetingScreen
+
+        library = load_library()
+        today = self.clock().date()
+        plan = await self.push_screen_wait(NewMeetingScreen(self.workspace, library, today, series_id=series_id))
+        if plan is None:
+            return
+        try:
+            record = create_planned_meeting(self.workspace, plan, library.get(plan.template_id))
+        except TandemError as exc:
+            self.notify(str(exc), title="Meeting not created", severity="error")
+            return
+        if record.meeting.date <= today.isoformat():
+            self.open_meeting(record.meeting.id)
+        else:
+            self.notify(f"Planned for {record.meeting.date}. Press Enter on it to start it then.", title="Meeting planned")
+            if isinstance(self.screen, HomeScreen):
+                self.screen.action_refresh(select=record.meeting.id)
+
+    # --- saving on the way out ---------------------------------------------------------------
+
+    def _flush_session(self, *_: Any) -> None:
+        if self.session is not None:
+            self.session.saver.flush(timeout=5)
+
+    def _on_signal(self, signum: int, _frame: Any) -> None:
+        self._flush_session()
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+        self.exit(return_code=128 + signum)
+
+    async def action_quit(self) -> None:
+        if self.session is not None:
+            if not self.session.close():
+                self.notify("The last changes could not be saved; not quitting so nothing is lost.", severity="error")
+                return
+            self.session = None
+        self.exit()
+
+    def action_help(self) -> None:
+        from tandem.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
 
 
-def create_app(workspace: Workspace) -> TandemApp:
-    """The one way to build the app (CLI, tests, screenshots)."""
-    return TandemApp(workspace)
-
-
-__all__ = ["TandemApp", "__version__", "create_app"]
+def create_app(workspace: Workspace, *, clock: Clock = datetime.now, start: StartWith | None = None) -> TandemApp:
+    """The one way to build the app (CLI, tests, screenshots, benchmarks)."""
+    return TandemApp(workspace, clock=clock, start=start)

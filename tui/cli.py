@@ -56,10 +56,26 @@ def cli(ctx: click.Context, home: Path | None) -> None:
         _open_app(ctx.obj.workspace())
 
 
-def _open_app(workspace: Workspace) -> None:
+def _open_app(workspace: Workspace, start: object = None) -> None:
     from tandem.tui.app import create_app
 
-    create_app(workspace).run()
+    create_app(workspace, start=start).run()  # type: ignore[arg-type]
+
+
+@cli.command()
+@click.argument("meeting", required=False)
+@click.pass_obj
+def run(env: Env, meeting: str | None) -> None:
+    """Run a meeting live (resumes it where it was).
+
+    Without MEETING: the live meeting, else the next planned one, else the new-meeting form.
+    """
+    from tandem.tui.app import StartWith
+    from tandem.tui.run_cmd import pick_meeting
+
+    workspace = env.workspace()
+    meeting_id = pick_meeting(workspace, meeting)
+    _open_app(workspace, StartWith(meeting_id=meeting_id, new_meeting=meeting_id is None))
 
 
 @cli.command("list")

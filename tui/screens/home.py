@@ -1,7 +1,8 @@
-"""Home: the workspace's meetings, newest first, with the highlighted one's details."""
+"""Home: what is live, what is next, open actions, and every meeting with its details."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static
 
 from tandem.store.errors import TandemError
-from tandem.store.records import Series
+from tandem.store.records import Meeting, Series
 from tandem.store.workspace import MeetingRecord, Workspace
 from tandem.tui.widgets.meeting_detail import MeetingDetail
 
@@ -22,16 +23,49 @@ STATUS_STYLE = {"live": "bold green", "planned": "bold", "ended": "", "finalized
 
 EMPTY_TEXT = (
     "[b]No meetings in this workspace yet.[/b]\n\n"
+    "Press [b]n[/b] to plan your first sync: pick an agenda template, who is coming, and go.\n\n"
     "To look around first, quit and run [b]tandem demo[/b]: it opens a sample workspace "
     "with six months of syncs, lead feedback and shadow days, kept apart from your data.\n\n"
     "Workspace folder: {home}"
 )
 
 
+def summary_line(records: list[MeetingRecord], today: date) -> Text:
+    """Live meeting, next planned one, open action items — the facilitator's glance."""
+    meetings = [r.meeting for r in records]
+    text = Text()
+    live = [m for m in meetings if m.status == "live"]
+    upcoming = sorted((m for m in meetings if m.status == "planned"), key=lambda m: (m.date, m.id))
+    if live:
+        m = live[0]
+        text.append(" ● LIVE ", style="bold reverse green")
+        text.append(f" {m.title} ({m.date}): Enter to resume   ")
+    elif upcoming:
+        m = upcoming[0]
+        text.append("Next: ", style="bold")
+        text.append(f"{m.title} on {m.date}   ")
+    else:
+        text.append("Nothing planned: press n for a new meeting   ", style="dim")
+    actions = [a for r in records for a in r.actions if a.status == "open"]
+    overdue = sum(a.is_overdue(today) for a in actions)
+    text.append("Open action items: ", style="bold")
+    text.append(str(len(actions)))
+    if overdue:
+        text.append(f" ({overdue} overdue)", style="bold red")
+    return text
+
+
 class HomeScreen(Screen[None]):
+    HELP_GROUP = "Home"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "refresh", "Refresh", id="home.refresh"),
+        Binding("n", "new_meeting", "New meeting", id="home.new_meeting"),
+        Binding("enter", "open_meeting", "Run / resume", id="home.open"),
+        Binding("x", "export", "Export minutes", id="home.export"),
+        Binding("f", "finalize", "Finalize", id="home.finalize"),
+        Binding("u", "unfinalize", "Unfinalize", show=False, id="home.unfinalize"),
         Binding("s", "next_series", "Series filter", id="home.series_filter"),
+        Binding("r", "refresh", "Refresh", show=False, id="home.refresh"),
+        Binding("q", "app.quit", "Quit", id="home.quit"),
     ]
 
     def __init__(self, workspace: Workspace) -> None:
@@ -40,9 +74,11 @@ class HomeScreen(Screen[None]):
         self._records: dict[str, MeetingRecord] = {}
         self._series: list[Series] = []
         self._series_filter: str | None = None
+        self._select: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Static(id="summary")
         yield LoadingIndicator(id="loading")
         yield Static(id="problem", classes="banner")
         yield Static(id="empty")
@@ -59,16 +95,18 @@ class HomeScreen(Screen[None]):
         table.add_column("Facilitator", key="facilitator")
         table.add_column("Status", key="status")
         table.add_column(Text("Open", justify="right"), key="open")
-        self.query_one("#main").display = False
-        self.query_one("#empty").display = False
-        self.query_one("#problem").display = False
+        for widget_id in ("#main", "#empty", "#problem", "#summary"):
+            self.query_one(widget_id).display = False
         self.action_refresh()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 100, "-narrow")
 
-    def action_refresh(self) -> None:
-        self.query_one("#loading").display = True
+    # --- loading ------------------------------------------------------------------------
+
+    def action_refresh(self, select: str | None = None) -> None:
+        self._select = select
+        self.query_one("#loading").display = not self._records
         self._load()
 
     @work(thread=True, exclusive=True, group="load")
@@ -84,7 +122,7 @@ class HomeScreen(Screen[None]):
     def _show_problem(self, message: str) -> None:
         self.query_one("#loading").display = False
         problem = self.query_one("#problem", Static)
-        problem.update(f"[b]Cannot open this workspace.[/b] {message}")
+        problem.update(Text.assemble(("Cannot open this workspace. ", "bold"), message))
         problem.display = True
 
     def _show(self, records: list[MeetingRecord], series: list[Series]) -> None:
@@ -96,6 +134,9 @@ class HomeScreen(Screen[None]):
         self.query_one("#empty", Static).update(EMPTY_TEXT.format(home=self.workspace.home))
         self.query_one("#empty").display = empty
         self.query_one("#main").display = not empty
+        summary = self.query_one("#summary", Static)
+        summary.display = not empty
+        summary.update(summary_line(records, self.app.clock().date()))  # type: ignore[attr-defined]
         self._fill_table()
 
     def _series_title(self, series_id: str) -> str:
@@ -113,28 +154,50 @@ class HomeScreen(Screen[None]):
             open_actions = sum(a.status == "open" for a in record.actions)
             table.add_row(
                 m.date,
-                self._series_title(m.series_id),
-                m.facilitator,
+                Text(self._series_title(m.series_id)),
+                Text(m.facilitator),
                 Text(m.status, style=STATUS_STYLE.get(m.status, "")),
                 Text(str(open_actions), justify="right"),
                 key=m.id,
             )
         label = self._series_title(self._series_filter) if self._series_filter else "all series"
         table.border_title = f"Meetings · {label} · {table.row_count}"
-        if table.row_count:
-            table.move_cursor(row=min(current, table.row_count - 1))
-            self._show_detail(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        else:
+        if not table.row_count:
             self.query_one("#detail", MeetingDetail).show(None, "")
+            return
+        row = min(current, table.row_count - 1)
+        if self._select is not None and self._select in self._records:
+            row = table.get_row_index(self._select)
+            self._select = None
+        table.move_cursor(row=row)
+        self._show_detail(self.selected_id)
+
+    @property
+    def selected_id(self) -> str | None:
+        table = self.query_one("#meetings", DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    @property
+    def selected(self) -> Meeting | None:
+        record = self._records.get(self.selected_id or "")
+        return record.meeting if record else None
 
     @on(DataTable.RowHighlighted, "#meetings")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail(event.row_key.value)
 
+    @on(DataTable.RowSelected, "#meetings")
+    def _selected(self, _: DataTable.RowSelected) -> None:
+        self.action_open_meeting()
+
     def _show_detail(self, meeting_id: str | None) -> None:
         record = self._records.get(meeting_id or "")
         title = self._series_title(record.meeting.series_id) if record else ""
         self.query_one("#detail", MeetingDetail).show(record, title)
+
+    # --- actions --------------------------------------------------------------------------
 
     def action_next_series(self) -> None:
         """Cycle the series filter: all → each series → all."""
@@ -142,3 +205,95 @@ class HomeScreen(Screen[None]):
         self._series_filter = ids[(ids.index(self._series_filter) + 1) % len(ids)]
         self.query_one("#meetings", DataTable).move_cursor(row=0)
         self._fill_table()
+
+    def action_new_meeting(self) -> None:
+        self.app.new_meeting(self._series_filter)  # type: ignore[attr-defined]
+
+    def action_open_meeting(self) -> None:
+        meeting = self.selected
+        if meeting is None:
+            return
+        if meeting.status in ("ended", "finalized"):
+            self.notify(f"{meeting.title} ({meeting.date}) has {meeting.status}. Press x to export its minutes.")
+            return
+        self.app.open_meeting(meeting.id)  # type: ignore[attr-defined]
+
+    def action_export(self) -> None:
+        from tandem.tui.screens.end_meeting import export_one
+
+        meeting = self.selected
+        if meeting is None:
+            return
+        try:
+            path = export_one(self.workspace, meeting.id)
+        except (TandemError, OSError) as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.app.copy_to_clipboard(str(path))
+        self.notify(f"{path}\n(path copied to the clipboard)", title="Minutes exported")
+
+    def action_finalize(self) -> None:
+        meeting = self.selected
+        if meeting is None:
+            return
+        try:
+            self.workspace.set_finalized(meeting.id, True)
+        except TandemError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.notify(f"{meeting.title} ({meeting.date}) is finalized: read-only. u reopens it.")
+        self.action_refresh()
+
+    @work
+    async def action_unfinalize(self) -> None:
+        from tandem.tui.screens.confirm import ConfirmScreen
+
+        meeting = self.selected
+        if meeting is None or meeting.status != "finalized":
+            self.notify("Only a finalized meeting can be unfinalized.", severity="warning")
+            return
+        sure = await self.app.push_screen_wait(
+            ConfirmScreen(f"Unfinalize {meeting.title} ({meeting.date})?", "Its minutes and records become editable again.")
+        )
+        if not sure:
+            return
+        try:
+            self.workspace.set_finalized(meeting.id, False)
+        except TandemError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify("Unfinalized: the meeting can be edited again.")
+        self.action_refresh()
+
+    def palette_commands(self) -> list[tuple[str, str, str]]:
+        commands = [("meeting: new", "new_meeting", "Plan a meeting from a template")]
+        live = next((r.meeting for r in self._records.values() if r.meeting.status == "live"), None)
+        if live is not None:
+            commands.append((f"meeting: resume {live.title} ({live.date})", "resume_live", "Back to the live meeting"))
+        selected = self.selected
+        if selected is not None and selected.status in ("planned", "live"):
+            commands.append((f"meeting: open {selected.title} ({selected.date})", "open_meeting", "Run the highlighted meeting"))
+        commands += [
+            ("export: minutes of the highlighted meeting", "export", "Write Markdown minutes to the workspace's minutes folder"),
+            ("export: latest minutes", "export_latest", "Minutes of the newest meeting that took place"),
+            ("meeting: finalize the highlighted meeting", "finalize", "Lock an ended meeting against edits"),
+            ("meeting: unfinalize the highlighted meeting", "unfinalize", "Make a finalized meeting editable again"),
+            ("view: cycle the series filter", "next_series", "All series, then each series"),
+        ]
+        return commands
+
+    def action_resume_live(self) -> None:
+        live = next((r.meeting for r in self._records.values() if r.meeting.status == "live"), None)
+        if live is not None:
+            self.app.open_meeting(live.id)  # type: ignore[attr-defined]
+
+    def action_export_latest(self) -> None:
+        held = sorted((r.meeting for r in self._records.values() if r.meeting.status != "planned"), key=lambda m: (m.date, m.id))
+        if not held:
+            self.notify("No meeting has taken place yet.", severity="warning")
+            return
+        table = self.query_one("#meetings", DataTable)
+        self._series_filter = None
+        self._fill_table()
+        table.move_cursor(row=table.get_row_index(held[-1].id))
+        self.action_export()

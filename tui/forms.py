@@ -1,0 +1,36 @@
+"""Pieces shared by tandem's modal forms: a labelled field with an inline error line."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Label, Static
+
+
+class Field(Vertical):
+    """A label, the input widget, and an error line that keeps what was typed."""
+
+    DEFAULT_CLASSES = "field"
+
+    def __init__(self, label: str, widget: Widget, *, hint: str = "", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._label = label
+        self._widget = widget
+        self._hint = hint
+
+    def compose(self) -> ComposeResult:
+        yield Label(self._label, classes="field-label")
+        yield self._widget
+        yield Static(self._hint, classes="field-hint", markup=False)
+        yield Static("", classes="field-error", markup=False)
+
+    def set_error(self, message: str | None) -> None:
+        error = self.query_one(".field-error", Static)
+        error.update(message or "")
+        error.display = bool(message)
+        self.set_class(bool(message), "-invalid")
+
+    def on_mount(self) -> None:
+        self.query_one(".field-hint", Static).display = bool(self._hint)
+        self.set_error(None)

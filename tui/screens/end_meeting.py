@@ -1,0 +1,162 @@
+"""Ending a meeting: the summary and a quick rating, then export or finalize on the spot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Static
+
+from tandem.store.errors import TandemError
+from tandem.store.live import EndSummary
+from tandem.store.records import label
+from tandem.store.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class EndChoice:
+    rating: int | None
+    comment: str
+
+
+def summary_table(summary: EndSummary) -> Table:
+    table = Table(box=None, pad_edge=False, expand=True, header_style="bold")
+    table.add_column("Item", ratio=1, overflow="ellipsis", no_wrap=True)
+    table.add_column("Actual", justify="right")
+    table.add_column("Timebox", justify="right")
+    table.add_column("Status")
+    for report in summary.items:
+        over = report.over_min > 0 and report.actual_min > 0
+        table.add_row(
+            Text(report.item.title),
+            Text(f"{report.actual_min} min", style="bold red" if over else ""),
+            f"{report.item.timebox_min} min",
+            label(report.item.status),
+        )
+    return table
+
+
+class EndMeetingScreen(ModalScreen[EndChoice | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "rate(1)", "1", show=False, id="end.rate_1"),
+        Binding("2", "rate(2)", "2", show=False, id="end.rate_2"),
+        Binding("3", "rate(3)", "3", show=False, id="end.rate_3"),
+        Binding("4", "rate(4)", "4", show=False, id="end.rate_4"),
+        Binding("5", "rate(5)", "5", show=False, id="end.rate_5"),
+        Binding("0", "rate(0)", "No rating", show=False, id="end.rate_none"),
+        Binding("ctrl+s", "confirm", "End meeting", id="end.confirm"),
+        Binding("escape", "cancel", "Keep going", id="end.cancel"),
+    ]
+
+    def __init__(self, summary: EndSummary) -> None:
+        super().__init__()
+        self.summary = summary
+        self.rating: int | None = None
+
+    def compose(self) -> ComposeResult:
+        s = self.summary
+        with Vertical(classes="dialog wide"):
+            yield Static("End the meeting?", classes="dialog-title")
+            with VerticalScroll(id="end-summary"):
+                yield Static(Text(f"{s.elapsed_min} min of {s.planned_min} planned"), id="end-time")
+                yield Static(summary_table(s))
+                if s.not_covered:
+                    names = ", ".join(f"{i.title} ({label(i.status)})" for i in s.not_covered)
+                    yield Static(Text(f"Not covered: {names}", style="yellow"), id="end-not-covered")
+                counts = " · ".join(f"{n} {name}" for name, n in s.counts.items())
+                yield Static(Text(f"Captured: {counts}"), id="end-counts")
+            yield Static(id="end-rating")
+            yield Input(placeholder="One line on how it went (optional)", id="end-comment")
+            yield Static("1–5  rate      tab  comment      enter/ctrl+s  end meeting      esc  keep going", classes="dialog-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_rating()
+        self.query_one("#end-summary").focus()
+
+    def _show_rating(self) -> None:
+        stars = "★" * (self.rating or 0) + "☆" * (5 - (self.rating or 0))
+        text = Text("Rate this meeting: ", style="bold")
+        text.append(stars, style="yellow")
+        text.append(f"  {self.rating}/5" if self.rating else "  (press 1–5, optional)", style="dim")
+        self.query_one("#end-rating", Static).update(text)
+
+    def action_rate(self, rating: int) -> None:
+        self.rating = rating or None
+        self._show_rating()
+
+    @on(Input.Submitted, "#end-comment")
+    def action_confirm(self) -> None:
+        self.dismiss(EndChoice(self.rating, self.query_one("#end-comment", Input).value.strip()))
+
+    def key_enter(self) -> None:
+        if not isinstance(self.focused, Input):
+            self.action_confirm()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class MeetingEndedScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "export", "Export minutes", id="ended.export"),
+        Binding("f", "finalize", "Finalize", id="ended.finalize"),
+        Binding("escape,enter", "done", "Done", id="ended.done"),
+    ]
+
+    def __init__(self, workspace: Workspace, meeting_id: str) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.meeting_id = meeting_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Meeting ended", classes="dialog-title")
+            yield Static(
+                "Everything is saved. Export the minutes now, or finalize the meeting to lock it against edits.",
+                markup=False,
+            )
+            yield Static(id="ended-result", markup=False)
+            yield Static("x  export minutes      f  finalize      enter  done", classes="dialog-keys")
+        yield Footer()
+
+    def action_export(self) -> None:
+        try:
+            path = export_one(self.workspace, self.meeting_id)
+        except (TandemError, OSError) as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.query_one("#ended-result", Static).update(f"Minutes written to {path}")
+        self.app.copy_to_clipboard(str(path))
+
+    def action_finalize(self) -> None:
+        try:
+            self.workspace.set_finalized(self.meeting_id, True)
+        except TandemError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.query_one("#ended-result", Static).update("Finalized: the meeting is now read-only.")
+
+    def action_done(self) -> None:
+        self.dismiss(None)
+
+
+def export_folder(workspace: Workspace) -> Path:
+    return workspace.home / "minutes"
+
+
+def export_one(workspace: Workspace, meeting_id: str) -> Path:
+    """Write one meeting's minutes to the workspace's minutes folder; returns the path."""
+    from tandem.store.export import export_minutes
+    from tandem.store.minutes import Shared
+
+    result = export_minutes(workspace, [meeting_id], export_folder(workspace), shared=Shared.load(workspace))
+    return (result.written or result.unchanged)[0]

@@ -1,0 +1,326 @@
+"""The live meeting: agenda sidebar, the active item with its timer, prompts and notes."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, TextArea
+
+from tandem.store.errors import TandemError
+from tandem.store.live import WARN_AT, LiveSession, end_summary
+from tandem.store.records import AgendaItem, label
+from tandem.tui.timefmt import clock_text, minutes_text, time_of_day
+from tandem.tui.widgets.agenda import AgendaList
+
+
+class LiveScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # These work while typing notes: the letters on the agenda would be typed instead.
+        Binding("ctrl+n", "next_item", "Next item", priority=True, id="live.next_typing"),
+        Binding("ctrl+t", "toggle_pause", "Pause/resume", priority=True, id="live.pause_typing"),
+        Binding("escape", "focus_agenda", "Agenda", id="live.focus_agenda"),
+    ]
+
+    def __init__(self, session: LiveSession) -> None:
+        super().__init__()
+        self.session = session
+        self._shown_item: str | None = None
+
+    # --- layout ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="clockbar")
+        with Horizontal(id="live-main"):
+            yield AgendaList(id="agenda")
+            with Vertical(id="item-pane"):
+                with Horizontal(id="item-head"):
+                    yield Static(id="item-title")
+                    yield Static(id="item-timer")
+                yield Static(id="prompts")
+                yield TextArea(id="notes", soft_wrap=True, tab_behavior="focus")
+                yield Static(id="forecast")
+                yield Static(id="save-state")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.sub_title = f"{self.session.meeting.title} · {self.session.meeting.date}"
+        self.session.start()
+        self.refresh_all()
+        self.query_one("#notes", TextArea).focus()
+        self.set_interval(0.5, self.tick)
+        if self.session.gap_s >= 60:
+            self._ask_about_gap()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 100, "-narrow")
+        self.refresh_agenda()
+
+    @work
+    async def _ask_about_gap(self) -> None:
+        from tandem.tui.screens.confirm import ConfirmScreen
+
+        gap = minutes_text(self.session.gap_s)
+        keep = await self.app.push_screen_wait(
+            ConfirmScreen(
+                f"tandem was closed for {gap} while the meeting clock was running.",
+                "Count that time on the clocks? (y: yes, the meeting went on · n: no, leave it out)",
+            )
+        )
+        if not keep:
+            self.session.discount_gap()
+            self.refresh_all()
+
+    # --- rendering ------------------------------------------------------------------
+
+    def refresh_all(self) -> None:
+        self.refresh_agenda()
+        self.refresh_item()
+        self.tick()
+
+    def refresh_agenda(self) -> None:
+        session = self.session
+        elapsed = {item.id: session.item_elapsed(item) for item in session.agenda}
+        self.query_one("#agenda", AgendaList).show(session.agenda, elapsed, set(session.forecast().will_not_fit))
+
+    def refresh_item(self) -> None:
+        session = self.session
+        item = session.active_item
+        notes = self.query_one("#notes", TextArea)
+        title = self.query_one("#item-title", Static)
+        prompts = self.query_one("#prompts", Static)
+        if item is None:
+            self._shown_item = None
+            title.update(Text("All items covered", style="bold"))
+            prompts.update("Press e to end the meeting, or pick an item in the agenda and press Enter to go back to it.")
+            notes.load_text("")
+            notes.disabled = True
+            return
+        notes.disabled = False
+        number = session.agenda.index(item) + 1
+        heading = Text(f"{number}. {item.title}", style="bold")
+        if item.presenter or item.presenter_team:
+            heading.append(f"  · {item.presenter or item.presenter_team}", style="dim")
+        if item.captures:
+            heading.append(f"  · captures {label(item.captures)}", style="dim")
+        if item.carried_from:
+            heading.append(f"  · carried over from {item.carried_from}", style="dim italic")
+        title.update(heading)
+        if item.prompts:
+            prompts.update(Text("\n".join(f"• {p}" for p in item.prompts)))
+        else:
+            prompts.update(Text("No prompts for this item.", style="dim"))
+        prompts.display = True
+        if self._shown_item != item.id:
+            self._shown_item = item.id
+            notes.load_text(item.notes)
+            notes.move_cursor(notes.document.end)
+
+    def tick(self) -> None:
+        """Clocks, forecast and save state; cheap enough to run twice a second."""
+        session = self.session
+        f = session.forecast()
+        bar = Text()
+        if session.running:
+            bar.append(" ● LIVE ", style="bold reverse green")
+        else:
+            bar.append(" ⏸ PAUSED ", style="bold reverse yellow")
+        bar.append(f"  Elapsed {clock_text(f.elapsed_s)} of {clock_text(f.planned_s)}")
+        left = f.left_s
+        bar.append(f"  ·  {'Left' if left >= 0 else 'Over'} {clock_text(abs(left))}", style="" if left >= 0 else "bold red")
+        if f.expected_end is not None:
+            bar.append(f"  ·  Ends ~{time_of_day(f.expected_end)}")
+        if f.overrun_s >= 60:
+            bar.append(f" ({minutes_text(f.overrun_s)} late)", style="bold red")
+        elif f.needed_s > 0:
+            bar.append(" (on time)", style="green")
+        self.query_one("#clockbar", Static).update(bar)
+
+        item = session.active_item
+        timer = self.query_one("#item-timer", Static)
+        if item is not None:
+            elapsed = session.item_elapsed(item)
+            box = item.timebox_min * 60
+            timer.update(f"{clock_text(elapsed)} / {clock_text(box)}")
+            timer.set_class(WARN_AT * box <= elapsed <= box, "-warn")
+            timer.set_class(elapsed > box, "-over")
+        else:
+            timer.update("")
+            timer.set_class(False, "-warn")
+            timer.set_class(False, "-over")
+        self._show_forecast(f)
+        self._show_save_state()
+        # The active item's elapsed time in the sidebar moves every second.
+        if item is not None and session.running:
+            self.refresh_agenda()
+
+    def _show_forecast(self, f) -> None:  # noqa: ANN001 - Forecast
+        widget = self.query_one("#forecast", Static)
+        if not f.will_not_fit:
+            widget.update(Text("Pacing: the rest of the agenda fits in the time left.", style="green"))
+            return
+        names = [self.session.item(i).title for i in f.will_not_fit]
+        text = Text("Won't fit if we end on time: ", style="bold yellow")
+        text.append(", ".join(names))
+        text.append(f"  (over by {minutes_text(f.overrun_s)}; skip, park or shorten something)", style="dim")
+        widget.update(text)
+
+    def _show_save_state(self) -> None:
+        widget = self.query_one("#save-state", Static)
+        error = self.session.saver.last_error
+        if error is not None:
+            widget.update(
+                Text(f"⚠ Not saved: {_reason(error)}. Your notes are safe on screen; tandem keeps retrying.", style="bold red")
+            )
+            widget.add_class("-error")
+        else:
+            widget.remove_class("-error")
+            widget.update(Text("Saving…" if self.session.saver.pending else "All changes saved", style="dim"))
+
+    # --- notes ----------------------------------------------------------------------
+
+    @on(TextArea.Changed, "#notes")
+    def _notes_changed(self, event: TextArea.Changed) -> None:
+        item = self.session.active_item
+        if item is None or item.id != self._shown_item or event.text_area.text == item.notes:
+            return
+        self.session.set_notes(item.id, event.text_area.text)
+
+    # --- facilitation actions ----------------------------------------------------------
+
+    def _highlighted(self) -> AgendaItem | None:
+        item_id = self.query_one("#agenda", AgendaList).highlighted_item_id
+        return self.session.item(item_id) if item_id else self.session.active_item
+
+    def _after_change(self, *, focus_notes: bool = False) -> None:
+        self.refresh_all()
+        active = self.session.active_item
+        if active is not None:
+            self.query_one("#agenda", AgendaList).highlight_item(active.id)
+        if focus_notes and active is not None:
+            self.query_one("#notes", TextArea).focus()
+
+    def action_next_item(self) -> None:
+        following = self.session.next()
+        if following is None:
+            self.notify("That was the last item. Press e to end the meeting.", title="Agenda done")
+        self._after_change()
+
+    def action_previous_item(self) -> None:
+        if self.session.previous() is None:
+            self.notify("Already at the first item.", severity="warning")
+        self._after_change()
+
+    def action_jump(self) -> None:
+        item = self._highlighted()
+        if item is not None:
+            self.session.activate(item.id)
+            self._after_change(focus_notes=True)
+
+    def action_skip(self) -> None:
+        item = self._highlighted()
+        if item is not None and item.status in ("pending", "active"):
+            self.session.skip(item.id)
+            self.notify(f"Skipped: {item.title}")
+            self._after_change()
+
+    def action_park(self) -> None:
+        item = self._highlighted()
+        if item is None:
+            return
+        if item.status == "parked":
+            self.session.unpark(item.id)
+            self.notify(f"Back on the agenda: {item.title}")
+        elif item.status in ("pending", "active"):
+            self.session.park(item.id)
+            self.notify(f"Parked for the next meeting: {item.title}")
+        self._after_change()
+
+    @work
+    async def action_add_item(self) -> None:
+        from tandem.tui.screens.add_item import AddItemScreen
+
+        result = await self.app.push_screen_wait(AddItemScreen())
+        if result is not None:
+            item = self.session.add_item(result.title, result.timebox_min)
+            self.refresh_all()
+            self.query_one("#agenda", AgendaList).highlight_item(item.id)
+            self.notify(f"Added after the current item: {item.title} ({item.timebox_min} min)")
+
+    def action_move(self, offset: int) -> None:
+        item = self._highlighted()
+        if item is not None:
+            self.session.move(item.id, offset)
+            self.refresh_all()
+            self.query_one("#agenda", AgendaList).highlight_item(item.id)
+
+    def action_extend(self) -> None:
+        item = self.session.active_item or self._highlighted()
+        if item is not None:
+            self.session.extend(item.id, 5)
+            self.notify(f"{item.title}: timebox now {item.timebox_min} min")
+            self.refresh_all()
+
+    def action_toggle_pause(self) -> None:
+        running = self.session.toggle_pause()
+        self.notify("Clock running" if running else "Clock paused: press space (or ctrl+t) to resume")
+        self.refresh_all()
+
+    def action_edit_notes(self) -> None:
+        if self.session.active_item is not None:
+            self.query_one("#notes", TextArea).focus()
+
+    def action_focus_agenda(self) -> None:
+        self.query_one("#agenda", AgendaList).focus()
+
+    @work
+    async def action_end_meeting(self) -> None:
+        from tandem.tui.screens.end_meeting import EndMeetingScreen, MeetingEndedScreen
+
+        choice = await self.app.push_screen_wait(EndMeetingScreen(end_summary(self.session)))
+        if choice is None:
+            return
+        meeting = self.session.end(rating=choice.rating, comment=choice.comment)
+        self.refresh_all()
+        await self.app.push_screen_wait(MeetingEndedScreen(self.session.workspace, meeting.id))
+        self.action_leave()
+
+    def action_leave(self) -> None:
+        """Back to home: everything is flushed and the meeting is given back."""
+        if not self.close_session():
+            self.notify("Could not save the last changes; staying here so nothing is lost.", severity="error")
+            return
+        self.dismiss()
+
+    def close_session(self) -> bool:
+        try:
+            return self.session.close()
+        except TandemError as exc:
+            self.notify(str(exc), severity="error")
+            return False
+
+    def palette_commands(self) -> list[tuple[str, str, str]]:
+        """(title, action, help) for the command palette, in this context."""
+        return [
+            ("meeting: next item", "next_item", "Mark the current item done and move on"),
+            ("meeting: previous item", "previous_item", "Go back to the item before"),
+            ("meeting: skip item", "skip", "Skip the highlighted item"),
+            ("meeting: park item", "park", "Defer the highlighted item to the next meeting"),
+            ("meeting: add item", "add_item", "Add an item after the current one"),
+            ("meeting: extend timebox by 5 minutes", "extend", "More time for the current item"),
+            ("meeting: pause or resume the clock", "toggle_pause", "Stop or restart the timers"),
+            ("meeting: end", "end_meeting", "Summary, rating, then export"),
+            ("meeting: back to home", "leave", "Save and leave the meeting"),
+        ]
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror.lower()
+    return str(error) or type(error).__name__

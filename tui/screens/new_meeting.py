@@ -1,0 +1,191 @@
+"""The new-meeting form: series, template, date, facilitator, who is there and who is not."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Select, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from tandem.store.planning import MeetingPlan, series_defaults
+from tandem.store.records import TEAMS, Attendee, Series
+from tandem.store.templates import Library
+from tandem.store.workspace import Workspace
+from tandem.tui.forms import Field
+
+NEW_SERIES = "__new__"
+
+
+def parse_day(text: str, today: date) -> date | None:
+    value = text.strip().lower()
+    if value in ("", "today"):
+        return today
+    if value == "tomorrow":
+        return today + timedelta(days=1)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def parse_person(text: str) -> tuple[Attendee | None, str]:
+    """``Ana Ruiz, sales`` or ``Ana Ruiz (sales)`` → an attendee, or an error message."""
+    value = text.strip()
+    if not value:
+        return None, "Type a name and a team, e.g. Ana Ruiz, sales"
+    name, team = value, ""
+    if value.endswith(")") and "(" in value:
+        name, _, team = value[:-1].rpartition("(")
+    elif "," in value:
+        name, _, team = value.rpartition(",")
+    name, team = name.strip(), team.strip().lower()
+    if not name:
+        return None, "The name is missing."
+    if team not in TEAMS:
+        return None, f"Add the team after a comma: sales, marketing or other (got {team or 'none'!r})."
+    return Attendee(name=name[:200], team=team), ""
+
+
+class NewMeetingScreen(ModalScreen[MeetingPlan | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Create meeting", id="form.submit"),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+    ]
+
+    def __init__(self, workspace: Workspace, library: Library, today: date, *, series_id: str | None = None) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.library = library
+        self.today = today
+        self.series: list[Series] = sorted(workspace.series.all(), key=lambda s: s.title)
+        self.people: list[Attendee] = []
+        self._initial_series = series_id or (self.series[0].id if self.series else NEW_SERIES)
+
+    def compose(self) -> ComposeResult:
+        series_options = [(s.title, s.id) for s in self.series] + [("New series…", NEW_SERIES)]
+        templates = sorted(self.library.templates.values(), key=lambda t: t.title)
+        template_options = [(f"{t.title} ({len(t.items)} items, {t.total_min} min)", t.id) for t in templates]
+        with Vertical(classes="dialog wide", id="new-meeting"):
+            yield Static("New meeting", classes="dialog-title")
+            with VerticalScroll(id="new-meeting-fields"):
+                yield Field("Series", Select(series_options, value=self._initial_series, allow_blank=False, id="series"), id="series-field")
+                yield Field("New series name", Input(id="series-title", placeholder="e.g. Weekly smarketing sync"), id="series-title-field")
+                yield Field(
+                    "Template",
+                    Select(template_options, allow_blank=True, prompt="Pick an agenda template", id="template"),
+                    id="template-field",
+                )
+                with Horizontal(classes="row"):
+                    yield Field("Date", Input(self.today.isoformat(), id="date"), hint="YYYY-MM-DD, today or tomorrow", id="date-field")
+                    yield Field("Facilitator", Input(id="facilitator"), id="facilitator-field")
+                yield Field(
+                    "People (space: present / absent)",
+                    SelectionList[int](id="people"),
+                    id="people-field",
+                )
+                yield Field("Add a person", Input(id="person", placeholder="Name, team (sales / marketing / other)"), hint="enter adds them as present", id="person-field")
+            yield Static("ctrl+s  create      tab  next field      esc  cancel", classes="dialog-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._apply_series(self._initial_series)
+        self.query_one("#series", Select).focus()
+
+    # --- defaults from the series -----------------------------------------------------
+
+    @on(Select.Changed, "#series")
+    def _series_changed(self, event: Select.Changed) -> None:
+        self._apply_series(str(event.value))
+
+    def _apply_series(self, series_id: str) -> None:
+        new = series_id == NEW_SERIES
+        self.query_one("#series-title-field").display = new
+        if new:
+            return
+        defaults = series_defaults(self.workspace, series_id)
+        if defaults.template_id in self.library.templates:
+            self.query_one("#template", Select).value = defaults.template_id
+        if defaults.facilitator:
+            self.query_one("#facilitator", Input).value = defaults.facilitator
+        self.people = []
+        self._set_people([(a, True) for a in defaults.attendees] + [(a, False) for a in defaults.absentees])
+
+    def _set_people(self, entries: list[tuple[Attendee, bool]]) -> None:
+        people = self.query_one("#people", SelectionList)
+        people.clear_options()
+        self.people = [a for a, _ in entries]
+        people.add_options(
+            Selection(f"{a.name} ({a.team})", n, present) for n, (a, present) in enumerate(entries)
+        )
+
+    @on(Input.Submitted, "#person")
+    def _add_person(self, event: Input.Submitted) -> None:
+        person, error = parse_person(event.value)
+        field = self.query_one("#person-field", Field)
+        field.set_error(error or None)
+        if person is None:
+            return
+        if any(p.name.casefold() == person.name.casefold() for p in self.people):
+            field.set_error(f"{person.name} is already in the list.")
+            return
+        people = self.query_one("#people", SelectionList)
+        selected = set(people.selected)
+        entries = [(p, n in selected) for n, p in enumerate(self.people)] + [(person, True)]
+        self._set_people(entries)
+        event.input.value = ""
+
+    @on(Input.Submitted, "#date, #facilitator, #series-title")
+    def _next_field(self) -> None:
+        self.focus_next()
+
+    # --- submit -----------------------------------------------------------------------
+
+    def action_submit(self) -> None:
+        series_id = str(self.query_one("#series", Select).value)
+        series_title = self.query_one("#series-title", Input).value.strip()
+        template = self.query_one("#template", Select).value
+        day = parse_day(self.query_one("#date", Input).value, self.today)
+        facilitator = self.query_one("#facilitator", Input).value.strip()
+        selected = set(self.query_one("#people", SelectionList).selected)
+        attendees = [p for n, p in enumerate(self.people) if n in selected]
+        absentees = [p for n, p in enumerate(self.people) if n not in selected]
+
+        errors = {
+            "series-title-field": "Name the new series." if series_id == NEW_SERIES and not series_title else None,
+            "template-field": "Pick a template." if template is Select.BLANK or template not in self.library.templates else None,
+            "date-field": "A date like 2026-11-26 (or today, tomorrow)." if day is None else None,
+            "facilitator-field": "Who facilitates?" if not facilitator else None,
+            "people-field": "Mark at least one person present (space), or add people below." if not attendees else None,
+        }
+        first_invalid = None
+        for field_id, message in errors.items():
+            self.query_one(f"#{field_id}", Field).set_error(message)
+            if message and first_invalid is None:
+                first_invalid = field_id
+        if first_invalid is not None:
+            field = self.query_one(f"#{first_invalid}", Field)
+            target = field.query("Input, Select, SelectionList").first()
+            target.focus()
+            self.query_one("#new-meeting-fields", VerticalScroll).scroll_to_widget(field)
+            return
+        assert day is not None
+        self.dismiss(
+            MeetingPlan(
+                series_id="" if series_id == NEW_SERIES else series_id,
+                series_title=series_title,
+                template_id=str(template),
+                date=day.isoformat(),
+                facilitator=facilitator[:200],
+                attendees=attendees,
+                absentees=absentees,
+            )
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,84 @@
+"""The agenda sidebar of a live meeting: status, timebox and elapsed time per item.
+
+Its single-letter facilitation keys live here, so they work whenever the agenda has focus
+and never steal letters typed into the notes.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tandem.store.records import AgendaItem
+from tandem.tui.timefmt import clock_text
+
+MARK = {"pending": "·", "active": "▶", "done": "✓", "skipped": "–", "parked": "P"}
+
+
+def item_prompt(number: int, item: AgendaItem, elapsed_s: float, *, will_not_fit: bool, width: int) -> Text:
+    text = Text(no_wrap=True, overflow="ellipsis")
+    style = {"active": "bold", "done": "dim", "skipped": "dim strike", "parked": "dim italic"}.get(item.status, "")
+    text.append(f"{MARK.get(item.status, ' ')} ", style="bold" if item.status == "active" else "dim")
+    timing = f"{clock_text(elapsed_s)}/{item.timebox_min}m" if elapsed_s >= 1 else f"{item.timebox_min}m"
+    title_width = max(4, width - len(timing) - 6)
+    title = f"{number}. {item.title}"
+    if len(title) > title_width:
+        title = title[: title_width - 1] + "…"
+    text.append(title.ljust(title_width), style=style)
+    over = item.status == "active" and elapsed_s > item.timebox_min * 60
+    text.append(" ")
+    text.append(timing.rjust(len(timing)), style="bold red" if over else ("yellow" if will_not_fit else "dim"))
+    if will_not_fit:
+        text.append(" ⚠", style="yellow")
+    return text
+
+
+class AgendaList(OptionList):
+    HELP_GROUP = "Agenda"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.jump", "Go to item", id="live.jump"),
+        Binding("n", "screen.next_item", "Next", id="live.next"),
+        Binding("p", "screen.previous_item", "Previous", id="live.previous"),
+        Binding("s", "screen.skip", "Skip", id="live.skip"),
+        Binding("k", "screen.park", "Park", id="live.park"),
+        Binding("a", "screen.add_item", "Add item", id="live.add_item"),
+        Binding("shift+up,left_square_bracket", "screen.move(-1)", "Move up", id="live.move_up"),
+        Binding("shift+down,right_square_bracket", "screen.move(1)", "Move down", id="live.move_down"),
+        Binding("plus,equals_sign", "screen.extend", "+5 min", id="live.extend"),
+        Binding("space", "screen.toggle_pause", "Pause", id="live.pause"),
+        Binding("e", "screen.end_meeting", "End", id="live.end"),
+        Binding("i,tab", "screen.edit_notes", "Notes", id="live.edit_notes"),
+        Binding("q", "screen.leave", "Home", id="live.leave"),
+    ]
+
+    def show(self, items: list[AgendaItem], elapsed: dict[str, float], will_not_fit: set[str]) -> None:
+        """Rebuild the options, keeping the highlight on the same item."""
+        highlighted = self.highlighted_item_id
+        width = max(20, self.content_region.width or self.size.width or 34)
+        self.clear_options()
+        self.add_options(
+            Option(item_prompt(n, item, elapsed.get(item.id, item.elapsed_s), will_not_fit=item.id in will_not_fit, width=width), id=item.id)
+            for n, item in enumerate(items, start=1)
+        )
+        ids = [item.id for item in items]
+        if highlighted in ids:
+            self.highlighted = ids.index(highlighted)
+        elif items:
+            active = next((n for n, item in enumerate(items) if item.status == "active"), 0)
+            self.highlighted = active
+
+    @property
+    def highlighted_item_id(self) -> str | None:
+        if self.highlighted is None or self.option_count == 0:
+            return None
+        return self.get_option_at_index(self.highlighted).id
+
+    def highlight_item(self, item_id: str) -> None:
+        for index in range(self.option_count):
+            if self.get_option_at_index(index).id == item_id:
+                self.highlighted = index
+                return
