@@ -238,8 +238,19 @@ class LiveSession:
     def _changed(self, delay: float = 0.0) -> None:
         self.saver.request(delay)
 
+    HEARTBEAT_S = 30.0
+
+    def heartbeat(self) -> None:
+        """While the clock runs, save now and then: after a crash, the time tandem was
+        closed is then known to within this interval."""
+        saved = _parse(self.meeting.saved_at)
+        if self.running and (saved is None or (self.clock() - saved).total_seconds() >= self.HEARTBEAT_S):
+            self._changed()
+
     def close(self) -> bool:
-        """Flush, then give the meeting back (release the writer lock)."""
+        """Save (so ``saved_at`` says when tandem stopped), then release the writer lock."""
+        if self.meeting.status == "live":
+            self._changed()
         ok = self.saver.close()
         self.writer.close()
         return ok

@@ -31,6 +31,19 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> CliResult:
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
 
+def rendered_text(widget, width: int = 200) -> str:
+    """What a Static shows, as plain text (markup and Rich renderables alike)."""
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(width=width, record=True, file=io.StringIO())
+    content = widget.content
+    console.print(Text.from_markup(content) if isinstance(content, str) else content)
+    return console.export_text()
+
+
 @pytest.fixture
 def cli():
     return run_cli
@@ -81,4 +94,4 @@ def workspace(tmp_path: Path) -> Workspace:
     return Workspace(tmp_path / "ws")
 
 
-__all__ = ["CliResult", "build_sample", "new_id", "run_cli"]
+__all__ = ["CliResult", "build_sample", "new_id", "rendered_text", "run_cli"]

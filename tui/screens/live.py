@@ -50,6 +50,9 @@ class LiveScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        agenda = self.query_one("#agenda", AgendaList)
+        agenda.border_title = "Agenda"
+        agenda.border_subtitle = "esc: here · i: notes"
         self.app.sub_title = f"{self.session.meeting.title} · {self.session.meeting.date}"
         self.session.start()
         self.refresh_all()
@@ -156,6 +159,7 @@ class LiveScreen(Screen[None]):
             timer.set_class(False, "-over")
         self._show_forecast(f)
         self._show_save_state()
+        session.heartbeat()
         # The active item's elapsed time in the sidebar moves every second.
         if item is not None and session.running:
             self.refresh_agenda()
@@ -198,10 +202,10 @@ class LiveScreen(Screen[None]):
         item_id = self.query_one("#agenda", AgendaList).highlighted_item_id
         return self.session.item(item_id) if item_id else self.session.active_item
 
-    def _after_change(self, *, focus_notes: bool = False) -> None:
+    def _after_change(self, *, focus_notes: bool = False, follow_active: bool = True) -> None:
         self.refresh_all()
         active = self.session.active_item
-        if active is not None:
+        if active is not None and follow_active:
             self.query_one("#agenda", AgendaList).highlight_item(active.id)
         if focus_notes and active is not None:
             self.query_one("#notes", TextArea).focus()
@@ -226,21 +230,23 @@ class LiveScreen(Screen[None]):
     def action_skip(self) -> None:
         item = self._highlighted()
         if item is not None and item.status in ("pending", "active"):
+            was_active = item.status == "active"
             self.session.skip(item.id)
             self.notify(f"Skipped: {item.title}")
-            self._after_change()
+            self._after_change(follow_active=was_active)
 
     def action_park(self) -> None:
         item = self._highlighted()
         if item is None:
             return
+        was_active = item.status == "active"
         if item.status == "parked":
             self.session.unpark(item.id)
             self.notify(f"Back on the agenda: {item.title}")
         elif item.status in ("pending", "active"):
             self.session.park(item.id)
             self.notify(f"Parked for the next meeting: {item.title}")
-        self._after_change()
+        self._after_change(follow_active=was_active)
 
     @work
     async def action_add_item(self) -> None:
@@ -287,9 +293,11 @@ class LiveScreen(Screen[None]):
         if choice is None:
             return
         meeting = self.session.end(rating=choice.rating, comment=choice.comment)
-        self.refresh_all()
+        if not self.close_session():
+            self.notify("Could not save the end of the meeting; staying here so nothing is lost.", severity="error")
+            return
         await self.app.push_screen_wait(MeetingEndedScreen(self.session.workspace, meeting.id))
-        self.action_leave()
+        self.dismiss()
 
     def action_leave(self) -> None:
         """Back to home: everything is flushed and the meeting is given back."""
@@ -299,6 +307,8 @@ class LiveScreen(Screen[None]):
         self.dismiss()
 
     def close_session(self) -> bool:
+        if not self.session.writer.is_open:
+            return True
         try:
             return self.session.close()
         except TandemError as exc:
