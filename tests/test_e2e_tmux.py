@@ -38,3 +38,77 @@ def test_demo_command_seeds_and_opens_the_app(tmp_path: Path) -> None:
         term.close()
     assert (home / "workspace.json").is_file()
     assert len(list((home / "meetings").glob("*.json"))) == 40
+
+
+@needs_tmux
+def test_live_meeting_survives_kill_9(tmp_path: Path) -> None:
+    """Create a meeting by keyboard, take notes on three items, kill -9, resume."""
+    import os
+    import re
+    import signal
+    import subprocess
+    import time
+
+    from tandem.store.workspace import Workspace
+
+    home = tmp_path / "ws"
+    command = [str(TANDEM), "--home", str(home), "run"]
+    term = Tmux(command, width=120, height=40)
+    try:
+        term.wait_for("New meeting")
+        steps = [
+            ("Tab",), ("-l", "Weekly sync"), ("Tab",), ("Enter",), ("Down",), ("Enter",),  # template
+            ("Tab",), ("Tab",), ("-l", "Dana"), ("Tab",), ("Tab",),  # date stays today
+            ("-l", "Ana Ruiz, sales"), ("Enter",), ("-l", "Luis Ortega, marketing"), ("Enter",), ("C-s",),
+        ]
+        for keys in steps:
+            term.send(*keys)
+            time.sleep(0.25)  # a person's pace: let each dialog settle
+        term.wait_for("● LIVE")
+        notes = ["first item: goals on track", "second item: 4 leads, 1 poor", "third item: webinar slipped"]
+        for n, text in enumerate(notes):
+            term.send("-l", text)
+            time.sleep(0.2)
+            if n < 2:
+                term.send("C-n")
+                time.sleep(0.3)
+        term.wait_for(notes[2])
+        time.sleep(1.2)  # past the 300 ms debounce
+        before = term.screen()
+        title = re.search(r"^\s*(3\. .+?)(?:\s{2}|·|$)", before.split("\n", 3)[2], re.M)
+        # The Python process itself, not the shell tmux started it from.
+        found = subprocess.run(["pgrep", "-f", f"python[^ ]* {TANDEM} --home {home} run"], capture_output=True, text=True)
+        pid = int(found.stdout.split()[0])
+        os.kill(pid, signal.SIGKILL)
+        term.wait_for("__EXIT_137__")
+    finally:
+        term.close()
+
+    ws = Workspace(home)
+    (meeting,) = ws.list_meetings()
+    record = ws.read_meeting(meeting.id)
+    assert meeting.status == "live"
+    assert [i.notes for i in record.agenda[:3]] == notes
+    assert [i.status for i in record.agenda[:3]] == ["done", "done", "active"]
+    saved_elapsed = [i.elapsed_s for i in record.agenda[:2]]
+    assert all(e > 0 for e in saved_elapsed)
+
+    term = Tmux([str(TANDEM), "--home", str(home), "run"], width=120, height=40)
+    try:
+        screen = term.wait_for(notes[2])
+        assert "● LIVE" in screen
+        if title:
+            assert title.group(1)[:20] in screen
+        assert term.wait_for("All changes saved")
+        term.send("Escape")
+        time.sleep(0.5)  # a lone Escape, not the start of alt+q
+        term.send("q")  # back home, saved
+        term.wait_for("Open action items")
+        term.send("q")
+        term.wait_for("__EXIT_0__")
+    finally:
+        term.close()
+    after = ws.read_meeting(meeting.id)
+    assert [i.notes for i in after.agenda[:3]] == notes
+    assert [i.elapsed_s for i in after.agenda[:2]] == saved_elapsed, "finished items keep their times"
+    assert after.agenda[2].status == "active"

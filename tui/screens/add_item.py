@@ -31,8 +31,8 @@ class AddItemScreen(ModalScreen[NewItem | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Add an agenda item", classes="dialog-title")
-            yield Field("Title", Input(id="title", placeholder="e.g. Pricing page feedback"), id="title-field")
-            yield Field("Timebox", Input("5 min", id="timebox"), hint="minutes: 5, 10 min, 1h", id="timebox-field")
+            yield Field("Title", Input(compact=True, id="title", placeholder="e.g. Pricing page feedback"), id="title-field")
+            yield Field("Timebox", Input("5 min", compact=True, id="timebox"), hint="minutes: 5, 10 min, 1h", id="timebox-field")
             yield Static("enter  add      esc  cancel", classes="dialog-keys")
         yield Footer()
 

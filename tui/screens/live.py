@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -189,7 +189,10 @@ class LiveScreen(Screen[None]):
 
     # --- notes ----------------------------------------------------------------------
 
-    @on(TextArea.Changed, "#notes")
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area.id == "notes":
+            self._notes_changed(event)
+
     def _notes_changed(self, event: TextArea.Changed) -> None:
         item = self.session.active_item
         if item is None or item.id != self._shown_item or event.text_area.text == item.notes:

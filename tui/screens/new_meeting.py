@@ -74,22 +74,22 @@ class NewMeetingScreen(ModalScreen[MeetingPlan | None]):
         with Vertical(classes="dialog wide", id="new-meeting"):
             yield Static("New meeting", classes="dialog-title")
             with VerticalScroll(id="new-meeting-fields"):
-                yield Field("Series", Select(series_options, value=self._initial_series, allow_blank=False, id="series"), id="series-field")
-                yield Field("New series name", Input(id="series-title", placeholder="e.g. Weekly smarketing sync"), id="series-title-field")
+                yield Field("Series", Select(series_options, value=self._initial_series, allow_blank=False, compact=True, id="series"), id="series-field")
+                yield Field("New series name", Input(compact=True, id="series-title", placeholder="e.g. Weekly smarketing sync"), id="series-title-field")
                 yield Field(
                     "Template",
-                    Select(template_options, allow_blank=True, prompt="Pick an agenda template", id="template"),
+                    Select(template_options, allow_blank=True, prompt="Pick an agenda template", compact=True, id="template"),
                     id="template-field",
                 )
                 with Horizontal(classes="row"):
-                    yield Field("Date", Input(self.today.isoformat(), id="date"), hint="YYYY-MM-DD, today or tomorrow", id="date-field")
-                    yield Field("Facilitator", Input(id="facilitator"), id="facilitator-field")
+                    yield Field("Date", Input(self.today.isoformat(), compact=True, id="date"), hint="YYYY-MM-DD, today or tomorrow", id="date-field")
+                    yield Field("Facilitator", Input(compact=True, id="facilitator"), id="facilitator-field")
                 yield Field(
                     "People (space: present / absent)",
-                    SelectionList[int](id="people"),
+                    SelectionList[int](compact=True, id="people"),
                     id="people-field",
                 )
-                yield Field("Add a person", Input(id="person", placeholder="Name, team (sales / marketing / other)"), hint="enter adds them as present", id="person-field")
+                yield Field("Add a person", Input(compact=True, id="person", placeholder="Name, team (sales / marketing / other)"), hint="enter adds them as present", id="person-field")
             yield Static("ctrl+s  create      tab  next field      esc  cancel", classes="dialog-keys")
         yield Footer()
 
