@@ -31,7 +31,7 @@ def binding_rows(app, nodes: list[DOMNode]) -> list[tuple[str, str, str, str]]: 
                 continue
             seen.add((action, binding_id))
             keys = ", ".join(dict.fromkeys(app.get_key_display(b) for b in bindings))
-            rows.append((where, keys, bindings[0].description, binding_id))
+            rows.append((where, keys, bindings[0].tooltip or bindings[0].description, binding_id))
     return rows
 
 

@@ -58,14 +58,14 @@ def summary_line(records: list[MeetingRecord], today: date) -> Text:
 class HomeScreen(Screen[None]):
     HELP_GROUP = "Home"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new_meeting", "New meeting", id="home.new_meeting"),
-        Binding("enter", "open_meeting", "Run / resume", id="home.open"),
-        Binding("x", "export", "Export minutes", id="home.export"),
-        Binding("f", "finalize", "Finalize", id="home.finalize"),
-        Binding("u", "unfinalize", "Unfinalize", show=False, id="home.unfinalize"),
-        Binding("s", "next_series", "Series filter", id="home.series_filter"),
-        Binding("r", "refresh", "Refresh", show=False, id="home.refresh"),
-        Binding("q", "app.quit", "Quit", id="home.quit"),
+        Binding("n", "new_meeting", "New", tooltip="Plan a new meeting", id="home.new_meeting"),
+        Binding("enter", "open_meeting", "Run", tooltip="Run or resume the highlighted meeting", id="home.open"),
+        Binding("x", "export", "Export", tooltip="Export the highlighted meeting's minutes", id="home.export"),
+        Binding("f", "finalize", "Finalize", tooltip="Lock an ended meeting against edits", id="home.finalize"),
+        Binding("u", "unfinalize", "Unfinalize", show=False, tooltip="Make a finalized meeting editable (asks first)", id="home.unfinalize"),
+        Binding("s", "next_series", "Series", tooltip="Cycle the series filter", id="home.series_filter"),
+        Binding("r", "refresh", "Refresh", show=False, tooltip="Reload the meetings from disk", id="home.refresh"),
+        Binding("q", "app.quit", "Quit", tooltip="Quit tandem", id="home.quit"),
     ]
 
     def __init__(self, workspace: Workspace) -> None:

@@ -22,9 +22,9 @@ from tandem.tui.widgets.agenda import AgendaList
 class LiveScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         # These work while typing notes: the letters on the agenda would be typed instead.
-        Binding("ctrl+n", "next_item", "Next item", priority=True, id="live.next_typing"),
-        Binding("ctrl+t", "toggle_pause", "Pause/resume", priority=True, id="live.pause_typing"),
-        Binding("escape", "focus_agenda", "Agenda", id="live.focus_agenda"),
+        Binding("ctrl+n", "next_item", "Next item", priority=True, tooltip="Next item, while typing notes", id="live.next_typing"),
+        Binding("ctrl+t", "toggle_pause", "Pause", priority=True, tooltip="Pause or resume the clock, while typing notes", id="live.pause_typing"),
+        Binding("escape", "focus_agenda", "Agenda", tooltip="Leave the notes for the agenda and its one-letter keys", id="live.focus_agenda"),
     ]
 
     def __init__(self, session: LiveSession) -> None:

@@ -40,19 +40,19 @@ def item_prompt(number: int, item: AgendaItem, elapsed_s: float, *, will_not_fit
 class AgendaList(OptionList):
     HELP_GROUP = "Agenda"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "screen.jump", "Go to item", id="live.jump"),
-        Binding("n", "screen.next_item", "Next", id="live.next"),
-        Binding("p", "screen.previous_item", "Previous", id="live.previous"),
-        Binding("s", "screen.skip", "Skip", id="live.skip"),
-        Binding("k", "screen.park", "Park", id="live.park"),
-        Binding("a", "screen.add_item", "Add item", id="live.add_item"),
-        Binding("shift+up,left_square_bracket", "screen.move(-1)", "Move up", id="live.move_up"),
-        Binding("shift+down,right_square_bracket", "screen.move(1)", "Move down", id="live.move_down"),
-        Binding("plus,equals_sign", "screen.extend", "+5 min", id="live.extend"),
-        Binding("space", "screen.toggle_pause", "Pause", id="live.pause"),
-        Binding("e", "screen.end_meeting", "End", id="live.end"),
-        Binding("i,tab", "screen.edit_notes", "Notes", id="live.edit_notes"),
-        Binding("q", "screen.leave", "Home", id="live.leave"),
+        Binding("enter", "screen.jump", "Go to", show=False, tooltip="Make the highlighted item the active one", id="live.jump"),
+        Binding("n", "screen.next_item", "Next", tooltip="Mark the active item done and move to the next", id="live.next"),
+        Binding("p", "screen.previous_item", "Previous", show=False, tooltip="Back to the item before", id="live.previous"),
+        Binding("s", "screen.skip", "Skip", tooltip="Skip the highlighted item", id="live.skip"),
+        Binding("k", "screen.park", "Park", tooltip="Park the highlighted item for the next meeting (again: unpark)", id="live.park"),
+        Binding("a", "screen.add_item", "Add", tooltip="Add an item after the active one", id="live.add_item"),
+        Binding("shift+up,left_square_bracket", "screen.move(-1)", "Move up", show=False, tooltip="Move the highlighted item up", id="live.move_up"),
+        Binding("shift+down,right_square_bracket", "screen.move(1)", "Move down", show=False, tooltip="Move the highlighted item down", id="live.move_down"),
+        Binding("plus,equals_sign", "screen.extend", "+5m", tooltip="Extend the active item's timebox by 5 minutes", id="live.extend"),
+        Binding("space", "screen.toggle_pause", "Pause", tooltip="Pause or resume the meeting clock", id="live.pause"),
+        Binding("e", "screen.end_meeting", "End", tooltip="End the meeting: summary, rating, export", id="live.end"),
+        Binding("i,tab", "screen.edit_notes", "Notes", show=False, tooltip="Back to the notes of the active item", id="live.edit_notes"),
+        Binding("q", "screen.leave", "Home", tooltip="Save and go back to the home screen", id="live.leave"),
     ]
 
     def show(self, items: list[AgendaItem], elapsed: dict[str, float], will_not_fit: set[str]) -> None:
