@@ -354,9 +354,11 @@ class CheckIn(Record):
     status: str
     meeting_id: str = ""
     comment: str = ""
+    agenda_item_id: str = ""
 
     def __post_init__(self) -> None:
         _check_date("check_in.date", self.date)
+        _check_str("check_in.agenda_item_id", self.agenda_item_id)
         _check_number("check_in.value", self.value)
         _check_choice("check_in.status", self.status, OBJECTIVE_STATUSES)
         _check_str("check_in.meeting_id", self.meeting_id)
@@ -471,6 +473,7 @@ class ContentItem(Record):
     proposed_by: str = "marketing"
     meeting_id: str = ""
     insight_id: str = ""
+    agenda_item_id: str = ""
 
     def __post_init__(self) -> None:
         _check_str("content_item.id", self.id, required=True, max_len=64)
@@ -484,6 +487,7 @@ class ContentItem(Record):
         _check_choice("content_item.proposed_by", self.proposed_by, TEAMS)
         _check_str("content_item.meeting_id", self.meeting_id)
         _check_str("content_item.insight_id", self.insight_id)
+        _check_str("content_item.agenda_item_id", self.agenda_item_id)
 
 
 @dataclass(kw_only=True, slots=True)
