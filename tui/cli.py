@@ -6,8 +6,10 @@ traceback. Heavy modules (Textual, the store) load inside the commands that need
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -92,6 +94,74 @@ def list_meetings(env: Env, as_json: bool) -> None:
         output.print_json([output.meeting_summary(r) for r in records])
     else:
         output.print_meetings(records, workspace.series.all(), workspace.home)
+
+
+def _today() -> date:
+    """Today's date, or the one in TANDEM_TODAY=YYYY-MM-DD (for tests and scripts)."""
+    value = os.environ.get("TANDEM_TODAY", "").strip()
+    if not value:
+        return date.today()
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        from tandem.store.errors import UsageError
+
+        raise UsageError(f"TANDEM_TODAY={value!r} is not a date (YYYY-MM-DD).") from None
+
+
+@cli.command()
+@click.option("--open", "only_open", is_flag=True, help="Only open action items.")
+@click.option("--overdue", is_flag=True, help="Only open items whose due date is before today (implies --open).")
+@click.option("--owner", metavar="NAME", help="Only the items of this owner (upper/lower case does not matter).")
+@click.option("--series", metavar="S", help="Only items from meetings of this series (its id).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+def actions(env: Env, only_open: bool, overdue: bool, owner: str | None, series: str | None, as_json: bool) -> None:
+    """Action items across all meetings, oldest meeting first.
+
+    Each with its meeting, date, series, owner, due date, status and age in days since its
+    meeting; open items past their due date are marked overdue.
+
+    For tests and scripts, the environment variable TANDEM_TODAY=YYYY-MM-DD sets the day
+    taken as today.
+    """
+    from tandem.store.errors import NotFoundError
+    from tandem.tui import output
+
+    today = _today()
+    workspace = env.workspace()
+    found = []
+    seen_series: set[str] = set()
+    for meeting, items in workspace.iter_actions():
+        seen_series.add(meeting.series_id)
+        found.extend((meeting, n, a) for n, a in enumerate(items))
+    known_series = workspace.series.all()
+    if series is not None and series not in seen_series | {s.id for s in known_series}:
+        known = ", ".join(sorted(seen_series | {s.id for s in known_series})) or "none"
+        raise NotFoundError(f"No series {series!r} in {workspace.home}; known series: {known}.")
+    wanted_owner = owner.strip().casefold() if owner is not None else None
+    found.sort(key=lambda row: (row[0].date, row[0].id, row[1]))
+    rows = [
+        output.action_summary(action, meeting, today)
+        for meeting, _, action in found
+        if (series is None or meeting.series_id == series)
+        and (wanted_owner is None or action.owner.strip().casefold() == wanted_owner)
+        and (not (only_open or overdue) or action.status == "open")
+        and (not overdue or action.is_overdue(today))
+    ]
+    if as_json:
+        output.print_json(rows)
+        return
+    if not found:
+        empty = f"No action items in {workspace.home} yet."
+    else:
+        kind = "overdue " if overdue else "open " if only_open else ""
+        whose = f" owned by {owner.strip()}" if owner is not None else ""
+        where = f" in series {series}" if series is not None else ""
+        empty = f"No {kind}action items{whose}{where} in {workspace.home}."
+    output.print_actions(rows, known_series, empty)
 
 
 @cli.command()

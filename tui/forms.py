@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
@@ -20,8 +20,9 @@ class Field(Vertical):
         self._hint = hint
 
     def compose(self) -> ComposeResult:
-        yield Label(self._label, classes="field-label")
-        yield self._widget
+        with Horizontal(classes="field-row"):
+            yield Label(self._label, classes="field-label")
+            yield self._widget
         yield Static(self._hint, classes="field-hint", markup=False)
         yield Static("", classes="field-error", markup=False)
 

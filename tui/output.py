@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ import click
 import orjson
 from rich.text import Text
 
-from tandem.store.records import Series, label
+from tandem.store.records import ActionItem, Meeting, Series, label
 from tandem.store.templates import Template
 from tandem.store.workspace import MeetingRecord
 
@@ -126,4 +127,75 @@ def print_meetings(records: list[MeetingRecord], series: list[Series], home: Pat
             str(len(record.agenda)),
             str(sum(a.status == "open" for a in record.actions)),
         ))
+    console.print(table)
+
+
+def action_summary(action: ActionItem, meeting: Meeting, today: date) -> dict[str, Any]:
+    """One action item for ``tandem actions --json``; ``meeting`` is its origin meeting."""
+    return {
+        "id": action.id,
+        "text": action.text,
+        "owner": action.owner,
+        "due": action.due,
+        "status": action.status,
+        "meeting": meeting.id,
+        "date": meeting.date,
+        "series": meeting.series_id,
+        "agenda_item_id": action.agenda_item_id,
+        "closed_on": action.closed_on,
+        "closed_in": action.closed_in,
+        "overdue": action.is_overdue(today),
+        # A meeting planned for a later day has no age yet.
+        "age_days": max(0, (today - date.fromisoformat(meeting.date)).days),
+    }
+
+
+def print_actions(rows: list[dict[str, Any]], series: list[Series], empty: str) -> None:
+    """Rows of :func:`action_summary` as a table; ``empty`` is the sentence for none.
+
+    A terminal too narrow for one column per field gets a compact table: the meeting id
+    (its date and series) goes on a dim line under the action (piped output is always wide)."""
+    from rich.table import Table
+
+    console = _console()
+    if not rows:
+        console.print(empty, soft_wrap=True, markup=False)
+        return
+    titles = {s.id: s.title for s in series}
+    headers = ("Meeting", "Date", "Series", "Action", "Owner", "Due", "Status", "Age")
+    lines = [
+        (
+            row["meeting"],
+            row["date"],
+            titles.get(row["series"], row["series"]),
+            row["text"],
+            row["owner"],
+            row["due"],
+            "open, overdue" if row["overdue"] else row["status"],
+            f"{row['age_days']}d",
+        )
+        for row in rows
+    ]
+    natural = sum(max(len(h), *(len(line[n]) for line in lines)) for n, h in enumerate(headers)) + 2 * (len(headers) - 1)
+    wide = natural <= console.width
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    shown = headers if wide else headers[3:]
+    for column in shown:
+        table.add_column(
+            column,
+            justify="right" if column == "Age" else "left",
+            no_wrap=column in ("Meeting", "Date", "Due", "Status", "Age"),
+            min_width=20 if column == "Action" else None,
+        )
+    for row, line in zip(rows, lines, strict=True):
+        cells = _cells(*line)
+        if row["overdue"]:
+            cells[5].stylize("bold red")
+            cells[6].stylize("bold red")
+        elif row["status"] != "open":
+            cells[6].stylize("dim")
+        if not wide:
+            cells[3].append(f"\n{line[0]}", style="dim")
+            cells = cells[3:]
+        table.add_row(*cells)
     console.print(table)

@@ -17,6 +17,8 @@ from tandem.store.live import WARN_AT, LiveSession, end_summary
 from tandem.store.records import AgendaItem, label
 from tandem.tui.timefmt import clock_text, minutes_text, time_of_day
 from tandem.tui.widgets.agenda import AgendaList
+from tandem.tui.widgets.captured import CapturedList, ReviewList
+from tandem.tui.capture_flow import CaptureFlow
 
 
 class LiveScreen(Screen[None]):
@@ -24,6 +26,7 @@ class LiveScreen(Screen[None]):
         # These work while typing notes: the letters on the agenda would be typed instead.
         Binding("ctrl+n", "next_item", "Next item", priority=True, tooltip="Next item, while typing notes", id="live.next_typing"),
         Binding("ctrl+t", "toggle_pause", "Pause", priority=True, tooltip="Pause or resume the clock, while typing notes", id="live.pause_typing"),
+        Binding("ctrl+r", "capture_menu", "Record", priority=True, tooltip="Capture a record (objective, lead, insight, content, decision, action)", id="live.capture_typing"),
         Binding("escape", "focus_agenda", "Agenda", tooltip="Leave the notes for the agenda and its one-letter keys", id="live.focus_agenda"),
     ]
 
@@ -31,6 +34,7 @@ class LiveScreen(Screen[None]):
         super().__init__()
         self.session = session
         self._shown_item: str | None = None
+        self.flow = CaptureFlow(self)
 
     # --- layout ---------------------------------------------------------------------
 
@@ -45,6 +49,10 @@ class LiveScreen(Screen[None]):
                     yield Static(id="item-timer")
                 yield Static(id="prompts")
                 yield TextArea(id="notes", soft_wrap=True, tab_behavior="focus")
+                yield Static(id="review-title", classes="pane-title")
+                yield Static(id="lead-summary")
+                yield ReviewList(id="review", compact=True)
+                yield CapturedList(id="captured", compact=True)
                 yield Static(id="forecast")
                 yield Static(id="save-state")
         yield Footer()
@@ -100,6 +108,7 @@ class LiveScreen(Screen[None]):
         prompts = self.query_one("#prompts", Static)
         if item is None:
             self._shown_item = None
+            self.flow.refresh()
             title.update(Text("All items covered", style="bold"))
             prompts.update("Press e to end the meeting, or pick an item in the agenda and press Enter to go back to it.")
             notes.load_text("")
@@ -124,6 +133,7 @@ class LiveScreen(Screen[None]):
             self._shown_item = item.id
             notes.load_text(item.notes)
             notes.move_cursor(notes.document.end)
+            self.flow.refresh()
 
     def tick(self) -> None:
         """Clocks, forecast and save state; cheap enough to run twice a second."""
@@ -318,9 +328,39 @@ class LiveScreen(Screen[None]):
             self.notify(str(exc), severity="error")
             return False
 
+    # --- capturing records (the logic lives in CaptureFlow) --------------------------------
+
+    def action_capture(self, kind: str) -> None:
+        self.flow.capture(kind)
+
+    def action_capture_menu(self) -> None:
+        self.flow.menu()
+
+    def action_edit_record(self) -> None:
+        self.flow.edit_current()
+
+    def action_delete_record(self) -> None:
+        self.flow.delete_current()
+
+    def action_undo(self) -> None:
+        self.flow.undo()
+
+    def action_review_open(self) -> None:
+        self.flow.review_open()
+
+    def action_review_action(self, status: str) -> None:
+        self.flow.review_action(status)
+
     def palette_commands(self) -> list[tuple[str, str, str]]:
         """(title, action, help) for the command palette, in this context."""
         return [
+            ("capture: objective or check-in", "capture('objective')", "A mutual goal, or this meeting's check-in on one"),
+            ("capture: lead feedback", "capture('lead_feedback')", "Sales' verdict on a lead or batch"),
+            ("capture: prospect insight", "capture('insight')", "A question or pain point prospects raise"),
+            ("capture: content item", "capture('content')", "Something for the pipeline, or a status change"),
+            ("capture: decision", "capture('decision')", "What was decided"),
+            ("capture: action item", "capture('action')", "Who does what by when"),
+            ("capture: undo the last change", "undo", "Undo the last capture, edit or delete"),
             ("meeting: next item", "next_item", "Mark the current item done and move on"),
             ("meeting: previous item", "previous_item", "Go back to the item before"),
             ("meeting: skip item", "skip", "Skip the highlighted item"),

@@ -8,7 +8,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
@@ -81,12 +81,12 @@ class NewMeetingScreen(ModalScreen[MeetingPlan | None]):
                     Select(template_options, allow_blank=True, prompt="Pick an agenda template", compact=True, id="template"),
                     id="template-field",
                 )
-                with Horizontal(classes="row"):
-                    yield Field("Date", Input(self.today.isoformat(), compact=True, id="date"), hint="YYYY-MM-DD, today or tomorrow", id="date-field")
-                    yield Field("Facilitator", Input(compact=True, id="facilitator"), id="facilitator-field")
+                yield Field("Date", Input(self.today.isoformat(), compact=True, id="date"), hint="YYYY-MM-DD, today or tomorrow", id="date-field")
+                yield Field("Facilitator", Input(compact=True, id="facilitator"), id="facilitator-field")
                 yield Field(
-                    "People (space: present / absent)",
+                    "People",
                     SelectionList[int](compact=True, id="people"),
+                    hint="space: present / absent",
                     id="people-field",
                 )
                 yield Field("Add a person", Input(compact=True, id="person", placeholder="Name, team (sales / marketing / other)"), hint="enter adds them as present", id="person-field")
@@ -158,7 +158,7 @@ class NewMeetingScreen(ModalScreen[MeetingPlan | None]):
 
         errors = {
             "series-title-field": "Name the new series." if series_id == NEW_SERIES and not series_title else None,
-            "template-field": "Pick a template." if template is Select.BLANK or template not in self.library.templates else None,
+            "template-field": "Pick a template." if template is Select.NULL or template not in self.library.templates else None,
             "date-field": "A date like 2026-11-26 (or today, tomorrow)." if day is None else None,
             "facilitator-field": "Who facilitates?" if not facilitator else None,
             "people-field": "Mark at least one person present (space), or add people below." if not attendees else None,

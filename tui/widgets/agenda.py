@@ -53,6 +53,13 @@ class AgendaList(OptionList):
         Binding("e", "screen.end_meeting", "End", tooltip="End the meeting: summary, rating, export", id="live.end"),
         Binding("i,tab", "screen.edit_notes", "Notes", show=False, tooltip="Back to the notes of the active item", id="live.edit_notes"),
         Binding("q", "screen.leave", "Home", tooltip="Save and go back to the home screen", id="live.leave"),
+        Binding("o", "screen.capture('objective')", "Objective", show=False, tooltip="Capture: an objective, or a check-in", id="capture.objective"),
+        Binding("l", "screen.capture('lead_feedback')", "Lead", show=False, tooltip="Capture: lead feedback", id="capture.lead_feedback"),
+        Binding("v", "screen.capture('insight')", "Insight", show=False, tooltip="Capture: a prospect insight (voice of the prospect)", id="capture.insight"),
+        Binding("c", "screen.capture('content')", "Content", show=False, tooltip="Capture: a content item, or a status change", id="capture.content"),
+        Binding("d", "screen.capture('decision')", "Decision", show=False, tooltip="Capture: a decision", id="capture.decision"),
+        Binding("t", "screen.capture('action')", "Action", show=False, tooltip="Capture: an action item", id="capture.action"),
+        Binding("u", "screen.undo", "Undo", show=False, tooltip="Undo the last capture, edit or delete of this session", id="capture.undo"),
     ]
 
     def show(self, items: list[AgendaItem], elapsed: dict[str, float], will_not_fit: set[str]) -> None:

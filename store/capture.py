@@ -1,0 +1,220 @@
+"""Records captured during a live meeting: save, edit, delete, and undo within the session.
+
+Records of the meeting itself (lead feedback, decisions, action items) live in the meeting
+file and go through the live session's saver. Objectives, prospect insights and content
+items outlive meetings and live in shared files; they are written straight away, each in
+one short locked write (callers run these from a worker thread).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from tandem.store.errors import TandemError
+from tandem.store.live import LiveSession
+from tandem.store.records import (
+    ActionItem,
+    CheckIn,
+    ContentItem,
+    Decision,
+    LeadFeedback,
+    Objective,
+    ProspectInsight,
+    Record,
+    label,
+)
+
+Kind = Literal["lead_feedback", "decision", "action", "insight", "content", "objective"]
+
+#: Meeting-file tables by kind; the other kinds live in shared collections.
+MEETING_TABLES: dict[str, str] = {"lead_feedback": "lead_feedback", "decision": "decisions", "action": "actions"}
+SHARED: dict[str, str] = {"insight": "insights", "content": "content", "objective": "objectives"}
+KIND_OF: dict[type, str] = {
+    LeadFeedback: "lead_feedback",
+    Decision: "decision",
+    ActionItem: "action",
+    ProspectInsight: "insight",
+    ContentItem: "content",
+    Objective: "objective",
+}
+TITLES = {
+    "lead_feedback": "Lead feedback",
+    "decision": "Decision",
+    "action": "Action item",
+    "insight": "Prospect insight",
+    "content": "Content item",
+    "objective": "Objective",
+}
+
+
+@dataclass(frozen=True)
+class Captured:
+    """One line of the "captured under this item" list."""
+
+    kind: str
+    record: Any
+    text: str
+
+
+@dataclass(frozen=True)
+class _Undo:
+    kind: str
+    before: Any  # the record as it was, or None if the change created it
+    record_id: str
+
+
+def describe(kind: str, record: Any, *, meeting_id: str = "") -> str:
+    if kind == "lead_feedback":
+        reasons = ", ".join(label(r) for r in record.reasons)
+        parts = [record.reference, label(record.verdict)]
+        if reasons:
+            parts.append(reasons)
+        if record.source:
+            parts.append(record.source)
+        return " · ".join(parts)
+    if kind == "action":
+        owner = f" — {record.owner}" if record.owner else ""
+        due = f", due {record.due}" if record.due else ""
+        return f"[{record.status}] {record.text}{owner}{due}"
+    if kind == "decision":
+        return record.text
+    if kind == "insight":
+        return f"{label(record.kind)}: {record.text}"
+    if kind == "content":
+        return f"{record.title} ({label(record.type)}, {label(record.status)})"
+    if kind == "objective":
+        checkin = next((c for c in reversed(record.checkins) if c.meeting_id == meeting_id), None)
+        if checkin is not None:
+            return f"{record.title}: {checkin.value:g}{record.unit} of {record.target:g}{record.unit} ({label(checkin.status)})"
+        return f"{record.title} (new objective)"
+    return str(record)
+
+
+class Capture:
+    """Capture and edit records for one live session, with an undo stack."""
+
+    def __init__(self, session: LiveSession) -> None:
+        self.session = session
+        self.workspace = session.workspace
+        self._undo: list[_Undo] = []
+
+    # --- reading ------------------------------------------------------------------------
+
+    def _meeting_rows(self, kind: str) -> list[Any]:
+        return getattr(self.session.record, MEETING_TABLES[kind])
+
+    def _collection(self, kind: str) -> Any:
+        return getattr(self.workspace, SHARED[kind])
+
+    def under(self, agenda_item_id: str) -> list[Captured]:
+        """Everything captured under one agenda item, meeting records first."""
+        meeting_id = self.session.meeting.id
+        out = [
+            Captured(kind, record, describe(kind, record))
+            for kind in MEETING_TABLES
+            for record in self._meeting_rows(kind)
+            if record.agenda_item_id == agenda_item_id
+        ]
+        for insight in self.workspace.insights.all():
+            if insight.meeting_id == meeting_id and insight.agenda_item_id == agenda_item_id:
+                out.append(Captured("insight", insight, describe("insight", insight)))
+        for item in self.workspace.content.all():
+            if item.meeting_id == meeting_id and item.agenda_item_id == agenda_item_id:
+                out.append(Captured("content", item, describe("content", item)))
+        for objective in self.workspace.objectives.all():
+            touched = objective.meeting_id == meeting_id and not objective.checkins
+            touched |= any(c.meeting_id == meeting_id and c.agenda_item_id == agenda_item_id for c in objective.checkins)
+            if touched:
+                out.append(Captured("objective", objective, describe("objective", objective, meeting_id=meeting_id)))
+        return out
+
+    # --- writing ------------------------------------------------------------------------
+
+    def link(self, record: Record, agenda_item_id: str) -> Record:
+        """Tie a new record to this meeting and the agenda item it was captured under."""
+        meeting_id = self.session.meeting.id
+        if isinstance(record, (LeadFeedback, Decision, ActionItem, ProspectInsight, ContentItem)):
+            return record.replace(meeting_id=meeting_id, agenda_item_id=agenda_item_id)
+        return record
+
+    def save(self, record: Record) -> Record:
+        """Create or replace ``record`` (matched by id); remembered for undo."""
+        kind = KIND_OF[type(record)]
+        before = self.find(kind, record.id)  # type: ignore[attr-defined]
+        if kind in MEETING_TABLES:
+            rows = self._meeting_rows(kind)
+            with self.session._lock:
+                if before is None:
+                    rows.append(record)
+                else:
+                    rows[[r.id for r in rows].index(record.id)] = record  # type: ignore[attr-defined]
+            self.session._changed()
+        else:
+            collection = self._collection(kind)
+            if before is None:
+                collection.add(record)
+            else:
+                collection.update(record)
+        self._undo.append(_Undo(kind, before, record.id))  # type: ignore[attr-defined]
+        return record
+
+    def check_in(self, objective: Objective, checkin: CheckIn) -> Objective:
+        """Add (or replace) this meeting's check-in; the history of earlier ones is kept."""
+        others = [c for c in objective.checkins if c.meeting_id != checkin.meeting_id or not checkin.meeting_id]
+        updated = objective.replace(
+            checkins=[*others, checkin], current=checkin.value, status=checkin.status
+        )
+        return self.save(updated)  # type: ignore[return-value]
+
+    def find(self, kind: str, record_id: str) -> Any:
+        if kind in MEETING_TABLES:
+            return next((r for r in self._meeting_rows(kind) if r.id == record_id), None)
+        return self._collection(kind).find(record_id)
+
+    def delete(self, kind: str, record_id: str) -> None:
+        before = self.find(kind, record_id)
+        if before is None:
+            raise TandemError(f"That {TITLES[kind].lower()} is already gone.")
+        if kind in MEETING_TABLES:
+            with self.session._lock:
+                rows = self._meeting_rows(kind)
+                rows[:] = [r for r in rows if r.id != record_id]
+            self.session._changed()
+        else:
+            self._collection(kind).delete(record_id)
+        self._undo.append(_Undo(kind, before, record_id))
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> str:
+        """Reverse the last save or delete; returns what was undone, in words."""
+        if not self._undo:
+            raise TandemError("Nothing to undo.")
+        step = self._undo.pop()
+        current = self.find(step.kind, step.record_id)
+        title = TITLES[step.kind].lower()
+        if step.kind in MEETING_TABLES:
+            with self.session._lock:
+                rows = self._meeting_rows(step.kind)
+                if step.before is None:
+                    rows[:] = [r for r in rows if r.id != step.record_id]
+                elif current is None:
+                    rows.append(step.before)
+                else:
+                    rows[[r.id for r in rows].index(step.record_id)] = step.before
+            self.session._changed()
+        else:
+            collection = self._collection(step.kind)
+            if step.before is None:
+                if current is not None:
+                    collection.delete(step.record_id)
+            elif current is None:
+                collection.add(step.before)
+            else:
+                collection.update(step.before)
+        if step.before is None:
+            return f"Removed the new {title}."
+        return f"Restored the {title}." if current is None else f"Undid the change to the {title}."

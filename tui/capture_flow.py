@@ -1,0 +1,354 @@
+"""Capturing records from the live screen: which form to open, saving off the UI thread,
+and the review lists (open actions, objectives, content pipeline) under the active item."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tandem.store.capture import TITLES, Capture
+from tandem.store.errors import TandemError
+from tandem.store.minutes import lead_summary
+from tandem.store.records import CheckIn, ContentItem, Objective, label
+from tandem.tui.screens.capture_forms import (
+    ActionForm,
+    CheckInForm,
+    ContentForm,
+    DecisionForm,
+    FormContext,
+    InsightForm,
+    LeadFeedbackForm,
+    ObjectiveForm,
+)
+from tandem.tui.screens.choose import NEW, CaptureMenu, ChooseScreen
+from tandem.tui.screens.confirm import ConfirmScreen
+from tandem.tui.widgets.captured import CapturedList, ReviewList
+
+if TYPE_CHECKING:
+    from tandem.tui.screens.live import LiveScreen
+
+FORMS = {"decision": DecisionForm, "action": ActionForm, "lead_feedback": LeadFeedbackForm, "insight": InsightForm, "content": ContentForm}
+REVIEW_TITLES = {
+    "action_review": "Open action items of the series — d done · o still open · x dropped",
+    "objective": "Objectives — enter: check in",
+    "content": "Content pipeline (not shipped yet) — enter: change its status",
+}
+
+
+class CaptureFlow:
+    def __init__(self, screen: LiveScreen) -> None:
+        self.screen = screen
+        self.session = screen.session
+        self.records = Capture(screen.session)
+        meeting = self.session.meeting
+        self.ctx = FormContext(people=[a.name for a in meeting.people])
+        self.reviewed: dict[str, str] = {}  # action id → status chosen in this session
+        self.reviewed_text: dict[str, Text] = {}
+        self._words_loaded = False
+
+    @property
+    def app(self) -> Any:
+        return self.screen.app
+
+    def today(self) -> Any:
+        return self.app.clock().date()
+
+    def notify_error(self, exc: Exception) -> None:
+        self.app.notify(str(exc), title="Not saved", severity="error", timeout=8)
+
+    # --- the lists under the active item ----------------------------------------------
+
+    def refresh(self) -> None:
+        self.screen.run_worker(self._load, thread=True, exclusive=True, group="captured")
+
+    def _load(self) -> None:
+        item = self.session.active_item
+        if not self._words_loaded:
+            self._load_words()
+        if item is None:
+            self.app.call_from_thread(self._show, None, [], "", [])
+            return
+        try:
+            rows = self.records.under(item.id)
+            review = self._review_rows(item.captures)
+        except TandemError as exc:
+            self.app.call_from_thread(self.notify_error, exc)
+            return
+        self.app.call_from_thread(self._show, item, rows, item.captures, review)
+
+    def _load_words(self) -> None:
+        """Sources and personas already in use, for the forms' suggestions."""
+        ws = self.session.workspace
+        try:
+            feedback = ws.lead_feedback()
+            insights = ws.insights.all()
+            content = ws.content.all()
+        except TandemError:
+            return
+        self.ctx.sources = sorted({f.source for f in feedback if f.source})
+        self.ctx.personas = sorted({x.persona for x in (*feedback, *insights, *content) if x.persona})
+        self._words_loaded = True
+
+    def _review_rows(self, mode: str) -> list[tuple[str, Text]]:
+        ws = self.session.workspace
+        meeting = self.session.meeting
+        rows: list[tuple[str, Text]] = []
+        if mode == "action_review":
+            for action in ws.series_open_actions(meeting.series_id, before=meeting.date):
+                key = f"{action.meeting_id}|{action.id}"
+                self.reviewed_text.setdefault(key, Text())
+                rows.append((key, self._action_text(action.text, action.owner, action.due, action.meeting_id, self.reviewed.get(action.id))))
+            # Reviewed and closed ones stay where they were, so the cursor does not jump.
+            open_keys = {k for k, _ in rows}
+            order = list(self.reviewed_text)
+            closed = [(f"|{k}", self.reviewed_text[k]) for k in order if k not in open_keys and "|" in k and self.reviewed.get(k.split("|", 1)[1], "open") != "open"]
+            rows = sorted(rows + closed, key=lambda row: order.index(row[0].lstrip("|")) if row[0].lstrip("|") in order else len(order))
+        elif mode == "objective":
+            for objective in ws.objectives.all():
+                if objective.status in ("met", "dropped"):
+                    continue
+                done = any(c.meeting_id == meeting.id for c in objective.checkins)
+                latest = objective.latest
+                text = Text("✓ " if done else "☐ ", style="green" if done else "yellow")
+                text.append(objective.title)
+                if latest is not None:
+                    text.append(f"  {latest.value:g}{objective.unit} of {objective.target:g}{objective.unit}, {label(latest.status)} ({latest.date})", style="dim")
+                rows.append((objective.id, text))
+        elif mode == "content":
+            for item in ws.content_in_pipeline():
+                text = Text(f"{item.title}")
+                text.append(f"  {label(item.type)} · {label(item.status)}" + (f" · ETA {item.eta}" if item.eta else "") + (f" · {item.owner}" if item.owner else ""), style="dim")
+                rows.append((item.id, text))
+        return rows
+
+    @staticmethod
+    def _action_text(text: str, owner: str, due: str, meeting_id: str, reviewed: str | None) -> Text:
+        mark = {"done": "✓ done", "dropped": "✗ dropped", "open": "↻ still open"}.get(reviewed or "", "☐")
+        out = Text(f"{mark} ", style="bold" if reviewed else "yellow")
+        out.append(text)
+        details = ", ".join(x for x in (owner, f"due {due}" if due else "", f"from {meeting_id[:10]}") if x)
+        out.append(f"  ({details})", style="dim")
+        return out
+
+    def _show(self, item: Any, rows: list[Any], mode: str, review: list[tuple[str, Text]]) -> None:
+        screen = self.screen
+        captured = screen.query_one("#captured", CapturedList)
+        captured.show(rows)
+        captured.border_title = f"Captured under this item ({len(rows)})" if rows else ""
+        review_list = screen.query_one("#review", ReviewList)
+        review_list.show(mode if mode in REVIEW_TITLES else "", review if mode in REVIEW_TITLES else [])
+        title = screen.query_one("#review-title", Static)
+        title.update(Text(REVIEW_TITLES[mode], style="bold") if mode in REVIEW_TITLES and review else "")
+        title.display = mode in REVIEW_TITLES and bool(review)
+        summary = screen.query_one("#lead-summary", Static)
+        summary.display = mode == "lead_feedback"
+        if mode == "lead_feedback":
+            summary.update(self._lead_summary())
+
+    def _lead_summary(self) -> Text:
+        record = self.session.record
+        text = Text(f"This meeting's lead feedback: {len(record.lead_feedback)}", style="bold")
+        for title, counts in lead_summary(record):
+            if counts:
+                text.append(f"\n{title}: ", style="bold")
+                text.append(" · ".join(f"{name} {n}" for name, n in counts))
+        if not record.lead_feedback:
+            text.append("  (press l on the agenda, or ctrl+r l, to add some)", style="dim")
+        return text
+
+    # --- capturing --------------------------------------------------------------------
+
+    def menu(self) -> None:
+        async def run() -> None:
+            kind = await self.app.push_screen_wait(CaptureMenu())
+            if kind:
+                await self._capture(kind)
+
+        self.screen.run_worker(run(), exclusive=False)
+
+    def capture(self, kind: str) -> None:
+        self.screen.run_worker(self._capture(kind), exclusive=False)
+
+    async def _save(self, fn: Any, *args: Any) -> Any:
+        """Shared files are written off the UI thread; errors become a notification."""
+        try:
+            return await asyncio.to_thread(fn, *args)
+        except TandemError as exc:
+            self.notify_error(exc)
+            return None
+
+    async def _capture(self, kind: str) -> None:
+        item = self.session.active_item
+        if item is None:
+            self.app.notify("Go to an agenda item first: records are captured under the active item.", severity="warning")
+            return
+        today = self.today()
+        if kind == "objective":
+            await self._objective(item.id, today)
+            return
+        initial = None
+        if kind == "content":
+            pipeline = await asyncio.to_thread(self.session.workspace.content_in_pipeline)
+            choice = await self.app.push_screen_wait(
+                ChooseScreen("Content: a new item, or a status change?", [(f"{c.title} ({label(c.status)})", c.id) for c in pipeline], new_label="New content item…")
+            )
+            if choice is None:
+                return
+            initial = None if choice == NEW else next(c for c in pipeline if c.id == choice)
+        form = FORMS[kind](self.ctx, today=today, initial=initial)
+        record = await self.app.push_screen_wait(form)
+        if record is None:
+            return
+        if initial is None:
+            record = self.records.link(record, item.id)
+        if kind == "insight" and getattr(form, "promote", False):
+            idea = ContentItem(
+                id=f"{record.id}-c", title=record.text[:300], type="other", persona=record.persona, stage=record.journey_stage,
+                status="idea", proposed_by="sales", meeting_id=self.session.meeting.id, insight_id=record.id, agenda_item_id=item.id,
+            )
+            record = record.replace(content_item_id=idea.id)
+            if await self._save(self.records.save, idea) is None:
+                return
+        if await self._save(self.records.save, record) is not None:
+            self.app.notify(f"{TITLES[kind]} saved. It shows under this item; u undoes.")
+        self.after_change()
+
+    async def _objective(self, item_id: str, today: Any) -> None:
+        objectives = [o for o in await asyncio.to_thread(self.session.workspace.objectives.all) if o.status not in ("met", "dropped")]
+        choice = await self.app.push_screen_wait(
+            ChooseScreen("Objective: check in on one, or a new mutual goal?", [(o.title, o.id) for o in objectives], new_label="New objective…")
+        )
+        if choice is None:
+            return
+        meeting_id = self.session.meeting.id
+        if choice == NEW:
+            objective = await self.app.push_screen_wait(ObjectiveForm(today=today))
+            if objective is None:
+                return
+            first = CheckIn(date=today.isoformat(), value=objective.current, status=objective.status, meeting_id=meeting_id, agenda_item_id=item_id, comment="Set as a goal")
+            objective = objective.replace(meeting_id=meeting_id, checkins=[first])
+            if await self._save(self.records.save, objective) is not None:
+                self.app.notify("Objective saved, with its first check-in.")
+        else:
+            await self._check_in(next(o for o in objectives if o.id == choice), item_id, today)
+        self.after_change()
+
+    async def _check_in(self, objective: Objective, item_id: str, today: Any, initial: CheckIn | None = None) -> None:
+        checkin = await self.app.push_screen_wait(CheckInForm(objective, today=today, initial=initial))
+        if checkin is None:
+            return
+        checkin = checkin.replace(meeting_id=self.session.meeting.id, agenda_item_id=item_id)
+        if await self._save(self.records.check_in, objective, checkin) is not None:
+            self.app.notify(f"Checked in: {objective.title} at {checkin.value:g}{objective.unit} ({label(checkin.status)}).")
+
+    def after_change(self) -> None:
+        self.refresh()
+        self.screen.refresh_agenda()
+
+    # --- editing what was captured ------------------------------------------------------
+
+    def edit_current(self) -> None:
+        current = self.screen.query_one("#captured", CapturedList).current
+        if current is None:
+            return
+
+        async def run() -> None:
+            item = self.session.active_item
+            today = self.today()
+            if current.kind == "objective":
+                mine = next((c for c in current.record.checkins if c.meeting_id == self.session.meeting.id), None)
+                if mine is None:
+                    edited = await self.app.push_screen_wait(ObjectiveForm(today=today, initial=current.record))
+                    if edited is not None:
+                        await self._save(self.records.save, edited)
+                else:
+                    await self._check_in(current.record, item.id if item else "", today, initial=mine)
+            else:
+                edited = await self.app.push_screen_wait(FORMS[current.kind](self.ctx, today=today, initial=current.record))
+                if edited is not None and await self._save(self.records.save, edited) is not None:
+                    self.app.notify(f"{TITLES[current.kind]} updated; u undoes.")
+            self.after_change()
+
+        self.screen.run_worker(run(), exclusive=False)
+
+    def delete_current(self) -> None:
+        current = self.screen.query_one("#captured", CapturedList).current
+        if current is None:
+            return
+
+        async def run() -> None:
+            sure = await self.app.push_screen_wait(
+                ConfirmScreen(f"Delete this {TITLES[current.kind].lower()}?", f"{current.text}\n\nu undoes it during this meeting.")
+            )
+            if sure:
+                await self._save(self.records.delete, current.kind, current.record.id)
+                self.app.notify(f"{TITLES[current.kind]} deleted. Press u to undo.")
+                self.after_change()
+
+        self.screen.run_worker(run(), exclusive=False)
+
+    def undo(self) -> None:
+        async def run() -> None:
+            message = await self._save(self.records.undo)
+            if message:
+                self.app.notify(message)
+            self.after_change()
+
+        self.screen.run_worker(run(), exclusive=False)
+
+    # --- the review list ----------------------------------------------------------------
+
+    def review_open(self) -> None:
+        review = self.screen.query_one("#review", ReviewList)
+        key = review.current_id
+        item = self.session.active_item
+        if key is None or item is None:
+            return
+
+        async def run() -> None:
+            ws = self.session.workspace
+            if review.mode == "objective":
+                objective = await asyncio.to_thread(ws.objectives.get, key)
+                mine = next((c for c in objective.checkins if c.meeting_id == self.session.meeting.id), None)
+                await self._check_in(objective, item.id, self.today(), initial=mine)
+            elif review.mode == "content":
+                content = await asyncio.to_thread(ws.content.get, key)
+                edited = await self.app.push_screen_wait(ContentForm(self.ctx, today=self.today(), initial=content))
+                if edited is not None and await self._save(self.records.save, edited) is not None:
+                    self.app.notify(f"{edited.title}: {label(edited.status)}")
+            elif review.mode == "action_review":
+                self.app.notify("d: done · o: still open · x: dropped")
+            self.after_change()
+
+        self.screen.run_worker(run(), exclusive=False)
+
+    def review_action(self, status: str) -> None:
+        review = self.screen.query_one("#review", ReviewList)
+        key = review.current_id
+        if review.mode != "action_review" or not key or key.startswith("|"):
+            return
+        meeting_id, action_id = key.split("|", 1)
+
+        async def run() -> None:
+            if status != "open":
+                change = functools.partial(
+                    self.session.workspace.set_action_status,
+                    meeting_id,
+                    action_id,
+                    status,
+                    closed_in=self.session.meeting.id,
+                    closed_on=self.today().isoformat(),
+                )
+                action = await self._save(change)
+                if action is None:
+                    return
+                self.reviewed_text[key] = self._action_text(action.text, action.owner, action.due, action.meeting_id, status)
+            self.reviewed[action_id] = status
+            self.app.notify({"done": "Marked done.", "dropped": "Dropped.", "open": "Stays open."}[status])
+            self.refresh()
+
+        self.screen.run_worker(run(), exclusive=False)

@@ -1,0 +1,238 @@
+"""The six capture forms of a live meeting, each returning a typed record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tandem.store import ids
+from tandem.store.errors import ValidationError
+from tandem.store.records import (
+    ACTION_STATUSES,
+    CONTENT_STATUSES,
+    CONTENT_TYPES,
+    DISPOSITIONS,
+    FUNNEL_STAGES,
+    INSIGHT_KINDS,
+    JOURNEY_STAGES,
+    OBJECTIVE_STATUSES,
+    OWNER_TEAMS,
+    REASON_CODES,
+    TEAMS,
+    VERDICTS,
+    ActionItem,
+    CheckIn,
+    ContentItem,
+    Decision,
+    LeadFeedback,
+    Objective,
+    ProspectInsight,
+    label,
+)
+from tandem.tui.screens.record_form import RecordForm, Spec
+
+
+def choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(label(v), v) for v in values if v]
+
+
+@dataclass
+class FormContext:
+    """What the forms suggest: the meeting's people and the words already in use."""
+
+    people: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    personas: list[str] = field(default_factory=list)
+
+
+class DecisionForm(RecordForm[Decision]):
+    heading = "decision"
+
+    def __init__(self, ctx: FormContext, **kwargs: Any) -> None:
+        self.ctx = ctx
+        super().__init__(**kwargs)
+
+    def specs(self) -> list[Spec]:
+        return [
+            Spec("text", "Decision", required=True, hint="What was decided, in one sentence"),
+            Spec("decided_by", "Decided by", suggestions=self.ctx.people, hint="optional"),
+        ]
+
+    def initial_values(self) -> dict[str, Any]:
+        return self.initial.to_dict() if self.initial else {}
+
+    def build(self, values: dict[str, Any]) -> Decision:
+        base = self.initial or Decision(id=ids.new_id(), text=values["text"])
+        return base.replace(text=values["text"], decided_by=values["decided_by"])
+
+
+class ActionForm(RecordForm[ActionItem]):
+    heading = "action item"
+
+    def __init__(self, ctx: FormContext, **kwargs: Any) -> None:
+        self.ctx = ctx
+        super().__init__(**kwargs)
+
+    def specs(self) -> list[Spec]:
+        specs = [
+            Spec("text", "Action", required=True, hint="What will be done"),
+            Spec("owner", "Owner", required=True, suggestions=self.ctx.people, hint="one of the attendees (type to complete)"),
+            Spec("due", "Due", kind="date"),
+        ]
+        if self.initial is not None:
+            specs.append(Spec("status", "Status", kind="choice", required=True, choices=choices(ACTION_STATUSES)))
+        return specs
+
+    def initial_values(self) -> dict[str, Any]:
+        return self.initial.to_dict() if self.initial else {"due": "+1w"}
+
+    def build(self, values: dict[str, Any]) -> ActionItem:
+        status = values.get("status") or "open"
+        base = self.initial or ActionItem(id=ids.new_id(), text=values["text"])
+        closed = {"closed_on": self.today.isoformat()} if status != "open" and base.status == "open" else {}
+        if status == "open":
+            closed = {"closed_on": "", "closed_in": ""}
+        return base.replace(text=values["text"], owner=values["owner"], due=values["due"], status=status, **closed)
+
+
+class LeadFeedbackForm(RecordForm[LeadFeedback]):
+    heading = "lead feedback"
+
+    def __init__(self, ctx: FormContext, **kwargs: Any) -> None:
+        self.ctx = ctx
+        super().__init__(**kwargs)
+
+    def specs(self) -> list[Spec]:
+        return [
+            Spec("reference", "Lead", required=True, hint="CRM id or a label for the batch; no personal data needed"),
+            Spec("source", "Source / campaign", suggestions=self.ctx.sources, hint="type to complete, or a new one"),
+            Spec("persona", "Persona / segment", suggestions=self.ctx.personas),
+            Spec("stage_reached", "Stage reached", kind="choice", required=True, choices=choices(FUNNEL_STAGES)),
+            Spec("verdict", "Verdict", kind="choice", required=True, choices=choices(VERDICTS)),
+            Spec("disposition", "Disposition", kind="choice", required=True, choices=choices(DISPOSITIONS)),
+            Spec("reasons", "Reasons (space to tick)", kind="multi", choices=choices(REASON_CODES)),
+            Spec("stage_lost", "Lost at stage", kind="choice", choices=choices(FUNNEL_STAGES)),
+            Spec("comment", "Comment"),
+            Spec("reporter", "Reported by", suggestions=self.ctx.people),
+        ]
+
+    def initial_values(self) -> dict[str, Any]:
+        return self.initial.to_dict() if self.initial else {"verdict": "good", "stage_reached": "mql", "disposition": "accepted"}
+
+    def build(self, values: dict[str, Any]) -> LeadFeedback:
+        if values["verdict"] == "poor" and not values["reasons"]:
+            raise ValidationError("reasons", "A poor lead needs at least one reason: it is what marketing can act on.")
+        base = self.initial or LeadFeedback(id=ids.new_id(), reference=values["reference"], verdict=values["verdict"])
+        return base.replace(**{k: values[k] for k in (
+            "reference", "source", "persona", "stage_reached", "verdict", "disposition", "reasons", "stage_lost", "comment", "reporter",
+        )})
+
+
+class InsightForm(RecordForm[ProspectInsight]):
+    heading = "prospect insight"
+
+    def __init__(self, ctx: FormContext, **kwargs: Any) -> None:
+        self.ctx = ctx
+        super().__init__(**kwargs)
+
+    def specs(self) -> list[Spec]:
+        specs = [
+            Spec("text", "What prospects ask or struggle with", required=True),
+            Spec("kind", "Kind", kind="choice", required=True, choices=choices(INSIGHT_KINDS)),
+            Spec("persona", "Persona", suggestions=self.ctx.personas),
+            Spec("journey_stage", "Buyer's-journey stage", kind="choice", required=True, choices=choices(JOURNEY_STAGES)),
+            Spec("times_heard", "Times heard", kind="int", required=True, default=1),
+            Spec("reporter", "Heard by", suggestions=self.ctx.people),
+        ]
+        if self.initial is None or not self.initial.content_item_id:
+            specs.append(Spec("promote", "Promote to content", kind="check", hint="adds it to the content pipeline as an idea"))
+        return specs
+
+    def initial_values(self) -> dict[str, Any]:
+        return self.initial.to_dict() if self.initial else {"kind": "question", "journey_stage": "consideration", "times_heard": 1}
+
+    def build(self, values: dict[str, Any]) -> ProspectInsight:
+        if values["times_heard"] < 1:
+            raise ValidationError("times_heard", "At least once.")
+        base = self.initial or ProspectInsight(id=ids.new_id(), text=values["text"], date=self.today.isoformat())
+        self.promote = bool(values.get("promote"))
+        return base.replace(**{k: values[k] for k in ("text", "kind", "persona", "journey_stage", "times_heard", "reporter")})
+
+
+class ContentForm(RecordForm[ContentItem]):
+    heading = "content item"
+
+    def __init__(self, ctx: FormContext, **kwargs: Any) -> None:
+        self.ctx = ctx
+        super().__init__(**kwargs)
+
+    def specs(self) -> list[Spec]:
+        return [
+            Spec("title", "Title", required=True),
+            Spec("type", "Type", kind="choice", required=True, choices=choices(CONTENT_TYPES)),
+            Spec("status", "Status", kind="choice", required=True, choices=choices(CONTENT_STATUSES)),
+            Spec("persona", "Persona", suggestions=self.ctx.personas),
+            Spec("stage", "Buyer's-journey stage", kind="choice", required=True, choices=choices(JOURNEY_STAGES)),
+            Spec("owner", "Owner", suggestions=self.ctx.people),
+            Spec("eta", "ETA", kind="date"),
+            Spec("proposed_by", "Proposed by", kind="choice", required=True, choices=choices(TEAMS)),
+        ]
+
+    def initial_values(self) -> dict[str, Any]:
+        return self.initial.to_dict() if self.initial else {"type": "blog", "status": "idea", "stage": "awareness", "proposed_by": "sales"}
+
+    def build(self, values: dict[str, Any]) -> ContentItem:
+        base = self.initial or ContentItem(id=ids.new_id(), title=values["title"])
+        return base.replace(**{k: values[k] for k in ("title", "type", "status", "persona", "stage", "owner", "eta", "proposed_by")})
+
+
+class ObjectiveForm(RecordForm[Objective]):
+    """A new mutual goal (its first check-in is its current value)."""
+
+    heading = "objective"
+
+    def specs(self) -> list[Spec]:
+        return [
+            Spec("title", "Goal", required=True, hint="e.g. Lift MQL→SQL conversion to 30%"),
+            Spec("metric", "Metric", required=True, hint="what is counted"),
+            Spec("target", "Target", kind="number", required=True),
+            Spec("current", "Current value", kind="number", required=True, default=0),
+            Spec("unit", "Unit", hint="%, h, SQLs… (optional)"),
+            Spec("owner_team", "Owner team", kind="choice", required=True, choices=choices(OWNER_TEAMS)),
+            Spec("period", "Period", hint="e.g. 2026-Q4"),
+            Spec("status", "Status", kind="choice", required=True, choices=choices(OBJECTIVE_STATUSES)),
+        ]
+
+    def initial_values(self) -> dict[str, Any]:
+        return self.initial.to_dict() if self.initial else {"owner_team": "shared", "status": "on_track", "current": 0.0}
+
+    def build(self, values: dict[str, Any]) -> Objective:
+        base = self.initial or Objective(id=ids.new_id(), title=values["title"], metric=values["metric"], target=values["target"])
+        return base.replace(**{k: values[k] for k in ("title", "metric", "target", "current", "unit", "owner_team", "period", "status")})
+
+
+class CheckInForm(RecordForm[CheckIn]):
+    """This meeting's check-in on an existing objective."""
+
+    def __init__(self, objective: Objective, **kwargs: Any) -> None:
+        self.objective = objective
+        super().__init__(**kwargs)
+        self.heading = f"check-in: {objective.title}"
+
+    def specs(self) -> list[Spec]:
+        latest = self.objective.latest
+        was = f"last: {latest.value:g}{self.objective.unit} on {latest.date} ({label(latest.status)})" if latest else "no check-in yet"
+        return [
+            Spec("value", f"Current value (target {self.objective.target:g}{self.objective.unit})", kind="number", required=True, hint=was),
+            Spec("status", "Status", kind="choice", required=True, choices=choices(OBJECTIVE_STATUSES)),
+            Spec("comment", "Comment", hint="why it moved, what would help"),
+        ]
+
+    def initial_values(self) -> dict[str, Any]:
+        if self.initial is not None:
+            return self.initial.to_dict()
+        latest = self.objective.latest
+        return {"value": latest.value if latest else self.objective.current, "status": self.objective.status}
+
+    def build(self, values: dict[str, Any]) -> CheckIn:
+        return CheckIn(date=self.today.isoformat(), value=values["value"], status=values["status"], comment=values["comment"])

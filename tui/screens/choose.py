@@ -1,0 +1,101 @@
+"""Small pickers: choose one of a list (type to filter), or which kind of record to capture."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+NEW = "__new__"
+
+
+class ChooseScreen(ModalScreen[str | None]):
+    """Pick an existing record, or ``NEW``; typing filters the list."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="choose.cancel")]
+
+    def __init__(self, title: str, options: list[tuple[str, str]], *, new_label: str | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.options = options
+        self.new_label = new_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Input(placeholder="type to filter", compact=True, id="filter")
+            yield OptionList(id="choices", compact=True)
+            yield Static("↑↓  choose      enter  pick      esc  cancel", classes="dialog-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one("#filter", Input).focus()
+
+    def _fill(self, text: str) -> None:
+        needle = text.casefold().strip()
+        options = self.query_one("#choices", OptionList)
+        options.clear_options()
+        if self.new_label:
+            options.add_option(Option(self.new_label, id=NEW))
+        options.add_options(Option(prompt, id=value) for prompt, value in self.options if needle in prompt.casefold())
+        if options.option_count:
+            options.highlighted = 0
+
+    @on(Input.Changed, "#filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def on_key(self, event) -> None:  # noqa: ANN001 - arrows move the list while typing
+        if event.key in ("up", "down") and self.focused is self.query_one("#filter"):
+            options = self.query_one("#choices", OptionList)
+            options.action_cursor_up() if event.key == "up" else options.action_cursor_down()
+            event.stop()
+
+    @on(Input.Submitted, "#filter")
+    def _pick_highlighted(self) -> None:
+        options = self.query_one("#choices", OptionList)
+        if options.highlighted is not None:
+            self.dismiss(options.get_option_at_index(options.highlighted).id)
+
+    @on(OptionList.OptionSelected, "#choices")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+CAPTURE_KEYS = (
+    ("o", "objective", "Objective: new, or a check-in"),
+    ("l", "lead_feedback", "Lead feedback"),
+    ("v", "insight", "Voice of the prospect: an insight"),
+    ("c", "content", "Content item: new, or a status change"),
+    ("d", "decision", "Decision"),
+    ("t", "action", "Action item (task)"),
+)
+
+
+class CaptureMenu(ModalScreen[str | None]):
+    """Which record to capture: one key each (the same keys work on the agenda)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(key, f"pick('{kind}')", text.split(":")[0], id=f"capture.{kind}") for key, kind, text in CAPTURE_KEYS),
+        Binding("escape", "pick('')", "Cancel", id="capture.cancel"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Capture…", classes="dialog-title")
+            yield Static("\n".join(f"  {key}   {text}" for key, _, text in CAPTURE_KEYS), markup=False)
+            yield Static("esc  cancel", classes="dialog-keys")
+        yield Footer()
+
+    def action_pick(self, kind: str) -> None:
+        self.dismiss(kind or None)

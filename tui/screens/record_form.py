@@ -1,0 +1,179 @@
+"""A keyboard-only record form built from field specs: inline errors, typed results.
+
+Each capture form (lead feedback, action item…) is a small subclass that lists its fields
+and turns the values into a record. Text fields suggest known values as you type (people,
+sources, personas) and accept new ones; fixed lists (stages, verdicts) filter as you type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar, Generic, Literal, TypeVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widget import Widget
+from textual.widgets import Checkbox, Footer, Input, Select, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from tandem.store.dates import HELP as DATE_HELP
+from tandem.store.dates import parse_due
+from tandem.store.errors import ValidationError
+from tandem.tui.forms import Field
+
+T = TypeVar("T")
+FieldKind = Literal["text", "choice", "multi", "date", "number", "int", "check"]
+
+
+@dataclass
+class Spec:
+    name: str
+    label: str
+    kind: FieldKind = "text"
+    required: bool = False
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    hint: str = ""
+    default: Any = None
+
+
+class RecordForm(ModalScreen[T | None], Generic[T]):
+    """Subclasses set TITLE-like ``heading`` and ``specs()``, and implement ``build``."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Save", tooltip="Save the record", id="form.submit"),
+        Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="form.cancel"),
+    ]
+    heading = "record"
+
+    def __init__(self, *, today: date, initial: T | None = None) -> None:
+        super().__init__()
+        self.today = today
+        self.initial = initial
+
+    # --- subclass hooks ---------------------------------------------------------------
+
+    def specs(self) -> list[Spec]:
+        raise NotImplementedError
+
+    def initial_values(self) -> dict[str, Any]:
+        return {}
+
+    def build(self, values: dict[str, Any]) -> T:
+        """Values → record; raise ValidationError(field name, message) to point at a field."""
+        raise NotImplementedError
+
+    # --- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        initial = self.initial_values()
+        with Vertical(classes="dialog wide record-form"):
+            yield Static(("Edit " if self.initial is not None else "New ") + self.heading, classes="dialog-title", markup=False)
+            with VerticalScroll(classes="form-fields"):
+                for spec in self.specs():
+                    value = initial.get(spec.name, spec.default)
+                    hint = "" if spec.kind == "text" else spec.hint  # text fields show it as a placeholder
+                    yield Field(spec.label + (" *" if spec.required else ""), self._widget(spec, value), hint=hint, id=f"f-{spec.name}")
+            yield Static("ctrl+s  save      tab/enter  next field      esc  cancel", classes="dialog-keys")
+        yield Footer()
+
+    def _widget(self, spec: Spec, value: Any) -> Widget:
+        wid = f"w-{spec.name}"
+        if spec.kind == "choice":
+            options = [(text, v) for text, v in spec.choices]
+            known = {v for _, v in options}
+            initial = value if value in known else (options[0][1] if spec.required else Select.NULL)
+            return Select(options, value=initial, allow_blank=not spec.required, compact=True, id=wid, prompt="(none)")
+        if spec.kind == "multi":
+            chosen = set(value or [])
+            return SelectionList[str](*(Selection(text, v, v in chosen) for text, v in spec.choices), compact=True, id=wid)
+        if spec.kind == "check":
+            return Checkbox("", bool(value), compact=True, id=wid)
+        text = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
+        suggester = SuggestFromList(spec.suggestions, case_sensitive=False) if spec.suggestions else None
+        return Input(text, compact=True, id=wid, suggester=suggester, placeholder=spec.hint if spec.kind != "date" else "")
+
+    def on_mount(self) -> None:
+        first = self.query(".form-fields Input, .form-fields Select, .form-fields SelectionList").first()
+        first.focus()
+        for spec in self.specs():
+            if spec.kind == "date":
+                self._show_date(spec)
+
+    # --- interaction ------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        spec = next((s for s in self.specs() if f"w-{s.name}" == event.input.id), None)
+        if spec is not None and spec.kind == "date":
+            self._show_date(spec)
+
+    def _show_date(self, spec: Spec) -> None:
+        text = self.query_one(f"#w-{spec.name}", Input).value
+        hint = self.query_one(f"#f-{spec.name} .field-hint", Static)
+        hint.display = True
+        if not text.strip():
+            hint.update(f"optional · {DATE_HELP}" if not spec.required else DATE_HELP)
+            return
+        day = parse_due(text, self.today)
+        hint.update(f"→ {day:%a %d %b %Y}" if day else f"not a date · {DATE_HELP}")
+
+    def values(self) -> tuple[dict[str, Any], dict[str, str]]:
+        values: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for spec in self.specs():
+            widget = self.query_one(f"#w-{spec.name}")
+            if isinstance(widget, Select):
+                value = "" if widget.value is Select.NULL else str(widget.value)
+            elif isinstance(widget, SelectionList):
+                value = list(widget.selected)
+            elif isinstance(widget, Checkbox):
+                value = widget.value
+            else:
+                value = widget.value.strip()  # type: ignore[attr-defined]
+            if spec.required and value in ("", [], None):
+                errors[spec.name] = f"{spec.label} is required."
+            elif spec.kind == "date" and value:
+                day = parse_due(value, self.today)
+                if day is None:
+                    errors[spec.name] = f"Not a date: try {DATE_HELP}."
+                value = day.isoformat() if day else value
+            elif spec.kind in ("number", "int") and value != "":
+                try:
+                    value = int(value) if spec.kind == "int" else float(value.replace(",", ""))
+                except ValueError:
+                    errors[spec.name] = "A whole number, please." if spec.kind == "int" else "A number, please (e.g. 27.5)."
+            values[spec.name] = value
+        return values, errors
+
+    def action_submit(self) -> None:
+        values, errors = self.values()
+        record = None
+        if not errors:
+            try:
+                record = self.build(values)
+            except ValidationError as exc:
+                name = exc.field.rsplit(".", 1)[-1]
+                errors[name if any(s.name == name for s in self.specs()) else self.specs()[0].name] = exc.message
+        for spec in self.specs():
+            self.query_one(f"#f-{spec.name}", Field).set_error(errors.get(spec.name))
+        if errors:
+            first = next(s for s in self.specs() if s.name in errors)
+            field_widget = self.query_one(f"#f-{first.name}", Field)
+            self.query_one(f"#w-{first.name}").focus()
+            self.query_one(".form-fields", VerticalScroll).scroll_to_widget(field_widget)
+            return
+        self.dismiss(record)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

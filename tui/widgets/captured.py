@@ -1,0 +1,78 @@
+"""Lists under the active agenda item: what was captured there, and what the item reviews."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tandem.store.capture import TITLES, Captured
+
+
+class CapturedList(OptionList):
+    """Records captured under the active item: edit, delete (confirmed), undo."""
+
+    HELP_GROUP = "Captured records"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.edit_record", "Edit", tooltip="Edit the highlighted record", id="captured.edit"),
+        Binding("delete,backspace,x", "screen.delete_record", "Delete", tooltip="Delete the highlighted record (asks first)", id="captured.delete"),
+        Binding("u", "screen.undo", "Undo", tooltip="Undo the last capture, edit or delete of this session", id="captured.undo"),
+        Binding("escape", "screen.focus_agenda", "Agenda", show=False, id="captured.leave"),
+    ]
+
+    def show(self, rows: list[Captured]) -> None:
+        highlighted = self.highlighted
+        self.clear_options()
+        for n, row in enumerate(rows):
+            prompt = Text(no_wrap=True, overflow="ellipsis")
+            prompt.append(f"{TITLES[row.kind]:<16}", style="bold")
+            prompt.append(row.text)
+            self.add_option(Option(prompt, id=str(n)))
+        self.rows = rows
+        if rows:
+            self.highlighted = min(highlighted or 0, len(rows) - 1)
+        self.display = bool(rows)
+
+    @property
+    def current(self) -> Captured | None:
+        if self.highlighted is None or not getattr(self, "rows", None):
+            return None
+        return self.rows[self.highlighted]
+
+
+class ReviewList(OptionList):
+    """What the active item reviews: open actions, objectives due, the content pipeline."""
+
+    HELP_GROUP = "Review list"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.review_open", "Open", tooltip="Check in / edit the highlighted entry", id="review.open"),
+        Binding("d", "screen.review_action('done')", "Done", tooltip="Action review: mark the action done", id="review.done"),
+        Binding("o", "screen.review_action('open')", "Still open", tooltip="Action review: it stays open (reviewed)", id="review.still_open"),
+        Binding("x", "screen.review_action('dropped')", "Dropped", tooltip="Action review: drop the action", id="review.dropped"),
+        Binding("escape", "screen.focus_agenda", "Agenda", show=False, id="review.leave"),
+    ]
+    mode = ""
+
+    def show(self, mode: str, rows: list[tuple[str, Text]]) -> None:
+        self.mode = mode
+        highlighted = self.highlighted
+        self.clear_options()
+        self.add_options(Option(text, id=key) for key, text in rows)
+        if rows:
+            self.highlighted = min(highlighted or 0, len(rows) - 1)
+        self.display = bool(rows)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "screen.review_action":
+            return self.mode == "action_review"
+        return True
+
+    @property
+    def current_id(self) -> str | None:
+        if self.highlighted is None or not self.option_count:
+            return None
+        return self.get_option_at_index(self.highlighted).id
