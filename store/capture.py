@@ -23,6 +23,7 @@ from tandem.store.records import (
     ProspectInsight,
     Record,
     label,
+    measure,
 )
 
 Kind = Literal["lead_feedback", "decision", "action", "insight", "content", "objective"]
@@ -86,7 +87,7 @@ def describe(kind: str, record: Any, *, meeting_id: str = "") -> str:
     if kind == "objective":
         checkin = next((c for c in reversed(record.checkins) if c.meeting_id == meeting_id), None)
         if checkin is not None:
-            return f"{record.title}: {checkin.value:g}{record.unit} of {record.target:g}{record.unit} ({label(checkin.status)})"
+            return f"{record.title}: {measure(checkin.value, record.unit)} of {measure(record.target, record.unit)} ({label(checkin.status)})"
         return f"{record.title} (new objective)"
     return str(record)
 

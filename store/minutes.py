@@ -28,6 +28,8 @@ from tandem.store.records import (
     Series,
     ShadowDay,
     label,
+    measure,
+    number,
 )
 from tandem.store.workspace import MeetingRecord, Workspace
 
@@ -75,21 +77,6 @@ class Shared:
 
 def _minutes_text(seconds: float) -> str:
     return f"{round(seconds / 60)} min" if seconds else "—"
-
-
-def _num(value: float) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def _measure(value: float, unit: str) -> str:
-    """``30%``, ``4h``, ``60 SQLs``: symbols and one-letter units hug the number."""
-    number = _num(value)
-    unit = unit.strip()
-    if not unit:
-        return number
-    return f"{number}{unit}" if len(unit) <= 1 or not unit[0].isalpha() else f"{number} {unit}"
 
 
 def _counts(values: Iterable[str]) -> list[tuple[str, int]]:
@@ -191,8 +178,8 @@ def _environment() -> Any:
         block=mdescape.block,
         yaml=mdescape.yaml_string,
         label=lambda value: label(str(value)),
-        num=_num,
-        measure=lambda value, unit: mdescape.cell(_measure(value, unit)),
+        num=number,
+        measure=lambda value, unit: mdescape.cell(measure(value, unit)),
     )
     return env
 

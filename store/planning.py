@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tandem.store import ids
@@ -47,13 +48,33 @@ class MeetingPlan:
     absentees: list[Attendee]
 
 
-def carried_items(workspace: Workspace, series_id: str, before: str) -> list[AgendaItem]:
-    """The parking lot of the series' previous meeting, as agenda items for the next one."""
+#: Statuses of an agenda item that was not covered when its meeting ended ("parked" items
+#: travel through the parking lot instead).
+UNCOVERED = ("pending", "skipped")
+
+
+def carried_items(
+    workspace: Workspace, series_id: str, before: str, *, template_titles: Iterable[str] = ()
+) -> list[AgendaItem]:
+    """What the series' previous meeting (the latest one dated on or before ``before``)
+    hands to the next one, as agenda items with ``carried_from`` = that meeting's id:
+
+    * its parking lot, as today;
+    * once it has ended (or been finalized), its uncovered agenda items — pending or
+      skipped — with their timebox, prompts, presenting team and capture kind. Standing
+      items are left out (the template brings them back anyway), and so is an item whose
+      title the new agenda already has (``template_titles``, case-insensitive) or that the
+      parking lot already carries.
+
+    A carried item that is not covered again is carried again by the meeting after, so
+    nothing silently disappears. A previous meeting still planned or live hands over
+    nothing of its agenda: it has not finished deciding what it covers.
+    """
     previous = [m for m in workspace.list_meetings(series_id) if m.date <= before]
     if not previous:
         return []
     record = workspace.read_meeting(previous[-1].id)
-    return [
+    carried = [
         AgendaItem(
             id=ids.new_id(),
             title=parked.text[:300],
@@ -63,6 +84,27 @@ def carried_items(workspace: Workspace, series_id: str, before: str) -> list[Age
         )
         for parked in record.parking_lot
     ]
+    if record.meeting.status not in ("ended", "finalized"):
+        return carried
+    parked_ids = {p.agenda_item_id for p in record.parking_lot if p.agenda_item_id}
+    taken = {t.strip().casefold() for t in template_titles} | {i.title.strip().casefold() for i in carried}
+    for item in record.agenda:
+        key = item.title.strip().casefold()
+        if item.status not in UNCOVERED or item.standing or item.id in parked_ids or key in taken:
+            continue
+        taken.add(key)
+        carried.append(
+            AgendaItem(
+                id=ids.new_id(),
+                title=item.title,
+                timebox_min=item.timebox_min,
+                prompts=list(item.prompts),
+                presenter_team=item.presenter_team,
+                captures=item.captures,
+                carried_from=record.meeting.id,
+            )
+        )
+    return carried
 
 
 def create_planned_meeting(
@@ -81,8 +123,8 @@ def create_planned_meeting(
             series_id = f"{base}-{n}"
         workspace.series.add(Series(id=series_id, title=title, default_template=template.id))
     series = workspace.series.get(series_id)
-    carried = carried_items(workspace, series_id, plan.date)
     agenda = agenda_from_template(template, rng=rng)
+    carried = carried_items(workspace, series_id, plan.date, template_titles=[i.title for i in agenda])
     # Carried-over items come before the closing items (action review, wrap-up) if any.
     closing = next(
         (n for n, item in enumerate(agenda) if item.captures in ("action_review", "decision") and n >= len(agenda) - 2),

@@ -112,6 +112,23 @@ def label(value: str) -> str:
     return LABELS.get(value, value.replace("_", " "))
 
 
+def number(value: float) -> str:
+    """``60``, ``27.5``, ``1,200``: no trailing zeros, thousands separated."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def measure(value: float, unit: str) -> str:
+    """``30%``, ``4h``, ``60 SQLs``, ``$2.4M``-style units: symbols and one-letter units hug
+    the number, words get a space."""
+    text = number(value)
+    unit = unit.strip()
+    if not unit:
+        return text
+    return f"{text}{unit}" if len(unit) <= 1 or not unit[0].isalpha() else f"{text} {unit}"
+
+
 # --- validation helpers -------------------------------------------------------------
 
 
@@ -139,7 +156,7 @@ def _check_date(name: str, value: Any, *, optional: bool = False) -> None:
         date.fromisoformat(value)
     except ValueError:
         raise ValidationError(name, f"{value!r} is not a date (YYYY-MM-DD)") from None
-    if len(value) != 10:
+    if date.fromisoformat(value).isoformat() != value:  # week dates, "20261126"…
         raise ValidationError(name, f"{value!r} is not a date (YYYY-MM-DD)")
 
 
@@ -180,6 +197,11 @@ def _field_names(cls: type) -> frozenset[str]:
     return frozenset(f.name for f in dataclasses.fields(cls))
 
 
+@functools.cache
+def _list_fields(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls) if f.default_factory is list)
+
+
 class Record:
     """Mixin: dict conversion with validation. Subclasses are kw-only dataclasses."""
 
@@ -214,6 +236,8 @@ class Record:
             value = kwargs[name]
             if isinstance(value, list):
                 kwargs[name] = [kind.from_dict(v) for v in value]
+            elif name in _list_fields(cls):
+                raise ValidationError(f"{cls.__name__}.{name}", "expected a list")
             elif value is not None:
                 kwargs[name] = kind.from_dict(value)
         try:

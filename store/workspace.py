@@ -25,6 +25,7 @@ from tandem.store.errors import CorruptFileError, FinalizedError, NotFoundError,
 from tandem.store.layout import MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, SNAPSHOTS_DIR, WORKSPACE_FILE
 from tandem.store.locks import WriterLock
 from tandem.store.records import (
+    ACTION_STATUSES,
     ActionItem,
     AgendaItem,
     ContentItem,
@@ -220,6 +221,8 @@ class Workspace:
             raise ValidationError("meeting.id", f"{meeting.id!r} already exists")
         ensure_dir(self.meetings_dir)
         with self.open_meeting(meeting.id, must_exist=False) as writer:
+            if path.exists():  # created by another process since the check above
+                raise ValidationError("meeting.id", f"{meeting.id!r} already exists")
             writer.write_all(MeetingRecord(meeting=meeting, agenda=list(agenda)))
         return meeting
 
@@ -286,6 +289,64 @@ class Workspace:
     def open_action_items(self) -> list[ActionItem]:
         return self.action_items(status="open")
 
+    def iter_actions(
+        self, where: Callable[[dict[str, Any]], bool] | None = None
+    ) -> Iterator[tuple[Meeting, list[ActionItem]]]:
+        """Each meeting (in id order) with its action items, reading each file once and
+        decoding only the header and the actions ``where`` keeps. An action item's
+        ``meeting_id`` is its origin meeting: the file it lives in, filled in if empty."""
+        for meeting_id in self.meeting_ids():
+            path = self.meeting_path(meeting_id)
+            tables = read_file(path)
+            if tables is None:  # deleted since we listed the folder
+                continue
+            header = decode_table(path, tables, "meeting", Meeting)
+            if len(header) != 1:
+                raise CorruptFileError(path, "it holds no meeting")
+            actions = decode_table(path, tables, "actions", ActionItem, where)
+            yield header[0], [a if a.meeting_id else a.replace(meeting_id=header[0].id) for a in actions]
+
+    def series_open_actions(self, series_id: str, *, before: str | None = None) -> list[ActionItem]:
+        """Open action items of every meeting of the series (only meetings dated before
+        ``before`` if given), oldest meeting first, in the order they were captured.
+
+        This is the action review of the series' next meeting: an item nobody reviews stays
+        open, so it comes back every time until it is marked done or dropped."""
+        if before is not None:
+            _check_day("before", before)
+        found = [
+            (meeting.date, meeting.id, n, action)
+            for meeting, actions in self.iter_actions(lambda d: d.get("status") == "open")
+            if meeting.series_id == series_id and (before is None or meeting.date < before)
+            for n, action in enumerate(actions)
+        ]
+        found.sort(key=lambda row: row[:3])
+        return [row[3] for row in found]
+
+    def set_action_status(
+        self, meeting_id: str, action_id: str, status: str, *, closed_in: str = "", closed_on: str = ""
+    ) -> ActionItem:
+        """Mark an action item done, dropped or open again, in its origin meeting's file.
+
+        Action items outlive their meeting: they are reviewed (closed or kept open) in later
+        meetings of the series, so this edits the origin meeting even when it is finalized —
+        only the action's status and its closing fields change, nothing else of the record.
+        It takes the origin meeting's writer lock for the one write; if someone has that
+        meeting open for editing, it is refused with :class:`MeetingLockedError`.
+        Reopening (``status="open"``) clears ``closed_in`` and ``closed_on``.
+        """
+        if status not in ACTION_STATUSES:
+            raise ValidationError("action_item.status", f"{status!r} is not one of: {', '.join(ACTION_STATUSES)}")
+        with self.open_meeting(meeting_id, allow_finalized=True) as writer:
+            action = writer.actions.get(action_id)
+            if status == "open":
+                changed = action.replace(status="open", closed_in="", closed_on="")
+            else:
+                changed = action.replace(status=status, closed_in=closed_in, closed_on=closed_on)
+            if changed != action:
+                writer.actions.update(changed)
+        return changed if changed.meeting_id else changed.replace(meeting_id=meeting_id)
+
     def lead_feedback(
         self,
         *,
@@ -312,6 +373,32 @@ class Workspace:
         for objective in self.objectives.all():
             out.append(objective.replace(checkins=sorted(objective.checkins, key=lambda c: (c.date, c.meeting_id))))
         return out
+
+    def objectives_due(self, *, since: str) -> list[Objective]:
+        """Active objectives (not met or dropped) with no check-in on or after ``since``:
+        the ones a meeting on that day should check in on. In stored order, check-ins in
+        date order."""
+        _check_day("since", since)
+        return [
+            o
+            for o in self.objectives_with_history()
+            if o.status not in ("met", "dropped") and (not o.checkins or o.checkins[-1].date < since)
+        ]
+
+    def content_in_pipeline(self) -> list[ContentItem]:
+        """Content items not shipped yet: soonest ETA first (no ETA last), then by title."""
+        items = [c for c in self.content.all() if c.status != "shipped"]
+        items.sort(key=lambda c: (not c.eta, c.eta, c.title.casefold(), c.title, c.id))
+        return items
+
+
+def _check_day(name: str, value: str) -> None:
+    try:
+        ok = isinstance(value, str) and len(value) == 10 and bool(date.fromisoformat(value))
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValidationError(name, f"{value!r} is not a date (YYYY-MM-DD)")
 
 
 class MeetingWriter:

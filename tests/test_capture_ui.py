@@ -316,3 +316,46 @@ def test_form_snapshot(snap_compare, tmp_path: Path, kind: str) -> None:
         app.sub_title = "Weekly sync · 2026-11-26"
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_objectives_and_content_are_editable_from_home(tmp_path: Path) -> None:
+    from tandem.tui.screens.goals import GoalsScreen
+
+    ws = workspace(tmp_path)
+    app = create_app(ws, clock=FakeClock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("g")
+        await pilot.pause(0.3)
+        screen = app.screen
+        assert isinstance(screen, GoalsScreen)
+        table = screen.query_one("#objectives")
+        assert table.row_count == 1
+        await pilot.press("c")
+        await pilot.pause()
+        app.screen.query_one("#w-value", Input).value = "55"
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        await pilot.press("n")
+        await pilot.pause()
+        await type_text(pilot, "Content in half of opportunities")
+        await pilot.press("tab")
+        await type_text(pilot, "Opps with content")
+        app.screen.query_one("#w-target", Input).value = "50"
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        # The content tab: change a status.
+        screen.query_one("#goal-tabs").active = "tab-content"
+        await pilot.pause(0.3)
+        screen.query_one("#content").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.query_one("#w-status").value = "shipped"
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        await pilot.press("escape")
+        await pilot.pause()
+    sqls = ws.objectives.get("sqls")
+    assert [c.value for c in sqls.checkins] == [41, 55] and sqls.current == 55
+    assert len(ws.objectives.all()) == 2
+    assert ws.content.get("roi").status == "shipped"

@@ -95,8 +95,8 @@ def test_live_meeting_survives_kill_9(tmp_path: Path) -> None:
 
     term = Tmux([str(TANDEM), "--home", str(home), "run"], width=120, height=40)
     try:
-        screen = term.wait_for(notes[2])
-        assert "● LIVE" in screen
+        term.wait_for(notes[2])
+        screen = term.wait_for("● LIVE")
         if title:
             assert title.group(1)[:20] in screen
         assert term.wait_for("All changes saved")
@@ -112,3 +112,58 @@ def test_live_meeting_survives_kill_9(tmp_path: Path) -> None:
     assert [i.notes for i in after.agenda[:3]] == notes
     assert [i.elapsed_s for i in after.agenda[:2]] == saved_elapsed, "finished items keep their times"
     assert after.agenda[2].status == "active"
+
+
+@needs_tmux
+def test_capture_every_kind_by_keyboard(tmp_path: Path) -> None:
+    """One record of each kind, keyboard only; then find them from the command line."""
+    import json
+    import time
+
+    from conftest import run_cli
+    from tandem.store.records import AgendaItem, Attendee, Meeting, Series
+    from tandem.store.workspace import Workspace
+
+    ws = Workspace(tmp_path / "ws")
+    ws.series.add(Series(id="sync", title="Weekly sync"))
+    today = time.strftime("%Y-%m-%d")
+    ws.create_meeting(
+        Meeting(id=f"{today}-sync", series_id="sync", title="Weekly sync", date=today, facilitator="Dana",
+                attendees=[Attendee(name="Dana", team="marketing"), Attendee(name="Luis", team="sales")]),
+        [AgendaItem(id="i1", title="Everything", timebox_min=30)],
+    )
+    term = Tmux([str(TANDEM), "--home", str(ws.home), "run"], width=120, height=40)
+
+    def keys(*steps: tuple[str, ...]) -> None:
+        for step in steps:
+            term.send(*step)
+            time.sleep(0.3)
+
+    try:
+        term.wait_for("● LIVE")
+        keys(("Escape",))
+        time.sleep(0.3)
+        keys(("d",), ("-l", "Ship the ROI page"), ("C-s",))
+        keys(("t",), ("-l", "Send the webinar list"), ("Tab",), ("-l", "Luis"), ("C-s",))
+        keys(("l",), ("-l", "SF-77"), ("C-s",))
+        keys(("v",), ("-l", "How long is onboarding?"), ("C-s",))
+        keys(("c",), ("Enter",), ("-l", "Onboarding FAQ"), ("C-s",))
+        keys(("o",), ("Enter",), ("-l", "Lift SQLs to 60"), ("Tab",), ("-l", "SQLs per month"), ("Tab",), ("-l", "60"), ("C-s",))
+        screen = term.wait_for("Captured under this item (6)")
+        assert "Ship the ROI page" in screen
+        term.wait_for("All changes saved")
+        keys(("q",))
+        term.wait_for("Open action items")
+        keys(("q",))
+        term.wait_for("__EXIT_0__")
+    finally:
+        term.close()
+
+    home = ["--home", str(ws.home)]
+    (row,) = json.loads(run_cli(*home, "list", "--json").out)
+    assert (row["lead_feedback"], row["decisions"], row["actions_open"]) == (1, 1, 1)
+    actions = json.loads(run_cli(*home, "actions", "--open", "--json").out)
+    assert [(a["text"], a["owner"]) for a in actions] == [("Send the webinar list", "Luis")]
+    minutes = run_cli(*home, "export", "latest").out
+    for text in ("Ship the ROI page", "Send the webinar list", "SF-77", "How long is onboarding?", "Onboarding FAQ", "Lift SQLs to 60"):
+        assert text in minutes, text

@@ -13,7 +13,7 @@ from textual.widgets import Static
 from tandem.store.capture import TITLES, Capture
 from tandem.store.errors import TandemError
 from tandem.store.minutes import lead_summary
-from tandem.store.records import CheckIn, ContentItem, Objective, label
+from tandem.store.records import CheckIn, ContentItem, Objective, label, measure
 from tandem.tui.screens.capture_forms import (
     ActionForm,
     CheckInForm,
@@ -116,7 +116,7 @@ class CaptureFlow:
                 text = Text("✓ " if done else "☐ ", style="green" if done else "yellow")
                 text.append(objective.title)
                 if latest is not None:
-                    text.append(f"  {latest.value:g}{objective.unit} of {objective.target:g}{objective.unit}, {label(latest.status)} ({latest.date})", style="dim")
+                    text.append(f"  {measure(latest.value, objective.unit)} of {measure(objective.target, objective.unit)}, {label(latest.status)} ({latest.date})", style="dim")
                 rows.append((objective.id, text))
         elif mode == "content":
             for item in ws.content_in_pipeline():
@@ -243,7 +243,7 @@ class CaptureFlow:
             return
         checkin = checkin.replace(meeting_id=self.session.meeting.id, agenda_item_id=item_id)
         if await self._save(self.records.check_in, objective, checkin) is not None:
-            self.app.notify(f"Checked in: {objective.title} at {checkin.value:g}{objective.unit} ({label(checkin.status)}).")
+            self.app.notify(f"Checked in: {objective.title} at {measure(checkin.value, objective.unit)} ({label(checkin.status)}).")
 
     def after_change(self) -> None:
         self.refresh()

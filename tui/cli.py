@@ -252,7 +252,8 @@ def export(
         from datetime import date
 
         try:
-            date.fromisoformat(since)
+            # Meeting dates compare as YYYY-MM-DD text: "20261120" or a week date must too.
+            since = date.fromisoformat(since).isoformat()
         except ValueError:
             raise click.BadParameter(f"{since!r} is not a date (YYYY-MM-DD)", param_hint="--since") from None
     run_export(env.workspace(), meeting, output=output, out=out, series=series, since=since, fmt=fmt)
@@ -305,11 +306,19 @@ def templates_check(files: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
+# click >= 8.2 raises this (a UsageError whose message is the whole help) for a group run
+# without its subcommand; older versions print the help themselves.
+_NoArgsIsHelp: type[click.UsageError] = getattr(click.exceptions, "NoArgsIsHelpError", type("_Never", (click.UsageError,), {}))
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     from tandem.store.errors import TandemError
 
     try:
         code = cli.main(args=argv, prog_name="tandem", standalone_mode=False)
+    except _NoArgsIsHelp as exc:  # `tandem templates`: its help, as click prints it, exit 2
+        click.echo(exc.format_message(), err=True)
+        sys.exit(exc.exit_code)
     except click.UsageError as exc:
         hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
         _fail(f"{exc.format_message().rstrip('.')}{hint}.", exc.exit_code)

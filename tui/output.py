@@ -10,6 +10,7 @@ import click
 import orjson
 from rich.text import Text
 
+from tandem.store.mdescape import clean
 from tandem.store.records import ActionItem, Meeting, Series, label
 from tandem.store.templates import Template
 from tandem.store.workspace import MeetingRecord
@@ -39,8 +40,9 @@ def meeting_summary(record: MeetingRecord) -> dict[str, Any]:
 
 
 def _cells(*values: str) -> list[Text]:
-    """User text is never Rich markup: a name like '[b]' stays as typed."""
-    return [Text(v) for v in values]
+    """User text is never Rich markup: a name like '[b]' stays as typed; and never a
+    terminal escape sequence (Rich passes ESC through)."""
+    return [Text(clean(v)) for v in values]
 
 
 def _console() -> Any:
@@ -66,18 +68,18 @@ def print_templates(templates: list[Template], user_folder: Path) -> None:
     for t in sorted(templates, key=lambda t: t.id):
         table.add_row(*_cells(t.id, t.title, str(len(t.items)), str(t.total_min), "built-in" if t.builtin else "user"))
     console.print(table)
-    console.print(f"Your templates go in {user_folder}", style="dim")
+    console.print(f"Your templates go in {user_folder}", style="dim", markup=False)
 
 
 def print_template(template: Template) -> None:
     from rich.table import Table
 
     console = _console()
-    heading = Text(template.title, style="bold")
-    heading.append(f"  ({template.kind}, {template.total_min} min, {template.path})", style="")
+    heading = Text(clean(template.title), style="bold")
+    heading.append(clean(f"  ({template.kind}, {template.total_min} min, {template.path})"), style="")
     console.print(heading)
     if template.description:
-        console.print(template.description, markup=False)
+        console.print(clean(template.description), markup=False)
     table = Table(box=None, pad_edge=False, header_style="bold", show_lines=False)
     table.add_column("#", justify="right")
     table.add_column("Item")
@@ -99,12 +101,13 @@ def print_template(template: Template) -> None:
 
 
 def print_meetings(records: list[MeetingRecord], series: list[Series], home: Path) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     console = _console()
     if not records:
         console.print(
-            f"No meetings in {home} yet. Try [bold]tandem demo[/] to explore a sample workspace.",
+            f"No meetings in {escape(str(home))} yet. Try [bold]tandem demo[/] to explore a sample workspace.",
             soft_wrap=True,
         )
         return

@@ -28,6 +28,7 @@ from tandem.store.records import (
     Objective,
     ProspectInsight,
     label,
+    measure,
 )
 from tandem.tui.screens.record_form import RecordForm, Spec
 
@@ -221,9 +222,9 @@ class CheckInForm(RecordForm[CheckIn]):
 
     def specs(self) -> list[Spec]:
         latest = self.objective.latest
-        was = f"last: {latest.value:g}{self.objective.unit} on {latest.date} ({label(latest.status)})" if latest else "no check-in yet"
+        was = f"last: {measure(latest.value, self.objective.unit)} on {latest.date} ({label(latest.status)})" if latest else "no check-in yet"
         return [
-            Spec("value", f"Current value (target {self.objective.target:g}{self.objective.unit})", kind="number", required=True, hint=was),
+            Spec("value", f"Value (target {measure(self.objective.target, self.objective.unit)})", kind="number", required=True, hint=was),
             Spec("status", "Status", kind="choice", required=True, choices=choices(OBJECTIVE_STATUSES)),
             Spec("comment", "Comment", hint="why it moved, what would help"),
         ]

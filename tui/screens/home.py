@@ -63,6 +63,7 @@ class HomeScreen(Screen[None]):
         Binding("x", "export", "Export", tooltip="Export the highlighted meeting's minutes", id="home.export"),
         Binding("f", "finalize", "Finalize", tooltip="Lock an ended meeting against edits", id="home.finalize"),
         Binding("u", "unfinalize", "Unfinalize", show=False, tooltip="Make a finalized meeting editable (asks first)", id="home.unfinalize"),
+        Binding("g", "goals", "Goals", tooltip="Objectives and the content pipeline, between meetings", id="home.goals"),
         Binding("s", "next_series", "Series", tooltip="Cycle the series filter", id="home.series_filter"),
         Binding("r", "refresh", "Refresh", show=False, tooltip="Reload the meetings from disk", id="home.refresh"),
         Binding("q", "app.quit", "Quit", tooltip="Quit tandem", id="home.quit"),
@@ -278,9 +279,19 @@ class HomeScreen(Screen[None]):
             ("export: latest minutes", "export_latest", "Minutes of the newest meeting that took place"),
             ("meeting: finalize the highlighted meeting", "finalize", "Lock an ended meeting against edits"),
             ("meeting: unfinalize the highlighted meeting", "unfinalize", "Make a finalized meeting editable again"),
+            ("goals: objectives and the content pipeline", "goals", "Edit mutual goals and content between meetings"),
             ("view: cycle the series filter", "next_series", "All series, then each series"),
         ]
         return commands
+
+    def action_goals(self) -> None:
+        from tandem.tui.screens.goals import GoalsScreen
+
+        self.app.push_screen(GoalsScreen(self.workspace), callback=lambda _: self._back_from_goals())
+
+    def _back_from_goals(self) -> None:
+        self.app.sub_title = str(self.workspace.home)
+        self.action_refresh()
 
     def action_resume_live(self) -> None:
         live = next((r.meeting for r in self._records.values() if r.meeting.status == "live"), None)
