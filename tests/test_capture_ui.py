@@ -359,3 +359,73 @@ async def test_objectives_and_content_are_editable_from_home(tmp_path: Path) -> 
     assert [c.value for c in sqls.checkins] == [41, 55] and sqls.current == 55
     assert len(ws.objectives.all()) == 2
     assert ws.content.get("roi").status == "shipped"
+
+
+MINIMAL = {
+    "decision": ("d", {"w-text": "Decide it"}, "w-text"),
+    "action": ("t", {"w-text": "Do it", "w-owner": "Luis"}, "w-text"),
+    "lead_feedback": ("l", {"w-reference": "SF-9"}, "w-reference"),
+    "insight": ("v", {"w-text": "Why so pricey?"}, "w-text"),
+    "content": ("c", {"w-title": "Pricing FAQ"}, "w-title"),
+    "objective": ("o", {"w-title": "More SQLs", "w-metric": "SQLs", "w-target": "60"}, "w-title"),
+}
+
+
+def count(ws: Workspace, screen: LiveScreen, kind: str) -> int:
+    from tandem.store.capture import Capture
+
+    return sum(1 for row in Capture(screen.session).under("obj") if row.kind == kind)
+
+
+@pytest.mark.parametrize("kind", list(MINIMAL))
+async def test_every_form_cancel_create_edit_delete_undo(tmp_path: Path, kind: str) -> None:
+    ws, app = app_for(tmp_path)
+    key, values, first = MINIMAL[kind]
+    chooser = kind in ("content", "objective")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await start(pilot)
+
+        async def open_form() -> None:
+            await pilot.press(key)
+            await pilot.pause()
+            if chooser:
+                await pilot.press("enter")  # "New …" is first
+                await pilot.pause()
+
+        # Cancel saves nothing.
+        await open_form()
+        app.screen.query_one(f"#{first}", Input).value = "Never saved"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert count(ws, screen, kind) == 0
+        # Create.
+        await open_form()
+        for widget_id, value in values.items():
+            app.screen.query_one(f"#{widget_id}", Input).value = value
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert count(ws, screen, kind) == 1
+        # Edit from the captured list (objectives edit their check-in).
+        captured = screen.query_one("#captured")
+        captured.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        edit_field = "w-comment" if kind == "objective" else first
+        form.query_one(f"#{edit_field}", Input).value = "Edited"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        rows = [r for r in captured.rows if r.kind == kind]
+        if kind == "objective":
+            assert rows[0].record.checkins[-1].comment == "Edited"
+        else:
+            assert "Edited" in rows[0].text
+        # Delete (confirmed), then undo.
+        await pilot.press("delete", "y")
+        await settle(pilot)
+        assert count(ws, screen, kind) == 0
+        await pilot.press("escape", "u")
+        await settle(pilot)
+        assert count(ws, screen, kind) == 1
+        assert screen.session.saver.flush()
