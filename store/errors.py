@@ -40,9 +40,11 @@ class NewerSchemaError(TandemError):
 
 
 class MeetingLockedError(TandemError):
-    def __init__(self, meeting_id: str, holder: str) -> None:
+    """A meeting (or a shadow day: ``what``) is already open for editing elsewhere."""
+
+    def __init__(self, meeting_id: str, holder: str, what: str = "Meeting") -> None:
         self.meeting_id = meeting_id
-        super().__init__(f"Meeting {meeting_id} is open for editing by {holder}.")
+        super().__init__(f"{what} {meeting_id} is open for editing by {holder}.")
 
 
 class NotFoundError(TandemError):

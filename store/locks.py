@@ -40,6 +40,7 @@ class WriterLock:
         *,
         subject: str,
         meeting: bool = True,
+        what: str = "Meeting",
         now: Callable[[], datetime] = datetime.now,
         timeout: float = 0,
     ) -> None:
@@ -47,6 +48,7 @@ class WriterLock:
         self.holder_path = lock_path.with_suffix(".holder")
         self.subject = subject
         self._meeting = meeting
+        self._what = what
         self._now = now
         self._timeout = timeout
         # Not thread-local: a live meeting saves from a background thread while the UI
@@ -63,12 +65,16 @@ class WriterLock:
         except Timeout:
             holder = _holder_sentence(self.holder_path)
             if self._meeting:
-                raise MeetingLockedError(self.subject, holder) from None
+                raise MeetingLockedError(self.subject, holder, self._what) from None
             raise TandemError(f"{self.subject} is being saved by {holder}; try again.") from None
         except OSError as exc:
             raise TandemError(f"Cannot lock {self.lock_path}: {exc.strerror or exc}.") from None
         info = {"pid": os.getpid(), "host": socket.gethostname(), "since": self._now().isoformat()}
-        atomic_write_bytes(self.holder_path, orjson.dumps(info))
+        try:
+            atomic_write_bytes(self.holder_path, orjson.dumps(info))
+        except BaseException:
+            self._lock.release()  # disk full, read-only folder: never keep a lock nobody holds
+            raise
 
     def release(self) -> None:
         if self._lock.is_locked:

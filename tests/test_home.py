@@ -56,7 +56,7 @@ async def test_empty_workspace_says_how_to_begin(tmp_path: Path) -> None:
         empty = app.screen.query_one("#empty", Static)
         assert empty.display
         assert "tandem demo" in plain(empty)
-        assert not app.screen.query_one("#main").display
+        assert not app.screen.query_one("#home-tabs").display
     assert not (tmp_path / "empty").exists(), "opening the app must not create files"
 
 

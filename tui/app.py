@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 
 from tandem.store.errors import TandemError
 from tandem.store.live import LiveSession
+from tandem.store.shadow import ShadowSession
 from tandem.store.workspace import Workspace
 from tandem.tui.commands import ScreenCommands
 from tandem.tui.screens.home import HomeScreen
@@ -27,10 +28,11 @@ class StartWith:
 
     meeting_id: str | None = None
     new_meeting: bool = False
+    shadow_day_id: str | None = None
 
 
 class TandemApp(App[None]):
-    CSS_PATH: ClassVar[list[str]] = ["tandem.tcss", "live.tcss", "forms.tcss"]
+    CSS_PATH: ClassVar[list[str]] = ["tandem.tcss", "live.tcss", "shadow.tcss", "forms.tcss"]
     TITLE = "tandem"
     HELP_GROUP = "Everywhere"
     COMMANDS = App.COMMANDS | {ScreenCommands}
@@ -44,12 +46,15 @@ class TandemApp(App[None]):
         self.clock = clock
         self.start = start or StartWith()
         self.session: LiveSession | None = None
+        self.shadow_session: ShadowSession | None = None
         self.sub_title = str(workspace.home)
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen(self.workspace))
         if self.start.meeting_id:
             self.open_meeting(self.start.meeting_id)
+        elif self.start.shadow_day_id:
+            self.open_shadow_day(self.start.shadow_day_id)
         elif self.start.new_meeting:
             self.new_meeting()
         # A closed terminal (SIGHUP) or a polite kill (SIGTERM): save first, then go.
@@ -82,6 +87,50 @@ class TandemApp(App[None]):
             return
         self.session = session
         self.push_screen(LiveScreen(session), callback=self._meeting_closed)
+
+    def open_shadow_day(self, day_id: str) -> None:
+        """Run (or resume) a shadow day."""
+        from tandem.tui.screens.shadow import ShadowScreen
+
+        if self.shadow_session is not None:
+            self.notify("A shadow day is already open.", severity="warning")
+            return
+        try:
+            session = ShadowSession(
+                self.workspace,
+                day_id,
+                clock=self.clock,
+                on_save_error=lambda exc: self.call_from_thread(self._save_failed, exc),
+                on_saved=lambda: self.call_from_thread(self.notify, "Saving works again; everything is on disk."),
+            )
+        except TandemError as exc:
+            self.notify(str(exc), title="Cannot open the shadow day", severity="error", timeout=8)
+            return
+        self.shadow_session = session
+        self.push_screen(ShadowScreen(session), callback=self._shadow_closed)
+
+    def _shadow_closed(self, _: object = None) -> None:
+        self.shadow_session = None
+        self._meeting_closed()
+
+    @work
+    async def plan_shadow_day(self) -> None:
+        import asyncio
+
+        from tandem.tui.screens.shadow_forms import PlanShadowForm
+
+        people = sorted({a.name for m in await asyncio.to_thread(self.workspace.list_meetings) for a in m.people})
+        day = await self.push_screen_wait(PlanShadowForm(people, today=self.clock().date()))
+        if day is None:
+            return
+        try:
+            await asyncio.to_thread(self.workspace.shadow_days.add, day)
+        except TandemError as exc:
+            self.notify(str(exc), title="Not saved", severity="error")
+            return
+        self.notify(f"Shadow day planned: {day.shadow} with {day.host} on {day.date}. Enter on it runs it.")
+        if isinstance(self.screen, HomeScreen):
+            self.screen.action_refresh()
 
     def _meeting_closed(self, _: object = None) -> None:
         self.session = None
@@ -125,22 +174,29 @@ class TandemApp(App[None]):
     # --- saving on the way out ---------------------------------------------------------------
 
     def _flush_session(self, *_: Any) -> None:
-        if self.session is not None:
-            self.session.saver.flush(timeout=5)
+        for session in (self.session, self.shadow_session):
+            if session is not None:
+                session.saver.flush(timeout=5)
+
+    def _close_sessions(self) -> bool:
+        """Save and release whatever is open; False if something could not be saved."""
+        for name in ("session", "shadow_session"):
+            session = getattr(self, name)
+            if session is not None:
+                if not session.close():
+                    return False
+                setattr(self, name, None)
+        return True
 
     def _on_signal(self, signum: int, _frame: Any) -> None:
         self._flush_session()
-        if self.session is not None:
-            self.session.close()
-            self.session = None
+        self._close_sessions()
         self.exit(return_code=128 + signum)
 
     async def action_quit(self) -> None:
-        if self.session is not None:
-            if not self.session.close():
-                self.notify("The last changes could not be saved; not quitting so nothing is lost.", severity="error")
-                return
-            self.session = None
+        if not self._close_sessions():
+            self.notify("The last changes could not be saved; not quitting so nothing is lost.", severity="error")
+            return
         self.exit()
 
     def action_help(self) -> None:

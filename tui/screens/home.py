@@ -11,10 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static
+from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static, TabbedContent, TabPane
 
 from tandem.store.errors import TandemError
-from tandem.store.records import Meeting, Series
+from tandem.store.records import Meeting, Series, ShadowDay, label
 from tandem.store.workspace import MeetingRecord, Workspace
 from tandem.tui.widgets.meeting_detail import MeetingDetail
 
@@ -76,6 +76,7 @@ class HomeScreen(Screen[None]):
         self._series: list[Series] = []
         self._series_filter: str | None = None
         self._select: str | None = None
+        self._shadow_days: list[ShadowDay] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -83,10 +84,14 @@ class HomeScreen(Screen[None]):
         yield LoadingIndicator(id="loading")
         yield Static(id="problem", classes="banner")
         yield Static(id="empty")
-        with Horizontal(id="main"):
-            yield DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
-            with VerticalScroll(id="detail-pane"):
-                yield MeetingDetail(id="detail")
+        with TabbedContent(id="home-tabs"):
+            with TabPane("Meetings", id="tab-meetings"):
+                with Horizontal(id="main"):
+                    yield DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
+                    with VerticalScroll(id="detail-pane"):
+                        yield MeetingDetail(id="detail")
+            with TabPane("Shadow days", id="tab-shadow"):
+                yield DataTable(id="shadow-days", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -96,7 +101,10 @@ class HomeScreen(Screen[None]):
         table.add_column("Facilitator", key="facilitator")
         table.add_column("Status", key="status")
         table.add_column(Text("Open", justify="right"), key="open")
-        for widget_id in ("#main", "#empty", "#problem", "#summary"):
+        shadow = self.query_one("#shadow-days", DataTable)
+        for name in ("Date", "Shadow", "Host", "Direction", "Status", "Activities", "Takeaways", "Experiment"):
+            shadow.add_column(name, key=name.lower())
+        for widget_id in ("#home-tabs", "#empty", "#problem", "#summary"):
             self.query_one(widget_id).display = False
         self.action_refresh()
 
@@ -115,10 +123,11 @@ class HomeScreen(Screen[None]):
         try:
             records = list(self.workspace.iter_meeting_records())
             series = self.workspace.series.all()
+            shadow_days = self.workspace.shadow_days.all()
         except TandemError as exc:
             self.app.call_from_thread(self._show_problem, str(exc))
             return
-        self.app.call_from_thread(self._show, records, series)
+        self.app.call_from_thread(self._show, records, series, shadow_days)
 
     def _show_problem(self, message: str) -> None:
         self.query_one("#loading").display = False
@@ -126,15 +135,19 @@ class HomeScreen(Screen[None]):
         problem.update(Text.assemble(("Cannot open this workspace. ", "bold"), message))
         problem.display = True
 
-    def _show(self, records: list[MeetingRecord], series: list[Series]) -> None:
+    def _show(self, records: list[MeetingRecord], series: list[Series], shadow_days: list[ShadowDay] | None = None) -> None:
         self.query_one("#loading").display = False
         self.query_one("#problem").display = False
         self._records = {r.meeting.id: r for r in records}
         self._series = sorted(series, key=lambda s: s.title)
-        empty = not records
+        self._shadow_days = sorted(shadow_days or [], key=lambda d: (d.date, d.id), reverse=True)
+        empty = not records and not self._shadow_days
         self.query_one("#empty", Static).update(EMPTY_TEXT.format(home=self.workspace.home))
         self.query_one("#empty").display = empty
-        self.query_one("#main").display = not empty
+        self.query_one("#home-tabs").display = not empty
+        self._fill_shadow_days()
+        if not isinstance(self.focused, DataTable):
+            self.query_one("#shadow-days" if self._on_shadow_tab() else "#meetings", DataTable).focus()
         summary = self.query_one("#summary", Static)
         summary.display = not empty
         summary.update(summary_line(records, self.app.clock().date()))  # type: ignore[attr-defined]
@@ -173,6 +186,44 @@ class HomeScreen(Screen[None]):
         table.move_cursor(row=row)
         self._show_detail(self.selected_id)
 
+    def _fill_shadow_days(self) -> None:
+        table = self.query_one("#shadow-days", DataTable)
+        current = table.cursor_row
+        table.clear()
+        today = self.app.clock().date().isoformat()  # type: ignore[attr-defined]
+        for day in self._shadow_days:
+            when = "upcoming" if day.date >= today and day.status != "done" else ""
+            table.add_row(
+                Text(day.date, style="bold" if when else ""),
+                Text(day.shadow),
+                Text(day.host),
+                label(day.direction),
+                Text(label(day.status), style={"in_progress": "bold green", "planned": "bold", "done": "dim"}.get(day.status, "")),
+                f"{sum(a.done for a in day.activities)}/{len(day.activities)}",
+                str(len(day.takeaways)),
+                Text(day.experiment.text if day.experiment else "—", overflow="ellipsis", no_wrap=True),
+                key=day.id,
+            )
+        upcoming = sum(1 for d in self._shadow_days if d.date >= today and d.status != "done")
+        table.border_title = f"Shadow days · {upcoming} upcoming · {len(self._shadow_days) - upcoming} past · n plans one"
+        if table.row_count:
+            table.move_cursor(row=min(current, table.row_count - 1))
+
+    @on(TabbedContent.TabActivated, "#home-tabs")
+    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        self.query_one("#shadow-days" if event.pane.id == "tab-shadow" else "#meetings", DataTable).focus()
+
+    def _on_shadow_tab(self) -> bool:
+        return self.query_one("#home-tabs", TabbedContent).active == "tab-shadow"
+
+    @property
+    def selected_shadow_day(self) -> ShadowDay | None:
+        table = self.query_one("#shadow-days", DataTable)
+        if not table.row_count:
+            return None
+        day_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((d for d in self._shadow_days if d.id == day_id), None)
+
     @property
     def selected_id(self) -> str | None:
         table = self.query_one("#meetings", DataTable)
@@ -193,6 +244,10 @@ class HomeScreen(Screen[None]):
     def _selected(self, _: DataTable.RowSelected) -> None:
         self.action_open_meeting()
 
+    @on(DataTable.RowSelected, "#shadow-days")
+    def _shadow_selected(self, _: DataTable.RowSelected) -> None:
+        self.action_open_meeting()
+
     def _show_detail(self, meeting_id: str | None) -> None:
         record = self._records.get(meeting_id or "")
         title = self._series_title(record.meeting.series_id) if record else ""
@@ -208,9 +263,17 @@ class HomeScreen(Screen[None]):
         self._fill_table()
 
     def action_new_meeting(self) -> None:
+        if self._on_shadow_tab():
+            self.app.plan_shadow_day()  # type: ignore[attr-defined]
+            return
         self.app.new_meeting(self._series_filter)  # type: ignore[attr-defined]
 
     def action_open_meeting(self) -> None:
+        if self._on_shadow_tab():
+            day = self.selected_shadow_day
+            if day is not None:
+                self.app.open_shadow_day(day.id)  # type: ignore[attr-defined]
+            return
         meeting = self.selected
         if meeting is None:
             return
@@ -267,7 +330,7 @@ class HomeScreen(Screen[None]):
         self.action_refresh()
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
-        commands = [("meeting: new", "new_meeting", "Plan a meeting from a template")]
+        commands = [("meeting: new", "new_meeting", "Plan a meeting from a template"), ("shadow day: plan one", "plan_shadow", "A day in the other team's shoes")]
         live = next((r.meeting for r in self._records.values() if r.meeting.status == "live"), None)
         if live is not None:
             commands.append((f"meeting: resume {live.title} ({live.date})", "resume_live", "Back to the live meeting"))
@@ -283,6 +346,9 @@ class HomeScreen(Screen[None]):
             ("view: cycle the series filter", "next_series", "All series, then each series"),
         ]
         return commands
+
+    def action_plan_shadow(self) -> None:
+        self.app.plan_shadow_day()  # type: ignore[attr-defined]
 
     def action_goals(self) -> None:
         from tandem.tui.screens.goals import GoalsScreen
