@@ -1,0 +1,167 @@
+"""Shadow days in the app: plan from home, run the day, resume after quitting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, TextArea
+
+from clock import FakeClock
+from conftest import build_sample, rendered_text
+from tandem.store.records import Activity, ShadowDay
+from tandem.store.workspace import Workspace
+from tandem.tui.app import StartWith, create_app
+from tandem.tui.screens.shadow import ShadowScreen
+
+
+def with_day(tmp_path: Path) -> Workspace:
+    ws = build_sample(tmp_path / "ws")
+    ws.shadow_days.add(
+        ShadowDay(id="sd1", shadow="Dana Kim", host="Luis Ortega", direction="marketing_to_sales", date="2026-11-26",
+                  activities=[Activity(title="Prospecting research"), Activity(title="Prospect calls"), Activity(title="Meetings")])
+    )
+    return ws
+
+
+async def settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.pause(0.05)
+
+
+async def type_text(pilot, text: str) -> None:
+    for ch in text:
+        await pilot.press({" ": "space", ",": "comma", ".": "full_stop", "-": "minus"}.get(ch, ch))
+
+
+async def test_plan_a_shadow_day_from_home(tmp_path: Path) -> None:
+    ws = build_sample(tmp_path / "ws")
+    app = create_app(ws, clock=FakeClock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#home-tabs").active = "tab-shadow"
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert form.query_one("#w-activities", Input).value == "Prospecting research; Prospect calls; Meetings"
+        form.query_one("#w-direction").value = "sales_to_marketing"
+        await settle(pilot)
+        assert form.query_one("#w-activities", Input).value == "Reporting; Content creation; Marketing strategy session"
+        form.query_one("#w-shadow", Input).value = "Luis Ortega"
+        form.query_one("#w-host", Input).value = "luis ortega"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "not the shadow" in rendered_text(form.query_one("#f-host .field-error"))
+        form.query_one("#w-host", Input).value = "Dana Kim"
+        form.query_one("#w-date", Input).value = "+1w"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        table = app.screen.query_one("#shadow-days")
+        assert table.row_count == 1
+    (day,) = ws.shadow_days.all()
+    assert (day.shadow, day.host, day.direction, day.date, day.status) == ("Luis Ortega", "Dana Kim", "sales_to_marketing", "2026-12-03", "planned")
+    assert [a.title for a in day.activities] == ["Reporting", "Content creation", "Marketing strategy session"]
+
+
+async def test_run_the_day_and_resume(tmp_path: Path) -> None:
+    ws = with_day(tmp_path)
+    clock = FakeClock()
+    app = create_app(ws, clock=clock, start=StartWith(shadow_day_id="sd1"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ShadowScreen)
+        await pilot.press("space")  # tick the first activity
+        await pilot.press("enter")
+        await type_text(pilot, "Used LinkedIn Sales Nav, 12 accounts")
+        await pilot.press("escape")
+        clock.advance(minutes=45)
+        await pilot.press("l")
+        await settle(pilot)
+        await type_text(pilot, "SDRs research 20 min per account")
+        await pilot.press("enter")
+        await settle(pilot)
+        clock.advance(minutes=30)
+        await pilot.press("p")
+        await settle(pilot)
+        await type_text(pilot, "Prospects ask about SSO first")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("escape")  # cancel a takeaway: nothing logged
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#w-text", Input).value = "Share one call recording a week with marketing"
+        form.query_one("#w-owner", Input).value = "Luis Ortega"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        log = rendered_text(screen.query_one("#experiment"))
+        assert "Share one call recording" in log and "2026-12-10" in log
+        await pilot.press("ctrl+q")
+    day = ws.shadow_days.get("sd1")
+    assert day.status == "in_progress"
+    assert [a.done for a in day.activities] == [True, False, False]
+    assert day.activities[0].notes == "Used LinkedIn Sales Nav, 12 accounts"
+    assert [(t.category, t.at[11:16]) for t in day.takeaways] == [("learned", "10:15"), ("prospect_insight", "10:45")]
+    # Resume: the same state comes back; delete + undo a takeaway; finish.
+    again = create_app(ws, clock=clock, start=StartWith(shadow_day_id="sd1"))
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = again.screen
+        assert "☑ Prospecting research" in str(screen.query_one("#activities").get_option_at_index(0).prompt)
+        assert screen.query_one("#activity-notes", TextArea).text == "Used LinkedIn Sales Nav, 12 accounts"
+        screen.query_one("#takeaways").focus()
+        await pilot.press("delete")
+        await settle(pilot)
+        assert len(screen.session.day.takeaways) == 1
+        await pilot.press("u")
+        await settle(pilot)
+        assert len(screen.session.day.takeaways) == 2
+        screen.query_one("#activities").focus()
+        await pilot.press("F", "y")
+        await settle(pilot)
+        assert type(again.screen).__name__ == "HomeScreen"
+    assert ws.shadow_days.get("sd1").status == "done"
+
+
+async def test_a_second_runner_is_refused(tmp_path: Path) -> None:
+    from tandem.store.errors import MeetingLockedError
+    from tandem.store.shadow import ShadowSession
+
+    ws = with_day(tmp_path)
+    first = ShadowSession(ws, "sd1")
+    try:
+        with pytest.raises(MeetingLockedError, match="Shadow day sd1 is open for editing by PID"):
+            ShadowSession(ws, "sd1")
+    finally:
+        first.close()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+def test_shadow_snapshot(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    ws = with_day(tmp_path)
+    clock = FakeClock()
+    app = create_app(ws, clock=clock, start=StartWith(shadow_day_id="sd1"))
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        screen = app.screen
+        screen.session.toggle_activity(0)
+        screen.session.set_activity_notes(0, "- Sales Nav: 12 accounts\n- **20 min** per account")
+        screen.session.add_takeaway("learned", "SDRs research 20 min per account")
+        clock.advance(minutes=40)
+        screen.session.add_takeaway("hand_off_friction", "MQLs arrive without the webinar they attended")
+        screen._shown = None
+        screen.refresh_all()
+        assert screen.session.saver.flush()
+        screen._show_save_state()
+        app.sub_title = "Shadow day · Dana Kim with Luis Ortega"
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
