@@ -165,3 +165,30 @@ def test_shadow_snapshot(snap_compare, tmp_path: Path, size: tuple[int, int]) ->
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def test_debrief_item_shows_the_shadow_days_takeaways(tmp_path: Path) -> None:
+    from tandem.store.records import AgendaItem, Experiment, Meeting, Takeaway
+
+    ws = with_day(tmp_path)
+    day = ws.shadow_days.get("sd1")
+    ws.shadow_days.update(day.replace(
+        status="done", date="2026-11-27",
+        takeaways=[Takeaway(id="t1", category="surprised_me", text="Reps never see the webinar questions", at="2026-11-20T10:00:00")],
+        experiment=Experiment(text="Forward webinar Q&A to reps", owner="Dana Kim", report_back="2026-12-10"),
+    ))
+    ws.create_meeting(
+        Meeting(id="2026-11-27-weekly-smarketing-sync", series_id="weekly-smarketing-sync", title="Debrief", date="2026-11-27"),
+        [AgendaItem(id="d1", title="Shadow-day takeaways", timebox_min=15, captures="shadow")],
+    )
+    app = create_app(ws, clock=FakeClock(), start=StartWith(meeting_id="2026-11-27-weekly-smarketing-sync"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(5):
+            await pilot.pause(0.05)
+        await app.workers.wait_for_complete([w for w in app.workers if w.group == "captured"])
+        await pilot.pause()
+        review = app.screen.query_one("#review")
+        lines = [str(review.get_option_at_index(i).prompt) for i in range(review.option_count)]
+        assert lines[0].startswith("Dana Kim with Luis Ortega")
+        assert any("surprised me: Reps never see the webinar questions" in line for line in lines)
+        assert any("experiment: Forward webinar Q&A to reps — Dana Kim, report back 2026-12-10" in line for line in lines)

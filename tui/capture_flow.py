@@ -36,6 +36,7 @@ REVIEW_TITLES = {
     "action_review": "Open action items of the series — d done · o still open · x dropped",
     "objective": "Objectives — enter: check in",
     "content": "Content pipeline (not shipped yet) — enter: change its status",
+    "shadow": "Shadow days since the series' last meeting: takeaways and experiments",
 }
 
 
@@ -118,6 +119,24 @@ class CaptureFlow:
                 if latest is not None:
                     text.append(f"  {measure(latest.value, objective.unit)} of {measure(objective.target, objective.unit)}, {label(latest.status)} ({latest.date})", style="dim")
                 rows.append((objective.id, text))
+        elif mode == "shadow":
+            previous = [m for m in ws.list_meetings(meeting.series_id) if m.date < meeting.date]
+            since = previous[-1].date if previous else ""
+            for day in sorted(ws.shadow_days.all(), key=lambda d: (d.date, d.id)):
+                if not (since < day.date <= meeting.date) or day.status == "planned":
+                    continue
+                head = Text(f"{day.shadow} with {day.host}", style="bold")
+                head.append(f"  {label(day.direction)}, {day.date}", style="dim")
+                rows.append((f"day|{day.id}", head))
+                for takeaway in day.takeaways:
+                    line = Text(f"  {label(takeaway.category)}: ", style="bold")
+                    line.append(takeaway.text)
+                    rows.append((f"t|{takeaway.id}", line))
+                if day.experiment is not None:
+                    e = day.experiment
+                    line = Text("  experiment: ", style="bold green")
+                    line.append(f"{e.text} — {e.owner}, report back {e.report_back}")
+                    rows.append((f"x|{day.id}", line))
         elif mode == "content":
             for item in ws.content_in_pipeline():
                 text = Text(f"{item.title}")
