@@ -1760,6 +1760,7 @@ class _Builder:
 
     def shadow_of(self, ctx: _Ctx) -> ShadowDay:
         assert ctx.slot.shadow is not None
+        ctx.slot.shadow.debriefed_in = ctx.slot.id  # what a debrief created in the app records
         return ctx.slot.shadow
 
     def do_recap(self, ctx: _Ctx) -> list[str]:

@@ -326,6 +326,7 @@ class LiveSession:
             if first is not None:
                 self._activate(first, now)
             self._changed()
+            self._pull_shadow_days()
             return
         saved = _parse(meeting.saved_at)
         if self.running and saved is not None:
@@ -335,6 +336,21 @@ class LiveSession:
             if first is not None:
                 self._activate(first, now)
         self._changed()
+
+    def _pull_shadow_days(self) -> None:
+        """A debrief planned before its shadow days were held pulls them in when it starts:
+        their experiments become action items here, and the days are marked debriefed."""
+        from tandem.store.shadow_days import apply_debrief, plan_debrief
+
+        debrief = plan_debrief(self.workspace, self.meeting, self.agenda)
+        if not debrief.days:
+            return
+        with self._lock:
+            known = {a.id for a in self.record.actions}
+            self.record.actions.extend(a for _, a in debrief.actions if a.id not in known)
+        self._changed()
+        if self.saver.flush():
+            apply_debrief(self.workspace, self.meeting.id, debrief)
 
     def discount_gap(self) -> None:
         """Do not count the time tandem was closed (after a crash) on the clocks."""

@@ -14,12 +14,14 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from tandem.store import mdescape
 from tandem.store.errors import TandemError
 from tandem.store.records import (
+    TAKEAWAY_CATEGORIES,
     CheckIn,
     ContentItem,
     Meeting,
@@ -34,6 +36,8 @@ from tandem.store.records import (
 from tandem.store.workspace import MeetingRecord, Workspace
 
 LAYOUT_NAME = "minutes.md.j2"
+#: The layout of a shadow day's own minutes (``tandem export shadow ID``).
+SHADOW_LAYOUT_NAME = "shadow.md.j2"
 
 
 class MinutesLayoutError(TandemError):
@@ -107,13 +111,24 @@ def _objective_rows(meeting: Meeting, objectives: list[Objective]) -> list[dict[
 
 
 def _shadow_days(record: MeetingRecord, shared: Shared, previous: Meeting | None) -> list[ShadowDay]:
-    """Shadow days debriefed here: held since the series' previous meeting, in a meeting
-    whose agenda has a shadow-day item."""
+    """Shadow days debriefed here, in a meeting whose agenda has a shadow-day item: those
+    its debrief pulled in, and those not recorded as debriefed anywhere (older data) that
+    were held since the series' previous meeting."""
     if not any(item.captures == "shadow" for item in record.agenda):
         return []
     start = previous.date if previous else ""
+    meeting_ids = {m.id for m in shared.meetings}
     return sorted(
-        (d for d in shared.shadow_days if start < d.date <= record.meeting.date and d.status != "planned"),
+        (
+            d
+            for d in shared.shadow_days
+            if d.debriefed_in == record.meeting.id
+            or (
+                (not d.debriefed_in or d.debriefed_in not in meeting_ids)
+                and start < d.date <= record.meeting.date
+                and d.status != "planned"
+            )
+        ),
         key=lambda d: (d.date, d.id),
     )
 
@@ -148,16 +163,16 @@ def minutes_context(record: MeetingRecord, shared: Shared) -> dict[str, Any]:
     }
 
 
-def user_layout_path() -> Path:
+def user_layout_path(name: str = LAYOUT_NAME) -> Path:
     from tandem.store.templates import user_dir
 
-    return user_dir().parent / LAYOUT_NAME
+    return user_dir().parent / name
 
 
-def builtin_layout_path() -> Path:
+def builtin_layout_path(name: str = LAYOUT_NAME) -> Path:
     from tandem.store.templates import builtin_dir
 
-    return builtin_dir() / LAYOUT_NAME
+    return builtin_dir() / name
 
 
 @functools.cache
@@ -198,26 +213,67 @@ def _compiled(path: Path, mtime_ns: int) -> Any:
         raise MinutesLayoutError(f"{path}:{exc.lineno}: {exc.message}.") from None
 
 
-def layout() -> tuple[Path, Any]:
-    path = user_layout_path()
+def layout(name: str = LAYOUT_NAME) -> tuple[Path, Any]:
+    """The layout ``name``: the user's copy in the config folder if there is one, else the
+    built-in one."""
+    path = user_layout_path(name)
     if not path.is_file():
-        path = builtin_layout_path()
+        path = builtin_layout_path(name)
     return path, _compiled(path, path.stat().st_mtime_ns)
 
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
-def render_minutes(record: MeetingRecord, shared: Shared) -> str:
+def _render(name: str, context: dict[str, Any]) -> str:
     from jinja2 import TemplateError
 
-    path, template = layout()
+    path, template = layout(name)
     try:
-        text = template.render(minutes_context(record, shared))
+        text = template.render(context)
     except TemplateError as exc:
         line = _template_line(exc)
         raise MinutesLayoutError(f"{path}:{line}: {exc}.") from None
     return _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
+
+
+def render_minutes(record: MeetingRecord, shared: Shared) -> str:
+    return _render(LAYOUT_NAME, minutes_context(record, shared))
+
+
+def _clock(at: str) -> str:
+    """``HH:MM`` of a takeaway's timestamp; empty when it has none."""
+    if not at:
+        return ""
+    try:
+        return datetime.fromisoformat(at).strftime("%H:%M")
+    except ValueError:
+        return ""
+
+
+def shadow_context(day: ShadowDay) -> dict[str, Any]:
+    """What the shadow-day layout sees: the day, its takeaways grouped by category (in the
+    glossary's order; within a category by time, untimed ones last, then as captured)."""
+    groups = []
+    for category in TAKEAWAY_CATEGORIES:
+        found = [(not t.at, t.at, n, t) for n, t in enumerate(day.takeaways) if t.category == category]
+        found.sort(key=lambda row: row[:3])
+        if found:
+            groups.append(
+                {"category": category, "takeaways": [{"takeaway": t, "time": _clock(t.at)} for *_, t in found]}
+            )
+    return {
+        "day": day,
+        "activities": day.activities,
+        "takeaway_groups": groups,
+        "experiment": day.experiment,
+    }
+
+
+def render_shadow_day(day: ShadowDay) -> str:
+    """A shadow day on its own as Markdown (layout ``shadow.md.j2``): the same escaping and
+    determinism as meeting minutes."""
+    return _render(SHADOW_LAYOUT_NAME, shadow_context(day))
 
 
 def _template_line(exc: BaseException) -> int:

@@ -9,8 +9,17 @@ from dataclasses import dataclass, field
 from tandem.store import ids
 from tandem.store.errors import ValidationError
 from tandem.store.records import AgendaItem, Attendee, Meeting, Series
+from tandem.store.shadow_days import apply_debrief, plan_debrief
 from tandem.store.templates import Template, agenda_from_template
 from tandem.store.workspace import MeetingRecord, Workspace
+
+
+@dataclass(slots=True)
+class PlannedMeeting(MeetingRecord):
+    """A new meeting as created: a :class:`MeetingRecord`, plus the ids of the shadow days
+    its debrief pulled in (empty unless its template has a shadow-day item)."""
+
+    debriefed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -109,7 +118,12 @@ def carried_items(
 
 def create_planned_meeting(
     workspace: Workspace, plan: MeetingPlan, template: Template, *, rng: random.Random | None = None
-) -> MeetingRecord:
+) -> PlannedMeeting:
+    """Create the series' next meeting from ``template``: carried-over items go before the
+    closing items; if the template has a shadow-day item, the shadow days held since the
+    series' previous meeting are debriefed in it (see :func:`tandem.store.shadow_days.plan_debrief`):
+    each experiment without an action item becomes one, owned by the experiment's owner and
+    due on its report-back date, and the days' prospect insights join the insight list."""
     series_id = plan.series_id
     if not series_id:
         title = plan.series_title.strip()
@@ -124,6 +138,7 @@ def create_planned_meeting(
         workspace.series.add(Series(id=series_id, title=title, default_template=template.id))
     series = workspace.series.get(series_id)
     agenda = agenda_from_template(template, rng=rng)
+    from_template = list(agenda)
     carried = carried_items(workspace, series_id, plan.date, template_titles=[i.title for i in agenda])
     # Carried-over items come before the closing items (action review, wrap-up) if any.
     closing = next(
@@ -143,5 +158,10 @@ def create_planned_meeting(
         absentees=plan.absentees,
         template_id=template.id,
     )
-    workspace.create_meeting(meeting, agenda)
-    return MeetingRecord(meeting=meeting, agenda=agenda)
+    debrief = plan_debrief(workspace, meeting, from_template, rng=rng)
+    actions = [action for _, action in debrief.actions]
+    # One write for the meeting and the experiments' action items; then the days are marked.
+    workspace.create_meeting(meeting, agenda, actions=actions)
+    if debrief.days:
+        apply_debrief(workspace, meeting.id, debrief)
+    return PlannedMeeting(meeting=meeting, agenda=agenda, actions=actions, debriefed=debrief.day_ids)

@@ -572,6 +572,8 @@ class ShadowDay(Record):
     takeaways: list[Takeaway] = field(default_factory=list)
     experiment: Experiment | None = None
     status: str = "planned"
+    #: The meeting whose debrief pulled this day in (empty: not debriefed yet).
+    debriefed_in: str = ""
 
     def __post_init__(self) -> None:
         _check_str("shadow_day.id", self.id, required=True, max_len=64)
@@ -580,6 +582,7 @@ class ShadowDay(Record):
         _check_choice("shadow_day.direction", self.direction, DIRECTIONS)
         _check_date("shadow_day.date", self.date)
         _check_choice("shadow_day.status", self.status, SHADOW_STATUSES)
+        _check_str("shadow_day.debriefed_in", self.debriefed_in)
 
 
 @dataclass(kw_only=True, slots=True)

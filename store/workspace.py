@@ -214,8 +214,11 @@ class Workspace:
     def new_meeting_id(self, day: date | str, series_id: str) -> str:
         return ids.meeting_id(day, series_id, taken=set(self.meeting_ids()))
 
-    def create_meeting(self, meeting: Meeting, agenda: Iterable[AgendaItem] = ()) -> Meeting:
-        """Create the meeting's file with its agenda in one atomic write."""
+    def create_meeting(
+        self, meeting: Meeting, agenda: Iterable[AgendaItem] = (), *, actions: Iterable[ActionItem] = ()
+    ) -> Meeting:
+        """Create the meeting's file with its agenda (and any action items it starts with,
+        such as a debrief's experiments) in one atomic write."""
         path = self.meeting_path(meeting.id)
         if path.exists():
             raise ValidationError("meeting.id", f"{meeting.id!r} already exists")
@@ -223,7 +226,7 @@ class Workspace:
         with self.open_meeting(meeting.id, must_exist=False) as writer:
             if path.exists():  # created by another process since the check above
                 raise ValidationError("meeting.id", f"{meeting.id!r} already exists")
-            writer.write_all(MeetingRecord(meeting=meeting, agenda=list(agenda)))
+            writer.write_all(MeetingRecord(meeting=meeting, agenda=list(agenda), actions=list(actions)))
         return meeting
 
     def create_meeting_from_template(

@@ -167,3 +167,52 @@ def test_capture_every_kind_by_keyboard(tmp_path: Path) -> None:
     minutes = run_cli(*home, "export", "latest").out
     for text in ("Ship the ROI page", "Send the webinar list", "SF-77", "How long is onboarding?", "Onboarding FAQ", "Lift SQLs to 60"):
         assert text in minutes, text
+
+
+@needs_tmux
+def test_whole_shadow_day_by_keyboard(tmp_path: Path) -> None:
+    """Plan a shadow day from the command line, run it by keyboard, then export it."""
+    import time
+
+    from conftest import run_cli
+    from tandem.store.workspace import Workspace
+
+    home = ["--home", str(tmp_path / "ws")]
+    created = run_cli(*home, "shadow", "new", "--shadow", "Dana Kim", "--host", "Luis Ortega", "--direction", "marketing-to-sales", "--date", "today")
+    assert created.code == 0, created.err
+    day_id = created.out.strip()
+    term = Tmux([str(TANDEM), *home, "shadow", "run", day_id], width=120, height=36)
+
+    def keys(*steps: tuple[str, ...]) -> None:
+        for step in steps:
+            term.send(*step)
+            time.sleep(0.3)
+
+    try:
+        term.wait_for("Planned activities")
+        keys(("Space",), ("Enter",), ("-l", "12 accounts researched"), ("Escape",))
+        time.sleep(0.3)
+        keys(("Down",), ("Space",))
+        keys(("l",), ("-l", "Research takes 20 min per account"), ("Enter",))
+        keys(("p",), ("-l", "Prospects ask about SSO first?"), ("Enter",))
+        keys(("f",), ("-l", "MQLs arrive without context"), ("Enter",))
+        keys(("x",), ("-l", "Attach webinar Q&A to MQLs"), ("Tab",), ("-l", "Dana Kim"), ("C-s",))
+        term.wait_for("Experiment: Attach webinar Q&A to MQLs")
+        term.wait_for("All changes saved")
+        keys(("F",), ("y",))
+        term.wait_for("Open action items")
+        keys(("q",))
+        term.wait_for("__EXIT_0__")
+    finally:
+        term.close()
+
+    day = Workspace(tmp_path / "ws").shadow_days.get(day_id)
+    assert day.status == "done"
+    assert [a.done for a in day.activities] == [True, True, False]
+    assert day.activities[0].notes == "12 accounts researched"
+    assert [t.category for t in day.takeaways] == ["learned", "prospect_insight", "hand_off_friction"]
+    assert day.experiment is not None and day.experiment.owner == "Dana Kim"
+    exported = run_cli(*home, "export", "shadow", day_id)
+    assert exported.code == 0, exported.err
+    for text in ("12 accounts researched", "Research takes 20 min per account", "Attach webinar Q&A to MQLs"):
+        assert text in exported.out

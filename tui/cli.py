@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 @dataclass
 class Env:
     home: Path | None  # None: the default workspace
+    #: --home on the command line (not TANDEM_HOME): only that may put the demo somewhere.
+    home_given: bool = False
 
     def workspace(self) -> Workspace:
         from tandem.store.workspace import Workspace, default_home
@@ -53,7 +55,8 @@ def cli(ctx: click.Context, home: Path | None) -> None:
 
     Without a command, opens the app on the workspace.
     """
-    ctx.obj = Env(home=home)
+    given = ctx.get_parameter_source("home") == click.core.ParameterSource.COMMANDLINE
+    ctx.obj = Env(home=home, home_given=given)
     if ctx.invoked_subcommand is None:
         _open_app(ctx.obj.workspace())
 
@@ -177,7 +180,9 @@ def demo(env: Env, meetings: int, seed: int, no_open: bool, reset: bool) -> None
     """
     from tandem.tui.demo_cmd import run_demo
 
-    workspace = run_demo(env.home, meetings=meetings, seed=seed, reset=reset)
+    # The demo lives in its own folder unless --home says where: TANDEM_HOME names the real
+    # workspace, which the demo must never fill (nor `demo --reset` delete).
+    workspace = run_demo(env.home if env.home_given else None, meetings=meetings, seed=seed, reset=reset)
     if not no_open:
         _open_app(workspace)
 
@@ -210,7 +215,7 @@ def restore(env: Env, file: Path, force: bool) -> None:
 
 
 @cli.command()
-@click.argument("meeting", required=False, metavar="MEETING|latest")
+@click.argument("args", nargs=-1, metavar="MEETING|latest|shadow ID")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
 @click.option("--all", "export_all", is_flag=True, help="Export every meeting (with --out).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder for --all or --format csv.")
@@ -220,7 +225,7 @@ def restore(env: Env, file: Path, force: bool) -> None:
 @click.pass_obj
 def export(
     env: Env,
-    meeting: str | None,
+    args: tuple[str, ...],
     output: Path | None,
     export_all: bool,
     out: Path | None,
@@ -228,16 +233,28 @@ def export(
     since: str | None,
     fmt: str,
 ) -> None:
-    """Export a meeting's minutes, or all of them.
+    """Export a meeting's minutes, or all of them, or a shadow day's.
 
     \b
     tandem export latest                  minutes of the latest meeting to stdout
     tandem export MEETING -o minutes.md   to a file
     tandem export --all --out DIR         YYYY-MM-DD_<series>.md for every meeting
     tandem export --all --format csv --out DIR
+    tandem export shadow ID [-o FILE]     one shadow day (id from 'tandem shadow list')
     """
-    from tandem.tui.export_cmd import run_export
+    from tandem.tui.export_cmd import run_export, run_export_shadow
 
+    # Meeting ids start with their date, so a first argument "shadow" is never a meeting.
+    if args and args[0] == "shadow":
+        if len(args) != 2:
+            raise click.UsageError("give one shadow day: tandem export shadow ID")
+        if export_all or out or series or since or fmt != "md":
+            raise click.UsageError("a shadow day exports as Markdown only: give at most -o FILE")
+        run_export_shadow(env.workspace(), args[1], output=output)
+        return
+    if len(args) > 1:
+        raise click.UsageError(f"give one MEETING (or 'latest'), not {len(args)}")
+    meeting = args[0] if args else None
     if export_all == bool(meeting):
         raise click.UsageError("give a MEETING (or 'latest') or --all, not both or neither")
     if export_all and not out:
@@ -257,6 +274,119 @@ def export(
         except ValueError:
             raise click.BadParameter(f"{since!r} is not a date (YYYY-MM-DD)", param_hint="--since") from None
     run_export(env.workspace(), meeting, output=output, out=out, series=series, since=since, fmt=fmt)
+
+
+@cli.group()
+def shadow() -> None:
+    """Shadow days: a day in the other team's shoes — plan them and list them."""
+
+
+def _direction_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from tandem.store.records import DIRECTIONS
+
+    direction = value.strip().lower().replace("_", "-")
+    if direction.replace("-", "_") not in DIRECTIONS:
+        choices = " or ".join(d.replace("_", "-") for d in DIRECTIONS)
+        raise click.BadParameter(f"{value!r} is not {choices}")
+    return direction.replace("-", "_")
+
+
+@shadow.command("new")
+@click.option("--shadow", "shadow_name", required=True, metavar="NAME", help="Who spends the day with the other team.")
+@click.option("--host", required=True, metavar="NAME", help="Whom they shadow, in the other team.")
+@click.option(
+    "--direction",
+    required=True,
+    metavar="sales-to-marketing|marketing-to-sales",
+    callback=_direction_option,
+    help="Which team visits which.",
+)
+@click.option("--date", "day", required=True, metavar="DATE", help="The day: YYYY-MM-DD, today, tomorrow, +1w, fri…")
+@click.option(
+    "--activity",
+    "activities",
+    multiple=True,
+    metavar="TEXT",
+    help="A planned activity; repeat for several. Default: the direction's usual ones "
+    "(sales in marketing: reporting, content creation, marketing strategy session; "
+    "marketing in sales: prospecting research, prospect calls, meetings).",
+)
+@click.pass_obj
+def shadow_new(
+    env: Env, shadow_name: str, host: str, direction: str, day: str, activities: tuple[str, ...]
+) -> None:
+    """Plan a shadow day; prints its id."""
+    from tandem.store.dates import HELP, parse_due
+    from tandem.store.errors import ValidationError
+    from tandem.store.mdescape import clean
+    from tandem.store.records import label
+    from tandem.store.shadow_days import plan_shadow_day
+
+    when = parse_due(day, _today())
+    if when is None:
+        raise click.BadParameter(f"{day!r} is not a date ({HELP})", param_hint="'--date'")
+    try:
+        planned = plan_shadow_day(
+            env.workspace(),
+            shadow=shadow_name,
+            host=host,
+            direction=direction,
+            date=when,
+            activities=list(activities) if activities else None,
+        )
+    except ValidationError as exc:
+        if exc.field in ("shadow", "host", "direction", "date", "activities"):
+            flag = {"activities": "activity"}.get(exc.field, exc.field)
+            raise click.BadParameter(exc.message, param_hint=f"'--{flag}'") from None
+        raise
+    click.echo(planned.id)
+    titles = ", ".join(a.title for a in planned.activities) or "none"
+    click.echo(
+        clean(
+            f"Planned a shadow day for {planned.shadow} with {planned.host} ({label(planned.direction)}) "
+            f"on {when:%a} {planned.date}; activities: {titles}."
+        ),
+        err=True,
+    )
+
+
+@shadow.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+def shadow_list(env: Env, as_json: bool) -> None:
+    """Upcoming shadow days (soonest first), then past ones (most recent first).
+
+    For tests and scripts, TANDEM_TODAY=YYYY-MM-DD sets the day taken as today.
+    """
+    from tandem.store.shadow_days import list_shadow_days
+    from tandem.tui import output
+
+    workspace = env.workspace()
+    upcoming, past = list_shadow_days(workspace, today=_today())
+    if as_json:
+        output.print_json(
+            [output.shadow_summary(d, "upcoming") for d in upcoming] + [output.shadow_summary(d, "past") for d in past]
+        )
+    else:
+        output.print_shadow_days(upcoming, past, workspace.home)
+
+
+@shadow.command("run")
+@click.argument("day_id", metavar="ID")
+@click.pass_obj
+def shadow_run(env: Env, day_id: str) -> None:
+    """Run (or resume) shadow day ID: checklist, notes, takeaways, experiment."""
+    from tandem.store.shadow import ShadowSession
+    from tandem.store.shadow_days import resolve_shadow_day
+    from tandem.tui.app import StartWith
+
+    workspace = env.workspace()
+    day = resolve_shadow_day(workspace, day_id)
+    # Refuse now, in one sentence, if someone else is running it.
+    ShadowSession(workspace, day.id).close()
+    _open_app(workspace, StartWith(shadow_day_id=day.id))
 
 
 @cli.group()

@@ -57,3 +57,16 @@ def run_export(
         f"Exported {result.total} meetings to {out}: {len(result.written)} written, {len(result.unchanged)} unchanged.",
         err=True,
     )
+
+
+def run_export_shadow(workspace: Workspace, ref: str, *, output: Path | None) -> None:
+    """``tandem export shadow ID``: one shadow day's Markdown, to stdout or ``output``."""
+    from tandem.store.minutes import render_shadow_day
+    from tandem.store.shadow_days import resolve_shadow_day
+
+    text = render_shadow_day(resolve_shadow_day(workspace, ref))
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    changed = write_if_changed(output, text.encode("utf-8"))
+    click.echo(f"{'Wrote' if changed else 'Unchanged:'} {output}", err=True)

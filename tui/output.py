@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import orjson
 from rich.text import Text
 
 from tandem.store.mdescape import clean
-from tandem.store.records import ActionItem, Meeting, Series, label
+from tandem.store.records import TAKEAWAY_CATEGORIES, ActionItem, Meeting, Series, ShadowDay, label
 from tandem.store.templates import Template
 from tandem.store.workspace import MeetingRecord
 
@@ -202,3 +203,75 @@ def print_actions(rows: list[dict[str, Any]], series: list[Series], empty: str) 
             cells = cells[3:]
         table.add_row(*cells)
     console.print(table)
+
+
+def shadow_summary(day: ShadowDay, when: str) -> dict[str, Any]:
+    """One shadow day for ``tandem shadow list --json``; ``when`` is upcoming or past."""
+    experiment = day.experiment
+    counts = Counter(t.category for t in day.takeaways)
+    return {
+        "id": day.id,
+        "date": day.date,
+        "when": when,
+        "shadow": day.shadow,
+        "host": day.host,
+        "direction": day.direction,
+        "status": day.status,
+        "activities": [a.to_dict() for a in day.activities],
+        "activities_done": sum(a.done for a in day.activities),
+        "takeaways": len(day.takeaways),
+        "takeaways_by_category": {c: counts[c] for c in TAKEAWAY_CATEGORIES if counts[c]},
+        "experiment": experiment.to_dict() if experiment is not None else None,
+        "debriefed_in": day.debriefed_in,
+    }
+
+
+def _experiment_cell(day: ShadowDay) -> str:
+    e = day.experiment
+    if e is None:
+        return ""
+    details = ", ".join(x for x in (e.owner, f"report back {e.report_back}" if e.report_back else "") if x)
+    return f"{e.text} ({details})" if details else e.text
+
+
+def print_shadow_days(upcoming: list[ShadowDay], past: list[ShadowDay], home: Path) -> None:
+    """Upcoming shadow days (soonest first), then past ones (most recent first)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = _console()
+    if not upcoming and not past:
+        console.print(
+            f"No shadow days in {escape(str(home))} yet. Plan one with [bold]tandem shadow new[/] "
+            "--shadow NAME --host NAME --direction sales-to-marketing --date DATE.",
+            soft_wrap=True,
+        )
+        return
+    first = True
+    for title, days in (("Upcoming", upcoming), ("Past", past)):
+        if not days:
+            continue
+        if not first:
+            console.print()
+        first = False
+        console.print(Text(f"{title} shadow days", style="bold"))
+        table = Table(box=None, pad_edge=False, header_style="bold")
+        for column in ("Shadow day", "Date", "Shadow", "Host", "Direction", "Status", "Takeaways", "Experiment"):
+            table.add_column(
+                column,
+                justify="right" if column == "Takeaways" else "left",
+                no_wrap=column in ("Shadow day", "Date", "Direction", "Status"),
+                min_width=16 if column == "Experiment" else None,
+            )
+        for day in days:
+            table.add_row(*_cells(
+                day.id,
+                day.date,
+                day.shadow,
+                day.host,
+                label(day.direction),
+                label(day.status),
+                str(len(day.takeaways)),
+                _experiment_cell(day),
+            ))
+        console.print(table)
