@@ -49,7 +49,10 @@ def temp_path_for(path: Path) -> Path:
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that no reader or crash ever sees a partial file."""
     tmp = temp_path_for(path)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except OSError as exc:  # name the file the user knows, not our hidden temp file
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         view = memoryview(data)
         while view:

@@ -30,8 +30,16 @@ def build_archive(workspace: Workspace) -> dict[str, Any]:
 
 
 def backup(workspace: Workspace, target: Path) -> int:
-    """Write the archive to ``target``; returns the number of files archived."""
+    """Write the archive to ``target``; returns the number of files archived.
+
+    The archive is checked exactly as ``restore`` will check it: a backup that could never
+    be restored is refused now, naming the file to fix, not discovered on the day it is needed.
+    """
     archive = build_archive(workspace)
+    try:
+        validate_files(archive["files"], workspace.home)
+    except CorruptFileError as exc:
+        raise TandemError(f"Cannot back up {workspace.home}: {exc.detail}; fix or move that file first.") from None
     ensure_dir(target.parent) if not target.parent.exists() else None
     atomic_write_bytes(target, orjson.dumps(archive, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
     return len(archive["files"])
@@ -49,6 +57,7 @@ def _kind_of(name: str, path: Path) -> tuple[str, dict[str, type[Any] | None]]:
         and pure.parts[0] == MEETINGS_DIR
         and pure.suffix == ".json"
         and not pure.name.startswith(".")
+        and not any(c in pure.name for c in "\\\x00")  # ids the workspace refuses to open
     ):
         return "meeting", dict(MEETING_TABLES)
     raise CorruptFileError(path, f"it names an unexpected file {name!r}")
@@ -72,6 +81,11 @@ def validate_archive(raw: bytes, path: Path) -> dict[str, tuple[str, dict[str, A
     files = archive.get("files")
     if not isinstance(files, dict):
         raise CorruptFileError(path, "it holds no files")
+    return validate_files(files, path)
+
+
+def validate_files(files: dict[str, Any], path: Path) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Check every file of an archive; ``path`` names the archive in errors."""
     out: dict[str, tuple[str, dict[str, Any]]] = {}
     for name, tables in files.items():
         file_kind, table_kinds = _kind_of(name, path)
@@ -80,7 +94,8 @@ def validate_archive(raw: bytes, path: Path) -> dict[str, tuple[str, dict[str, A
         for table, docs in tables.items():
             if table not in table_kinds:
                 raise CorruptFileError(path, f"{name} has an unknown table {table!r}")
-            if not isinstance(docs, dict) or not all(k.isdigit() for k in docs):
+            # ASCII digits only: '²'.isdigit() is True but int('²') fails when it is read.
+            if not isinstance(docs, dict) or not all(k.isascii() and k.isdigit() for k in docs):
                 raise CorruptFileError(path, f"{name} table {table!r} is malformed")
             kind = table_kinds[table]
             for doc in docs.values():

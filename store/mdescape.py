@@ -32,10 +32,15 @@ _LEADING_BLOCK = re.compile(r"^([-+=:]|\d{1,9}(?=[.)]))")
 _CONTAINERS = re.compile(r"^((?:[ \t]*(?:>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+))*)")
 _ATX = re.compile(r"^([ \t]*)(#{1,6})(?=[ \t]|$)")
 _FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})")
-_RULE_OR_SETEXT = re.compile(r"^([ \t]*)((?:[-=*_+][ \t]*)+)$")
-_TASK = re.compile(r"^\[([ xX]?)\]")
+# ':' too: a line like ':-:' under a line holding a pipe makes a one-column table.
+_RULE_OR_SETEXT = re.compile(r"^([ \t]*)((?:[-=*_+:][ \t]*)+)$")
+# Leading blanks too: "1." alone, then "   [ ] x" on the next line, is a task list item.
+_TASK = re.compile(r"^([ \t]*)\[([ xX]?)\]")
+# A '<' not already escaped: an even run of backslashes (none included) before it.
+_UNESCAPED_LT = re.compile(r"(?<!\\)((?:\\\\)*)<")
+_MARKER_GAP = re.compile(r"([-*+>]|\d{1,9}[.)])[ \t]+")
 _LINK_DEF = re.compile(r"^([ \t]*)\[([^\]]*)\]:")
-_INDENTED = re.compile(r"^(?: {4,}|\t)")
+_INDENTED = re.compile(r"^(?: {4,}| {0,3}\t)")  # four columns: a tab reaches the next stop
 
 
 def clean(text: str) -> str:
@@ -73,12 +78,13 @@ def _defuse_rest(rest: str) -> str:
         return f"{m[1]}\\{rest[m.end(1):]}"
     m = _TASK.match(rest)
     if m:
-        return f"\\[{m[1]}\\]{rest[m.end():]}"
+        return f"{m[1]}\\[{m[2]}\\]{rest[m.end():]}"
     return rest
 
 
 def _defuse_line(line: str) -> str:
-    line = line.replace("<", "\\<").replace("|", "\\|")
+    # A "\<" the user typed stays as is: one more backslash would escape the backslash instead.
+    line = _UNESCAPED_LT.sub(r"\1\\<", line).replace("|", "\\|")
     if _INDENTED.match(line):
         # Four spaces would start a code block after a blank line: a nested list item keeps
         # one level of nesting, anything else becomes a plain line.
@@ -89,6 +95,9 @@ def _defuse_line(line: str) -> str:
     if prefix and not rest.strip():
         # "- " or ">" alone is harmless, but "-" + "--" split oddly: defuse the whole line.
         return _defuse_rest(line)
+    if prefix:
+        # Five spaces after "-" (or four after "> ") start a code block inside the container.
+        prefix, rest = _MARKER_GAP.sub(r"\1 ", prefix), rest.lstrip(" \t")
     return prefix + _defuse_rest(rest)
 
 
@@ -135,7 +144,11 @@ def read_yaml_string(token: str) -> str:
 
         def unescape(m: re.Match[str]) -> str:
             code = m[1]
-            return chr(int(code[1:], 16)) if code[0] in "xuU" else _SIMPLE[code]
+            if code[0] not in "xuU":
+                return _SIMPLE[code]
+            n = int(code[1:], 16)
+            # Beyond Unicode, or half a surrogate pair: not a character anyone can print.
+            return "\ufffd" if n > 0x10FFFF or 0xD800 <= n <= 0xDFFF else chr(n)
 
         return _YAML_UNESCAPE.sub(unescape, body)
     if len(token) >= 2 and token[0] == token[-1] == "'":

@@ -48,7 +48,9 @@ CAPTURES = {
 }
 YES = {"yes": True, "true": True, "y": True, "no": False, "false": False, "n": False}
 
-_KEY_VALUE = re.compile(r"^\s*([A-Za-z][A-Za-z _-]*?)\s*:\s*(.*?)\s*$", re.DOTALL)
+# A setting's key (the text before the first ':'). Matched on the stripped key alone: one
+# pattern over the whole entry backtracked quadratically over long runs of blanks.
+_KEY = re.compile(r"[A-Za-z][A-Za-z _-]*")
 _DURATION = re.compile(
     r"^(?:(?P<h>\d{1,3})\s*(?:h|hr|hrs|hour|hours))?\s*"
     r"(?:(?P<m>\d{1,4})\s*(?:m|min|mins|minute|minutes)?)?$"
@@ -97,6 +99,15 @@ class TemplateError(TandemError):
         self.source = source
         self.problems = problems
         super().__init__(problems[0].format(source) if problems else f"{source}: invalid template")
+
+
+def _key_value(entry: str) -> tuple[str, str] | None:
+    """``key: value`` → (key as written, value), both stripped; None for any other entry."""
+    key, sep, value = entry.partition(":")
+    key = key.strip()
+    if not sep or not _KEY.fullmatch(key):
+        return None
+    return key, value.strip()
 
 
 def parse_minutes(text: str) -> int | None:
@@ -206,13 +217,13 @@ def parse_template(text: str, *, template_id: str) -> tuple[Template | None, lis
         elif kind == "list":
             target = drafts[-1] if drafts else None
             for entry, entry_line in payload:
-                match = _KEY_VALUE.match(entry)
-                key = match[1].strip().lower() if match else ""
+                match = _key_value(entry)
+                key = match[0].lower() if match else ""
                 if target is None:
                     if key in META_KEYS:
                         if key in meta:
                             problems.append(Problem(entry_line, f"{key!r} is given twice"))
-                        meta[key] = (match[2], entry_line)  # type: ignore[index]
+                        meta[key] = (match[1], entry_line)  # type: ignore[index]
                     elif match and " " not in key:
                         problems.append(
                             Problem(entry_line, f"unknown setting {key!r} (expected one of: {', '.join(META_KEYS)})")
@@ -222,7 +233,7 @@ def parse_template(text: str, *, template_id: str) -> tuple[Template | None, lis
                 elif key in ITEM_KEYS:
                     if key in target.attrs:
                         problems.append(Problem(entry_line, f"{key!r} is given twice for {target.title!r}"))
-                    target.attrs[key] = (match[2], entry_line)  # type: ignore[index]
+                    target.attrs[key] = (match[1], entry_line)  # type: ignore[index]
                 elif entry.strip():
                     target.prompts.append(entry.strip())
         elif kind == "paragraph" and not drafts and title is not None:
