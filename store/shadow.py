@@ -50,6 +50,16 @@ class ShadowSession:
     def _write(self) -> None:
         with self._lock:
             snapshot = ShadowDay.from_dict(self.day.to_dict())
+        # A debrief may have marked the day since we loaded it; never undo that.
+        stored = self.workspace.shadow_days.find(snapshot.id)
+        if stored is not None and stored.debriefed_in and not snapshot.debriefed_in:
+            snapshot = snapshot.replace(debriefed_in=stored.debriefed_in)
+            with self._lock:
+                self.day.debriefed_in = stored.debriefed_in
+        if stored is not None and stored.experiment and stored.experiment.action_id and snapshot.experiment and not snapshot.experiment.action_id:
+            snapshot = snapshot.replace(experiment=snapshot.experiment.replace(action_id=stored.experiment.action_id))
+            with self._lock:
+                self.day.experiment = snapshot.experiment
         self.workspace.shadow_days.upsert(snapshot)
 
     def _changed(self, delay: float = 0.0) -> None:

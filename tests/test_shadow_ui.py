@@ -192,3 +192,21 @@ async def test_debrief_item_shows_the_shadow_days_takeaways(tmp_path: Path) -> N
         assert lines[0].startswith("Dana Kim with Luis Ortega")
         assert any("surprised me: Reps never see the webinar questions" in line for line in lines)
         assert any("experiment: Forward webinar Q&A to reps — Dana Kim, report back 2026-12-10" in line for line in lines)
+
+
+def test_an_open_shadow_session_never_undoes_a_debrief(tmp_path: Path) -> None:
+    from tandem.store.records import Experiment
+    from tandem.store.shadow import ShadowSession
+
+    ws = with_day(tmp_path)
+    session = ShadowSession(ws, "sd1")
+    session.set_experiment(Experiment(text="Try it", owner="Dana Kim", report_back="2026-12-10"))
+    assert session.saver.flush()
+    # Meanwhile a debrief marks the day and links the experiment's action item.
+    day = ws.shadow_days.get("sd1")
+    ws.shadow_days.update(day.replace(debriefed_in="2026-12-01-debrief", experiment=day.experiment.replace(action_id="act9")))
+    session.add_takeaway("learned", "Still typing")
+    assert session.close()
+    after = ws.shadow_days.get("sd1")
+    assert after.debriefed_in == "2026-12-01-debrief" and after.experiment.action_id == "act9"
+    assert after.takeaways[-1].text == "Still typing"
