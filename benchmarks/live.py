@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import shutil
 import statistics
 import subprocess
@@ -32,6 +31,8 @@ from pathlib import Path
 from tandem.store.demo import seed_demo
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app
+
+from _report import finish, p95  # noqa: E402 - a sibling module of this script
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "live.json"
 TANDEM = Path(sys.executable).parent / "tandem"
@@ -49,10 +50,6 @@ class Minimal(App):
 Minimal().run()
 """
 
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
 async def keystrokes(ws: Workspace, meeting_id: str, keys: int) -> tuple[list[float], list[float]]:
@@ -150,10 +147,7 @@ def main() -> None:
         ratio = results["run_first_frame_median_s"] / results["minimal_app_first_frame_median_s"]
         print(f"{'tandem run → live screen drawn, median (s)':<46}{results['run_first_frame_median_s']:>12.3f}{results['minimal_app_first_frame_median_s']:>12.3f}{ratio:>7.2f}x")
     print("baselines: a synchronous save on the UI thread; a minimal Textual app (Header, ListView, Footer)")
-    print("PASS" if results["pass"] else "FAIL")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(results, indent=2))
-    print(f"JSON: {args.json}")
+    finish(results, args.json)
 
 
 if __name__ == "__main__":

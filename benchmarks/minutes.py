@@ -18,7 +18,6 @@ Targets: one 100-item meeting ≤ 50 ms; all 500 meetings ≤ 5 s.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
 import tempfile
@@ -31,12 +30,10 @@ from tandem.store.export import export_minutes
 from tandem.store.minutes import Shared, _environment, builtin_layout_path, minutes_context, render_minutes
 from tandem.store.workspace import MeetingRecord, Workspace
 
+from _report import finish, p95  # noqa: E402 - a sibling module of this script
+
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "minutes.json"
 
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
 def big_meeting(items: int = 100) -> tuple[MeetingRecord, Shared]:
@@ -129,10 +126,7 @@ def main() -> None:
     print(f"{'export all ' + str(len(ids)) + ' meetings (first run)':<52}{first_ms:>11.0f}{results['read_all_meetings_median_ms']:>13.0f}{first_ms / results['read_all_meetings_median_ms']:>8.1f}{'≤ 5000':>9}")
     print(f"{'export all again (every file unchanged)':<52}{again_ms:>11.0f}{results['read_all_meetings_median_ms']:>13.0f}{again_ms / results['read_all_meetings_median_ms']:>8.1f}{'≤ 5000':>9}")
     print("baselines: the same layout without escaping; reading the meetings without rendering")
-    print("PASS" if results["pass"] else "FAIL")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(results, indent=2))
-    print(f"JSON: {args.json}")
+    finish(results, args.json)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,8 @@ from tandem.store.atomic import atomic_write_bytes
 from tandem.store.records import ActionItem, AgendaItem, Attendee, Decision, LeadFeedback, Meeting
 from tandem.store.workspace import MeetingRecord, Workspace
 
+from _report import p95  # noqa: E402 - a sibling module of this script
+
 SEED = 20261126
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "store.json"
 
@@ -105,7 +107,7 @@ def make_meeting(rng: random.Random, index: int, records: int) -> MeetingRecord:
         facilitator=attendees[0].name,
         attendees=attendees[:4],
         absentees=attendees[4:],
-        status="finalized",
+        status="ended",  # finalized meetings refuse writers; the saves below need an open one
         template_id="standard",
         started_at=f"{day.isoformat()}T09:00:00",
         ended_at=f"{day.isoformat()}T09:{rng.randint(40, 59)}:00",
@@ -255,11 +257,6 @@ def io_floor(folder: Path, size: int, n: int = 60) -> dict[str, float]:
         samples.append(time.perf_counter() - t0)
     target.unlink()
     return {"median_ms": statistics.median(samples) * 1e3, "p95_ms": p95(samples) * 1e3}
-
-
-def p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
 def stats_ms(samples: list[float]) -> dict[str, Any]:

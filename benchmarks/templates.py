@@ -13,7 +13,6 @@ repeated runs. Target: all built-ins parsed in ≤ 20 ms in total.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import subprocess
 import sys
@@ -21,6 +20,8 @@ import time
 from pathlib import Path
 
 from tandem.store.templates import builtin_dir, load_template, template_files
+
+from _report import finish, p95  # noqa: E402 - a sibling module of this script
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "templates.json"
 TARGET_MS = 20.0
@@ -35,10 +36,6 @@ for path in template_files(builtin_dir()):
 print((time.perf_counter() - t) * 1000)
 """
 
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
 def main() -> None:
@@ -84,9 +81,7 @@ def main() -> None:
     print(f"{'tandem, cold (first parse in a new process)':<42}{results['tandem_cold_median_ms']:>10.2f}{max(cold):>10.2f}")
     print(f"{'markdown-it tokenize only (baseline)':<42}{results['markdown_it_tokenize_median_ms']:>10.2f}{p95(baseline):>10.2f}")
     print(f"tandem / markdown-it: {results['overhead_ratio']:.2f}x · target ≤ {TARGET_MS:g} ms: {'PASS' if results['pass'] else 'FAIL'}")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(results, indent=2))
-    print(f"JSON: {args.json}")
+    finish(results, args.json)
 
 
 if __name__ == "__main__":
