@@ -31,7 +31,13 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 
 def ensure_dir(path: Path) -> None:
-    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    """Create ``path`` and any missing parents, each 0700 (``mkdir(parents=True)`` would give
+    the parents the umask's mode: a workspace whose first write is a meeting got 0755)."""
+    if path.is_dir():
+        return
+    if not path.parent.exists() and path.parent != path:
+        ensure_dir(path.parent)
+    path.mkdir(mode=DIR_MODE, exist_ok=True)
 
 
 def _fsync_dir(folder: Path) -> None:

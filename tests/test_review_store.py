@@ -164,3 +164,18 @@ def test_a_failed_write_names_the_file_not_its_temp_file(tmp_path: Path) -> None
     with pytest.raises(FileNotFoundError) as info:
         atomic_write_bytes(target, b"x")
     assert info.value.filename == str(target)
+
+
+def test_a_workspace_whose_first_write_is_a_meeting_is_0700(tmp_path: Path) -> None:
+    # create_meeting made meetings/ with parents=True: the workspace folder itself got the
+    # umask's mode (0755, or 0777 under umask 0), not 0700.
+    import os
+
+    old = os.umask(0)
+    try:
+        ws = Workspace(tmp_path / "new" / "ws")
+        ws.create_meeting(Meeting(id="m", series_id="s", title="T", date="2026-11-26"))
+    finally:
+        os.umask(old)
+    for folder in (ws.home, ws.meetings_dir, tmp_path / "new"):
+        assert folder.stat().st_mode & 0o777 == 0o700, folder
