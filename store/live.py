@@ -248,9 +248,14 @@ class LiveSession:
             self._changed()
 
     def close(self) -> bool:
-        """Save (so ``saved_at`` says when tandem stopped), then release the writer lock."""
+        """Save (so ``saved_at`` says when tandem stopped), then release the writer lock.
+
+        False when the save failed (a full disk, say): then nothing is released, so the
+        saver keeps retrying, the meeting stays ours, and closing can be tried again."""
         if self.meeting.status == "live":
             self._changed()
+        if not self.saver.flush():
+            return False
         ok = self.saver.close()
         self.writer.close()
         return ok

@@ -66,6 +66,10 @@ class ShadowSession:
         self.saver.request(delay)
 
     def close(self) -> bool:
+        """Save, then release the lock; False (and nothing released, the saver still
+        retrying) when the save failed, so closing can be tried again."""
+        if not self.saver.flush():
+            return False
         ok = self.saver.close()
         self.lock.release()
         return ok

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,6 +13,7 @@ from typing import Any, ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.widgets import TextArea
 
 from tandem.store.errors import TandemError
 from tandem.store.live import LiveSession
@@ -72,7 +75,7 @@ class TandemApp(App[None]):
         from tandem.tui.screens.live import LiveScreen
 
         if self.session is not None:
-            self.notify(f"Meeting {self.session.meeting.id} is already open.", severity="warning")
+            self.notify(f"Meeting {self.session.meeting.id} is already open.", severity="warning", markup=False)
             return
         try:
             session = LiveSession(
@@ -80,10 +83,10 @@ class TandemApp(App[None]):
                 meeting_id,
                 clock=self.clock,
                 on_save_error=lambda exc: self.call_from_thread(self._save_failed, exc),
-                on_saved=lambda: self.call_from_thread(self.notify, "Saving works again; everything is on disk."),
+                on_saved=lambda: self.call_from_thread(self.notify, "Saving works again; everything is on disk.", markup=False),
             )
-        except TandemError as exc:
-            self.notify(str(exc), title="Cannot open the meeting", severity="error", timeout=8)
+        except (TandemError, OSError) as exc:
+            self.notify(str(exc), title="Cannot open the meeting", severity="error", timeout=8, markup=False)
             return
         self.session = session
         self.push_screen(LiveScreen(session), callback=self._meeting_closed)
@@ -93,7 +96,7 @@ class TandemApp(App[None]):
         from tandem.tui.screens.shadow import ShadowScreen
 
         if self.shadow_session is not None:
-            self.notify("A shadow day is already open.", severity="warning")
+            self.notify("A shadow day is already open.", severity="warning", markup=False)
             return
         try:
             session = ShadowSession(
@@ -101,10 +104,10 @@ class TandemApp(App[None]):
                 day_id,
                 clock=self.clock,
                 on_save_error=lambda exc: self.call_from_thread(self._save_failed, exc),
-                on_saved=lambda: self.call_from_thread(self.notify, "Saving works again; everything is on disk."),
+                on_saved=lambda: self.call_from_thread(self.notify, "Saving works again; everything is on disk.", markup=False),
             )
-        except TandemError as exc:
-            self.notify(str(exc), title="Cannot open the shadow day", severity="error", timeout=8)
+        except (TandemError, OSError) as exc:
+            self.notify(str(exc), title="Cannot open the shadow day", severity="error", timeout=8, markup=False)
             return
         self.shadow_session = session
         self.push_screen(ShadowScreen(session), callback=self._shadow_closed)
@@ -125,10 +128,10 @@ class TandemApp(App[None]):
             return
         try:
             await asyncio.to_thread(self.workspace.shadow_days.add, day)
-        except TandemError as exc:
-            self.notify(str(exc), title="Not saved", severity="error")
+        except (TandemError, OSError) as exc:
+            self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return
-        self.notify(f"Shadow day planned: {day.shadow} with {day.host} on {day.date}. Enter on it runs it.")
+        self.notify(f"Shadow day planned: {day.shadow} with {day.host} on {day.date}. Enter on it runs it.", markup=False)
         if isinstance(self.screen, HomeScreen):
             self.screen.action_refresh()
 
@@ -146,6 +149,7 @@ class TandemApp(App[None]):
             title="Not saved",
             severity="error",
             timeout=10,
+            markup=False,
         )
 
     @work
@@ -161,13 +165,13 @@ class TandemApp(App[None]):
             return
         try:
             record = create_planned_meeting(self.workspace, plan, library.get(plan.template_id))
-        except TandemError as exc:
-            self.notify(str(exc), title="Meeting not created", severity="error")
+        except (TandemError, OSError) as exc:
+            self.notify(str(exc), title="Meeting not created", severity="error", markup=False)
             return
         if record.meeting.date <= today.isoformat():
             self.open_meeting(record.meeting.id)
         else:
-            self.notify(f"Planned for {record.meeting.date}. Press Enter on it to start it then.", title="Meeting planned")
+            self.notify(f"Planned for {record.meeting.date}. Press Enter on it to start it then.", title="Meeting planned", markup=False)
             if isinstance(self.screen, HomeScreen):
                 self.screen.action_refresh(select=record.meeting.id)
 
@@ -189,13 +193,37 @@ class TandemApp(App[None]):
         return True
 
     def _on_signal(self, signum: int, _frame: Any) -> None:
+        self._sync_notes()
         self._flush_session()
         self._close_sessions()
         self.exit(return_code=128 + signum)
 
+    async def take_typed_keys(self) -> None:
+        """Let the focused editor take the keys already typed before a shortcut.
+
+        Shortcuts such as ctrl+n and ctrl+q are priority bindings: they run as soon as they
+        arrive, while the letters typed just before them (a burst over SSH, a paste, tmux
+        send-keys) may still wait in the editor's own queue. Without this, those letters
+        would land in the next item's notes, or be lost on quit."""
+        focused = self.focused
+        if not isinstance(focused, TextArea):
+            return
+        taken = asyncio.Event()
+        focused.call_later(taken.set)
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(taken.wait(), timeout=1.0)
+
+    def _sync_notes(self) -> None:
+        for screen in self.screen_stack:
+            sync = getattr(screen, "sync_notes", None)
+            if sync is not None:
+                sync()
+
     async def action_quit(self) -> None:
+        await self.take_typed_keys()
+        self._sync_notes()
         if not self._close_sessions():
-            self.notify("The last changes could not be saved; not quitting so nothing is lost.", severity="error")
+            self.notify("The last changes could not be saved; not quitting so nothing is lost.", severity="error", markup=False)
             return
         self.exit()
 

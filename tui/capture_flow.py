@@ -59,7 +59,7 @@ class CaptureFlow:
         return self.app.clock().date()
 
     def notify_error(self, exc: Exception) -> None:
-        self.app.notify(str(exc), title="Not saved", severity="error", timeout=8)
+        self.app.notify(str(exc), title="Not saved", severity="error", timeout=8, markup=False)
 
     # --- the lists under the active item ----------------------------------------------
 
@@ -156,10 +156,15 @@ class CaptureFlow:
     def _show(self, item: Any, rows: list[Any], mode: str, review: list[tuple[str, Text]]) -> None:
         screen = self.screen
         captured = screen.query_one("#captured", CapturedList)
+        review_list = screen.query_one("#review", ReviewList)
+        focused_list = next((w for w in (captured, review_list) if w.has_focus), None)
         captured.show(rows)
         captured.border_title = f"Captured under this item ({len(rows)})" if rows else ""
-        review_list = screen.query_one("#review", ReviewList)
         review_list.show(mode if mode in REVIEW_TITLES else "", review if mode in REVIEW_TITLES else [])
+        if focused_list is not None and not focused_list.display:
+            # The list just emptied (its last record deleted) and hides: without this the
+            # focus falls into the notes, and the "u" the notification offers is typed there.
+            screen.query_one("#agenda").focus()
         title = screen.query_one("#review-title", Static)
         title.update(Text(REVIEW_TITLES[mode], style="bold") if mode in REVIEW_TITLES and review else "")
         title.display = mode in REVIEW_TITLES and bool(review)
@@ -196,14 +201,23 @@ class CaptureFlow:
         """Shared files are written off the UI thread; errors become a notification."""
         try:
             return await asyncio.to_thread(fn, *args)
-        except TandemError as exc:
+        except (TandemError, OSError) as exc:
             self.notify_error(exc)
+            return None
+
+    async def _read(self, fn: Any, *args: Any) -> Any:
+        """Shared files are read off the UI thread; an unreadable one (corrupt, from a newer
+        tandem) is a notification, not a crash of the meeting."""
+        try:
+            return await asyncio.to_thread(fn, *args)
+        except (TandemError, OSError) as exc:
+            self.app.notify(str(exc), title="Cannot read", severity="error", timeout=8, markup=False)
             return None
 
     async def _capture(self, kind: str) -> None:
         item = self.session.active_item
         if item is None:
-            self.app.notify("Go to an agenda item first: records are captured under the active item.", severity="warning")
+            self.app.notify("Go to an agenda item first: records are captured under the active item.", severity="warning", markup=False)
             return
         today = self.today()
         if kind == "objective":
@@ -211,7 +225,9 @@ class CaptureFlow:
             return
         initial = None
         if kind == "content":
-            pipeline = await asyncio.to_thread(self.session.workspace.content_in_pipeline)
+            pipeline = await self._read(self.session.workspace.content_in_pipeline)
+            if pipeline is None:
+                return
             choice = await self.app.push_screen_wait(
                 ChooseScreen("Content: a new item, or a status change?", [(f"{c.title} ({label(c.status)})", c.id) for c in pipeline], new_label="New content item…")
             )
@@ -233,11 +249,14 @@ class CaptureFlow:
             if await self._save(self.records.save, idea) is None:
                 return
         if await self._save(self.records.save, record) is not None:
-            self.app.notify(f"{TITLES[kind]} saved. It shows under this item; u undoes.")
+            self.app.notify(f"{TITLES[kind]} saved. It shows under this item; u undoes.", markup=False)
         self.after_change()
 
     async def _objective(self, item_id: str, today: Any) -> None:
-        objectives = [o for o in await asyncio.to_thread(self.session.workspace.objectives.all) if o.status not in ("met", "dropped")]
+        stored = await self._read(self.session.workspace.objectives.all)
+        if stored is None:
+            return
+        objectives = [o for o in stored if o.status not in ("met", "dropped")]
         choice = await self.app.push_screen_wait(
             ChooseScreen("Objective: check in on one, or a new mutual goal?", [(o.title, o.id) for o in objectives], new_label="New objective…")
         )
@@ -251,7 +270,7 @@ class CaptureFlow:
             first = CheckIn(date=today.isoformat(), value=objective.current, status=objective.status, meeting_id=meeting_id, agenda_item_id=item_id, comment="Set as a goal")
             objective = objective.replace(meeting_id=meeting_id, checkins=[first])
             if await self._save(self.records.save, objective) is not None:
-                self.app.notify("Objective saved, with its first check-in.")
+                self.app.notify("Objective saved, with its first check-in.", markup=False)
         else:
             await self._check_in(next(o for o in objectives if o.id == choice), item_id, today)
         self.after_change()
@@ -262,7 +281,7 @@ class CaptureFlow:
             return
         checkin = checkin.replace(meeting_id=self.session.meeting.id, agenda_item_id=item_id)
         if await self._save(self.records.check_in, objective, checkin) is not None:
-            self.app.notify(f"Checked in: {objective.title} at {measure(checkin.value, objective.unit)} ({label(checkin.status)}).")
+            self.app.notify(f"Checked in: {objective.title} at {measure(checkin.value, objective.unit)} ({label(checkin.status)}).", markup=False)
 
     def after_change(self) -> None:
         self.refresh()
@@ -289,7 +308,7 @@ class CaptureFlow:
             else:
                 edited = await self.app.push_screen_wait(FORMS[current.kind](self.ctx, today=today, initial=current.record))
                 if edited is not None and await self._save(self.records.save, edited) is not None:
-                    self.app.notify(f"{TITLES[current.kind]} updated; u undoes.")
+                    self.app.notify(f"{TITLES[current.kind]} updated; u undoes.", markup=False)
             self.after_change()
 
         self.screen.run_worker(run(), exclusive=False)
@@ -305,16 +324,20 @@ class CaptureFlow:
             )
             if sure:
                 await self._save(self.records.delete, current.kind, current.record.id)
-                self.app.notify(f"{TITLES[current.kind]} deleted. Press u to undo.")
+                self.app.notify(f"{TITLES[current.kind]} deleted. Press u to undo.", markup=False)
                 self.after_change()
 
         self.screen.run_worker(run(), exclusive=False)
 
     def undo(self) -> None:
+        if not self.records.can_undo:  # not an error: nothing failed to save
+            self.app.notify("Nothing to undo yet in this meeting.", markup=False)
+            return
+
         async def run() -> None:
             message = await self._save(self.records.undo)
             if message:
-                self.app.notify(message)
+                self.app.notify(message, markup=False)
             self.after_change()
 
         self.screen.run_worker(run(), exclusive=False)
@@ -331,16 +354,20 @@ class CaptureFlow:
         async def run() -> None:
             ws = self.session.workspace
             if review.mode == "objective":
-                objective = await asyncio.to_thread(ws.objectives.get, key)
+                objective = await self._read(ws.objectives.get, key)
+                if objective is None:
+                    return
                 mine = next((c for c in objective.checkins if c.meeting_id == self.session.meeting.id), None)
                 await self._check_in(objective, item.id, self.today(), initial=mine)
             elif review.mode == "content":
-                content = await asyncio.to_thread(ws.content.get, key)
+                content = await self._read(ws.content.get, key)
+                if content is None:
+                    return
                 edited = await self.app.push_screen_wait(ContentForm(self.ctx, today=self.today(), initial=content))
                 if edited is not None and await self._save(self.records.save, edited) is not None:
-                    self.app.notify(f"{edited.title}: {label(edited.status)}")
+                    self.app.notify(f"{edited.title}: {label(edited.status)}", markup=False)
             elif review.mode == "action_review":
-                self.app.notify("d: done · o: still open · x: dropped")
+                self.app.notify("d: done · o: still open · x: dropped", markup=False)
             self.after_change()
 
         self.screen.run_worker(run(), exclusive=False)
@@ -367,7 +394,7 @@ class CaptureFlow:
                     return
                 self.reviewed_text[key] = self._action_text(action.text, action.owner, action.due, action.meeting_id, status)
             self.reviewed[action_id] = status
-            self.app.notify({"done": "Marked done.", "dropped": "Dropped.", "open": "Stays open."}[status])
+            self.app.notify({"done": "Marked done.", "dropped": "Dropped.", "open": "Stays open."}[status], markup=False)
             self.refresh()
 
         self.screen.run_worker(run(), exclusive=False)

@@ -21,7 +21,7 @@ class Field(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="field-row"):
-            yield Label(self._label, classes="field-label")
+            yield Label(self._label, classes="field-label", markup=False)
             yield self._widget
         yield Static(self._hint, classes="field-hint", markup=False)
         yield Static("", classes="field-error", markup=False)

@@ -30,7 +30,7 @@ class ChooseScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog wide"):
             yield Static(self.title_text, classes="dialog-title", markup=False)
             yield Input(placeholder="type to filter", compact=True, id="filter")
-            yield OptionList(id="choices", compact=True)
+            yield OptionList(id="choices", compact=True, markup=False)
             yield Static("↑↓  choose      enter  pick      esc  cancel", classes="dialog-keys")
         yield Footer()
 

@@ -132,7 +132,7 @@ class MeetingEndedScreen(ModalScreen[None]):
         try:
             path = export_one(self.workspace, self.meeting_id)
         except (TandemError, OSError) as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return
         self.query_one("#ended-result", Static).update(f"Minutes written to {path}")
         self.app.copy_to_clipboard(str(path))
@@ -140,8 +140,8 @@ class MeetingEndedScreen(ModalScreen[None]):
     def action_finalize(self) -> None:
         try:
             self.workspace.set_finalized(self.meeting_id, True)
-        except TandemError as exc:
-            self.notify(str(exc), severity="error")
+        except (TandemError, OSError) as exc:
+            self.notify(str(exc), severity="error", markup=False)
             return
         self.query_one("#ended-result", Static).update("Finalized: the meeting is now read-only.")
 

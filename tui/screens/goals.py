@@ -55,7 +55,7 @@ class GoalsScreen(Screen[None]):
             objectives = self.workspace.objectives_with_history()
             content = self.workspace.content.all()
         except TandemError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
         self.app.call_from_thread(self._show, objectives, content)
 
@@ -72,8 +72,8 @@ class GoalsScreen(Screen[None]):
             table.add_row(
                 Text(o.title),
                 label(o.owner_team),
-                measure(latest.value if latest else o.current, o.unit),
-                measure(o.target, o.unit),
+                Text(measure(latest.value if latest else o.current, o.unit)),
+                Text(measure(o.target, o.unit)),
                 Text(label(o.status), style=STATUS_STYLE.get(o.status, "")),
                 str(len(o.checkins)),
                 latest.date if latest else "—",
@@ -103,6 +103,14 @@ class GoalsScreen(Screen[None]):
     def _on_objectives_tab(self) -> bool:
         return self.query_one("#goal-tabs", TabbedContent).active == "tab-objectives"
 
+    def on_tabbed_content_tab_activated(self, _: TabbedContent.TabActivated) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "check_in" and self.is_mounted and not self._on_objectives_tab():
+            return False  # content items have no check-ins: the key would do nothing
+        return True
+
     def _selected(self, table_id: str) -> str | None:
         table = self.query_one(f"#{table_id}", DataTable)
         if not table.row_count:
@@ -117,8 +125,8 @@ class GoalsScreen(Screen[None]):
     async def _write(self, fn, *args) -> bool:  # noqa: ANN001
         try:
             await asyncio.to_thread(fn, *args)
-        except TandemError as exc:
-            self.notify(str(exc), title="Not saved", severity="error")
+        except (TandemError, OSError) as exc:
+            self.notify(str(exc), title="Not saved", severity="error", markup=False)
             return False
         self.load()
         return True

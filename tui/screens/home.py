@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static, TabbedContent, TabPane
 
@@ -142,7 +143,7 @@ class HomeScreen(Screen[None]):
         self._series = sorted(series, key=lambda s: s.title)
         self._shadow_days = sorted(shadow_days or [], key=lambda d: (d.date, d.id), reverse=True)
         empty = not records and not self._shadow_days
-        self.query_one("#empty", Static).update(EMPTY_TEXT.format(home=self.workspace.home))
+        self.query_one("#empty", Static).update(EMPTY_TEXT.format(home=escape(str(self.workspace.home))))
         self.query_one("#empty").display = empty
         self.query_one("#home-tabs").display = not empty
         self._fill_shadow_days()
@@ -159,6 +160,9 @@ class HomeScreen(Screen[None]):
     def _fill_table(self) -> None:
         table = self.query_one("#meetings", DataTable)
         current = table.cursor_row
+        chosen = self._records.get(self._select or "")
+        if chosen is not None and self._series_filter not in (None, chosen.meeting.series_id):
+            self._series_filter = None  # show the meeting just planned, even in another series
         table.clear()
         rows = sorted(self._records.values(), key=lambda r: (r.meeting.date, r.meeting.id), reverse=True)
         for record in rows:
@@ -175,7 +179,7 @@ class HomeScreen(Screen[None]):
                 key=m.id,
             )
         label = self._series_title(self._series_filter) if self._series_filter else "all series"
-        table.border_title = f"Meetings · {label} · {table.row_count}"
+        table.border_title = Text(f"Meetings · {label} · {table.row_count}")
         if not table.row_count:
             self.query_one("#detail", MeetingDetail).show(None, "")
             return
@@ -212,6 +216,16 @@ class HomeScreen(Screen[None]):
     @on(TabbedContent.TabActivated, "#home-tabs")
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
         self.query_one("#shadow-days" if event.pane.id == "tab-shadow" else "#meetings", DataTable).focus()
+        self.refresh_bindings()
+
+    #: Keys that act on the meetings table: on the shadow-days tab they would act on a
+    #: meeting that is not on screen (finalize it, say), so they are off there.
+    MEETING_ONLY = frozenset({"export", "finalize", "unfinalize", "next_series"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.MEETING_ONLY and self.is_mounted and self._on_shadow_tab():
+            return False
+        return True
 
     def _on_shadow_tab(self) -> bool:
         return self.query_one("#home-tabs", TabbedContent).active == "tab-shadow"
@@ -278,7 +292,7 @@ class HomeScreen(Screen[None]):
         if meeting is None:
             return
         if meeting.status in ("ended", "finalized"):
-            self.notify(f"{meeting.title} ({meeting.date}) has {meeting.status}. Press x to export its minutes.")
+            self.notify(f"{meeting.title} ({meeting.date}) has {meeting.status}. Press x to export its minutes.", markup=False)
             return
         self.app.open_meeting(meeting.id)  # type: ignore[attr-defined]
 
@@ -291,10 +305,10 @@ class HomeScreen(Screen[None]):
         try:
             path = export_one(self.workspace, meeting.id)
         except (TandemError, OSError) as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return
         self.app.copy_to_clipboard(str(path))
-        self.notify(f"{path}\n(path copied to the clipboard)", title="Minutes exported")
+        self.notify(f"{path}\n(path copied to the clipboard)", title="Minutes exported", markup=False)
 
     def action_finalize(self) -> None:
         meeting = self.selected
@@ -302,10 +316,10 @@ class HomeScreen(Screen[None]):
             return
         try:
             self.workspace.set_finalized(meeting.id, True)
-        except TandemError as exc:
-            self.notify(str(exc), severity="warning")
+        except (TandemError, OSError) as exc:
+            self.notify(str(exc), severity="warning", markup=False)
             return
-        self.notify(f"{meeting.title} ({meeting.date}) is finalized: read-only. u reopens it.")
+        self.notify(f"{meeting.title} ({meeting.date}) is finalized: read-only. u reopens it.", markup=False)
         self.action_refresh()
 
     @work
@@ -314,7 +328,7 @@ class HomeScreen(Screen[None]):
 
         meeting = self.selected
         if meeting is None or meeting.status != "finalized":
-            self.notify("Only a finalized meeting can be unfinalized.", severity="warning")
+            self.notify("Only a finalized meeting can be unfinalized.", severity="warning", markup=False)
             return
         sure = await self.app.push_screen_wait(
             ConfirmScreen(f"Unfinalize {meeting.title} ({meeting.date})?", "Its minutes and records become editable again.")
@@ -323,18 +337,19 @@ class HomeScreen(Screen[None]):
             return
         try:
             self.workspace.set_finalized(meeting.id, False)
-        except TandemError as exc:
-            self.notify(str(exc), severity="error")
+        except (TandemError, OSError) as exc:
+            self.notify(str(exc), severity="error", markup=False)
             return
-        self.notify("Unfinalized: the meeting can be edited again.")
+        self.notify("Unfinalized: the meeting can be edited again.", markup=False)
         self.action_refresh()
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
-        commands = [("meeting: new", "new_meeting", "Plan a meeting from a template"), ("shadow day: plan one", "plan_shadow", "A day in the other team's shoes")]
+        commands = [("meeting: new", "plan_meeting", "Plan a meeting from a template"), ("shadow day: plan one", "plan_shadow", "A day in the other team's shoes")]
         live = next((r.meeting for r in self._records.values() if r.meeting.status == "live"), None)
         if live is not None:
             commands.append((f"meeting: resume {live.title} ({live.date})", "resume_live", "Back to the live meeting"))
-        selected = self.selected
+        shadow_tab = self._on_shadow_tab()
+        selected = None if shadow_tab else self.selected
         if selected is not None and selected.status in ("planned", "live"):
             commands.append((f"meeting: open {selected.title} ({selected.date})", "open_meeting", "Run the highlighted meeting"))
         commands += [
@@ -345,7 +360,11 @@ class HomeScreen(Screen[None]):
             ("goals: objectives and the content pipeline", "goals", "Edit mutual goals and content between meetings"),
             ("view: cycle the series filter", "next_series", "All series, then each series"),
         ]
-        return commands
+        return [c for c in commands if not (shadow_tab and c[1] in self.MEETING_ONLY)]
+
+    def action_plan_meeting(self) -> None:
+        """"meeting: new" from the palette: a meeting, on whichever tab (n follows the tab)."""
+        self.app.new_meeting(self._series_filter)  # type: ignore[attr-defined]
 
     def action_plan_shadow(self) -> None:
         self.app.plan_shadow_day()  # type: ignore[attr-defined]
@@ -367,7 +386,7 @@ class HomeScreen(Screen[None]):
     def action_export_latest(self) -> None:
         held = sorted((r.meeting for r in self._records.values() if r.meeting.status != "planned"), key=lambda m: (m.date, m.id))
         if not held:
-            self.notify("No meeting has taken place yet.", severity="warning")
+            self.notify("No meeting has taken place yet.", severity="warning", markup=False)
             return
         table = self.query_one("#meetings", DataTable)
         self._series_filter = None

@@ -106,11 +106,15 @@ class LiveScreen(Screen[None]):
         notes = self.query_one("#notes", TextArea)
         title = self.query_one("#item-title", Static)
         prompts = self.query_one("#prompts", Static)
+        if self._shown_item != (item.id if item else None):
+            self.sync_notes()
         if item is None:
             self._shown_item = None
             self.flow.refresh()
             title.update(Text("All items covered", style="bold"))
             prompts.update("Press e to end the meeting, or pick an item in the agenda and press Enter to go back to it.")
+            if notes.has_focus:  # a disabled editor drops the focus, and then no key would work
+                self.query_one("#agenda", AgendaList).focus()
             notes.load_text("")
             notes.disabled = True
             return
@@ -209,6 +213,19 @@ class LiveScreen(Screen[None]):
             return
         self.session.set_notes(item.id, event.text_area.text)
 
+    def sync_notes(self) -> None:
+        """Store what the editor shows for the item it was loaded for, now: its Changed
+        messages may still be on their way when the item changes or tandem quits."""
+        if self._shown_item is None or not self.session.writer.is_open:
+            return
+        text = self.query_one("#notes", TextArea).text
+        try:
+            item = self.session.item(self._shown_item)
+        except TandemError:
+            return
+        if text != item.notes:
+            self.session.set_notes(item.id, text)
+
     # --- facilitation actions ----------------------------------------------------------
 
     def _highlighted(self) -> AgendaItem | None:
@@ -223,15 +240,16 @@ class LiveScreen(Screen[None]):
         if focus_notes and active is not None:
             self.query_one("#notes", TextArea).focus()
 
-    def action_next_item(self) -> None:
+    async def action_next_item(self) -> None:
+        await self.app.take_typed_keys()  # type: ignore[attr-defined]
         following = self.session.next()
         if following is None:
-            self.notify("That was the last item. Press e to end the meeting.", title="Agenda done")
+            self.notify("That was the last item. Press e to end the meeting.", title="Agenda done", markup=False)
         self._after_change()
 
     def action_previous_item(self) -> None:
         if self.session.previous() is None:
-            self.notify("Already at the first item.", severity="warning")
+            self.notify("Already at the first item.", severity="warning", markup=False)
         self._after_change()
 
     def action_jump(self) -> None:
@@ -245,7 +263,7 @@ class LiveScreen(Screen[None]):
         if item is not None and item.status in ("pending", "active"):
             was_active = item.status == "active"
             self.session.skip(item.id)
-            self.notify(f"Skipped: {item.title}")
+            self.notify(f"Skipped: {item.title}", markup=False)
             self._after_change(follow_active=was_active)
 
     def action_park(self) -> None:
@@ -255,10 +273,10 @@ class LiveScreen(Screen[None]):
         was_active = item.status == "active"
         if item.status == "parked":
             self.session.unpark(item.id)
-            self.notify(f"Back on the agenda: {item.title}")
+            self.notify(f"Back on the agenda: {item.title}", markup=False)
         elif item.status in ("pending", "active"):
             self.session.park(item.id)
-            self.notify(f"Parked for the next meeting: {item.title}")
+            self.notify(f"Parked for the next meeting: {item.title}", markup=False)
         self._after_change(follow_active=was_active)
 
     @work
@@ -270,7 +288,7 @@ class LiveScreen(Screen[None]):
             item = self.session.add_item(result.title, result.timebox_min)
             self.refresh_all()
             self.query_one("#agenda", AgendaList).highlight_item(item.id)
-            self.notify(f"Added after the current item: {item.title} ({item.timebox_min} min)")
+            self.notify(f"Added after the current item: {item.title} ({item.timebox_min} min)", markup=False)
 
     def action_move(self, offset: int) -> None:
         item = self._highlighted()
@@ -283,12 +301,12 @@ class LiveScreen(Screen[None]):
         item = self.session.active_item or self._highlighted()
         if item is not None:
             self.session.extend(item.id, 5)
-            self.notify(f"{item.title}: timebox now {item.timebox_min} min")
+            self.notify(f"{item.title}: timebox now {item.timebox_min} min", markup=False)
             self.refresh_all()
 
     def action_toggle_pause(self) -> None:
         running = self.session.toggle_pause()
-        self.notify("Clock running" if running else "Clock paused: press space (or ctrl+t) to resume")
+        self.notify("Clock running" if running else "Clock paused: press space (or ctrl+t) to resume", markup=False)
         self.refresh_all()
 
     def action_edit_notes(self) -> None:
@@ -302,12 +320,13 @@ class LiveScreen(Screen[None]):
     async def action_end_meeting(self) -> None:
         from tandem.tui.screens.end_meeting import EndMeetingScreen, MeetingEndedScreen
 
+        self.sync_notes()
         choice = await self.app.push_screen_wait(EndMeetingScreen(end_summary(self.session)))
         if choice is None:
             return
         meeting = self.session.end(rating=choice.rating, comment=choice.comment)
         if not self.close_session():
-            self.notify("Could not save the end of the meeting; staying here so nothing is lost.", severity="error")
+            self.notify("Could not save the end of the meeting; staying here so nothing is lost.", severity="error", markup=False)
             return
         await self.app.push_screen_wait(MeetingEndedScreen(self.session.workspace, meeting.id))
         self.dismiss()
@@ -315,17 +334,18 @@ class LiveScreen(Screen[None]):
     def action_leave(self) -> None:
         """Back to home: everything is flushed and the meeting is given back."""
         if not self.close_session():
-            self.notify("Could not save the last changes; staying here so nothing is lost.", severity="error")
+            self.notify("Could not save the last changes; staying here so nothing is lost.", severity="error", markup=False)
             return
         self.dismiss()
 
     def close_session(self) -> bool:
         if not self.session.writer.is_open:
             return True
+        self.sync_notes()
         try:
             return self.session.close()
         except TandemError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return False
 
     # --- capturing records (the logic lives in CaptureFlow) --------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -68,9 +69,9 @@ class NewMeetingScreen(ModalScreen[MeetingPlan | None]):
         self._initial_series = series_id or (self.series[0].id if self.series else NEW_SERIES)
 
     def compose(self) -> ComposeResult:
-        series_options = [(s.title, s.id) for s in self.series] + [("New series…", NEW_SERIES)]
+        series_options = [(Text(s.title), s.id) for s in self.series] + [("New series…", NEW_SERIES)]
         templates = sorted(self.library.templates.values(), key=lambda t: t.title)
-        template_options = [(f"{t.title} ({len(t.items)} items, {t.total_min} min)", t.id) for t in templates]
+        template_options = [(Text(f"{t.title} ({len(t.items)} items, {t.total_min} min)"), t.id) for t in templates]
         with Vertical(classes="dialog wide", id="new-meeting"):
             yield Static("New meeting", classes="dialog-title")
             with VerticalScroll(id="new-meeting-fields"):
@@ -121,7 +122,7 @@ class NewMeetingScreen(ModalScreen[MeetingPlan | None]):
         people.clear_options()
         self.people = [a for a, _ in entries]
         people.add_options(
-            Selection(f"{a.name} ({a.team})", n, present) for n, (a, present) in enumerate(entries)
+            Selection(Text(f"{a.name} ({a.team})"), n, present) for n, (a, present) in enumerate(entries)
         )
 
     @on(Input.Submitted, "#person")

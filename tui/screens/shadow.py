@@ -162,6 +162,7 @@ class ShadowScreen(Screen[None]):
         title.update(Text.assemble(("Notes: ", "bold"), activity.title))
         notes.disabled = False
         if self._shown != index:
+            self.sync_notes()
             self._shown = index
             notes.load_text(activity.notes)
 
@@ -185,6 +186,15 @@ class ShadowScreen(Screen[None]):
         activity = self.session.day.activities[self._shown]
         if event.text_area.text != activity.notes:
             self.session.set_activity_notes(self._shown, event.text_area.text)
+
+    def sync_notes(self) -> None:
+        """Store what the editor shows for the activity it was loaded for, now (its Changed
+        messages may still be on their way when the activity changes or tandem quits)."""
+        if self._shown is None or not self.session.lock.is_locked:
+            return
+        text = self.query_one("#activity-notes", TextArea).text
+        if text != self.session.day.activities[self._shown].notes:
+            self.session.set_activity_notes(self._shown, text)
 
     # --- actions ------------------------------------------------------------------------
 
@@ -235,7 +245,7 @@ class ShadowScreen(Screen[None]):
         takeaway_id = log.get_option_at_index(log.highlighted).id
         if takeaway_id:
             self._deleted.append(self.session.delete_takeaway(takeaway_id))
-            self.notify("Takeaway deleted. u brings it back.")
+            self.notify("Takeaway deleted. u brings it back.", markup=False)
             self.refresh_all()
 
     def action_undo(self) -> None:
@@ -263,12 +273,13 @@ class ShadowScreen(Screen[None]):
         if not await self.app.push_screen_wait(ConfirmScreen("Finish the shadow day?", f"It goes to the next debrief.{missing}")):
             return
         self.session.finish()
-        self.notify("Shadow day finished: its takeaways and experiment go to the next debrief.")
+        self.notify("Shadow day finished: its takeaways and experiment go to the next debrief.", markup=False)
         self.action_leave()
 
     def action_leave(self) -> None:
+        self.sync_notes()
         if not self.session.close():
-            self.notify("Could not save the last changes; staying here so nothing is lost.", severity="error")
+            self.notify("Could not save the last changes; staying here so nothing is lost.", severity="error", markup=False)
             return
         self.dismiss()
 

@@ -34,7 +34,7 @@ def _agenda(record: MeetingRecord) -> Table:
     for item in record.agenda:
         actual = round(item.elapsed_s / 60)
         timing = f"{actual}/{item.timebox_min} min" if item.elapsed_s else f"{item.timebox_min} min"
-        table.add_row(ITEM_MARK.get(item.status, " "), item.title, Text(timing, style="dim"))
+        table.add_row(ITEM_MARK.get(item.status, " "), Text(item.title), Text(timing, style="dim"))
     return table
 
 
