@@ -59,3 +59,7 @@ class FinalizedError(TandemError):
     def __init__(self, meeting_id: str) -> None:
         self.meeting_id = meeting_id
         super().__init__(f"Meeting {meeting_id} is finalized and cannot be edited; unfinalize it first.")
+
+
+class ReadOnlyError(TandemError):
+    """A write was attempted through a workspace opened read-only (review, follow)."""

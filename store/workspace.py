@@ -21,7 +21,14 @@ from tinydb import TinyDB
 from tandem.store import ids
 from tandem.store.atomic import AtomicStorage, clean_stale_temp_files, ensure_dir, read_file
 from tandem.store.collection import Collection, decode_table
-from tandem.store.errors import CorruptFileError, FinalizedError, NotFoundError, TandemError, ValidationError
+from tandem.store.errors import (
+    CorruptFileError,
+    FinalizedError,
+    NotFoundError,
+    ReadOnlyError,
+    TandemError,
+    ValidationError,
+)
 from tandem.store.layout import MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, SNAPSHOTS_DIR, WORKSPACE_FILE
 from tandem.store.locks import WriterLock
 from tandem.store.records import (
@@ -82,14 +89,18 @@ def _decode_meeting(path: Path, tables: dict[str, Any]) -> MeetingRecord:
 
 
 class Workspace:
-    def __init__(self, home: Path | str, *, now: Callable[[], datetime] = datetime.now) -> None:
+    def __init__(
+        self, home: Path | str, *, now: Callable[[], datetime] = datetime.now, read_only: bool = False
+    ) -> None:
         self.home = Path(home).expanduser()
         self.meetings_dir = self.home / MEETINGS_DIR
         self.now = now
+        #: A read-only workspace (review, follow) never creates, deletes or locks a file.
+        self.read_only = read_only
         self.snapshots = Snapshots(self.home / SNAPSHOTS_DIR, self.home, now=now)
         # snapshots/ too: a writer killed while zipping the daily snapshot leaves a temp zip there.
         for folder in (self.home, self.meetings_dir, self.snapshots.folder):
-            if folder.is_dir():
+            if folder.is_dir() and not read_only:
                 with contextlib.suppress(OSError):  # a read-only workspace keeps its temp files
                     clean_stale_temp_files(folder)
 
@@ -116,13 +127,19 @@ class Workspace:
 
     # --- housekeeping ----------------------------------------------------------------
 
+    def _refuse_if_read_only(self) -> None:
+        if self.read_only:
+            raise ReadOnlyError(f"The workspace {self.home} is open read-only; nothing can be changed here.")
+
     def _before_write(self) -> None:
         """Runs before every file write: folders exist, and today's snapshot is taken."""
+        self._refuse_if_read_only()
         ensure_dir(self.home)
         ensure_dir(self.meetings_dir)
         self.snapshots.take_if_due()
 
     def _short_lock(self, path: Path) -> WriterLock:
+        self._refuse_if_read_only()
         ensure_dir(path.parent)
         return WriterLock(path.with_suffix(".lock"), subject=str(path), meeting=False, now=self.now, timeout=10)
 
@@ -246,6 +263,7 @@ class Workspace:
     ) -> MeetingWriter:
         """Take the meeting's writer lock; refuse with who holds it if someone does, and
         refuse a finalized meeting unless ``allow_finalized`` (to unfinalize it)."""
+        self._refuse_if_read_only()
         path = self.meeting_path(meeting_id)
         if must_exist and not path.exists():
             raise NotFoundError(f"No meeting {meeting_id!r} in {self.home}.")
