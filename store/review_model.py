@@ -1,0 +1,176 @@
+"""What ``tandem review`` shows, independent of where it came from.
+
+Two sources fill the same rows: a workspace (read-only) and a folder of exported minutes
+(a git clone, say). Enum-like fields hold the record codes (``too_early``, ``no_fit``), which
+the screens turn into labels; the minutes reader maps labels back to codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+from tandem.store.records import LABELS
+
+_CODES = {text.casefold(): code for code, text in LABELS.items()}
+
+
+def code_for(text: str) -> str:
+    """The record code behind a label: ``"too early"`` → ``too_early``, ``"MQL"`` → ``mql``."""
+    key = text.strip().casefold()
+    return _CODES.get(key, key.replace(" ", "_").replace("-", "_"))
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRow:
+    id: str
+    title: str
+    series: str
+    series_title: str
+    date: str
+    facilitator: str
+    status: str
+    attendees: tuple[str, ...] = ()
+    agenda_items: int = 0
+    decisions: int = 0
+    actions: int = 0
+    feedback: int = 0
+
+    def involves(self, person: str) -> bool:
+        """Facilitated or attended (case-insensitive substring, so "dana" finds "Dana Ruiz")."""
+        needle = person.strip().casefold()
+        return any(needle in name.casefold() for name in (self.facilitator, *self.attendees))
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    text: str
+    owner: str
+    due: str
+    status: str
+    meeting_id: str
+    series: str
+    #: The date of the meeting that raised it.
+    raised: str
+    closed_on: str = ""
+
+    def age_days(self, today: date) -> int:
+        """Days open (or days it took, once closed)."""
+        try:
+            start = date.fromisoformat(self.raised)
+            end = date.fromisoformat(self.closed_on) if self.closed_on else today
+        except ValueError:
+            return 0
+        return max(0, (end - start).days)
+
+    def overdue(self, today: date) -> bool:
+        return self.status == "open" and bool(self.due) and self.due < today.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInPoint:
+    date: str
+    value: float
+    status: str
+    comment: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveRow:
+    title: str
+    metric: str
+    unit: str
+    target: float
+    owner_team: str
+    status: str
+    history: tuple[CheckInPoint, ...] = ()
+
+    @property
+    def latest(self) -> float | None:
+        return self.history[-1].value if self.history else None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackRow:
+    meeting_id: str
+    date: str
+    series: str
+    reference: str
+    source: str
+    persona: str
+    stage_reached: str
+    verdict: str
+    reasons: tuple[str, ...] = ()
+    stage_lost: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TakeawayRow:
+    category: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShadowRow:
+    date: str
+    shadow: str
+    host: str
+    direction: str
+    status: str
+    takeaways: tuple[TakeawayRow, ...] = ()
+    experiment: str = ""
+    experiment_owner: str = ""
+    #: The meeting whose minutes hold the debrief, if known.
+    meeting_id: str = ""
+
+
+@dataclass(slots=True)
+class ReviewData:
+    meetings: list[MeetingRow] = field(default_factory=list)
+    actions: list[ActionRow] = field(default_factory=list)
+    objectives: list[ObjectiveRow] = field(default_factory=list)
+    feedback: list[FeedbackRow] = field(default_factory=list)
+    shadow_days: list[ShadowRow] = field(default_factory=list)
+    #: Files that could not be read, one sentence each; shown, never fatal.
+    problems: list[str] = field(default_factory=list)
+
+    def series(self) -> list[tuple[str, str]]:
+        """(id, title) of every series, by title."""
+        seen = {m.series: m.series_title or m.series for m in self.meetings if m.series}
+        return sorted(seen.items(), key=lambda kv: kv[1].casefold())
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    where: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    meeting_id: str
+    matches: int
+    snippets: tuple[Snippet, ...]
+
+
+class ReviewSource(Protocol):
+    """Where review reads from. Every method only reads."""
+
+    #: Shown in the title bar: the workspace or the minutes folder.
+    label: str
+
+    def load(self) -> ReviewData: ...
+
+    def minutes(self, meeting_id: str) -> str:
+        """The meeting's minutes as Markdown."""
+        ...
+
+    def search(self, query: str, limit: int = 200) -> list[SearchHit]:
+        """Meetings matching every word of ``query``, most matches first; always answered
+        from what is on disk now (changed files are re-read first)."""
+        ...
+
+    def changed(self) -> bool:
+        """Whether any file changed since the last load or search."""
+        ...
