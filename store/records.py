@@ -119,6 +119,9 @@ def number(value: float) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+CURRENCIES = "$€£¥₹"
+
+
 def measure(value: float, unit: str) -> str:
     """``30%``, ``4h``, ``60 SQLs``, ``$2.4M``-style units: symbols and one-letter units hug
     the number, words get a space."""
@@ -126,6 +129,8 @@ def measure(value: float, unit: str) -> str:
     unit = unit.strip()
     if not unit:
         return text
+    if unit[0] in CURRENCIES:  # "$M" → $2.4M
+        return f"{unit[0]}{text}{unit[1:]}"
     return f"{text}{unit}" if len(unit) <= 1 or not unit[0].isalpha() else f"{text} {unit}"
 
 

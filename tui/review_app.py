@@ -1,0 +1,42 @@
+"""``tandem review``: the read-only app, built by one factory for the command line and tests."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from tandem.store.review_model import ReviewSource
+from tandem.tui.commands import ScreenCommands
+from tandem.tui.screens.review import ReviewScreen
+
+
+class ReviewApp(App[None]):
+    CSS_PATH: ClassVar[list[str]] = ["tandem.tcss", "forms.tcss", "review.tcss", "minutes.tcss"]
+    TITLE = "tandem review"
+    HELP_GROUP = "Everywhere"
+    COMMANDS = App.COMMANDS | {ScreenCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+    ]
+
+    def __init__(self, source: ReviewSource, *, today: date | None = None) -> None:
+        super().__init__()
+        self.source = source
+        self.today = today or date.today()
+        self.sub_title = f"{source.label} · read-only"
+
+    def on_mount(self) -> None:
+        self.push_screen(ReviewScreen(self.source, today=self.today))
+
+    def action_help(self) -> None:
+        from tandem.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+
+def create_review_app(source: ReviewSource, *, today: date | None = None) -> ReviewApp:
+    return ReviewApp(source, today=today)

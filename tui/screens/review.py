@@ -1,0 +1,198 @@
+"""Review: past meetings, action items, objectives, lead quality and shadow days — read-only.
+
+Rows are loaded off the UI thread; a poll re-reads them (and re-runs the search) whenever a
+file changes, so nothing stale stays on screen while a meeting is being saved elsewhere.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.lazy import Lazy
+from textual.screen import Screen
+from textual.widgets import Footer, Header, LoadingIndicator, Static, TabbedContent, TabPane
+
+from tandem.store.errors import TandemError
+from tandem.store.review_model import ReviewData, ReviewSource, SearchHit
+from tandem.tui.widgets.review_actions import ActionsPane
+from tandem.tui.widgets.review_base import OpenMinutes, ReviewPane
+from tandem.tui.widgets.review_leads import LeadQualityPane
+from tandem.tui.widgets.review_meetings import MeetingsPane
+from tandem.tui.widgets.review_objectives import ObjectivesPane
+from tandem.tui.widgets.review_shadow import ShadowPane
+
+TABS = (
+    ("meetings", "Meetings"),
+    ("actions", "Action items"),
+    ("objectives", "Objectives"),
+    ("leads", "Lead quality"),
+    ("shadow", "Shadow days"),
+)
+#: How often the files are checked for changes (a stat per file: ~3 ms for 500 meetings).
+POLL_SECONDS = 1.0
+
+
+class ReviewScreen(Screen[None]):
+    HELP_GROUP = "Review"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(str(n), f"tab('{key}')", title, show=False, tooltip=f"Show {title.lower()}", id=f"review.tab_{key}")
+            for n, (key, title) in enumerate(TABS, start=1)
+        ),
+        Binding("slash", "search", "Search", tooltip="Search every meeting's notes, records and titles", id="review.search"),
+        Binding("r", "reload", "Reload", show=False, tooltip="Read the files again now", id="review.reload"),
+        Binding("q", "app.quit", "Quit", tooltip="Quit review", id="review.quit"),
+    ]
+
+    def __init__(self, source: ReviewSource, *, today: date) -> None:
+        super().__init__()
+        self.source = source
+        self.today = today
+        self.data: ReviewData | None = None
+        self._lock = threading.Lock()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="review-problems", classes="banner")
+        yield LoadingIndicator(id="loading")
+        with TabbedContent(id="review-tabs"):
+            with TabPane("1 Meetings", id="tab-meetings"):
+                yield MeetingsPane(self._search, id="meetings-pane")
+            with TabPane("2 Action items", id="tab-actions"):
+                yield Lazy(ActionsPane(id="actions-pane"))
+            with TabPane("3 Objectives", id="tab-objectives"):
+                yield Lazy(ObjectivesPane(id="objectives-pane"))
+            with TabPane("4 Lead quality", id="tab-leads"):
+                yield Lazy(LeadQualityPane(id="leads-pane"))
+            with TabPane("5 Shadow days", id="tab-shadow"):
+                yield Lazy(ShadowPane(id="shadow-pane"))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#review-problems").display = False
+        self._load()
+        self.set_interval(POLL_SECONDS, self._poll)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 100, "-narrow")
+
+    # --- loading ----------------------------------------------------------------------
+
+    def _search(self, query: str) -> list[SearchHit]:
+        with self._lock:
+            return self.source.search(query)
+
+    def _load(self) -> None:
+        self._refresh(force=True)
+
+    def _poll(self) -> None:
+        if self.data is not None:
+            self._refresh(force=False)
+
+    @work(thread=True, group="load")
+    def _refresh(self, *, force: bool) -> None:
+        # Sources are not thread-safe: load, poll and search take turns, and a poll that
+        # finds the source busy simply skips this round.
+        if not self._lock.acquire(blocking=force):
+            return
+        try:
+            if not force and not self.source.changed():
+                return
+            data = self.source.load()
+        except TandemError as exc:
+            self.app.call_from_thread(self._problem, [str(exc)])
+            return
+        finally:
+            self._lock.release()
+        self.app.call_from_thread(self._show, data)
+
+    def _show(self, data: ReviewData) -> None:
+        self.data = data
+        self.query_one("#loading").display = False
+        for pane in self.query(ReviewPane):
+            # A lazy pane still on its way pulls ``self.data`` itself when it mounts.
+            if pane.is_mounted:
+                pane.show(data, self.today)
+        self._problem(data.problems)
+        if not self.focused:
+            self.query_one("#review-meetings").focus()
+
+    def _problem(self, problems: list[str]) -> None:
+        self.query_one("#loading").display = False
+        banner = self.query_one("#review-problems", Static)
+        banner.display = bool(problems)
+        if problems:
+            text = Text("Some files could not be read and are left out:\n", style="bold")
+            text.append("\n".join(problems[:5]))
+            if len(problems) > 5:
+                text.append(f"\n… and {len(problems) - 5} more")
+            banner.update(text)
+
+    # --- actions ----------------------------------------------------------------------
+
+    def action_tab(self, key: str) -> None:
+        self.query_one(TabbedContent).active = f"tab-{key}"
+        # Focus moves into the new tab at once: focus left behind in a hidden tab would
+        # drift to another widget there, and TabbedContent follows focus back.
+        if not self._focus_tab(key):
+            self.call_after_refresh(self._focus_tab, key)
+
+    def _focus_tab(self, key: str) -> bool:
+        pane = self.query_one(f"#tab-{key}", TabPane)
+        targets = pane.query("DataTable, #lead-charts")
+        if targets:
+            targets.first().focus()
+        return bool(targets)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        key = (event.pane.id or "").removeprefix("tab-")
+        if self.focused is None or event.pane not in self.focused.ancestors:
+            self._focus_tab(key)
+
+    def action_search(self) -> None:
+        self.query_one(TabbedContent).active = "tab-meetings"
+        self.query_one(MeetingsPane).focus_search()
+
+    def action_reload(self) -> None:
+        self._load()
+        self.notify("Reloaded.", timeout=2)
+
+    def action_open_minutes(self) -> None:
+        meeting_id = self.query_one(MeetingsPane).highlighted()
+        if meeting_id:
+            self.post_message(OpenMinutes(meeting_id))
+
+    @on(OpenMinutes)
+    def _open_minutes(self, message: OpenMinutes) -> None:
+        self._read_minutes(message.meeting_id, message.find)
+
+    @work(thread=True, exclusive=True, group="minutes")
+    def _read_minutes(self, meeting_id: str, find: str) -> None:
+        try:
+            markdown = self.source.minutes(meeting_id)
+        except (TandemError, OSError) as exc:
+            self.app.call_from_thread(self.notify, f"Cannot show the minutes: {exc}", severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._push_minutes, meeting_id, markdown, find)
+
+    def _push_minutes(self, meeting_id: str, markdown: str, find: str) -> None:
+        from tandem.tui.screens.minutes import MinutesScreen
+
+        title = next((m.title + " — " + m.date for m in (self.data.meetings if self.data else []) if m.id == meeting_id), meeting_id)
+        self.app.push_screen(MinutesScreen(title, markdown, source=meeting_id))
+
+    def palette_commands(self) -> list[tuple[str, str, str]]:
+        commands = [(f"review: show {title.lower()}", f"tab('{key}')", f"Switch to the {title} tab") for key, title in TABS]
+        commands += [
+            ("review: search all meetings", "search", "Full-text search across notes, records and titles"),
+            ("review: open minutes of the highlighted meeting", "open_minutes", "Read the minutes"),
+            ("review: reload from disk", "reload", "Read every file again now"),
+        ]
+        return commands

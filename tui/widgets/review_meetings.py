@@ -1,0 +1,246 @@
+"""The meeting list: filters (series, person, dates), full-text search with highlighted
+snippets, and Enter to read the minutes."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid
+from textual.widgets import DataTable, Input, Select, Static
+
+from tandem.store.records import label
+from tandem.store.review_model import MeetingRow, ReviewData, SearchHit
+from tandem.store.search import terms
+from tandem.tui.widgets.review_base import OpenMinutes, ReviewPane
+
+_DAY = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+STATUS_STYLE = {"live": "bold green", "planned": "bold", "ended": "", "finalized": "dim"}
+
+
+def highlight(text: str, query: str) -> Text:
+    """``text`` with every occurrence of every query term highlighted (case-insensitive)."""
+    out = Text(text)
+    folded = text.casefold()
+    if len(folded) != len(text):  # casefold changed lengths (ß → ss): highlight nothing rather than the wrong letters
+        return out
+    for term in terms(query):
+        start = folded.find(term)
+        while start >= 0 and term:
+            out.stylize("bold reverse", start, start + len(term))
+            start = folded.find(term, start + len(term))
+    return out
+
+
+def day_filter(value: str) -> str | None:
+    """'' (no bound), a valid YYYY[-MM[-DD]] prefix, or None when it is not a date."""
+    value = value.strip()
+    return value if not value or _DAY.fullmatch(value) else None
+
+
+class MeetingsPane(ReviewPane):
+    HELP_GROUP = "Meetings"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "clear", "Clear", tooltip="Clear the search and filters", id="review.meetings.clear"),
+    ]
+
+    def __init__(self, source_search, **kwargs) -> None:  # noqa: ANN001
+        super().__init__(**kwargs)
+        self._search = source_search
+        self._rows: list[MeetingRow] = []
+        self._hits: dict[str, SearchHit] | None = None
+        self._query = ""
+        self._shown: list[MeetingRow] = []
+        self.search_seconds: float | None = None
+
+    def compose(self) -> ComposeResult:
+        with Grid(id="meeting-filters"):
+            yield Input(placeholder="Search notes, records, titles…  (/)", id="search", compact=True)
+            yield Select([], prompt="All series", id="series", compact=True)
+            yield Input(placeholder="Person", id="person", compact=True)
+            yield Input(placeholder="From YYYY-MM-DD", id="since", compact=True, max_length=10)
+            yield Input(placeholder="To YYYY-MM-DD", id="until", compact=True, max_length=10)
+        yield Static(id="meetings-status", classes="pane-status")
+        yield DataTable(id="review-meetings", cursor_type="row", zebra_stripes=True)
+        yield Static(id="snippets")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Date", key="date")
+        table.add_column("Series", key="series")
+        table.add_column("Facilitator", key="facilitator")
+        for name in ("Items", "Decisions", "Actions", "Feedback"):
+            table.add_column(Text(name, justify="right"), key=name.lower())
+        table.add_column("Status", key="status")
+        table.add_column(Text("Matches", justify="right"), key="matches")
+        self.query_one("#snippets").display = False
+        super().on_mount()
+
+    def show(self, data: ReviewData, today: date) -> None:
+        self._rows = data.meetings
+        select = self.query_one("#series", Select)
+        current = select.value
+        options = data.series()
+        select.set_options([(Text(title), sid) for sid, title in options])
+        if current != Select.NULL and any(sid == current for sid, _ in options):
+            select.value = current
+        if self._query:
+            self._run_search(self._query)  # a reload may change what matches
+        else:
+            self._refill()
+
+    # --- filtering --------------------------------------------------------------------
+
+    def _filtered(self) -> list[MeetingRow]:
+        series = self.query_one("#series", Select).value
+        person = self.query_one("#person", Input).value.strip()
+        since = day_filter(self.query_one("#since", Input).value)
+        until = day_filter(self.query_one("#until", Input).value)
+        rows = self._rows
+        if self._hits is not None:
+            rank = {mid: i for i, mid in enumerate(self._hits)}
+            rows = sorted((r for r in rows if r.id in rank), key=lambda r: rank[r.id])
+        return [
+            r
+            for r in rows
+            if (series == Select.NULL or r.series == series)
+            and (not person or r.involves(person))
+            and (not since or r.date >= since)
+            and (not until or r.date[: len(until)] <= until)
+        ]
+
+    def _refill(self) -> None:
+        table = self.query_one(DataTable)
+        keep = self._highlighted_id()
+        self._shown = self._filtered()
+        table.clear()
+        for r in self._shown:
+            hit = self._hits.get(r.id) if self._hits is not None else None
+            table.add_row(
+                r.date,
+                Text(r.series_title),
+                Text(r.facilitator or "—"),
+                *(Text(str(n), justify="right") for n in (r.agenda_items, r.decisions, r.actions, r.feedback)),
+                Text(label(r.status), style=STATUS_STYLE.get(r.status, "")),
+                Text(str(hit.matches) if hit else "", justify="right"),
+                key=r.id,
+            )
+        if keep is not None and any(r.id == keep for r in self._shown):
+            table.move_cursor(row=table.get_row_index(keep))
+        self._status()
+        self._snippets()
+
+    def _status(self) -> None:
+        text = Text()
+        n = len(self._shown)
+        if self._hits is not None:
+            total = sum(self._hits[r.id].matches for r in self._shown)
+            text.append(f"{n} meeting{'s' if n != 1 else ''} match ", style="bold")
+            text.append(f"“{self._query}”")
+            text.append(f" · {total} hits", style="dim")
+        else:
+            text.append(f"{n} of {len(self._rows)} meetings", style="bold")
+        bad = [name for name in ("since", "until") if day_filter(self.query_one(f"#{name}", Input).value) is None]
+        if bad:
+            text.append("   dates look like 2026-03 or 2026-03-14", style="bold red")
+        if not n and self._rows:
+            text.append("   nothing matches: Esc clears the search and filters", style="yellow")
+        elif not self._rows:
+            text.append("   no meetings here yet", style="yellow")
+        self.query_one("#meetings-status", Static).update(text)
+        for name in ("since", "until"):
+            self.query_one(f"#{name}", Input).set_class(name in bad, "-invalid")
+
+    def _highlighted_id(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        try:
+            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except Exception:  # noqa: BLE001 — an empty or just-cleared table has no cursor cell
+            return None
+
+    def _snippets(self) -> None:
+        box = self.query_one("#snippets", Static)
+        meeting_id = self._highlighted_id()
+        hit = self._hits.get(meeting_id) if (self._hits is not None and meeting_id) else None
+        box.display = hit is not None
+        if hit is None:
+            return
+        text = Text()
+        for i, snippet in enumerate(hit.snippets):
+            if i:
+                text.append("\n")
+            text.append(f"{snippet.where}: ", style="dim")
+            text.append_text(highlight(snippet.text, self._query))
+        if hit.matches > len(hit.snippets):
+            text.append(f"\n… Enter opens the minutes with every match highlighted", style="dim italic")
+        box.update(text)
+
+    # --- search -----------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._run_search(event.value)
+
+    def _run_search(self, query: str) -> None:
+        self._query = query.strip()
+        if not terms(self._query):
+            self._hits = None
+            self.search_seconds = None
+            self._refill()
+            return
+        self._search_worker(self._query)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search_worker(self, query: str) -> None:
+        started = time.perf_counter()
+        hits = self._search(query)
+        seconds = time.perf_counter() - started
+        self.app.call_from_thread(self._show_hits, query, hits, seconds)
+
+    def _show_hits(self, query: str, hits: list[SearchHit], seconds: float) -> None:
+        if query != self._query:  # a newer search is on its way
+            return
+        self._hits = {h.meeting_id: h for h in hits}
+        self.search_seconds = seconds
+        self._refill()
+
+    @on(Input.Changed, "#person, #since, #until")
+    @on(Select.Changed, "#series")
+    def _filter_changed(self) -> None:
+        self._refill()
+
+    @on(Input.Submitted)
+    def _to_table(self) -> None:
+        self.query_one(DataTable).focus()
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self) -> None:
+        self._snippets()
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.post_message(OpenMinutes(str(event.row_key.value), self._query))
+
+    def focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def highlighted(self) -> str | None:
+        return self._highlighted_id()
+
+    def action_clear(self) -> None:
+        for name in ("search", "person", "since", "until"):
+            self.query_one(f"#{name}", Input).value = ""
+        self.query_one("#series", Select).clear()
+        self._query = ""
+        self._hits = None
+        self.query_one(DataTable).focus()
+        self._refill()
