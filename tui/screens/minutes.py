@@ -1,0 +1,201 @@
+"""Reading minutes: a sections sidebar next to the fast Markdown viewer, with find.
+
+``MinutesScreen(title, markdown, source=...)`` shows any Markdown minutes (one meeting's
+export, a file from a git clone). The document is drawn by :class:`MinutesView`, which
+shows the first screen before the rest is parsed; the sidebar lists the H2/H3 sections
+once the whole document is in.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tandem.store.mdescape import clean
+from tandem.tui.widgets.minutes_view import Heading, MinutesView
+
+
+def section_prompt(heading: Heading) -> Text:
+    """A sidebar entry: H2 in bold, H3 indented; one line, cut with an ellipsis."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    if heading.level <= 2:
+        text.append(heading.title, style="bold")
+    else:
+        text.append("\u00a0\u00a0" + heading.title)  # no-break: leading spaces would be trimmed
+    return text
+
+
+class MinutesScreen(Screen[None]):
+    """Minutes of one meeting (or any Markdown), read-only."""
+
+    CSS_PATH = "../minutes.tcss"
+    HELP_GROUP = "Minutes"
+    AUTO_FOCUS = "#minutes-view"
+    # Pairs share one footer label ("nN Match"), so every key fits in 80 columns.
+    _MATCH = Binding.Group("Match", compact=True)
+    _ENDS = Binding.Group("Top/end", compact=True)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "find", "Find", tooltip="Find text in the minutes (Enter searches, Esc closes)", id="minutes.find"),
+        Binding("n", "next_match", "Next match", tooltip="Go to the next match", id="minutes.next_match", group=_MATCH),
+        Binding("N", "previous_match", "Previous match", tooltip="Go to the previous match", id="minutes.previous_match", group=_MATCH),
+        Binding("t", "toggle_sidebar", "Sections", tooltip="Show or hide the sections sidebar", id="minutes.toggle_sidebar"),
+        Binding("g", "top", "Top", tooltip="Go to the top of the minutes", id="minutes.top", group=_ENDS),
+        Binding("G", "bottom", "End", tooltip="Go to the end of the minutes", id="minutes.bottom", group=_ENDS),
+        Binding("escape,q", "back", "Back", tooltip="Close the find bar, or go back to the previous screen", id="minutes.back"),
+    ]
+
+    def __init__(self, title: str, markdown: str, *, source: str = "", find: str = "") -> None:
+        super().__init__()
+        #: Found once the document is loaded: what the user searched for to get here.
+        self._initial_find = find.strip()
+        self.title = " ".join(clean(title).split())  # a title is one line, with no escape codes
+        self.sub_title = " ".join(clean(source).split())
+        self.markdown = markdown
+        self.source = source
+        self._sections: list[int] = []  # sidebar option → index into the view's headings
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="minutes-body"):
+            yield OptionList(id="minutes-sections")
+            yield MinutesView(self.markdown, id="minutes-view")
+        yield Static(id="minutes-status")
+        yield Input(placeholder="Find in the minutes: Enter searches, Esc closes", id="minutes-find", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        sidebar = self.query_one("#minutes-sections", OptionList)
+        sidebar.border_title = "Sections"
+        self.query_one("#minutes-find").display = False
+        self._show_status()
+
+    @property
+    def view(self) -> MinutesView:
+        return self.query_one("#minutes-view", MinutesView)
+
+    # --- sidebar --------------------------------------------------------------------------
+
+    @on(MinutesView.Loaded, "#minutes-view")
+    def _fill_sidebar(self, event: MinutesView.Loaded) -> None:
+        sidebar = self.query_one("#minutes-sections", OptionList)
+        self._sections = [n for n, heading in enumerate(event.headings) if heading.level in (2, 3)]
+        sidebar.clear_options()
+        sidebar.add_options(Option(section_prompt(event.headings[n]), id=f"h{n}") for n in self._sections)
+        self._sync_sidebar(self.view.current_section)
+        self._show_status()
+        if self._initial_find:
+            query, self._initial_find = self._initial_find, ""
+            self.query_one("#minutes-find", Input).value = query
+            self.view.find(query)
+
+    @on(OptionList.OptionSelected, "#minutes-sections")
+    def _jump(self, event: OptionList.OptionSelected) -> None:
+        if event.option_id and event.option_id[1:].isdigit():
+            self.view.jump_to(int(event.option_id[1:]))
+
+    @on(MinutesView.SectionChanged, "#minutes-view")
+    def _section_changed(self, event: MinutesView.SectionChanged) -> None:
+        self._sync_sidebar(event.heading)
+
+    def _sync_sidebar(self, heading: int | None) -> None:
+        """Highlight the section being read (the last H2/H3 at or above it)."""
+        if heading is None or not self._sections:
+            return
+        n = bisect.bisect_right(self._sections, heading) - 1
+        sidebar = self.query_one("#minutes-sections", OptionList)
+        if n >= 0 and sidebar.highlighted != n:
+            sidebar.highlighted = n
+
+    # --- find -----------------------------------------------------------------------------
+
+    def action_find(self) -> None:
+        find = self.query_one("#minutes-find", Input)
+        find.display = True
+        find.focus()
+
+    @on(Input.Submitted, "#minutes-find")
+    def _run_find(self, event: Input.Submitted) -> None:
+        query = event.value
+        self._close_find()
+        if query.strip():
+            self.view.find(query)
+        else:
+            self.view.clear_find()
+
+    def _close_find(self) -> None:
+        find = self.query_one("#minutes-find", Input)
+        find.display = False
+        self.view.focus()
+
+    @on(MinutesView.FindResult, "#minutes-view")
+    def _find_result(self, event: MinutesView.FindResult) -> None:
+        self._show_status()
+
+    def action_next_match(self) -> None:
+        if self.view.find_query:
+            self.view.find_next()
+        else:
+            self.action_find()
+
+    def action_previous_match(self) -> None:
+        if self.view.find_query:
+            self.view.find_previous()
+        else:
+            self.action_find()
+
+    def _show_status(self) -> None:
+        view = self.view
+        status = Text(no_wrap=True, overflow="ellipsis")
+        if view.find_query:
+            count, current = view.match_count, view.current_match
+            if count:
+                status.append(f" {current + 1 if current is not None else 0}/{count} ", style="bold reverse")
+                status.append(f" matches for “{view.find_query}”   n next · N previous", style="")
+            else:
+                status.append(" 0 matches ", style="bold reverse")
+                status.append(f" for “{view.find_query}”")
+        else:
+            status.append("Enter on a section jumps to it · Tab switches panes · / finds text", style="dim")
+        self.query_one("#minutes-status", Static).update(status)
+
+    # --- moving around --------------------------------------------------------------------
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.query_one("#minutes-sections", OptionList)
+        sidebar.display = not sidebar.display
+        if not sidebar.display and self.focused is sidebar:
+            self.view.focus()
+
+    def action_top(self) -> None:
+        self.view.scroll_to(y=0, animate=False)
+
+    def action_bottom(self) -> None:
+        self.view.scroll_to_end()
+
+    def action_back(self) -> None:
+        if self.query_one("#minutes-find", Input).display:
+            self._close_find()
+            return
+        if len(self.app.screen_stack) > 1:
+            self.dismiss()
+        else:
+            self.app.exit()
+
+    def palette_commands(self) -> list[tuple[str, str, str]]:
+        """Entries of the command palette while the minutes are shown."""
+        return [
+            ("Minutes: find", "find", "Find text in the minutes"),
+            ("Minutes: toggle sections", "toggle_sidebar", "Show or hide the sections sidebar"),
+            ("Minutes: top", "top", "Go to the top"),
+            ("Minutes: bottom", "bottom", "Go to the end"),
+            ("Minutes: back", "back", "Go back to the previous screen"),
+        ]
