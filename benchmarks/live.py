@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,25 +31,11 @@ from tandem.store.demo import seed_demo
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app
 
-from _report import finish, p95  # noqa: E402 - a sibling module of this script
+from _report import finish, p95  # noqa: E402 - sibling modules of this script
+from _terminal import MINIMAL_APP, first_frame  # noqa: E402
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "live.json"
 TANDEM = Path(sys.executable).parent / "tandem"
-
-MINIMAL_APP = """
-from textual.app import App
-from textual.widgets import Footer, Header, ListItem, ListView, Label
-class Minimal(App):
-    def compose(self):
-        yield Header()
-        yield ListView(*[ListItem(Label(f"Meeting {n}")) for n in range(40)])
-        yield Footer()
-    def on_ready(self):
-        self.sub_title = "READY-MARK"
-Minimal().run()
-"""
-
-
 
 async def keystrokes(ws: Workspace, meeting_id: str, keys: int) -> tuple[list[float], list[float]]:
     from tandem.tui.screens.live import LiveScreen
@@ -81,21 +66,6 @@ async def keystrokes(ws: Workspace, meeting_id: str, keys: int) -> tuple[list[fl
         await pilot.press("ctrl+q")
     LiveScreen._notes_changed = original  # type: ignore[method-assign]
     return handler_ms, sync_ms
-
-
-def first_frame(command: list[str], mark: str, *, timeout: float = 30) -> float:
-    name = f"bench-{time.monotonic_ns()}"
-    t = time.perf_counter()
-    subprocess.run(["tmux", "-L", name, "new-session", "-d", "-x", "120", "-y", "36", *command], check=True)
-    try:
-        while time.perf_counter() - t < timeout:
-            screen = subprocess.run(["tmux", "-L", name, "capture-pane", "-p"], capture_output=True, text=True).stdout
-            if mark in screen:
-                return time.perf_counter() - t
-            time.sleep(0.005)
-        raise RuntimeError(f"{mark!r} never appeared")
-    finally:
-        subprocess.run(["tmux", "-L", name, "kill-server"], capture_output=True)
 
 
 def main() -> None:

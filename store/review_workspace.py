@@ -197,6 +197,9 @@ class WorkspaceSource:
 
     def _refresh_index(self) -> None:
         """Re-index the meetings whose files changed since they were indexed."""
+        if self._shared is None:  # searched before the first load: series titles first
+            self._shared = self._load_shared()
+            self._series_titles = {sid: s.title for sid, s in self._shared.series.items()}
         sigs = self._signatures()
         for meeting_id, sig in sigs.items():
             if meeting_id in SHARED_FILES:

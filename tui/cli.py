@@ -83,6 +83,67 @@ def run(env: Env, meeting: str | None) -> None:
     _open_app(workspace, StartWith(meeting_id=meeting_id, new_meeting=meeting_id is None))
 
 
+@cli.command()
+@click.option(
+    "--minutes",
+    "minutes_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Browse a folder of exported minutes (a git clone, say) instead of the workspace.",
+)
+@click.pass_obj
+def review(env: Env, minutes_dir: Path | None) -> None:
+    """Browse past meetings, action items, objectives, lead quality and shadow days.
+
+    Read-only: it never locks or changes a file, so it is safe next to a running meeting.
+    """
+    from tandem.store.errors import NotFoundError
+    from tandem.tui.review_app import create_review_app
+
+    if minutes_dir is not None:
+        from tandem.store.review_minutes import MinutesFolderSource
+
+        if not minutes_dir.is_dir():
+            raise NotFoundError(f"No folder of minutes at {minutes_dir}.")
+        source: object = MinutesFolderSource(minutes_dir)
+    else:
+        from tandem.store.review_workspace import WorkspaceSource
+        from tandem.store.workspace import default_home
+
+        home = (env.home or default_home()).expanduser()
+        if not home.is_dir():
+            raise NotFoundError(f"No workspace at {home}; run 'tandem demo' for a sample, or pass --home.")
+        source = WorkspaceSource(home)
+    create_review_app(source, today=_today()).run()  # type: ignore[arg-type]
+
+
+@cli.command()
+@click.argument("meeting", required=False)
+@click.pass_obj
+def follow(env: Env, meeting: str | None) -> None:
+    """Watch a meeting in progress, read-only, as it is saved.
+
+    Shows the current item, its notes and timer, the meeting clock, the agenda and what
+    was captured so far, refreshed within a second of each save by the facilitator.
+
+    Without MEETING: the live one (the most recently saved if several are). Works next to
+    the facilitator's 'tandem run', on the same host or over SSH; it never locks or changes
+    anything. An ended meeting named explicitly shows its final state.
+    """
+    from tandem.store.errors import NotFoundError
+    from tandem.store.follow import pick_followed
+    from tandem.store.workspace import Workspace, default_home
+    from tandem.tui.follow_app import create_follow_app
+
+    home = (env.home or default_home()).expanduser()
+    if not home.is_dir():
+        raise NotFoundError(f"No workspace at {home}; pass --home (or set TANDEM_HOME) to the facilitator's workspace.")
+    workspace = Workspace(home, read_only=True)
+    meeting_id = pick_followed(workspace, meeting)
+    workspace.read_meeting(meeting_id)  # unreadable now: one sentence, before the screen opens
+    create_follow_app(workspace, meeting_id).run()
+
+
 @cli.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_obj

@@ -20,12 +20,18 @@ from textual.widgets import Footer, Header, LoadingIndicator, Static, TabbedCont
 
 from tandem.store.errors import TandemError
 from tandem.store.review_model import ReviewData, ReviewSource, SearchHit
+from tandem.store.search import terms
 from tandem.tui.widgets.review_actions import ActionsPane
 from tandem.tui.widgets.review_base import OpenMinutes, ReviewPane
 from tandem.tui.widgets.review_leads import LeadQualityPane
 from tandem.tui.widgets.review_meetings import MeetingsPane
 from tandem.tui.widgets.review_objectives import ObjectivesPane
 from tandem.tui.widgets.review_shadow import ShadowPane
+
+def longest_term(query: str) -> str:
+    """The minutes viewer finds one phrase: of a multi-word search, the most telling word."""
+    return max(terms(query), key=len, default="")
+
 
 TABS = (
     ("meetings", "Meetings"),
@@ -186,7 +192,7 @@ class ReviewScreen(Screen[None]):
         from tandem.tui.screens.minutes import MinutesScreen
 
         title = next((m.title + " — " + m.date for m in (self.data.meetings if self.data else []) if m.id == meeting_id), meeting_id)
-        self.app.push_screen(MinutesScreen(title, markdown, source=meeting_id))
+        self.app.push_screen(MinutesScreen(title, markdown, source=meeting_id, find=longest_term(find)))
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
         commands = [(f"review: show {title.lower()}", f"tab('{key}')", f"Switch to the {title} tab") for key, title in TABS]

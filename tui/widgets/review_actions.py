@@ -18,6 +18,8 @@ from tandem.tui.charts import bar_rows
 from tandem.tui.widgets.review_base import OpenMinutes, ReviewPane
 
 STATUS_MARK = {"open": ("☐ open", "bold"), "done": ("☑ done", "green"), "dropped": ("✗ dropped", "dim")}
+#: Below this width the status and "raised" columns fold away.
+NARROW = 100
 STATUS_CHOICES = [("Open", "open"), ("Done", "done"), ("Dropped", "dropped")]
 
 
@@ -31,6 +33,7 @@ class ActionsPane(ReviewPane):
         super().__init__(**kwargs)
         self._rows: list[ActionRow] = []
         self._today = date.today()
+        self._narrow = False
 
     def compose(self) -> ComposeResult:
         with Grid(id="action-filters"):
@@ -43,15 +46,28 @@ class ActionsPane(ReviewPane):
             yield Static(id="owners", classes="chart")
 
     def on_mount(self) -> None:
+        self._set_columns()
+        super().on_mount()
+
+    def on_resize(self) -> None:
+        if self._narrow != (self.size.width < NARROW):
+            self._set_columns()
+            self._refill()
+
+    def _set_columns(self) -> None:
+        # The action text goes last: it is the long one, and may run off the edge. Narrow
+        # terminals fold the status into a mark before the text and leave out "Raised".
+        self._narrow = self.size.width < NARROW
         table = self.query_one(DataTable)
-        # The action text goes last: it is the long one, and may run off the edge.
-        table.add_column("Status", key="status")
+        table.clear(columns=True)
+        if not self._narrow:
+            table.add_column("Status", key="status")
         table.add_column("Due", key="due")
         table.add_column(Text("Age", justify="right"), key="age")
         table.add_column("Owner", key="owner")
-        table.add_column("Raised", key="raised")
+        if not self._narrow:
+            table.add_column("Raised", key="raised")
         table.add_column("Action item", key="action")
-        super().on_mount()
 
     def show(self, data: ReviewData, today: date) -> None:
         self._rows = data.actions
@@ -79,15 +95,16 @@ class ActionsPane(ReviewPane):
         for n, a in enumerate(rows):
             mark, style = STATUS_MARK.get(a.status, (a.status, ""))
             late = a.overdue(self._today)
-            table.add_row(
-                Text(mark, style=style),
+            cells = [
                 Text(a.due or "—", style="bold red" if late else ""),
                 Text(f"{a.age_days(self._today)} d", justify="right"),
                 Text(a.owner or "—"),
-                Text(a.raised),
-                Text(a.text),
-                key=f"{n}:{a.meeting_id}",
-            )
+            ]
+            if self._narrow:
+                cells.append(Text.assemble((mark.split()[0] + " ", style), a.text))
+            else:
+                cells = [Text(mark, style=style), *cells, Text(a.raised), Text(a.text)]
+            table.add_row(*cells, key=f"{n}:{a.meeting_id}")
         self._summary(rows)
 
     def _summary(self, rows: list[ActionRow]) -> None:

@@ -21,6 +21,9 @@ from tandem.store.search import terms
 from tandem.tui.widgets.review_base import OpenMinutes, ReviewPane
 
 _DAY = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+COUNTS = ("Items", "Decisions", "Actions", "Feedback")
+#: Below this width the count columns are left out.
+NARROW = 100
 STATUS_STYLE = {"live": "bold green", "planned": "bold", "ended": "", "finalized": "dim"}
 
 
@@ -58,6 +61,7 @@ class MeetingsPane(ReviewPane):
         self._query = ""
         self._shown: list[MeetingRow] = []
         self.search_seconds: float | None = None
+        self._narrow = False
 
     def compose(self) -> ComposeResult:
         with Grid(id="meeting-filters"):
@@ -71,16 +75,28 @@ class MeetingsPane(ReviewPane):
         yield Static(id="snippets")
 
     def on_mount(self) -> None:
+        self._set_columns()
+        self.query_one("#snippets").display = False
+        super().on_mount()
+
+    def on_resize(self) -> None:
+        if self._narrow != (self.size.width < NARROW):
+            self._set_columns()
+            self._refill()
+
+    def _set_columns(self) -> None:
+        """Narrow terminals keep date, series, facilitator and status; wide ones get the counts."""
+        self._narrow = self.size.width < NARROW
         table = self.query_one(DataTable)
+        table.clear(columns=True)
         table.add_column("Date", key="date")
         table.add_column("Series", key="series")
         table.add_column("Facilitator", key="facilitator")
-        for name in ("Items", "Decisions", "Actions", "Feedback"):
-            table.add_column(Text(name, justify="right"), key=name.lower())
+        if not self._narrow:
+            for name in COUNTS:
+                table.add_column(Text(name, justify="right"), key=name.lower())
         table.add_column("Status", key="status")
         table.add_column(Text("Matches", justify="right"), key="matches")
-        self.query_one("#snippets").display = False
-        super().on_mount()
 
     def show(self, data: ReviewData, today: date) -> None:
         self._rows = data.meetings
@@ -122,11 +138,12 @@ class MeetingsPane(ReviewPane):
         table.clear()
         for r in self._shown:
             hit = self._hits.get(r.id) if self._hits is not None else None
+            counts = () if self._narrow else (r.agenda_items, r.decisions, r.actions, r.feedback)
             table.add_row(
                 r.date,
                 Text(r.series_title),
                 Text(r.facilitator or "—"),
-                *(Text(str(n), justify="right") for n in (r.agenda_items, r.decisions, r.actions, r.feedback)),
+                *(Text(str(n), justify="right") for n in counts),
                 Text(label(r.status), style=STATUS_STYLE.get(r.status, "")),
                 Text(str(hit.matches) if hit else "", justify="right"),
                 key=r.id,
