@@ -315,22 +315,35 @@ def pick_followed(workspace: Workspace, requested: str | None) -> str:
     its final state), else the live one — the most recently saved if several are live.
 
     Refusals are one sentence (:class:`TandemError`). Meeting files that cannot be read are
-    skipped while looking for the live one: one damaged old meeting must not stop anyone
-    from following today's."""
+    skipped while looking for the live one: one damaged old meeting (or one from a newer
+    tandem, or a stray file with an odd name) must not stop anyone from following today's."""
     if requested is not None:
         return workspace.get_meeting(requested).id
     live: list[tuple[str, str, str]] = []
+    unreadable: list[str] = []
     for meeting_id in workspace.meeting_ids():
         try:
             meeting = workspace.get_meeting(meeting_id)
-        except (NotFoundError, CorruptFileError):
+        except NotFoundError:  # deleted since the folder was listed
+            continue
+        except TandemError as exc:
+            unreadable.append(str(exc).rstrip("."))
+            continue
+        except OSError as exc:
+            unreadable.append(f"{workspace.meetings_dir / meeting_id}.json cannot be read ({exc.strerror or exc})")
             continue
         if meeting.status == "live":
             # ISO timestamps of one clock sort as text.
             live.append((meeting.saved_at or meeting.started_at or "", meeting.date, meeting.id))
     if not live:
+        # The live meeting may be the one that cannot be read (a facilitator on a newer
+        # tandem): say so, or "no meeting" misleads.
+        why = ""
+        if unreadable:
+            newest = unreadable[-1] if len(unreadable) == 1 else f"{len(unreadable)} meeting files cannot be read, the newest: {unreadable[-1]}"
+            why = f" that can be read here ({newest})"
         raise TandemError(
-            "No meeting is in progress; name the one to follow with 'tandem follow MEETING' "
+            f"No meeting is in progress{why}; name the one to follow with 'tandem follow MEETING' "
             "(ids from 'tandem list')."
         )
     return max(live)[2]

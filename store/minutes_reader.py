@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -532,26 +533,60 @@ class _Reader:
         day.experiment, day.experiment_owner = (text, owner) if text else (owner, "")
 
 
+def _key_line(text: str, key: str, end: int) -> int:
+    """The line of ``key:`` in the front matter (1 if it is not there)."""
+    lines = text.split("\n", end)[:end]
+    return next((n for n, line in enumerate(lines, start=1) if line.startswith(f"{key}:")), 1)
+
+
+def _is_day(value: str) -> bool:
+    try:
+        return len(value) == 10 and bool(date.fromisoformat(value))
+    except ValueError:
+        return False
+
+
 def read_minutes(path: Path) -> MinutesSummary:
-    text = path.read_bytes().decode("utf-8", errors="replace")
+    raw = path.read_bytes()
+    try:
+        text, bad_line = raw.decode("utf-8"), 0
+    except UnicodeDecodeError as exc:  # read anyway, and say so: the rest may be fine
+        text, bad_line = raw.decode("utf-8", errors="replace"), raw.count(b"\n", 0, exc.start) + 1
+    text = text.removeprefix("\ufeff")  # a byte order mark, as Notepad saves one
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # a clone with CRLF line ends (git on Windows)
-    meta, body, first_line = split_front_matter(text, path)
+    try:
+        meta, body, first_line = split_front_matter(text, path)
+    except MinutesFormatError:
+        if bad_line:  # UTF-16 (Windows "Unicode"), say: that is what to tell
+            raise MinutesFormatError(path, bad_line, "the file is not UTF-8 text") from None
+        raise
+    # A key written with no value ("title:") reads as an empty list: as good as absent.
+    meta = {
+        key: value
+        for key, value in meta.items()
+        if value != [] and (key in ("attendees", "absentees") or isinstance(value, str))
+    }
     for key in ("id", "date"):
         if not meta.get(key):
-            raise MinutesFormatError(path, 1, f"the front matter has no {key!r}")
+            raise MinutesFormatError(path, _key_line(text, key, first_line), f"the front matter has no {key!r}")
+    if not _is_day(meta["date"]):
+        line = _key_line(text, "date", first_line)
+        raise MinutesFormatError(path, line, f"the date {meta['date']!r} is not a date (YYYY-MM-DD)")
     summary = MinutesSummary(
         path=path,
-        id=str(meta["id"]),
-        title=str(meta.get("title", meta["id"])),
-        series=str(meta.get("series", "")),
-        series_title=str(meta.get("series_title", meta.get("series", ""))),
-        date=str(meta["date"]),
-        status=str(meta.get("status", "")),
-        facilitator=str(meta.get("facilitator", "")),
+        id=meta["id"],
+        title=meta.get("title", meta["id"]),
+        series=meta.get("series", ""),
+        series_title=meta.get("series_title", meta.get("series", "")),
+        date=meta["date"],
+        status=meta.get("status", ""),
+        facilitator=meta.get("facilitator", ""),
         attendees=_people(meta.get("attendees")),
         absentees=_people(meta.get("absentees")),
         text=body,
     )
+    if bad_line:
+        summary.issues.append(f"{path}:{bad_line}: the file is not UTF-8 text; what could not be read shows as \ufffd.")
     kept, notes = _prepare(body.split("\n"))
     _Reader(summary, first_line).read(_parser().parse("\n".join(kept)), notes)
     summary.shadow_days = [d for d in summary.shadow_days if d.line >= 0]

@@ -4,7 +4,8 @@ The twin of :mod:`tandem.store.review_workspace` for teams that keep the output 
 ``tandem export --all --out DIR`` in a git repository: no workspace, only the Markdown files.
 Every ``*.md`` directly in the folder is read (hidden files and subfolders are not); a file
 is parsed again only when its signature (mtime, size, inode) changes, so a reload after a
-``git pull`` re-reads just what the pull touched.
+``git pull`` re-reads just what the pull touched. Calls from several threads (the review
+screen's loads, polls, searches and minutes) take turns on one lock.
 
 What the minutes do not carry cannot be shown (see the notes on each row kind below): the
 objectives' check-ins outside meetings, the closing date of a dropped action, a shadow day's
@@ -14,6 +15,7 @@ status, planned shadow days.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,6 +134,7 @@ class MinutesFolderSource:
         #: Meeting id → file name, for the files that made it into the index.
         self._paths: dict[str, str] = {}
         self._seen: dict[str, Signature] = {}
+        self._lock = threading.RLock()
         self._signatures()  # a missing folder is reported now, not at the first load
 
     # --- change tracking -------------------------------------------------------------
@@ -157,7 +160,8 @@ class MinutesFolderSource:
         return sigs
 
     def changed(self) -> bool:
-        return self._signatures() != self._seen
+        with self._lock:
+            return self._signatures() != self._seen
 
     def _refresh(self) -> dict[str, Signature]:
         """Re-read the files whose signature changed, forget deleted ones, and bring the
@@ -205,6 +209,10 @@ class MinutesFolderSource:
     # --- loading ---------------------------------------------------------------------
 
     def load(self) -> ReviewData:
+        with self._lock:
+            return self._load()
+
+    def _load(self) -> ReviewData:
         sigs = self._refresh()
         summaries = sorted(
             (summary for name in self._paths.values() if (summary := self._files[name].summary) is not None),
@@ -236,8 +244,9 @@ class MinutesFolderSource:
 
     def minutes(self, meeting_id: str) -> str:
         """The file's text as it is on disk."""
-        name = self._paths.get(meeting_id)
-        if name is None:
+        with self._lock:
+            # Files are renamed and replaced under us (a git pull): which file holds the
+            # meeting now, not at the last load.
             self._refresh()
             name = self._paths.get(meeting_id)
         if name is None:
@@ -249,5 +258,6 @@ class MinutesFolderSource:
             raise NotFoundError(f"The minutes of meeting {meeting_id} cannot be read ({path}: {exc.strerror or exc}).") from None
 
     def search(self, query: str, limit: int = 200) -> list[SearchHit]:
-        self._refresh()
-        return self._index.search(query, limit)
+        with self._lock:
+            self._refresh()
+            return self._index.search(query, limit)

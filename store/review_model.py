@@ -136,8 +136,10 @@ class ReviewData:
     problems: list[str] = field(default_factory=list)
 
     def series(self) -> list[tuple[str, str]]:
-        """(id, title) of every series, by title."""
-        seen = {m.series: m.series_title or m.series for m in self.meetings if m.series}
+        """(id, title) of every series, by title: the title of its newest meeting, since
+        minutes exported before a series was renamed still carry the old one."""
+        newest_last = sorted(self.meetings, key=lambda m: (m.date, m.id))
+        seen = {m.series: m.series_title or m.series for m in newest_last if m.series}
         return sorted(seen.items(), key=lambda kv: kv[1].casefold())
 
 

@@ -2,15 +2,19 @@
 
 A file that cannot be read (corrupt, newer schema) is reported and skipped; the rest of
 the workspace is still shown.
+
+The review screen calls a source from several worker threads (loads, polls, searches,
+minutes); one lock makes them take turns, since they share the index and the caches.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from tandem.store.errors import TandemError
+from tandem.store.errors import CorruptFileError, NotFoundError, TandemError, ValidationError
 from tandem.store.layout import SHARED_FILES
 from tandem.store.minutes import Shared, render_minutes
 from tandem.store.records import Meeting, label
@@ -73,26 +77,52 @@ class WorkspaceSource:
         self._shared: Shared | None = None
         self._seen: dict[str, object] = {}
         self._problems: dict[str, str] = {}
+        #: Signatures of the shared files ``_shared`` was read from.
+        self._shared_seen: dict[str, object] = {}
+        self._lock = threading.RLock()
 
     # --- change tracking -------------------------------------------------------------
 
+    def _path(self, meeting_id: str) -> Path:
+        # Not meeting_path(): a stray file whose name is no meeting id is reported when it
+        # is read, and must not stop the rest from loading.
+        return self.workspace.meetings_dir / f"{meeting_id}.json"
+
+    def _shared_signatures(self) -> dict[str, object]:
+        return {name: file_signature(self.workspace.home / name) for name in SHARED_FILES}
+
     def _signatures(self) -> dict[str, object]:
-        home = self.workspace.home
-        sigs: dict[str, object] = {name: file_signature(home / name) for name in SHARED_FILES}
+        sigs = self._shared_signatures()
         for meeting_id in self.workspace.meeting_ids():
-            sigs[meeting_id] = file_signature(self.workspace.meeting_path(meeting_id))
+            sigs[meeting_id] = file_signature(self._path(meeting_id))
         return sigs
 
     def changed(self) -> bool:
-        return self._signatures() != self._seen
+        with self._lock:
+            return self._signatures() != self._seen
 
     # --- loading ---------------------------------------------------------------------
 
     def _read(self, meeting_id: str) -> MeetingRecord | None:
+        path = self._path(meeting_id)
         try:
             record = self.workspace.read_meeting(meeting_id)
+        except NotFoundError:  # deleted since the folder was listed: gone, not broken
+            self._problems.pop(meeting_id, None)
+            return None
+        except ValidationError as exc:
+            self._problems[meeting_id] = f"{path} is not named like a meeting file ({exc.message}); it is left out."
+            return None
         except TandemError as exc:
             self._problems[meeting_id] = str(exc)
+            return None
+        except OSError as exc:
+            self._problems[meeting_id] = str(CorruptFileError(path, (exc.strerror or str(exc)).lower()))
+            return None
+        if record.meeting.id != meeting_id:
+            # A copy (X.bak.json holding meeting X): two rows with one id, and minutes that
+            # open the other file.
+            self._problems[meeting_id] = f"{path} holds meeting {record.meeting.id}, not {meeting_id}; it is left out."
             return None
         self._problems.pop(meeting_id, None)
         return record
@@ -112,11 +142,18 @@ class WorkspaceSource:
             except TandemError as exc:
                 self._problems[name] = str(exc)
                 continue
+            except OSError as exc:
+                self._problems[name] = str(CorruptFileError(collection.path, (exc.strerror or str(exc)).lower()))
+                continue
             self._problems.pop(name, None)
             setattr(shared, attr, {s.id: s for s in rows} if attr == "series" else rows)
         return shared
 
     def load(self) -> ReviewData:
+        with self._lock:
+            return self._load()
+
+    def _load(self) -> ReviewData:
         sigs = self._signatures()
         shared = self._load_shared()
         titles = {sid: s.title for sid, s in shared.series.items()}
@@ -183,23 +220,37 @@ class WorkspaceSource:
             key=lambda d: d.date,
             reverse=True,
         )
+        # Files deleted since they were reported are no problem any more.
+        for name in set(self._problems) - set(sigs):
+            del self._problems[name]
         data.problems = sorted(self._problems.values())
         self._series_titles = titles
         self._shared = shared
+        self._shared_seen = {name: sigs[name] for name in SHARED_FILES}
         self._seen = sigs
         return data
 
     # --- minutes and search ----------------------------------------------------------
 
+    def _fresh_shared(self) -> Shared:
+        """The shared records as they are on disk now (read again only if a file changed):
+        a series renamed or an objective checked in since the last load shows at once."""
+        sigs = self._shared_signatures()
+        if self._shared is None or sigs != self._shared_seen:
+            meetings = self._shared.meetings if self._shared is not None else []
+            self._shared = self._load_shared()
+            self._shared.meetings = meetings
+            self._series_titles = {sid: s.title for sid, s in self._shared.series.items()}
+            self._shared_seen = sigs
+        return self._shared
+
     def minutes(self, meeting_id: str) -> str:
-        shared = self._shared if self._shared is not None else self._load_shared()
-        return render_minutes(self.workspace.read_meeting(meeting_id), shared)
+        with self._lock:
+            return render_minutes(self.workspace.read_meeting(meeting_id), self._fresh_shared())
 
     def _refresh_index(self) -> None:
         """Re-index the meetings whose files changed since they were indexed."""
-        if self._shared is None:  # searched before the first load: series titles first
-            self._shared = self._load_shared()
-            self._series_titles = {sid: s.title for sid, s in self._shared.series.items()}
+        self._fresh_shared()
         sigs = self._signatures()
         for meeting_id, sig in sigs.items():
             if meeting_id in SHARED_FILES:
@@ -215,5 +266,6 @@ class WorkspaceSource:
             self._index.remove(gone)
 
     def search(self, query: str, limit: int = 200) -> list[SearchHit]:
-        self._refresh_index()
-        return self._index.search(query, limit)
+        with self._lock:
+            self._refresh_index()
+            return self._index.search(query, limit)

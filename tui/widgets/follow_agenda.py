@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 from textual.message import Message
@@ -22,11 +23,12 @@ def agenda_line(number: int, item: AgendaItem, elapsed_s: float, *, will_not_fit
     text.append(f"{MARK.get(item.status, ' ')} ", style="bold" if item.status == "active" else "dim")
     timing = f"{clock_text(elapsed_s)}/{item.timebox_min}m" if elapsed_s >= 1 else f"{item.timebox_min}m"
     warn = " ⚠" if will_not_fit else ""
-    title_width = max(4, width - 2 - 1 - len(timing) - len(warn))
-    title = f"{number}. {item.title}"
-    if len(title) > title_width:
-        title = title[: title_width - 1] + "…"
-    text.append(title.ljust(title_width), style=style)
+    title_width = max(4, width - 2 - 1 - cell_len(timing) - cell_len(warn))
+    # Cut and padded in cells, not characters: a wide title (emoji, CJK) must not push the
+    # timer off the line.
+    title = Text(f"{number}. {item.title}", style=style)
+    title.truncate(title_width, overflow="ellipsis", pad=True)
+    text.append_text(title)
     over = item.status == "active" and elapsed_s > item.timebox_min * 60
     text.append(" ")
     text.append(timing, style="bold red" if over else ("yellow" if will_not_fit else "dim"))
