@@ -20,14 +20,31 @@ from tinydb.storages import Storage
 
 from tandem.store.errors import CorruptFileError, NewerSchemaError
 
-SCHEMA_VERSION = 1
+#: 1: tandem 0.1.0. 2: stored text holds no control characters (see ``_clean_text``).
+SCHEMA_VERSION = 2
 HEADER_KEY = "_tandem"
 TEMP_MARK = ".tmp-"
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 
+
+
+def _clean_text(value: Any) -> Any:
+    """Schema 1 stored text as typed or pasted, terminal escape sequences included; schema 2
+    keeps none, so no terminal showing the data (or a grep of it) can be hijacked."""
+    from tandem.store.mdescape import clean
+
+    if isinstance(value, str):
+        return clean(value) if not value.isprintable() else value
+    if isinstance(value, list):
+        return [_clean_text(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean_text(v) for k, v in value.items()}
+    return value
+
+
 #: Upgrades from older schemas: ``MIGRATIONS[n]`` turns schema-n data into schema n+1.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _clean_text}
 
 
 def ensure_dir(path: Path) -> None:
@@ -133,6 +150,16 @@ def decode(raw: bytes, path: Path) -> dict[str, Any]:
         if not isinstance(table, dict):
             raise CorruptFileError(path, f"table {name!r} is not an object")
     return data
+
+
+def file_header(raw: bytes) -> dict[str, Any] | None:
+    """The ``_tandem`` header of a file's bytes (schema, kind), or None if it has none."""
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    header = data.get(HEADER_KEY) if isinstance(data, dict) else None
+    return header if isinstance(header, dict) else None
 
 
 def read_file(path: Path) -> dict[str, Any] | None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar, TypeVar
 
 from tandem.store.errors import ValidationError
+from tandem.store.mdescape import clean
 
 TEAMS = ("sales", "marketing", "other")
 OWNER_TEAMS = ("shared", "sales", "marketing")
@@ -194,6 +196,9 @@ def _check_str_list(name: str, value: Any) -> None:
 
 # --- the codec ----------------------------------------------------------------------
 
+#: What ``clean`` removes: control characters (ESC included), line/paragraph separators, BOM.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
 R = TypeVar("R", bound="Record")
 
 
@@ -212,6 +217,21 @@ class Record:
 
     #: Fields holding nested records (a list of them, or one/None).
     NESTED: ClassVar[dict[str, type[Record]]] = {}
+
+    def __post_init__(self) -> None:
+        # Text never holds control characters: an escape sequence pasted from a terminal or
+        # read from an old file would be interpreted by every terminal that later shows it.
+        for name in _field_names(type(self)):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                if not value.isprintable() and _UNSAFE.search(value):
+                    setattr(self, name, clean(value))
+            elif isinstance(value, list) and value and isinstance(value[0], str):
+                setattr(self, name, [clean(v) if isinstance(v, str) and _UNSAFE.search(v) else v for v in value])
+        self._validate()
+
+    def _validate(self) -> None:
+        """Each record kind checks its fields (after the text was cleaned)."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -265,7 +285,7 @@ class Series(Record):
     default_template: str = ""
     description: str = ""
 
-    def __post_init__(self) -> None:
+    def _validate(self) -> None:
         _check_str("series.id", self.id, required=True, max_len=64)
         _check_str("series.title", self.title, required=True, max_len=200)
         _check_choice("series.cadence", self.cadence, ("weekly", "biweekly", "monthly", "quarterly", "ad hoc"))
@@ -278,7 +298,7 @@ class Attendee(Record):
     name: str
     team: str = "other"
 
-    def __post_init__(self) -> None:
+    def _validate(self) -> None:
         _check_str("attendee.name", self.name, required=True, max_len=200)
         _check_choice("attendee.team", self.team, TEAMS)
 
@@ -311,7 +331,7 @@ class Meeting(Record):
     rating_comment: str = ""
     next_meeting: str = ""
 
-    def __post_init__(self) -> None:
+    def _validate(self) -> None:
         _check_str("meeting.id", self.id, required=True, max_len=120)
         _check_str("meeting.series_id", self.series_id, required=True, max_len=64)
         _check_str("meeting.title", self.title, required=True, max_len=200)
@@ -357,7 +377,7 @@ class AgendaItem(Record):
     notes: str = ""
     carried_from: str = ""
 
-    def __post_init__(self) -> None:
+    def _validate(self) -> None:
         _check_str("agenda_item.id", self.id, required=True, max_len=64)
         _check_str("agenda_item.title", self.title, required=True, max_len=300)
         if isinstance(self.position, bool) or not isinstance(self.position, int):
@@ -385,7 +405,7 @@ class CheckIn(Record):
     comment: str = ""
     agenda_item_id: str = ""
 
-    def __post_init__(self) -> None:
+    def _validate(self) -> None:
         _check_date("check_in.date", self.date)
         _check_str("check_in.agenda_item_id", self.agenda_item_id)
         _check_number("check_in.value", self.value)
@@ -410,7 +430,7 @@ class Objective(Record):
     checkins: list[CheckIn] = field(default_factory=list)
     meeting_id: str = ""
 
-    def __post_init__(self) -> None:
+    def _validate(self) -> None:
         _check_str("objective.id", self.id, required=True, max_len=64)
         _check_str("objective.title", self.title, required=True, max_len=300)
         _check_str("objective.metric", self.metric, required=True, max_len=200)
@@ -443,7 +463,7 @@ class LeadFeedback(Record):
     comment: str = ""
     reporter: str = ""
 
-    def __post_init__(self) -> None:
+    def _validate(self) -> None:
         _check_str("lead_feedback.id", self.id, required=True, max_len=64)
         _check_str("lead_feedback.reference", self.reference, required=True, max_len=200)
         _check_choice("lead_feedback.verdict", self.verdict, VERDICTS)
@@ -476,7 +496,7 @@ class ProspectInsight(Record):
     content_item_id: str = ""
     date: str = ""
 
-    def __post_init__(self) -> None:
+    def _validate(self) -> None:
         _check_str("prospect_insight.id", self.id, required=True, max_len=64)
         _check_str("prospect_insight.text", self.text, required=True)
         _check_choice("prospect_insight.kind", self.kind, INSIGHT_KINDS)
@@ -504,7 +524,7 @@ class ContentItem(Record):
     insight_id: str = ""
     agenda_item_id: str = ""
 
-    def __post_init__(self) -> None:
+    def _validate(self) -> None:
         _check_str("content_item.id", self.id, required=True, max_len=64)
         _check_str("content_item.title", self.title, required=True, max_len=300)
         _check_choice("content_item.type", self.type, CONTENT_TYPES)
@@ -525,7 +545,7 @@ class Activity(Record):
     done: bool = False
     notes: str = ""
 
-    def __post_init__(self) -> None:
+    def _validate(self) -> None:
         _check_str("activity.title", self.title, required=True, max_len=300)
         if not isinstance(self.done, bool):
             raise ValidationError("activity.done", "expected true or false")
@@ -539,7 +559,7 @@ class Takeaway(Record):
     text: str
     at: str = ""
 
-    def __post_init__(self) -> None:
+    def _validate(self) -> None:
         _check_str("takeaway.id", self.id, required=True, max_len=64)
         _check_choice("takeaway.category", self.category, TAKEAWAY_CATEGORIES)
         _check_str("takeaway.text", self.text, required=True)
@@ -553,7 +573,7 @@ class Experiment(Record):
     report_back: str = ""
     action_id: str = ""
 
-    def __post_init__(self) -> None:
+    def _validate(self) -> None:
         _check_str("experiment.text", self.text, required=True)
         _check_str("experiment.owner", self.owner, max_len=200)
         _check_date("experiment.report_back", self.report_back, optional=True)
@@ -580,7 +600,7 @@ class ShadowDay(Record):
     #: The meeting whose debrief pulled this day in (empty: not debriefed yet).
     debriefed_in: str = ""
 
-    def __post_init__(self) -> None:
+    def _validate(self) -> None:
         _check_str("shadow_day.id", self.id, required=True, max_len=64)
         _check_str("shadow_day.shadow", self.shadow, required=True, max_len=200)
         _check_str("shadow_day.host", self.host, required=True, max_len=200)
@@ -598,7 +618,7 @@ class Decision(Record):
     agenda_item_id: str = ""
     decided_by: str = ""
 
-    def __post_init__(self) -> None:
+    def _validate(self) -> None:
         _check_str("decision.id", self.id, required=True, max_len=64)
         _check_str("decision.text", self.text, required=True)
         _check_str("decision.meeting_id", self.meeting_id)
@@ -618,7 +638,7 @@ class ActionItem(Record):
     closed_on: str = ""
     closed_in: str = ""
 
-    def __post_init__(self) -> None:
+    def _validate(self) -> None:
         _check_str("action_item.id", self.id, required=True, max_len=64)
         _check_str("action_item.text", self.text, required=True)
         _check_str("action_item.owner", self.owner, max_len=200)
@@ -643,7 +663,7 @@ class ParkedItem(Record):
     agenda_item_id: str = ""
     carried_to: str = ""
 
-    def __post_init__(self) -> None:
+    def _validate(self) -> None:
         _check_str("parked_item.id", self.id, required=True, max_len=64)
         _check_str("parked_item.text", self.text, required=True)
         _check_str("parked_item.meeting_id", self.meeting_id)

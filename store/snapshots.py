@@ -62,7 +62,7 @@ class Snapshots:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o600 << 16
                 archive.writestr(info, data)
-        ensure_dir(self.folder)
+        ensure_dir(target.parent)
         atomic_write_bytes(target, buffer.getvalue())
         for old in self.all()[:-KEEP]:
             old.unlink(missing_ok=True)

@@ -8,6 +8,7 @@ is open; shared files (series, objectives…) take a short lock per write. Reade
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import random
 from collections.abc import Callable, Iterable, Iterator
@@ -97,6 +98,8 @@ class Workspace:
         self.now = now
         #: A read-only workspace (review, follow) never creates, deletes or locks a file.
         self.read_only = read_only
+        #: Whether this process has checked for files of an older schema before writing.
+        self._upgrade_checked = False
         self.snapshots = Snapshots(self.home / SNAPSHOTS_DIR, self.home, now=now)
         # snapshots/ too: a writer killed while zipping the daily snapshot leaves a temp zip there.
         for folder in (self.home, self.meetings_dir, self.snapshots.folder):
@@ -137,11 +140,37 @@ class Workspace:
         ensure_dir(self.home)
         ensure_dir(self.meetings_dir)
         self.snapshots.take_if_due()
+        if not self._upgrade_checked:
+            from tandem.store.migrate import backup_before_upgrade
+
+            self._upgrade_checked = True
+            backup_before_upgrade(self)
 
     def _short_lock(self, path: Path) -> WriterLock:
         self._refuse_if_read_only()
         ensure_dir(path.parent)
         return WriterLock(path.with_suffix(".lock"), subject=str(path), meeting=False, now=self.now, timeout=10)
+
+    def write_problem(self) -> str | None:
+        """Why nothing can be saved here (read-only file system, no permission), or None.
+
+        Tried, not guessed: permission bits say nothing for root or on a read-only mount."""
+        folder = self.home
+        while not folder.exists() and folder.parent != folder:
+            folder = folder.parent  # a new workspace is created in its nearest existing parent
+        probe = folder / f".tandem-probe-{os.getpid()}"
+        try:
+            fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError as exc:
+            if exc.errno == errno.EROFS:
+                return "it is on a read-only file system"
+            if exc.errno in (errno.EACCES, errno.EPERM):
+                return "you do not have permission to write to it"
+            return exc.strerror or str(exc)
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(probe)
+        return None
 
     def info(self) -> dict[str, Any]:
         tables = read_file(self.home / WORKSPACE_FILE) or {}

@@ -5,9 +5,11 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from tandem.store import records as r
+from tandem.store.mdescape import clean
 
 text = st.text(max_size=40)
-name = st.text(min_size=1, max_size=20).filter(lambda s: s.strip())
+# Records drop control characters: a name must keep something else.
+name = st.text(min_size=1, max_size=20).filter(lambda s: clean(s).strip())
 rid = st.from_regex(r"[a-z0-9]{1,12}", fullmatch=True)
 day = st.dates().map(lambda d: d.isoformat())
 maybe_day = st.one_of(st.just(""), day)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import build_sample, run_cli
-from tandem.store.atomic import encode
+from tandem.store.atomic import SCHEMA_VERSION, encode
 
 
 def assert_one_sentence(err: str, *needles: str) -> None:
@@ -67,7 +67,7 @@ def test_home_from_environment(tmp_path: Path) -> None:
 BAD_FILES = {
     "truncated": lambda good: good[: len(good) // 2],
     "garbage": lambda good: b"\x00\xff not json at all \x89PNG",
-    "newer schema": lambda good: encode({"meeting": {}}, "meeting").replace(b'"schema":1', b'"schema":99'),
+    "newer schema": lambda good: encode({"meeting": {}}, "meeting").replace(b'"schema":%d' % SCHEMA_VERSION, b'"schema":99'),
 }
 
 
