@@ -63,3 +63,23 @@ class FinalizedError(TandemError):
 
 class ReadOnlyError(TandemError):
     """A write was attempted through a workspace opened read-only (review, follow)."""
+
+
+def describe_os_error(exc: BaseException) -> str:
+    """A failed save in words a facilitator acts on: "the disk is full", not "errno 28"."""
+    import errno
+
+    if isinstance(exc, OSError):
+        words = {
+            errno.ENOSPC: "the disk is full",
+            errno.EDQUOT: "your disk quota is used up",
+            errno.EROFS: "the disk has become read-only",
+            errno.EACCES: "permission to write was taken away",
+            errno.EPERM: "permission to write was taken away",
+            errno.EIO: "the disk reported an input/output error",
+        }
+        if exc.errno in words:
+            return words[exc.errno]
+        if exc.strerror:
+            return exc.strerror[0].lower() + exc.strerror[1:]
+    return str(exc) or type(exc).__name__

@@ -389,7 +389,7 @@ async def test_a_full_disk_when_saving_an_insight_is_a_message(tmp_path: Path, m
         await pilot.press("ctrl+s")
         await settle(pilot, 8)
         assert app.is_running and isinstance(app.screen, LiveScreen)
-        assert any("No space left" in n.message for n in app._notifications)
+        assert any("the disk is full" in n.message for n in app._notifications)
 
 
 async def test_a_failed_quit_keeps_saving_and_quits_once_saved(tmp_path: Path, monkeypatch) -> None:

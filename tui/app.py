@@ -32,6 +32,8 @@ class StartWith:
     meeting_id: str | None = None
     new_meeting: bool = False
     shadow_day_id: str | None = None
+    #: A sentence to show once the app is up (e.g. that the workspace was upgraded).
+    notice: str = ""
 
 
 class TandemApp(App[None]):
@@ -54,6 +56,8 @@ class TandemApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen(self.workspace))
+        if self.start.notice:
+            self.notify(self.start.notice, timeout=15, markup=False)
         if self.start.meeting_id:
             self.open_meeting(self.start.meeting_id)
         elif self.start.shadow_day_id:
@@ -82,8 +86,8 @@ class TandemApp(App[None]):
                 self.workspace,
                 meeting_id,
                 clock=self.clock,
-                on_save_error=lambda exc: self.call_from_thread(self._save_failed, exc),
-                on_saved=lambda: self.call_from_thread(self.notify, "Saving works again; everything is on disk.", markup=False),
+                on_save_error=lambda exc: self._from_saver(self._save_failed, exc),
+                on_saved=lambda: self._from_saver(self.notify, "Saving works again; everything is on disk.", markup=False),
             )
         except (TandemError, OSError) as exc:
             self.notify(str(exc), title="Cannot open the meeting", severity="error", timeout=8, markup=False)
@@ -103,8 +107,8 @@ class TandemApp(App[None]):
                 self.workspace,
                 day_id,
                 clock=self.clock,
-                on_save_error=lambda exc: self.call_from_thread(self._save_failed, exc),
-                on_saved=lambda: self.call_from_thread(self.notify, "Saving works again; everything is on disk.", markup=False),
+                on_save_error=lambda exc: self._from_saver(self._save_failed, exc),
+                on_saved=lambda: self._from_saver(self.notify, "Saving works again; everything is on disk.", markup=False),
             )
         except (TandemError, OSError) as exc:
             self.notify(str(exc), title="Cannot open the shadow day", severity="error", timeout=8, markup=False)
@@ -142,10 +146,19 @@ class TandemApp(App[None]):
         if isinstance(home, HomeScreen):
             home.action_refresh()
 
+    def _from_saver(self, callback: Callable[..., object], *args: object, **kwargs: object) -> None:
+        """Report from the saver thread; a save that lands while the app is closing has
+        nobody left to tell, and must not end the saver with an error."""
+        if not self.is_running:
+            return
+        with contextlib.suppress(RuntimeError):  # the event loop closed just now
+            self.call_from_thread(callback, *args, **kwargs)
+
     def _save_failed(self, exc: BaseException) -> None:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        from tandem.store.errors import describe_os_error
+
         self.notify(
-            f"Could not save ({reason}). Your text stays on screen and tandem keeps retrying.",
+            f"Could not save: {describe_os_error(exc)}. Your text stays on screen and tandem keeps retrying.",
             title="Not saved",
             severity="error",
             timeout=10,

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tandem.store.capture import TITLES, Capture
-from tandem.store.errors import TandemError
+from tandem.store.errors import TandemError, describe_os_error
 from tandem.store.minutes import lead_summary
 from tandem.store.records import CheckIn, ContentItem, Objective, label, measure
 from tandem.tui.screens.capture_forms import (
@@ -59,7 +59,8 @@ class CaptureFlow:
         return self.app.clock().date()
 
     def notify_error(self, exc: Exception) -> None:
-        self.app.notify(str(exc), title="Not saved", severity="error", timeout=8, markup=False)
+        message = f"Could not save: {describe_os_error(exc)}." if isinstance(exc, OSError) else str(exc)
+        self.app.notify(message, title="Not saved", severity="error", timeout=8, markup=False)
 
     # --- the lists under the active item ----------------------------------------------
 
@@ -234,23 +235,31 @@ class CaptureFlow:
             if choice is None:
                 return
             initial = None if choice == NEW else next(c for c in pipeline if c.id == choice)
-        form = FORMS[kind](self.ctx, today=today, initial=initial)
-        record = await self.app.push_screen_wait(form)
-        if record is None:
-            return
-        if initial is None:
-            record = self.records.link(record, item.id)
+        retry = None  # what was typed, when saving it failed: the form opens again with it
+        while True:
+            form = FORMS[kind](self.ctx, today=today, initial=retry or initial)
+            record = await self.app.push_screen_wait(form)
+            if record is None:
+                return
+            if initial is None and retry is None:
+                record = self.records.link(record, item.id)
+            if await self._save_captured(kind, form, record, item.id):
+                break
+            retry = record
+            self.app.notify("What you typed is back in the form: save again, or Esc to drop it.", timeout=8, markup=False)
+        self.app.notify(f"{TITLES[kind]} saved. It shows under this item; u undoes.", markup=False)
+        self.after_change()
+
+    async def _save_captured(self, kind: str, form: Any, record: Any, item_id: str) -> bool:
         if kind == "insight" and getattr(form, "promote", False):
             idea = ContentItem(
                 id=f"{record.id}-c", title=record.text[:300], type="other", persona=record.persona, stage=record.journey_stage,
-                status="idea", proposed_by="sales", meeting_id=self.session.meeting.id, insight_id=record.id, agenda_item_id=item.id,
+                status="idea", proposed_by="sales", meeting_id=self.session.meeting.id, insight_id=record.id, agenda_item_id=item_id,
             )
             record = record.replace(content_item_id=idea.id)
             if await self._save(self.records.save, idea) is None:
-                return
-        if await self._save(self.records.save, record) is not None:
-            self.app.notify(f"{TITLES[kind]} saved. It shows under this item; u undoes.", markup=False)
-        self.after_change()
+                return False
+        return await self._save(self.records.save, record) is not None
 
     async def _objective(self, item_id: str, today: Any) -> None:
         stored = await self._read(self.session.workspace.objectives.all)
