@@ -9,7 +9,9 @@ never a mix.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -162,10 +164,23 @@ def file_header(raw: bytes) -> dict[str, Any] | None:
     return header if isinstance(header, dict) else None
 
 
+def read_regular(path: Path) -> bytes:
+    """A file's bytes, refusing anything but a regular file: reading a named pipe that
+    someone called ``x.json`` would block forever."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as f:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+        if not stat.S_ISREG(mode):
+            raise CorruptFileError(path, "it is not a regular file (a pipe or a device?)")
+        return f.read()
+
+
 def read_file(path: Path) -> dict[str, Any] | None:
     """The tables of a tandem file, or None when it does not exist. Never locks."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except FileNotFoundError:
         return None
     except IsADirectoryError:

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from tandem.store.atomic import TEMP_MARK, atomic_write_bytes, ensure_dir
+from tandem.store.atomic import TEMP_MARK, atomic_write_bytes, ensure_dir, read_regular
+from tandem.store.errors import CorruptFileError
 
 KEEP = 7
 
@@ -32,7 +33,7 @@ class Snapshots:
         return sorted(
             p
             for p in self.home.rglob("*.json")
-            if self.folder not in p.parents and TEMP_MARK not in p.name
+            if self.folder not in p.parents and TEMP_MARK not in p.name and p.is_file() and not p.is_symlink()
         )
 
     def take_if_due(self) -> Path | None:
@@ -54,8 +55,8 @@ class Snapshots:
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for path in files if files is not None else self._files():
                 try:
-                    data = path.read_bytes()
-                except FileNotFoundError:
+                    data = read_regular(path)
+                except (OSError, CorruptFileError):  # gone meanwhile, or not a plain file
                     continue
                 # A fixed timestamp keeps the archive a function of the data alone.
                 info = zipfile.ZipInfo(path.relative_to(self.home).as_posix(), date_time=(1980, 1, 1, 0, 0, 0))

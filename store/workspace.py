@@ -189,7 +189,7 @@ class Workspace:
         """Every data file of the workspace (not locks, temp files or snapshots)."""
         files = [self.home / name for name in (WORKSPACE_FILE, *SHARED_FILES) if (self.home / name).is_file()]
         if self.meetings_dir.is_dir():
-            files.extend(sorted(self.meetings_dir.glob("*.json")))
+            files.extend(sorted(p for p in self.meetings_dir.glob("*.json") if not p.name.startswith(".")))
         return files
 
     def is_empty(self) -> bool:

@@ -159,3 +159,14 @@ async def test_a_meeting_record_on_a_full_disk_is_kept_and_saved_later(tmp_path:
         await wait_until(pilot, lambda: [d.text for d in ws.read_meeting(MID).decisions] == [text])
         await pilot.press("ctrl+q")
     assert temp_files(ws) == []
+
+
+def test_a_pipe_named_like_a_meeting_is_refused_not_waited_on(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    ws = workspace(tmp_path)
+    os.mkfifo(ws.meetings_dir / "2026-11-27-sync.json")
+    result = run_cli("--home", str(ws.home), "list")  # run_cli times out rather than hang forever
+    assert result.code == 1
+    assert "not a regular file" in result.err and result.err.count("\n") == 1
+    ws.snapshots.take(tmp_path / "snap.zip")  # the snapshot skips it instead of blocking

@@ -347,7 +347,7 @@ def test_user_text_round_trips(tmp_path: Path, action, owner, status, due, close
     (lead,) = summary.lead_feedback
     assert (lead.reference, lead.source, lead.comment) == (cell_text(reference), cell_text(source), cell_text(comment))
     assert (lead.verdict, lead.reasons, lead.stage_reached, lead.stage_lost) == ("too_early", ("no_authority", "no_fit"), "sql", "mql")
-    assert summary.decisions == [inline_text(decision) + (f" ({inline_text(decided_by)})" if decided_by else "")]
+    assert summary.decisions == [inline_text(decision) + (f" ({inline_text(decided_by)})" if mdescape.clean(decided_by) else "")]
 
 
 # --- the small readers ------------------------------------------------------------------------

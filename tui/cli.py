@@ -62,9 +62,27 @@ def cli(ctx: click.Context, home: Path | None) -> None:
 
 
 def _open_app(workspace: Workspace, start: object = None) -> None:
-    from tandem.tui.app import create_app
+    """The app on ``workspace``; in review mode if nothing can be saved there. An outdated
+    workspace is upgraded first (with a backup), and the app says so."""
+    import dataclasses
 
-    create_app(workspace, start=start).run()  # type: ignore[arg-type]
+    from tandem.store.migrate import migrate_workspace
+    from tandem.tui.app import StartWith, create_app
+
+    problem = workspace.write_problem()
+    if problem is not None:
+        _open_review(workspace.home, f"This workspace is read-only ({problem}), so it is open in review mode: nothing can be changed.")
+        return
+    notice = migrate_workspace(workspace).sentence()
+    start = start if isinstance(start, StartWith) else StartWith()
+    create_app(workspace, start=dataclasses.replace(start, notice=notice)).run()
+
+
+def _open_review(home: Path, notice: str = "") -> None:
+    from tandem.store.review_workspace import WorkspaceSource
+    from tandem.tui.review_app import create_review_app
+
+    create_review_app(WorkspaceSource(home), today=_today(), notice=notice).run()
 
 
 @cli.command()
@@ -75,10 +93,14 @@ def run(env: Env, meeting: str | None) -> None:
 
     Without MEETING: the live meeting, else the next planned one, else the new-meeting form.
     """
+    from tandem.store.errors import TandemError
     from tandem.tui.app import StartWith
     from tandem.tui.run_cmd import pick_meeting
 
     workspace = env.workspace()
+    problem = workspace.write_problem()
+    if problem is not None:
+        raise TandemError(f"The workspace {workspace.home} is read-only ({problem}); 'tandem review' shows it.")
     meeting_id = pick_meeting(workspace, meeting)
     _open_app(workspace, StartWith(meeting_id=meeting_id, new_meeting=meeting_id is None))
 
@@ -107,13 +129,13 @@ def review(env: Env, minutes_dir: Path | None) -> None:
             raise NotFoundError(f"No folder of minutes at {minutes_dir}.")
         source: object = MinutesFolderSource(minutes_dir)
     else:
-        from tandem.store.review_workspace import WorkspaceSource
         from tandem.store.workspace import default_home
 
         home = (env.home or default_home()).expanduser()
         if not home.is_dir():
             raise NotFoundError(f"No workspace at {home}; run 'tandem demo' for a sample, or pass --home.")
-        source = WorkspaceSource(home)
+        _open_review(home)
+        return
     create_review_app(source, today=_today()).run()  # type: ignore[arg-type]
 
 
@@ -273,6 +295,81 @@ def restore(env: Env, file: Path, force: bool) -> None:
     workspace = env.workspace()
     count = do_restore(workspace, file, force=force)
     click.echo(f"Restored {count} files from {file} into {workspace.home}.", err=True)
+
+
+@cli.command()
+@click.option(
+    "--repair",
+    "do_repair",
+    is_flag=True,
+    help="Fix what can be fixed safely, asking first: restore unreadable files from the daily "
+    "snapshots (the damaged file is kept beside it), remove orphan locks and stale temp files.",
+)
+@click.option("-y", "--yes", is_flag=True, help="With --repair: answer yes to every question.")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON: a list of {level, file, message}.")
+@click.pass_obj
+def doctor(env: Env, do_repair: bool, yes: bool, as_json: bool) -> None:
+    """Check every file of the workspace: data files, records, links between records,
+    locks, temp files and the latest daily snapshot.
+
+    Prints problems, warnings and what is fine; exits 1 when there are problems (warnings
+    alone exit 0). A file written by a newer tandem, or a meeting open for editing, is never
+    changed.
+    """
+    from tandem.store.doctor import LEVELS, OK, PROBLEM, WARNING, check, repair
+    from tandem.store.workspace import default_home
+    from tandem.tui import output
+
+    if yes and not do_repair:
+        raise click.UsageError("--yes goes with --repair")
+    if as_json and do_repair:
+        raise click.UsageError("--json only reports; run --repair without it")
+    home = (env.home or default_home()).expanduser()
+    report = check(home)
+    if as_json:
+        output.print_json([f.to_dict() for f in report])
+        sys.exit(1 if report.problems else 0)
+
+    def show(findings: list, title: bool = True) -> None:
+        styles = {PROBLEM: ("Problems", "red"), WARNING: ("Warnings", "yellow"), OK: ("Fine", "green")}
+        for level in LEVELS:
+            rows = [f for f in findings if f.level == level]
+            if not rows:
+                continue
+            if title:
+                click.echo(click.style(styles[level][0], fg=styles[level][1], bold=True))
+            for f in rows:
+                fix = f" --repair: {f.repair}." if f.repair else ""
+                click.echo(f"  {f.message}{fix}")
+
+    click.echo(f"Workspace {report.home}: {report.files_checked} files checked.")
+    click.echo()
+    show(list(report))
+    click.echo()
+    click.echo(report.summary())
+    if not do_repair:
+        sys.exit(1 if report.problems else 0)
+    if not report.repairs:
+        click.echo("Nothing for --repair to do.")
+        sys.exit(1 if report.problems else 0)
+    if not yes and not sys.stdin.isatty():
+        _fail("--repair asks before it changes anything, but stdin is not a terminal; nothing was changed (add --yes to repair without asking).")
+
+    def confirm(question: str) -> bool:
+        if yes:
+            click.echo(f"{question} [y/N]: y (--yes)")
+            return True
+        return click.confirm(question, default=False)
+
+    click.echo()
+    results = repair(report, confirm=confirm)
+    click.echo()
+    show(results, title=False)
+    after = check(home)
+    click.echo()
+    hint = " Run 'tandem doctor' to see what is left." if after.problems or after.warnings else ""
+    click.echo(f"Checked again: {after.summary()}{hint}")
+    sys.exit(1 if after.problems else 0)
 
 
 @cli.command()

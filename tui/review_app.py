@@ -22,14 +22,17 @@ class ReviewApp(App[None]):
         Binding("question_mark,f1", "help", "Help", id="app.help"),
     ]
 
-    def __init__(self, source: ReviewSource, *, today: date | None = None) -> None:
+    def __init__(self, source: ReviewSource, *, today: date | None = None, notice: str = "") -> None:
         super().__init__()
         self.source = source
         self.today = today or date.today()
+        self.notice = notice
         self.sub_title = f"{source.label} · read-only"
 
     def on_mount(self) -> None:
         self.push_screen(ReviewScreen(self.source, today=self.today))
+        if self.notice:
+            self.notify(self.notice, timeout=15, markup=False)
 
     def action_help(self) -> None:
         from tandem.tui.screens.help import HelpScreen
@@ -38,5 +41,5 @@ class ReviewApp(App[None]):
             self.push_screen(HelpScreen(self.screen))
 
 
-def create_review_app(source: ReviewSource, *, today: date | None = None) -> ReviewApp:
-    return ReviewApp(source, today=today)
+def create_review_app(source: ReviewSource, *, today: date | None = None, notice: str = "") -> ReviewApp:
+    return ReviewApp(source, today=today, notice=notice)
