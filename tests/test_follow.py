@@ -212,7 +212,7 @@ async def test_browse_and_follow_again(tmp_path: Path) -> None:
         # Keys: each binding has an id and a description, and there are no edit keys.
         ids = {b.id for bindings in screen._bindings.key_to_bindings.values() for b in bindings}
         ids |= {b.id for bindings in app._bindings.key_to_bindings.values() for b in bindings}
-        assert {"follow.quit", "follow.toggle_follow", "follow.help"} <= ids
+        assert {"follow.quit", "follow.toggle_follow", "app.help"} <= ids
         for key in ("n", "e", "space", "s", "k", "ctrl+n"):
             await pilot.press(key)
         await pilot.press("question_mark")

@@ -11,15 +11,13 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from textual import work
-from textual.app import App
-from textual.binding import Binding, BindingType
 from textual.widgets import TextArea
 
 from tandem.store.errors import TandemError
 from tandem.store.live import LiveSession
 from tandem.store.shadow import ShadowSession
 from tandem.store.workspace import Workspace
-from tandem.tui.commands import ScreenCommands
+from tandem.tui.base_app import BaseApp
 from tandem.tui.screens.home import HomeScreen
 
 Clock = Callable[[], datetime]
@@ -36,14 +34,9 @@ class StartWith:
     notice: str = ""
 
 
-class TandemApp(App[None]):
+class TandemApp(BaseApp):
     CSS_PATH: ClassVar[list[str]] = ["tandem.tcss", "live.tcss", "shadow.tcss", "forms.tcss"]
     TITLE = "tandem"
-    HELP_GROUP = "Everywhere"
-    COMMANDS = App.COMMANDS | {ScreenCommands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark,f1", "help", "Help", id="app.help"),
-    ]
 
     def __init__(self, workspace: Workspace, *, clock: Clock = datetime.now, start: StartWith | None = None) -> None:
         super().__init__()
@@ -240,11 +233,6 @@ class TandemApp(App[None]):
             return
         self.exit()
 
-    def action_help(self) -> None:
-        from tandem.tui.screens.help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
 
 
 def create_app(workspace: Workspace, *, clock: Clock = datetime.now, start: StartWith | None = None) -> TandemApp:

@@ -11,25 +11,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
-from textual.app import App
-from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from tandem.store.workspace import Workspace
+from tandem.tui.base_app import BaseApp
 from tandem.tui.screens.follow import FOLLOW_TCSS, FollowScreen
 
 Clock = Callable[[], datetime]
 
 
-class FollowApp(App[None]):
+class FollowApp(BaseApp):
     # follow.tcss is the follow screen's (Textual skips the CSS_PATH of a default screen);
     # forms.tcss styles the help dialog.
     CSS_PATH: ClassVar[list[str | Path]] = ["forms.tcss", FOLLOW_TCSS]
     TITLE = "tandem follow"
-    HELP_GROUP = "Everywhere"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark,f1", "help", "Help", tooltip="Every key of this screen", id="follow.help"),
-    ]
 
     def __init__(self, workspace: Workspace, meeting_id: str, *, clock: Clock = datetime.now) -> None:
         super().__init__()
@@ -40,11 +35,6 @@ class FollowApp(App[None]):
     def get_default_screen(self) -> Screen:
         return FollowScreen(self.workspace, self.meeting_id, clock=self.clock)
 
-    def action_help(self) -> None:
-        from tandem.tui.screens.help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
 
 
 def create_follow_app(workspace: Workspace, meeting_id: str, *, clock: Clock = datetime.now) -> FollowApp:

@@ -5,22 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
-from textual.app import App
-from textual.binding import Binding, BindingType
-
 from tandem.store.review_model import ReviewSource
-from tandem.tui.commands import ScreenCommands
+from tandem.tui.base_app import BaseApp
 from tandem.tui.screens.review import ReviewScreen
 
 
-class ReviewApp(App[None]):
+class ReviewApp(BaseApp):
     CSS_PATH: ClassVar[list[str]] = ["tandem.tcss", "forms.tcss", "review.tcss", "minutes.tcss"]
     TITLE = "tandem review"
-    HELP_GROUP = "Everywhere"
-    COMMANDS = App.COMMANDS | {ScreenCommands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark,f1", "help", "Help", id="app.help"),
-    ]
 
     def __init__(self, source: ReviewSource, *, today: date | None = None, notice: str = "") -> None:
         super().__init__()
@@ -33,12 +25,6 @@ class ReviewApp(App[None]):
         self.push_screen(ReviewScreen(self.source, today=self.today))
         if self.notice:
             self.notify(self.notice, timeout=15, markup=False)
-
-    def action_help(self) -> None:
-        from tandem.tui.screens.help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
 
 
 def create_review_app(source: ReviewSource, *, today: date | None = None, notice: str = "") -> ReviewApp:
