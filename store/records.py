@@ -208,6 +208,15 @@ def _field_names(cls: type) -> frozenset[str]:
 
 
 @functools.cache
+def _text_fields(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Names of the fields holding text, and of those holding lists of text."""
+    fields = dataclasses.fields(cls)
+    texts = tuple(f.name for f in fields if f.type in ("str", "str | None"))
+    lists = tuple(f.name for f in fields if f.type == "list[str]")
+    return texts, lists
+
+
+@functools.cache
 def _list_fields(cls: type) -> frozenset[str]:
     return frozenset(f.name for f in dataclasses.fields(cls) if f.default_factory is list)
 
@@ -221,13 +230,16 @@ class Record:
     def __post_init__(self) -> None:
         # Text never holds control characters: an escape sequence pasted from a terminal or
         # read from an old file would be interpreted by every terminal that later shows it.
-        for name in _field_names(type(self)):
+        # isprintable() is the fast path: most text is one plain line.
+        texts, lists = _text_fields(type(self))
+        for name in texts:
             value = getattr(self, name)
-            if isinstance(value, str):
-                if not value.isprintable() and _UNSAFE.search(value):
-                    setattr(self, name, clean(value))
-            elif isinstance(value, list) and value and isinstance(value[0], str):
-                setattr(self, name, [clean(v) if isinstance(v, str) and _UNSAFE.search(v) else v for v in value])
+            if value and not value.isprintable() and _UNSAFE.search(value):
+                setattr(self, name, clean(value))
+        for name in lists:
+            value = getattr(self, name)
+            if any(not v.isprintable() and _UNSAFE.search(v) for v in value if isinstance(v, str)):
+                setattr(self, name, [clean(v) if isinstance(v, str) else v for v in value])
         self._validate()
 
     def _validate(self) -> None:

@@ -8,17 +8,19 @@ import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.widgets import TextArea
 
 from tandem.store.errors import TandemError
-from tandem.store.live import LiveSession
-from tandem.store.shadow import ShadowSession
 from tandem.store.workspace import Workspace
 from tandem.tui.base_app import BaseApp
 from tandem.tui.screens.home import HomeScreen
+
+if TYPE_CHECKING:  # loaded when a meeting or shadow day opens, not at start-up
+    from tandem.store.live import LiveSession
+    from tandem.store.shadow import ShadowSession
 
 Clock = Callable[[], datetime]
 
@@ -69,6 +71,7 @@ class TandemApp(BaseApp):
 
     def open_meeting(self, meeting_id: str) -> None:
         """Run (or resume) a meeting on the live screen."""
+        from tandem.store.live import LiveSession
         from tandem.tui.screens.live import LiveScreen
 
         if self.session is not None:
@@ -90,6 +93,7 @@ class TandemApp(BaseApp):
 
     def open_shadow_day(self, day_id: str) -> None:
         """Run (or resume) a shadow day."""
+        from tandem.store.shadow import ShadowSession
         from tandem.tui.screens.shadow import ShadowScreen
 
         if self.shadow_session is not None:

@@ -599,11 +599,35 @@ def templates_check(files: tuple[Path, ...]) -> None:
 _NoArgsIsHelp: type[click.UsageError] = getattr(click.exceptions, "NoArgsIsHelpError", type("_Never", (click.UsageError,), {}))
 
 
+def hoist_home(args: list[str]) -> list[str]:
+    """``tandem demo --home DIR`` means ``tandem --home DIR demo``: the workspace option is
+    accepted anywhere before a ``--``, so it can go where people type it."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        if arg == "--home" and i + 1 < len(args):
+            front += [arg, args[i + 1]]
+            i += 2
+            continue
+        if arg.startswith("--home="):
+            front.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     from tandem.store.errors import TandemError
 
+    args = hoist_home(list(sys.argv[1:] if argv is None else argv))
     try:
-        code = cli.main(args=argv, prog_name="tandem", standalone_mode=False)
+        code = cli.main(args=args, prog_name="tandem", standalone_mode=False)
     except _NoArgsIsHelp as exc:  # `tandem templates`: its help, as click prints it, exit 2
         click.echo(exc.format_message(), err=True)
         sys.exit(exc.exit_code)
