@@ -122,7 +122,9 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="load")
     def _load(self) -> None:
         try:
-            records = list(self.workspace.iter_meeting_records())
+            # The list needs each meeting and its open actions; the detail pane reads the
+            # whole meeting when one is highlighted.
+            records = list(self.workspace.iter_meeting_records(only=("actions",)))
             series = self.workspace.series.all()
             shadow_days = self.workspace.shadow_days.all()
         except TandemError as exc:
@@ -264,6 +266,11 @@ class HomeScreen(Screen[None]):
 
     def _show_detail(self, meeting_id: str | None) -> None:
         record = self._records.get(meeting_id or "")
+        if record is not None:
+            try:
+                record = self.workspace.read_meeting(record.meeting.id)  # ~1 ms: one file
+            except TandemError as exc:
+                self.notify(str(exc), severity="error", markup=False)
         title = self._series_title(record.meeting.series_id) if record else ""
         self.query_one("#detail", MeetingDetail).show(record, title)
 
