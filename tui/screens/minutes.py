@@ -44,7 +44,16 @@ class MinutesScreen(Screen[None]):
     _MATCH = Binding.Group("Match", compact=True)
     _ENDS = Binding.Group("Top/end", compact=True)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "find", "Find", tooltip="Find text in the minutes (Enter searches, Esc closes)", id="minutes.find"),
+        # "/" and Enter in the find box are priority keys: they move the focus before the
+        # keys typed right after them are handed out. Otherwise "/lead" typed fast (over SSH
+        # the keys arrive together) sent "lead" to the view, and the n of "/lead⏎n" went
+        # into the closed find box.
+        Binding(
+            "slash", "find", "Find", tooltip="Find text in the minutes (Enter searches, Esc closes)", id="minutes.find", priority=True
+        ),
+        Binding(
+            "enter", "run_find", "Find", show=False, priority=True, tooltip="Run the find typed in the find box", id="minutes.run_find"
+        ),
         Binding("n", "next_match", "Next match", tooltip="Go to the next match", id="minutes.next_match", group=_MATCH),
         Binding("N", "previous_match", "Previous match", tooltip="Go to the previous match", id="minutes.previous_match", group=_MATCH),
         Binding("t", "toggle_sidebar", "Sections", tooltip="Show or hide the sections sidebar", id="minutes.toggle_sidebar"),
@@ -62,6 +71,7 @@ class MinutesScreen(Screen[None]):
         self.markdown = markdown
         self.source = source
         self._sections: list[int] = []  # sidebar option → index into the view's headings
+        self._find_pending = False  # Enter was pressed; the find runs once the box has its keys
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -112,20 +122,38 @@ class MinutesScreen(Screen[None]):
             return
         n = bisect.bisect_right(self._sections, heading) - 1
         sidebar = self.query_one("#minutes-sections", OptionList)
-        if n >= 0 and sidebar.highlighted != n:
-            sidebar.highlighted = n
+        # Above the first section (the title): no entry, rather than the last one left lit.
+        wanted = n if n >= 0 else None
+        if sidebar.highlighted != wanted:
+            sidebar.highlighted = wanted
 
     # --- find -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "/" typed in the find box is text; Enter runs the find only from there.
+        finding = self.focused is not None and self.focused.id == "minutes-find"
+        if action == "find":
+            return not finding
+        if action == "run_find":
+            return finding
+        return True
 
     def action_find(self) -> None:
         find = self.query_one("#minutes-find", Input)
         find.display = True
-        find.focus()
+        self.set_focus(find)  # now, not a message later: see BINDINGS
 
-    @on(Input.Submitted, "#minutes-find")
-    def _run_find(self, event: Input.Submitted) -> None:
-        query = event.value
+    def action_run_find(self) -> None:
+        find = self.query_one("#minutes-find", Input)
         self._close_find()
+        # Keys typed just before Enter may still wait in the box's own queue: the find runs
+        # behind them, in that queue (and n / N typed meanwhile wait behind the find).
+        self._find_pending = True
+        find.call_later(self._find_typed)
+
+    def _find_typed(self) -> None:
+        self._find_pending = False
+        query = self.query_one("#minutes-find", Input).value
         if query.strip():
             self.view.find(query)
         else:
@@ -134,20 +162,24 @@ class MinutesScreen(Screen[None]):
     def _close_find(self) -> None:
         find = self.query_one("#minutes-find", Input)
         find.display = False
-        self.view.focus()
+        self.set_focus(self.view)
 
     @on(MinutesView.FindResult, "#minutes-view")
     def _find_result(self, event: MinutesView.FindResult) -> None:
         self._show_status()
 
     def action_next_match(self) -> None:
-        if self.view.find_query:
+        if self._find_pending:
+            self.query_one("#minutes-find", Input).call_later(self.action_next_match)
+        elif self.view.find_query:
             self.view.find_next()
         else:
             self.action_find()
 
     def action_previous_match(self) -> None:
-        if self.view.find_query:
+        if self._find_pending:
+            self.query_one("#minutes-find", Input).call_later(self.action_previous_match)
+        elif self.view.find_query:
             self.view.find_previous()
         else:
             self.action_find()

@@ -16,13 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.lazy import Lazy
 from textual.screen import Screen
-from textual.widgets import Footer, Header, LoadingIndicator, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Header, Input, LoadingIndicator, Static, TabbedContent, TabPane
 
 from tandem.store.errors import TandemError
 from tandem.store.review_model import ReviewData, ReviewSource, SearchHit
 from tandem.store.search import terms
 from tandem.tui.widgets.review_actions import ActionsPane
-from tandem.tui.widgets.review_base import OpenMinutes, ReviewPane
+from tandem.tui.widgets.review_base import OpenMinutes, ReviewPane, safe, safe_data, safe_text
 from tandem.tui.widgets.review_leads import LeadQualityPane
 from tandem.tui.widgets.review_meetings import MeetingsPane
 from tandem.tui.widgets.review_objectives import ObjectivesPane
@@ -51,7 +51,21 @@ class ReviewScreen(Screen[None]):
             Binding(str(n), f"tab('{key}')", title, show=False, tooltip=f"Show {title.lower()}", id=f"review.tab_{key}")
             for n, (key, title) in enumerate(TABS, start=1)
         ),
-        Binding("slash", "search", "Search", tooltip="Search every meeting's notes, records and titles", id="review.search"),
+        # "/" and Enter in a filter box are priority keys: they move the focus before the keys
+        # typed right after them are handed out. Otherwise "/quota" typed fast (over SSH the
+        # keys arrive together) went to the table, where q quit review.
+        Binding(
+            "slash", "search", "Search", tooltip="Search every meeting's notes, records and titles", id="review.search", priority=True
+        ),
+        Binding(
+            "enter", "to_table", "Results", show=False, priority=True, tooltip="From a filter box, on to the table", id="review.to_table"
+        ),
+        # Enter on a row was only handled by DataTable (a hidden binding), so neither the
+        # footer nor help said how to read the minutes. Same key: the one enabled runs.
+        Binding(
+            "enter", "open_row", "Minutes", priority=True, id="review.open_minutes",
+            tooltip="Read the minutes of the highlighted meeting, action item or shadow day",
+        ),
         Binding("r", "reload", "Reload", show=False, tooltip="Read the files again now", id="review.reload"),
         Binding("q", "app.quit", "Quit", tooltip="Quit review", id="review.quit"),
     ]
@@ -87,12 +101,13 @@ class ReviewScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 100, "-narrow")
+        self.set_class(self.size.width < 60, "-tiny")
 
     # --- loading ----------------------------------------------------------------------
 
     def _search(self, query: str) -> list[SearchHit]:
         with self._lock:
-            return self.source.search(query)
+            return [safe(hit) for hit in self.source.search(query)]
 
     def _load(self) -> None:
         self._refresh(force=True)
@@ -112,11 +127,11 @@ class ReviewScreen(Screen[None]):
                 return
             data = self.source.load()
         except TandemError as exc:
-            self.app.call_from_thread(self._problem, [str(exc)])
+            self.app.call_from_thread(self._problem, [safe_text(str(exc))])
             return
         finally:
             self._lock.release()
-        self.app.call_from_thread(self._show, data)
+        self.app.call_from_thread(self._show, safe_data(data))
 
     def _show(self, data: ReviewData) -> None:
         self.data = data
@@ -134,8 +149,11 @@ class ReviewScreen(Screen[None]):
         banner = self.query_one("#review-problems", Static)
         banner.display = bool(problems)
         if problems:
-            text = Text("Some files could not be read and are left out:\n", style="bold")
-            text.append("\n".join(problems[:5]))
+            # The count comes first: the banner is kept short (review.tcss) so that it never
+            # pushes the meetings off the screen, and a long list is cut at the bottom.
+            n = len(problems)
+            text = Text(f"{n} file{'s' if n != 1 else ''} could not be read and {'are' if n != 1 else 'is'} left out:\n", style="bold")
+            text.append("\n".join(safe_text(p) for p in problems[:5]))
             if len(problems) > 5:
                 text.append(f"\n… and {len(problems) - 5} more")
             banner.update(text)
@@ -153,7 +171,7 @@ class ReviewScreen(Screen[None]):
         pane = self.query_one(f"#tab-{key}", TabPane)
         targets = pane.query("DataTable, #lead-charts")
         if targets:
-            targets.first().focus()
+            self.set_focus(targets.first())  # now, not a message later: see BINDINGS
         return bool(targets)
 
     @on(TabbedContent.TabActivated)
@@ -162,9 +180,35 @@ class ReviewScreen(Screen[None]):
         if self.focused is None or event.pane not in self.focused.ancestors:
             self._focus_tab(key)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "/" and Enter belong to a filter box being typed in.
+        typing = isinstance(self.focused, Input)
+        if action == "search":
+            return not typing
+        if action == "to_table":
+            return typing
+        if action == "open_row":  # not on the objectives: they have no minutes of their own
+            return isinstance(self.focused, DataTable) and self.focused.id != "review-objectives"
+        return True
+
     def action_search(self) -> None:
         self.query_one(TabbedContent).active = "tab-meetings"
         self.query_one(MeetingsPane).focus_search()
+
+    def action_to_table(self) -> None:
+        """Enter in a filter box: on to the pane's table."""
+        pane = next((a for a in self.focused.ancestors if isinstance(a, ReviewPane)), None) if self.focused else None
+        table = pane.table() if pane is not None else None
+        if table is not None:
+            self.set_focus(table)
+
+    def action_open_row(self) -> None:
+        """Enter on a row: the pane's own handler of the selected row opens the minutes."""
+        if isinstance(self.focused, DataTable):
+            if self.focused.id == "review-meetings":
+                self.query_one(MeetingsPane).open_highlighted()
+            else:
+                self.focused.action_select_cursor()
 
     def action_reload(self) -> None:
         self._load()
@@ -184,7 +228,7 @@ class ReviewScreen(Screen[None]):
         try:
             markdown = self.source.minutes(meeting_id)
         except (TandemError, OSError) as exc:
-            self.app.call_from_thread(self.notify, f"Cannot show the minutes: {exc}", severity="error", markup=False)
+            self.app.call_from_thread(self.notify, safe_text(f"Cannot show the minutes: {exc}"), severity="error", markup=False)
             return
         self.app.call_from_thread(self._push_minutes, meeting_id, markdown, find)
 

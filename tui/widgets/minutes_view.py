@@ -886,6 +886,9 @@ class MinutesView(ScrollView, can_focus=True):
         self._pending_jump: int | None = None
         self._pending_end = False
         self._announced = False
+        #: The current match was on screen when the width changed: it stays on screen.
+        self._match_in_view = False
+        self._height = 0  # the height of the view before this resize
 
     # --- public API -----------------------------------------------------------------------
 
@@ -1030,6 +1033,13 @@ class MinutesView(ScrollView, can_focus=True):
             return
         document = self._document
         anchor = self._anchor() if document.width and document.width != width else None
+        height, self._height = self._height or self.scrollable_content_region.height, self.scrollable_content_region.height
+        if anchor is not None and self._current is not None:
+            # Keeping the top line in place is not enough for the match being read: a table
+            # turned into cards, or a paragraph wrapped longer, moved it off the screen.
+            line = self._matches[self._current].line
+            top = round(self.scroll_y)
+            self._match_in_view = self._match_in_view or top <= line < top + height
         if not document.set_width(width):
             return  # same width: nothing to re-wrap (a load in progress carries on)
         height = max(self.scrollable_content_region.height, 1)
@@ -1106,6 +1116,9 @@ class MinutesView(ScrollView, can_focus=True):
             self._matches = self._document.search(self._query)
             self._current = min(current, len(self._matches) - 1) if current is not None and self._matches else None
             self._index_matches()
+            if self._match_in_view:
+                self._show_current()
+        self._match_in_view = False
         self.refresh()
         self._loaded.set()
         if self._pending_jump is not None:

@@ -15,12 +15,24 @@ from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from tandem.store.review_model import ActionRow, ReviewData
 from tandem.tui.charts import bar_rows
-from tandem.tui.widgets.review_base import OpenMinutes, ReviewPane
+from tandem.tui.widgets.review_base import TOP, OpenMinutes, Place, ReviewPane, cell, place_of, restore_place
 
 STATUS_MARK = {"open": ("☐ open", "bold"), "done": ("☑ done", "green"), "dropped": ("✗ dropped", "dim")}
-#: Below this width the status and "raised" columns fold away.
+#: Below this table width the status and "raised" columns fold away.
 NARROW = 100
+#: The "open by owner" chart (its width is in review.tcss) is shown from this pane width
+#: up, so that the table beside it keeps 80 columns: at 100 it left no room for the action
+#: text at all.
+CHART_FROM = 120
+CHART_WIDTH = 40
 STATUS_CHOICES = [("Open", "open"), ("Done", "done"), ("Dropped", "dropped")]
+#: Widest an owner is shown, so the action text after it stays in view.
+OWNER_WIDTH = 24
+
+
+def identity(a: ActionRow) -> tuple[str, str, str]:
+    """What stays the same when an action item is edited (done, reassigned, new due date)."""
+    return (a.meeting_id, a.raised, a.text)
 
 
 class ActionsPane(ReviewPane):
@@ -34,6 +46,8 @@ class ActionsPane(ReviewPane):
         self._rows: list[ActionRow] = []
         self._today = date.today()
         self._narrow = False
+        self._shown: list[ActionRow] = []
+        self._loaded = False
 
     def compose(self) -> ComposeResult:
         with Grid(id="action-filters"):
@@ -49,15 +63,20 @@ class ActionsPane(ReviewPane):
         self._set_columns()
         super().on_mount()
 
+    def _table_width(self) -> int:
+        return self.size.width - (CHART_WIDTH if self.size.width >= CHART_FROM else 0)
+
     def on_resize(self) -> None:
-        if self._narrow != (self.size.width < NARROW):
+        self.set_class(self.size.width >= CHART_FROM, "-chart")
+        if self._narrow != (self._table_width() < NARROW):
+            keep = self._keep()  # before the columns go
             self._set_columns()
-            self._refill()
+            self._refill(in_place=True, keep=keep)
 
     def _set_columns(self) -> None:
         # The action text goes last: it is the long one, and may run off the edge. Narrow
         # terminals fold the status into a mark before the text and leave out "Raised".
-        self._narrow = self.size.width < NARROW
+        self._narrow = self._table_width() < NARROW
         table = self.query_one(DataTable)
         table.clear(columns=True)
         if not self._narrow:
@@ -70,9 +89,12 @@ class ActionsPane(ReviewPane):
         table.add_column("Action item", key="action")
 
     def show(self, data: ReviewData, today: date) -> None:
+        if self._loaded and data.actions == self._rows and today == self._today:
+            return  # a poll found another file changed: nothing to redraw here
+        self._loaded = True
         self._rows = data.actions
         self._today = today
-        self._refill()
+        self._refill(in_place=True)
 
     def _filtered(self) -> list[ActionRow]:
         owner = self.query_one("#owner", Input).value.strip().casefold()
@@ -88,23 +110,36 @@ class ActionsPane(ReviewPane):
         # Overdue first, then by due date (none last), then the oldest.
         return sorted(rows, key=lambda a: (not a.overdue(self._today), a.due or "9999", a.raised))
 
-    def _refill(self) -> None:
+    def _keep(self) -> tuple[tuple[str, str, str] | None, Place]:
         table = self.query_one(DataTable)
+        row = table.cursor_row
+        return (identity(self._shown[row]) if 0 <= row < len(self._shown) and table.row_count else None), place_of(table)
+
+    def _refill(self, *, in_place: bool = False, keep: tuple[tuple[str, str, str] | None, Place] | None = None) -> None:
+        """Fill the table, keeping the highlighted action item highlighted at the same height
+        on screen. ``in_place``: a refresh, where an item that went away (done, say, under
+        "Open") leaves the cursor on the row that took its place; a filter change that
+        drops it starts at the top."""
+        table = self.query_one(DataTable)
+        kept, place = keep if keep is not None else self._keep()
         table.clear()
         rows = self._filtered()
+        self._shown = rows
         for n, a in enumerate(rows):
             mark, style = STATUS_MARK.get(a.status, (a.status, ""))
             late = a.overdue(self._today)
             cells = [
                 Text(a.due or "—", style="bold red" if late else ""),
                 Text(f"{a.age_days(self._today)} d", justify="right"),
-                Text(a.owner or "—"),
+                cell(a.owner or "—", OWNER_WIDTH),
             ]
             if self._narrow:
                 cells.append(Text.assemble((mark.split()[0] + " ", style), a.text))
             else:
                 cells = [Text(mark, style=style), *cells, Text(a.raised), Text(a.text)]
             table.add_row(*cells, key=f"{n}:{a.meeting_id}")
+        row = next((n for n, a in enumerate(rows) if identity(a) == kept), None) if kept is not None else None
+        restore_place(table, TOP if row is None and not in_place else place, row)
         self._summary(rows)
 
     def _summary(self, rows: list[ActionRow]) -> None:
@@ -137,10 +172,6 @@ class ActionsPane(ReviewPane):
     @on(Checkbox.Changed, "#overdue")
     def _filter_changed(self) -> None:
         self._refill()
-
-    @on(Input.Submitted)
-    def _to_table(self) -> None:
-        self.query_one(DataTable).focus()
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:

@@ -18,13 +18,23 @@ from textual.widgets import DataTable, Input, Select, Static
 from tandem.store.records import label
 from tandem.store.review_model import MeetingRow, ReviewData, SearchHit
 from tandem.store.search import terms
-from tandem.tui.widgets.review_base import OpenMinutes, ReviewPane
+from tandem.tui.widgets.review_base import TOP, OpenMinutes, Place, ReviewPane, cell, place_of, restore_place
 
 _DAY = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 COUNTS = ("Items", "Decisions", "Actions", "Feedback")
-#: Below this width the count columns are left out.
-NARROW = 100
+#: Below this width the count columns are left out. They take 37 columns, and date,
+#: status and matches 32 more: from 100 up to here Status and Matches were cut off.
+NARROW = 116
 STATUS_STYLE = {"live": "bold green", "planned": "bold", "ended": "", "finalized": "dim"}
+
+
+def name_widths(width: int, *, counts: bool) -> tuple[int, int]:
+    """How wide the series title and the facilitator may be shown in a table ``width``
+    wide, so that a long one never pushes the status off the screen (the search still
+    finds every word of it)."""
+    room = width - 2 - 32 - (37 if counts else 0)  # border; date, status, matches; counts
+    series = max(10, room * 3 // 5 - 2)
+    return series, max(8, room - series - 4)
 
 
 def highlight(text: str, query: str) -> Text:
@@ -59,9 +69,15 @@ class MeetingsPane(ReviewPane):
         self._rows: list[MeetingRow] = []
         self._hits: dict[str, SearchHit] | None = None
         self._query = ""
+        #: The query ``_hits`` answer: a different one starts the table at its best match.
+        self._hits_query = ""
+        self._series: list[tuple[str, str]] | None = None  # the series filter's options
+        #: Enter came before the results of this search: they open their top row.
+        self._open_pending: str | None = None
         self._shown: list[MeetingRow] = []
         self.search_seconds: float | None = None
         self._narrow = False
+        self._widths = (10, 8)
 
     def compose(self) -> ComposeResult:
         with Grid(id="meeting-filters"):
@@ -80,13 +96,15 @@ class MeetingsPane(ReviewPane):
         super().on_mount()
 
     def on_resize(self) -> None:
-        if self._narrow != (self.size.width < NARROW):
+        if self._narrow != (self.size.width < NARROW) or self._widths != name_widths(self.size.width, counts=not self._narrow):
+            keep = (self._highlighted_id(), place_of(self.query_one(DataTable)))  # before the columns go
             self._set_columns()
-            self._refill()
+            self._refill(keep=keep)
 
     def _set_columns(self) -> None:
         """Narrow terminals keep date, series, facilitator and status; wide ones get the counts."""
         self._narrow = self.size.width < NARROW
+        self._widths = name_widths(self.size.width, counts=not self._narrow)
         table = self.query_one(DataTable)
         table.clear(columns=True)
         table.add_column("Date", key="date")
@@ -99,17 +117,21 @@ class MeetingsPane(ReviewPane):
         table.add_column(Text("Matches", justify="right"), key="matches")
 
     def show(self, data: ReviewData, today: date) -> None:
+        if self._series is not None and data.meetings == self._rows and not self._query:
+            return  # a poll found another file changed: nothing to redraw here
         self._rows = data.meetings
-        select = self.query_one("#series", Select)
-        current = select.value
         options = data.series()
-        select.set_options([(Text(title), sid) for sid, title in options])
-        if current != Select.NULL and any(sid == current for sid, _ in options):
-            select.value = current
+        if options != self._series:  # new options reset the choice, and refill once more
+            self._series = options
+            select = self.query_one("#series", Select)
+            current = select.value
+            select.set_options([(Text(title), sid) for sid, title in options])
+            if current != Select.NULL and any(sid == current for sid, _ in options):
+                select.value = current
         if self._query:
             self._run_search(self._query)  # a reload may change what matches
         else:
-            self._refill()
+            self._refill(in_place=True)
 
     # --- filtering --------------------------------------------------------------------
 
@@ -131,25 +153,32 @@ class MeetingsPane(ReviewPane):
             and (not until or r.date[: len(until)] <= until)
         ]
 
-    def _refill(self) -> None:
+    def _refill(self, *, top: bool = False, in_place: bool = False, keep: tuple[str | None, Place] | None = None) -> None:
+        """Fill the table, keeping the highlighted meeting highlighted at the same height on
+        screen. ``top``: start at the best match (a new search). ``in_place``: a refresh, where
+        a meeting that went away leaves the cursor on the row that took its place (other
+        changes, a filter say, start at the top instead)."""
         table = self.query_one(DataTable)
-        keep = self._highlighted_id()
+        keep_id, place = keep if keep is not None else (self._highlighted_id(), place_of(table))
         self._shown = self._filtered()
         table.clear()
         for r in self._shown:
             hit = self._hits.get(r.id) if self._hits is not None else None
             counts = () if self._narrow else (r.agenda_items, r.decisions, r.actions, r.feedback)
             table.add_row(
-                r.date,
-                Text(r.series_title),
-                Text(r.facilitator or "—"),
+                Text(r.date),  # never a plain str: DataTable reads those as markup
+                cell(r.series_title, self._widths[0]),
+                cell(r.facilitator or "—", self._widths[1]),
                 *(Text(str(n), justify="right") for n in counts),
                 Text(label(r.status), style=STATUS_STYLE.get(r.status, "")),
                 Text(str(hit.matches) if hit else "", justify="right"),
                 key=r.id,
             )
-        if keep is not None and any(r.id == keep for r in self._shown):
-            table.move_cursor(row=table.get_row_index(keep))
+        row = next((n for n, r in enumerate(self._shown) if r.id == keep_id), None) if keep_id is not None else None
+        if top or (row is None and not in_place):
+            restore_place(table, TOP, 0)
+        else:
+            restore_place(table, place, row)
         self._status()
         self._snippets()
 
@@ -210,6 +239,8 @@ class MeetingsPane(ReviewPane):
         self._query = query.strip()
         if not terms(self._query):
             self._hits = None
+            self._hits_query = ""
+            self._open_pending = None
             self.search_seconds = None
             self._refill()
             return
@@ -227,16 +258,18 @@ class MeetingsPane(ReviewPane):
             return
         self._hits = {h.meeting_id: h for h in hits}
         self.search_seconds = seconds
-        self._refill()
+        # A new query starts at its best match (the meeting highlighted before could rank
+        # anywhere); the same one again (a poll re-ran it) leaves the user where they were.
+        new, self._hits_query = query != self._hits_query, query
+        self._refill(top=new, in_place=not new)
+        if self._open_pending == query:
+            self._open_pending = None
+            self.query_one(DataTable).action_select_cursor()
 
     @on(Input.Changed, "#person, #since, #until")
     @on(Select.Changed, "#series")
     def _filter_changed(self) -> None:
         self._refill()
-
-    @on(Input.Submitted)
-    def _to_table(self) -> None:
-        self.query_one(DataTable).focus()
 
     @on(DataTable.RowHighlighted)
     def _row_highlighted(self) -> None:
@@ -247,8 +280,23 @@ class MeetingsPane(ReviewPane):
         event.stop()
         self.post_message(OpenMinutes(str(event.row_key.value), self._query))
 
+    def open_highlighted(self) -> None:
+        """Enter on the table. Keys typed just before it may still wait in the search box's
+        queue, and their search may still be running (a fast "/procurement⏎⏎"): the minutes
+        opened are then those of the top result once it is in, not of the row highlighted
+        before the search."""
+        self.query_one("#search", Input).call_later(self._open_when_searched)
+
+    def _open_when_searched(self) -> None:
+        # The box has its keys now (their Changed messages may still be on their way here).
+        query = self.query_one("#search", Input).value.strip()
+        if terms(query) and query != self._hits_query:
+            self._open_pending = query  # _show_hits opens it
+        else:
+            self.query_one(DataTable).action_select_cursor()
+
     def focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        self.screen.set_focus(self.query_one("#search", Input))  # now: keys typed next go there
 
     def highlighted(self) -> str | None:
         return self._highlighted_id()
@@ -259,5 +307,7 @@ class MeetingsPane(ReviewPane):
         self.query_one("#series", Select).clear()
         self._query = ""
         self._hits = None
-        self.query_one(DataTable).focus()
+        self._hits_query = ""
+        self._open_pending = None
+        self.screen.set_focus(self.query_one(DataTable))
         self._refill()

@@ -13,11 +13,14 @@ from textual.widgets import DataTable, Sparkline, Static
 
 from tandem.store.records import label, measure
 from tandem.store.review_model import ObjectiveRow, ReviewData
-from tandem.tui.widgets.review_base import ReviewPane
+from tandem.tui.widgets.review_base import ReviewPane, cell, place_of, restore_place
 
 STATUS_STYLE = {"on_track": "green", "met": "bold green", "at_risk": "yellow", "off_track": "bold red", "dropped": "dim"}
 #: Glyphs as well as colours, so the board reads without colour.
 STATUS_MARK = {"on_track": "●", "met": "✔", "at_risk": "▲", "off_track": "✖", "dropped": "–"}
+#: Widest a title is shown in the table, so status and numbers stay in view (the detail
+#: below shows it whole).
+TITLE_WIDTH = 46
 
 
 def status_text(status: str) -> Text:
@@ -30,6 +33,7 @@ class ObjectivesPane(ReviewPane):
     def __init__(self, **kwargs) -> None:  # noqa: ANN003
         super().__init__(**kwargs)
         self._rows: list[ObjectiveRow] = []
+        self._loaded = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="objectives-status", classes="pane-status")
@@ -49,13 +53,18 @@ class ObjectivesPane(ReviewPane):
         super().on_mount()
 
     def show(self, data: ReviewData, today: date) -> None:
-        self._rows = data.objectives
+        if self._loaded and data.objectives == self._rows:
+            return  # a poll found another file changed: nothing to redraw here
+        self._loaded = True
         table = self.query_one(DataTable)
+        place = place_of(table)
+        highlighted = self._rows[place.row].title if 0 <= place.row < len(self._rows) and table.row_count else None
+        self._rows = data.objectives
         table.clear()
         for n, o in enumerate(self._rows):
             latest = o.latest
             table.add_row(
-                Text(o.title),
+                cell(o.title, TITLE_WIDTH),
                 Text(label(o.owner_team)),
                 status_text(o.status),
                 Text(measure(latest, o.unit) if latest is not None else "—", justify="right"),
@@ -74,6 +83,8 @@ class ObjectivesPane(ReviewPane):
             status.append("   none yet: objectives are set in a quarterly planning meeting", style="yellow")
         self.query_one("#objectives-status", Static).update(status)
         self.query_one("#objective-detail").display = bool(self._rows)
+        # The same objective stays highlighted (by title: the rows have no id), at the same height.
+        restore_place(table, place, next((n for n, o in enumerate(self._rows) if o.title == highlighted), None))
         if self._rows:
             self._detail(self._rows[min(table.cursor_row, len(self._rows) - 1)])
 

@@ -13,14 +13,17 @@ from textual.widgets import DataTable, Static
 
 from tandem.store.records import TAKEAWAY_CATEGORIES, label
 from tandem.store.review_model import ReviewData, ShadowRow
-from tandem.tui.widgets.review_base import OpenMinutes, ReviewPane
+from tandem.tui.widgets.review_base import OpenMinutes, ReviewPane, cell, place_of, restore_place, safe_text
+
+#: Widest a name is shown in the table, so the columns after it stay in view.
+NAME_WIDTH = 18
 
 
 def day_detail(day: ShadowRow) -> Text:
     text = Text(f"{day.shadow} with {day.host}", style="bold")
     text.append(f"  {label(day.direction)}, {day.date}, {label(day.status)}\n", style="dim")
     if day.meeting_id:
-        text.append(f"Debriefed in {day.meeting_id} (Enter opens its minutes)\n", style="dim")
+        text.append(f"Debriefed in {safe_text(day.meeting_id)} (Enter opens its minutes)\n", style="dim")
     groups: dict[str, list[str]] = defaultdict(list)
     for t in day.takeaways:
         groups[t.category].append(t.text)
@@ -47,6 +50,7 @@ class ShadowPane(ReviewPane):
     def __init__(self, **kwargs) -> None:  # noqa: ANN003
         super().__init__(**kwargs)
         self._days: list[ShadowRow] = []
+        self._loaded = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="shadow-status", classes="pane-status")
@@ -63,16 +67,23 @@ class ShadowPane(ReviewPane):
         super().on_mount()
 
     def show(self, data: ReviewData, today: date) -> None:
-        self._days = data.shadow_days
+        if self._loaded and data.shadow_days == self._days:
+            return  # a poll found another file changed: nothing to redraw here
+        self._loaded = True
         table = self.query_one(DataTable)
+        place = place_of(table)
+        highlighted = self._days[place.row] if 0 <= place.row < len(self._days) and table.row_count else None
+        self._days = data.shadow_days
         table.clear()
         for n, d in enumerate(self._days):
+            # Text, never a plain str: DataTable reads those as markup, and a direction read
+            # back from hand-edited minutes can be anything.
             table.add_row(
-                d.date,
-                label(d.direction),
-                Text(d.shadow),
-                Text(d.host),
-                label(d.status),
+                Text(d.date),
+                Text(label(d.direction)),
+                cell(d.shadow, NAME_WIDTH),
+                cell(d.host, NAME_WIDTH),
+                Text(label(d.status)),
                 Text(str(len(d.takeaways)), justify="right"),
                 Text(d.experiment or "—", overflow="ellipsis", no_wrap=True),
                 key=str(n),
@@ -84,6 +95,9 @@ class ShadowPane(ReviewPane):
             status.append("   none yet: plan one from the home screen's Shadow days tab", style="yellow")
         self.query_one("#shadow-status", Static).update(status)
         self.query_one("#shadow-detail").display = bool(self._days)
+        # The same day stays highlighted, at the same height on screen.
+        same = (highlighted.date, highlighted.shadow, highlighted.host) if highlighted is not None else None
+        restore_place(table, place, next((n for n, d in enumerate(self._days) if (d.date, d.shadow, d.host) == same), None))
         if self._days:
             self._detail(self._days[min(table.cursor_row, len(self._days) - 1)])
 
