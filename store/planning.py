@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tandem.store import ids
+from tandem.store.config import Config
 from tandem.store.errors import ValidationError
 from tandem.store.records import AgendaItem, Attendee, Meeting, Series
 from tandem.store.shadow_days import apply_debrief, plan_debrief
@@ -30,12 +31,17 @@ class SeriesDefaults:
     absentees: list[Attendee] = field(default_factory=list)
 
 
-def series_defaults(workspace: Workspace, series_id: str) -> SeriesDefaults:
-    """What a new meeting of the series starts from: its last meeting's people and template."""
+def series_defaults(workspace: Workspace, series_id: str, config: Config | None = None) -> SeriesDefaults:
+    """What a new meeting of the series starts from: its last meeting's people and template.
+
+    A series with no meeting yet starts from the user's settings (``config.toml``): the
+    series' ``template`` there (else the series' own default) and the ``facilitator``."""
     series = workspace.series.find(series_id)
     last = workspace.latest_meeting(series_id)
     if last is None:
-        return SeriesDefaults(template_id=series.default_template if series else "")
+        config = config or Config()
+        template = config.series_template(series_id) or (series.default_template if series else "")
+        return SeriesDefaults(template_id=template, facilitator=config.facilitator)
     return SeriesDefaults(
         template_id=last.template_id or (series.default_template if series else ""),
         facilitator=last.facilitator,

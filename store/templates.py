@@ -7,7 +7,6 @@ list of problems located by line, so ``tandem templates check`` can print every 
 from __future__ import annotations
 
 import functools
-import os
 import random
 import re
 from collections.abc import Iterator
@@ -372,12 +371,10 @@ def builtin_dir() -> Path:
 
 
 def user_dir() -> Path:
-    override = os.environ.get("TANDEM_CONFIG_DIR")
-    if override:
-        return Path(override).expanduser() / "templates"
-    from platformdirs import user_config_path
+    """Your own templates: the ``templates`` folder of tandem's config folder."""
+    from tandem.store.config import config_dir
 
-    return user_config_path("tandem", appauthor=False) / "templates"
+    return config_dir() / "templates"
 
 
 def template_files(folder: Path) -> list[Path]:

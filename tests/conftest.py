@@ -44,6 +44,13 @@ def rendered_text(widget, width: int = 200) -> str:
     return console.export_text()
 
 
+@pytest.fixture(autouse=True)
+def _own_config_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets an empty config folder: a developer's own config.toml (keymap, theme)
+    or templates must never change what a test sees."""
+    monkeypatch.setenv("TANDEM_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
+
+
 @pytest.fixture
 def cli():
     return run_cli

@@ -91,8 +91,12 @@ class CaptureFlow:
             content = ws.content.all()
         except TandemError:
             return
-        self.ctx.sources = sorted({f.source for f in feedback if f.source})
-        self.ctx.personas = sorted({x.persona for x in (*feedback, *insights, *content) if x.persona})
+        # config.toml's [vocabulary] joins the words already in use.
+        vocabulary = getattr(getattr(self.app, "settings", None), "vocabulary", None)
+        self.ctx.sources = sorted({f.source for f in feedback if f.source} | set(getattr(vocabulary, "lead_sources", ())))
+        self.ctx.personas = sorted(
+            {x.persona for x in (*feedback, *insights, *content) if x.persona} | set(getattr(vocabulary, "personas", ()))
+        )
         self._words_loaded = True
 
     def _review_rows(self, mode: str) -> list[tuple[str, Text]]:

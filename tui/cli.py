@@ -547,6 +547,85 @@ def shadow_run(env: Env, day_id: str) -> None:
     _open_app(workspace, StartWith(shadow_day_id=day.id))
 
 
+@cli.group("config")
+def config_group() -> None:
+    """Your settings: config.toml in the config folder (facilitator, export folder, theme,
+    series templates, vocabulary, keymap)."""
+
+
+@config_group.command("path")
+def config_path_cmd() -> None:
+    """Print where config.toml is (stdout), and whether it exists (stderr)."""
+    from tandem.store.config import config_path
+
+    path = config_path()
+    click.echo(str(path))
+    state = "exists" if path.is_file() else "does not exist yet; every setting is its default"
+    click.echo(f"tandem: {path} {state}.", err=True)
+
+
+@config_group.command("show")
+def config_show() -> None:
+    """Print the settings in effect as TOML: the file's values, defaults for the rest, each
+    commented with where it came from; every binding id with its keys under [keymap]."""
+    from tandem.store.config import render_config
+    from tandem.tui.settings import default_keys, load_settings
+
+    loaded = load_settings()
+    click.echo(render_config(loaded, default_keys()), nl=False)
+    for problem in loaded.problems:
+        click.echo(f"tandem: ignored {problem.format()}", err=True)
+
+
+@config_group.command("check")
+@click.argument("file", required=False, type=click.Path(dir_okay=True, path_type=Path))
+def config_check(file: Path | None) -> None:
+    """Check config.toml (or FILE); print every problem as FILE:LINE: key: message and exit 1
+    if there is one."""
+    from tandem.tui.settings import load_settings
+
+    loaded = load_settings(file)
+    if not loaded.exists:
+        if file is not None:
+            _fail(f"no such file: {file}.")
+        click.echo(f"tandem: no config file at {loaded.path}; every setting is its default.", err=True)
+        return
+    for problem in loaded.problems:
+        click.echo(problem.format())
+    if loaded.problems:
+        sys.exit(1)
+    click.echo(f"{loaded.path}: ok", err=True)
+
+
+def _export_with_configured_dir(callback):  # noqa: ANN001, ANN202
+    """``tandem export --all`` without ``--out`` writes to config.toml's ``export_dir``.
+
+    (Wraps the export command from here so the command's own code stays as it is.)"""
+    import functools
+
+    @functools.wraps(callback)
+    def export_all_to_configured_dir(**params: object) -> object:
+        if params.get("export_all") and params.get("out") is None:
+            from tandem.store.config import dotted, load_config
+
+            loaded = load_config()
+            if loaded.config.export_dir is not None:
+                params["out"] = loaded.config.export_dir
+            else:
+                wrong = [p for p in loaded.problems if p.key == dotted("export_dir") or not p.key]
+                if wrong:
+                    _fail(f"--all needs --out DIR, and config.toml's export_dir cannot be used: {wrong[0].format()}", 2)
+        return callback(**params)
+
+    return export_all_to_configured_dir
+
+
+export.callback = _export_with_configured_dir(export.callback)
+for _param in export.params:
+    if _param.name == "out":
+        _param.help = "Folder for --all (default: export_dir in config.toml) or --format csv."
+
+
 @cli.group()
 def templates() -> None:
     """Agenda templates: built-in ones and yours (in the config folder)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,7 +22,12 @@ def binding_rows(app, nodes: list[DOMNode]) -> list[tuple[str, str, str, str]]: 
     for node in nodes:
         where = getattr(node, "HELP_GROUP", None) or type(node).__name__.removesuffix("Screen") or "App"
         by_action: dict[tuple[str, str], list[Binding]] = {}
-        for bindings in node._bindings.key_to_bindings.values():
+        bindings_map = node._bindings
+        keymap = getattr(app, "_keymap", None)
+        if keymap:  # the user's keys (config.toml [keymap]), as the screens apply them
+            bindings_map = bindings_map.copy()
+            bindings_map.apply_keymap(keymap)
+        for bindings in bindings_map.key_to_bindings.values():
             for binding in bindings:
                 if binding.system or not binding.description:
                     continue
@@ -35,6 +41,53 @@ def binding_rows(app, nodes: list[DOMNode]) -> list[tuple[str, str, str, str]]: 
     return rows
 
 
+class KeyTable:
+    """The rows of :func:`binding_rows`, laid out for the width they get.
+
+    With room, one table: where, keys, what it does, binding id. Narrower (a dialog in an
+    80-column terminal), four columns left "what it does" a word per line: each "where"
+    becomes a heading over its own keys instead, and below 60 columns the binding ids go.
+    """
+
+    WIDE = 90
+
+    def __init__(self, rows: list[tuple[str, str, str, str]]) -> None:
+        self.rows = rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if options.max_width >= self.WIDE:
+            yield self._wide()
+            return
+        with_ids = options.max_width >= 60
+        keys_width = min(16, max((len(keys) for _, keys, _, _ in self.rows), default=4))
+        ids_width = min(24, max((len(binding_id) for *_, binding_id in self.rows), default=2))
+        groups: dict[str, list[tuple[str, str, str, str]]] = {}
+        for row in self.rows:
+            groups.setdefault(row[0], []).append(row)
+        parts: list[RenderableType] = []
+        for n, (where, rows) in enumerate(groups.items()):
+            parts.append(Text(("\n" if n else "") + where, style="bold underline"))
+            table = Table(box=None, pad_edge=False, expand=True, show_header=False)
+            table.add_column("Keys", style="bold", width=keys_width, no_wrap=True, overflow="ellipsis")
+            table.add_column("What it does", ratio=1)
+            if with_ids:
+                table.add_column("Binding id", style="dim", width=ids_width, no_wrap=True, overflow="ellipsis")
+            for _, keys, description, binding_id in rows:
+                table.add_row(Text(keys), Text(description), *([binding_id] if with_ids else []))
+            parts.append(table)
+        yield Group(*parts)
+
+    def _wide(self) -> Table:
+        table = Table(box=None, pad_edge=False, expand=True, header_style="bold")
+        table.add_column("Where", style="dim")
+        table.add_column("Keys", style="bold")
+        table.add_column("What it does", ratio=1)
+        table.add_column("Binding id (for your keymap)", style="dim")
+        for where, keys, description, binding_id in self.rows:
+            table.add_row(where, Text(keys), Text(description), binding_id)
+        return table
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
 
@@ -46,16 +99,9 @@ class HelpScreen(ModalScreen[None]):
         nodes: list[DOMNode] = [self.target]
         nodes.extend(w for w in self.target.query("*") if w._bindings.key_to_bindings and getattr(w, "HELP_GROUP", None))
         nodes.append(self.app)
-        table = Table(box=None, pad_edge=False, expand=True, header_style="bold")
-        table.add_column("Where", style="dim")
-        table.add_column("Keys", style="bold")
-        table.add_column("What it does", ratio=1)
-        table.add_column("Binding id (for your keymap)", style="dim")
-        for where, keys, description, binding_id in binding_rows(self.app, nodes):
-            table.add_row(where, Text(keys), Text(description), binding_id)
         with Vertical(classes="dialog wide"):
             yield Static("Keys", classes="dialog-title")
             with VerticalScroll():
-                yield Static(table)
-            yield Static("ctrl+p opens the command palette: every action, by name.      esc  close", classes="dialog-keys")
+                yield Static(KeyTable(binding_rows(self.app, nodes)))
+            yield Static("ctrl+p: the command palette, every action by name.   esc  close", classes="dialog-keys")
         yield Footer()

@@ -107,9 +107,13 @@ class NewMeetingScreen(ModalScreen[MeetingPlan | None]):
     def _apply_series(self, series_id: str) -> None:
         new = series_id == NEW_SERIES
         self.query_one("#series-title-field").display = new
+        settings = getattr(self.app, "settings", None)  # config.toml: facilitator, series template
         if new:
+            facilitator = self.query_one("#facilitator", Input)
+            if settings is not None and settings.facilitator and not facilitator.value:
+                facilitator.value = settings.facilitator
             return
-        defaults = series_defaults(self.workspace, series_id)
+        defaults = series_defaults(self.workspace, series_id, settings)
         if defaults.template_id in self.library.templates:
             self.query_one("#template", Select).value = defaults.template_id
         if defaults.facilitator:

@@ -1,0 +1,557 @@
+"""Your settings: ``config.toml`` in tandem's config folder, read into a typed model.
+
+The file lives next to your own agenda templates: ``<config dir>/tandem/config.toml``, where
+the config dir is the platform's (``~/.config`` on Linux, ``~/Library/Application Support`` on
+macOS, ``%APPDATA%`` on Windows), or the folder in ``TANDEM_CONFIG_DIR``. ``tandem config
+path`` prints it, ``tandem config show`` prints the settings in effect, ``tandem config check``
+validates the file. Every key is optional; a missing file means every default::
+
+    # Who facilitates a new meeting, when its series has no previous meeting to copy.
+    facilitator = "Dana Kim"
+
+    # Where `tandem export --all` writes when --out is not given (absolute, or ~/...).
+    export_dir = "~/minutes"
+
+    # A Textual theme: textual-dark, textual-light, nord, gruvbox, dracula, tokyo-night,
+    # monokai, flexoki, catppuccin-mocha, solarized-light, ... (empty: Textual's default).
+    theme = "nord"
+
+    # The agenda template a series' first meeting starts from (its id: `tandem templates list`).
+    [series.weekly-smarketing-sync]
+    template = "weekly-smarketing-sync"
+
+    # Extra suggestions offered in the capture forms, besides the words already in use.
+    [vocabulary]
+    lead_sources = ["LinkedIn ads", "Webinar", "Partner referral"]
+    personas = ["RevOps lead", "CFO"]
+
+    # Your keys, by binding id (the help screen, ? or F1, lists every id). Several keys: "a,b".
+    [keymap]
+    "home.new_meeting" = "ctrl+n"
+    "live.next" = "ctrl+j"
+
+A broken file never stops tandem: what is wrong is reported as ``FILE:LINE: key: message``
+(by ``tandem config check``, and as a notification when an app opens), and each setting that
+is wrong falls back to its default while the others still apply. A TOML syntax error makes
+the whole file unreadable, so then everything is a default.
+
+No Textual here: what only the terminal side knows — the theme names, the binding ids, the
+key names, the template ids — is passed in by the caller (see :class:`Known`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FILE_NAME = "config.toml"
+MAX_BYTES = 256 * 1024
+
+#: The top-level keys, in the order `tandem config show` prints them.
+TOP_KEYS = ("facilitator", "export_dir", "theme", "series", "vocabulary", "keymap")
+SERIES_KEYS = ("template",)
+VOCABULARY_KEYS = ("lead_sources", "personas")
+MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
+
+_SERIES_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_KEY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def config_dir() -> Path:
+    """tandem's config folder: ``TANDEM_CONFIG_DIR``, else the platform's user config dir.
+    Your agenda templates live in its ``templates`` folder, your settings in ``config.toml``."""
+    override = os.environ.get("TANDEM_CONFIG_DIR")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path("tandem", appauthor=False)
+
+
+def config_path() -> Path:
+    """Where ``config.toml`` is (whether or not it exists)."""
+    return config_dir() / FILE_NAME
+
+
+# --- the model -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesConfig:
+    """Settings of one series, ``[series.<series-id>]``."""
+
+    #: The agenda template (its id) a new meeting of the series starts from when the series
+    #: has no previous meeting; empty: the series' own default.
+    template: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """``[vocabulary]``: extra suggestions in the capture forms."""
+
+    #: Lead sources / campaigns, suggested in the lead-feedback form.
+    lead_sources: tuple[str, ...] = ()
+    #: Personas / segments, suggested in the lead-feedback, insight and content forms.
+    personas: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The settings in effect: each one from the file, or its default."""
+
+    #: Facilitator of a new meeting whose series has no previous meeting ("": none).
+    facilitator: str = ""
+    #: Folder for ``tandem export --all`` without ``--out`` (None: --out is required).
+    export_dir: Path | None = None
+    #: A Textual theme name ("": Textual's default).
+    theme: str = ""
+    #: Per-series settings, by series id.
+    series: dict[str, SeriesConfig] = field(default_factory=dict)
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    #: Binding id → keys (Textual's syntax: "ctrl+n", several as "f2,ctrl+e").
+    keymap: dict[str, str] = field(default_factory=dict)
+
+    def series_template(self, series_id: str) -> str:
+        entry = self.series.get(series_id)
+        return entry.template if entry else ""
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigProblem:
+    """One thing wrong with the file, located by line (1-based)."""
+
+    path: Path
+    line: int
+    key: str  # dotted, as written in TOML ("keymap.\"live.next\""); "" for syntax errors
+    message: str
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}: "
+        return f"{where}{self.key}: {self.message}" if self.key else f"{where}{self.message}"
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedConfig:
+    """What :func:`load_config` found: the config in effect, where each value came from,
+    and the problems (empty when the file is fine or missing)."""
+
+    config: Config
+    path: Path
+    exists: bool
+    #: Dotted keys (as in :attr:`ConfigProblem.key`) whose value came from the file.
+    from_file: frozenset[str] = frozenset()
+    problems: tuple[ConfigProblem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def origin(self, key: str) -> str:
+        return "file" if key in self.from_file else "default"
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What the caller knows and store/ does not; ``None`` skips that check.
+
+    The terminal side passes Textual's theme names, the ids of every binding of the apps,
+    a test for key names and the agenda templates' ids."""
+
+    themes: Iterable[str] | None = None
+    binding_ids: Iterable[str] | None = None
+    key_name: Callable[[str], bool] | None = None
+    templates: Iterable[str] | None = None
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def load_config(path: Path | None = None, known: Known | None = None) -> LoadedConfig:
+    """Read and validate ``path`` (default: :func:`config_path`). Never raises for a bad or
+    unreadable file: the problems come back with the defaults in their place."""
+    path = path if path is not None else config_path()
+    known = known or Known()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return LoadedConfig(Config(), path, exists=False)
+    except IsADirectoryError:
+        return _broken(path, 1, "this is a folder, not a config file")
+    except OSError as exc:
+        return _broken(path, 1, f"cannot be read ({exc.strerror or exc})")
+    if len(raw) > MAX_BYTES:
+        return _broken(path, 1, f"the file is {len(raw) // 1024} KB; a config file may be at most {MAX_BYTES // 1024} KB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return _broken(path, line, "not UTF-8 text")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = re.search(r"\(at line (\d+), column (\d+)\)$", message)
+        line = int(found.group(1)) if found else 1
+        if found:
+            message = f"{message[: found.start()].rstrip()} (column {found.group(2)})"
+        elif message.endswith("(at end of document)"):
+            line = text.count("\n") + 1
+            message = message.removesuffix("(at end of document)").rstrip() + " (at the end of the file)"
+        return _broken(path, line, f"not valid TOML: {message[:1].lower()}{message[1:]}")
+    return _Validator(path, text, known).run(data)
+
+
+def _broken(path: Path, line: int, message: str) -> LoadedConfig:
+    return LoadedConfig(Config(), path, exists=True, problems=(ConfigProblem(path, line, "", message),))
+
+
+def toml_key(part: str) -> str:
+    """One key as TOML writes it: bare when it can be, else quoted."""
+    return part if re.fullmatch(r"[A-Za-z0-9_-]+", part) else json.dumps(part, ensure_ascii=False)
+
+
+def dotted(*parts: str) -> str:
+    return ".".join(toml_key(p) for p in parts)
+
+
+def _type_name(value: object) -> str:
+    names = {str: "a string", bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "a table"}
+    return names.get(type(value), type(value).__name__)
+
+
+class _Validator:
+    def __init__(self, path: Path, text: str, known: Known) -> None:
+        self.path = path
+        self.lines = _KeyLines(text)
+        self.known = known
+        self.problems: list[ConfigProblem] = []
+        self.from_file: set[str] = set()
+
+    def problem(self, parts: tuple[str, ...], message: str) -> None:
+        self.problems.append(ConfigProblem(self.path, self.lines.line_of(parts), dotted(*parts), message))
+
+    def string(self, parts: tuple[str, ...], value: object, *, empty_ok: bool = True) -> str | None:
+        if not isinstance(value, str):
+            self.problem(parts, f"must be a string (in quotes), not {_type_name(value)}")
+            return None
+        value = value.strip()
+        if not value and not empty_ok:
+            self.problem(parts, "must not be empty")
+            return None
+        if any(ord(c) < 32 or ord(c) == 127 for c in value):
+            self.problem(parts, "must not contain control characters")
+            return None
+        return value
+
+    def table(self, parts: tuple[str, ...], value: object) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.problem(parts, f"must be a table ([{dotted(*parts)}]), not {_type_name(value)}")
+            return None
+        return value
+
+    def unknown(self, parts: tuple[str, ...], allowed: tuple[str, ...]) -> None:
+        where = f"in [{dotted(*parts[:-1])}]" if len(parts) > 1 else "at the top level"
+        self.problem(parts, f"unknown key {where}; known keys: {', '.join(allowed)}")
+
+    def run(self, data: dict[str, Any]) -> LoadedConfig:
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            parts = (key,)
+            if key not in TOP_KEYS:
+                self.unknown(parts, TOP_KEYS)
+            elif key == "facilitator":
+                name = self.string(parts, value)
+                if name is not None:
+                    values[key] = name[:200]
+                    self.from_file.add(key)
+            elif key == "export_dir":
+                folder = self.export_dir(parts, value)
+                if folder is not None:
+                    values[key] = folder
+                    self.from_file.add(key)
+            elif key == "theme":
+                theme = self.theme(parts, value)
+                if theme is not None:
+                    values[key] = theme
+                    self.from_file.add(key)
+            elif key == "series":
+                values[key] = self.series(parts, value)
+            elif key == "vocabulary":
+                values[key] = self.vocabulary(parts, value)
+            elif key == "keymap":
+                values[key] = self.keymap(parts, value)
+        config = Config(**values)
+        problems = tuple(sorted(self.problems, key=lambda p: p.line))
+        return LoadedConfig(config, self.path, exists=True, from_file=frozenset(self.from_file), problems=problems)
+
+    def export_dir(self, parts: tuple[str, ...], value: object) -> Path | None:
+        text = self.string(parts, value, empty_ok=False)
+        if text is None:
+            return None
+        folder = Path(text).expanduser()
+        if not folder.is_absolute():
+            self.problem(parts, f"{text!r} is relative; give an absolute folder or one starting with ~/")
+            return None
+        if folder.exists() and not folder.is_dir():
+            self.problem(parts, f"{folder} is a file, not a folder")
+            return None
+        return folder
+
+    def theme(self, parts: tuple[str, ...], value: object) -> str | None:
+        name = self.string(parts, value)
+        if name is None or not name:
+            return name
+        if self.known.themes is not None:
+            themes = sorted(self.known.themes)
+            if name not in themes:
+                self.problem(parts, f"no theme {name!r}; themes: {', '.join(themes)}")
+                return None
+        return name
+
+    def series(self, parts: tuple[str, ...], value: object) -> dict[str, SeriesConfig]:
+        table = self.table(parts, value)
+        result: dict[str, SeriesConfig] = {}
+        templates = set(self.known.templates) if self.known.templates is not None else None
+        for series_id, entry in (table or {}).items():
+            here = (*parts, series_id)
+            if not _SERIES_ID.match(series_id):
+                self.problem(here, "not a series id: lower-case letters, digits and dashes, like weekly-smarketing-sync (`tandem list` shows them)")
+                continue
+            settings = self.table(here, entry)
+            if settings is None:
+                continue
+            fields: dict[str, str] = {}
+            for key, item in settings.items():
+                at = (*here, key)
+                if key not in SERIES_KEYS:
+                    self.unknown(at, SERIES_KEYS)
+                    continue
+                template = self.string(at, item, empty_ok=False)
+                if template is None:
+                    continue
+                if templates is not None and template not in templates:
+                    self.problem(at, f"no template {template!r}; templates: {', '.join(sorted(templates)) or 'none'}")
+                    continue
+                fields[key] = template
+                self.from_file.add(dotted(*at))
+            if fields:
+                result[series_id] = SeriesConfig(**fields)
+        return result
+
+    def vocabulary(self, parts: tuple[str, ...], value: object) -> Vocabulary:
+        table = self.table(parts, value)
+        fields: dict[str, tuple[str, ...]] = {}
+        for key, item in (table or {}).items():
+            at = (*parts, key)
+            if key not in VOCABULARY_KEYS:
+                self.unknown(at, VOCABULARY_KEYS)
+                continue
+            if not isinstance(item, list):
+                self.problem(at, f"must be a list of strings, like [\"Webinar\", \"Paid search\"], not {_type_name(item)}")
+                continue
+            words: list[str] = []
+            for n, word in enumerate(item, 1):
+                if not isinstance(word, str):
+                    self.problem(at, f"entry {n} must be a string (in quotes), not {_type_name(word)}")
+                    break
+                if not word.strip():
+                    self.problem(at, f"entry {n} is empty")
+                    break
+                words.append(word.strip()[:200])
+            else:
+                fields[key] = tuple(dict.fromkeys(words))
+                self.from_file.add(dotted(*at))
+        return Vocabulary(**fields)
+
+    def keymap(self, parts: tuple[str, ...], value: object) -> dict[str, str]:
+        table = self.table(parts, value)
+        ids = set(self.known.binding_ids) if self.known.binding_ids is not None else None
+        result: dict[str, str] = {}
+        for binding_id, keys in (table or {}).items():
+            at = (*parts, binding_id)
+            if isinstance(keys, dict):  # "live.next" written bare: TOML made it a table
+                self.problem(at, "a binding id with dots must be quoted: \"live.next\" = \"ctrl+j\"")
+                continue
+            if ids is not None and binding_id not in ids:
+                close = difflib.get_close_matches(binding_id, sorted(ids), n=3, cutoff=0.6)
+                hint = f"; did you mean {' or '.join(close)}?" if close else ""
+                hint += " (`tandem config show` lists every id)"
+                self.problem(at, f"no binding with this id{hint}")
+                continue
+            text = self.string(at, keys, empty_ok=False)
+            if text is None:
+                continue
+            error = key_list_problem(text, self.known.key_name)
+            if error:
+                self.problem(at, error)
+                continue
+            result[binding_id] = text
+            self.from_file.add(dotted(*at))
+        return result
+
+
+def key_list_problem(text: str, key_name: Callable[[str], bool] | None = None) -> str:
+    """Why ``text`` is not a list of keys in Textual's syntax ("ctrl+n", "f2,ctrl+e"), or ""."""
+    for key in (k.strip() for k in text.split(",")):
+        if not key:
+            return f"{text!r} has an empty key; separate keys with single commas (write a comma key as \"comma\")"
+        if " " in key:
+            return f"{key!r} has a space; join modifiers with +, like ctrl+shift+n"
+        *mods, name = key.split("+") if len(key) > 1 else [key]
+        for mod in mods:
+            if mod not in MODIFIERS:
+                return f"{key!r}: {mod or 'an empty part'!r} is not a modifier ({', '.join(MODIFIERS)})"
+        if len(set(mods)) != len(mods):
+            return f"{key!r} repeats a modifier"
+        if not name:
+            return f"{key!r} has no key after the last +"
+        if len(name) > 1 and not _KEY_NAME.match(name):
+            return f"{key!r}: {name!r} is not a key name (lower case, like f2, escape, pageup, question_mark)"
+        if len(name) > 1 and key_name is not None and not key_name(name):
+            return f"{key!r}: no key is called {name!r} (e.g. a, f2, escape, enter, tab, space, pageup, question_mark)"
+    return ""
+
+
+class _KeyLines:
+    """Finds the line of a key in TOML text: under which table header, or by dotted key,
+    or inside an inline table (then the line of the outermost key written)."""
+
+    _HEADER = re.compile(r"^\s*\[\[?\s*(?P<key>[^\]]*?)\s*\]\]?\s*(?:#.*)?$")
+
+    def __init__(self, text: str) -> None:
+        self.entries: list[tuple[tuple[str, ...], int]] = []
+        table: tuple[str, ...] = ()
+        for number, line in enumerate(text.splitlines(), 1):
+            header = self._HEADER.match(line)
+            if header:
+                parsed = _parse_key(header.group("key"))
+                if parsed is not None and parsed[1] == len(header.group("key")):
+                    table = parsed[0]
+                    self.entries.append((table, number))
+                    continue
+            parsed = _parse_key(line.lstrip())
+            if parsed is not None:
+                rest = line.lstrip()[parsed[1] :].lstrip()
+                if rest.startswith("=") and not rest.startswith("=="):
+                    self.entries.append(((*table, *parsed[0]), number))
+
+    def line_of(self, parts: tuple[str, ...]) -> int:
+        best, best_len = 1, -1
+        for key, number in self.entries:
+            if key == parts:
+                return number
+        for key, number in self.entries:  # a dotted key that makes the table: live.next = …
+            if key[: len(parts)] == parts:
+                return number
+        for key, number in self.entries:
+            if len(key) > best_len and len(key) <= len(parts) and parts[: len(key)] == key:
+                best, best_len = number, len(key)
+        return best
+
+
+def _parse_key(text: str) -> tuple[tuple[str, ...], int] | None:
+    """A TOML key (bare, quoted or dotted) at the start of ``text``: its parts and where it
+    ends; None if ``text`` does not start with one."""
+    parts: list[str] = []
+    pos = 0
+    while True:
+        while pos < len(text) and text[pos] in " \t":
+            pos += 1
+        if pos < len(text) and text[pos] == '"':
+            match = re.compile(r'"((?:[^"\\]|\\.)*)"').match(text, pos)
+            if not match:
+                return None
+            try:
+                parts.append(json.loads(match.group(0)))
+            except ValueError:
+                parts.append(match.group(1))
+            pos = match.end()
+        elif pos < len(text) and text[pos] == "'":
+            end = text.find("'", pos + 1)
+            if end < 0:
+                return None
+            parts.append(text[pos + 1 : end])
+            pos = end + 1
+        else:
+            match = re.compile(r"[A-Za-z0-9_-]+").match(text, pos)
+            if not match:
+                return None
+            parts.append(match.group(0))
+            pos = match.end()
+        after = pos
+        while after < len(text) and text[after] in " \t":
+            after += 1
+        if after < len(text) and text[after] == ".":
+            pos = after + 1
+            continue
+        return tuple(parts), pos
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, Path):
+        value = str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(value)
+
+
+def render_config(loaded: LoadedConfig, default_keys: dict[str, str] | None = None) -> str:
+    """The config in effect as TOML, each value commented with where it came from.
+
+    ``default_keys`` (binding id → its default keys) lists every binding in ``[keymap]``:
+    the ones the file changes as settings, the others as comments."""
+    config = loaded.config
+    state = "" if loaded.exists else " (no such file: every value is a default)"
+    out = [
+        "# tandem settings in effect",
+        f"# file: {loaded.path}{state}",
+    ]
+    if loaded.problems:
+        out.append(f"# {len(loaded.problems)} problem(s) in the file; those settings use their defaults ('tandem config check')")
+    out.append("")
+
+    def origin(key: str, default_note: str = "") -> str:
+        if loaded.origin(key) == "file":
+            return "# from the file"
+        return f"# default{': ' + default_note if default_note else ''}"
+
+    out += [origin("facilitator", "none"), f"facilitator = {_toml_value(config.facilitator)}", ""]
+    out.append(origin("export_dir", "none; `tandem export --all` needs --out"))
+    out += [f"export_dir = {_toml_value(config.export_dir)}" if config.export_dir else '# export_dir = "~/minutes"', ""]
+    out += [origin("theme", "Textual's own"), f"theme = {_toml_value(config.theme)}", ""]
+    for series_id, entry in sorted(config.series.items()):
+        key = dotted("series", series_id, "template")
+        out.append(f"[{dotted('series', series_id)}]")
+        out += [origin(key, "the series' own"), f"template = {_toml_value(entry.template)}", ""]
+    if not config.series:
+        out += ["# [series.<series-id>]", '# template = "<template id>"   # default: the series\' own', ""]
+    out.append("[vocabulary]")
+    for key in VOCABULARY_KEYS:
+        out += [origin(dotted("vocabulary", key), "none"), f"{key} = {_toml_value(getattr(config.vocabulary, key))}"]
+    out += ["", "[keymap]"]
+    ids = sorted(set(default_keys or {}) | set(config.keymap))
+    for binding_id in ids:
+        if binding_id in config.keymap:
+            default = (default_keys or {}).get(binding_id)
+            note = f"  # from the file (default: {default})" if default else "  # from the file"
+            out.append(f"{toml_key(binding_id)} = {_toml_value(config.keymap[binding_id])}{note}")
+        else:
+            out.append(f"# {toml_key(binding_id)} = {_toml_value((default_keys or {})[binding_id])}  # default")
+    if not ids:
+        out.append('# "binding.id" = "ctrl+n"   # the help screen (? or F1) lists every id')
+    return "\n".join(out) + "\n"

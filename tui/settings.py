@@ -1,0 +1,111 @@
+"""The terminal side of ``config.toml`` (see :mod:`tandem.store.config`): what only Textual
+knows — theme names, key names, the id of every binding of the three apps — and applying the
+settings to an app."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import pkgutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tandem.store.config import Known, LoadedConfig, load_config
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+
+@functools.cache
+def default_keys() -> dict[str, str]:
+    """Binding id → its default keys ("ctrl+s", or "question_mark,f1"), for every binding
+    with an id on any screen, widget or app of tandem."""
+    import tandem.tui
+    import tandem.tui.screens
+    import tandem.tui.widgets
+    from textual.dom import DOMNode
+
+    for package in (tandem.tui, tandem.tui.screens, tandem.tui.widgets):
+        for module in pkgutil.iter_modules(package.__path__):
+            if module.name not in ("cli", "__main__"):
+                importlib.import_module(f"{package.__name__}.{module.name}")
+    keys: dict[str, list[str]] = {}
+    seen: set[type] = set()
+    todo = [DOMNode]
+    while todo:
+        cls = todo.pop()
+        for sub in cls.__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                todo.append(sub)
+        if not cls.__module__.startswith("tandem."):
+            continue
+        for key, bindings in cls._merge_bindings().key_to_bindings.items():
+            for binding in bindings:
+                if binding.id:
+                    entry = keys.setdefault(binding.id, [])
+                    if key not in entry:
+                        entry.append(key)
+    return {binding_id: ",".join(found) for binding_id, found in sorted(keys.items())}
+
+
+def is_key_name(name: str) -> bool:
+    """A key Textual knows by this name (f2, escape, pageup, question_mark…)."""
+    from textual.keys import Keys, key_to_character
+
+    return name in {k.value for k in Keys} or key_to_character(name) is not None
+
+
+def theme_names() -> list[str]:
+    from textual.theme import BUILTIN_THEMES
+
+    return sorted(BUILTIN_THEMES)
+
+
+def known(*, templates: bool = True) -> Known:
+    """Everything the config is checked against. ``templates``: also the agenda templates'
+    ids (reads the template folders)."""
+    template_ids = None
+    if templates:
+        from tandem.store.templates import load_library
+
+        template_ids = list(load_library().templates)
+    return Known(themes=theme_names(), binding_ids=default_keys(), key_name=is_key_name, templates=template_ids)
+
+
+def load_settings(path: Path | None = None) -> LoadedConfig:
+    """The user's config, fully checked (never raises)."""
+    return load_config(path, known())
+
+
+def quick_settings(path: Path | None = None) -> LoadedConfig:
+    """The user's config, checked for what costs nothing to check (types, theme, key names);
+    what an app starts with. :func:`load_settings` checks the rest (binding and template ids)."""
+    return load_config(path, Known(themes=theme_names(), key_name=is_key_name))
+
+
+def apply_settings(app: App, loaded: LoadedConfig, *, notify: bool = True) -> None:
+    """Keymap and theme onto a running app; with ``notify``, the file's problems as one
+    notification."""
+    if loaded.config.keymap:
+        app.set_keymap(dict(loaded.config.keymap))
+    if loaded.config.theme:
+        app.theme = loaded.config.theme
+    if notify:
+        notify_problems(app, loaded)
+
+
+def notify_problems(app: App, loaded: LoadedConfig) -> None:
+    if not loaded.problems:
+        return
+    shown = [p.format() for p in loaded.problems[:8]]
+    more = len(loaded.problems) - len(shown)
+    if more:
+        shown.append(f"…and {more} more ('tandem config check' lists them all).")
+    app.notify(
+        "\n".join(shown),
+        title="config.toml: these settings use their defaults",
+        severity="warning",
+        timeout=20,
+        markup=False,
+    )
