@@ -540,3 +540,22 @@ async def test_a_resize_keeps_the_current_match_on_screen(demo: Path) -> None:
             await view.wait_loaded()
             await settle(pilot)
             assert view.current_match == 2 and on_screen(), size
+
+
+async def test_after_a_resize_the_rows_are_drawn_at_their_full_width(demo: Path) -> None:
+    """Rebuilding the columns on a resize left the rows drawn at the headers' widths
+    (Date "2026", Series "Weekl…") until the next key press: DataTable kept rows it drew
+    before measuring them."""
+    app = create_review_app(WorkspaceSource(demo), today=TODAY)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        for size in ((40, 12), (250, 70), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+        text = screen_text(app)
+        assert "2026-12-01  Weekly smarketing sync" in text
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.resize_terminal(150, 30)  # the table gets 110 columns: status and "raised" too
+        await settle(pilot)
+        assert "☐ open  2026-10-15" in screen_text(app)

@@ -15,7 +15,16 @@ from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from tandem.store.review_model import ActionRow, ReviewData
 from tandem.tui.charts import bar_rows
-from tandem.tui.widgets.review_base import TOP, OpenMinutes, Place, ReviewPane, cell, place_of, restore_place
+from tandem.tui.widgets.review_base import (
+    TOP,
+    OpenMinutes,
+    Place,
+    ReviewPane,
+    cell,
+    place_of,
+    redraw_after_new_columns,
+    restore_place,
+)
 
 STATUS_MARK = {"open": ("☐ open", "bold"), "done": ("☑ done", "green"), "dropped": ("✗ dropped", "dim")}
 #: Below this table width the status and "raised" columns fold away.
@@ -72,6 +81,7 @@ class ActionsPane(ReviewPane):
             keep = self._keep()  # before the columns go
             self._set_columns()
             self._refill(in_place=True, keep=keep)
+            redraw_after_new_columns(self.query_one(DataTable))
 
     def _set_columns(self) -> None:
         # The action text goes last: it is the long one, and may run off the edge. Narrow

@@ -10,6 +10,7 @@ from weakref import WeakKeyDictionary
 
 from rich.text import Text
 from textual.containers import Vertical
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -107,6 +108,19 @@ def restore_place(table: DataTable, place: Place, row: int | None = None) -> Non
 
     # After the refresh that sizes the new rows, and after the cursor's own scrolling.
     table.call_after_refresh(scroll)
+
+
+def redraw_after_new_columns(table: DataTable) -> None:
+    """The columns were rebuilt (a resize): once the rows are measured, draw them again.
+    DataTable keeps the rows it drew before measuring them (at the headers' widths: Date
+    "2026", Series "Weekl…") under a key the measuring does not change, so they stayed
+    that narrow until the next key press. Writing a cell back changes the key."""
+
+    def redraw() -> None:
+        if table.row_count and table.columns:
+            table.update_cell_at(Coordinate(0, 0), table.get_cell_at(Coordinate(0, 0)))
+
+    table.call_after_refresh(redraw)
 
 
 # --- panes ----------------------------------------------------------------------------------------

@@ -18,7 +18,16 @@ from textual.widgets import DataTable, Input, Select, Static
 from tandem.store.records import label
 from tandem.store.review_model import MeetingRow, ReviewData, SearchHit
 from tandem.store.search import terms
-from tandem.tui.widgets.review_base import TOP, OpenMinutes, Place, ReviewPane, cell, place_of, restore_place
+from tandem.tui.widgets.review_base import (
+    TOP,
+    OpenMinutes,
+    Place,
+    ReviewPane,
+    cell,
+    place_of,
+    redraw_after_new_columns,
+    restore_place,
+)
 
 _DAY = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 COUNTS = ("Items", "Decisions", "Actions", "Feedback")
@@ -100,6 +109,7 @@ class MeetingsPane(ReviewPane):
             keep = (self._highlighted_id(), place_of(self.query_one(DataTable)))  # before the columns go
             self._set_columns()
             self._refill(keep=keep)
+            redraw_after_new_columns(self.query_one(DataTable))
 
     def _set_columns(self) -> None:
         """Narrow terminals keep date, series, facilitator and status; wide ones get the counts."""
