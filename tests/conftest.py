@@ -44,6 +44,13 @@ def rendered_text(widget, width: int = 200) -> str:
     return console.export_text()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``serial`` run one after another on one xdist worker (--dist loadgroup)."""
+    for item in items:
+        if item.get_closest_marker("serial") is not None:
+            item.add_marker(pytest.mark.xdist_group("serial"))
+
+
 @pytest.fixture(autouse=True)
 def _own_config_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test gets an empty config folder: a developer's own config.toml (keymap, theme)
