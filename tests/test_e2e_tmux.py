@@ -30,8 +30,10 @@ def test_demo_command_seeds_and_opens_the_app(tmp_path: Path) -> None:
     home = tmp_path / "demo home"  # a space in the path on purpose
     term = Tmux([str(TANDEM), "--home", str(home), "demo"], width=120, height=36)
     try:
-        screen = term.wait_for("Meetings · all series · 40")
-        assert "Weekly smarketing sync" in screen and "Shadow-day debriefs" in screen
+        term.wait_for("Meetings · all series · 40")
+        # The list can be mid-draw when the title is: wait for its rows too.
+        term.wait_for("Weekly smarketing sync")
+        term.wait_for("Shadow-day debriefs")
         term.send("q")
         term.wait_for("__EXIT_0__")
     finally:
@@ -216,3 +218,32 @@ def test_whole_shadow_day_by_keyboard(tmp_path: Path) -> None:
     assert exported.code == 0, exported.err
     for text in ("12 accounts researched", "Research takes 20 min per account", "Attach webinar Q&A to MQLs"):
         assert text in exported.out
+
+
+@needs_tmux
+def test_copy_reaches_the_terminal_clipboard_through_osc_52(tmp_path: Path) -> None:
+    """y copies a review row and the minutes; the terminal (tmux, set-clipboard on: as a
+    terminal over SSH would) receives them as OSC 52 and fills its clipboard."""
+    import time
+
+    ws = build_sample(tmp_path / "ws")
+    term = Tmux([str(TANDEM), "--home", str(ws.home), "review"], width=120, height=36)
+    term.set_option("set-clipboard", "on")
+    try:
+        term.wait_for("2026-11-19")
+        term.send("y")
+        deadline = time.monotonic() + 10
+        while "Date" not in term.buffer() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        copied = term.buffer()
+        assert copied.startswith("Date\t") and "Weekly smarketing sync" in copied, copied
+        term.send("Down", "Enter")
+        term.wait_for("Sections")
+        term.send("y")
+        while "## Agenda" not in term.buffer() and time.monotonic() < deadline + 10:
+            time.sleep(0.1)
+        assert "## Agenda" in term.buffer()
+        term.send("q", "q")
+        term.wait_for("__EXIT_0__")
+    finally:
+        term.close()

@@ -33,6 +33,14 @@ class Tmux:
             ["tmux", *self.socket, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True, check=True
         ).stdout
 
+    def set_option(self, name: str, value: str) -> None:
+        subprocess.run(["tmux", *self.socket, "set-option", "-g", name, value], check=True)
+
+    def buffer(self) -> str:
+        """tmux's newest paste buffer: where an OSC 52 copy lands with set-clipboard on."""
+        result = subprocess.run(["tmux", *self.socket, "show-buffer"], capture_output=True, text=True)
+        return result.stdout if result.returncode == 0 else ""
+
     def send(self, *keys: str) -> None:
         subprocess.run(["tmux", *self.socket, "send-keys", "-t", self.name, *keys], check=True)
 

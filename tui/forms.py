@@ -8,6 +8,10 @@ from textual.widget import Widget
 from textual.widgets import Label, Static
 
 
+#: Fields narrower than this put their label above the input.
+STACK_BELOW = 56
+
+
 class Field(Vertical):
     """A label, the input widget, and an error line that keeps what was typed."""
 
@@ -35,3 +39,8 @@ class Field(Vertical):
     def on_mount(self) -> None:
         self.query_one(".field-hint", Static).display = bool(self._hint)
         self.set_error(None)
+
+    def on_resize(self) -> None:
+        # Narrow (a dialog in a 40-column terminal): the label goes above its input, which
+        # would otherwise get what the 24-column label leaves, a word or two.
+        self.set_class(self.size.width < STACK_BELOW, "-stacked")

@@ -82,11 +82,22 @@ CAPTURE_KEYS = (
 )
 
 
+FOOTER_LABEL = {
+    "objective": "Objective",
+    "lead_feedback": "Lead",
+    "insight": "Insight",
+    "content": "Content",
+    "decision": "Decision",
+    "action": "Action",
+}
+
+
 class CaptureMenu(ModalScreen[str | None]):
     """Which record to capture: one key each (the same keys work on the agenda)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(key, f"pick('{kind}')", text.split(":")[0], id=f"capture.{kind}") for key, kind, text in CAPTURE_KEYS),
+        # Short footer labels (the dialog spells each one out): all seven fit 80 columns.
+        *(Binding(key, f"pick('{kind}')", FOOTER_LABEL[kind], tooltip=text, id=f"capture.{kind}") for key, kind, text in CAPTURE_KEYS),
         Binding("escape", "pick('')", "Cancel", id="capture.cancel"),
     ]
 

@@ -73,9 +73,11 @@ class EndMeetingScreen(ModalScreen[EndChoice | None]):
                     yield Static(Text(f"Not covered: {names}", style="yellow"), id="end-not-covered")
                 counts = " · ".join(f"{n} {name}" for name, n in s.counts.items())
                 yield Static(Text(f"Captured: {counts}"), id="end-counts")
-            yield Static(id="end-rating")
-            yield Input(placeholder="One line on how it went (optional)", id="end-comment")
-            yield Static("1–5  rate      tab  comment      enter/ctrl+s  end meeting      esc  keep going", classes="dialog-keys")
+            # Rating, comment and keys stay on screen; the summary above scrolls if need be.
+            with Vertical(classes="dialog-bottom"):
+                yield Static(id="end-rating")
+                yield Input(placeholder="One line on how it went (optional)", id="end-comment")
+                yield Static("1–5  rate   tab  comment   enter/ctrl+s  end meeting   esc  keep going", classes="dialog-keys")
         yield Footer()
 
     def on_mount(self) -> None:

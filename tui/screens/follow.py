@@ -161,7 +161,9 @@ class FollowScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 100, "-narrow")
+        self.set_class(self.size.width < 70, "-tiny")
         self.set_class(self.size.height < 30, "-short")
+        self.set_class(self.size.height < 20, "-tight")
 
     # --- polling (off the UI thread) ---------------------------------------------------
 

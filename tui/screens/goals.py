@@ -25,7 +25,8 @@ class GoalsScreen(Screen[None]):
     HELP_GROUP = "Objectives & content"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", "New", tooltip="A new objective or content item (on the tab you are on)", id="goals.new"),
-        Binding("enter", "edit", "Edit", tooltip="Edit the highlighted objective or content item", id="goals.edit"),
+        # priority: the focused table's own (hidden) enter would hide this one from the footer.
+        Binding("enter", "edit", "Edit", priority=True, tooltip="Edit the highlighted objective or content item", id="goals.edit"),
         Binding("c", "check_in", "Check in", tooltip="Record a check-in on the highlighted objective", id="goals.check_in"),
         Binding("escape,q", "app.pop_screen", "Back", tooltip="Back to the meetings", id="goals.back"),
     ]
@@ -64,22 +65,25 @@ class GoalsScreen(Screen[None]):
         self.content = sorted(content, key=lambda c: (c.status == "shipped", c.eta or "9999", c.title))
         table = self.query_one("#objectives", DataTable)
         if not table.columns:
-            for name in ("Objective", "Owner", "Latest", "Target", "Status", "Check-ins", "Last"):
+            # Status next to the title: in 80 columns the columns after Target are cut.
+            for name in ("Objective", "Status", "Latest", "Target", "Owner", "Check-ins", "Last"):
                 table.add_column(name, key=name.lower())
         table.clear()
         for o in self.objectives:
             latest = o.latest
             table.add_row(
                 Text(o.title),
-                label(o.owner_team),
+                Text(label(o.status), style=STATUS_STYLE.get(o.status, "")),
                 Text(measure(latest.value if latest else o.current, o.unit)),
                 Text(measure(o.target, o.unit)),
-                Text(label(o.status), style=STATUS_STYLE.get(o.status, "")),
+                label(o.owner_team),
                 str(len(o.checkins)),
                 latest.date if latest else "—",
                 key=o.id,
             )
         table.border_title = "Mutual goals: n new · c check in · enter edit"
+        if not isinstance(self.focused, DataTable) and self._on_objectives_tab():
+            table.focus()  # not the tab bar: arrows move through the objectives at once
         self._fill_content()
 
     def _fill_content(self) -> None:
@@ -103,8 +107,14 @@ class GoalsScreen(Screen[None]):
     def _on_objectives_tab(self) -> bool:
         return self.query_one("#goal-tabs", TabbedContent).active == "tab-objectives"
 
-    def on_tabbed_content_tab_activated(self, _: TabbedContent.TabActivated) -> None:
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.refresh_bindings()
+        self.call_after_refresh(self._focus_table, event.pane)
+
+    def _focus_table(self, pane: TabPane) -> None:
+        table = next(pane.query(DataTable).results(), None)
+        if table is not None and not self.query_one(TabbedContent).query("ContentTabs:focus"):
+            table.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "check_in" and self.is_mounted and not self._on_objectives_tab():

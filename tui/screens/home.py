@@ -111,6 +111,7 @@ class HomeScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 100, "-narrow")
+        self.set_class(self.size.height < 20, "-short")
 
     # --- loading ------------------------------------------------------------------------
 

@@ -24,8 +24,10 @@ from tandem.tui.capture_flow import CaptureFlow
 class LiveScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         # These work while typing notes: the letters on the agenda would be typed instead.
-        Binding("ctrl+n", "next_item", "Next item", priority=True, tooltip="Next item, while typing notes", id="live.next_typing"),
-        Binding("ctrl+t", "toggle_pause", "Pause", priority=True, tooltip="Pause or resume the clock, while typing notes", id="live.pause_typing"),
+        # "screen.": the same action as the agenda's n and space, so that with the agenda
+        # focused the footer shows one key for each, not two (80 columns hold no more).
+        Binding("ctrl+n", "screen.next_item", "Next", priority=True, tooltip="Next item, while typing notes", id="live.next_typing"),
+        Binding("ctrl+t", "screen.toggle_pause", "Pause", priority=True, tooltip="Pause or resume the clock, while typing notes", id="live.pause_typing"),
         Binding("ctrl+r", "capture_menu", "Record", priority=True, tooltip="Capture a record (objective, lead, insight, content, decision, action)", id="live.capture_typing"),
         Binding("escape", "focus_agenda", "Agenda", tooltip="Leave the notes for the agenda and its one-letter keys", id="live.focus_agenda"),
     ]
@@ -71,6 +73,8 @@ class LiveScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 100, "-narrow")
+        self.set_class(self.size.width < 70, "-tiny")
+        self.set_class(self.size.height < 20, "-short")
         self.refresh_agenda()
 
     @work
@@ -312,6 +316,11 @@ class LiveScreen(Screen[None]):
     def action_edit_notes(self) -> None:
         if self.session.active_item is not None:
             self.query_one("#notes", TextArea).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_agenda" and isinstance(self.focused, AgendaList):
+            return False  # already there: no "esc Agenda" in the footer
+        return True
 
     def action_focus_agenda(self) -> None:
         self.query_one("#agenda", AgendaList).focus()

@@ -39,7 +39,7 @@ CATEGORY_STYLE = {
 
 def _takeaway_bindings() -> list[BindingType]:
     return [
-        Binding(key, f"screen.takeaway('{category}')", label(category).capitalize(), show=key in ("l", "s", "w"), tooltip=f"Log a takeaway: {label(category)}", id=f"shadow.takeaway_{category}")
+        Binding(key, f"screen.takeaway('{category}')", label(category).capitalize(), show=False, tooltip=f"Log a takeaway: {label(category)}", id=f"shadow.takeaway_{category}")
         for key, category in TAKEAWAY_KEYS
     ]
 
@@ -70,7 +70,9 @@ class TakeawayLog(OptionList):
 class ShadowScreen(Screen[None]):
     HELP_GROUP = "Shadow day"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r", "takeaway_menu", "Takeaway", priority=True, tooltip="Log a takeaway while typing notes", id="shadow.takeaway_typing"),
+        # Six one-letter takeaway keys do not fit an 80-column footer next to the rest:
+        # ctrl+r lists them with their letters (and works while typing, too).
+        Binding("ctrl+r", "takeaway_menu", "Takeaway", priority=True, tooltip="Log a takeaway (also while typing notes): pick its kind", id="shadow.takeaway_typing"),
         Binding("escape", "focus_activities", "Checklist", tooltip="Back to the checklist and its one-letter keys", id="shadow.focus_list"),
     ]
 
@@ -104,8 +106,15 @@ class ShadowScreen(Screen[None]):
         self.query_one("#activities", ActivityList).focus()
         self.set_interval(0.5, self._show_save_state)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_activities" and isinstance(self.focused, ActivityList):
+            return False  # already there: no "esc Checklist" in the footer
+        return True
+
     def on_resize(self) -> None:
         self.set_class(self.size.width < 100, "-narrow")
+        self.set_class(self.size.width < 70, "-tiny")
+        self.set_class(self.size.height < 20, "-short")
 
     # --- rendering --------------------------------------------------------------------
 

@@ -24,6 +24,8 @@ def item_prompt(number: int, item: AgendaItem, elapsed_s: float, *, will_not_fit
     style = {"active": "bold", "done": "dim", "skipped": "dim strike", "parked": "dim italic"}.get(item.status, "")
     text.append(f"{MARK.get(item.status, ' ')} ", style="bold" if item.status == "active" else "dim")
     timing = f"{clock_text(elapsed_s)}/{item.timebox_min}m" if elapsed_s >= 1 else f"{item.timebox_min}m"
+    if width < 24:  # a very narrow terminal: the titles need the room (the item pane has the timer)
+        timing = ""
     title_width = max(4, width - len(timing) - 6)
     title = f"{number}. {item.title}"
     if len(title) > title_width:
@@ -45,7 +47,7 @@ class AgendaList(OptionList):
         Binding("p", "screen.previous_item", "Previous", show=False, tooltip="Back to the item before", id="live.previous"),
         Binding("s", "screen.skip", "Skip", tooltip="Skip the highlighted item", id="live.skip"),
         Binding("k", "screen.park", "Park", tooltip="Park the highlighted item for the next meeting (again: unpark)", id="live.park"),
-        Binding("a", "screen.add_item", "Add", tooltip="Add an item after the active one", id="live.add_item"),
+        Binding("a", "screen.add_item", "Add", show=False, tooltip="Add an item after the active one", id="live.add_item"),
         Binding("shift+up,left_square_bracket", "screen.move(-1)", "Move up", show=False, tooltip="Move the highlighted item up", id="live.move_up"),
         Binding("shift+down,right_square_bracket", "screen.move(1)", "Move down", show=False, tooltip="Move the highlighted item down", id="live.move_down"),
         Binding("plus,equals_sign", "screen.extend", "+5m", tooltip="Extend the active item's timebox by 5 minutes", id="live.extend"),
@@ -65,7 +67,7 @@ class AgendaList(OptionList):
     def show(self, items: list[AgendaItem], elapsed: dict[str, float], will_not_fit: set[str]) -> None:
         """Rebuild the options, keeping the highlight on the same item."""
         highlighted = self.highlighted_item_id
-        width = max(20, self.content_region.width or self.size.width or 34)
+        width = max(10, self.content_region.width or self.size.width or 34)
         self.clear_options()
         self.add_options(
             Option(item_prompt(n, item, elapsed.get(item.id, item.elapsed_s), will_not_fit=item.id in will_not_fit, width=width), id=item.id)
