@@ -20,10 +20,16 @@ validates the file. Every key is optional; a missing file means every default::
     [series.weekly-smarketing-sync]
     template = "weekly-smarketing-sync"
 
-    # Extra suggestions offered in the capture forms, besides the words already in use.
+    # Your CRM's words. Sources and personas are extra suggestions in the capture forms,
+    # besides the words already in use. Reason codes and funnel stages replace the lists
+    # the lead-feedback form offers (in this order; snake_case codes, shown with spaces);
+    # codes already stored stay valid. Teams: what the forms call the teams.
     [vocabulary]
     lead_sources = ["LinkedIn ads", "Webinar", "Partner referral"]
     personas = ["RevOps lead", "CFO"]
+    reason_codes = ["not_icp", "no_budget", "student", "competitor_customer", "other"]
+    funnel_stages = ["lead", "mql", "sql", "discovery", "proposal", "won", "lost"]
+    teams = { sales = "Revenue", marketing = "Growth" }
 
     # Your keys, by binding id (the help screen, ? or F1, lists every id). Several keys: "a,b".
     [keymap]
@@ -57,11 +63,15 @@ MAX_BYTES = 256 * 1024
 #: The top-level keys, in the order `tandem config show` prints them.
 TOP_KEYS = ("facilitator", "export_dir", "theme", "series", "vocabulary", "keymap")
 SERIES_KEYS = ("template",)
-VOCABULARY_KEYS = ("lead_sources", "personas")
+VOCABULARY_KEYS = ("lead_sources", "personas", "reason_codes", "funnel_stages", "teams")
+#: The teams a config may name (``[vocabulary] teams``): the attendees' and the owners'.
+TEAM_IDS = ("sales", "marketing", "other", "shared")
 MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
 
 _SERIES_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _KEY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+#: A reason code or a funnel stage: what records accept (see :data:`tandem.store.records.CODE`).
+_CODE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 
 
 def config_dir() -> Path:
@@ -94,12 +104,29 @@ class SeriesConfig:
 
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
-    """``[vocabulary]``: extra suggestions in the capture forms."""
+    """``[vocabulary]``: the team's own words in the capture forms."""
 
     #: Lead sources / campaigns, suggested in the lead-feedback form.
     lead_sources: tuple[str, ...] = ()
     #: Personas / segments, suggested in the lead-feedback, insight and content forms.
     personas: tuple[str, ...] = ()
+    #: The reasons a lead can be ticked with, in order (empty: tandem's own list).
+    reason_codes: tuple[str, ...] = ()
+    #: The funnel stages, first to last (empty: tandem's own: mql, sal, sql, ...).
+    funnel_stages: tuple[str, ...] = ()
+    #: Team id (sales, marketing, other, shared) → the name the forms show for it.
+    teams: dict[str, str] = field(default_factory=dict)
+
+    def team_label(self, team: str) -> str:
+        return self.teams.get(team, team)
+
+    def team_for(self, text: str) -> str:
+        """The team id a typed team name means ("Revenue" → "sales"), or ``text`` lowered."""
+        folded = text.strip().casefold()
+        for team, name in self.teams.items():
+            if name.casefold() == folded:
+                return team
+        return folded
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,11 +377,17 @@ class _Validator:
 
     def vocabulary(self, parts: tuple[str, ...], value: object) -> Vocabulary:
         table = self.table(parts, value)
-        fields: dict[str, tuple[str, ...]] = {}
+        fields: dict[str, Any] = {}
         for key, item in (table or {}).items():
             at = (*parts, key)
             if key not in VOCABULARY_KEYS:
                 self.unknown(at, VOCABULARY_KEYS)
+                continue
+            if key == "teams":
+                teams = self.teams(at, item)
+                if teams is not None:
+                    fields[key] = teams
+                    self.from_file.add(dotted(*at))
                 continue
             if not isinstance(item, list):
                 self.problem(at, f"must be a list of strings, like [\"Webinar\", \"Paid search\"], not {_type_name(item)}")
@@ -367,11 +400,38 @@ class _Validator:
                 if not word.strip():
                     self.problem(at, f"entry {n} is empty")
                     break
+                if key in ("reason_codes", "funnel_stages") and not (_CODE.match(word.strip()) and len(word.strip()) <= 40):
+                    self.problem(at, f"entry {n}, {word!r}, is not a code: lower-case letters and digits joined by _, like no_budget (at most 40)")
+                    break
                 words.append(word.strip()[:200])
             else:
                 fields[key] = tuple(dict.fromkeys(words))
                 self.from_file.add(dotted(*at))
         return Vocabulary(**fields)
+
+    def teams(self, parts: tuple[str, ...], value: object) -> dict[str, str] | None:
+        table = self.table(parts, value)
+        if table is None:
+            return None
+        names: dict[str, str] = {}
+        for team, name in table.items():
+            at = (*parts, team)
+            if team not in TEAM_IDS:
+                self.problem(at, f"no team {team!r}; teams: {', '.join(TEAM_IDS)}")
+                continue
+            text = self.string(at, name, empty_ok=False)
+            if text is None:
+                continue
+            text = text.strip()[:40]
+            if "," in text or "(" in text:
+                self.problem(at, "a team name can't hold a comma or a bracket (they separate a person's name from the team)")
+                continue
+            clash = next((t for t, n in names.items() if n.casefold() == text.casefold()), None)
+            if clash or text.casefold() in (t for t in TEAM_IDS if t != team):
+                self.problem(at, f"{text!r} already names the team {clash or text.casefold()!r}")
+                continue
+            names[team] = text
+        return names
 
     def keymap(self, parts: tuple[str, ...], value: object) -> dict[str, str]:
         table = self.table(parts, value)
@@ -507,6 +567,8 @@ def _toml_value(value: object) -> str:
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }" if value else "{}"
     raise TypeError(value)
 
 
@@ -542,7 +604,8 @@ def render_config(loaded: LoadedConfig, default_keys: dict[str, str] | None = No
         out += ["# [series.<series-id>]", '# template = "<template id>"   # default: the series\' own', ""]
     out.append("[vocabulary]")
     for key in VOCABULARY_KEYS:
-        out += [origin(dotted("vocabulary", key), "none"), f"{key} = {_toml_value(getattr(config.vocabulary, key))}"]
+        note = {"reason_codes": "tandem's own", "funnel_stages": "tandem's own", "teams": "sales, marketing, other, shared"}.get(key, "none")
+        out += [origin(dotted("vocabulary", key), note), f"{key} = {_toml_value(getattr(config.vocabulary, key))}"]
     out += ["", "[keymap]"]
     ids = sorted(set(default_keys or {}) | set(config.keymap))
     for binding_id in ids:

@@ -47,6 +47,11 @@ REASON_CODES = (
     "other",
 )
 JOURNEY_STAGES = ("awareness", "consideration", "decision")
+#: A reason code or funnel stage. tandem offers its own (above); a team's config.toml can
+#: offer its CRM's instead, so a record accepts any well-formed code (shown with spaces for
+#: underscores, and read back from the minutes the same way).
+CODE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+CODE_MAX = 40
 INSIGHT_KINDS = ("question", "pain_point")
 CONTENT_TYPES = (
     "blog",
@@ -152,6 +157,11 @@ def _check_choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
     if value not in choices:
         allowed = ", ".join(c for c in choices if c) or "(empty)"
         raise ValidationError(name, f"{value!r} is not one of: {allowed}")
+
+
+def _check_code(name: str, value: Any) -> None:
+    if not (isinstance(value, str) and CODE.match(value) and len(value) <= CODE_MAX):
+        raise ValidationError(name, f"{value!r} is not a code: lower-case letters and digits joined by _, like {REASON_CODES[1]}")
 
 
 def _check_date(name: str, value: Any, *, optional: bool = False) -> None:
@@ -481,12 +491,13 @@ class LeadFeedback(Record):
         _check_choice("lead_feedback.verdict", self.verdict, VERDICTS)
         _check_str("lead_feedback.source", self.source, max_len=200)
         _check_str("lead_feedback.persona", self.persona, max_len=200)
-        _check_choice("lead_feedback.stage_reached", self.stage_reached, FUNNEL_STAGES)
+        _check_code("lead_feedback.stage_reached", self.stage_reached)
         _check_choice("lead_feedback.disposition", self.disposition, DISPOSITIONS)
         _check_str_list("lead_feedback.reasons", self.reasons)
         for reason in self.reasons:
-            _check_choice("lead_feedback.reasons", reason, REASON_CODES)
-        _check_choice("lead_feedback.stage_lost", self.stage_lost, ("", *FUNNEL_STAGES))
+            _check_code("lead_feedback.reasons", reason)
+        if self.stage_lost:
+            _check_code("lead_feedback.stage_lost", self.stage_lost)
         _check_str("lead_feedback.comment", self.comment)
         _check_str("lead_feedback.reporter", self.reporter, max_len=200)
         _check_str("lead_feedback.meeting_id", self.meeting_id)

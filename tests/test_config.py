@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -82,7 +83,13 @@ def test_the_documented_example_is_valid(tmp_path: Path) -> None:
     assert cfg.export_dir == Path("~/minutes").expanduser()
     assert cfg.theme == "nord"
     assert cfg.series == {"weekly-smarketing-sync": SeriesConfig(template="weekly-smarketing-sync")}
-    assert cfg.vocabulary == Vocabulary(lead_sources=("LinkedIn ads", "Webinar", "Partner referral"), personas=("RevOps lead", "CFO"))
+    assert cfg.vocabulary == Vocabulary(
+        lead_sources=("LinkedIn ads", "Webinar", "Partner referral"),
+        personas=("RevOps lead", "CFO"),
+        reason_codes=("not_icp", "no_budget", "student", "competitor_customer", "other"),
+        funnel_stages=("lead", "mql", "sql", "discovery", "proposal", "won", "lost"),
+        teams={"sales": "Revenue", "marketing": "Growth"},
+    )
     assert cfg.keymap == {"home.new_meeting": "ctrl+n", "live.next": "ctrl+j"}
     assert "facilitator" in loaded.from_file and 'keymap."live.next"' in loaded.from_file
 
@@ -105,6 +112,13 @@ def test_the_documented_example_is_valid(tmp_path: Path) -> None:
         ('[vocabulary]\npersonas = "CFO"\n', 2, "vocabulary.personas", "must be a list of strings"),
         ('[vocabulary]\nlead_sources = [\n  "Webinar",\n  3,\n]\n', 2, "vocabulary.lead_sources", "entry 2 must be a string"),
         ("[vocabulary]\nchannels = []\n", 2, "vocabulary.channels", "unknown key in [vocabulary]"),
+        ('[vocabulary]\nreason_codes = ["no_budget", "Not ICP"]\n', 2, "vocabulary.reason_codes", "entry 2, 'Not ICP', is not a code"),
+        ('[vocabulary]\nfunnel_stages = ["mql", "sql-2"]\n', 2, "vocabulary.funnel_stages", "is not a code"),
+        ('[vocabulary]\nteams = ["Revenue"]\n', 2, "vocabulary.teams", "must be a table"),
+        ('[vocabulary]\nteams = { sales = "Revenue", ops = "Ops" }\n', 2, "vocabulary.teams.ops", "no team 'ops'"),
+        ('[vocabulary.teams]\nsales = "Revenue"\nmarketing = "revenue"\n', 3, "vocabulary.teams.marketing", "already names the team 'sales'"),
+        ('[vocabulary.teams]\nsales = "Rev, Ops"\n', 2, "vocabulary.teams.sales", "can't hold a comma"),
+        ('[vocabulary.teams]\nsales = "marketing"\n', 2, "vocabulary.teams.sales", "already names the team 'marketing'"),
         ('[keymap]\n"home.new_meting" = "ctrl+n"\n', 2, 'keymap."home.new_meting"', "did you mean home.new_meeting?"),
         ('[keymap]\n"live.next" = "ctl+j"\n', 2, 'keymap."live.next"', "'ctl' is not a modifier"),
         ('[keymap]\n"live.next" = "ctrl+"\n', 2, 'keymap."live.next"', "no key after the last +"),
@@ -376,3 +390,84 @@ async def test_vocabulary_joins_the_capture_suggestions(tmp_path: Path, config_d
         ctx = app.screen.flow.ctx
         assert ctx.sources == ["LinkedIn ads", "Partner referral"]
         assert {"CFO", "RevOps lead"} <= set(ctx.personas)
+
+
+async def test_vocabulary_puts_the_crm_words_in_the_lead_feedback_form(tmp_path: Path, config_dir: Path) -> None:
+    """Reason codes and funnel stages from config.toml replace tandem's own in the form; a
+    record already holding an old code keeps it when edited; the minutes read back the same."""
+    from textual.widgets import SelectionList
+
+    from tandem.store.records import AgendaItem, LeadFeedback, Meeting
+    from tandem.tui.screens.capture_forms import LeadFeedbackForm
+    from tandem.tui.screens.live import LiveScreen
+
+    write(config_dir, '[vocabulary]\nreason_codes = ["not_icp", "student"]\nfunnel_stages = ["lead", "mql", "demo_booked"]\n')
+    ws = build_sample(tmp_path / "ws")
+    meeting_id = "2026-11-27-weekly-smarketing-sync"
+    ws.create_meeting(
+        Meeting(id=meeting_id, series_id="weekly-smarketing-sync", title="Weekly smarketing sync", date="2026-11-27"),
+        [AgendaItem(id="lq", title="Lead quality", position=0, timebox_min=10, captures="lead_feedback")],
+    )
+    app = create_app(ws, clock=FakeClock(), start=StartWith(meeting_id=meeting_id))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, LiveScreen)
+        ctx = app.screen.flow.ctx
+        assert ctx.reason_codes == ("not_icp", "student")
+        assert ctx.funnel_stages == ("lead", "mql", "demo_booked")
+
+        app.push_screen(LeadFeedbackForm(ctx, today=date(2026, 11, 27)))
+        await settle(pilot)
+        form = app.screen
+        assert [str(p) for p, _ in form.query_one("#w-stage_reached", Select)._options if _ is not Select.NULL] == ["lead", "MQL", "demo booked"]
+        assert form.query_one("#w-stage_reached", Select).value == "lead"
+        reasons = form.query_one("#w-reasons", SelectionList)
+        assert [reasons.get_option_at_index(i).value for i in range(reasons.option_count)] == ["not_icp", "student"]
+        form.dismiss(None)
+        await settle(pilot)
+
+        old = LeadFeedback(id="lf-old", reference="ACME-1", verdict="poor", reasons=["no_budget"], stage_reached="sal")
+        app.push_screen(LeadFeedbackForm(ctx, today=date(2026, 11, 27), initial=old))
+        await settle(pilot)
+        form = app.screen
+        assert form.query_one("#w-stage_reached", Select).value == "sal"
+        reasons = form.query_one("#w-reasons", SelectionList)
+        assert [reasons.get_option_at_index(i).value for i in range(reasons.option_count)] == ["not_icp", "student", "no_budget"]
+        assert reasons.selected == ["no_budget"]
+
+
+def test_a_configured_code_is_stored_and_read_back_from_the_minutes() -> None:
+    from tandem.store.errors import ValidationError
+    from tandem.store.records import LeadFeedback
+    from tandem.store.review_model import code_for
+
+    record = LeadFeedback(id="x", reference="ACME", verdict="poor", reasons=["not_icp", "student"], stage_reached="demo_booked", stage_lost="demo_booked")
+    assert LeadFeedback.from_dict(record.to_dict()) == record
+    assert code_for("demo booked") == "demo_booked"
+    for bad in ("Demo booked", "demo-booked", "", "x" * 41):
+        with pytest.raises(ValidationError):
+            LeadFeedback(id="x", reference="ACME", verdict="poor", reasons=[bad])
+
+
+async def test_team_names_show_in_the_forms_and_are_understood_when_typed(tmp_path: Path, config_dir: Path) -> None:
+    from tandem.tui.screens.new_meeting import parse_person
+
+    names = {"sales": "Revenue", "marketing": "Growth"}
+    person, _ = parse_person("Ana Ruiz, revenue", names)
+    assert person is not None and person.team == "sales"
+    assert parse_person("Ana Ruiz, marketing", names)[0].team == "marketing"  # the ids still work
+    assert "Revenue, Growth or other" in parse_person("Ana Ruiz, ops", names)[1]
+
+    write(config_dir, '[vocabulary.teams]\nsales = "Revenue"\nmarketing = "Growth"\n')
+    ws = build_sample(tmp_path / "ws")
+    app = create_app(ws, clock=FakeClock(), start=StartWith(new_meeting=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, NewMeetingScreen)
+        assert "Revenue / Growth / other" in form.query_one("#person", Input).placeholder
+        from textual.widgets import SelectionList
+
+        people = form.query_one("#people", SelectionList)
+        shown = [str(people.get_option_at_index(i).prompt) for i in range(people.option_count)]
+        assert shown and all(s.endswith(("(Revenue)", "(Growth)", "(other)")) for s in shown), shown

@@ -267,7 +267,7 @@ async def test_every_binding_has_an_id_and_a_description() -> None:
     ids = {binding.id: binding for binding in MinutesScreen.BINDINGS}  # type: ignore[union-attr]
     assert set(ids) == {
         "minutes.find", "minutes.next_match", "minutes.previous_match", "minutes.toggle_sidebar",
-        "minutes.top", "minutes.bottom", "minutes.back", "minutes.run_find",
+        "minutes.top", "minutes.bottom", "minutes.back", "minutes.run_find", "minutes.copy",
     }
     assert all(binding.description and binding.tooltip for binding in ids.values())  # type: ignore[union-attr]
 

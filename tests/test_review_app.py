@@ -211,7 +211,7 @@ async def test_action_tracker_filters_by_owner_status_and_overdue(demo_home: Pat
         overdue = [a for a in open_actions if a.overdue(TODAY)]
         assert overdue
         first_due = str(next(iter(table.get_column("due"))))
-        assert first_due == sorted(a.due for a in overdue)[0]
+        assert first_due == sorted(a.due for a in overdue)[0] + " ⚠"  # marked, not only red
         assert f"{len(overdue)} overdue" in status(pilot.app, "#actions-status")
         await pilot.press("o")
         await settle(pilot)

@@ -123,7 +123,7 @@ def test_records_validate(workspace: Workspace) -> None:
     with pytest.raises(ValidationError, match="date"):
         Meeting(id="m", series_id="s", title="t", date="26/11/2026")
     with pytest.raises(ValidationError, match="reasons"):
-        LeadFeedback(id="x", reference="r", verdict="poor", reasons=["because"])
+        LeadFeedback(id="x", reference="r", verdict="poor", reasons=["Because!"])  # any snake_case code is valid (config.toml vocabulary)
     with pytest.raises(ValidationError, match="unknown field"):
         ActionItem.from_dict({"id": "a", "text": "t", "colour": "red"})
     with pytest.raises(ValidationError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from textual import events
-from textual.app import App
+from textual.app import App, ScreenStackError, UnknownModeError
 from textual.binding import Binding, BindingType
 from textual.dom import NoScreen
 from textual.widget import Widget
@@ -20,6 +20,9 @@ from textual.widget import Widget
 from tandem.store.config import Config, LoadedConfig
 from tandem.store.mdescape import clean
 from tandem.tui.commands import ScreenCommands
+from tandem.tui.textual_fixes import apply as apply_textual_fixes
+
+apply_textual_fixes()
 
 
 class BaseApp(App[None]):
@@ -55,9 +58,20 @@ class BaseApp(App[None]):
             self.call_from_thread(notify_problems, self, loaded)
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)) and not self._has_screen():
+            # Typed past a quit: keys queued in an editor bubble up to the app after its
+            # screens are gone, and Textual raised ScreenStackError (a traceback on quit).
+            return
         if isinstance(event, events.Paste) and not event.is_forwarded:
             event.text = clean(event.text)
         await super().on_event(event)
+
+    def _has_screen(self) -> bool:
+        try:
+            self.screen  # noqa: B018 - raises once the screens are gone
+        except (ScreenStackError, UnknownModeError):
+            return False
+        return True
 
     async def run_action(self, action: Any, default_namespace: Any = None, namespaces: Any = None) -> bool:
         """Run nothing on a screen that is not mounted yet.
@@ -79,3 +93,12 @@ class BaseApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def copy_with_notice(self, text: str, what: str) -> None:
+        """Put ``text`` on the user's clipboard, over SSH too: Textual sends it to the
+        terminal as an OSC 52 sequence, which the terminal (not this machine) acts on. tmux
+        passes it on with ``set -g set-clipboard on``."""
+        self.copy_to_clipboard(text)
+        size = len(text.encode())
+        amount = f"{size:,} bytes" if size < 10_000 else f"{size // 1024:,} KB"
+        self.notify(f"{what} copied to the clipboard ({amount})", title="Copied", markup=False, timeout=3)

@@ -97,6 +97,10 @@ class CaptureFlow:
         self.ctx.personas = sorted(
             {x.persona for x in (*feedback, *insights, *content) if x.persona} | set(getattr(vocabulary, "personas", ()))
         )
+        if getattr(vocabulary, "reason_codes", ()):
+            self.ctx.reason_codes = vocabulary.reason_codes
+        if getattr(vocabulary, "funnel_stages", ()):
+            self.ctx.funnel_stages = vocabulary.funnel_stages
         self._words_loaded = True
 
     def _review_rows(self, mode: str) -> list[tuple[str, Text]]:

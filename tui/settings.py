@@ -109,3 +109,9 @@ def notify_problems(app: App, loaded: LoadedConfig) -> None:
         timeout=20,
         markup=False,
     )
+
+
+def team_names(node: DOMNode) -> dict[str, str]:
+    """Team id → the name config.toml gives it ("sales" → "Revenue"); {} when none."""
+    vocabulary = getattr(getattr(node.app, "settings", None), "vocabulary", None)
+    return dict(getattr(vocabulary, "teams", {}) or {})

@@ -31,19 +31,28 @@ from tandem.store.records import (
     measure,
 )
 from tandem.tui.screens.record_form import RecordForm, Spec
+from tandem.tui.settings import team_names
 
 
-def choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [(label(v), v) for v in values if v]
+def choices(values: tuple[str, ...], *, keep: tuple[str, ...] = (), names: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """Select options, labelled. ``keep``: values a record being edited already holds, offered
+    even when config.toml's vocabulary no longer lists them (an edit must not lose them)."""
+    names = names or {}
+    ordered = dict.fromkeys(v for v in (*values, *keep) if v)
+    return [(names.get(v) or label(v), v) for v in ordered]
 
 
 @dataclass
 class FormContext:
-    """What the forms suggest: the meeting's people and the words already in use."""
+    """What the forms suggest: the meeting's people, the words already in use and the team's
+    own vocabulary (config.toml)."""
 
     people: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     personas: list[str] = field(default_factory=list)
+    reason_codes: tuple[str, ...] = REASON_CODES
+    funnel_stages: tuple[str, ...] = FUNNEL_STAGES
+
 
 
 class DecisionForm(RecordForm[Decision]):
@@ -108,17 +117,22 @@ class LeadFeedbackForm(RecordForm[LeadFeedback]):
             Spec("reference", "Lead", required=True, hint="CRM id or a label for the batch; no personal data needed"),
             Spec("source", "Source / campaign", suggestions=self.ctx.sources, hint="type to complete, or a new one"),
             Spec("persona", "Persona / segment", suggestions=self.ctx.personas),
-            Spec("stage_reached", "Stage reached", kind="choice", required=True, choices=choices(FUNNEL_STAGES)),
+            Spec("stage_reached", "Stage reached", kind="choice", required=True, choices=choices(self.ctx.funnel_stages, keep=self._held("stage_reached"))),
             Spec("verdict", "Verdict", kind="choice", required=True, choices=choices(VERDICTS)),
             Spec("disposition", "Disposition", kind="choice", required=True, choices=choices(DISPOSITIONS)),
-            Spec("reasons", "Reasons (space to tick)", kind="multi", choices=choices(REASON_CODES)),
-            Spec("stage_lost", "Lost at stage", kind="choice", choices=choices(FUNNEL_STAGES)),
+            Spec("reasons", "Reasons (space to tick)", kind="multi", choices=choices(self.ctx.reason_codes, keep=self._held("reasons"))),
+            Spec("stage_lost", "Lost at stage", kind="choice", choices=choices(self.ctx.funnel_stages, keep=self._held("stage_lost"))),
             Spec("comment", "Comment"),
             Spec("reporter", "Reported by", suggestions=self.ctx.people),
         ]
 
+    def _held(self, name: str) -> tuple[str, ...]:
+        value = getattr(self.initial, name, "") if self.initial else ""
+        return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+
     def initial_values(self) -> dict[str, Any]:
-        return self.initial.to_dict() if self.initial else {"verdict": "good", "stage_reached": "mql", "disposition": "accepted"}
+        first = self.ctx.funnel_stages[0] if self.ctx.funnel_stages else "mql"
+        return self.initial.to_dict() if self.initial else {"verdict": "good", "stage_reached": first, "disposition": "accepted"}
 
     def build(self, values: dict[str, Any]) -> LeadFeedback:
         if values["verdict"] == "poor" and not values["reasons"]:
@@ -176,7 +190,7 @@ class ContentForm(RecordForm[ContentItem]):
             Spec("stage", "Buyer's-journey stage", kind="choice", required=True, choices=choices(JOURNEY_STAGES)),
             Spec("owner", "Owner", suggestions=self.ctx.people),
             Spec("eta", "ETA", kind="date"),
-            Spec("proposed_by", "Proposed by", kind="choice", required=True, choices=choices(TEAMS)),
+            Spec("proposed_by", "Proposed by", kind="choice", required=True, choices=choices(TEAMS, names=team_names(self))),
         ]
 
     def initial_values(self) -> dict[str, Any]:
@@ -199,7 +213,7 @@ class ObjectiveForm(RecordForm[Objective]):
             Spec("target", "Target", kind="number", required=True),
             Spec("current", "Current value", kind="number", required=True, default=0),
             Spec("unit", "Unit", hint="%, h, SQLs… (optional)"),
-            Spec("owner_team", "Owner team", kind="choice", required=True, choices=choices(OWNER_TEAMS)),
+            Spec("owner_team", "Owner team", kind="choice", required=True, choices=choices(OWNER_TEAMS, names=team_names(self))),
             Spec("period", "Period", hint="e.g. 2026-Q4"),
             Spec("status", "Status", kind="choice", required=True, choices=choices(OBJECTIVE_STATUSES)),
         ]

@@ -56,6 +56,7 @@ class MinutesScreen(Screen[None]):
         ),
         Binding("n", "next_match", "Next match", tooltip="Go to the next match", id="minutes.next_match", group=_MATCH),
         Binding("N", "previous_match", "Previous match", tooltip="Go to the previous match", id="minutes.previous_match", group=_MATCH),
+        Binding("y", "copy", "Copy", show=False, tooltip="Copy the minutes (Markdown) to the clipboard, over SSH too", id="minutes.copy"),
         Binding("t", "toggle_sidebar", "Sections", tooltip="Show or hide the sections sidebar", id="minutes.toggle_sidebar"),
         Binding("g", "top", "Top", tooltip="Go to the top of the minutes", id="minutes.top", group=_ENDS),
         Binding("G", "bottom", "End", tooltip="Go to the end of the minutes", id="minutes.bottom", group=_ENDS),
@@ -213,6 +214,9 @@ class MinutesScreen(Screen[None]):
     def action_bottom(self) -> None:
         self.view.scroll_to_end()
 
+    def action_copy(self) -> None:
+        self.app.copy_with_notice(self.markdown, "The minutes")
+
     def action_back(self) -> None:
         if self.query_one("#minutes-find", Input).display:
             self._close_find()
@@ -225,9 +229,10 @@ class MinutesScreen(Screen[None]):
     def palette_commands(self) -> list[tuple[str, str, str]]:
         """Entries of the command palette while the minutes are shown."""
         return [
-            ("Minutes: find", "find", "Find text in the minutes"),
-            ("Minutes: toggle sections", "toggle_sidebar", "Show or hide the sections sidebar"),
-            ("Minutes: top", "top", "Go to the top"),
-            ("Minutes: bottom", "bottom", "Go to the end"),
-            ("Minutes: back", "back", "Go back to the previous screen"),
+            ("minutes: find", "find", "Find text in the minutes"),
+            ("minutes: toggle sections", "toggle_sidebar", "Show or hide the sections sidebar"),
+            ("minutes: copy to the clipboard", "copy", "The whole minutes as Markdown (works over SSH: OSC 52)"),
+            ("minutes: top", "top", "Go to the top"),
+            ("minutes: bottom", "bottom", "Go to the end"),
+            ("minutes: back", "back", "Go back to the previous screen"),
         ]

@@ -66,6 +66,7 @@ class ReviewScreen(Screen[None]):
             "enter", "open_row", "Minutes", priority=True, id="review.open_minutes",
             tooltip="Read the minutes of the highlighted meeting, action item or shadow day",
         ),
+        Binding("y", "copy_row", "Copy", show=False, tooltip="Copy the highlighted row to the clipboard, over SSH too", id="review.copy_row"),
         Binding("r", "reload", "Reload", show=False, tooltip="Read the files again now", id="review.reload"),
         Binding("q", "app.quit", "Quit", tooltip="Quit review", id="review.quit"),
     ]
@@ -176,6 +177,11 @@ class ReviewScreen(Screen[None]):
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        # Tab keys typed ahead leave stale TabActivated messages behind: acting on one would
+        # focus a hidden tab, TabbedContent would follow the focus back, post another, and
+        # two tabs would chase each other forever.
+        if event.pane.id != self.query_one(TabbedContent).active:
+            return
         key = (event.pane.id or "").removeprefix("tab-")
         if self.focused is None or event.pane not in self.focused.ancestors:
             self._focus_tab(key)
@@ -187,6 +193,8 @@ class ReviewScreen(Screen[None]):
             return not typing
         if action == "to_table":
             return typing
+        if action == "copy_row":
+            return isinstance(self.focused, DataTable) and self.focused.row_count > 0
         if action == "open_row":  # not on the objectives: they have no minutes of their own
             return isinstance(self.focused, DataTable) and self.focused.id != "review-objectives"
         return True
@@ -209,6 +217,17 @@ class ReviewScreen(Screen[None]):
                 self.query_one(MeetingsPane).open_highlighted()
             else:
                 self.focused.action_select_cursor()
+
+    def action_copy_row(self) -> None:
+        """The row as a line of text: its cells, tab-separated (a spreadsheet pastes them
+        into columns), headed by the column names."""
+        table = self.focused
+        if not isinstance(table, DataTable) or not table.row_count:
+            return
+        cells = table.get_row_at(table.cursor_row)
+        plain = [" ".join((cell.plain if isinstance(cell, Text) else str(cell)).split()) for cell in cells]
+        header = [" ".join(str(column.label).split()) for column in table.ordered_columns]
+        self.app.copy_with_notice("\t".join(header) + "\n" + "\t".join(plain), "The row")
 
     def action_reload(self) -> None:
         self._load()

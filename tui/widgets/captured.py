@@ -20,6 +20,7 @@ class CapturedList(OptionList):
         Binding("enter", "screen.edit_record", "Edit", tooltip="Edit the highlighted record", id="captured.edit"),
         Binding("delete,backspace,x", "screen.delete_record", "Delete", tooltip="Delete the highlighted record (asks first)", id="captured.delete"),
         Binding("u", "screen.undo", "Undo", tooltip="Undo the last capture, edit or delete of this session", id="captured.undo"),
+        Binding("y", "copy", "Copy", show=False, tooltip="Copy the highlighted record to the clipboard, over SSH too", id="captured.copy"),
         Binding("escape", "screen.focus_agenda", "Agenda", show=False, id="captured.leave"),
     ]
 
@@ -35,6 +36,11 @@ class CapturedList(OptionList):
         if rows:
             self.highlighted = min(highlighted or 0, len(rows) - 1)
         self.display = bool(rows)
+
+    def action_copy(self) -> None:
+        row = self.current
+        if row is not None:
+            self.app.copy_with_notice(f"{TITLES[row.kind]}: {row.text}", TITLES[row.kind])
 
     @property
     def current(self) -> Captured | None:

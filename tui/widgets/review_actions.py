@@ -139,7 +139,8 @@ class ActionsPane(ReviewPane):
             mark, style = STATUS_MARK.get(a.status, (a.status, ""))
             late = a.overdue(self._today)
             cells = [
-                Text(a.due or "—", style="bold red" if late else ""),
+                # Overdue is marked, not only coloured: NO_COLOR and monochrome terminals.
+                Text(f"{a.due} ⚠" if late else a.due or "—", style="bold red" if late else ""),
                 Text(f"{a.age_days(self._today)} d", justify="right"),
                 cell(a.owner or "—", OWNER_WIDTH),
             ]
