@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from tandem.store.records import label
 from tandem.store.shadow import ShadowSession
+from tandem.tui.widgets.click_again import ClickAgainToOpen
 
 #: One key per takeaway category, in the order the practice talks about them.
 TAKEAWAY_KEYS = (
@@ -44,8 +45,9 @@ def _takeaway_bindings() -> list[BindingType]:
     ]
 
 
-class ActivityList(OptionList):
+class ActivityList(ClickAgainToOpen, OptionList):
     HELP_GROUP = "Activities"
+    CLICK_ACTION = "screen.edit_notes"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "screen.toggle_activity", "Done", tooltip="Tick the highlighted activity done (or not)", id="shadow.toggle"),
         Binding("enter", "screen.edit_notes", "Notes", tooltip="Write notes for the highlighted activity", id="shadow.notes"),

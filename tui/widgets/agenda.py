@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from tandem.store.records import AgendaItem
 from tandem.tui.timefmt import clock_text
+from tandem.tui.widgets.click_again import ClickAgainToOpen
 
 MARK = {"pending": "·", "active": "▶", "done": "✓", "skipped": "–", "parked": "P"}
 
@@ -39,8 +40,9 @@ def item_prompt(number: int, item: AgendaItem, elapsed_s: float, *, will_not_fit
     return text
 
 
-class AgendaList(OptionList):
+class AgendaList(ClickAgainToOpen, OptionList):
     HELP_GROUP = "Agenda"
+    CLICK_ACTION = "screen.jump"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "screen.jump", "Go to", show=False, tooltip="Make the highlighted item the active one", id="live.jump"),
         Binding("n", "screen.next_item", "Next", tooltip="Mark the active item done and move to the next", id="live.next"),

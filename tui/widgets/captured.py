@@ -10,12 +10,14 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tandem.store.capture import TITLES, Captured
+from tandem.tui.widgets.click_again import ClickAgainToOpen
 
 
-class CapturedList(OptionList):
+class CapturedList(ClickAgainToOpen, OptionList):
     """Records captured under the active item: edit, delete (confirmed), undo."""
 
     HELP_GROUP = "Captured records"
+    CLICK_ACTION = "screen.edit_record"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "screen.edit_record", "Edit", tooltip="Edit the highlighted record", id="captured.edit"),
         Binding("delete,backspace,x", "screen.delete_record", "Delete", tooltip="Delete the highlighted record (asks first)", id="captured.delete"),
@@ -49,10 +51,11 @@ class CapturedList(OptionList):
         return self.rows[self.highlighted]
 
 
-class ReviewList(OptionList):
+class ReviewList(ClickAgainToOpen, OptionList):
     """What the active item reviews: open actions, objectives due, the content pipeline."""
 
     HELP_GROUP = "Review list"
+    CLICK_ACTION = "screen.review_open"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "screen.review_open", "Open", tooltip="Check in / edit the highlighted entry", id="review.open"),
         Binding("d", "screen.review_action('done')", "Done", tooltip="Action review: mark the action done", id="review.done"),
