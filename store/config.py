@@ -47,7 +47,6 @@ key names, the template ids — is passed in by the caller (see :class:`Known`).
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -443,6 +442,8 @@ class _Validator:
                 self.problem(at, "a binding id with dots must be quoted: \"live.next\" = \"ctrl+j\"")
                 continue
             if ids is not None and binding_id not in ids:
+                import difflib  # only for a mistyped id
+
                 close = difflib.get_close_matches(binding_id, sorted(ids), n=3, cutoff=0.6)
                 hint = f"; did you mean {' or '.join(close)}?" if close else ""
                 hint += " (`tandem config show` lists every id)"

@@ -16,7 +16,6 @@ from pathlib import Path
 from types import TracebackType
 
 import orjson
-from filelock import FileLock, Timeout
 
 from tandem.store.atomic import FILE_MODE, atomic_write_bytes
 from tandem.store.errors import MeetingLockedError, TandemError
@@ -51,6 +50,9 @@ class WriterLock:
         self._what = what
         self._now = now
         self._timeout = timeout
+        # Imported here: reading a workspace never locks, and filelock costs 6 ms of start-up.
+        from filelock import FileLock
+
         # Not thread-local: a live meeting saves from a background thread while the UI
         # thread holds the lock.
         self._lock = FileLock(str(lock_path), timeout=timeout, mode=FILE_MODE, thread_local=False)
@@ -60,6 +62,8 @@ class WriterLock:
         return self._lock.is_locked
 
     def acquire(self) -> None:
+        from filelock import Timeout
+
         try:
             self._lock.acquire(timeout=self._timeout)
         except Timeout:

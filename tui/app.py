@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -16,13 +17,18 @@ from textual.widgets import TextArea
 from tandem.store.errors import TandemError
 from tandem.store.workspace import Workspace
 from tandem.tui.base_app import BaseApp
+from tandem.tui.home_data import HomeData
 from tandem.tui.screens.home import HomeScreen
+from tandem.tui.startup import resume_gc
 
 if TYPE_CHECKING:  # loaded when a meeting or shadow day opens, not at start-up
     from tandem.store.live import LiveSession
     from tandem.store.shadow import ShadowSession
 
 Clock = Callable[[], datetime]
+
+#: How long after mounting the garbage collector resumes (see tui/startup.py).
+STARTUP_GC_PAUSE_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -37,10 +43,19 @@ class StartWith:
 
 
 class TandemApp(BaseApp):
-    CSS_PATH: ClassVar[list[str]] = ["tandem.tcss", "live.tcss", "shadow.tcss", "forms.tcss"]
+    # The live and shadow-day screens and the dialogs load their own styles when first
+    # opened: parsing them at start-up delayed the first frame (benchmarks/start.py).
+    CSS_PATH: ClassVar[list[str]] = ["tandem.tcss"]
     TITLE = "tandem"
 
-    def __init__(self, workspace: Workspace, *, clock: Clock = datetime.now, start: StartWith | None = None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        clock: Clock = datetime.now,
+        start: StartWith | None = None,
+        early: Future[HomeData] | None = None,
+    ) -> None:
         super().__init__()
         self.workspace = workspace
         self.clock = clock
@@ -48,9 +63,11 @@ class TandemApp(BaseApp):
         self.session: LiveSession | None = None
         self.shadow_session: ShadowSession | None = None
         self.sub_title = str(workspace.home)
+        self._home_early = early
 
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen(self.workspace))
+        self.set_timer(STARTUP_GC_PAUSE_S, resume_gc)
+        self.push_screen(HomeScreen(self.workspace, early=self._home_early))
         if self.start.notice:
             self.notify(self.start.notice, timeout=15, markup=False)
         if self.start.meeting_id:
@@ -239,6 +256,9 @@ class TandemApp(BaseApp):
 
 
 
-def create_app(workspace: Workspace, *, clock: Clock = datetime.now, start: StartWith | None = None) -> TandemApp:
-    """The one way to build the app (CLI, tests, screenshots, benchmarks)."""
-    return TandemApp(workspace, clock=clock, start=start)
+def create_app(
+    workspace: Workspace, *, clock: Clock = datetime.now, start: StartWith | None = None, early: Future[HomeData] | None = None
+) -> TandemApp:
+    """The one way to build the app (CLI, tests, screenshots, benchmarks). ``early``: the
+    home screen's read, if the caller did it already (:func:`~tandem.tui.home_data.read_home_first`)."""
+    return TandemApp(workspace, clock=clock, start=start, early=early)

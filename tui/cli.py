@@ -67,15 +67,22 @@ def _open_app(workspace: Workspace, start: object = None) -> None:
     import dataclasses
 
     from tandem.store.migrate import migrate_workspace
-    from tandem.tui.app import StartWith, create_app
+    from tandem.tui.home_data import read_home_first
 
     problem = workspace.write_problem()
     if problem is not None:
         _open_review(workspace.home, f"This workspace is read-only ({problem}), so it is open in review mode: nothing can be changed.")
         return
     notice = migrate_workspace(workspace).sentence()
+    from tandem.tui.startup import pause_gc
+
+    pause_gc()  # until the app is up (tui/startup.py)
+    # Read before Textual is imported: the home screen's first frame has the meetings.
+    early = read_home_first(workspace)
+    from tandem.tui.app import StartWith, create_app
+
     start = start if isinstance(start, StartWith) else StartWith()
-    create_app(workspace, start=dataclasses.replace(start, notice=notice)).run()
+    create_app(workspace, start=dataclasses.replace(start, notice=notice), early=early).run()
 
 
 def _open_review(home: Path, notice: str = "") -> None:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Label, Static
+
+#: The dialogs' styles, loaded when the first dialog opens (not at start-up). Resolved, so
+#: that an app listing it in its own CSS_PATH (review, follow) loads it once, not twice.
+FORMS_TCSS = Path(__file__).resolve().parent / "forms.tcss"
 
 
 #: Fields narrower than this put their label above the input.

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from tandem.store.templates import parse_minutes
-from tandem.tui.forms import Field
+from tandem.tui.forms import FORMS_TCSS, Field
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class NewItem:
 
 
 class AddItemScreen(ModalScreen[NewItem | None]):
+    CSS_PATH = FORMS_TCSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("ctrl+s", "submit", "Add", id="form.submit"),

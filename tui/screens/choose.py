@@ -12,11 +12,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tandem.tui.forms import FORMS_TCSS
+
 NEW = "__new__"
 
 
 class ChooseScreen(ModalScreen[str | None]):
     """Pick an existing record, or ``NEW``; typing filters the list."""
+    CSS_PATH = FORMS_TCSS
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="choose.cancel")]
 
@@ -94,6 +97,7 @@ FOOTER_LABEL = {
 
 class CaptureMenu(ModalScreen[str | None]):
     """Which record to capture: one key each (the same keys work on the agenda)."""
+    CSS_PATH = FORMS_TCSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Short footer labels (the dialog spells each one out): all seven fit 80 columns.

@@ -19,6 +19,7 @@ from tandem.store.errors import TandemError
 from tandem.store.live import EndSummary
 from tandem.store.records import label
 from tandem.store.workspace import Workspace
+from tandem.tui.forms import FORMS_TCSS
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ def summary_table(summary: EndSummary) -> Table:
 
 
 class EndMeetingScreen(ModalScreen[EndChoice | None]):
+    CSS_PATH = FORMS_TCSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "rate(1)", "1", show=False, id="end.rate_1"),
         Binding("2", "rate(2)", "2", show=False, id="end.rate_2"),
@@ -108,6 +110,7 @@ class EndMeetingScreen(ModalScreen[EndChoice | None]):
 
 
 class MeetingEndedScreen(ModalScreen[None]):
+    CSS_PATH = FORMS_TCSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("x", "export", "Export minutes", id="ended.export"),
         Binding("f", "finalize", "Finalize", id="ended.finalize"),

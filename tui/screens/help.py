@@ -14,6 +14,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
+from tandem.tui.forms import FORMS_TCSS
+
 
 def binding_rows(app, nodes: list[DOMNode]) -> list[tuple[str, str, str, str]]:  # noqa: ANN001
     """(where, keys, description, id) for every binding of ``nodes``, after keymaps."""
@@ -89,6 +91,7 @@ class KeyTable:
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = FORMS_TCSS
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
 
     def __init__(self, target: Screen) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from datetime import date
 from typing import ClassVar
 
@@ -17,6 +18,7 @@ from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static,
 from tandem.store.errors import TandemError
 from tandem.store.records import Meeting, Series, ShadowDay, label
 from tandem.store.workspace import MeetingRecord, Workspace
+from tandem.tui.home_data import HomeData, read_home
 from tandem.tui.widgets.meeting_detail import MeetingDetail
 
 # Live and upcoming meetings stand out; closed ones recede.
@@ -56,8 +58,13 @@ def summary_line(records: list[MeetingRecord], today: date) -> Text:
     return text
 
 
+#: Rows of the meeting list added before the first frame, beyond a screenful.
+MORE_ROWS = 10
+
 class HomeScreen(Screen[None]):
     HELP_GROUP = "Home"
+    # Focused as the screen mounts: each focus change rebuilds the footer's keys.
+    AUTO_FOCUS = "#meetings"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_meeting", "New", tooltip="Plan a new meeting", id="home.new_meeting"),
         Binding("enter", "open_meeting", "Run", tooltip="Run or resume the highlighted meeting", id="home.open"),
@@ -70,14 +77,17 @@ class HomeScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", tooltip="Quit tandem", id="home.quit"),
     ]
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, *, early: Future[HomeData] | None = None) -> None:
+        """``early``: the first read, done before Textual started (see :mod:`tandem.tui.home_data`)."""
         super().__init__()
         self.workspace = workspace
+        self._early = early
         self._records: dict[str, MeetingRecord] = {}
         self._series: list[Series] = []
         self._series_filter: str | None = None
         self._select: str | None = None
         self._shadow_days: list[ShadowDay] = []
+        self._pending_rows: list[MeetingRecord] = []  # added after the first frame
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -105,7 +115,14 @@ class HomeScreen(Screen[None]):
         shadow = self.query_one("#shadow-days", DataTable)
         for name in ("Date", "Shadow", "Host", "Direction", "Status", "Activities", "Takeaways", "Experiment"):
             shadow.add_column(name, key=name.lower())
-        for widget_id in ("#home-tabs", "#empty", "#problem", "#summary"):
+        self.query_one("#problem").display = False
+        early = self._early
+        if early is not None and early.done() and early.exception() is None:
+            # Read before Textual started: the first layout has the meetings in it.
+            self._early = None
+            self._show(*early.result())
+            return
+        for widget_id in ("#home-tabs", "#empty", "#summary"):
             self.query_one(widget_id).display = False
         self.action_refresh()
 
@@ -122,12 +139,9 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="load")
     def _load(self) -> None:
+        early, self._early = self._early, None
         try:
-            # The list needs each meeting and its open actions; the detail pane reads the
-            # whole meeting when one is highlighted.
-            records = list(self.workspace.iter_meeting_records(only=("actions",)))
-            series = self.workspace.series.all()
-            shadow_days = self.workspace.shadow_days.all()
+            records, series, shadow_days = early.result() if early is not None else read_home(self.workspace)
         except TandemError as exc:
             self.app.call_from_thread(self._show_problem, str(exc))
             return
@@ -167,11 +181,36 @@ class HomeScreen(Screen[None]):
         if chosen is not None and self._series_filter not in (None, chosen.meeting.series_id):
             self._series_filter = None  # show the meeting just planned, even in another series
         table.clear()
-        rows = sorted(self._records.values(), key=lambda r: (r.meeting.date, r.meeting.id), reverse=True)
+        self._pending_rows = []
+        rows = [
+            r
+            for r in sorted(self._records.values(), key=lambda r: (r.meeting.date, r.meeting.id), reverse=True)
+            if not self._series_filter or r.meeting.series_id == self._series_filter
+        ]
+        label = self._series_title(self._series_filter) if self._series_filter else "all series"
+        table.border_title = Text(f"Meetings · {label} · {len(rows)}")
+        if not rows:
+            self.query_one("#detail", MeetingDetail).show(None, "")
+            return
+        row = min(current, len(rows) - 1)
+        if self._select is not None and self._select in self._records:
+            row = next((n for n, r in enumerate(rows) if r.meeting.id == self._select), row)
+            self._select = None
+        # The rows a screen shows (and the cursor's) first; the rest after that frame is
+        # drawn: a table measures every cell it is given, 0.05 s for 500 meetings.
+        screenful = self.app.size.height + MORE_ROWS
+        first = max(screenful, row + screenful)
+        self._add_rows(rows[:first])
+        self._pending_rows = rows[first:]
+        if self._pending_rows:
+            self.set_timer(0.25, self._add_pending_rows)
+        table.move_cursor(row=row)
+        self._show_detail(self.selected_id)
+
+    def _add_rows(self, rows: list[MeetingRecord]) -> None:
+        table = self.query_one("#meetings", DataTable)
         for record in rows:
             m = record.meeting
-            if self._series_filter and m.series_id != self._series_filter:
-                continue
             open_actions = sum(a.status == "open" for a in record.actions)
             table.add_row(
                 m.date,
@@ -181,17 +220,11 @@ class HomeScreen(Screen[None]):
                 Text(str(open_actions), justify="right"),
                 key=m.id,
             )
-        label = self._series_title(self._series_filter) if self._series_filter else "all series"
-        table.border_title = Text(f"Meetings · {label} · {table.row_count}")
-        if not table.row_count:
-            self.query_one("#detail", MeetingDetail).show(None, "")
-            return
-        row = min(current, table.row_count - 1)
-        if self._select is not None and self._select in self._records:
-            row = table.get_row_index(self._select)
-            self._select = None
-        table.move_cursor(row=row)
-        self._show_detail(self.selected_id)
+
+    def _add_pending_rows(self) -> None:
+        rows, self._pending_rows = self._pending_rows, []
+        if rows and self.is_mounted:
+            self._add_rows(rows)
 
     def _fill_shadow_days(self) -> None:
         table = self.query_one("#shadow-days", DataTable)

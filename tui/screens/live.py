@@ -22,6 +22,8 @@ from tandem.tui.capture_flow import CaptureFlow
 
 
 class LiveScreen(Screen[None]):
+    # Loaded when a meeting is first opened, not at start-up (benchmarks/start.py).
+    CSS_PATH = "../live.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         # These work while typing notes: the letters on the agenda would be typed instead.
         # "screen.": the same action as the agenda's n and space, so that with the agenda

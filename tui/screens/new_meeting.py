@@ -18,7 +18,7 @@ from tandem.store.planning import MeetingPlan, series_defaults
 from tandem.store.records import TEAMS, Attendee, Series
 from tandem.store.templates import Library
 from tandem.store.workspace import Workspace
-from tandem.tui.forms import Field
+from tandem.tui.forms import FORMS_TCSS, Field
 from tandem.tui.settings import team_names
 
 NEW_SERIES = "__new__"
@@ -63,6 +63,7 @@ def _team_words(names: dict[str, str]) -> str:
 
 
 class NewMeetingScreen(ModalScreen[MeetingPlan | None]):
+    CSS_PATH = FORMS_TCSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Create meeting", id="form.submit"),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),

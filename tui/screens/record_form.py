@@ -24,7 +24,7 @@ from textual.widgets.selection_list import Selection
 from tandem.store.dates import HELP as DATE_HELP
 from tandem.store.dates import parse_due
 from tandem.store.errors import ValidationError
-from tandem.tui.forms import Field
+from tandem.tui.forms import FORMS_TCSS, Field
 
 T = TypeVar("T")
 FieldKind = Literal["text", "choice", "multi", "date", "number", "int", "check"]
@@ -44,6 +44,7 @@ class Spec:
 
 class RecordForm(ModalScreen[T | None], Generic[T]):
     """Subclasses set TITLE-like ``heading`` and ``specs()``, and implement ``build``."""
+    CSS_PATH = FORMS_TCSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Save", tooltip="Save the record", id="form.submit"),

@@ -70,6 +70,8 @@ class TakeawayLog(OptionList):
 
 
 class ShadowScreen(Screen[None]):
+    # Loaded when a shadow day is first opened, not at start-up (benchmarks/start.py).
+    CSS_PATH = "../shadow.tcss"
     HELP_GROUP = "Shadow day"
     BINDINGS: ClassVar[list[BindingType]] = [
         # Six one-letter takeaway keys do not fit an 80-column footer next to the rest:

@@ -16,6 +16,7 @@ from tandem.store.errors import ValidationError
 from tandem.store.records import DEFAULT_ACTIVITIES, DIRECTIONS, Activity, Experiment, ShadowDay, label
 from tandem.tui.screens.capture_forms import choices
 from tandem.tui.screens.record_form import RecordForm, Spec
+from tandem.tui.forms import FORMS_TCSS
 
 
 class PlanShadowForm(RecordForm[ShadowDay]):
@@ -89,6 +90,7 @@ class ExperimentForm(RecordForm[Experiment]):
 
 class TakeawayPrompt(ModalScreen[str | None]):
     """One line for one takeaway; enter saves it with the time."""
+    CSS_PATH = FORMS_TCSS
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="takeaway.cancel")]
 
