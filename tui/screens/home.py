@@ -60,6 +60,13 @@ def summary_line(records: list[MeetingRecord], today: date) -> Text:
 
 #: Rows of the meeting list added before the first frame, beyond a screenful.
 MORE_ROWS = 10
+#: Up to this many meetings are listed at once; past it, the rows beyond the first screen
+#: follow the first frame (a table measures every cell it is given).
+ALL_AT_ONCE = 200
+#: ... and come this long after it, once the first frame has reached the terminal (the
+#: driver writes it from a thread, which a busy main thread starves).
+PENDING_ROWS_AFTER_S = 0.25
+
 
 class HomeScreen(Screen[None]):
     HELP_GROUP = "Home"
@@ -199,11 +206,11 @@ class HomeScreen(Screen[None]):
         # The rows a screen shows (and the cursor's) first; the rest after that frame is
         # drawn: a table measures every cell it is given, 0.05 s for 500 meetings.
         screenful = self.app.size.height + MORE_ROWS
-        first = max(screenful, row + screenful)
+        first = len(rows) if len(rows) <= ALL_AT_ONCE else max(screenful, row + screenful)
         self._add_rows(rows[:first])
         self._pending_rows = rows[first:]
         if self._pending_rows:
-            self.set_timer(0.25, self._add_pending_rows)
+            self.set_timer(PENDING_ROWS_AFTER_S, self._add_pending_rows)
         table.move_cursor(row=row)
         self._show_detail(self.selected_id)
 
