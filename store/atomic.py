@@ -97,23 +97,34 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs on this machine. Our own pid counts as alive: a temp file
+    of ours may belong to a save running in another thread right now."""
+    if pid <= 0:
+        return False
+    if pid == os.getpid():
+        return True
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):
         return False
     except PermissionError:
         return True
     return True
 
 
+def temp_file_pid(name: str) -> int | None:
+    """The pid of the writer that made temp file ``name`` (see :func:`temp_path_for`)."""
+    pid_part = name.rsplit(TEMP_MARK, 1)[-1].split("-", 1)[0]
+    return int(pid_part) if pid_part.isascii() and pid_part.isdigit() else None
+
+
 def clean_stale_temp_files(folder: Path) -> list[Path]:
     """Remove temp files left by writers that died mid-write; keep those of live writers."""
     removed = []
     for tmp in folder.glob(f".*{TEMP_MARK}*"):
-        pid_part = tmp.name.rsplit(TEMP_MARK, 1)[-1].split("-", 1)[0]
-        # Our own temp files may belong to a save running in another thread right now.
-        if pid_part.isdigit() and (int(pid_part) == os.getpid() or _pid_alive(int(pid_part))):
+        pid = temp_file_pid(tmp.name)
+        if pid is not None and pid_alive(pid):
             continue
         tmp.unlink(missing_ok=True)
         removed.append(tmp)

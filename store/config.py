@@ -116,17 +116,6 @@ class Vocabulary:
     #: Team id (sales, marketing, other, shared) → the name the forms show for it.
     teams: dict[str, str] = field(default_factory=dict)
 
-    def team_label(self, team: str) -> str:
-        return self.teams.get(team, team)
-
-    def team_for(self, text: str) -> str:
-        """The team id a typed team name means ("Revenue" → "sales"), or ``text`` lowered."""
-        folded = text.strip().casefold()
-        for team, name in self.teams.items():
-            if name.casefold() == folded:
-                return team
-        return folded
-
 
 @dataclass(frozen=True, slots=True)
 class Config:

@@ -48,6 +48,8 @@ from tandem.store.atomic import (
     SCHEMA_VERSION,
     TEMP_MARK,
     atomic_write_bytes,
+    pid_alive,
+    temp_file_pid,
 )
 from tandem.store.errors import NotFoundError, TandemError, ValidationError
 from tandem.store.layout import MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, SNAPSHOTS_DIR, WORKSPACE_FILE
@@ -217,26 +219,6 @@ def _read_regular_mode(path: Path) -> tuple[bytes, int]:
     finally:
         os.close(fd)
 
-
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OverflowError:
-        return False
-    return True
-
-
-def _temp_pid(name: str) -> int | None:
-    pid_part = name.rsplit(TEMP_MARK, 1)[-1].split("-", 1)[0]
-    return int(pid_part) if pid_part.isascii() and pid_part.isdigit() else None
 
 
 def _is_temp(name: str) -> bool:
@@ -666,7 +648,7 @@ class _Checker:
         if host != self.hostname:
             self.held[stem] = who
             self.add(OK, rel, f"{shown} is {verb} by {who} (on another host: doctor cannot check that process).")
-        elif _pid_alive(pid):
+        elif pid_alive(pid):
             self.held[stem] = who
             self.add(OK, rel, f"{shown} is {verb} by {who}.")
         else:
@@ -686,8 +668,8 @@ class _Checker:
                 continue
             self.files_checked += 1
             rel = f"{folder}/{entry.name}" if folder else entry.name
-            pid = _temp_pid(entry.name)
-            if pid is not None and _pid_alive(pid):
+            pid = temp_file_pid(entry.name)
+            if pid is not None and pid_alive(pid):
                 continue  # a write in progress
             who = f"PID {pid}" if pid is not None else "an unknown process"
             self.add(
@@ -872,6 +854,13 @@ class _Checker:
         def warn(rel: str, key: str, message: str) -> None:
             self.add(WARNING, rel, message, key=key)
 
+        def warn_place(rel: str, key: str, what: str, mid: str, item_id: str) -> None:
+            """A shared record's meeting that does not exist, or its agenda item that is not there."""
+            if meeting_gone(mid):
+                warn(rel, f"{key}-meeting", f"{what} names meeting {mid}, which does not exist.")
+            elif agenda_missing(mid, item_id):
+                warn(rel, f"{key}-agenda", f"{what} points to agenda item {item_id}, which is not in meeting {mid}.")
+
         if series is not None:
             self._duplicates("series.json", "series", series)
 
@@ -884,14 +873,7 @@ class _Checker:
                     warn(rel, "obj-meeting", f"Objective {o.id} in {rel} was set in meeting {o.meeting_id}, which does not exist.")
                 for c in o.checkins:
                     what = f"Check-in of objective {o.id} on {c.date} in {rel}"
-                    if meeting_gone(c.meeting_id):
-                        warn(rel, "checkin-meeting", f"{what} names meeting {c.meeting_id}, which does not exist.")
-                    elif agenda_missing(c.meeting_id, c.agenda_item_id):
-                        warn(
-                            rel,
-                            "checkin-agenda",
-                            f"{what} points to agenda item {c.agenda_item_id}, which is not in meeting {c.meeting_id}.",
-                        )
+                    warn_place(rel, "checkin", what, c.meeting_id, c.agenda_item_id)
 
         insights = self._table("insights.json", "insights")
         content = self._table("content.json", "content")
@@ -902,14 +884,7 @@ class _Checker:
             content_ids = None if content is None else {c.id for c in content}
             for i in insights:
                 what = f"Prospect insight {i.id} in {rel}"
-                if meeting_gone(i.meeting_id):
-                    warn(rel, "insight-meeting", f"{what} names meeting {i.meeting_id}, which does not exist.")
-                elif agenda_missing(i.meeting_id, i.agenda_item_id):
-                    warn(
-                        rel,
-                        "insight-agenda",
-                        f"{what} points to agenda item {i.agenda_item_id}, which is not in meeting {i.meeting_id}.",
-                    )
+                warn_place(rel, "insight", what, i.meeting_id, i.agenda_item_id)
                 if i.shadow_day_id and shadow_ids is not None and i.shadow_day_id not in shadow_ids:
                     warn(rel, "insight-shadow", f"{what} names shadow day {i.shadow_day_id}, which is not in shadow_days.json.")
                 if i.content_item_id and content_ids is not None and i.content_item_id not in content_ids:
@@ -920,14 +895,7 @@ class _Checker:
             insight_ids = None if insights is None else {i.id for i in insights}
             for c in content:
                 what = f"Content item {c.id} in {rel}"
-                if meeting_gone(c.meeting_id):
-                    warn(rel, "content-meeting", f"{what} names meeting {c.meeting_id}, which does not exist.")
-                elif agenda_missing(c.meeting_id, c.agenda_item_id):
-                    warn(
-                        rel,
-                        "content-agenda",
-                        f"{what} points to agenda item {c.agenda_item_id}, which is not in meeting {c.meeting_id}.",
-                    )
+                warn_place(rel, "content", what, c.meeting_id, c.agenda_item_id)
                 if c.insight_id and insight_ids is not None and c.insight_id not in insight_ids:
                     warn(rel, "content-insight", f"{what} names prospect insight {c.insight_id}, which is not in insights.json.")
         days = self._table("shadow_days.json", "shadow_days")
@@ -1183,7 +1151,7 @@ def _restore(home: Path, action: Restore, now: datetime) -> Finding:
 def _remove(home: Path, action: Remove) -> Finding:
     rel = _rel(home, action.target)
     if action.what == "temp":
-        if action.pid is not None and _pid_alive(action.pid):
+        if action.pid is not None and pid_alive(action.pid):
             return Finding(OK, rel, f"{rel} belongs to a running process now; left it.")
         with contextlib.suppress(FileNotFoundError):
             action.target.unlink()

@@ -26,6 +26,7 @@ from tandem.tui.screens.capture_forms import (
 )
 from tandem.tui.screens.choose import NEW, CaptureMenu, ChooseScreen
 from tandem.tui.screens.confirm import ConfirmScreen
+from tandem.tui.settings import vocabulary
 from tandem.tui.widgets.captured import CapturedList, ReviewList
 
 if TYPE_CHECKING:
@@ -92,15 +93,11 @@ class CaptureFlow:
         except TandemError:
             return
         # config.toml's [vocabulary] joins the words already in use.
-        vocabulary = getattr(getattr(self.app, "settings", None), "vocabulary", None)
-        self.ctx.sources = sorted({f.source for f in feedback if f.source} | set(getattr(vocabulary, "lead_sources", ())))
-        self.ctx.personas = sorted(
-            {x.persona for x in (*feedback, *insights, *content) if x.persona} | set(getattr(vocabulary, "personas", ()))
-        )
-        if getattr(vocabulary, "reason_codes", ()):
-            self.ctx.reason_codes = vocabulary.reason_codes
-        if getattr(vocabulary, "funnel_stages", ()):
-            self.ctx.funnel_stages = vocabulary.funnel_stages
+        words = vocabulary(self.app)
+        self.ctx.sources = sorted({f.source for f in feedback if f.source} | set(words.lead_sources))
+        self.ctx.personas = sorted({x.persona for x in (*feedback, *insights, *content) if x.persona} | set(words.personas))
+        self.ctx.reason_codes = words.reason_codes or self.ctx.reason_codes
+        self.ctx.funnel_stages = words.funnel_stages or self.ctx.funnel_stages
         self._words_loaded = True
 
     def _review_rows(self, mode: str) -> list[tuple[str, Text]]:

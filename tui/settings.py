@@ -10,7 +10,7 @@ import pkgutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tandem.store.config import Known, LoadedConfig, load_config
+from tandem.store.config import Known, LoadedConfig, Vocabulary, load_config
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -111,7 +111,13 @@ def notify_problems(app: App, loaded: LoadedConfig) -> None:
     )
 
 
+def vocabulary(app: App) -> Vocabulary:
+    """config.toml's ``[vocabulary]`` in effect (every tandem app has settings; an app
+    built bare, as some tests do, has the defaults)."""
+    settings = getattr(app, "settings", None)
+    return settings.vocabulary if settings is not None else Vocabulary()
+
+
 def team_names(node: DOMNode) -> dict[str, str]:
     """Team id → the name config.toml gives it ("sales" → "Revenue"); {} when none."""
-    vocabulary = getattr(getattr(node.app, "settings", None), "vocabulary", None)
-    return dict(getattr(vocabulary, "teams", {}) or {})
+    return vocabulary(node.app).teams

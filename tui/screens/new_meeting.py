@@ -101,12 +101,9 @@ class NewMeetingScreen(ModalScreen[MeetingPlan | None]):
                     hint="space: present / absent",
                     id="people-field",
                 )
-                yield Field("Add a person", Input(compact=True, id="person", placeholder=f"Name, team ({' / '.join(self._team_names().get(t, t) for t in TEAMS)})"), hint="enter adds them as present", id="person-field")
+                yield Field("Add a person", Input(compact=True, id="person", placeholder=f"Name, team ({' / '.join(team_names(self).get(t, t) for t in TEAMS)})"), hint="enter adds them as present", id="person-field")
             yield Static("ctrl+s  create      tab  next field      esc  cancel", classes="dialog-keys")
         yield Footer()
-
-    def _team_names(self) -> dict[str, str]:
-        return team_names(self)
 
     def on_mount(self) -> None:
         self._apply_series(self._initial_series)
@@ -143,14 +140,14 @@ class NewMeetingScreen(ModalScreen[MeetingPlan | None]):
         people = self.query_one("#people", SelectionList)
         people.clear_options()
         self.people = [a for a, _ in entries]
-        names = self._team_names()
+        names = team_names(self)
         people.add_options(
             Selection(Text(f"{a.name} ({names.get(a.team, a.team)})"), n, present) for n, (a, present) in enumerate(entries)
         )
 
     @on(Input.Submitted, "#person")
     def _add_person(self, event: Input.Submitted) -> None:
-        person, error = parse_person(event.value, self._team_names())
+        person, error = parse_person(event.value, team_names(self))
         field = self.query_one("#person-field", Field)
         field.set_error(error or None)
         if person is None:
