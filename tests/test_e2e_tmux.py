@@ -247,3 +247,62 @@ def test_copy_reaches_the_terminal_clipboard_through_osc_52(tmp_path: Path) -> N
         term.wait_for("__EXIT_0__")
     finally:
         term.close()
+
+
+@needs_tmux
+def test_type_ahead_on_a_busy_machine_lands_in_each_form(tmp_path: Path) -> None:
+    """Both cores kept busy; each capture key followed at once by its text, 20 ms a key,
+    with no pause anywhere: every record is saved exactly as typed, no letter reaches the
+    agenda as a command (no item added, skipped, parked), and the meeting is still live."""
+    import time
+
+    from tandem.store.records import AgendaItem, Attendee, Meeting, Series
+    from tandem.store.workspace import Workspace
+    from tmux import CpuHog
+
+    ws = Workspace(tmp_path / "ws")
+    ws.series.add(Series(id="sync", title="Weekly sync"))
+    today = time.strftime("%Y-%m-%d")
+    mid = f"{today}-sync"
+    ws.create_meeting(
+        Meeting(id=mid, series_id="sync", title="Weekly sync", date=today, facilitator="Dana",
+                attendees=[Attendee(name="Dana", team="marketing"), Attendee(name="Luis", team="sales")]),
+        [AgendaItem(id="i1", title="Everything", timebox_min=30), AgendaItem(id="i2", title="Wrap-up", timebox_min=5)],
+    )
+    term = Tmux([str(TANDEM), "--home", str(ws.home), "run"], width=120, height=40)
+    try:
+        with CpuHog():
+            term.wait_for("● LIVE", timeout=60)
+            term.wait_for("All changes saved", timeout=30)
+            # Esc then a letter within the terminal's escape delay reads as alt+letter: a
+            # person lets go of Esc first (the agenda's keys show in the footer).
+            term.type("<Escape>")
+            term.wait_for("s Skip", timeout=30)
+            term.type(
+                "d", "Ship the ROI page now", "<C-s>",
+                "t", "Send the webinar list", "<Tab>", "Luis", "<C-s>",
+                "l", "SF-77", "<C-s>",
+                "v", "How long is onboarding?", "<C-s>",
+                "c", "<Enter>", "Onboarding FAQ", "<C-s>",
+                "o", "<Enter>", "Lift SQLs to 60", "<Tab>", "SQLs per month", "<Tab>", "60", "<C-s>",
+                "d", "Park nothing; skip nothing; end nothing", "<C-s>",
+            )
+            term.wait_for("Captured under this item (7)", timeout=60)
+            term.wait_for("All changes saved", timeout=30)
+        term.type("q", gap=0.3)
+        term.wait_for("Open action items", timeout=30)
+        term.type("q")
+        term.wait_for("__EXIT_0__", timeout=30)
+    finally:
+        term.close()
+
+    record = ws.read_meeting(mid)
+    assert record.meeting.status == "live"
+    assert [(i.title, i.status) for i in record.agenda] == [("Everything", "active"), ("Wrap-up", "pending")]
+    assert [d.text for d in record.decisions] == ["Ship the ROI page now", "Park nothing; skip nothing; end nothing"]
+    assert [(a.text, a.owner) for a in record.actions] == [("Send the webinar list", "Luis")]
+    assert [f.reference for f in record.lead_feedback] == ["SF-77"]
+    assert [i.text for i in ws.insights.all()] == ["How long is onboarding?"]
+    assert [c.title for c in ws.content.all()] == ["Onboarding FAQ"]
+    (objective,) = ws.objectives.all()
+    assert (objective.title, objective.metric, objective.target) == ("Lift SQLs to 60", "SQLs per month", 60)

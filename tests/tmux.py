@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 import subprocess
@@ -15,6 +16,25 @@ import pytest
 TANDEM = Path(sys.executable).parent / "tandem"
 
 needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+class CpuHog:
+    """Keeps every core busy (a laptop in a video call, a build running): a busy loop per
+    core, in processes of their own, for as long as the ``with`` block lasts."""
+
+    def __init__(self, processes: int | None = None) -> None:
+        self.count = processes or os.cpu_count() or 2
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def __enter__(self) -> CpuHog:
+        self.procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(self.count)]
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for proc in self.procs:
+            proc.kill()
+        for proc in self.procs:
+            proc.wait()
 
 
 class Tmux:
@@ -43,6 +63,24 @@ class Tmux:
 
     def send(self, *keys: str) -> None:
         subprocess.run(["tmux", *self.socket, "send-keys", "-t", self.name, *keys], check=True)
+
+    def type(self, *steps: str, gap: float = 0.02) -> None:
+        """Type as a person does, one key at a time ``gap`` apart: text is split into its
+        characters (sent literally); a step in angle brackets is a key name ("<C-s>")."""
+        for step in steps:
+            # A lone ";" is tmux's command separator: escaped, it is typed.
+            keys = [["-l", "\\;" if ch == ";" else ch] for ch in step] if not (step.startswith("<") and step.endswith(">")) else [[step[1:-1]]]
+            for key in keys:
+                self.send(*key)
+                time.sleep(gap)
+
+    def pid(self) -> int | None:
+        """The pid of the program running in the pane (the shell's child), if any."""
+        shell = subprocess.run(["tmux", *self.socket, "display-message", "-p", "-t", self.name, "#{pane_pid}"], capture_output=True, text=True)
+        if shell.returncode != 0 or not shell.stdout.strip():
+            return None
+        children = subprocess.run(["pgrep", "-P", shell.stdout.strip()], capture_output=True, text=True).stdout.split()
+        return int(children[0]) if children else None
 
     def wait_for(self, text: str, timeout: float = 20) -> str:
         deadline = time.monotonic() + timeout

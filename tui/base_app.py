@@ -9,18 +9,27 @@ and the terminal would interpret them. So a paste is cleaned before any widget s
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+import asyncio
+import contextlib
+import time
+from contextlib import asynccontextmanager
+from typing import Any, AsyncGenerator, ClassVar
 
 from textual import events
 from textual.app import App, ScreenStackError, UnknownModeError
 from textual.binding import Binding, BindingType
 from textual.dom import NoScreen
+from textual.notifications import SeverityLevel
+from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widget import Widget
+from textual.worker import NoActiveWorker, get_current_worker
 
 from tandem.store.config import Config, LoadedConfig
 from tandem.store.mdescape import clean
 from tandem.tui.commands import ScreenCommands
 from tandem.tui.textual_fixes import apply as apply_textual_fixes
+from tandem.tui.typeahead import TypeAhead
 
 apply_textual_fixes()
 
@@ -40,6 +49,7 @@ class BaseApp(App[None]):
         #: to check: types, theme, keys); :attr:`settings` is the config in effect.
         self.loaded_settings: LoadedConfig = quick_settings()
         self.settings: Config = self.loaded_settings.config
+        self.typeahead = TypeAhead(self)
 
     def on_mount(self) -> None:
         from tandem.tui.settings import apply_settings
@@ -62,9 +72,92 @@ class BaseApp(App[None]):
             # Typed past a quit: keys queued in an editor bubble up to the app after its
             # screens are gone, and Textual raised ScreenStackError (a traceback on quit).
             return
-        if isinstance(event, events.Paste) and not event.is_forwarded:
-            event.text = clean(event.text)
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            if isinstance(event, events.Paste):
+                event.text = clean(event.text)
+            if not self.typeahead.refuse(event) and not self.typeahead.take(event):
+                await self.deliver_typed(event)
+            return
         await super().on_event(event)
+
+    async def deliver_typed(self, event: events.Key | events.Paste) -> None:
+        """Hand a key or paste to the focus chain, then hold what follows until it settles
+        (see :mod:`tandem.tui.typeahead`)."""
+        if not self._has_screen():
+            return
+        started = time.monotonic()
+        screen = self.screen
+        await super().on_event(event)
+        self.typeahead.delivered(event, screen, started)
+
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("wait_for_dismiss") or (len(args) >= 2 and args[1]):
+            # A worker waiting on a screen holds no typed keys while the screen is open.
+            try:
+                worker = get_current_worker()
+            except NoActiveWorker:
+                pass
+            else:
+                self.typeahead.park(worker, self.get_screen(screen) if isinstance(screen, str) else screen)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = True) -> None:
+        if severity in ("warning", "error"):
+            self.typeahead.last_alarm = time.monotonic()
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    async def settled(self, timeout: float = 30.0, *, refresh: bool = True) -> None:
+        """Until the screen in front is still: every typed key delivered and settled, the
+        workers that load or open something done (or waiting on an open screen), the
+        animations finished and every widget's queue drained. Tests wait on this rather
+        than on the clock, so a busy machine cannot make them flaky."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            await self.typeahead.idle(timeout=max(0.0, deadline - time.monotonic()))
+            front = self.screen if self._has_screen() else None
+            if front is None:
+                return
+            while self.typeahead._holding_workers(front) and time.monotonic() < deadline:  # noqa: SLF001 - same module family
+                await asyncio.sleep(0.01)
+            await self.animator.wait_until_complete()
+            await self._drain(front, deadline, refresh=refresh)
+            if not self.typeahead.busy and not self.typeahead.held and self._has_screen() and self.screen is front and not self.typeahead._holding_workers(front):  # noqa: SLF001
+                return
+
+    async def _drain(self, screen: Screen[Any], deadline: float, *, refresh: bool) -> None:
+        """Every widget of ``screen`` (and the app) has handled what was posted to it,
+        and a refresh has run (``call_after_refresh`` work included)."""
+        nodes = [self, *screen.walk_children(with_self=True)]
+        waits = []
+        for node in nodes:
+            done = asyncio.Event()
+            if node.call_next(done.set) is not False:
+                waits.append(done.wait())
+        if waits:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.gather(*waits), timeout=max(0.0, deadline - time.monotonic()))
+        if not refresh:
+            return
+        refreshed = asyncio.Event()
+        screen.call_after_refresh(refreshed.set)
+        screen.refresh()
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(refreshed.wait(), timeout=max(0.0, min(1.0, deadline - time.monotonic())))
+
+    @asynccontextmanager
+    async def run_test(self, **kwargs: Any) -> AsyncGenerator[Pilot[None], None]:
+        async with super().run_test(**kwargs):
+            yield SettlingPilot(self)
+
+    async def run_async(self, **kwargs: Any) -> Any:
+        auto_pilot = kwargs.get("auto_pilot")
+        if auto_pilot is not None:
+            # Screenshots (pytest-textual-snapshot) drive the app through an auto pilot.
+            async def settling(pilot: Pilot[None]) -> None:
+                await auto_pilot(SettlingPilot(pilot.app))
+
+            kwargs["auto_pilot"] = settling
+        return await super().run_async(**kwargs)
 
     def _has_screen(self) -> bool:
         try:
@@ -102,3 +195,52 @@ class BaseApp(App[None]):
         size = len(text.encode())
         amount = f"{size:,} bytes" if size < 10_000 else f"{size // 1024:,} KB"
         self.notify(f"{what} copied to the clipboard ({amount})", title="Copied", markup=False, timeout=3)
+
+
+class SettlingPilot(Pilot[None]):
+    """A Pilot whose every step ends on a settled screen (:meth:`BaseApp.settled`): tests
+    and screenshots see the result of what they typed, however busy the machine is."""
+
+    async def _settle(self, *, refresh: bool = True) -> None:
+        app = self.app
+        if isinstance(app, BaseApp) and app.is_running:
+            await app.settled(refresh=refresh)
+            self._still_cursors(app)
+
+    @staticmethod
+    def _still_cursors(app: BaseApp) -> None:
+        """Stop cursors blinking, shown as they are just after a key: a screenshot taken
+        half a second later on a busy machine would otherwise catch them hidden. Relies on
+        Input's and TextArea's ``_cursor_visible`` (Textual 8.2, pinned; the snapshots
+        test it)."""
+        if not app._has_screen():  # noqa: SLF001
+            return
+        for widget in app.screen.query("Input, TextArea"):
+            if getattr(widget, "cursor_blink", False):
+                widget.cursor_blink = False  # type: ignore[attr-defined]
+            if hasattr(widget, "_cursor_visible"):
+                widget._cursor_visible = widget.has_focus  # noqa: SLF001
+                widget.refresh()
+
+    async def press(self, *keys: str) -> None:
+        """Press each key once the one before has settled — and, on a question that takes
+        no type-ahead, once a person would have read it (:data:`~tandem.tui.typeahead.QUIET_S`)."""
+        from tandem.tui.typeahead import QUIET_S, accepts_typeahead
+
+        for n, key in enumerate(keys):
+            if n:
+                await self._settle(refresh=False)
+            app = self.app
+            if isinstance(app, BaseApp) and app._has_screen() and key != "escape" and not accepts_typeahead(app.screen):  # noqa: SLF001
+                since = max(getattr(app.screen, "shown_at", 0.0), app.typeahead.last_key_at)
+                await asyncio.sleep(max(0.0, QUIET_S - (time.monotonic() - since)) + 0.01)
+            await super().press(key)
+        await self._settle(refresh=False)
+
+    async def pause(self, delay: float | None = None) -> None:
+        await super().pause(delay)
+        await self._settle()
+
+    async def wait_for_scheduled_animations(self) -> None:
+        await super().wait_for_scheduled_animations()
+        await self._settle()

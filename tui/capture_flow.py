@@ -14,6 +14,7 @@ from tandem.store.capture import TITLES, Capture
 from tandem.store.errors import TandemError, describe_os_error
 from tandem.store.minutes import lead_summary
 from tandem.store.records import CheckIn, ContentItem, Objective, label, measure
+from tandem.tui.screens.base import from_worker
 from tandem.tui.screens.capture_forms import (
     ActionForm,
     CheckInForm,
@@ -73,15 +74,15 @@ class CaptureFlow:
         if not self._words_loaded:
             self._load_words()
         if item is None:
-            self.app.call_from_thread(self._show, None, [], "", [])
+            from_worker(self.screen, self._show, None, [], "", [])
             return
         try:
             rows = self.records.under(item.id)
             review = self._review_rows(item.captures)
         except TandemError as exc:
-            self.app.call_from_thread(self.notify_error, exc)
+            from_worker(self.screen, self.notify_error, exc)
             return
-        self.app.call_from_thread(self._show, item, rows, item.captures, review)
+        from_worker(self.screen, self._show, item, rows, item.captures, review)
 
     def _load_words(self) -> None:
         """Sources and personas already in use, for the forms' suggestions."""

@@ -9,11 +9,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from tandem.store.templates import parse_minutes
 from tandem.tui.forms import FORMS_TCSS, Field
+from tandem.tui.screens.base import TandemModal
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class NewItem:
     timebox_min: int
 
 
-class AddItemScreen(ModalScreen[NewItem | None]):
+class AddItemScreen(TandemModal[NewItem | None]):
     CSS_PATH = FORMS_TCSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),

@@ -8,16 +8,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tandem.tui.forms import FORMS_TCSS
+from tandem.tui.screens.base import TandemModal
 
 NEW = "__new__"
 
 
-class ChooseScreen(ModalScreen[str | None]):
+class ChooseScreen(TandemModal[str | None]):
     """Pick an existing record, or ``NEW``; typing filters the list."""
     CSS_PATH = FORMS_TCSS
 
@@ -95,7 +95,7 @@ FOOTER_LABEL = {
 }
 
 
-class CaptureMenu(ModalScreen[str | None]):
+class CaptureMenu(TandemModal[str | None]):
     """Which record to capture: one key each (the same keys work on the agenda)."""
     CSS_PATH = FORMS_TCSS
 

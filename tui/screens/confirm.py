@@ -7,13 +7,15 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from tandem.tui.forms import FORMS_TCSS
+from tandem.tui.screens.base import TandemModal
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(TandemModal[bool]):
+    #: Nobody answers a question before seeing it: y typed ahead must not delete anything.
+    ACCEPTS_TYPEAHEAD = False
     CSS_PATH = FORMS_TCSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),

@@ -12,7 +12,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from tandem.store.errors import TandemError
@@ -20,6 +19,7 @@ from tandem.store.live import EndSummary
 from tandem.store.records import label
 from tandem.store.workspace import Workspace
 from tandem.tui.forms import FORMS_TCSS
+from tandem.tui.screens.base import TandemModal
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,11 @@ def summary_table(summary: EndSummary) -> Table:
     return table
 
 
-class EndMeetingScreen(ModalScreen[EndChoice | None]):
+class EndMeetingScreen(TandemModal[EndChoice | None]):
+    """Only ctrl+s ends the meeting, and only once typing has paused since this appeared:
+    no stray letter or Enter from a burst typed for something else can end it."""
+
+    ACCEPTS_TYPEAHEAD = False
     CSS_PATH = FORMS_TCSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "rate(1)", "1", show=False, id="end.rate_1"),
@@ -79,7 +83,7 @@ class EndMeetingScreen(ModalScreen[EndChoice | None]):
             with Vertical(classes="dialog-bottom"):
                 yield Static(id="end-rating")
                 yield Input(placeholder="One line on how it went (optional)", id="end-comment")
-                yield Static("1–5  rate   tab  comment   enter/ctrl+s  end meeting   esc  keep going", classes="dialog-keys")
+                yield Static("1–5  rate   tab  comment   ctrl+s  end meeting   esc  keep going", classes="dialog-keys")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -97,19 +101,23 @@ class EndMeetingScreen(ModalScreen[EndChoice | None]):
         self.rating = rating or None
         self._show_rating()
 
-    @on(Input.Submitted, "#end-comment")
     def action_confirm(self) -> None:
         self.dismiss(EndChoice(self.rating, self.query_one("#end-comment", Input).value.strip()))
 
+    @on(Input.Submitted, "#end-comment")
+    def _enter_in_comment(self) -> None:
+        self.notify("ctrl+s ends the meeting; esc keeps it going.", markup=False, timeout=4)
+
     def key_enter(self) -> None:
         if not isinstance(self.focused, Input):
-            self.action_confirm()
+            self.notify("ctrl+s ends the meeting; esc keeps it going.", markup=False, timeout=4)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
-class MeetingEndedScreen(ModalScreen[None]):
+class MeetingEndedScreen(TandemModal[None]):
+    ACCEPTS_TYPEAHEAD = False  # f finalizes: not on a letter typed before this appeared
     CSS_PATH = FORMS_TCSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("x", "export", "Export minutes", id="ended.export"),

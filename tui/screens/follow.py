@@ -20,7 +20,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.worker import Worker, WorkerState
 
@@ -41,6 +40,7 @@ from tandem.store.follow import (
 from tandem.store.live import WARN_AT, forecast
 from tandem.store.records import AgendaItem, label
 from tandem.store.workspace import MeetingRecord, Workspace
+from tandem.tui.screens.base import TandemScreen
 from tandem.tui.timefmt import clock_text, minutes_text, time_of_day
 from tandem.tui.widgets.follow_agenda import KIND_LABEL, CapturedLines, FollowAgenda
 
@@ -74,7 +74,7 @@ class _Polled:
     linked_problem: TandemError | None = None
 
 
-class FollowScreen(Screen[None]):
+class FollowScreen(TandemScreen[None]):
     CSS_PATH = FOLLOW_TCSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "app.quit", "Quit", tooltip="Stop following (the meeting goes on)", id="follow.quit"),

@@ -10,18 +10,18 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.lazy import Lazy
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane
 
 from tandem.store.errors import TandemError
 from tandem.store.records import ContentItem, Objective, label, measure
 from tandem.store.workspace import Workspace
+from tandem.tui.screens.base import TandemScreen, from_worker
 from tandem.tui.screens.capture_forms import CheckInForm, ContentForm, FormContext, ObjectiveForm
 
 STATUS_STYLE = {"on_track": "green", "met": "bold green", "at_risk": "yellow", "off_track": "bold red", "dropped": "dim"}
 
 
-class GoalsScreen(Screen[None]):
+class GoalsScreen(TandemScreen[None]):
     HELP_GROUP = "Objectives & content"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", "New", tooltip="A new objective or content item (on the tab you are on)", id="goals.new"),
@@ -56,9 +56,9 @@ class GoalsScreen(Screen[None]):
             objectives = self.workspace.objectives_with_history()
             content = self.workspace.content.all()
         except TandemError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            from_worker(self, self.notify, str(exc), severity="error", markup=False)
             return
-        self.app.call_from_thread(self._show, objectives, content)
+        from_worker(self, self._show, objectives, content)
 
     def _show(self, objectives: list[Objective], content: list[ContentItem]) -> None:
         self.objectives = sorted(objectives, key=lambda o: (o.status in ("met", "dropped"), o.title))

@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tandem.tui.forms import FORMS_TCSS
+from tandem.tui.screens.base import TandemModal
 
 
 def binding_rows(app, nodes: list[DOMNode]) -> list[tuple[str, str, str, str]]:  # noqa: ANN001
@@ -90,7 +91,7 @@ class KeyTable:
         return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(TandemModal[None]):
     CSS_PATH = FORMS_TCSS
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
 

@@ -12,13 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.markup import escape
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static, TabbedContent, TabPane
 
 from tandem.store.errors import TandemError
 from tandem.store.records import Meeting, Series, ShadowDay, label
 from tandem.store.workspace import MeetingRecord, Workspace
 from tandem.tui.home_data import HomeData, read_home
+from tandem.tui.screens.base import TandemScreen, from_worker
 from tandem.tui.widgets.meeting_detail import MeetingDetail
 
 # Live and upcoming meetings stand out; closed ones recede.
@@ -68,7 +68,7 @@ ALL_AT_ONCE = 200
 PENDING_ROWS_AFTER_S = 0.25
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(TandemScreen[None]):
     HELP_GROUP = "Home"
     # Focused as the screen mounts: each focus change rebuilds the footer's keys.
     AUTO_FOCUS = "#meetings"
@@ -150,9 +150,9 @@ class HomeScreen(Screen[None]):
         try:
             records, series, shadow_days = early.result() if early is not None else read_home(self.workspace)
         except TandemError as exc:
-            self.app.call_from_thread(self._show_problem, str(exc))
+            from_worker(self, self._show_problem, str(exc))
             return
-        self.app.call_from_thread(self._show, records, series, shadow_days)
+        from_worker(self, self._show, records, series, shadow_days)
 
     def _show_problem(self, message: str) -> None:
         self.query_one("#loading").display = False

@@ -9,19 +9,19 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TextArea
 
 from tandem.store.errors import TandemError, describe_os_error
 from tandem.store.live import WARN_AT, LiveSession, end_summary
 from tandem.store.records import AgendaItem, label
+from tandem.tui.screens.base import TandemScreen
 from tandem.tui.timefmt import clock_text, minutes_text, time_of_day
 from tandem.tui.widgets.agenda import AgendaList
 from tandem.tui.widgets.captured import CapturedList, ReviewList
 from tandem.tui.capture_flow import CaptureFlow
 
 
-class LiveScreen(Screen[None]):
+class LiveScreen(TandemScreen[None]):
     # Loaded when a meeting is first opened, not at start-up (benchmarks/start.py).
     CSS_PATH = "../live.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -16,11 +16,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tandem.store.mdescape import clean
+from tandem.tui.screens.base import TandemScreen
 from tandem.tui.widgets.minutes_view import Heading, MinutesView
 
 
@@ -34,7 +34,7 @@ def section_prompt(heading: Heading) -> Text:
     return text
 
 
-class MinutesScreen(Screen[None]):
+class MinutesScreen(TandemScreen[None]):
     """Minutes of one meeting (or any Markdown), read-only."""
 
     CSS_PATH = "../minutes.tcss"

@@ -10,7 +10,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
@@ -19,6 +18,7 @@ from tandem.store.records import TEAMS, Attendee, Series
 from tandem.store.templates import Library
 from tandem.store.workspace import Workspace
 from tandem.tui.forms import FORMS_TCSS, Field
+from tandem.tui.screens.base import TandemModal
 from tandem.tui.settings import team_names
 
 NEW_SERIES = "__new__"
@@ -62,7 +62,7 @@ def _team_words(names: dict[str, str]) -> str:
     return ", ".join(words[:-1]) + " or " + words[-1]
 
 
-class NewMeetingScreen(ModalScreen[MeetingPlan | None]):
+class NewMeetingScreen(TandemModal[MeetingPlan | None]):
     CSS_PATH = FORMS_TCSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Create meeting", id="form.submit"),

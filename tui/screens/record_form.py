@@ -15,7 +15,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Input, Select, SelectionList, Static
@@ -25,6 +24,7 @@ from tandem.store.dates import HELP as DATE_HELP
 from tandem.store.dates import parse_due
 from tandem.store.errors import ValidationError
 from tandem.tui.forms import FORMS_TCSS, Field
+from tandem.tui.screens.base import TandemModal
 
 T = TypeVar("T")
 FieldKind = Literal["text", "choice", "multi", "date", "number", "int", "check"]
@@ -42,7 +42,7 @@ class Spec:
     default: Any = None
 
 
-class RecordForm(ModalScreen[T | None], Generic[T]):
+class RecordForm(TandemModal[T | None], Generic[T]):
     """Subclasses set TITLE-like ``heading`` and ``specs()``, and implement ``build``."""
     CSS_PATH = FORMS_TCSS
 

@@ -15,12 +15,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.lazy import Lazy
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, LoadingIndicator, Static, TabbedContent, TabPane
 
 from tandem.store.errors import TandemError
 from tandem.store.review_model import ReviewData, ReviewSource, SearchHit
 from tandem.store.search import terms
+from tandem.tui.screens.base import TandemScreen, from_worker
 from tandem.tui.widgets.review_actions import ActionsPane
 from tandem.tui.widgets.review_base import OpenMinutes, ReviewPane, safe, safe_data, safe_text
 from tandem.tui.widgets.review_leads import LeadQualityPane
@@ -44,7 +44,7 @@ TABS = (
 POLL_SECONDS = 1.0
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(TandemScreen[None]):
     HELP_GROUP = "Review"
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
@@ -128,11 +128,11 @@ class ReviewScreen(Screen[None]):
                 return
             data = self.source.load()
         except TandemError as exc:
-            self.app.call_from_thread(self._problem, [safe_text(str(exc))])
+            from_worker(self, self._problem, [safe_text(str(exc))])
             return
         finally:
             self._lock.release()
-        self.app.call_from_thread(self._show, safe_data(data))
+        from_worker(self, self._show, safe_data(data))
 
     def _show(self, data: ReviewData) -> None:
         self.data = data
@@ -247,9 +247,9 @@ class ReviewScreen(Screen[None]):
         try:
             markdown = self.source.minutes(meeting_id)
         except (TandemError, OSError) as exc:
-            self.app.call_from_thread(self.notify, safe_text(f"Cannot show the minutes: {exc}"), severity="error", markup=False)
+            from_worker(self, self.notify, safe_text(f"Cannot show the minutes: {exc}"), severity="error", markup=False)
             return
-        self.app.call_from_thread(self._push_minutes, meeting_id, markdown, find)
+        from_worker(self, self._push_minutes, meeting_id, markdown, find)
 
     def _push_minutes(self, meeting_id: str, markdown: str, find: str) -> None:
         from tandem.tui.screens.minutes import MinutesScreen

@@ -11,12 +11,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from tandem.store.records import label
 from tandem.store.shadow import ShadowSession
+from tandem.tui.screens.base import TandemScreen
 from tandem.tui.widgets.click_again import ClickAgainToOpen
 
 #: One key per takeaway category, in the order the practice talks about them.
@@ -69,7 +69,7 @@ class TakeawayLog(OptionList):
     ]
 
 
-class ShadowScreen(Screen[None]):
+class ShadowScreen(TandemScreen[None]):
     # Loaded when a shadow day is first opened, not at start-up (benchmarks/start.py).
     CSS_PATH = "../shadow.tcss"
     HELP_GROUP = "Shadow day"

@@ -8,12 +8,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Select, Static
 
 from tandem.store import ids
 from tandem.store.errors import ValidationError
 from tandem.store.records import DEFAULT_ACTIVITIES, DIRECTIONS, Activity, Experiment, ShadowDay, label
+from tandem.tui.screens.base import TandemModal
 from tandem.tui.screens.capture_forms import choices
 from tandem.tui.screens.record_form import RecordForm, Spec
 from tandem.tui.forms import FORMS_TCSS
@@ -88,7 +88,7 @@ class ExperimentForm(RecordForm[Experiment]):
         return Experiment(text=values["text"], owner=values["owner"], report_back=values["report_back"])
 
 
-class TakeawayPrompt(ModalScreen[str | None]):
+class TakeawayPrompt(TandemModal[str | None]):
     """One line for one takeaway; enter saves it with the time."""
     CSS_PATH = FORMS_TCSS
 

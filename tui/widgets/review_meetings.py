@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from tandem.store.records import label
 from tandem.store.review_model import MeetingRow, ReviewData, SearchHit
 from tandem.store.search import terms
+from tandem.tui.screens.base import from_worker
 from tandem.tui.widgets.review_base import (
     TOP,
     OpenMinutes,
@@ -261,7 +262,7 @@ class MeetingsPane(ReviewPane):
         started = time.perf_counter()
         hits = self._search(query)
         seconds = time.perf_counter() - started
-        self.app.call_from_thread(self._show_hits, query, hits, seconds)
+        from_worker(self, self._show_hits, query, hits, seconds)
 
     def _show_hits(self, query: str, hits: list[SearchHit], seconds: float) -> None:
         if query != self._query:  # a newer search is on its way

@@ -1,0 +1,72 @@
+"""The base of every tandem screen: dismissed once, and honest about type-ahead.
+
+Dismissing twice. A key and a worker can both dismiss a screen (Esc while its save
+finishes; a second Esc typed ahead before the first took effect). Textual then calls the
+result callback twice — ``InvalidStateError: invalid state`` from the future of
+``push_screen_wait`` — and pops the screen *underneath* as well. Here a second dismiss, or
+a dismiss of a screen that is no longer in front, does nothing.
+
+Type-ahead. ``ACCEPTS_TYPEAHEAD = False`` marks a question nobody should answer before
+seeing it (a yes/no confirmation, ending a meeting): keys typed before it appeared, and
+keys of a burst still going on, are set aside (see :mod:`tandem.tui.typeahead`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any, ClassVar, Generic, TypeVar
+
+from textual.await_complete import AwaitComplete
+from textual.message_pump import MessagePump
+from textual.screen import ModalScreen, Screen
+
+ResultType = TypeVar("ResultType")
+
+
+def from_worker(node: MessagePump, callback: Callable[..., object], *args: Any, **kwargs: Any) -> None:
+    """From a thread worker, run ``callback`` on the UI thread — if ``node`` (the screen or
+    widget the result is for) is still there. A worker that finishes after its screen was
+    closed (Esc while it loaded, the app quitting) then does nothing, instead of querying
+    widgets that are gone (NoMatches) or waiting on an event loop that has stopped."""
+
+    def if_still_there() -> None:
+        if node.is_attached and node.is_running:
+            callback(*args, **kwargs)
+
+    if not node.is_attached:
+        return
+    try:
+        node.app.call_from_thread(if_still_there)
+    except RuntimeError:  # the app's event loop is gone: nobody to show it to
+        pass
+
+
+class _Guarded:
+    #: False: this screen takes only keys pressed after it appeared, once typing paused.
+    ACCEPTS_TYPEAHEAD: ClassVar[bool] = True
+
+    #: When the screen was mounted (time.monotonic), for the type-ahead gate.
+    shown_at: float = 0.0
+    _dismissed: bool = False
+
+    def _on_mount(self) -> None:
+        self.shown_at = time.monotonic()
+
+    def _on_screen_resume(self) -> None:
+        self._dismissed = False
+
+    def dismiss(self, result: object = None) -> AwaitComplete:
+        if self._dismissed or not self.is_active:  # type: ignore[attr-defined]
+            return AwaitComplete(asyncio.sleep(0))
+        self._dismissed = True
+        return super().dismiss(result)  # type: ignore[misc]
+
+
+class TandemScreen(_Guarded, Screen[ResultType], Generic[ResultType]):
+    """A full screen of tandem."""
+
+
+class TandemModal(_Guarded, ModalScreen[ResultType], Generic[ResultType]):
+    """A dialog or form of tandem, over the screen that opened it."""

@@ -1,0 +1,263 @@
+"""Type-ahead: every key and paste reaches what the user aimed it at, in order.
+
+A facilitator types ``d`` and, without waiting, the decision. On a busy laptop the form
+takes a few hundred milliseconds to appear, and Textual hands each key to whatever has the
+focus *when the key arrives*: the letters typed before the form is up went to the agenda
+underneath, where ``s`` skips an item and ``e`` ends the meeting. Textual also forwards
+every queued key before the first one has run its binding, so even a fast machine sends a
+burst (tmux send-keys, SSH, a paste) to the old screen.
+
+So the app delivers one key at a time and holds the next until the previous one has
+*settled*:
+
+1. its journey is over — the focused widget and each of its ancestors up to the app have
+   handled it (the binding it triggers runs when it reaches the app);
+2. the screen in front is mounted and its own queue and the app's are drained, so the focus
+   it set in ``on_mount`` is in place;
+3. no worker that can open a screen or load the screen's data is still running, unless it is
+   waiting on a screen that is now open (``push_screen_wait``).
+
+Workers in :data:`BACKGROUND_GROUPS` (polls, searches, drawing the rest of a long document)
+never hold keys: the screen in front already takes typing while they run.
+
+Two refusals keep a stray letter from destroying anything:
+
+* when the work a key started ends with a warning or an error and opens nothing (a capture
+  form with no agenda item active), the keys typed for it are not turned into commands of
+  the screen underneath: they are set aside and shown in a notification;
+* a screen with ``ACCEPTS_TYPEAHEAD = False`` (a yes/no question, ending a meeting) takes
+  only keys pressed after it appeared: nobody answers a question before seeing it.
+
+Nothing waits forever: a hold ends after :data:`MAX_HOLD_S`, and a worker that outlives it
+holds no later key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import weakref
+from collections import deque
+from typing import TYPE_CHECKING, Any
+
+from textual import events
+from textual.dom import DOMNode, NoScreen
+from textual.screen import Screen
+from textual.worker import Worker
+
+if TYPE_CHECKING:
+    from tandem.tui.base_app import BaseApp
+
+#: Worker groups that run beside typing and never hold a key.
+BACKGROUND_GROUPS = frozenset({"settings", "follow-poll", "search", "minutes-view-load", "poll", "drafts"})
+
+#: The longest a key is held; past it, keys go to the screen in front.
+MAX_HOLD_S = 5.0
+
+#: How often a hold checks whether the screen in front is ready: soon at first (most
+#: holds are over within a few milliseconds), then less often.
+POLL_S = (0.001, 0.002, 0.004, 0.008, 0.016)
+
+#: Held keys shown in a notice when they are set aside.
+SHOWN_CHARS = 60
+
+#: A screen that takes no type-ahead takes a key only after this long with no key pressed
+#: (since it appeared, or since the last key of a burst still going on).
+QUIET_S = 0.5
+
+
+def accepts_typeahead(screen: Screen[Any]) -> bool:
+    return bool(getattr(screen, "ACCEPTS_TYPEAHEAD", True))
+
+
+class TypeAhead:
+    """The app's key gate (see the module docstring)."""
+
+    def __init__(self, app: BaseApp) -> None:
+        self.app = app
+        self.held: deque[events.Key | events.Paste] = deque()
+        self.busy = False
+        #: Workers waiting in ``push_screen_wait``, and the screen each waits on.
+        self._parked: weakref.WeakKeyDictionary[Worker[Any], Screen[Any]] = weakref.WeakKeyDictionary()
+        #: Workers that outlived a hold: they hold no later key.
+        self._outlived: weakref.WeakSet[Worker[Any]] = weakref.WeakSet()
+        #: monotonic time of the last warning or error notification.
+        self.last_alarm = 0.0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._task: asyncio.Task[None] | None = None
+        #: How many keys were set aside (tests and the fuzzer read it).
+        self.set_aside = 0
+        self.last_key_at = 0.0
+        self._refused: list[events.Key | events.Paste] = []
+        self._refused_at = 0.0
+
+    # --- what the app calls ---------------------------------------------------------------
+
+    def park(self, worker: Worker[Any], screen: Screen[Any]) -> None:
+        self._parked[worker] = screen
+
+    def refuse(self, event: events.Key | events.Paste) -> bool:
+        """Set ``event`` aside if the screen in front takes no type-ahead and the user has
+        not paused since it appeared (Esc, which only backs out, always passes)."""
+        now = time.monotonic()
+        previous, self.last_key_at = self.last_key_at, now
+        if self.busy or self.held:
+            return False  # held: the end of the hold decides
+        front = self._front()
+        if front is None or accepts_typeahead(front):
+            return False
+        if isinstance(event, events.Key) and event.key == "escape":
+            return False
+        if now - max(getattr(front, "shown_at", 0.0), previous) >= QUIET_S:
+            return False
+        self._refused.append(event)
+        self._refused_at = now
+        self.app.set_timer(QUIET_S, self._report_refused)
+        return True
+
+    def _report_refused(self) -> None:
+        if not self._refused or time.monotonic() - self._refused_at < QUIET_S * 0.9:
+            return  # still typing: one notice when the burst is over
+        refused, self._refused = self._refused, []
+        self._set_aside(refused, "They came before this question could be read; answer it now.")
+
+    def take(self, event: events.Key | events.Paste) -> bool:
+        """Hold ``event`` if an earlier one has not settled; False: deliver it now."""
+        if self.busy or self.held:
+            self.held.append(event)
+            return True
+        return False
+
+    def delivered(self, event: events.Key | events.Paste, screen_before: Screen[Any], started: float) -> None:
+        """``event`` was just handed to the focus chain: hold what follows until it settles."""
+        self.busy = True
+        self._idle.clear()
+        chain = self._chain()
+        self._task = asyncio.create_task(self._settle(chain, screen_before, started), name="tandem-typeahead")
+
+    async def idle(self, timeout: float = MAX_HOLD_S * 4) -> None:
+        """Until every key typed so far has been delivered and has settled."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                await asyncio.wait_for(self._idle.wait(), timeout=max(0.0, deadline - time.monotonic()))
+            except asyncio.TimeoutError:
+                return
+            # A held key delivered by the release callback may start a new hold.
+            await asyncio.sleep(0)
+            if self._idle.is_set() and not self.held:
+                return
+
+    # --- settling --------------------------------------------------------------------------
+
+    def _chain(self) -> list[DOMNode]:
+        """Where the key just delivered travels: the focus (or the screen) up to the app."""
+        app = self.app
+        try:
+            node: DOMNode | None = app.focused or app.screen
+        except Exception:  # noqa: BLE001 - no screen any more: only the app is left
+            node = None
+        chain: list[DOMNode] = []
+        while node is not None:
+            chain.append(node)
+            node = node._parent if isinstance(node._parent, DOMNode) else None  # noqa: SLF001 - the bubbling path
+        if not chain or chain[-1] is not app:
+            chain.append(app)
+        return chain
+
+    @staticmethod
+    async def _round_trip(node: DOMNode, deadline: float) -> None:
+        """Until ``node`` has handled what was posted to it so far."""
+        done = asyncio.Event()
+        if not node.call_later(done.set):  # closed: nothing more will reach it
+            return
+        try:
+            await asyncio.wait_for(done.wait(), timeout=max(0.0, deadline - time.monotonic()))
+        except asyncio.TimeoutError:
+            pass
+
+    def _holding_workers(self, front: Screen[Any]) -> list[Worker[Any]]:
+        holding = []
+        for worker in self.app.workers:
+            if worker.is_finished or worker.group in BACKGROUND_GROUPS or worker in self._outlived:
+                continue
+            parked_on = self._parked.get(worker)
+            if parked_on is not None and parked_on in self.app.screen_stack:
+                continue
+            if not self._works_for(worker.node, front):
+                continue
+            holding.append(worker)
+        return holding
+
+    def _works_for(self, node: DOMNode, front: Screen[Any]) -> bool:
+        """Workers of the app and of the screen in front hold keys; a screen underneath
+        loading its own data does not."""
+        if node is self.app:
+            return True
+        try:
+            return node.screen is front
+        except NoScreen:
+            return False
+
+    def _front(self) -> Screen[Any] | None:
+        try:
+            return self.app.screen
+        except Exception:  # noqa: BLE001 - the app is closing
+            return None
+
+    async def _settle(self, chain: list[DOMNode], screen_before: Screen[Any], started: float) -> None:
+        deadline = started + MAX_HOLD_S
+        saw_work = False
+        polls = 0
+        try:
+            for node in chain:
+                await self._round_trip(node, deadline)
+            while time.monotonic() < deadline:
+                front = self._front()
+                if front is None:
+                    break
+                holding = self._holding_workers(front)
+                saw_work = saw_work or bool(holding)
+                if not holding and front.is_mounted:
+                    # The focus a screen sets while mounting arrives through the app's queue.
+                    await self._round_trip(front, deadline)
+                    await self._round_trip(self.app, deadline)
+                    if self._front() is front and not self._holding_workers(front):
+                        break
+                    continue
+                await asyncio.sleep(POLL_S[min(polls, len(POLL_S) - 1)])
+                polls += 1
+            else:
+                front = self._front()
+                if front is not None:
+                    self._outlived.update(self._holding_workers(front))
+        except asyncio.CancelledError:
+            raise
+        finally:
+            self._task = None
+        front = self._front()
+        opened_nothing = front is screen_before
+        if saw_work and opened_nothing and self.last_alarm >= started and self.held:
+            self._set_aside(self.held, "They were typed for something that did not open; nothing was done with them.")
+        elif front is not None and front is not screen_before and not accepts_typeahead(front) and self.held:
+            self._set_aside(self.held, "They were typed before this question appeared; answer it now.")
+        self.busy = False
+        self.app.call_later(self.release)
+
+    def _set_aside(self, keys: deque[events.Key | events.Paste] | list[events.Key | events.Paste], why: str) -> None:
+        typed = "".join(e.text if isinstance(e, events.Paste) else (e.character or "") for e in keys if isinstance(e, events.Paste) or (e.character or "").isprintable())
+        count = len(keys)
+        self.set_aside += count
+        keys.clear()
+        shown = typed if len(typed) <= SHOWN_CHARS else typed[: SHOWN_CHARS - 1] + "…"
+        detail = f"“{shown}”\n" if shown.strip() else ""
+        self.app.notify(f"{detail}{why}", title=f"{count} key{'s' if count != 1 else ''} typed ahead set aside", severity="warning", timeout=10, markup=False)
+
+    async def release(self) -> None:
+        """Deliver held keys, one at a time, until one holds the rest again."""
+        while self.held and not self.busy:
+            event = self.held.popleft()
+            await self.app.deliver_typed(event)
+        if not self.busy and not self.held:
+            self._idle.set()
