@@ -19,6 +19,8 @@ from tandem.store.records import (
 
 MEETINGS_DIR = "meetings"
 SNAPSHOTS_DIR = "snapshots"
+#: Half-typed capture forms kept when tandem was closed by its terminal (store/drafts.py).
+DRAFTS_DIR = "drafts"
 WORKSPACE_FILE = "workspace.json"
 
 #: Small workspace-wide files: file name → (file kind, table, record type).

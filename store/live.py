@@ -54,13 +54,16 @@ class Saver:
         *,
         on_error: Callable[[BaseException], None] | None = None,
         on_saved: Callable[[], None] | None = None,
+        on_written: Callable[[], None] | None = None,
     ) -> None:
         self._write = write
         self._on_error = on_error
         self._on_saved = on_saved
+        self._on_written = on_written
         self._cond = threading.Condition()
         self._requested = 0  # generation numbers: requested vs written
         self._written = 0
+        self._failures = 0  # failed writes so far: a flush stops waiting at the next one
         self._due: float | None = None
         self._closed = False
         self.last_error: BaseException | None = None
@@ -77,7 +80,9 @@ class Saver:
             self._cond.notify_all()
 
     def flush(self, timeout: float = 10.0) -> bool:
-        """Save now and wait; True when everything requested is written."""
+        """Save now and wait; True when everything requested is written. False at once when
+        a write fails meanwhile (a full disk): nobody waits on a save that cannot happen,
+        and the saver goes on retrying."""
         import time
 
         deadline = time.monotonic() + timeout
@@ -85,11 +90,12 @@ class Saver:
             target = self._requested
             if self._written >= target:
                 return True
+            failures = self._failures
             self._due = time.monotonic()
             self._cond.notify_all()
             while self._written < target:
                 left = deadline - time.monotonic()
-                if left <= 0 or (self.last_error is not None and not self._thread.is_alive()):
+                if left <= 0 or self._failures > failures or not self._thread.is_alive():
                     return False
                 self._cond.wait(min(left, 0.05))
             return True
@@ -104,7 +110,7 @@ class Saver:
         with self._cond:
             self._closed = True
             self._cond.notify_all()
-        self._thread.join(timeout=1.0)
+        self._thread.join(timeout=min(1.0, timeout))
         return ok
 
     def _run(self) -> None:
@@ -125,7 +131,10 @@ class Saver:
             try:
                 self._write()
             except Exception as exc:  # noqa: BLE001 - reported to the UI, then retried
-                self.last_error = exc
+                with self._cond:
+                    self.last_error = exc
+                    self._failures += 1
+                    self._cond.notify_all()
                 if self._on_error:
                     self._on_error(exc)
                 with self._cond:
@@ -141,6 +150,8 @@ class Saver:
                 self._cond.notify_all()
             if self._on_saved and recovered:
                 self._on_saved()
+            if self._on_written:
+                self._on_written()
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +213,7 @@ class LiveSession:
         clock: Clock = datetime.now,
         on_save_error: Callable[[BaseException], None] | None = None,
         on_saved: Callable[[], None] | None = None,
+        on_written: Callable[[], None] | None = None,
     ) -> None:
         self.workspace = workspace
         self.clock = clock
@@ -218,7 +230,7 @@ class LiveSession:
         self._lock = threading.Lock()
         #: How long tandem was closed while the clock kept running (set by ``start``).
         self.gap_s = 0.0
-        self.saver = Saver(self._write, on_error=on_save_error, on_saved=on_saved)
+        self.saver = Saver(self._write, on_error=on_save_error, on_saved=on_saved, on_written=on_written)
 
     # --- persistence --------------------------------------------------------------------
 
@@ -247,18 +259,24 @@ class LiveSession:
         if self.running and (saved is None or (self.clock() - saved).total_seconds() >= self.HEARTBEAT_S):
             self._changed()
 
-    def close(self) -> bool:
+    def close(self, *, timeout: float = 10.0, letting_go: bool = False) -> bool:
         """Save (so ``saved_at`` says when tandem stopped), then release the writer lock.
 
         False when the save failed (a full disk, say): then nothing is released, so the
-        saver keeps retrying, the meeting stays ours, and closing can be tried again."""
+        saver keeps retrying, the meeting stays ours, and closing can be tried again —
+        unless ``letting_go`` (the process is ending: its terminal is gone), when the
+        lock is released all the same."""
         if self.meeting.status == "live":
             self._changed()
-        if not self.saver.flush():
+        if not self.saver.flush(timeout) and not letting_go:
             return False
-        ok = self.saver.close()
+        ok = self.saver.close(timeout)
         self.writer.close()
         return ok
+
+    def next_pending(self) -> AgendaItem | None:
+        """The item :meth:`next` would move to (None: the active item is the last)."""
+        return self._next_pending_after(self.active_item)
 
     # --- the clock ------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ class ShadowSession:
         clock: Clock = datetime.now,
         on_save_error: Callable[[BaseException], None] | None = None,
         on_saved: Callable[[], None] | None = None,
+        on_written: Callable[[], None] | None = None,
     ) -> None:
         self.workspace = workspace
         self.clock = clock
@@ -45,7 +46,7 @@ class ShadowSession:
             self.lock.release()
             raise
         self._lock = threading.Lock()
-        self.saver = Saver(self._write, on_error=on_save_error, on_saved=on_saved)
+        self.saver = Saver(self._write, on_error=on_save_error, on_saved=on_saved, on_written=on_written)
 
     def _write(self) -> None:
         with self._lock:
@@ -65,12 +66,13 @@ class ShadowSession:
     def _changed(self, delay: float = 0.0) -> None:
         self.saver.request(delay)
 
-    def close(self) -> bool:
+    def close(self, *, timeout: float = 10.0, letting_go: bool = False) -> bool:
         """Save, then release the lock; False (and nothing released, the saver still
-        retrying) when the save failed, so closing can be tried again."""
-        if not self.saver.flush():
+        retrying) when the save failed, so closing can be tried again — unless
+        ``letting_go`` (the process is ending), when the lock is released all the same."""
+        if not self.saver.flush(timeout) and not letting_go:
             return False
-        ok = self.saver.close()
+        ok = self.saver.close(timeout)
         self.lock.release()
         return ok
 

@@ -22,6 +22,7 @@ from tinydb import TinyDB
 from tandem.store import ids
 from tandem.store.atomic import AtomicStorage, clean_stale_temp_files, ensure_dir, read_file
 from tandem.store.collection import Collection, decode_table
+from tandem.store.drafts import Drafts
 from tandem.store.errors import (
     CorruptFileError,
     FinalizedError,
@@ -30,7 +31,7 @@ from tandem.store.errors import (
     TandemError,
     ValidationError,
 )
-from tandem.store.layout import MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, SNAPSHOTS_DIR, WORKSPACE_FILE
+from tandem.store.layout import DRAFTS_DIR, MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, SNAPSHOTS_DIR, WORKSPACE_FILE
 from tandem.store.locks import WriterLock
 from tandem.store.records import (
     ACTION_STATUSES,
@@ -107,6 +108,7 @@ class Workspace:
         #: Whether this process has checked for files of an older schema before writing.
         self._upgrade_checked = False
         self.snapshots = Snapshots(self.home / SNAPSHOTS_DIR, self.home, now=now)
+        self.drafts = Drafts(self.home / DRAFTS_DIR)
         # snapshots/ too: a writer killed while zipping the daily snapshot leaves a temp zip there.
         for folder in (self.home, self.meetings_dir, self.snapshots.folder):
             if folder.is_dir() and not read_only:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -76,12 +75,6 @@ class TandemApp(BaseApp):
             self.open_shadow_day(self.start.shadow_day_id)
         elif self.start.new_meeting:
             self.new_meeting()
-        # A closed terminal (SIGHUP) or a polite kill (SIGTERM): save first, then go.
-        for signum in (signal.SIGHUP, signal.SIGTERM):
-            try:
-                signal.signal(signum, self._on_signal)
-            except (ValueError, OSError):  # not the main thread (tests), or no such signal
-                pass
         self.app_suspend_signal.subscribe(self, self._flush_session)
 
     # --- meetings -----------------------------------------------------------------------
@@ -101,6 +94,7 @@ class TandemApp(BaseApp):
                 clock=self.clock,
                 on_save_error=lambda exc: self._from_saver(self._save_failed, exc),
                 on_saved=lambda: self._from_saver(self.notify, "Saving works again; everything is on disk.", markup=False),
+                on_written=lambda: self._from_saver(self._show_save_state),
             )
         except (TandemError, OSError) as exc:
             self.notify(str(exc), title="Cannot open the meeting", severity="error", timeout=8, markup=False)
@@ -123,6 +117,7 @@ class TandemApp(BaseApp):
                 clock=self.clock,
                 on_save_error=lambda exc: self._from_saver(self._save_failed, exc),
                 on_saved=lambda: self._from_saver(self.notify, "Saving works again; everything is on disk.", markup=False),
+                on_written=lambda: self._from_saver(self._show_save_state),
             )
         except (TandemError, OSError) as exc:
             self.notify(str(exc), title="Cannot open the shadow day", severity="error", timeout=8, markup=False)
@@ -161,12 +156,19 @@ class TandemApp(BaseApp):
             home.action_refresh()
 
     def _from_saver(self, callback: Callable[..., object], *args: object, **kwargs: object) -> None:
-        """Report from the saver thread; a save that lands while the app is closing has
-        nobody left to tell, and must not end the saver with an error."""
+        """Report from the saver thread without waiting for the UI: the UI thread may be
+        waiting on the saver (a flush), and the two must never wait on each other. A save
+        that lands while the app is closing has nobody left to tell."""
         if not self.is_running:
             return
         with contextlib.suppress(RuntimeError):  # the event loop closed just now
-            self.call_from_thread(callback, *args, **kwargs)
+            self.call_later(callback, *args, **kwargs)
+
+    def _show_save_state(self) -> None:
+        for screen in self.screen_stack:
+            show = getattr(screen, "show_save_state", None)
+            if show is not None:
+                show()
 
     def _save_failed(self, exc: BaseException) -> None:
         from tandem.store.errors import describe_os_error
@@ -219,11 +221,34 @@ class TandemApp(BaseApp):
                 setattr(self, name, None)
         return True
 
-    def _on_signal(self, signum: int, _frame: Any) -> None:
+    #: On the way out for a signal, each session's last save may take this long.
+    SIGNAL_SAVE_S = 0.6
+
+    def save_before_exit(self) -> None:
+        """Keep the notes, a half-typed form, and the last save; let go of the locks even
+        if the save cannot happen (the process is ending: the meeting must not stay taken)."""
         self._sync_notes()
-        self._flush_session()
-        self._close_sessions()
-        self.exit(return_code=128 + signum)
+        self._keep_draft()
+        for name in ("session", "shadow_session"):
+            session = getattr(self, name)
+            if session is not None:
+                with contextlib.suppress(Exception):
+                    session.close(timeout=self.SIGNAL_SAVE_S, letting_go=True)
+                setattr(self, name, None)
+
+    def _keep_draft(self) -> None:
+        """A capture form open when the terminal went: its fields go to a draft file, and
+        the form opens with them again when the meeting is resumed."""
+        from tandem.tui.screens.record_form import RecordForm
+
+        session = self.session
+        if session is None:
+            return
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, RecordForm) and screen.draft_kind:
+                with contextlib.suppress(Exception):
+                    session.workspace.drafts.keep(session.meeting.id, screen.draft_kind, screen.raw_values())
+                return
 
     async def take_typed_keys(self) -> None:
         """Let the focused editor take the keys already typed before a shortcut.
@@ -246,10 +271,27 @@ class TandemApp(BaseApp):
             if sync is not None:
                 sync()
 
+    def unsaved_reason(self) -> str | None:
+        """Why the open meeting or shadow day cannot be saved now (None: it can)."""
+        from tandem.store.errors import describe_os_error
+
+        for session in (self.session, self.shadow_session):
+            if session is not None and session.saver.last_error is not None:
+                return describe_os_error(session.saver.last_error)
+        return None
+
     async def action_quit(self) -> None:
         await self.take_typed_keys()
         self._sync_notes()
-        if not self._close_sessions():
+        reason = self.unsaved_reason()
+        if reason is not None:
+            # A full disk: waiting would freeze the screen and change nothing.
+            self.notify(
+                f"Not quitting: the last changes cannot be saved ({reason}). They stay on screen and tandem keeps retrying; free some space, then quit again.",
+                title="Not saved", severity="error", timeout=12, markup=False,
+            )
+            return
+        if not await asyncio.to_thread(self._close_sessions):
             self.notify("The last changes could not be saved; not quitting so nothing is lost.", severity="error", markup=False)
             return
         self.exit()

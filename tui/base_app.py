@@ -54,6 +54,10 @@ class BaseApp(App[None]):
     def on_mount(self) -> None:
         from tandem.tui.settings import apply_settings
 
+        if not self.is_headless:
+            from tandem.tui import lifeline
+
+            lifeline.install(self.exit_for_signal, asyncio.get_running_loop().call_soon_threadsafe)
         apply_settings(self, self.loaded_settings, notify=False)
         if self.loaded_settings.exists:
             # The full check (binding ids of every screen, template ids) costs imports and
@@ -180,6 +184,17 @@ class BaseApp(App[None]):
             except NoScreen:
                 pass  # not in the DOM: let Textual decide, as before
         return await super().run_action(action, default_namespace, namespaces)
+
+    def exit_for_signal(self, signum: int) -> None:
+        """The terminal is gone (SIGHUP) or we were asked to stop (SIGTERM): keep what can
+        be kept, then go. A hard exit follows if this does not finish (tui/lifeline.py)."""
+        try:
+            self.save_before_exit()
+        finally:
+            self.exit(return_code=128 + signum)
+
+    def save_before_exit(self) -> None:
+        """What an app that writes keeps on its way out (see :class:`TandemApp`)."""
 
     def action_help(self) -> None:
         from tandem.tui.screens.help import HelpScreen

@@ -204,6 +204,19 @@ class CaptureFlow:
     def capture(self, kind: str) -> None:
         self.screen.run_worker(self._capture(kind), exclusive=False)
 
+    def recover_draft(self) -> None:
+        """A form that was half typed when tandem had to stop opens again, as it was."""
+
+        async def run() -> None:
+            ws = self.session.workspace
+            draft = await asyncio.to_thread(ws.drafts.get, self.session.meeting.id)
+            if draft is None or draft.kind not in FORMS:
+                return
+            self.app.notify(f"The {TITLES[draft.kind].lower()} you were typing when tandem closed is back: save it, or Esc to drop it.", timeout=10, markup=False)
+            await self._capture(draft.kind, draft=draft.values)
+
+        self.screen.run_worker(run(), exclusive=False)
+
     async def _save(self, fn: Any, *args: Any) -> Any:
         """Shared files are written off the UI thread; errors become a notification."""
         try:
@@ -221,7 +234,14 @@ class CaptureFlow:
             self.app.notify(str(exc), title="Cannot read", severity="error", timeout=8, markup=False)
             return None
 
-    async def _capture(self, kind: str) -> None:
+    async def _capture(self, kind: str, *, draft: dict[str, Any] | None = None) -> None:
+        try:
+            await self._capture_one(kind, draft)
+        finally:
+            if draft is not None:
+                await asyncio.to_thread(self.session.workspace.drafts.discard, self.session.meeting.id)
+
+    async def _capture_one(self, kind: str, draft: dict[str, Any] | None) -> None:
         item = self.session.active_item
         if item is None:
             self.app.notify("Go to an agenda item first: records are captured under the active item.", severity="warning", markup=False)
@@ -231,7 +251,7 @@ class CaptureFlow:
             await self._objective(item.id, today)
             return
         initial = None
-        if kind == "content":
+        if kind == "content" and draft is None:
             pipeline = await self._read(self.session.workspace.content_in_pipeline)
             if pipeline is None:
                 return
@@ -243,7 +263,9 @@ class CaptureFlow:
             initial = None if choice == NEW else next(c for c in pipeline if c.id == choice)
         retry = None  # what was typed, when saving it failed: the form opens again with it
         while True:
-            form = FORMS[kind](self.ctx, today=today, initial=retry or initial)
+            form = FORMS[kind](self.ctx, today=today, initial=retry or initial, draft=None if retry else draft)
+            if initial is None and retry is None:
+                form.draft_kind = kind
             record = await self.app.push_screen_wait(form)
             if record is None:
                 return

@@ -14,11 +14,11 @@ from textual.widgets import Footer, Header, Static, TextArea
 from tandem.store.errors import TandemError, describe_os_error
 from tandem.store.live import WARN_AT, LiveSession, end_summary
 from tandem.store.records import AgendaItem, label
+from tandem.tui.capture_flow import CaptureFlow
 from tandem.tui.screens.base import TandemScreen
 from tandem.tui.timefmt import clock_text, minutes_text, time_of_day
 from tandem.tui.widgets.agenda import AgendaList
 from tandem.tui.widgets.captured import CapturedList, ReviewList
-from tandem.tui.capture_flow import CaptureFlow
 
 
 class LiveScreen(TandemScreen[None]):
@@ -72,6 +72,7 @@ class LiveScreen(TandemScreen[None]):
         self.set_interval(0.5, self.tick)
         if self.session.gap_s >= 60:
             self._ask_about_gap()
+        self.flow.recover_draft()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 100, "-narrow")
@@ -123,8 +124,10 @@ class LiveScreen(TandemScreen[None]):
                 self.query_one("#agenda", AgendaList).focus()
             notes.load_text("")
             notes.disabled = True
+            notes.display = False  # an editor on screen takes the letters typed; none does here
             return
         notes.disabled = False
+        notes.display = True
         number = session.agenda.index(item) + 1
         heading = Text(f"{number}. {item.title}", style="bold")
         if item.presenter or item.presenter_team:
@@ -195,6 +198,19 @@ class LiveScreen(TandemScreen[None]):
         text.append(f"  (over by {minutes_text(f.overrun_s)}; skip, park or shorten something)", style="dim")
         widget.update(text)
 
+    def show_save_state(self) -> None:
+        """Called on every edit and after every write, not only by the clock: "All changes
+        saved" must never stand next to words that are not on disk yet."""
+        self._show_save_state()
+
+    def _on_disk(self) -> bool:
+        if self.session.saver.pending:
+            return False
+        item = self.session.active_item
+        if item is None or item.id != self._shown_item:
+            return True
+        return self.query_one("#notes", TextArea).text == item.notes
+
     def _show_save_state(self) -> None:
         widget = self.query_one("#save-state", Static)
         error = self.session.saver.last_error
@@ -205,13 +221,14 @@ class LiveScreen(TandemScreen[None]):
             widget.add_class("-error")
         else:
             widget.remove_class("-error")
-            widget.update(Text("Saving…" if self.session.saver.pending else "All changes saved", style="dim"))
+            widget.update(Text("All changes saved" if self._on_disk() else "Saving…", style="dim"))
 
     # --- notes ----------------------------------------------------------------------
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if event.text_area.id == "notes":
             self._notes_changed(event)
+            self._show_save_state()
 
     def _notes_changed(self, event: TextArea.Changed) -> None:
         item = self.session.active_item
@@ -248,6 +265,13 @@ class LiveScreen(TandemScreen[None]):
 
     async def action_next_item(self) -> None:
         await self.app.take_typed_keys()  # type: ignore[attr-defined]
+        notes = self.query_one("#notes", TextArea)
+        if notes.has_focus and self.session.active_item is not None and self.session.next_pending() is None:
+            # ctrl+n while typing, on the last item: stay in the notes. Closing the agenda
+            # here left the editor on screen while letters became agenda commands — and
+            # "…see you next week" ended the meeting through its "e".
+            self.notify("This is the last item: keep typing. To finish it, esc then n; to end the meeting, esc then e.", title="Last item", markup=False)
+            return
         following = self.session.next()
         if following is None:
             self.notify("That was the last item. Press e to end the meeting.", title="Agenda done", markup=False)

@@ -52,10 +52,15 @@ class RecordForm(TandemModal[T | None], Generic[T]):
     ]
     heading = "record"
 
-    def __init__(self, *, today: date, initial: T | None = None) -> None:
+    def __init__(self, *, today: date, initial: T | None = None, draft: dict[str, Any] | None = None) -> None:
         super().__init__()
         self.today = today
         self.initial = initial
+        #: Field values typed before tandem had to stop (store/drafts.py), shown again.
+        self.draft = draft or {}
+        #: The capture kind this form is kept under as a draft if tandem must stop while
+        #: it is open ("" for forms that edit a record: the record itself is still there).
+        self.draft_kind = ""
 
     # --- subclass hooks ---------------------------------------------------------------
 
@@ -72,7 +77,7 @@ class RecordForm(TandemModal[T | None], Generic[T]):
     # --- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        initial = self.initial_values()
+        initial = {**self.initial_values(), **self.draft}
         with Vertical(classes="dialog wide record-form"):
             yield Static(("Edit " if self.initial is not None else "New ") + self.heading, classes="dialog-title", markup=False)
             with VerticalScroll(classes="form-fields"):
@@ -97,7 +102,9 @@ class RecordForm(TandemModal[T | None], Generic[T]):
             return Checkbox("", bool(value), compact=True, id=wid)
         text = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
         suggester = SuggestFromList(spec.suggestions, case_sensitive=False) if spec.suggestions else None
-        return Input(text, compact=True, id=wid, suggester=suggester, placeholder=spec.hint if spec.kind != "date" else "")
+        # Not select_on_focus: the first key typed (or typed ahead) would replace a whole
+        # value being edited, or a draft brought back.
+        return Input(text, compact=True, id=wid, suggester=suggester, placeholder=spec.hint if spec.kind != "date" else "", select_on_focus=False)
 
     def on_mount(self) -> None:
         first = self.query(".form-fields Input, .form-fields Select, .form-fields SelectionList").first()
@@ -128,6 +135,19 @@ class RecordForm(TandemModal[T | None], Generic[T]):
             return
         day = parse_due(text, self.today)
         hint.update(f"→ {day:%a %d %b %Y}" if day else f"not a date · {DATE_HELP}")
+
+    def raw_values(self) -> dict[str, Any]:
+        """What each field holds now, as typed (for a draft): text, a choice, choices, a tick."""
+        raw: dict[str, Any] = {}
+        for spec in self.specs():
+            widget = self.query_one(f"#w-{spec.name}")
+            if isinstance(widget, Select):
+                raw[spec.name] = "" if widget.value is Select.NULL else str(widget.value)
+            elif isinstance(widget, SelectionList):
+                raw[spec.name] = [str(v) for v in widget.selected]
+            elif isinstance(widget, (Checkbox, Input)):
+                raw[spec.name] = widget.value
+        return raw
 
     def values(self) -> tuple[dict[str, Any], dict[str, str]]:
         values: dict[str, Any] = {}

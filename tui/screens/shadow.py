@@ -183,13 +183,24 @@ class ShadowScreen(TandemScreen[None]):
         if event.option_list.id == "activities":
             self._show_activity()
 
+    def show_save_state(self) -> None:
+        """On every edit and after every write: "All changes saved" only once it is true."""
+        self._show_save_state()
+
+    def _on_disk(self) -> bool:
+        if self.session.saver.pending:
+            return False
+        if self._shown is None:
+            return True
+        return self.query_one("#activity-notes", TextArea).text == self.session.day.activities[self._shown].notes
+
     def _show_save_state(self) -> None:
         error = self.session.saver.last_error
         widget = self.query_one("#shadow-save", Static)
         if error is not None:
             widget.update(Text(f"⚠ Not saved ({error}). Everything stays on screen; tandem keeps retrying.", style="bold red"))
         else:
-            widget.update(Text("Saving…" if self.session.saver.pending else "All changes saved", style="dim"))
+            widget.update(Text("All changes saved" if self._on_disk() else "Saving…", style="dim"))
 
     # --- notes ------------------------------------------------------------------------
 
@@ -199,6 +210,7 @@ class ShadowScreen(TandemScreen[None]):
         activity = self.session.day.activities[self._shown]
         if event.text_area.text != activity.notes:
             self.session.set_activity_notes(self._shown, event.text_area.text)
+        self._show_save_state()
 
     def sync_notes(self) -> None:
         """Store what the editor shows for the activity it was loaded for, now (its Changed
