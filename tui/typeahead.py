@@ -22,9 +22,9 @@ never hold keys: the screen in front already takes typing while they run.
 
 Two refusals keep a stray letter from destroying anything:
 
-* when the work a key started ends with a warning or an error and opens nothing (a capture
-  form with no agenda item active), the keys typed for it are not turned into commands of
-  the screen underneath: they are set aside and shown in a notification;
+* when a key ends in a warning or an error and opens nothing (a capture form with no agenda
+  item active), the keys typed after it are not turned into commands of the screen
+  underneath: they are set aside and shown in a notification;
 * a screen with ``ACCEPTS_TYPEAHEAD = False`` (a yes/no question, ending a meeting) takes
   only keys pressed after it appeared: nobody answers a question before seeing it.
 
@@ -107,14 +107,24 @@ class TypeAhead:
         front = self._front()
         if front is None or accepts_typeahead(front):
             return False
-        if isinstance(event, events.Key) and event.key == "escape":
-            return False
+        if isinstance(event, events.Key) and (event.key == "escape" or self._quits(front, event.key)):
+            return False  # backing out, or quitting (which saves everything first)
         if now - max(getattr(front, "shown_at", 0.0), previous) >= QUIET_S:
             return False
         self._refused.append(event)
         self._refused_at = now
         self.app.set_timer(QUIET_S, self._report_refused)
         return True
+
+    @staticmethod
+    def _quits(front: Screen[Any], key: str) -> bool:
+        """Whether ``key`` quits the app. A modal's ``active_bindings`` leave out the app's
+        own (priority) bindings; its ``_binding_chain`` holds them (Textual 8.2, pinned;
+        test_fuzz_screens quits from every dialog)."""
+        for _node, bindings in front._binding_chain:  # noqa: SLF001
+            if any(b.action in ("quit", "app.quit") for b in bindings.key_to_bindings.get(key, ())):
+                return True
+        return False
 
     def _report_refused(self) -> None:
         if not self._refused or time.monotonic() - self._refused_at < QUIET_S * 0.9:
@@ -208,7 +218,6 @@ class TypeAhead:
 
     async def _settle(self, chain: list[DOMNode], screen_before: Screen[Any], started: float) -> None:
         deadline = started + MAX_HOLD_S
-        saw_work = False
         polls = 0
         try:
             for node in chain:
@@ -218,7 +227,6 @@ class TypeAhead:
                 if front is None:
                     break
                 holding = self._holding_workers(front)
-                saw_work = saw_work or bool(holding)
                 if not holding and front.is_mounted:
                     # The focus a screen sets while mounting arrives through the app's queue.
                     await self._round_trip(front, deadline)
@@ -238,7 +246,7 @@ class TypeAhead:
             self._task = None
         front = self._front()
         opened_nothing = front is screen_before
-        if saw_work and opened_nothing and self.last_alarm >= started and self.held:
+        if opened_nothing and self.last_alarm >= started and self.held:
             self._set_aside(self.held, "They were typed for something that did not open; nothing was done with them.")
         elif front is not None and front is not screen_before and not accepts_typeahead(front) and self.held:
             self._set_aside(self.held, "They were typed before this question appeared; answer it now.")

@@ -74,6 +74,10 @@ class LiveScreen(TandemScreen[None]):
             self._ask_about_gap()
         self.flow.recover_draft()
 
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.refresh_all()
+
     def on_resize(self) -> None:
         self.set_class(self.size.width < 100, "-narrow")
         self.set_class(self.size.width < 70, "-tiny")
@@ -151,6 +155,11 @@ class LiveScreen(TandemScreen[None]):
     def tick(self) -> None:
         """Clocks, forecast and save state; cheap enough to run twice a second."""
         session = self.session
+        if not self.is_active:
+            # Under a dialog the clocks would redraw the dialog's whole tinted background
+            # twice a second (most of a core at 100×30): they catch up when it closes.
+            session.heartbeat()
+            return
         f = session.forecast()
         bar = Text()
         if session.running:
