@@ -201,7 +201,9 @@ def test_whole_shadow_day_by_keyboard(tmp_path: Path) -> None:
         keys(("x",), ("-l", "Attach webinar Q&A to MQLs"), ("Tab",), ("-l", "Dana Kim"), ("C-s",))
         term.wait_for("Experiment: Attach webinar Q&A to MQLs")
         term.wait_for("All changes saved")
-        keys(("F",), ("y",))
+        keys(("F",))
+        time.sleep(0.5)  # a question takes answers once it can have been read
+        keys(("y",))
         term.wait_for("Open action items")
         keys(("q",))
         term.wait_for("__EXIT_0__")

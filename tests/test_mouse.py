@@ -4,6 +4,8 @@ key the footer shows is a button) and the palette (which lists every key)."""
 
 from __future__ import annotations
 
+import asyncio
+
 from pathlib import Path
 
 from textual.command import CommandPalette
@@ -70,6 +72,7 @@ async def test_a_confirmation_is_answered_by_clicking_its_footer_key(demo_home: 
     app = scenario.app
     async with app.run_test(size=(120, 36)) as pilot:
         await scenario.run_before(pilot)
+        await asyncio.sleep(0.6)  # a question takes answers once it can have been read
         await pilot.click(footer_key(app, "n"))
         await settle(pilot)
         assert type(app.screen).__name__ == "HomeScreen"

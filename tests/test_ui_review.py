@@ -180,15 +180,20 @@ async def test_markup_in_people_and_series_of_the_new_meeting_form(tmp_path: Pat
 
 
 async def test_ctrl_n_past_the_last_item_leaves_the_keys_working(tmp_path: Path) -> None:
-    """The notes editor is disabled when every item is covered; it had the focus, so the
-    focus went nowhere and "Press e to end the meeting" did nothing."""
+    """ctrl+n on the last item keeps the notes (typing goes on there); n on the agenda
+    finishes it. With every item covered the notes editor is hidden, the agenda has the
+    focus, and "Press e to end the meeting" works."""
     ws = three_items(tmp_path)
     app = create_app(ws, clock=FakeClock(), start=StartWith(meeting_id=MID))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+n", "ctrl+n", "ctrl+n")
         await settle(pilot)
+        assert app.screen.session.active_item is not None and app.focused.id == "notes"
+        await pilot.press("escape", "n")
+        await settle(pilot)
         assert app.screen.session.active_item is None
+        assert not app.screen.query_one("#notes").display
         assert app.focused is not None and app.focused.id == "agenda"
         await pilot.press("e")
         await settle(pilot)
