@@ -95,7 +95,7 @@ async def _ready(app: App[Any], form_class: str, started: float) -> float:
         focused = app.focused
         if type(screen).__name__ == form_class and screen.is_mounted and focused is not None and focused.screen is screen:
             break
-        await asyncio.sleep(0)
+        await asyncio.sleep(0.001)  # not sleep(0): a spinning loop would slow what it times
     drawn = asyncio.Event()
     screen.call_after_refresh(drawn.set)
     await drawn.wait()

@@ -239,18 +239,26 @@ class SettlingPilot(Pilot[None]):
 
     async def press(self, *keys: str) -> None:
         """Press each key once the one before has settled — and, on a question that takes
-        no type-ahead, once a person would have read it (:data:`~tandem.tui.typeahead.QUIET_S`)."""
+        no type-ahead, once a person would have read it (:data:`~tandem.tui.typeahead.QUIET_S`).
+
+        Textual's own ``press`` waits after each key until the process looks idle by its
+        CPU time, up to a second: a busy machine (or tandem's own work holding a key) made
+        that both slow and unreliable. Here each key is posted as the terminal driver does,
+        then :meth:`BaseApp.settled` says when its effects are complete."""
         from tandem.tui.typeahead import QUIET_S, accepts_typeahead
 
-        for n, key in enumerate(keys):
-            if n:
-                await self._settle(refresh=False)
-            app = self.app
-            if isinstance(app, BaseApp) and app._has_screen() and key != "escape" and not accepts_typeahead(app.screen):  # noqa: SLF001
+        app = self.app
+        if not isinstance(app, BaseApp):
+            await super().press(*keys)
+            return
+        for key in keys:
+            if not app.is_running:
+                return
+            if app._has_screen() and key != "escape" and not accepts_typeahead(app.screen):  # noqa: SLF001
                 since = max(getattr(app.screen, "shown_at", 0.0), app.typeahead.last_key_at)
                 await asyncio.sleep(max(0.0, QUIET_S - (time.monotonic() - since)) + 0.01)
-            await super().press(key)
-        await self._settle(refresh=False)
+            app.post_message(_key_event(key))
+            await self._settle(refresh=False)
 
     async def pause(self, delay: float | None = None) -> None:
         await super().pause(delay)
@@ -259,3 +267,20 @@ class SettlingPilot(Pilot[None]):
     async def wait_for_scheduled_animations(self) -> None:
         await super().wait_for_scheduled_animations()
         await self._settle()
+
+
+def _key_event(key: str) -> events.Key:
+    """The Key event a terminal sends for ``key`` ("a", "enter", "ctrl+s", "$"), built as
+    Textual's own Pilot builds it (textual.keys, Textual 8.2)."""
+    import unicodedata
+
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    original = REPLACED_KEYS.get(key, key)
+    try:
+        char: str | None = unicodedata.lookup(_get_unicode_name_from_key(original))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    return events.Key(key, char)

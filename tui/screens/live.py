@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import ClassVar
 
 from rich.text import Text
@@ -15,6 +16,7 @@ from tandem.store.errors import TandemError, describe_os_error
 from tandem.store.live import WARN_AT, LiveSession, end_summary
 from tandem.store.records import AgendaItem, label
 from tandem.tui.capture_flow import CaptureFlow
+from tandem.tui.forms import FORMS_TCSS
 from tandem.tui.screens.base import TandemScreen
 from tandem.tui.timefmt import clock_text, minutes_text, time_of_day
 from tandem.tui.widgets.agenda import AgendaList
@@ -22,8 +24,10 @@ from tandem.tui.widgets.captured import CapturedList, ReviewList
 
 
 class LiveScreen(TandemScreen[None]):
-    # Loaded when a meeting is first opened, not at start-up (benchmarks/start.py).
-    CSS_PATH = "../live.tcss"
+    # Loaded when a meeting is first opened, not at start-up (benchmarks/start.py) — the
+    # forms' styles with it: loading them on the first capture form restyled the whole app
+    # while the facilitator was typing (the first lead form took 1.6 s on a busy laptop).
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["../live.tcss", FORMS_TCSS]
     BINDINGS: ClassVar[list[BindingType]] = [
         # These work while typing notes: the letters on the agenda would be typed instead.
         # "screen.": the same action as the agenda's n and space, so that with the agenda
@@ -76,7 +80,7 @@ class LiveScreen(TandemScreen[None]):
 
     def on_screen_resume(self) -> None:
         if self.is_mounted:
-            self.refresh_all()
+            self.tick()  # the clocks catch up; the rest did not change under the dialog
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 100, "-narrow")

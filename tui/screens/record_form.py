@@ -67,6 +67,14 @@ class RecordForm(TandemModal[T | None], Generic[T]):
     def specs(self) -> list[Spec]:
         raise NotImplementedError
 
+    @property
+    def form_specs(self) -> list[Spec]:
+        """:meth:`specs`, built once: every keystroke in a date field looked them up."""
+        cached = self.__dict__.get("_fields")
+        if cached is None:
+            cached = self.__dict__["_fields"] = self.specs()
+        return cached
+
     def initial_values(self) -> dict[str, Any]:
         return {}
 
@@ -81,7 +89,7 @@ class RecordForm(TandemModal[T | None], Generic[T]):
         with Vertical(classes="dialog wide record-form"):
             yield Static(("Edit " if self.initial is not None else "New ") + self.heading, classes="dialog-title", markup=False)
             with VerticalScroll(classes="form-fields"):
-                for spec in self.specs():
+                for spec in self.form_specs:
                     value = initial.get(spec.name, spec.default)
                     hint = "" if spec.kind == "text" else spec.hint  # text fields show it as a placeholder
                     yield Field(spec.label + (" *" if spec.required else ""), self._widget(spec, value), hint=hint, id=f"f-{spec.name}")
@@ -109,7 +117,7 @@ class RecordForm(TandemModal[T | None], Generic[T]):
     def on_mount(self) -> None:
         first = self.query(".form-fields Input, .form-fields Select, .form-fields SelectionList").first()
         first.focus()
-        for spec in self.specs():
+        for spec in self.form_specs:
             if spec.kind == "date":
                 self._show_date(spec)
 
@@ -122,7 +130,7 @@ class RecordForm(TandemModal[T | None], Generic[T]):
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
-        spec = next((s for s in self.specs() if f"w-{s.name}" == event.input.id), None)
+        spec = next((s for s in self.form_specs if f"w-{s.name}" == event.input.id), None)
         if spec is not None and spec.kind == "date":
             self._show_date(spec)
 
@@ -139,7 +147,7 @@ class RecordForm(TandemModal[T | None], Generic[T]):
     def raw_values(self) -> dict[str, Any]:
         """What each field holds now, as typed (for a draft): text, a choice, choices, a tick."""
         raw: dict[str, Any] = {}
-        for spec in self.specs():
+        for spec in self.form_specs:
             widget = self.query_one(f"#w-{spec.name}")
             if isinstance(widget, Select):
                 raw[spec.name] = "" if widget.value is Select.NULL else str(widget.value)
@@ -152,7 +160,7 @@ class RecordForm(TandemModal[T | None], Generic[T]):
     def values(self) -> tuple[dict[str, Any], dict[str, str]]:
         values: dict[str, Any] = {}
         errors: dict[str, str] = {}
-        for spec in self.specs():
+        for spec in self.form_specs:
             widget = self.query_one(f"#w-{spec.name}")
             if isinstance(widget, Select):
                 value = "" if widget.value is Select.NULL else str(widget.value)
@@ -185,11 +193,11 @@ class RecordForm(TandemModal[T | None], Generic[T]):
                 record = self.build(values)
             except ValidationError as exc:
                 name = exc.field.rsplit(".", 1)[-1]
-                errors[name if any(s.name == name for s in self.specs()) else self.specs()[0].name] = exc.message
-        for spec in self.specs():
+                errors[name if any(s.name == name for s in self.form_specs) else self.form_specs[0].name] = exc.message
+        for spec in self.form_specs:
             self.query_one(f"#f-{spec.name}", Field).set_error(errors.get(spec.name))
         if errors:
-            first = next(s for s in self.specs() if s.name in errors)
+            first = next(s for s in self.form_specs if s.name in errors)
             field_widget = self.query_one(f"#f-{first.name}", Field)
             self.query_one(f"#w-{first.name}").focus()
             self.query_one(".form-fields", VerticalScroll).scroll_to_widget(field_widget)
