@@ -98,6 +98,23 @@ def build_sample(home: Path) -> Workspace:
     return ws
 
 
+def meeting_today(home: Path, *items: tuple[str, int]) -> tuple[Workspace, str]:
+    """A planned meeting dated today (``tandem run`` with no argument starts it), with Dana
+    and Luis and the given (title, minutes) agenda items; returns the workspace and its id."""
+    import time
+
+    ws = Workspace(home)
+    ws.series.add(Series(id="sync", title="Weekly sync"))
+    today = time.strftime("%Y-%m-%d")
+    meeting_id = f"{today}-sync"
+    ws.create_meeting(
+        Meeting(id=meeting_id, series_id="sync", title="Weekly sync", date=today, facilitator="Dana",
+                attendees=[Attendee(name="Dana", team="marketing"), Attendee(name="Luis", team="sales")]),
+        [AgendaItem(id=f"i{n + 1}", title=title, position=n, timebox_min=minutes) for n, (title, minutes) in enumerate(items)],
+    )
+    return ws, meeting_id
+
+
 @pytest.fixture
 def sample(tmp_path: Path) -> Workspace:
     return build_sample(tmp_path / "ws")
@@ -108,4 +125,4 @@ def workspace(tmp_path: Path) -> Workspace:
     return Workspace(tmp_path / "ws")
 
 
-__all__ = ["CliResult", "build_sample", "new_id", "rendered_text", "run_cli"]
+__all__ = ["CliResult", "build_sample", "meeting_today", "new_id", "rendered_text", "run_cli"]

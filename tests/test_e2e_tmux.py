@@ -256,21 +256,10 @@ def test_type_ahead_on_a_busy_machine_lands_in_each_form(tmp_path: Path) -> None
     """Both cores kept busy; each capture key followed at once by its text, 20 ms a key,
     with no pause anywhere: every record is saved exactly as typed, no letter reaches the
     agenda as a command (no item added, skipped, parked), and the meeting is still live."""
-    import time
-
-    from tandem.store.records import AgendaItem, Attendee, Meeting, Series
-    from tandem.store.workspace import Workspace
+    from conftest import meeting_today
     from tmux import CpuHog
 
-    ws = Workspace(tmp_path / "ws")
-    ws.series.add(Series(id="sync", title="Weekly sync"))
-    today = time.strftime("%Y-%m-%d")
-    mid = f"{today}-sync"
-    ws.create_meeting(
-        Meeting(id=mid, series_id="sync", title="Weekly sync", date=today, facilitator="Dana",
-                attendees=[Attendee(name="Dana", team="marketing"), Attendee(name="Luis", team="sales")]),
-        [AgendaItem(id="i1", title="Everything", timebox_min=30), AgendaItem(id="i2", title="Wrap-up", timebox_min=5)],
-    )
+    ws, mid = meeting_today(tmp_path / "ws", ("Everything", 30), ("Wrap-up", 5))
     term = Tmux([str(TANDEM), "--home", str(ws.home), "run"], width=120, height=40)
     try:
         with CpuHog():

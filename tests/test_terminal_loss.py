@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tandem.store.records import AgendaItem, Attendee, Meeting, Series
+from conftest import meeting_today
 from tandem.store.workspace import Workspace
 from tmux import TANDEM, Tmux, needs_tmux
 
@@ -36,16 +36,7 @@ def _gone(pid: int) -> bool:
 
 
 def _meeting(tmp_path: Path) -> tuple[Workspace, str]:
-    ws = Workspace(tmp_path / "ws")
-    ws.series.add(Series(id="sync", title="Weekly sync"))
-    today = time.strftime("%Y-%m-%d")
-    mid = f"{today}-sync"
-    ws.create_meeting(
-        Meeting(id=mid, series_id="sync", title="Weekly sync", date=today, facilitator="Dana",
-                attendees=[Attendee(name="Dana", team="marketing"), Attendee(name="Luis", team="sales")]),
-        [AgendaItem(id="i1", title="Everything", timebox_min=30)],
-    )
-    return ws, mid
+    return meeting_today(tmp_path / "ws", ("Everything", 30))
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS))

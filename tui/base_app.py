@@ -116,12 +116,12 @@ class BaseApp(App[None]):
         animations finished and every widget's queue drained. Tests wait on this rather
         than on the clock, so a busy machine cannot make them flaky."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and self.is_running and not self._exit:  # noqa: SLF001 - set by exit()
             await self.typeahead.idle(timeout=max(0.0, deadline - time.monotonic()))
             front = self.screen if self._has_screen() else None
             if front is None:
                 return
-            while self.typeahead._holding_workers(front) and time.monotonic() < deadline:  # noqa: SLF001 - same module family
+            while self.typeahead._holding_workers(front) and time.monotonic() < deadline and not self._exit:  # noqa: SLF001 - same module family
                 await asyncio.sleep(0.01)
             await self.animator.wait_until_complete()
             await self._drain(front, deadline, refresh=refresh)

@@ -150,10 +150,12 @@ class TypeAhead:
         """Until every key typed so far has been delivered and has settled."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            if self._front() is None:
+                return  # the app has closed its screens: nothing more will settle
             try:
-                await asyncio.wait_for(self._idle.wait(), timeout=max(0.0, deadline - time.monotonic()))
+                await asyncio.wait_for(self._idle.wait(), timeout=min(0.1, max(0.0, deadline - time.monotonic())))
             except asyncio.TimeoutError:
-                return
+                continue
             # A held key delivered by the release callback may start a new hold.
             await asyncio.sleep(0)
             if self._idle.is_set() and not self.held:
@@ -251,7 +253,9 @@ class TypeAhead:
         elif front is not None and front is not screen_before and not accepts_typeahead(front) and self.held:
             self._set_aside(self.held, "They were typed before this question appeared; answer it now.")
         self.busy = False
-        self.app.call_later(self.release)
+        if self._front() is None or not self.app.call_later(self.release):
+            self.held.clear()  # the app is closing: nothing left to deliver to
+            self._idle.set()
 
     def _set_aside(self, keys: deque[events.Key | events.Paste] | list[events.Key | events.Paste], why: str) -> None:
         typed = "".join(e.text if isinstance(e, events.Paste) else (e.character or "") for e in keys if isinstance(e, events.Paste) or (e.character or "").isprintable())
