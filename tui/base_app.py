@@ -92,7 +92,7 @@ class BaseApp(App[None]):
         started = time.monotonic()
         screen = self.screen
         await super().on_event(event)
-        self.typeahead.delivered(event, screen, started)
+        self.typeahead.delivered(screen, started)
 
     def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
         if kwargs.get("wait_for_dismiss") or (len(args) >= 2 and args[1]):
@@ -245,7 +245,7 @@ class SettlingPilot(Pilot[None]):
         CPU time, up to a second: a busy machine (or tandem's own work holding a key) made
         that both slow and unreliable. Here each key is posted as the terminal driver does,
         then :meth:`BaseApp.settled` says when its effects are complete."""
-        from tandem.tui.typeahead import QUIET_S, accepts_typeahead
+        from tandem.tui.typeahead import accepts_typeahead, quiet_left
 
         app = self.app
         if not isinstance(app, BaseApp):
@@ -255,8 +255,7 @@ class SettlingPilot(Pilot[None]):
             if not app.is_running:
                 return
             if app._has_screen() and key != "escape" and not accepts_typeahead(app.screen):  # noqa: SLF001
-                since = max(getattr(app.screen, "shown_at", 0.0), app.typeahead.last_key_at)
-                await asyncio.sleep(max(0.0, QUIET_S - (time.monotonic() - since)) + 0.01)
+                await asyncio.sleep(max(0.0, quiet_left(app.screen, app.typeahead.last_key_at, time.monotonic())) + 0.01)
             app.post_message(_key_event(key))
             await self._settle(refresh=False)
 

@@ -70,6 +70,12 @@ def accepts_typeahead(screen: Screen[Any]) -> bool:
     return bool(getattr(screen, "ACCEPTS_TYPEAHEAD", True))
 
 
+def quiet_left(screen: Screen[Any], last_key_at: float, now: float) -> float:
+    """Seconds until ``screen`` (one that takes no type-ahead) takes keys: QUIET_S after it
+    appeared and after the last key pressed, whichever is later."""
+    return QUIET_S - (now - max(getattr(screen, "shown_at", 0.0), last_key_at))
+
+
 class TypeAhead:
     """The app's key gate (see the module docstring)."""
 
@@ -85,6 +91,7 @@ class TypeAhead:
         self.last_alarm = 0.0
         self._idle = asyncio.Event()
         self._idle.set()
+        #: The hold in progress: asyncio keeps only a weak reference to a running task.
         self._task: asyncio.Task[None] | None = None
         #: How many keys were set aside (tests and the fuzzer read it).
         self.set_aside = 0
@@ -109,7 +116,7 @@ class TypeAhead:
             return False
         if isinstance(event, events.Key) and (event.key == "escape" or self._quits(front, event.key)):
             return False  # backing out, or quitting (which saves everything first)
-        if now - max(getattr(front, "shown_at", 0.0), previous) >= QUIET_S:
+        if quiet_left(front, previous, now) <= 0:
             return False
         self._refused.append(event)
         self._refused_at = now
@@ -139,8 +146,8 @@ class TypeAhead:
             return True
         return False
 
-    def delivered(self, event: events.Key | events.Paste, screen_before: Screen[Any], started: float) -> None:
-        """``event`` was just handed to the focus chain: hold what follows until it settles."""
+    def delivered(self, screen_before: Screen[Any], started: float) -> None:
+        """A key was just handed to the focus chain: hold what follows until it settles."""
         self.busy = True
         self._idle.clear()
         chain = self._chain()
