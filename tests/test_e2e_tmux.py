@@ -260,7 +260,7 @@ def test_type_ahead_on_a_busy_machine_lands_in_each_form(tmp_path: Path) -> None
     from tmux import CpuHog
 
     ws, mid = meeting_today(tmp_path / "ws", ("Everything", 30), ("Wrap-up", 5))
-    term = Tmux([str(TANDEM), "--home", str(ws.home), "run"], width=120, height=40)
+    term = Tmux([str(TANDEM), "--home", str(ws.home), "run"], width=120, height=40, keytrace=tmp_path / "keys.log")
     try:
         with CpuHog():
             term.wait_for("● LIVE", timeout=60)

@@ -71,6 +71,33 @@ async def test_keys_for_a_form_that_does_not_open_are_set_aside(tmp_path: Path) 
         assert any("set aside" in n.title for n in app._notifications)
         await pilot.press("ctrl+q")
 
+async def test_a_burst_after_a_key_that_failed_stays_set_aside(tmp_path: Path) -> None:
+    """The same, typed at 20 ms a key: the warning's hold is long over when the letters
+    arrive, and still none of them runs ("s" skips, "e" ends, "a" adds). Once the user has
+    paused, keys are commands again."""
+    ws = live_workspace(tmp_path, items=1)
+    app = create_app(ws, clock=FakeClock(), start=StartWith(meeting_id=MID))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("escape", "n")
+        screen = app.screen
+        assert isinstance(screen, LiveScreen) and screen.session.active_item is None
+        for key in "d s a v e space e v e r y t h i n g".split():
+            post_keys(app, key)
+            await asyncio.sleep(0.02)
+        await app.settled()
+        assert app.screen is screen
+        assert screen.session.record.meeting.status == "live"
+        assert [i.status for i in screen.session.record.agenda] == ["done"]
+        await asyncio.sleep(0.6)  # the burst's notice comes once typing has stopped
+        assert app.typeahead.set_aside == len("save everything")
+        assert any("after a key that did nothing" in str(n.message) for n in app._notifications)
+        await asyncio.sleep(0.5)
+        post_keys(app, "a")  # after a pause: the agenda's "add an item" again
+        await app.settled()
+        assert type(app.screen).__name__ == "AddItemScreen"
+        await pilot.press("escape", "ctrl+q")
+
+
 
 async def test_a_question_takes_no_answer_typed_before_it(tmp_path: Path) -> None:
     """delete then y in one burst: the y was typed before "Delete this decision?" could be

@@ -38,9 +38,12 @@ class CpuHog:
 
 
 class Tmux:
-    def __init__(self, command: list[str], *, width: int = 120, height: int = 36, env: dict[str, str] | None = None) -> None:
+    def __init__(self, command: list[str], *, width: int = 120, height: int = 36, env: dict[str, str] | None = None, keytrace: Path | None = None) -> None:
         self.name = f"tandem-test-{uuid.uuid4().hex[:8]}"
         self.socket = ["-L", self.name]
+        self.keytrace = keytrace
+        if keytrace is not None:
+            env = {**(env or {}), "TANDEM_KEYTRACE": str(keytrace)}
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in (env or {}).items())
         shell = f"{exports} {shlex.join(command)}; echo __EXIT_$?__; sleep 30"
         subprocess.run(
@@ -89,7 +92,8 @@ class Tmux:
             if text in screen:
                 return screen
             if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} did not appear on screen:\n{screen}")
+                trace = self.keytrace.read_text() if self.keytrace is not None and self.keytrace.exists() else ""
+                raise AssertionError(f"{text!r} did not appear on screen:\n{screen}" + (f"\nkey trace:\n{trace}" if trace else ""))
             time.sleep(0.1)
 
     def close(self) -> None:

@@ -91,6 +91,7 @@ class BaseApp(App[None]):
             return
         started = time.monotonic()
         screen = self.screen
+        self.typeahead.trace("deliver", event)
         await super().on_event(event)
         self.typeahead.delivered(screen, started)
 
@@ -108,6 +109,7 @@ class BaseApp(App[None]):
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = True) -> None:
         if severity in ("warning", "error"):
             self.typeahead.last_alarm = time.monotonic()
+            self.typeahead.trace(f"alarm: {message[:60]!r}")
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     async def settled(self, timeout: float = 30.0, *, refresh: bool = True) -> None:
@@ -132,14 +134,19 @@ class BaseApp(App[None]):
         """Every widget of ``screen`` (and the app) has handled what was posted to it,
         and a refresh has run (``call_after_refresh`` work included)."""
         nodes = [self, *screen.walk_children(with_self=True)]
-        waits = []
+        pending = []
         for node in nodes:
             done = asyncio.Event()
             if node.call_next(done.set) is not False:
-                waits.append(done.wait())
-        if waits:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(asyncio.gather(*waits), timeout=max(0.0, deadline - time.monotonic()))
+                pending.append((node, done))
+        for node, done in pending:
+            # A node closed meanwhile (the app quit, its screen was popped) never runs what
+            # was posted to it: stop waiting on it rather than on the deadline.
+            while not done.is_set() and node.is_attached and not node._closing and not self._exit:  # noqa: SLF001 - MessagePump's (Textual 8.2, pinned)
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(done.wait(), timeout=max(0.0, min(0.05, deadline - time.monotonic())))
+                if time.monotonic() >= deadline:
+                    return
         if not refresh:
             return
         refreshed = asyncio.Event()
@@ -238,15 +245,14 @@ class SettlingPilot(Pilot[None]):
                 widget.refresh()
 
     async def press(self, *keys: str) -> None:
-        """Press each key once the one before has settled — and, on a question that takes
-        no type-ahead, once a person would have read it (:data:`~tandem.tui.typeahead.QUIET_S`).
+        """Press each key once the one before has settled — and, where the gate sets aside
+        a burst (a question that takes no type-ahead, the keys after one that failed), once
+        a person would have paused (:data:`~tandem.tui.typeahead.QUIET_S`).
 
         Textual's own ``press`` waits after each key until the process looks idle by its
         CPU time, up to a second: a busy machine (or tandem's own work holding a key) made
         that both slow and unreliable. Here each key is posted as the terminal driver does,
         then :meth:`BaseApp.settled` says when its effects are complete."""
-        from tandem.tui.typeahead import accepts_typeahead, quiet_left
-
         app = self.app
         if not isinstance(app, BaseApp):
             await super().press(*keys)
@@ -254,8 +260,9 @@ class SettlingPilot(Pilot[None]):
         for key in keys:
             if not app.is_running:
                 return
-            if app._has_screen() and key != "escape" and not accepts_typeahead(app.screen):  # noqa: SLF001
-                await asyncio.sleep(max(0.0, quiet_left(app.screen, app.typeahead.last_key_at, time.monotonic())) + 0.01)
+            wait = app.typeahead.wait_before(_key_event(key).key, time.monotonic())
+            if wait > 0:
+                await asyncio.sleep(wait + 0.01)
             app.post_message(_key_event(key))
             await self._settle(refresh=False)
 

@@ -30,11 +30,16 @@ Two refusals keep a stray letter from destroying anything:
 
 Nothing waits forever: a hold ends after :data:`MAX_HOLD_S`, and a worker that outlives it
 holds no later key.
+
+``TANDEM_KEYTRACE=FILE`` appends one line per key and per decision of the gate to FILE: a
+key that went astray on someone's machine can then be followed (the end-to-end tests print
+it when they fail).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 import weakref
 from collections import deque
@@ -98,6 +103,28 @@ class TypeAhead:
         self.last_key_at = 0.0
         self._refused: list[events.Key | events.Paste] = []
         self._refused_at = 0.0
+        self._refused_why = ""
+        #: A key just ended in a warning and opened nothing: the rest of its burst was typed
+        #: for something that is not there, and must not become commands.
+        self._after_failure = False
+        self._trace_path = os.environ.get("TANDEM_KEYTRACE") or None
+        self._t0 = time.monotonic()
+
+    def trace(self, what: str, event: events.Key | events.Paste | None = None) -> None:
+        if self._trace_path is None:
+            return
+        key = "" if event is None else (f"paste[{len(event.text)}]" if isinstance(event, events.Paste) else event.key)
+        front = self._front()
+        try:
+            focused = type(self.app.focused).__name__ if self.app.focused is not None else "-"
+        except Exception:  # noqa: BLE001 - the app is closing
+            focused = "?"
+        line = f"{time.monotonic() - self._t0:8.3f} {what:<10} {key:<14} front={type(front).__name__} focus={focused} held={len(self.held)}\n"
+        try:
+            with open(self._trace_path, "a", encoding="utf-8") as out:
+                out.write(line)
+        except OSError:
+            self._trace_path = None  # a trace is never worth an error
 
     # --- what the app calls ---------------------------------------------------------------
 
@@ -105,23 +132,42 @@ class TypeAhead:
         self._parked[worker] = screen
 
     def refuse(self, event: events.Key | events.Paste) -> bool:
-        """Set ``event`` aside if the screen in front takes no type-ahead and the user has
-        not paused since it appeared (Esc, which only backs out, always passes)."""
+        """Set ``event`` aside if it comes in a burst the user has not paused in: right after
+        a key that failed, or before a question that takes no type-ahead could be read."""
         now = time.monotonic()
-        previous, self.last_key_at = self.last_key_at, now
         if self.busy or self.held:
+            self.last_key_at = now
             return False  # held: the end of the hold decides
-        front = self._front()
-        if front is None or accepts_typeahead(front):
-            return False
-        if isinstance(event, events.Key) and (event.key == "escape" or self._quits(front, event.key)):
-            return False  # backing out, or quitting (which saves everything first)
-        if quiet_left(front, previous, now) <= 0:
+        key = event.key if isinstance(event, events.Key) else None
+        wait = self.wait_before(key, now)
+        self.last_key_at = now
+        if wait <= 0:
+            self._after_failure = False
             return False
         self._refused.append(event)
         self._refused_at = now
+        self._refused_why = (
+            "They were typed after a key that did nothing; pause, then type again."
+            if self._after_failure
+            else "They came before this question could be read; answer it now."
+        )
+        self.trace("refuse", event)
         self.app.set_timer(QUIET_S, self._report_refused)
         return True
+
+    def wait_before(self, key: str | None, now: float) -> float:
+        """Seconds until a key pressed at ``now`` is taken rather than set aside (0: at
+        once). Esc, which only backs out, and quitting, which saves first, always pass."""
+        if key == "escape":
+            return 0.0
+        front = self._front()
+        if front is None or (key is not None and self._quits(front, key)):
+            return 0.0
+        if self._after_failure:
+            return QUIET_S - (now - self.last_key_at)
+        if not accepts_typeahead(front):
+            return quiet_left(front, self.last_key_at, now)
+        return 0.0
 
     @staticmethod
     def _quits(front: Screen[Any], key: str) -> bool:
@@ -137,12 +183,13 @@ class TypeAhead:
         if not self._refused or time.monotonic() - self._refused_at < QUIET_S * 0.9:
             return  # still typing: one notice when the burst is over
         refused, self._refused = self._refused, []
-        self._set_aside(refused, "They came before this question could be read; answer it now.")
+        self._set_aside(refused, self._refused_why)
 
     def take(self, event: events.Key | events.Paste) -> bool:
         """Hold ``event`` if an earlier one has not settled; False: deliver it now."""
         if self.busy or self.held:
             self.held.append(event)
+            self.trace("hold", event)
             return True
         return False
 
@@ -249,17 +296,20 @@ class TypeAhead:
                 front = self._front()
                 if front is not None:
                     self._outlived.update(self._holding_workers(front))
+                    self.trace("timed out")
         except asyncio.CancelledError:
             raise
         finally:
             self._task = None
         front = self._front()
-        opened_nothing = front is screen_before
-        if opened_nothing and self.last_alarm >= started and self.held:
-            self._set_aside(self.held, "They were typed for something that did not open; nothing was done with them.")
+        if front is screen_before and self.last_alarm >= started:
+            self._after_failure = True
+            if self.held:
+                self._set_aside(self.held, "They were typed for something that did not open; nothing was done with them.")
         elif front is not None and front is not screen_before and not accepts_typeahead(front) and self.held:
             self._set_aside(self.held, "They were typed before this question appeared; answer it now.")
         self.busy = False
+        self.trace("settled")
         if self._front() is None or not self.app.call_later(self.release):
             self.held.clear()  # the app is closing: nothing left to deliver to
             self._idle.set()
@@ -267,6 +317,7 @@ class TypeAhead:
     def _set_aside(self, keys: deque[events.Key | events.Paste] | list[events.Key | events.Paste], why: str) -> None:
         typed = "".join(e.text if isinstance(e, events.Paste) else (e.character or "") for e in keys if isinstance(e, events.Paste) or (e.character or "").isprintable())
         count = len(keys)
+        self.trace(f"set aside {count}")
         self.set_aside += count
         keys.clear()
         shown = typed if len(typed) <= SHOWN_CHARS else typed[: SHOWN_CHARS - 1] + "…"
