@@ -99,6 +99,35 @@ async def test_a_burst_after_a_key_that_failed_stays_set_aside(tmp_path: Path) -
 
 
 
+async def test_keys_held_past_the_longest_hold_are_set_aside(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """An overloaded machine: the form is still on its way when the hold gives up. The keys
+    typed for it ("s", "e") are shown and set aside, not run as the agenda's skip and end."""
+    from tandem.tui import typeahead
+    from tandem.tui.capture_flow import CaptureFlow
+
+    monkeypatch.setattr(typeahead, "MAX_HOLD_S", 0.2)
+    slow = CaptureFlow._capture_one
+
+    async def slower(self, kind, draft):  # noqa: ANN001, ANN202
+        await asyncio.sleep(0.6)
+        await slow(self, kind, draft)
+
+    monkeypatch.setattr(CaptureFlow, "_capture_one", slower)
+    ws = live_workspace(tmp_path)
+    app = create_app(ws, clock=FakeClock(), start=StartWith(meeting_id=MID))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("escape")
+        screen = app.screen
+        post_keys(app, "d s e")
+        await asyncio.sleep(1.0)
+        await app.settled()
+        assert isinstance(app.screen, DecisionForm)  # it came, late, and empty
+        assert app.typeahead.set_aside == 2
+        assert screen.session.record.meeting.status == "live"
+        assert [i.status for i in screen.session.record.agenda] == ["active", "pending"]
+        await pilot.press("escape", "ctrl+q")
+
+
 async def test_a_question_takes_no_answer_typed_before_it(tmp_path: Path) -> None:
     """delete then y in one burst: the y was typed before "Delete this decision?" could be
     read, so nothing is deleted; a y pressed once typing paused answers it."""

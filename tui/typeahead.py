@@ -29,7 +29,8 @@ Two refusals keep a stray letter from destroying anything:
   only keys pressed after it appeared: nobody answers a question before seeing it.
 
 Nothing waits forever: a hold ends after :data:`MAX_HOLD_S`, and a worker that outlives it
-holds no later key.
+holds no later key. If by then the key has opened nothing, the keys held behind it are set
+aside as after a key that failed: on an overloaded machine they are shown, never run.
 
 ``TANDEM_KEYTRACE=FILE`` appends one line per key and per decision of the gate to FILE: a
 key that went astray on someone's machine can then be followed (the end-to-end tests print
@@ -275,6 +276,7 @@ class TypeAhead:
     async def _settle(self, chain: list[DOMNode], screen_before: Screen[Any], started: float) -> None:
         deadline = started + MAX_HOLD_S
         polls = 0
+        timed_out = False
         try:
             for node in chain:
                 await self._round_trip(node, deadline)
@@ -293,6 +295,7 @@ class TypeAhead:
                 await asyncio.sleep(POLL_S[min(polls, len(POLL_S) - 1)])
                 polls += 1
             else:
+                timed_out = True
                 front = self._front()
                 if front is not None:
                     self._outlived.update(self._holding_workers(front))
@@ -302,10 +305,13 @@ class TypeAhead:
         finally:
             self._task = None
         front = self._front()
-        if front is screen_before and self.last_alarm >= started:
+        if front is screen_before and (self.last_alarm >= started or timed_out):
+            # What the key was to open is not there (it failed, or is still on its way after
+            # MAX_HOLD_S): the keys typed for it must not become commands of this screen.
             self._after_failure = True
             if self.held:
-                self._set_aside(self.held, "They were typed for something that did not open; nothing was done with them.")
+                why = "tandem was too slow to open what they were typed for" if timed_out and self.last_alarm < started else "They were typed for something that did not open"
+                self._set_aside(self.held, f"{why}; nothing was done with them.")
         elif front is not None and front is not screen_before and not accepts_typeahead(front) and self.held:
             self._set_aside(self.held, "They were typed before this question appeared; answer it now.")
         self.busy = False
