@@ -9,14 +9,13 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from textual import events
-
 from clock import FakeClock
 from tandem.store.records import AgendaItem, Attendee, Decision, Meeting, Series
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app
 from tandem.tui.screens.capture_forms import DecisionForm
 from tandem.tui.screens.live import LiveScreen
+from textual import events
 
 MID = "2026-11-26-sync"
 

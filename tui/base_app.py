@@ -15,6 +15,11 @@ import time
 from contextlib import asynccontextmanager
 from typing import Any, AsyncGenerator, ClassVar
 
+from tandem.store.config import Config, LoadedConfig
+from tandem.store.mdescape import clean
+from tandem.tui.commands import ScreenCommands
+from tandem.tui.textual_fixes import apply as apply_textual_fixes
+from tandem.tui.typeahead import TypeAhead
 from textual import events
 from textual.app import App, ScreenStackError, UnknownModeError
 from textual.binding import Binding, BindingType
@@ -24,12 +29,6 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.worker import NoActiveWorker, get_current_worker
-
-from tandem.store.config import Config, LoadedConfig
-from tandem.store.mdescape import clean
-from tandem.tui.commands import ScreenCommands
-from tandem.tui.textual_fixes import apply as apply_textual_fixes
-from tandem.tui.typeahead import TypeAhead
 
 apply_textual_fixes()
 
@@ -280,7 +279,11 @@ def _key_event(key: str) -> events.Key:
     Textual's own Pilot builds it (textual.keys, Textual 8.2)."""
     import unicodedata
 
-    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+    from textual.keys import (
+        REPLACED_KEYS,
+        _character_to_key,
+        _get_unicode_name_from_key,
+    )
 
     if len(key) == 1 and not key.isalnum():
         key = _character_to_key(key)

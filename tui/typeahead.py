@@ -165,10 +165,8 @@ class TypeAhead:
         if front is None or (key is not None and self._quits(front, key)):
             return 0.0
         if self._after_failure:
-            return QUIET_S - (now - self.last_key_at)
-        if not accepts_typeahead(front):
-            return quiet_left(front, self.last_key_at, now)
-        return 0.0
+            return QUIET_S - (now - self.last_key_at)  # the burst since the failing key
+        return 0.0 if accepts_typeahead(front) else quiet_left(front, self.last_key_at, now)
 
     @staticmethod
     def _quits(front: Screen[Any], key: str) -> bool:
@@ -209,7 +207,7 @@ class TypeAhead:
                 return  # the app has closed its screens: nothing more will settle
             try:
                 await asyncio.wait_for(self._idle.wait(), timeout=min(0.1, max(0.0, deadline - time.monotonic())))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 continue
             # A held key delivered by the release callback may start a new hold.
             await asyncio.sleep(0)
@@ -241,7 +239,7 @@ class TypeAhead:
             return
         try:
             await asyncio.wait_for(done.wait(), timeout=max(0.0, deadline - time.monotonic()))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
     def _holding_workers(self, front: Screen[Any]) -> list[Worker[Any]]:
@@ -300,8 +298,6 @@ class TypeAhead:
                 if front is not None:
                     self._outlived.update(self._holding_workers(front))
                     self.trace("timed out")
-        except asyncio.CancelledError:
-            raise
         finally:
             self._task = None
         front = self._front()

@@ -11,6 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
+from tandem.store.dates import HELP as DATE_HELP
+from tandem.store.dates import parse_due
+from tandem.store.errors import ValidationError
+from tandem.tui.forms import FORMS_TCSS, Field
+from tandem.tui.screens.base import TandemModal
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,12 +24,6 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Input, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
-
-from tandem.store.dates import HELP as DATE_HELP
-from tandem.store.dates import parse_due
-from tandem.store.errors import ValidationError
-from tandem.tui.forms import FORMS_TCSS, Field
-from tandem.tui.screens.base import TandemModal
 
 T = TypeVar("T")
 FieldKind = Literal["text", "choice", "multi", "date", "number", "int", "check"]
