@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from tandem.store.templates import parse_minutes
+from tandem.tui.forms import FORMS_TCSS, Field, compact
+from tandem.tui.screens.base import TandemModal
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Footer, Input, Static
-
-from tandem.store.templates import parse_minutes
-from tandem.tui.forms import FORMS_TCSS, Field
-from tandem.tui.screens.base import TandemModal
 
 
 @dataclass(frozen=True)
@@ -32,8 +31,8 @@ class AddItemScreen(TandemModal[NewItem | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Add an agenda item", classes="dialog-title")
-            yield Field("Title", Input(compact=True, id="title", placeholder="e.g. Pricing page feedback"), id="title-field")
-            yield Field("Timebox", Input("5 min", compact=True, id="timebox"), hint="minutes: 5, 10 min, 1h", id="timebox-field")
+            yield Field("Title", compact(Input(id="title", placeholder="e.g. Pricing page feedback")), id="title-field")
+            yield Field("Timebox", compact(Input("5 min", id="timebox")), hint="minutes: 5, 10 min, 1h", id="timebox-field")
             yield Static("enter  add      esc  cancel", classes="dialog-keys")
         yield Footer()
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from tandem.tui.forms import FORMS_TCSS, compact
+from tandem.tui.screens.base import TandemModal
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
-
-from tandem.tui.forms import FORMS_TCSS
-from tandem.tui.screens.base import TandemModal
 
 NEW = "__new__"
 
@@ -32,8 +31,8 @@ class ChooseScreen(TandemModal[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Static(self.title_text, classes="dialog-title", markup=False)
-            yield Input(placeholder="type to filter", compact=True, id="filter")
-            yield OptionList(id="choices", compact=True, markup=False)
+            yield compact(Input(placeholder="type to filter", id="filter"))
+            yield compact(OptionList(id="choices", markup=False))
             yield Static("↑↓  choose      enter  pick      esc  cancel", classes="dialog-keys")
         yield Footer()
 
@@ -55,7 +54,7 @@ class ChooseScreen(TandemModal[str | None]):
     def _filter(self, event: Input.Changed) -> None:
         self._fill(event.value)
 
-    def on_key(self, event) -> None:  # noqa: ANN001 - arrows move the list while typing
+    def on_key(self, event) -> None:
         if event.key in ("up", "down") and self.focused is self.query_one("#filter"):
             options = self.query_one("#choices", OptionList)
             options.action_cursor_up() if event.key == "up" else options.action_cursor_down()

@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar
 from tandem.store.dates import HELP as DATE_HELP
 from tandem.store.dates import parse_due
 from tandem.store.errors import ValidationError
-from tandem.tui.forms import FORMS_TCSS, Field
+from tandem.tui.forms import FORMS_TCSS, CompactSelect, Field, compact
 from tandem.tui.screens.base import TandemModal
 from textual import on
 from textual.app import ComposeResult
@@ -105,17 +105,17 @@ class RecordForm(TandemModal[T | None], Generic[T]):
             options = [(text, v) for text, v in spec.choices]
             known = {v for _, v in options}
             initial = value if value in known else (options[0][1] if spec.required else Select.NULL)
-            return Select(options, value=initial, allow_blank=not spec.required, compact=True, id=wid, prompt="(none)")
+            return CompactSelect(options, value=initial, allow_blank=not spec.required, id=wid, prompt="(none)")
         if spec.kind == "multi":
             chosen = set(value or [])
-            return SelectionList[str](*(Selection(text, v, v in chosen) for text, v in spec.choices), compact=True, id=wid)
+            return compact(SelectionList[str](*(Selection(text, v, v in chosen) for text, v in spec.choices), id=wid))
         if spec.kind == "check":
-            return Checkbox("", bool(value), compact=True, id=wid)
+            return compact(Checkbox("", bool(value), id=wid))
         text = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
         suggester = SuggestFromList(spec.suggestions, case_sensitive=False) if spec.suggestions else None
         # Not select_on_focus: the first key typed (or typed ahead) would replace a whole
         # value being edited, or a draft brought back.
-        return Input(text, compact=True, id=wid, suggester=suggester, placeholder=spec.hint if spec.kind != "date" else "", select_on_focus=False)
+        return compact(Input(text, id=wid, suggester=suggester, placeholder=spec.hint if spec.kind != "date" else "", select_on_focus=False))
 
     def on_mount(self) -> None:
         self.query(self.FIRST_FIELD).first().focus()
@@ -138,13 +138,12 @@ class RecordForm(TandemModal[T | None], Generic[T]):
 
     def _show_date(self, spec: Spec) -> None:
         text = self.query_one(f"#w-{spec.name}", Input).value
-        hint = self.query_one(f"#f-{spec.name} .field-hint", Static)
-        hint.display = True
+        field = self.query_one(f"#f-{spec.name}", Field)
         if not text.strip():
-            hint.update(f"optional · {DATE_HELP}" if not spec.required else DATE_HELP)
+            field.set_hint(f"optional · {DATE_HELP}" if not spec.required else DATE_HELP)
             return
         day = parse_due(text, self.today)
-        hint.update(f"→ {day:%a %d %b %Y}" if day else f"not a date · {DATE_HELP}")
+        field.set_hint(f"→ {day:%a %d %b %Y}" if day else f"not a date · {DATE_HELP}")
 
     def raw_values(self) -> dict[str, Any]:
         """What each field holds now, as typed (for a draft): text, a choice, choices, a tick."""

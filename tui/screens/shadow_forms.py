@@ -4,19 +4,25 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from tandem.store import ids
+from tandem.store.errors import ValidationError
+from tandem.store.records import (
+    DEFAULT_ACTIVITIES,
+    DIRECTIONS,
+    Activity,
+    Experiment,
+    ShadowDay,
+    label,
+)
+from tandem.tui.forms import FORMS_TCSS, compact
+from tandem.tui.screens.base import TandemModal
+from tandem.tui.screens.capture_forms import choices
+from tandem.tui.screens.record_form import RecordForm, Spec
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Footer, Input, Select, Static
-
-from tandem.store import ids
-from tandem.store.errors import ValidationError
-from tandem.store.records import DEFAULT_ACTIVITIES, DIRECTIONS, Activity, Experiment, ShadowDay, label
-from tandem.tui.screens.base import TandemModal
-from tandem.tui.screens.capture_forms import choices
-from tandem.tui.screens.record_form import RecordForm, Spec
-from tandem.tui.forms import FORMS_TCSS
 
 
 class PlanShadowForm(RecordForm[ShadowDay]):
@@ -101,7 +107,7 @@ class TakeawayPrompt(TandemModal[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(f"Takeaway — {label(self.category)}", classes="dialog-title", markup=False)
-            yield Input(compact=True, id="takeaway-text", placeholder="what you saw, in a line")
+            yield compact(Input(id="takeaway-text", placeholder="what you saw, in a line"))
             yield Static("", id="takeaway-error", classes="field-error")
             yield Static("enter  save      esc  cancel", classes="dialog-keys")
         yield Footer()
