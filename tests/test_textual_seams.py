@@ -6,12 +6,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.segment import Segment
 from rich.style import Style
+from tandem.tui.forms import CompactSelect, compact
+from tandem.tui.screens.base import TintedScreen
 from textual.color import Color
 from textual.renderables.background_screen import BackgroundScreen
 from textual.widgets import Checkbox, Input, OptionList, Select, SelectionList
-
-from tandem.tui.forms import CompactSelect, compact
-from tandem.tui.screens.base import TintedScreen
 
 colours = st.sampled_from([None, "red", "#102030", "bright_green", "color(200)", "default"])
 styles = st.builds(
