@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -16,6 +17,39 @@ import pytest
 TANDEM = Path(sys.executable).parent / "tandem"
 
 needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+def fold_trace(trace: str) -> str:
+    """One line per run of the gate's same decision on the same screen: ``0.123–0.456
+    refuse ×12 'abc…' front=… focus=…``, so a whole journey's trace fits in a CI log."""
+    runs: list[tuple[str, str, str, list[str], str]] = []  # first, last, what, keys, where
+    for line in trace.splitlines():
+        match = re.match(r"\s*(\S+) (.*?)\s+(front=.*?)(?: held=\d+)?$", line)
+        if match is None:
+            continue
+        at, middle, where = match.groups()
+        what, _, key = middle.strip().partition(" ")
+        if what not in KEYED_STEPS:
+            what, key = middle.strip(), ""
+        key = key.strip()
+        if what == "settled" and runs and runs[-1][4] == where:
+            continue  # a key settled where it was delivered: the usual case, not news
+        if runs and key and runs[-1][2] == what and runs[-1][4] == where:
+            first, _last, _what, keys, _where = runs[-1]
+            runs[-1] = (first, at, what, [*keys, key], where)
+        else:
+            runs.append((at, at, what, [key] if key else [], where))
+    out = []
+    for first, last, what, keys, where in runs:
+        when = first if first == last else f"{first}–{last}"
+        typed = " " + repr("".join(k if len(k) == 1 else f"<{k}>" for k in keys)) if keys else ""
+        count = f" ×{len(keys)}" if len(keys) > 1 else ""
+        out.append(f"{when} {what}{count}{typed} {where}")
+    return "\n".join(out)
+
+
+#: Steps of the key trace that name a key (tui/typeahead.py).
+KEYED_STEPS = frozenset({"deliver", "hold", "refuse"})
 
 
 class CpuHog:
@@ -93,7 +127,9 @@ class Tmux:
                 return screen
             if time.monotonic() > deadline:
                 trace = self.keytrace.read_text() if self.keytrace is not None and self.keytrace.exists() else ""
-                raise AssertionError(f"{text!r} did not appear on screen:\n{screen}" + (f"\nkey trace:\n{trace}" if trace else ""))
+                shown = "\n".join(line.rstrip() for line in screen.rstrip().splitlines())
+                # The trace first and folded: a CI log keeps the head and tail of a long message.
+                raise AssertionError(f"{text!r} did not appear on screen" + (f"\nkey trace:\n{fold_trace(trace)}" if trace else "") + f"\nscreen:\n{shown}")
             time.sleep(0.1)
 
     def close(self) -> None:
