@@ -9,18 +9,26 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Select
-
 from clock import FakeClock
 from conftest import build_sample, rendered_text, run_cli
 from tandem.store import config as config_module
-from tandem.store.config import Config, Known, LoadedConfig, SeriesConfig, Vocabulary, config_path, load_config
+from tandem.store.config import (
+    Config,
+    Known,
+    LoadedConfig,
+    SeriesConfig,
+    Vocabulary,
+    config_path,
+    load_config,
+)
 from tandem.store.records import Series
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app
 from tandem.tui.screens.help import HelpScreen
 from tandem.tui.screens.new_meeting import NEW_SERIES, NewMeetingScreen
 from tandem.tui.settings import default_keys, known
+from tandem.tui.widgets.choice import Choice
+from textual.widgets import Input, Select
 
 KNOWN = Known(
     themes=["nord", "textual-dark", "textual-light"],
@@ -75,7 +83,7 @@ def test_the_documented_example_is_valid(tmp_path: Path) -> None:
     """The example in store/config.py's docstring is checked against the real app."""
     doc = config_module.__doc__ or ""
     block = doc.split("::\n", 1)[1].split("\nA broken file", 1)[0]
-    example = "\n".join(line[4:] if line.startswith("    ") else line for line in block.splitlines())
+    example = "\n".join(line.removeprefix("    ") for line in block.splitlines())
     loaded = load_config(write(tmp_path, example), known())
     assert loaded.problems == ()
     cfg = loaded.config
@@ -395,11 +403,10 @@ async def test_vocabulary_joins_the_capture_suggestions(tmp_path: Path, config_d
 async def test_vocabulary_puts_the_crm_words_in_the_lead_feedback_form(tmp_path: Path, config_dir: Path) -> None:
     """Reason codes and funnel stages from config.toml replace tandem's own in the form; a
     record already holding an old code keeps it when edited; the minutes read back the same."""
-    from textual.widgets import SelectionList
-
     from tandem.store.records import AgendaItem, LeadFeedback, Meeting
     from tandem.tui.screens.capture_forms import LeadFeedbackForm
     from tandem.tui.screens.live import LiveScreen
+    from textual.widgets import SelectionList
 
     write(config_dir, '[vocabulary]\nreason_codes = ["not_icp", "student"]\nfunnel_stages = ["lead", "mql", "demo_booked"]\n')
     ws = build_sample(tmp_path / "ws")
@@ -419,8 +426,8 @@ async def test_vocabulary_puts_the_crm_words_in_the_lead_feedback_form(tmp_path:
         app.push_screen(LeadFeedbackForm(ctx, today=date(2026, 11, 27)))
         await settle(pilot)
         form = app.screen
-        assert [str(p) for p, _ in form.query_one("#w-stage_reached", Select)._options if _ is not Select.NULL] == ["lead", "MQL", "demo booked"]
-        assert form.query_one("#w-stage_reached", Select).value == "lead"
+        assert [p for p, _ in form.query_one("#w-stage_reached", Choice).options] == ["lead", "MQL", "demo booked"]
+        assert form.query_one("#w-stage_reached", Choice).value == "lead"
         reasons = form.query_one("#w-reasons", SelectionList)
         assert [reasons.get_option_at_index(i).value for i in range(reasons.option_count)] == ["not_icp", "student"]
         form.dismiss(None)
@@ -430,7 +437,7 @@ async def test_vocabulary_puts_the_crm_words_in_the_lead_feedback_form(tmp_path:
         app.push_screen(LeadFeedbackForm(ctx, today=date(2026, 11, 27), initial=old))
         await settle(pilot)
         form = app.screen
-        assert form.query_one("#w-stage_reached", Select).value == "sal"
+        assert form.query_one("#w-stage_reached", Choice).value == "sal"
         reasons = form.query_one("#w-reasons", SelectionList)
         assert [reasons.get_option_at_index(i).value for i in range(reasons.option_count)] == ["not_icp", "student", "no_budget"]
         assert reasons.selected == ["no_budget"]

@@ -6,11 +6,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.segment import Segment
 from rich.style import Style
-from tandem.tui.forms import CompactSelect, compact
+from tandem.tui.forms import compact
 from tandem.tui.screens.base import TintedScreen
 from textual.color import Color
 from textual.renderables.background_screen import BackgroundScreen
-from textual.widgets import Checkbox, Input, OptionList, Select, SelectionList
+from textual.widgets import Checkbox, Input, OptionList, SelectionList
 
 colours = st.sampled_from([None, "red", "#102030", "bright_green", "color(200)", "default"])
 styles = st.builds(
@@ -40,7 +40,6 @@ def test_compact_is_textuals_compact() -> None:
         (compact(SelectionList[str]()), SelectionList[str](compact=True)),
         (compact(Checkbox()), Checkbox(compact=True)),
         (compact(OptionList()), OptionList(compact=True)),
-        (CompactSelect([("a", "a")]), Select([("a", "a")], compact=True)),
     ):
         assert quiet.compact is True
         assert quiet.classes == loud.classes

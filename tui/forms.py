@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -14,7 +13,6 @@ from textual.widgets import (
     Input,
     Label,
     OptionList,
-    Select,
     SelectionList,
     Static,
 )
@@ -27,8 +25,7 @@ FORMS_TCSS = Path(__file__).resolve().parent / "forms.tcss"
 #: Fields narrower than this put their label above the input.
 STACK_BELOW = 56
 
-W = TypeVar("W", Input, Select, SelectionList, Checkbox, OptionList)
-SelectType = TypeVar("SelectType", bound=Hashable)
+W = TypeVar("W", Input, SelectionList, Checkbox, OptionList)
 
 
 def compact(widget: W) -> W:
@@ -38,22 +35,6 @@ def compact(widget: W) -> W:
     widget.set_reactive(type(widget).compact, True)
     widget.add_class("-textual-compact", update=False)
     return widget
-
-
-class CompactSelect(Select[SelectType]):
-    """A compact :class:`~textual.widgets.Select` whose list of options is compact from
-    the start. Textual makes the list compact after mounting it (it follows the Select's
-    own setting), which styles the list — the costliest widget of a form — a second time."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        compact(self)
-
-    def compose(self) -> ComposeResult:
-        for widget in super().compose():
-            if isinstance(widget, OptionList):
-                compact(widget)
-            yield widget
 
 
 class Field(Vertical):

@@ -14,15 +14,16 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar
 from tandem.store.dates import HELP as DATE_HELP
 from tandem.store.dates import parse_due
 from tandem.store.errors import ValidationError
-from tandem.tui.forms import FORMS_TCSS, CompactSelect, Field, compact
+from tandem.tui.forms import FORMS_TCSS, Field, compact
 from tandem.tui.screens.base import TandemModal
+from tandem.tui.widgets.choice import Choice
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Input, Select, SelectionList, Static
+from textual.widgets import Checkbox, Footer, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 T = TypeVar("T")
@@ -53,7 +54,7 @@ class RecordForm(TandemModal[T | None], Generic[T]):
     #: Focus goes straight to the first field. Textual's default ("*") first focused the
     #: scrolling field list, and moving off it restyled every field twice: a third of the
     #: time to open the form.
-    AUTO_FOCUS = FIRST_FIELD = ".form-fields Input, .form-fields Select, .form-fields SelectionList"
+    AUTO_FOCUS = FIRST_FIELD = ".form-fields Input, .form-fields Choice, .form-fields SelectionList"
 
     def __init__(self, *, today: date, initial: T | None = None, draft: dict[str, Any] | None = None) -> None:
         super().__init__()
@@ -104,8 +105,7 @@ class RecordForm(TandemModal[T | None], Generic[T]):
         if spec.kind == "choice":
             options = [(text, v) for text, v in spec.choices]
             known = {v for _, v in options}
-            initial = value if value in known else (options[0][1] if spec.required else Select.NULL)
-            return CompactSelect(options, value=initial, allow_blank=not spec.required, id=wid, prompt="(none)")
+            return Choice(options, value=value if value in known else None, allow_blank=not spec.required, id=wid, prompt="(none)")
         if spec.kind == "multi":
             chosen = set(value or [])
             return compact(SelectionList[str](*(Selection(text, v, v in chosen) for text, v in spec.choices), id=wid))
@@ -150,8 +150,8 @@ class RecordForm(TandemModal[T | None], Generic[T]):
         raw: dict[str, Any] = {}
         for spec in self.form_specs:
             widget = self.query_one(f"#w-{spec.name}")
-            if isinstance(widget, Select):
-                raw[spec.name] = "" if widget.value is Select.NULL else str(widget.value)
+            if isinstance(widget, Choice):
+                raw[spec.name] = "" if widget.value is None else str(widget.value)
             elif isinstance(widget, SelectionList):
                 raw[spec.name] = [str(v) for v in widget.selected]
             elif isinstance(widget, (Checkbox, Input)):
@@ -163,8 +163,8 @@ class RecordForm(TandemModal[T | None], Generic[T]):
         errors: dict[str, str] = {}
         for spec in self.form_specs:
             widget = self.query_one(f"#w-{spec.name}")
-            if isinstance(widget, Select):
-                value = "" if widget.value is Select.NULL else str(widget.value)
+            if isinstance(widget, Choice):
+                value = "" if widget.value is None else str(widget.value)
             elif isinstance(widget, SelectionList):
                 value = list(widget.selected)
             elif isinstance(widget, Checkbox):

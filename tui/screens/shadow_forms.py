@@ -18,11 +18,12 @@ from tandem.tui.forms import FORMS_TCSS, compact
 from tandem.tui.screens.base import TandemModal
 from tandem.tui.screens.capture_forms import choices
 from tandem.tui.screens.record_form import RecordForm, Spec
+from tandem.tui.widgets.choice import Choice
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Footer, Input, Static
 
 
 class PlanShadowForm(RecordForm[ShadowDay]):
@@ -48,8 +49,8 @@ class PlanShadowForm(RecordForm[ShadowDay]):
             return values
         return {"direction": "marketing_to_sales", "date": "today", "activities": "; ".join(DEFAULT_ACTIVITIES["marketing_to_sales"])}
 
-    @on(Select.Changed, "#w-direction")
-    def _direction_changed(self, event: Select.Changed) -> None:
+    @on(Choice.Changed, "#w-direction")
+    def _direction_changed(self, event: Choice.Changed) -> None:
         """Pre-fill the activities of the other direction unless they were edited."""
         activities = self.query_one("#w-activities", Input)
         defaults = {"; ".join(v) for v in DEFAULT_ACTIVITIES.values()}
