@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import (
     Checkbox,
@@ -54,9 +54,10 @@ class Field(Vertical):
         self._hint = hint
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="field-row"):
-            yield Label(self._label, classes="field-label", markup=False)
-            yield self._widget
+        # One grid (label | widget, then hint and error across both): a row container per
+        # field was ten widgets more to mount and style in a ten-field form.
+        yield Label(self._label, classes="field-label", markup=False)
+        yield self._widget
         if self._hint:
             yield Static(self._hint, classes="field-hint", markup=False)
 
@@ -67,7 +68,7 @@ class Field(Vertical):
             return found.first(Static)
         line = Static("", classes=classes, markup=False)
         hint = self.query_children(".field-hint")
-        self.mount(line, after=hint.first() if classes == "field-error" and hint else self.query_children(".field-row").first())
+        self.mount(line, after=hint.first() if classes == "field-error" and hint else self._widget)
         return line
 
     def set_hint(self, text: str) -> None:
