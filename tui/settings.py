@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tandem.store.config import Known, LoadedConfig, Vocabulary, load_config
+from tandem.tui.textual_private import class_bindings
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -40,7 +41,7 @@ def default_keys() -> dict[str, str]:
                 todo.append(sub)
         if not cls.__module__.startswith("tandem."):
             continue
-        for key, bindings in cls._merge_bindings().key_to_bindings.items():
+        for key, bindings in class_bindings(cls).key_to_bindings.items():
             for binding in bindings:
                 if binding.id:
                     entry = keys.setdefault(binding.id, [])

@@ -46,6 +46,7 @@ import weakref
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
+from tandem.tui.textual_private import binding_chain, parent_of
 from textual import events
 from textual.dom import DOMNode, NoScreen
 from textual.screen import Screen
@@ -171,9 +172,9 @@ class TypeAhead:
     @staticmethod
     def _quits(front: Screen[Any], key: str) -> bool:
         """Whether ``key`` quits the app. A modal's ``active_bindings`` leave out the app's
-        own (priority) bindings; its ``_binding_chain`` holds them (Textual 8.2, pinned;
-        test_fuzz_screens quits from every dialog)."""
-        for _node, bindings in front._binding_chain:  # noqa: SLF001
+        own (priority) bindings; the chain of bindings a key goes through holds them
+        (test_fuzz_screens quits from every dialog)."""
+        for _node, bindings in binding_chain(front):
             if any(b.action in ("quit", "app.quit") for b in bindings.key_to_bindings.get(key, ())):
                 return True
         return False
@@ -226,7 +227,7 @@ class TypeAhead:
         chain: list[DOMNode] = []
         while node is not None:
             chain.append(node)
-            node = node._parent if isinstance(node._parent, DOMNode) else None  # noqa: SLF001 - the bubbling path
+            node = parent_of(node)
         if not chain or chain[-1] is not app:
             chain.append(app)
         return chain

@@ -6,11 +6,12 @@ from typing import ClassVar
 
 from tandem.tui.forms import FORMS_TCSS, compact
 from tandem.tui.screens.base import TandemModal
+from tandem.tui.widgets.footer import Footer
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 NEW = "__new__"

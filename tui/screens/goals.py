@@ -6,17 +6,22 @@ import asyncio
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane
-
 from tandem.store.errors import TandemError
 from tandem.store.records import ContentItem, Objective, label, measure
 from tandem.store.workspace import Workspace
 from tandem.tui.screens.base import TandemScreen, from_worker
-from tandem.tui.screens.capture_forms import CheckInForm, ContentForm, FormContext, ObjectiveForm
+from tandem.tui.screens.capture_forms import (
+    CheckInForm,
+    ContentForm,
+    FormContext,
+    ObjectiveForm,
+)
+from tandem.tui.widgets.footer import Footer
 from tandem.tui.widgets.lazy import Lazy
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Header, TabbedContent, TabPane
 
 STATUS_STYLE = {"on_track": "green", "met": "bold green", "at_risk": "yellow", "off_track": "bold red", "dropped": "dim"}
 

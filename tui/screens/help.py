@@ -7,15 +7,16 @@ from typing import ClassVar
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
+from tandem.tui.forms import FORMS_TCSS
+from tandem.tui.screens.base import TandemModal
+from tandem.tui.textual_private import bindings_of, keymap_of
+from tandem.tui.widgets.footer import Footer
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import Footer, Static
-
-from tandem.tui.forms import FORMS_TCSS
-from tandem.tui.screens.base import TandemModal
+from textual.widgets import Static
 
 
 def binding_rows(app, nodes: list[DOMNode]) -> list[tuple[str, str, str, str]]:  # noqa: ANN001
@@ -25,8 +26,8 @@ def binding_rows(app, nodes: list[DOMNode]) -> list[tuple[str, str, str, str]]: 
     for node in nodes:
         where = getattr(node, "HELP_GROUP", None) or type(node).__name__.removesuffix("Screen") or "App"
         by_action: dict[tuple[str, str], list[Binding]] = {}
-        bindings_map = node._bindings
-        keymap = getattr(app, "_keymap", None)
+        bindings_map = bindings_of(node)
+        keymap = keymap_of(app)
         if keymap:  # the user's keys (config.toml [keymap]), as the screens apply them
             bindings_map = bindings_map.copy()
             bindings_map.apply_keymap(keymap)
@@ -101,7 +102,7 @@ class HelpScreen(TandemModal[None]):
 
     def compose(self) -> ComposeResult:
         nodes: list[DOMNode] = [self.target]
-        nodes.extend(w for w in self.target.query("*") if w._bindings.key_to_bindings and getattr(w, "HELP_GROUP", None))
+        nodes.extend(w for w in self.target.query("*") if bindings_of(w).key_to_bindings and getattr(w, "HELP_GROUP", None))
         nodes.append(self.app)
         with Vertical(classes="dialog wide"):
             yield Static("Keys", classes="dialog-title")

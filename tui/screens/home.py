@@ -7,19 +7,26 @@ from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
-from textual.markup import escape
-from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static, TabbedContent, TabPane
-
 from tandem.store.errors import TandemError
 from tandem.store.records import Meeting, Series, ShadowDay, label
 from tandem.store.workspace import MeetingRecord, Workspace
 from tandem.tui.home_data import HomeData, read_home
 from tandem.tui.screens.base import TandemScreen, from_worker
+from tandem.tui.widgets.footer import Footer
 from tandem.tui.widgets.meeting_detail import MeetingDetail
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.markup import escape
+from textual.widgets import (
+    DataTable,
+    Header,
+    LoadingIndicator,
+    Static,
+    TabbedContent,
+    TabPane,
+)
 
 # Live and upcoming meetings stand out; closed ones recede.
 STATUS_STYLE = {"live": "bold green", "planned": "bold", "ended": "", "finalized": "dim"}

@@ -6,12 +6,6 @@ from pathlib import PurePath
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Static, TextArea
-
 from tandem.store.errors import TandemError, describe_os_error
 from tandem.store.live import WARN_AT, LiveSession, end_summary
 from tandem.store.records import AgendaItem, label
@@ -21,6 +15,12 @@ from tandem.tui.screens.base import TandemScreen
 from tandem.tui.timefmt import clock_text, minutes_text, time_of_day
 from tandem.tui.widgets.agenda import AgendaList
 from tandem.tui.widgets.captured import CapturedList, ReviewList
+from tandem.tui.widgets.footer import Footer
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Header, Static, TextArea
 
 
 class LiveScreen(TandemScreen[None]):

@@ -12,16 +12,16 @@ import bisect
 from typing import ClassVar
 
 from rich.text import Text
+from tandem.store.mdescape import clean
+from tandem.tui.screens.base import TandemScreen
+from tandem.tui.widgets.footer import Footer
+from tandem.tui.widgets.minutes_view import Heading, MinutesView
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
-
-from tandem.store.mdescape import clean
-from tandem.tui.screens.base import TandemScreen
-from tandem.tui.widgets.minutes_view import Heading, MinutesView
 
 
 def section_prompt(heading: Heading) -> Text:

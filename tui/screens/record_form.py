@@ -17,13 +17,14 @@ from tandem.store.errors import ValidationError
 from tandem.tui.forms import FORMS_TCSS, Field, compact
 from tandem.tui.screens.base import TandemModal
 from tandem.tui.widgets.choice import Choice
+from tandem.tui.widgets.footer import Footer
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Input, SelectionList, Static
+from textual.widgets import Checkbox, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 T = TypeVar("T")

@@ -11,22 +11,36 @@ from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Input, LoadingIndicator, Static, TabbedContent, TabPane
-
 from tandem.store.errors import TandemError
 from tandem.store.review_model import ReviewData, ReviewSource, SearchHit
 from tandem.store.search import terms
 from tandem.tui.screens.base import TandemScreen, from_worker
+from tandem.tui.widgets.footer import Footer
 from tandem.tui.widgets.lazy import Lazy
 from tandem.tui.widgets.review_actions import ActionsPane
-from tandem.tui.widgets.review_base import OpenMinutes, ReviewPane, safe, safe_data, safe_text
+from tandem.tui.widgets.review_base import (
+    OpenMinutes,
+    ReviewPane,
+    safe,
+    safe_data,
+    safe_text,
+)
 from tandem.tui.widgets.review_leads import LeadQualityPane
 from tandem.tui.widgets.review_meetings import MeetingsPane
 from tandem.tui.widgets.review_objectives import ObjectivesPane
 from tandem.tui.widgets.review_shadow import ShadowPane
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import (
+    DataTable,
+    Header,
+    Input,
+    LoadingIndicator,
+    Static,
+    TabbedContent,
+    TabPane,
+)
 
 
 def longest_term(query: str) -> str:

@@ -7,17 +7,17 @@ from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, OptionList, Static, TextArea
-from textual.widgets.option_list import Option
-
 from tandem.store.records import label
 from tandem.store.shadow import ShadowSession
 from tandem.tui.screens.base import TandemScreen
 from tandem.tui.widgets.click_again import ClickAgainToOpen
+from tandem.tui.widgets.footer import Footer
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Header, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
 
 #: One key per takeaway category, in the order the practice talks about them.
 TAKEAWAY_KEYS = (

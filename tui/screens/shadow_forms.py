@@ -19,11 +19,12 @@ from tandem.tui.screens.base import TandemModal
 from tandem.tui.screens.capture_forms import choices
 from tandem.tui.screens.record_form import RecordForm, Spec
 from tandem.tui.widgets.choice import Choice
+from tandem.tui.widgets.footer import Footer
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 
 class PlanShadowForm(RecordForm[ShadowDay]):
