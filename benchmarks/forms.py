@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _report import finish, p95
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -34,8 +35,6 @@ from textual.widgets import Footer, Input, Label, Static
 from tandem.store.demo import seed_demo
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app
-
-from _report import finish, p95  # noqa: E402 - sibling modules of this script
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "forms.json"
 

@@ -27,12 +27,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from _report import finish, p95
+from _terminal import MINIMAL_APP, first_frame
+
 from tandem.store.demo import seed_demo
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app
-
-from _report import finish, p95  # noqa: E402 - sibling modules of this script
-from _terminal import MINIMAL_APP, first_frame  # noqa: E402
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "live.json"
 TANDEM = Path(sys.executable).parent / "tandem"
@@ -43,7 +43,7 @@ async def keystrokes(ws: Workspace, meeting_id: str, keys: int) -> tuple[list[fl
     handler_ms: list[float] = []
     original = LiveScreen._notes_changed
 
-    def timed(self, event):  # noqa: ANN001
+    def timed(self, event):
         t = time.perf_counter()
         original(self, event)
         handler_ms.append((time.perf_counter() - t) * 1000)

@@ -24,13 +24,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from _report import finish, p95
+
 from tandem.store import records as r
 from tandem.store.demo import seed_demo
 from tandem.store.export import export_minutes
 from tandem.store.minutes import Shared, _environment, builtin_layout_path, minutes_context, render_minutes
 from tandem.store.workspace import MeetingRecord, Workspace
-
-from _report import finish, p95  # noqa: E402 - a sibling module of this script
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "minutes.json"
 
@@ -38,7 +38,7 @@ DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "minutes.json"
 
 def big_meeting(items: int = 100) -> tuple[MeetingRecord, Shared]:
     rng = random.Random(7)
-    words = "lead MQL SQL pipeline webinar case study persona **bold** [link](https://x.io) churn budget # | < - [ ]".split()
+    words = ["lead", "MQL", "SQL", "pipeline", "webinar", "case", "study", "persona", "**bold**", "[link](https://x.io)", "churn", "budget", "#", "|", "<", "-", "[", "]"]
 
     def sentence(n: int) -> str:
         return " ".join(rng.choice(words) for _ in range(n))

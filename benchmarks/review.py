@@ -27,15 +27,15 @@ import time
 from datetime import date
 from pathlib import Path
 
+from _report import finish, p95
+from _terminal import MINIMAL_APP, first_frame
+
 from tandem.store.demo import seed_demo
 from tandem.store.review_workspace import WorkspaceSource, search_lines
 from tandem.store.search import terms
 from tandem.store.workspace import Workspace
 from tandem.tui.review_app import create_review_app
 from tandem.tui.widgets.review_meetings import MeetingsPane
-
-from _report import finish, p95  # noqa: E402 - sibling modules of this script
-from _terminal import MINIMAL_APP, first_frame  # noqa: E402
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "review.json"
 TANDEM = Path(sys.executable).parent / "tandem"
@@ -59,7 +59,7 @@ async def on_screen_search(home: Path, rounds: int) -> tuple[list[float], list[f
     shown: dict[str, float] = {}
     original = MeetingsPane._show_hits
 
-    def timed(self, query, hits, seconds):  # noqa: ANN001, ANN202
+    def timed(self, query, hits, seconds):
         original(self, query, hits, seconds)
         shown[query] = time.perf_counter()
 

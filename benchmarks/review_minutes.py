@@ -27,13 +27,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from _report import finish, p95
+
 from tandem.store.demo import seed_demo
 from tandem.store.export import export_minutes
 from tandem.store.review_minutes import MinutesFolderSource
 from tandem.store.review_workspace import WorkspaceSource
 from tandem.store.workspace import Workspace
-
-from _report import finish, p95  # noqa: E402 - a sibling module of this script
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "review_minutes.json"
 QUERIES = ("pipeline", "webinar budget", '"call snippets"', "SF-", "zzz-no-such-word")

@@ -40,7 +40,7 @@ from tandem.store.records import ActionItem, AgendaItem, Attendee, Decision, Lea
 from tandem.store.workspace import MeetingRecord, Workspace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import finish, p95  # noqa: E402 - sibling module of this script
+from _report import finish, p95
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "scale.json"
 SERIES = "weekly-smarketing-sync"
@@ -136,7 +136,7 @@ def big_note(kb: int) -> str:
 # --- measuring ----------------------------------------------------------------------------------
 
 
-async def until(pilot, condition, timeout: float = 120, step: float = 0.005) -> None:  # noqa: ANN001
+async def until(pilot, condition, timeout: float = 120, step: float = 0.005) -> None:
     """Wait for ``condition()``; a generous bound, so a hang fails instead of blocking."""
     deadline = time.perf_counter() + timeout
     while not condition():
@@ -189,7 +189,7 @@ async def review_load_and_search(home: Path, queries: list[str]) -> tuple[float,
     shown: dict[str, float] = {}
     original = MeetingsPane._show_hits
 
-    def timed(self, query, hits, seconds):  # noqa: ANN001, ANN202
+    def timed(self, query, hits, seconds):
         original(self, query, hits, seconds)
         shown[query] = time.perf_counter()
 
@@ -306,7 +306,7 @@ async def note_keys(home: Path, meeting_id: str, note: str, keys: int) -> dict[s
     handler_ms: list[float] = []
     original = LiveScreen._notes_changed
 
-    def timed(self, event):  # noqa: ANN001, ANN202
+    def timed(self, event):
         t = time.perf_counter()
         original(self, event)
         handler_ms.append((time.perf_counter() - t) * 1000)
@@ -323,7 +323,7 @@ async def note_keys(home: Path, meeting_id: str, note: str, keys: int) -> dict[s
         wait: dict[str, Any] = {"notes": None, "before": None, "event": asyncio.Event(), "at": 0.0}
         display = app._display
 
-        def drawn(screen, renderable):  # noqa: ANN001, ANN202
+        def drawn(screen, renderable):
             display(screen, renderable)
             notes = wait["notes"]
             if notes is not None and wait["before"] is not None and notes.cursor_location != wait["before"]:

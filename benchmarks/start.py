@@ -18,11 +18,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _report import finish
+from _terminal import MINIMAL_APP, first_frame
+
 from tandem.store.demo import seed_demo
 from tandem.store.workspace import Workspace
-
-from _report import finish  # noqa: E402 - sibling modules of this script
-from _terminal import MINIMAL_APP, first_frame  # noqa: E402
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "start.json"
 TANDEM = Path(sys.executable).parent / "tandem"

@@ -45,14 +45,13 @@ from typing import Any
 
 import orjson
 import tinydb
+from _report import p95
 from tinydb import Query, TinyDB
 
 from tandem.store import ids
 from tandem.store.atomic import atomic_write_bytes
 from tandem.store.records import ActionItem, AgendaItem, Attendee, Decision, LeadFeedback, Meeting
 from tandem.store.workspace import MeetingRecord, Workspace
-
-from _report import p95  # noqa: E402 - a sibling module of this script
 
 SEED = 20261126
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "store.json"
@@ -73,12 +72,7 @@ PEOPLE = (
 )
 SOURCES = ("webinar", "paid search", "trade show", "outbound", "referral", "content download")
 PERSONAS = ("VP Sales", "Ops manager", "CFO", "IT lead", "Founder")
-WORDS = (
-    "pipeline quality lead handoff follow-up pricing objection demo trial renewal churn "
-    "campaign persona webinar budget timing competitor discovery qualification intent "
-    "scoring nurture sequence landing page case study battlecard onboarding forecast "
-    "territory enablement messaging prospect review cadence next quarter accounts region"
-).split()
+WORDS = ["pipeline", "quality", "lead", "handoff", "follow-up", "pricing", "objection", "demo", "trial", "renewal", "churn", "campaign", "persona", "webinar", "budget", "timing", "competitor", "discovery", "qualification", "intent", "scoring", "nurture", "sequence", "landing", "page", "case", "study", "battlecard", "onboarding", "forecast", "territory", "enablement", "messaging", "prospect", "review", "cadence", "next", "quarter", "accounts", "region"]
 
 
 # --- data ---------------------------------------------------------------------------

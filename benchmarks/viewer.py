@@ -29,6 +29,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from _report import finish, p95
+from minutes import big_meeting
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import MarkdownViewer
@@ -36,9 +38,6 @@ from textual.widgets import MarkdownViewer
 from tandem.store.minutes import render_minutes
 from tandem.tui.screens.minutes import MinutesScreen
 from tandem.tui.widgets.minutes_view import MinutesView
-
-from _report import finish, p95  # noqa: E402 - a sibling module of this script
-from minutes import big_meeting  # noqa: E402 - the 100-item meeting of the minutes benchmark
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "viewer.json"
 SIZE = (120, 36)
@@ -84,7 +83,7 @@ class Drawn:
     def __enter__(self) -> Drawn:
         original, wanted = self._original, self.wanted
 
-        def spy(view: MinutesView, y: int):  # noqa: ANN202
+        def spy(view: MinutesView, y: int):
             strip = original(view, y)
             if any(t is None for t in wanted.values()):
                 line = strip.text

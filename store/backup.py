@@ -128,7 +128,7 @@ def restore(workspace: Workspace, source: Path, *, force: bool = False) -> int:
         raise WorkspaceNotEmptyError(
             f"{workspace.home} already holds a workspace; restore into an empty folder or pass --force to replace it."
         )
-    workspace._before_write()  # folders, and today's snapshot of what --force replaces
+    workspace.before_write()  # folders, and today's snapshot of what --force replaces
     if force:
         for path in workspace.data_files():
             if path.relative_to(workspace.home).as_posix() not in files:

@@ -79,7 +79,7 @@ def describe(kind: str, record: Any, *, meeting_id: str = "") -> str:
         due = f", due {record.due}" if record.due else ""
         return f"[{record.status}] {record.text}{owner}{due}"
     if kind == "decision":
-        return record.text
+        return str(record.text)
     if kind == "insight":
         return f"{label(record.kind)}: {record.text}"
     if kind == "content":
@@ -103,7 +103,8 @@ class Capture:
     # --- reading ------------------------------------------------------------------------
 
     def _meeting_rows(self, kind: str) -> list[Any]:
-        return getattr(self.session.record, MEETING_TABLES[kind])
+        rows: list[Any] = getattr(self.session.record, MEETING_TABLES[kind])
+        return rows
 
     def _collection(self, kind: str) -> Any:
         return getattr(self.workspace, SHARED[kind])
@@ -145,12 +146,11 @@ class Capture:
         before = self.find(kind, record.id)  # type: ignore[attr-defined]
         if kind in MEETING_TABLES:
             rows = self._meeting_rows(kind)
-            with self.session._lock:
+            with self.session.editing():
                 if before is None:
                     rows.append(record)
                 else:
                     rows[[r.id for r in rows].index(record.id)] = record  # type: ignore[attr-defined]
-            self.session._changed()
         else:
             collection = self._collection(kind)
             if before is None:
@@ -178,10 +178,9 @@ class Capture:
         if before is None:
             raise TandemError(f"That {TITLES[kind].lower()} is already gone.")
         if kind in MEETING_TABLES:
-            with self.session._lock:
+            with self.session.editing():
                 rows = self._meeting_rows(kind)
                 rows[:] = [r for r in rows if r.id != record_id]
-            self.session._changed()
         else:
             self._collection(kind).delete(record_id)
         self._undo.append(_Undo(kind, before, record_id))
@@ -198,7 +197,7 @@ class Capture:
         current = self.find(step.kind, step.record_id)
         title = TITLES[step.kind].lower()
         if step.kind in MEETING_TABLES:
-            with self.session._lock:
+            with self.session.editing():
                 rows = self._meeting_rows(step.kind)
                 if step.before is None:
                     rows[:] = [r for r in rows if r.id != step.record_id]
@@ -206,7 +205,6 @@ class Capture:
                     rows.append(step.before)
                 else:
                     rows[[r.id for r in rows].index(step.record_id)] = step.before
-            self.session._changed()
         else:
             collection = self._collection(step.kind)
             if step.before is None:

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from tandem.store.errors import UsageError, WorkspaceNotEmptyError
 from tandem.store.ids import meeting_id as make_meeting_id
@@ -49,6 +49,8 @@ from tandem.store.records import (
     label,
 )
 from tandem.store.workspace import MeetingRecord, Workspace
+
+T = TypeVar("T")
 
 __all__ = ["DEMO_TODAY", "DemoSummary", "seed_demo"]
 
@@ -815,7 +817,7 @@ class _Builder:
 
     # --- small random helpers -----------------------------------------------------------
 
-    def pick(self, options: Sequence[Any]) -> Any:
+    def pick(self, options: Sequence[T]) -> T:
         return options[self.rng.randrange(len(options))]
 
     def weighted(self, weights: dict[str, float]) -> str:

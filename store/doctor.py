@@ -306,7 +306,7 @@ def _inspect(raw: bytes, rel: str) -> _Inspection:
             return out
         try:
             data = MIGRATIONS[version](data)
-        except Exception as exc:  # a migration that chokes on this file: the file is the problem
+        except Exception as exc:  # noqa: BLE001 - a migration that chokes on this file: the file is the problem
             out.add(PROBLEM, f"{rel} uses schema {schema} and cannot be upgraded ({exc}).", "schema", unreadable=True)
             return out
         version += 1
@@ -932,7 +932,7 @@ class _Checker:
                 saved = datetime.fromtimestamp(os.stat(snapshot).st_mtime)
             except (OSError, _Skip, KeyError, zipfile.BadZipFile, ValueError, EOFError, RuntimeError):
                 continue
-            except Exception:  # zlib.error and friends: this snapshot cannot help
+            except Exception:  # noqa: BLE001 - zlib.error and friends: this snapshot cannot help
                 continue
             if _restorable(_inspect(member, rel), rel):
                 meeting_id = Path(rel).stem if rel.startswith(f"{MEETINGS_DIR}/") else None
@@ -985,7 +985,7 @@ class _Checker:
         except _Skip as exc:
             self.add(WARNING, rel, f"The latest daily snapshot {rel} is {exc}, not a zip file; move it away.")
             return
-        except Exception as exc:  # BadZipFile, zlib errors, OSError…
+        except Exception as exc:  # noqa: BLE001 - BadZipFile, zlib errors, OSError…
             self.add(
                 WARNING,
                 rel,
@@ -1114,7 +1114,7 @@ def _restore(home: Path, action: Restore, now: datetime) -> Finding:
     try:
         with zipfile.ZipFile(io.BytesIO(_read_regular(action.snapshot))) as archive:
             member = archive.read(action.member)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - BadZipFile, zlib errors, OSError: the snapshot cannot help
         return Finding(PROBLEM, rel, f"Could not read {rel} from the snapshot of {action.day} ({exc}); left it as it is.")
     if not _restorable(_inspect(member, rel), rel):
         return Finding(PROBLEM, rel, f"The snapshot of {action.day} no longer holds a readable copy of {rel}; left it as it is.")

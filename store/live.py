@@ -13,7 +13,8 @@ banks the running time first.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -250,6 +251,14 @@ class LiveSession:
     def _changed(self, delay: float = 0.0) -> None:
         self.saver.request(delay)
 
+    @contextmanager
+    def editing(self) -> Iterator[MeetingRecord]:
+        """Change the meeting's rows in place (records captured under it): the saver does
+        not copy them halfway through a change, and saves them once it is done."""
+        with self._lock:
+            yield self.record
+        self._changed()
+
     HEARTBEAT_S = 30.0
 
     def heartbeat(self) -> None:
@@ -411,7 +420,8 @@ class LiveSession:
         start = self.agenda.index(item) + 1 if item is not None else 0
         after = [i for i in self.agenda[start:] if i.status == "pending"]
         before = [i for i in self.agenda[:start] if i.status == "pending"]
-        return (after or before or [None])[0]
+        pending = after or before
+        return pending[0] if pending else None
 
     def next(self) -> AgendaItem | None:
         """Done with the active item; on to the next pending one (None: nothing left)."""

@@ -147,7 +147,7 @@ def plain(inline: Any) -> str:
     content = inline.content
     if not inline.children:
         if not _INLINE_MARKUP.search(content):
-            return content
+            return str(content)
         # Backslash escapes and nothing else that could be markup (how tandem writes user
         # text): resolving them is all markdown-it would do.
         if not _INLINE_MARKUP.search(_ESCAPED.sub("", content)):
@@ -468,6 +468,7 @@ class _Reader:
             tail = before.removeprefix(" — ****") if blank_owner else before
         else:  # no owner: the due and closing dates end the text itself
             m = _ACTION_TAIL.search(text)
+            assert m is not None  # the line was recognised as an action by this pattern
             text, tail = text[: m.start()], m[0]
             text = text.removesuffix(" — ****") if blank_owner else text
         m = _ACTION_TAIL.fullmatch(tail)

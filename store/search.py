@@ -70,7 +70,7 @@ def _snippet(text: str, needles: Sequence[str]) -> str:
 class _Desc(str):
     __slots__ = ()
 
-    def __lt__(self, other: str) -> bool:  # type: ignore[override]
+    def __lt__(self, other: str) -> bool:
         return str.__gt__(self, other)
 
 
@@ -107,7 +107,7 @@ class SearchIndex:
                 continue
             matches = sum(doc.text.count(n) for n in needles)
             snippets = []
-            for (where, text), folded in zip(doc.lines, doc.folded):
+            for (where, text), folded in zip(doc.lines, doc.folded, strict=True):
                 if any(n in folded for n in needles):
                     snippets.append(Snippet(where, _snippet(text, needles)))
                     if len(snippets) == SNIPPETS:

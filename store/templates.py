@@ -127,7 +127,8 @@ class _Draft:
 
 def _list_entries(tokens: list[Any], start: int) -> tuple[list[tuple[str, int]], int]:
     """The text and line of every item of the list opening at ``start`` (nested ones too)."""
-    depth, entries, i = 0, [], start
+    entries: list[tuple[str, int]] = []
+    depth, i = 0, start
     while i < len(tokens):
         token = tokens[i]
         if token.type in ("bullet_list_open", "ordered_list_open"):

@@ -106,7 +106,7 @@ class Workspace:
         #: A read-only workspace (review, follow) never creates, deletes or locks a file.
         self.read_only = read_only
         #: Whether this process has checked for files of an older schema before writing.
-        self._upgrade_checked = False
+        self.upgrade_checked = False
         self.snapshots = Snapshots(self.home / SNAPSHOTS_DIR, self.home, now=now)
         self.drafts = Drafts(self.home / DRAFTS_DIR)
         # snapshots/ too: a writer killed while zipping the daily snapshot leaves a temp zip there.
@@ -123,8 +123,8 @@ class Workspace:
                 table,
                 kind,
                 file_kind=file_kind,
-                guard=lambda: self._short_lock(path),
-                before_write=self._before_write,
+                guard=lambda: self.short_lock(path),
+                before_write=self.before_write,
             )
 
         self.series: Collection[Series] = shared("series.json")
@@ -142,19 +142,19 @@ class Workspace:
         if self.read_only:
             raise ReadOnlyError(f"The workspace {self.home} is open read-only; nothing can be changed here.")
 
-    def _before_write(self) -> None:
+    def before_write(self) -> None:
         """Runs before every file write: folders exist, and today's snapshot is taken."""
         self._refuse_if_read_only()
         ensure_dir(self.home)
         ensure_dir(self.meetings_dir)
         self.snapshots.take_if_due()
-        if not self._upgrade_checked:
+        if not self.upgrade_checked:
             from tandem.store.migrate import backup_before_upgrade
 
-            self._upgrade_checked = True
+            self.upgrade_checked = True
             backup_before_upgrade(self)
 
-    def _short_lock(self, path: Path) -> WriterLock:
+    def short_lock(self, path: Path) -> WriterLock:
         self._refuse_if_read_only()
         ensure_dir(path.parent)
         return WriterLock(path.with_suffix(".lock"), subject=str(path), meeting=False, now=self.now, timeout=10)
@@ -185,8 +185,8 @@ class Workspace:
         return dict(tables.get("workspace", {}).get("1", {}))
 
     def set_info(self, **values: Any) -> None:
-        with self._short_lock(self.home / WORKSPACE_FILE):
-            db = TinyDB(self.home / WORKSPACE_FILE, storage=AtomicStorage, kind="workspace", before_write=self._before_write)
+        with self.short_lock(self.home / WORKSPACE_FILE):
+            db = TinyDB(self.home / WORKSPACE_FILE, storage=AtomicStorage, kind="workspace", before_write=self.before_write)
             table = db.table("workspace", cache_size=0)
             if table.get(doc_id=1) is None:
                 table.insert({**values})
@@ -330,7 +330,7 @@ class Workspace:
 
     def delete_meeting(self, meeting_id: str) -> None:
         with self.open_meeting(meeting_id) as writer:
-            self._before_write()
+            self.before_write()
             writer.path.unlink()
 
     # --- queries across meetings -----------------------------------------------------
@@ -494,7 +494,7 @@ class MeetingWriter:
     def _before_write(self) -> None:
         if not self._lock.is_locked:
             raise TandemError(f"Meeting {self.meeting_id} was closed for editing; reopen it to save.")
-        self.workspace._before_write()
+        self.workspace.before_write()
 
     @contextlib.contextmanager
     def _guard(self) -> Iterator[None]:

@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import CliResult, run_cli
+
 from tandem.store.records import ActionItem, Meeting, Series
 from tandem.store.workspace import Workspace
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import strategies as gen
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import strategies as gen
 from tandem.store.backup import backup, restore
 from tandem.store.workspace import MeetingRecord, Workspace
 

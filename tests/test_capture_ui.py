@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, SelectionList
-
 from clock import FakeClock
 from conftest import rendered_text
+from textual.widgets import Input, SelectionList
+
 from tandem.store.records import ActionItem, AgendaItem, CheckIn, ContentItem, Meeting, Objective, Series
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app
@@ -125,7 +125,7 @@ async def test_decision_valid_invalid_cancel_edit_delete_undo(tmp_path: Path) ->
 
 
 async def test_action_item_with_due_shortcut_and_owner(tmp_path: Path) -> None:
-    ws, app = app_for(tmp_path)
+    _ws, app = app_for(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await start(pilot)
         await pilot.press("t")
@@ -154,7 +154,7 @@ async def test_action_item_with_due_shortcut_and_owner(tmp_path: Path) -> None:
 
 
 async def test_lead_feedback_needs_a_reason_when_poor_and_shows_the_summary(tmp_path: Path) -> None:
-    ws, app = app_for(tmp_path)
+    _ws, app = app_for(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await start(pilot)
         await goto(pilot, screen, "lead")
@@ -183,7 +183,7 @@ async def test_lead_feedback_needs_a_reason_when_poor_and_shows_the_summary(tmp_
 async def test_insight_promoted_to_content(tmp_path: Path) -> None:
     ws, app = app_for(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await start(pilot)
+        await start(pilot)
         await pilot.press("v")
         await pilot.pause()
         form = app.screen
@@ -293,7 +293,7 @@ FORM_KEYS = {"decision": "d", "action": "t", "lead_feedback": "l", "insight": "v
 
 @pytest.mark.parametrize("kind", [*FORM_KEYS, "content", "objective", "checkin"])
 def test_form_snapshot(snap_compare, tmp_path: Path, kind: str) -> None:
-    ws, app = app_for(tmp_path)
+    _ws, app = app_for(tmp_path)
 
     async def run_before(pilot) -> None:
         screen = await start(pilot)

@@ -267,9 +267,8 @@ def test_set_action_status_refusals(workspace: Workspace, template: Template) ->
     with pytest.raises(ValidationError, match="closed_on"):
         ws.set_action_status(m1.meeting.id, "a1", "done", closed_on="26/11/2026")
     # Someone has the origin meeting open: the usual one-sentence refusal, nothing written.
-    with ws.open_meeting(m1.meeting.id):
-        with pytest.raises(MeetingLockedError) as info:
-            ws.set_action_status(m1.meeting.id, "a1", "done")
+    with ws.open_meeting(m1.meeting.id), pytest.raises(MeetingLockedError) as info:
+        ws.set_action_status(m1.meeting.id, "a1", "done")
     message = str(info.value)
     assert message.startswith(f"Meeting {m1.meeting.id} is open for editing by PID {os.getpid()} on ")
     assert message.endswith(".") and "\n" not in message

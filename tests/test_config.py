@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from clock import FakeClock
 from conftest import build_sample, rendered_text, run_cli
+from textual.widgets import Input, Select
+
 from tandem.store import config as config_module
 from tandem.store.config import (
     Config,
@@ -28,7 +30,6 @@ from tandem.tui.screens.help import HelpScreen
 from tandem.tui.screens.new_meeting import NEW_SERIES, NewMeetingScreen
 from tandem.tui.settings import default_keys, known
 from tandem.tui.widgets.choice import Choice
-from textual.widgets import Input, Select
 
 KNOWN = Known(
     themes=["nord", "textual-dark", "textual-light"],
@@ -403,10 +404,11 @@ async def test_vocabulary_joins_the_capture_suggestions(tmp_path: Path, config_d
 async def test_vocabulary_puts_the_crm_words_in_the_lead_feedback_form(tmp_path: Path, config_dir: Path) -> None:
     """Reason codes and funnel stages from config.toml replace tandem's own in the form; a
     record already holding an old code keeps it when edited; the minutes read back the same."""
+    from textual.widgets import SelectionList
+
     from tandem.store.records import AgendaItem, LeadFeedback, Meeting
     from tandem.tui.screens.capture_forms import LeadFeedbackForm
     from tandem.tui.screens.live import LiveScreen
-    from textual.widgets import SelectionList
 
     write(config_dir, '[vocabulary]\nreason_codes = ["not_icp", "student"]\nfunnel_stages = ["lead", "mql", "demo_booked"]\n')
     ws = build_sample(tmp_path / "ws")

@@ -123,6 +123,7 @@ def test_capture_every_kind_by_keyboard(tmp_path: Path) -> None:
     import time
 
     from conftest import run_cli
+
     from tandem.store.records import AgendaItem, Attendee, Meeting, Series
     from tandem.store.workspace import Workspace
 
@@ -177,6 +178,7 @@ def test_whole_shadow_day_by_keyboard(tmp_path: Path) -> None:
     import time
 
     from conftest import run_cli
+
     from tandem.store.workspace import Workspace
 
     home = ["--home", str(tmp_path / "ws")]

@@ -12,11 +12,11 @@ import os
 from pathlib import Path
 
 import pytest
+from clock import FakeClock
+from conftest import rendered_text
 from textual.widgets import Input, Static, TextArea
 
 import tandem.store.atomic as atomic
-from clock import FakeClock
-from conftest import rendered_text
 from tandem.store.live import Saver
 from tandem.store.records import AgendaItem, Attendee, Meeting
 from tandem.store.workspace import Workspace
@@ -34,10 +34,10 @@ class Disk:
         self.full = False
         self.refused = 0
 
-    def __getattr__(self, name: str):  # noqa: ANN204
+    def __getattr__(self, name: str):
         return getattr(os, name)
 
-    def write(self, fd: int, data) -> int:  # noqa: ANN001
+    def write(self, fd: int, data) -> int:
         if self.full:
             self.refused += 1
             raise OSError(errno.ENOSPC, "No space left on device")
@@ -62,7 +62,7 @@ def workspace(tmp_path: Path) -> Workspace:
     return ws
 
 
-def screen_text(app) -> str:  # noqa: ANN001
+def screen_text(app) -> str:
     return "\n".join("".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips())
 
 
@@ -70,7 +70,7 @@ def temp_files(ws: Workspace) -> list[Path]:
     return [p for p in ws.home.rglob("*") if atomic.TEMP_MARK in p.name]
 
 
-async def wait_until(pilot, condition, seconds: float = 5.0) -> None:  # noqa: ANN001
+async def wait_until(pilot, condition, seconds: float = 5.0) -> None:
     for _ in range(int(seconds / 0.05)):
         if condition():
             return

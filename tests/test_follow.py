@@ -12,10 +12,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
 from clock import FakeClock
 from conftest import rendered_text, run_cli
 from tmux import TANDEM, Tmux, needs_tmux
+
 from tandem.store.atomic import atomic_write_bytes
 from tandem.store.capture import Capture
 from tandem.store.errors import TandemError

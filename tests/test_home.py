@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from clock import FakeClock
+from conftest import build_sample
 from rich.text import Text
 from textual.widgets import DataTable, Static
 
-from clock import FakeClock
-from conftest import build_sample
 from tandem.store.workspace import Workspace
 from tandem.tui.app import create_app
 from tandem.tui.widgets.meeting_detail import MeetingDetail

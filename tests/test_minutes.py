@@ -6,11 +6,11 @@ import csv
 from pathlib import Path
 
 import pytest
+from conftest import build_sample, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import build_sample, run_cli
 from minutes_helpers import front_matter, structure, table_rows, tasks
+
 from tandem.store import records as r
 from tandem.store.mdescape import clean
 from tandem.store.minutes import Shared, render_minutes
@@ -235,7 +235,7 @@ def test_reading_back_exported_minutes(tmp_path: Path) -> None:
     assert folder.problems == [f"{out / 'notes.md'}:1: no front matter (a '---' line must open the file)"]
     meetings = ws.list_meetings()
     assert [(s.id, s.date, s.facilitator) for s in folder.summaries] == [(m.id, m.date, m.facilitator) for m in meetings]
-    for summary, meeting in zip(folder.summaries, meetings):
+    for summary, meeting in zip(folder.summaries, meetings, strict=False):
         assert summary.attendees == meeting.attendees and summary.absentees == meeting.absentees
         record = ws.read_meeting(meeting.id)
         assert summary.agenda == [a.title for a in record.agenda]
@@ -259,7 +259,7 @@ def demo_export(tmp_path_factory) -> tuple[Workspace, Path]:
 def test_demo_minutes_have_the_right_structure(demo_export) -> None:
     ws, out = demo_export
     shared = Shared.load(ws)
-    names = {m.id: n for m, n in zip(shared.meetings, sorted(p.name for p in out.iterdir()))}
+    names = {m.id: n for m, n in zip(shared.meetings, sorted(p.name for p in out.iterdir()), strict=False)}
     files = sorted(out.glob("*.md"))
     assert len(files) == len(shared.meetings) == 40
     sections_seen: set[str] = set()

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from clock import FakeClock
+from conftest import rendered_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.widgets import Input, OptionList, Static
 
-from clock import FakeClock
-from conftest import rendered_text
 from tandem.store.workspace import Workspace
 from tandem.tui.app import create_app
 from tandem.tui.screens.home import HomeScreen

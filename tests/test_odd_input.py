@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from clock import FakeClock
 from textual import events
 from textual.widgets import Input, TextArea
 
-from clock import FakeClock
 from tandem.store.records import AgendaItem, Attendee, Meeting
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app
@@ -32,7 +32,7 @@ def workspace(tmp_path: Path) -> Workspace:
     return ws
 
 
-def paste(app, text: str) -> None:  # noqa: ANN001
+def paste(app, text: str) -> None:
     event = events.Paste(text)
     event.set_sender(app)
     app.post_message(event)

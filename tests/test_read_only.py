@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
+from tmux import TANDEM, Tmux, needs_tmux
+
 from tandem.store.demo import seed_demo
 from tandem.store.workspace import Workspace
-from tmux import TANDEM, Tmux, needs_tmux
 
 pytestmark = pytest.mark.serial
 

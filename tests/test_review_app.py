@@ -43,24 +43,24 @@ def fingerprint(home: Path) -> dict[str, str]:
     }
 
 
-def app_for(home: Path):  # noqa: ANN201
+def app_for(home: Path):
     app = create_review_app(WorkspaceSource(home), today=TODAY)
     app.sub_title = "~/tandem · read-only"  # the tmp path differs per run
     return app
 
 
-async def settle(pilot, seconds: float = 0.3) -> None:  # noqa: ANN001
+async def settle(pilot, seconds: float = 0.3) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause(seconds)
     await pilot.app.workers.wait_for_complete()
 
 
-def table_ids(app, selector: str = "#review-meetings") -> list[str]:  # noqa: ANN001
+def table_ids(app, selector: str = "#review-meetings") -> list[str]:
     table = app.screen.query_one(selector, DataTable)
     return [str(row.value) for row in table.rows]
 
 
-def status(app, selector: str) -> str:  # noqa: ANN001
+def status(app, selector: str) -> str:
     return rendered_text(app.screen.query_one(selector, Static))
 
 
@@ -372,7 +372,7 @@ async def test_help_lists_the_review_keys(demo_home: Path) -> None:
             assert binding_id in text
 
 
-def test_cli_refuses_a_missing_workspace_or_folder(tmp_path: Path, cli) -> None:  # noqa: ANN001
+def test_cli_refuses_a_missing_workspace_or_folder(tmp_path: Path, cli) -> None:
     result = cli("--home", str(tmp_path / "nowhere"), "review")
     assert result.code == 1
     assert result.err.count("\n") == 1 and "No workspace at" in result.err and "Traceback" not in result.err
@@ -386,8 +386,8 @@ def test_cli_refuses_a_missing_workspace_or_folder(tmp_path: Path, cli) -> None:
 
 
 @pytest.mark.parametrize("tab", ["1", "2", "3", "4", "5"])
-def test_review_snapshot(snap_compare, demo_home: Path, tab: str) -> None:  # noqa: ANN001
-    async def run_before(pilot) -> None:  # noqa: ANN001
+def test_review_snapshot(snap_compare, demo_home: Path, tab: str) -> None:
+    async def run_before(pilot) -> None:
         await settle(pilot)
         await pilot.press(tab)
         await settle(pilot)
@@ -395,8 +395,8 @@ def test_review_snapshot(snap_compare, demo_home: Path, tab: str) -> None:  # no
     assert snap_compare(app_for(demo_home), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_review_search_snapshot_wide(snap_compare, demo_home: Path) -> None:  # noqa: ANN001
-    async def run_before(pilot) -> None:  # noqa: ANN001
+def test_review_search_snapshot_wide(snap_compare, demo_home: Path) -> None:
+    async def run_before(pilot) -> None:
         await settle(pilot)
         await pilot.press("slash", *"procurement", "enter")
         await settle(pilot)

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from markdown_it import MarkdownIt
 from mdit_py_plugins.tasklists import tasklists_plugin
-
 from test_minutes import make, plain_text
+
 from tandem.store import mdescape
 from tandem.store.minutes import render_minutes
 

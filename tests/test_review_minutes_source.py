@@ -12,10 +12,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+import strategies as gen
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-import strategies as gen
 from tandem.store import mdescape
 from tandem.store import records as r
 from tandem.store.errors import NotFoundError

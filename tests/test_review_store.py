@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import build_sample
+
 from tandem.store import locks
 from tandem.store.backup import backup, restore
 from tandem.store.errors import TandemError, ValidationError
@@ -91,7 +91,7 @@ def _mutate_first_meeting(data: dict, new_id: str) -> None:
     ["backslash in a meeting id", "NUL in a meeting id", "non-ASCII digits as a document id", "checkins not a list"],
 )
 def test_restore_refuses_what_it_could_not_read_back_and_writes_nothing(tmp_path: Path, damage: str) -> None:
-    path, data = _archive(tmp_path)
+    _path, data = _archive(tmp_path)
     if damage == "backslash in a meeting id":
         _mutate_first_meeting(data, "a\\b")  # restored fine, then every `tandem list` failed
     elif damage == "NUL in a meeting id":
@@ -107,7 +107,7 @@ def test_restore_refuses_what_it_could_not_read_back_and_writes_nothing(tmp_path
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(data))
     target = Workspace(tmp_path / "target")
-    with pytest.raises(TandemError, match="bad.json"):
+    with pytest.raises(TandemError, match=r"bad\.json"):
         restore(target, bad)
     assert not target.home.exists() or not any(target.home.rglob("*.json"))
 

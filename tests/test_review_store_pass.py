@@ -14,8 +14,8 @@ from pathlib import Path
 
 import orjson
 import pytest
-
 from clock import FakeClock
+
 from tandem.store import review_minutes, review_workspace
 from tandem.store.capture import Capture
 from tandem.store.errors import NotFoundError
@@ -318,7 +318,7 @@ def _hammer(*calls) -> None:
         try:
             for _ in range(15):
                 call()
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=run, args=(call,)) for call in calls]
@@ -397,6 +397,7 @@ async def test_follow_keeps_up_with_rapid_saves_without_flicker(tmp_path: Path) 
     import sys
 
     from conftest import rendered_text
+
     from tandem.tui.follow_app import create_follow_app
 
     ws = small_workspace(tmp_path / "ws")
@@ -500,7 +501,7 @@ async def test_review_and_follow_work_on_a_read_only_folder(tmp_path: Path) -> N
     shared = Shared.load(ws)
     export_minutes(ws, select_meetings(shared), tmp_path / "minutes", shared=shared)
     _with_stale_leftovers(ws)
-    paths = sorted(tmp_path.rglob("*"), reverse=True) + [tmp_path]
+    paths = [*sorted(tmp_path.rglob("*"), reverse=True), tmp_path]
     modes = {p: p.stat().st_mode for p in paths}
     before = _fingerprint(tmp_path)
     try:

@@ -64,7 +64,7 @@ def demo(demo_copy_source: Path, tmp_path: Path) -> Path:
     return home
 
 
-async def workers_done(pilot) -> None:  # noqa: ANN001
+async def workers_done(pilot) -> None:
     for _ in range(20):
         try:
             await pilot.app.workers.wait_for_complete()
@@ -74,17 +74,17 @@ async def workers_done(pilot) -> None:  # noqa: ANN001
             return
 
 
-async def settle(pilot, seconds: float = 0.3) -> None:  # noqa: ANN001
+async def settle(pilot, seconds: float = 0.3) -> None:
     await workers_done(pilot)
     await pilot.pause(seconds)
     await workers_done(pilot)
 
 
-def screen_text(app) -> str:  # noqa: ANN001
+def screen_text(app) -> str:
     return "\n".join("".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips())
 
 
-def control_characters(app) -> set[str]:  # noqa: ANN001
+def control_characters(app) -> set[str]:
     """Control characters in what would be written to the terminal."""
     return {
         repr(ch)
@@ -95,7 +95,7 @@ def control_characters(app) -> set[str]:  # noqa: ANN001
     }
 
 
-async def until(pilot, condition, seconds: float = 10.0) -> None:  # noqa: ANN001
+async def until(pilot, condition, seconds: float = 10.0) -> None:
     """Until ``condition()`` holds: keys typed ahead take a few message hops, slow on a busy machine."""
     for _ in range(int(seconds / 0.05)):
         if condition():
@@ -103,7 +103,7 @@ async def until(pilot, condition, seconds: float = 10.0) -> None:  # noqa: ANN00
         await pilot.pause(0.05)
 
 
-def burst(app, keys: list[str]) -> None:  # noqa: ANN001
+def burst(app, keys: list[str]) -> None:
     """Keys that arrive together (typed ahead over SSH, tmux send-keys): no pause between them."""
     for key in keys:
         char = {"slash": "/", "enter": "\r"}.get(key, key if len(key) == 1 else None)
@@ -494,7 +494,7 @@ async def test_the_owner_filter_keeps_its_box_at_40_columns(demo: Path) -> None:
 # --- the minutes viewer -------------------------------------------------------------------------
 
 
-async def open_third_minutes(pilot) -> MinutesScreen:  # noqa: ANN001
+async def open_third_minutes(pilot) -> MinutesScreen:
     await settle(pilot)
     await pilot.press("down", "down", "enter")  # 2026-11-24: tables, task lists, lead feedback
     await settle(pilot)

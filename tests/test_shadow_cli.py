@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import CliResult, run_cli
 from minutes_helpers import front_matter, tasks
+
 from tandem.store.records import Experiment, Takeaway
 from tandem.store.workspace import Workspace
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from minutes_helpers import front_matter, structure, tasks
+
 from tandem.store import records as r
 from tandem.store.mdescape import clean
 from tandem.store.minutes import MinutesLayoutError, render_shadow_day
@@ -132,10 +132,10 @@ def test_a_user_layout_overrides_the_builtin(tmp_path: Path, monkeypatch: pytest
     (folder / "shadow.md.j2").write_text("{{ day.shadow | inline }} shadowed {{ day.host | inline }}\n", encoding="utf-8")
     assert render_shadow_day(make(plain)) == "plain shadow shadowed plain host\n"
     (folder / "shadow.md.j2").write_text("{{ day.nope.deeper }}\n", encoding="utf-8")
-    with pytest.raises(MinutesLayoutError, match="shadow.md.j2"):
+    with pytest.raises(MinutesLayoutError, match=r"shadow\.md\.j2"):
         render_shadow_day(make(plain))
     (folder / "shadow.md.j2").write_text("{% for %}\n", encoding="utf-8")
-    with pytest.raises(MinutesLayoutError, match="shadow.md.j2:1"):
+    with pytest.raises(MinutesLayoutError, match=r"shadow\.md\.j2:1"):
         render_shadow_day(make(plain))
 
 

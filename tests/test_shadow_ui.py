@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, TextArea
-
 from clock import FakeClock
 from conftest import build_sample, rendered_text
+from textual.widgets import Input, TextArea
+
 from tandem.store.records import Activity, ShadowDay
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app

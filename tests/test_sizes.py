@@ -14,12 +14,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from clock import FakeClock
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, TabbedContent, TextArea
 from textual.worker import WorkerState
 
-from clock import FakeClock
 from tandem.store.capture import Capture
 from tandem.store.demo import DEMO_TODAY, seed_demo
 from tandem.store.live import LiveSession
@@ -87,7 +87,7 @@ def screen_text(app: App) -> str:
 # --- the main app ----------------------------------------------------------------------------
 
 
-def home_app(home: Path, clock: FakeClock | None = None):  # noqa: ANN201
+def home_app(home: Path, clock: FakeClock | None = None):
     app = create_app(Workspace(home), clock=clock or FakeClock(START))
     app.sub_title = "~/tandem"
     return app
@@ -248,7 +248,7 @@ def shadow_day(demo: Path, tmp_path: Path) -> Scenario:
 # --- review, minutes, follow ---------------------------------------------------------------------
 
 
-def review_app(demo: Path):  # noqa: ANN201
+def review_app(demo: Path):
     app = create_review_app(WorkspaceSource(demo), today=DEMO_TODAY)
     app.sub_title = "~/tandem · read-only"
     return app
@@ -345,7 +345,7 @@ SCENARIOS: dict[str, Callable[[Path, Path], Scenario]] = {
 
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("name", list(SCENARIOS))
-def test_snapshot(snap_compare, demo_home: Path, tmp_path: Path, name: str, size: str) -> None:  # noqa: ANN001
+def test_snapshot(snap_compare, demo_home: Path, tmp_path: Path, name: str, size: str) -> None:
     scenario = SCENARIOS[name](demo_home, tmp_path)
 
     async def run_before(pilot: Pilot) -> None:

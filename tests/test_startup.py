@@ -16,10 +16,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Footer, Static
-
 from clock import FakeClock
 from conftest import build_sample
+from textual.widgets import DataTable, Footer, Static
+
 from tandem.store.errors import TandemError
 from tandem.tui import home_data, startup
 from tandem.tui.app import create_app

@@ -87,8 +87,8 @@ async def test_the_cursor_can_be_held_still() -> None:
     async with app.run_test():
         field = app.query_one("#input", Input)
         assert private.hold_cursor(field, False)
-        assert field._cursor_visible is False  # noqa: SLF001 - what the accessor must set
-        assert private.hold_cursor(field, True) and field._cursor_visible is True  # noqa: SLF001
+        assert field._cursor_visible is False
+        assert private.hold_cursor(field, True) and field._cursor_visible is True
         assert not private.hold_cursor(app.query_one("#keys"), True)
         static = Static("x")
         assert not private.hold_cursor(static, True)

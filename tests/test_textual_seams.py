@@ -6,11 +6,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.segment import Segment
 from rich.style import Style
-from tandem.tui.forms import compact
-from tandem.tui.screens.base import TintedScreen
 from textual.color import Color
 from textual.renderables.background_screen import BackgroundScreen
 from textual.widgets import Checkbox, Input, OptionList, SelectionList
+
+from tandem.tui.forms import compact
+from tandem.tui.screen_base import TintedScreen
 
 colours = st.sampled_from([None, "red", "#102030", "bright_green", "color(200)", "default"])
 styles = st.builds(

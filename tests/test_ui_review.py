@@ -13,13 +13,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from clock import FakeClock
+from conftest import build_sample
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual import events
 from textual.widgets import Input, Select, TextArea
 
-from clock import FakeClock
-from conftest import build_sample
 from tandem.store.live import LiveSession, Saver
 from tandem.store.records import (
     ActionItem,

@@ -21,6 +21,8 @@ from tandem.tui.screens.home import HomeScreen
 from tandem.tui.startup import resume_gc
 
 if TYPE_CHECKING:  # loaded when a meeting or shadow day opens, not at start-up
+    from textual.app import CSSPathType
+
     from tandem.store.live import LiveSession
     from tandem.store.shadow import ShadowSession
 
@@ -44,7 +46,7 @@ class StartWith:
 class TandemApp(BaseApp):
     # The live and shadow-day screens and the dialogs load their own styles when first
     # opened: parsing them at start-up delayed the first frame (benchmarks/start.py).
-    CSS_PATH: ClassVar[list[str]] = ["tandem.tcss"]
+    CSS_PATH: ClassVar[CSSPathType] = ["tandem.tcss"]
     TITLE = "tandem"
 
     def __init__(

@@ -12,14 +12,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
-from typing import Any, AsyncGenerator, ClassVar
+from typing import Any, ClassVar
 
-from tandem.store.config import Config, LoadedConfig
-from tandem.store.mdescape import clean
-from tandem.tui.commands import ScreenCommands
-from tandem.tui.textual_private import hold_cursor, is_closing, is_exiting
-from tandem.tui.typeahead import TypeAhead
 from textual import events
 from textual.app import App, ScreenStackError, UnknownModeError
 from textual.binding import Binding, BindingType
@@ -29,6 +25,12 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.worker import NoActiveWorker, get_current_worker
+
+from tandem.store.config import Config, LoadedConfig
+from tandem.store.mdescape import clean
+from tandem.tui.commands import ScreenCommands
+from tandem.tui.textual_private import hold_cursor, is_closing, is_exiting
+from tandem.tui.typeahead import TypeAhead
 
 
 class BaseApp(App[None]):
@@ -134,8 +136,8 @@ class BaseApp(App[None]):
         pending = []
         for node in nodes:
             done = asyncio.Event()
-            if node.call_next(done.set) is not False:
-                pending.append((node, done))
+            node.call_next(done.set)
+            pending.append((node, done))
         for node, done in pending:
             # A node closed meanwhile (the app quit, its screen was popped) never runs what
             # was posted to it: stop waiting on it rather than on the deadline.

@@ -14,7 +14,7 @@ from tandem.store.capture import TITLES, Capture
 from tandem.store.errors import TandemError, describe_os_error
 from tandem.store.minutes import lead_summary
 from tandem.store.records import CheckIn, ContentItem, Objective, label, measure
-from tandem.tui.screens.base import from_worker
+from tandem.tui.screen_base import from_worker
 from tandem.tui.screens.capture_forms import (
     ActionForm,
     CheckInForm,
@@ -27,13 +27,16 @@ from tandem.tui.screens.capture_forms import (
 )
 from tandem.tui.screens.choose import NEW, CaptureMenu, ChooseScreen
 from tandem.tui.screens.confirm import ConfirmScreen
+from tandem.tui.screens.record_form import RecordForm
 from tandem.tui.settings import vocabulary
 from tandem.tui.widgets.captured import CapturedList, ReviewList
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tandem.tui.screens.live import LiveScreen
 
-FORMS = {"decision": DecisionForm, "action": ActionForm, "lead_feedback": LeadFeedbackForm, "insight": InsightForm, "content": ContentForm}
+FORMS: dict[str, Callable[..., RecordForm[Any]]] = {"decision": DecisionForm, "action": ActionForm, "lead_feedback": LeadFeedbackForm, "insight": InsightForm, "content": ContentForm}
 REVIEW_TITLES = {
     "action_review": "Open action items of the series — d done · o still open · x dropped",
     "objective": "Objectives — enter: check in",
@@ -96,7 +99,8 @@ class CaptureFlow:
         # config.toml's [vocabulary] joins the words already in use.
         words = vocabulary(self.app)
         self.ctx.sources = sorted({f.source for f in feedback if f.source} | set(words.lead_sources))
-        self.ctx.personas = sorted({x.persona for x in (*feedback, *insights, *content) if x.persona} | set(words.personas))
+        used = {f.persona for f in feedback} | {i.persona for i in insights} | {c.persona for c in content}
+        self.ctx.personas = sorted({p for p in used if p} | set(words.personas))
         self.ctx.reason_codes = words.reason_codes or self.ctx.reason_codes
         self.ctx.funnel_stages = words.funnel_stages or self.ctx.funnel_stages
         self._words_loaded = True

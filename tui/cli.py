@@ -18,6 +18,7 @@ import click
 from tandem import __version__
 
 if TYPE_CHECKING:
+    from tandem.store.records import ActionItem, Meeting
     from tandem.store.workspace import Workspace
 
 
@@ -225,7 +226,7 @@ def actions(env: Env, only_open: bool, overdue: bool, owner: str | None, series:
 
     today = _today()
     workspace = env.workspace()
-    found = []
+    found: list[tuple[Meeting, int, ActionItem]] = []
     seen_series: set[str] = set()
     for meeting, items in workspace.iter_actions():
         seen_series.add(meeting.series_id)
@@ -731,7 +732,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         _fail(f"{exc.strerror or exc}{where}.", 1)
-    except Exception as exc:  # a bug: say so in one sentence, keep the details in a log
+    except Exception as exc:  # noqa: BLE001 - a bug: say so in one sentence, keep the details in a log
         from tandem.tui.crashlog import write_crash_log
 
         log = write_crash_log(exc)

@@ -60,7 +60,6 @@ class ScreenCommands(Provider):
 
     def _commands(self) -> list[Command]:
         screen = self.screen
-        app = self.app
         commands: list[Command] = []
         named: set[str] = set()
         provide = getattr(screen, "palette_commands", None)

@@ -44,6 +44,6 @@ def read_home_first(workspace: Workspace) -> Future[HomeData] | None:
     future: Future[HomeData] = Future()
     try:
         future.set_result(read_home(workspace))
-    except Exception as exc:  # reported by the screen, as when it reads itself
+    except Exception as exc:  # noqa: BLE001 - reported by the screen, as when it reads itself
         future.set_exception(exc)
     return future

@@ -18,9 +18,10 @@ def pick_meeting(workspace: Workspace, requested: str | None, *, today: date | N
         planned = [m for m in meetings if m.status == "planned"]
         day = (today or date.today()).isoformat()
         upcoming = [m for m in planned if m.date >= day]
-        meeting = (live or upcoming or planned[-1:] or [None])[0]
-        if meeting is None:
+        candidates = live or upcoming or planned[-1:]
+        if not candidates:
             return None
+        meeting = candidates[0]
     if meeting.status in ("ended", "finalized"):
         raise TandemError(f"Meeting {meeting.id} has {meeting.status}; export its minutes with 'tandem export {meeting.id}'.")
     # Refuse now, in one sentence, if someone else is running it.

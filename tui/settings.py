@@ -15,16 +15,18 @@ from tandem.tui.textual_private import class_bindings
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.dom import DOMNode
 
 
 @functools.cache
 def default_keys() -> dict[str, str]:
     """Binding id → its default keys ("ctrl+s", or "question_mark,f1"), for every binding
     with an id on any screen, widget or app of tandem."""
+    from textual.dom import DOMNode
+
     import tandem.tui
     import tandem.tui.screens
     import tandem.tui.widgets
-    from textual.dom import DOMNode
 
     for package in (tandem.tui, tandem.tui.screens, tandem.tui.widgets):
         for module in pkgutil.iter_modules(package.__path__):

@@ -77,5 +77,5 @@ def hold_cursor(widget: Widget, visible: bool) -> bool:
     screenshot not caught mid-blink. False if the widget has no such cursor."""
     if not hasattr(widget, "_cursor_visible"):
         return False
-    widget._cursor_visible = visible  # type: ignore[attr-defined]
+    widget._cursor_visible = visible
     return True

@@ -46,11 +46,12 @@ import weakref
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
-from tandem.tui.textual_private import binding_chain, parent_of
 from textual import events
 from textual.dom import DOMNode, NoScreen
 from textual.screen import Screen
 from textual.worker import Worker
+
+from tandem.tui.textual_private import binding_chain, parent_of
 
 if TYPE_CHECKING:
     from tandem.tui.base_app import BaseApp

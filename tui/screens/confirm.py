@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from tandem.tui.forms import FORMS_TCSS
-from tandem.tui.screens.base import TandemModal
-from tandem.tui.widgets.footer import Footer
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Static
+
+from tandem.tui.forms import FORMS_TCSS
+from tandem.tui.screen_base import TandemModal
+from tandem.tui.widgets.footer import Footer
 
 
 class ConfirmScreen(TandemModal[bool]):

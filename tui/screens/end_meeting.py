@@ -8,18 +8,19 @@ from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from tandem.store.errors import TandemError
-from tandem.store.live import EndSummary
-from tandem.store.records import label
-from tandem.store.workspace import Workspace
-from tandem.tui.forms import FORMS_TCSS
-from tandem.tui.screens.base import TandemModal
-from tandem.tui.widgets.footer import Footer
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
+
+from tandem.store.errors import TandemError
+from tandem.store.live import EndSummary
+from tandem.store.records import label
+from tandem.store.workspace import Workspace
+from tandem.tui.forms import FORMS_TCSS
+from tandem.tui.screen_base import TandemModal
+from tandem.tui.widgets.footer import Footer
 
 
 @dataclass(frozen=True)

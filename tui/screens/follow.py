@@ -16,6 +16,13 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Header, OptionList, Static
+from textual.worker import Worker, WorkerState
+
 from tandem.store.errors import NotFoundError, TandemError
 from tandem.store.follow import (
     CapturedRow,
@@ -33,16 +40,10 @@ from tandem.store.follow import (
 from tandem.store.live import WARN_AT, forecast
 from tandem.store.records import AgendaItem, label
 from tandem.store.workspace import MeetingRecord, Workspace
-from tandem.tui.screens.base import TandemScreen
+from tandem.tui.screen_base import TandemScreen
 from tandem.tui.timefmt import clock_text, minutes_text, time_of_day
 from tandem.tui.widgets.follow_agenda import KIND_LABEL, CapturedLines, FollowAgenda
 from tandem.tui.widgets.footer import Footer
-from textual import on, work
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Header, OptionList, Static
-from textual.worker import Worker, WorkerState
 
 Clock = Callable[[], datetime]
 

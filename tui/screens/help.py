@@ -7,16 +7,17 @@ from typing import ClassVar
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
-from tandem.tui.forms import FORMS_TCSS
-from tandem.tui.screens.base import TandemModal
-from tandem.tui.textual_private import bindings_of, keymap_of
-from tandem.tui.widgets.footer import Footer
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Static
+
+from tandem.tui.forms import FORMS_TCSS
+from tandem.tui.screen_base import TandemModal
+from tandem.tui.textual_private import bindings_of, keymap_of
+from tandem.tui.widgets.footer import Footer
 
 
 def binding_rows(app, nodes: list[DOMNode]) -> list[tuple[str, str, str, str]]:  # noqa: ANN001

@@ -6,21 +6,23 @@ from pathlib import PurePath
 from typing import ClassVar
 
 from rich.text import Text
-from tandem.store.errors import TandemError, describe_os_error
-from tandem.store.live import WARN_AT, LiveSession, end_summary
-from tandem.store.records import AgendaItem, label
-from tandem.tui.capture_flow import CaptureFlow
-from tandem.tui.forms import FORMS_TCSS
-from tandem.tui.screens.base import TandemScreen
-from tandem.tui.timefmt import clock_text, minutes_text, time_of_day
-from tandem.tui.widgets.agenda import AgendaList
-from tandem.tui.widgets.captured import CapturedList, ReviewList
-from tandem.tui.widgets.footer import Footer
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Static, TextArea
+
+from tandem.store.errors import TandemError, describe_os_error
+from tandem.store.live import WARN_AT, LiveSession, end_summary
+from tandem.store.records import AgendaItem, label
+from tandem.tui.capture_flow import CaptureFlow
+from tandem.tui.forms import FORMS_TCSS
+from tandem.tui.screen_base import TandemScreen
+from tandem.tui.seams import main_app
+from tandem.tui.timefmt import clock_text, minutes_text, time_of_day
+from tandem.tui.widgets.agenda import AgendaList
+from tandem.tui.widgets.captured import CapturedList, ReviewList
+from tandem.tui.widgets.footer import Footer
 
 
 class LiveScreen(TandemScreen[None]):
@@ -277,7 +279,7 @@ class LiveScreen(TandemScreen[None]):
             self.query_one("#notes", TextArea).focus()
 
     async def action_next_item(self) -> None:
-        await self.app.take_typed_keys()  # type: ignore[attr-defined]
+        await main_app(self).take_typed_keys()
         notes = self.query_one("#notes", TextArea)
         if notes.has_focus and self.session.active_item is not None and self.session.next_pending() is None:
             # ctrl+n while typing, on the last item: stay in the notes. Closing the agenda

@@ -12,16 +12,18 @@ import bisect
 from typing import ClassVar
 
 from rich.text import Text
-from tandem.store.mdescape import clean
-from tandem.tui.screens.base import TandemScreen
-from tandem.tui.widgets.footer import Footer
-from tandem.tui.widgets.minutes_view import Heading, MinutesView
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
+
+from tandem.store.mdescape import clean
+from tandem.tui.screen_base import TandemScreen
+from tandem.tui.seams import any_app
+from tandem.tui.widgets.footer import Footer
+from tandem.tui.widgets.minutes_view import Heading, MinutesView
 
 
 def section_prompt(heading: Heading) -> Text:
@@ -215,7 +217,7 @@ class MinutesScreen(TandemScreen[None]):
         self.view.scroll_to_end()
 
     def action_copy(self) -> None:
-        self.app.copy_with_notice(self.markdown, "The minutes")
+        any_app(self).copy_with_notice(self.markdown, "The minutes")
 
     def action_back(self) -> None:
         if self.query_one("#minutes-find", Input).display:

@@ -6,20 +6,21 @@ from datetime import date, timedelta
 from typing import ClassVar
 
 from rich.text import Text
-from tandem.store.planning import MeetingPlan, series_defaults
-from tandem.store.records import TEAMS, Attendee, Series
-from tandem.store.templates import Library
-from tandem.store.workspace import Workspace
-from tandem.tui.forms import FORMS_TCSS, Field
-from tandem.tui.screens.base import TandemModal
-from tandem.tui.settings import team_names
-from tandem.tui.widgets.footer import Footer
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
+
+from tandem.store.planning import MeetingPlan, series_defaults
+from tandem.store.records import TEAMS, Attendee, Series
+from tandem.store.templates import Library
+from tandem.store.workspace import Workspace
+from tandem.tui.forms import FORMS_TCSS, Field
+from tandem.tui.screen_base import TandemModal
+from tandem.tui.settings import team_names
+from tandem.tui.widgets.footer import Footer
 
 NEW_SERIES = "__new__"
 

@@ -11,10 +11,24 @@ from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import (
+    DataTable,
+    Header,
+    Input,
+    LoadingIndicator,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+
 from tandem.store.errors import TandemError
 from tandem.store.review_model import ReviewData, ReviewSource, SearchHit
 from tandem.store.search import terms
-from tandem.tui.screens.base import TandemScreen, from_worker
+from tandem.tui.screen_base import TandemScreen, from_worker
+from tandem.tui.seams import any_app
 from tandem.tui.widgets.footer import Footer
 from tandem.tui.widgets.lazy import Lazy
 from tandem.tui.widgets.review_actions import ActionsPane
@@ -29,18 +43,6 @@ from tandem.tui.widgets.review_leads import LeadQualityPane
 from tandem.tui.widgets.review_meetings import MeetingsPane
 from tandem.tui.widgets.review_objectives import ObjectivesPane
 from tandem.tui.widgets.review_shadow import ShadowPane
-from textual import on, work
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.widgets import (
-    DataTable,
-    Header,
-    Input,
-    LoadingIndicator,
-    Static,
-    TabbedContent,
-    TabPane,
-)
 
 
 def longest_term(query: str) -> str:
@@ -242,7 +244,7 @@ class ReviewScreen(TandemScreen[None]):
         cells = table.get_row_at(table.cursor_row)
         plain = [" ".join((cell.plain if isinstance(cell, Text) else str(cell)).split()) for cell in cells]
         header = [" ".join(str(column.label).split()) for column in table.ordered_columns]
-        self.app.copy_with_notice("\t".join(header) + "\n" + "\t".join(plain), "The row")
+        any_app(self).copy_with_notice("\t".join(header) + "\n" + "\t".join(plain), "The row")
 
     def action_reload(self) -> None:
         self._load()

@@ -7,17 +7,19 @@ from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
-from tandem.store.records import label
-from tandem.store.shadow import ShadowSession
-from tandem.tui.screens.base import TandemScreen
-from tandem.tui.widgets.click_again import ClickAgainToOpen
-from tandem.tui.widgets.footer import Footer
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
+
+from tandem.store.records import label
+from tandem.store.shadow import ShadowSession
+from tandem.tui.screen_base import TandemScreen
+from tandem.tui.seams import main_app
+from tandem.tui.widgets.click_again import ClickAgainToOpen
+from tandem.tui.widgets.footer import Footer
 
 #: One key per takeaway category, in the order the practice talks about them.
 TAKEAWAY_KEYS = (
@@ -283,7 +285,7 @@ class ShadowScreen(TandemScreen[None]):
         from tandem.tui.screens.shadow_forms import ExperimentForm
 
         day = self.session.day
-        form = ExperimentForm([day.shadow, day.host], today=self.app.clock().date(), initial=day.experiment)  # type: ignore[attr-defined]
+        form = ExperimentForm([day.shadow, day.host], today=main_app(self).clock().date(), initial=day.experiment)
         experiment = await self.app.push_screen_wait(form)
         if experiment is not None:
             self.session.set_experiment(experiment)

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
 from tandem.store import ids
 from tandem.store.errors import ValidationError
 from tandem.store.records import (
@@ -15,16 +21,11 @@ from tandem.store.records import (
     label,
 )
 from tandem.tui.forms import FORMS_TCSS, compact
-from tandem.tui.screens.base import TandemModal
+from tandem.tui.screen_base import TandemModal
 from tandem.tui.screens.capture_forms import choices
 from tandem.tui.screens.record_form import RecordForm, Spec
 from tandem.tui.widgets.choice import Choice
 from tandem.tui.widgets.footer import Footer
-from textual import on
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.widgets import Input, Static
 
 
 class PlanShadowForm(RecordForm[ShadowDay]):

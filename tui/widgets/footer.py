@@ -18,8 +18,9 @@ keys would be the same as the ones shown is skipped.
 
 from __future__ import annotations
 
-from tandem.tui.textual_private import is_closing, reactive_watchers
 from textual.widgets import Footer as TextualFooter
+
+from tandem.tui.textual_private import is_closing, reactive_watchers
 
 
 class Footer(TextualFooter):
@@ -29,10 +30,10 @@ class Footer(TextualFooter):
         """What the keys would show now (None: can't tell, rebuild)."""
         try:
             app = self.app
-            return (self.compact, self.screen) + tuple(
-                (b.key, app.get_key_display(b), b.description, b.action, enabled, tooltip, b.group)
-                for (_, b, enabled, tooltip) in self.screen.active_bindings.values()
-                if b.show
+            return (
+                self.compact,
+                self.screen,
+                *((b.key, app.get_key_display(b), b.description, b.action, enabled, tooltip, b.group) for (_, b, enabled, tooltip) in self.screen.active_bindings.values() if b.show),
             )
         except Exception:  # noqa: BLE001 - mid-teardown: let Textual's own rebuild decide
             return None

@@ -871,7 +871,7 @@ class MinutesView(ScrollView, can_focus=True):
         def control(self) -> MinutesView:
             return self.view
 
-    def __init__(self, markdown: str = "", *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+    def __init__(self, markdown: str = "", *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._document = MinutesDocument(markdown)
         self._strips: LRUCache[tuple[int, int], Strip] = LRUCache(1024)

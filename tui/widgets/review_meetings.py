@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -18,7 +19,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from tandem.store.records import label
 from tandem.store.review_model import MeetingRow, ReviewData, SearchHit
 from tandem.store.search import terms
-from tandem.tui.screens.base import from_worker
+from tandem.tui.screen_base import from_worker
 from tandem.tui.widgets.review_base import (
     TOP,
     OpenMinutes,
@@ -73,7 +74,7 @@ class MeetingsPane(ReviewPane):
         Binding("escape", "clear", "Clear", tooltip="Clear the search and filters", id="review.meetings.clear"),
     ]
 
-    def __init__(self, source_search, **kwargs) -> None:  # noqa: ANN001
+    def __init__(self, source_search: Callable[[str], list[SearchHit]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._search = source_search
         self._rows: list[MeetingRow] = []
@@ -237,7 +238,7 @@ class MeetingsPane(ReviewPane):
             text.append(f"{snippet.where}: ", style="dim")
             text.append_text(highlight(snippet.text, self._query))
         if hit.matches > len(hit.snippets):
-            text.append(f"\n… Enter opens the minutes with every match highlighted", style="dim italic")
+            text.append("\n… Enter opens the minutes with every match highlighted", style="dim italic")
         box.update(text)
 
     # --- search -----------------------------------------------------------------------

@@ -28,6 +28,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from rich.console import RenderableType
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.await_complete import AwaitComplete
 from textual.color import Color
 from textual.message_pump import MessagePump
@@ -63,10 +64,11 @@ class _Guarded:
     shown_at: float = 0.0
     _dismissed: bool = False
 
-    def _on_mount(self) -> None:
+    # Textual calls the handler of each class of the MRO in turn: these add to Screen's.
+    def _on_mount(self, event: events.Mount) -> None:
         self.shown_at = time.monotonic()
 
-    def _on_screen_resume(self) -> None:
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
         self._dismissed = False
 
     def dismiss(self, result: object = None) -> AwaitComplete:
