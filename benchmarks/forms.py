@@ -189,7 +189,9 @@ def main() -> None:
         }
         ok = ok and row["p95_ms"] <= 50 and ratio <= 1.5
         rows.append(row)
-        print(f"{kind + f' ({fields[kind]})':<22}{row['first_ms']:>10.1f}{row['median_ms']:>11.1f}{row['p95_ms']:>9.1f}{row['bare_median_ms']:>13.1f}{row['bare_p95_ms']:>10.1f}{ratio:>7.2f}x{row['over_meeting_median_ms']:>14.1f}{ratio_over:>7.2f}x")
+        print(
+            f"{kind + f' ({fields[kind]})':<22}{row['first_ms']:>10.1f}{row['median_ms']:>11.1f}{row['p95_ms']:>9.1f}{row['bare_median_ms']:>13.1f}{row['bare_p95_ms']:>10.1f}{ratio:>7.2f}x{row['over_meeting_median_ms']:>14.1f}{ratio_over:>7.2f}x"
+        )
     print("baseline: a bare ModalScreen with as many Label+Input pairs, pushed by a key binding")
     print("over meeting: the same bare modal pushed over tandem's live meeting, in the same run")
     print("targets: p95 ≤ 50 ms; median within 1.5× of the bare modal")

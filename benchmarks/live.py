@@ -37,6 +37,7 @@ from tandem.tui.app import StartWith, create_app
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "live.json"
 TANDEM = Path(sys.executable).parent / "tandem"
 
+
 async def keystrokes(ws: Workspace, meeting_id: str, keys: int) -> tuple[list[float], list[float]]:
     from tandem.tui.screens.live import LiveScreen
 
@@ -111,11 +112,15 @@ def main() -> None:
     results["pass"] = results["keystroke_ui_p95_ms"] <= 5
     print(f"{args.meetings}-meeting workspace; the live meeting's file is {size_kb:.0f} KB")
     print(f"{'metric':<46}{'tandem':>12}{'baseline':>12}{'ratio':>8}{'target':>9}")
-    print(f"{'UI thread per notes keystroke, median (ms)':<46}{results['keystroke_ui_median_ms']:>12.3f}{results['sync_save_median_ms']:>12.3f}{results['sync_save_median_ms'] / results['keystroke_ui_median_ms']:>7.0f}x")
+    print(
+        f"{'UI thread per notes keystroke, median (ms)':<46}{results['keystroke_ui_median_ms']:>12.3f}{results['sync_save_median_ms']:>12.3f}{results['sync_save_median_ms'] / results['keystroke_ui_median_ms']:>7.0f}x"
+    )
     print(f"{'UI thread per notes keystroke, p95 (ms)':<46}{results['keystroke_ui_p95_ms']:>12.3f}{results['sync_save_p95_ms']:>12.3f}{'':>8}{'≤ 5':>9}")
     if starts:
         ratio = results["run_first_frame_median_s"] / results["minimal_app_first_frame_median_s"]
-        print(f"{'tandem run → live screen drawn, median (s)':<46}{results['run_first_frame_median_s']:>12.3f}{results['minimal_app_first_frame_median_s']:>12.3f}{ratio:>7.2f}x")
+        print(
+            f"{'tandem run → live screen drawn, median (s)':<46}{results['run_first_frame_median_s']:>12.3f}{results['minimal_app_first_frame_median_s']:>12.3f}{ratio:>7.2f}x"
+        )
     print("baselines: a synchronous save on the UI thread; a minimal Textual app (Header, ListView, Footer)")
     finish(results, args.json)
 

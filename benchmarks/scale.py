@@ -84,7 +84,7 @@ def seed_series(home: Path, *, meetings: int = 5000, people: int = 12, last_plan
         meeting_id = f"{day}-{SERIES}"
         last = n == meetings - 1
         if last:
-            present, absent = cast[: max(1, people * 6 // 10)], cast[max(1, people * 6 // 10):]
+            present, absent = cast[: max(1, people * 6 // 10)], cast[max(1, people * 6 // 10) :]
         else:
             present = [cast[(n * 7 + k) % people] for k in range(min(8, people))]
             present = list({a.name: a for a in present}.values())
@@ -171,9 +171,7 @@ async def home_first_screen(home: Path, meetings: int) -> tuple[float, float]:
 
 def list_json(home: Path) -> tuple[float, int]:
     t = time.perf_counter()
-    out = subprocess.run(
-        [sys.executable, "-m", "tandem", "--home", str(home), "list", "--json"], capture_output=True, text=True, check=True
-    )
+    out = subprocess.run([sys.executable, "-m", "tandem", "--home", str(home), "list", "--json"], capture_output=True, text=True, check=True)
     return time.perf_counter() - t, len(json.loads(out.stdout))
 
 

@@ -67,7 +67,9 @@ def main() -> None:
     results["pass"] = ratio <= 1.3
     print(f"{args.meetings}-meeting workspace, {args.starts} starts each, interleaved")
     print(f"{'metric':<46}{'tandem':>12}{'baseline':>12}{'ratio':>8}{'target':>9}")
-    print(f"{'tandem → home screen with meetings, median (s)':<46}{results['home_first_frame_median_s']:>12.3f}{results['minimal_app_first_frame_median_s']:>12.3f}{ratio:>7.2f}x{'≤ 1.3x':>9}")
+    print(
+        f"{'tandem → home screen with meetings, median (s)':<46}{results['home_first_frame_median_s']:>12.3f}{results['minimal_app_first_frame_median_s']:>12.3f}{ratio:>7.2f}x{'≤ 1.3x':>9}"
+    )
     print(f"{'import of the command line alone, median (s)':<46}{results['cli_import_median_s']:>12.3f}")
     print("baseline: a minimal Textual app (Header, ListView, Footer)")
     finish(results, args.json)

@@ -37,7 +37,6 @@ print((time.perf_counter() - t) * 1000)
 """
 
 
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--runs", type=int, default=200)

@@ -133,16 +133,18 @@ async def ours(markdown: str, repeat: int) -> list[dict[str, float]]:
                 navigable = await drawn.until(last.title[:30])
             assert count > 0, "find answered nothing"
             assert view.scroll_y > 0, "jump_to did not move"
-            runs.append({
-                "first_screen_ms": (first - t0) * 1000,
-                "index_ms": (indexed - t0) * 1000,
-                "find_ms": (found - indexed) * 1000,
-                "navigable_ms": (navigable - t0) * 1000,
-                "longest_stall_ms": stall.longest * 1000,
-                "headings": len(headings),
-                "wrapped_lines": view.line_count,
-                "matches": count,
-            })
+            runs.append(
+                {
+                    "first_screen_ms": (first - t0) * 1000,
+                    "index_ms": (indexed - t0) * 1000,
+                    "find_ms": (found - indexed) * 1000,
+                    "navigable_ms": (navigable - t0) * 1000,
+                    "longest_stall_ms": stall.longest * 1000,
+                    "headings": len(headings),
+                    "wrapped_lines": view.line_count,
+                    "matches": count,
+                }
+            )
             await app.pop_screen()
             await pilot.pause()
     return runs
@@ -167,11 +169,13 @@ async def markdownviewer(markdown: str, repeat: int) -> list[dict[str, float]]:
                 await viewer.document.update(markdown)
                 await pilot.pause()
                 mounted = time.perf_counter()
-            runs.append({
-                "mounted_ms": (mounted - t0) * 1000,
-                "longest_stall_ms": stall.longest * 1000,
-                "blocks": len(viewer.document.children),
-            })
+            runs.append(
+                {
+                    "mounted_ms": (mounted - t0) * 1000,
+                    "longest_stall_ms": stall.longest * 1000,
+                    "blocks": len(viewer.document.children),
+                }
+            )
             await app.pop_screen()
             await pilot.pause()
     return runs
@@ -221,9 +225,11 @@ def main() -> None:
     results["pass"] = results["first_screen_p95_ms"] <= 500 and results["navigable_p95_ms"] <= 1500
 
     mv = results["markdownviewer_mounted_median_ms"]
-    print(f"minutes of a 100-item meeting: {source_lines} lines, {results['headings']} headings, "
-          f"{results['wrapped_lines_at_120x36']} wrapped lines at {SIZE[0]}×{SIZE[1]}; "
-          f"{len(mine)} run(s) of tandem, {len(theirs)} of MarkdownViewer")
+    print(
+        f"minutes of a 100-item meeting: {source_lines} lines, {results['headings']} headings, "
+        f"{results['wrapped_lines_at_120x36']} wrapped lines at {SIZE[0]}×{SIZE[1]}; "
+        f"{len(mine)} run(s) of tandem, {len(theirs)} of MarkdownViewer"
+    )
     print(f"{'metric':<48}{'tandem ms':>11}{'MarkdownViewer ms':>19}{'ratio':>8}{'target':>9}")
     print(f"{'first screen drawn, median':<48}{results['first_screen_median_ms']:>11.0f}{'':>19}{'':>8}{'≤ 500':>9}")
     print(f"{'  same, p95':<48}{results['first_screen_p95_ms']:>11.0f}")

@@ -30,7 +30,6 @@ FILE_MODE = 0o600
 DIR_MODE = 0o700
 
 
-
 def _clean_text(value: Any) -> Any:
     """Schema 1 stored text as typed or pasted, terminal escape sequences included; schema 2
     keeps none, so no terminal showing the data (or a grep of it) can be hijacked."""

@@ -125,9 +125,7 @@ def restore(workspace: Workspace, source: Path, *, force: bool = False) -> int:
         raise TandemError(f"{source} cannot be read: {exc.strerror}.") from None
     files = validate_archive(raw, source)
     if not workspace.is_empty() and not force:
-        raise WorkspaceNotEmptyError(
-            f"{workspace.home} already holds a workspace; restore into an empty folder or pass --force to replace it."
-        )
+        raise WorkspaceNotEmptyError(f"{workspace.home} already holds a workspace; restore into an empty folder or pass --force to replace it.")
     workspace.before_write()  # folders, and today's snapshot of what --force replaces
     if force:
         for path in workspace.data_files():

@@ -163,9 +163,7 @@ class Capture:
     def check_in(self, objective: Objective, checkin: CheckIn) -> Objective:
         """Add (or replace) this meeting's check-in; the history of earlier ones is kept."""
         others = [c for c in objective.checkins if c.meeting_id != checkin.meeting_id or not checkin.meeting_id]
-        updated = objective.replace(
-            checkins=[*others, checkin], current=checkin.value, status=checkin.status
-        )
+        updated = objective.replace(checkins=[*others, checkin], current=checkin.value, status=checkin.status)
         return self.save(updated)  # type: ignore[return-value]
 
     def find(self, kind: str, record_id: str) -> Any:

@@ -89,7 +89,7 @@ class Restore:
 
     @property
     def source(self) -> str:
-        """"the snapshot of 2026-11-26 (saved 09:14)": the day is the snapshot's name, the
+        """ "the snapshot of 2026-11-26 (saved 09:14)": the day is the snapshot's name, the
         time its file's; a snapshot saved on another day than its name shows both."""
         saved = f"{self.saved:%H:%M}" if self.saved.date().isoformat() == self.day else f"{self.saved:%Y-%m-%d %H:%M}"
         return f"the snapshot of {self.day} (saved {saved})"
@@ -218,7 +218,6 @@ def _read_regular_mode(path: Path) -> tuple[bytes, int]:
         return b"".join(chunks), mode
     finally:
         os.close(fd)
-
 
 
 def _is_temp(name: str) -> bool:
@@ -396,9 +395,7 @@ class _Checker:
         self.held: dict[str, str] = {}
         self.link_findings = 0
 
-    def add(
-        self, level: str, path: str, message: str, *, key: str = "", repair: str | None = None, action: Action | None = None
-    ) -> None:
+    def add(self, level: str, path: str, message: str, *, key: str = "", repair: str | None = None, action: Action | None = None) -> None:
         self.findings.append(Finding(level, path, message, repair, action, key or message))
 
     # --- files ---
@@ -456,8 +453,7 @@ class _Checker:
                 self.add(
                     PROBLEM,
                     rel,
-                    f"{rel} is a hidden file: tandem does not list it as a meeting and tandem backup refuses it; "
-                    "rename it or move it out of the workspace.",
+                    f"{rel} is a hidden file: tandem does not list it as a meeting and tandem backup refuses it; rename it or move it out of the workspace.",
                 )
                 continue
             data = self._data_file(Path(entry.path), rel)
@@ -469,9 +465,7 @@ class _Checker:
         for entries, folder in ((home_entries, ""), (meetings_entries, MEETINGS_DIR), (snapshot_entries, SNAPSHOTS_DIR)):
             self._temps(entries, folder)
             self._broken_copies(entries, folder)
-        self.snapshots = sorted(
-            Path(e.path) for e in snapshot_entries if _SNAPSHOT_NAME.match(e.name) and not e.name.startswith(".")
-        )
+        self.snapshots = sorted(Path(e.path) for e in snapshot_entries if _SNAPSHOT_NAME.match(e.name) and not e.name.startswith("."))
         self._permissions()
         self._older_schemas()
         self._references()
@@ -504,8 +498,7 @@ class _Checker:
             self.add(
                 WARNING,
                 rel,
-                f"{rel} is {exc}, not a data file; doctor skipped it, but tandem would trip over it: "
-                "move it out of the workspace.",
+                f"{rel} is {exc}, not a data file; doctor skipped it, but tandem would trip over it: move it out of the workspace.",
                 key="not-regular",
             )
             return None
@@ -537,10 +530,7 @@ class _Checker:
             text = f"{rel} uses schema {schema}, from an older tandem; tandem reads it as it is"
         else:
             which = " and ".join(str(s) for s in sorted({s for _, s in self.older}))
-            text = (
-                f"{len(self.older)} data files (e.g. {rel}) use schema {which}, from an older tandem; "
-                "tandem reads them as they are"
-            )
+            text = f"{len(self.older)} data files (e.g. {rel}) use schema {which}, from an older tandem; tandem reads them as they are"
         upgrade = f" and upgrades to schema {SCHEMA_VERSION} on its next write."
         self.add(OK, rel if len(self.older) == 1 else "", text + upgrade, key="older-schema")
 
@@ -574,7 +564,7 @@ class _Checker:
         if folder == MEETINGS_DIR:
             return f"meeting {stem}", self.home / MEETINGS_DIR / f"{stem}.json"
         if stem.startswith(".shadow-"):
-            return f"shadow day {stem[len('.shadow-'):]}", None
+            return f"shadow day {stem[len('.shadow-') :]}", None
         return f"{stem}.json", self.home / f"{stem}.json"
 
     def _locks(self, entries: list[os.DirEntry[str]], folder: str) -> None:
@@ -605,7 +595,7 @@ class _Checker:
             elif not stem.startswith(".shadow-"):
                 gone = False  # a shared file's lock: taken before the file's first write
             else:
-                day_id = stem[len(".shadow-"):]
+                day_id = stem[len(".shadow-") :]
                 gone = shadow_ids is not None and day_id not in shadow_ids
             if gone:
                 self.add(
@@ -765,8 +755,7 @@ class _Checker:
                 self.add(
                     PROBLEM,
                     "series.json",
-                    f"Series {sid} is used by {meetings} ({shown}) but is missing from series.json; "
-                    "planning its next meeting will fail.",
+                    f"Series {sid} is used by {meetings} ({shown}) but is missing from series.json; planning its next meeting will fail.",
                 )
 
         all_actions = set().union(*actions_of.values()) if actions_of else set()
@@ -786,16 +775,14 @@ class _Checker:
                     self.add(
                         WARNING,
                         rel,
-                        f"Meeting {stem} in {rel} marks agenda item {active} as the current one, "
-                        "but that item is not in its agenda.",
+                        f"Meeting {stem} in {rel} marks agenda item {active} as the current one, but that item is not in its agenda.",
                     )
             for item in rec.get("agenda", []):
                 if meeting_gone(item.carried_from):
                     self.add(
                         WARNING,
                         rel,
-                        f"Agenda item {item.id} in {rel} was carried over from meeting {item.carried_from}, "
-                        "which does not exist.",
+                        f"Agenda item {item.id} in {rel} was carried over from meeting {item.carried_from}, which does not exist.",
                         key=f"{rel}:carried_from",
                     )
             labels = {
@@ -946,11 +933,7 @@ class _Checker:
             if not data.inspection.unreadable or data.inspection.newer:
                 continue
             index = next(
-                (
-                    n
-                    for n, f in enumerate(self.findings)
-                    if f.path == rel and f.level == PROBLEM and f.key.rpartition(":")[2] in _UNREADABLE_KEYS
-                ),
+                (n for n, f in enumerate(self.findings) if f.path == rel and f.level == PROBLEM and f.key.rpartition(":")[2] in _UNREADABLE_KEYS),
                 None,
             )
             if index is None:
@@ -989,8 +972,7 @@ class _Checker:
             self.add(
                 WARNING,
                 rel,
-                f"The latest daily snapshot {rel} cannot be read ({type(exc).__name__}: {exc}); "
-                "older snapshots and your backups are what remains.",
+                f"The latest daily snapshot {rel} cannot be read ({type(exc).__name__}: {exc}); older snapshots and your backups are what remains.",
             )
             return
         if bad is not None:
@@ -1001,8 +983,7 @@ class _Checker:
         self.add(
             OK,
             rel,
-            f"The latest daily snapshot is from {latest.stem} (saved {saved:%Y-%m-%d %H:%M}): "
-            f"{_count(count, 'file')}, all readable{older}.",
+            f"The latest daily snapshot is from {latest.stem} (saved {saved:%Y-%m-%d %H:%M}): {_count(count, 'file')}, all readable{older}.",
         )
 
     # --- the report ---
@@ -1080,7 +1061,7 @@ def _keep_broken(path: Path, now: datetime) -> Path:
     try:
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -1143,8 +1124,7 @@ def _restore(home: Path, action: Restore, now: datetime) -> Finding:
     return Finding(
         OK,
         rel,
-        f"Restored {rel} from {action.source}; "
-        f"the damaged file is kept as {_rel(home, kept)}.",
+        f"Restored {rel} from {action.source}; the damaged file is kept as {_rel(home, kept)}.",
     )
 
 

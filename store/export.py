@@ -55,11 +55,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
 
 def select_meetings(shared: Shared, *, series: str | None = None, since: str | None = None) -> list[str]:
-    return [
-        m.id
-        for m in shared.meetings
-        if (series is None or m.series_id == series) and (since is None or m.date >= since)
-    ]
+    return [m.id for m in shared.meetings if (series is None or m.series_id == series) and (since is None or m.date >= since)]
 
 
 def export_minutes(
@@ -86,8 +82,20 @@ def export_minutes(
 
 ACTION_COLUMNS = ("meeting", "date", "series", "action", "owner", "due", "status", "closed_on", "id")
 LEAD_COLUMNS = (
-    "meeting", "date", "series", "reference", "source", "persona", "stage_reached", "verdict",
-    "disposition", "reasons", "stage_lost", "comment", "reporter", "id",
+    "meeting",
+    "date",
+    "series",
+    "reference",
+    "source",
+    "persona",
+    "stage_reached",
+    "verdict",
+    "disposition",
+    "reasons",
+    "stage_lost",
+    "comment",
+    "reporter",
+    "id",
 )
 
 
@@ -107,16 +115,23 @@ def _csv(rows: Iterable[Iterable[str]], header: tuple[str, ...]) -> bytes:
 
 def export_csv(records: list[MeetingRecord], out: Path) -> list[Path]:
     ensure_dir(out)
-    actions = (
-        (r.meeting.id, r.meeting.date, r.meeting.series_id, a.text, a.owner, a.due, a.status, a.closed_on, a.id)
-        for r in records
-        for a in r.actions
-    )
+    actions = ((r.meeting.id, r.meeting.date, r.meeting.series_id, a.text, a.owner, a.due, a.status, a.closed_on, a.id) for r in records for a in r.actions)
     leads = (
         (
-            r.meeting.id, r.meeting.date, r.meeting.series_id, f.reference, f.source, f.persona,
-            label(f.stage_reached), label(f.verdict), f.disposition, "; ".join(label(x) for x in f.reasons),
-            label(f.stage_lost) if f.stage_lost else "", f.comment, f.reporter, f.id,
+            r.meeting.id,
+            r.meeting.date,
+            r.meeting.series_id,
+            f.reference,
+            f.source,
+            f.persona,
+            label(f.stage_reached),
+            label(f.verdict),
+            f.disposition,
+            "; ".join(label(x) for x in f.reasons),
+            label(f.stage_lost) if f.stage_lost else "",
+            f.comment,
+            f.reporter,
+            f.id,
         )
         for r in records
         for f in r.lead_feedback

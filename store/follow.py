@@ -342,8 +342,5 @@ def pick_followed(workspace: Workspace, requested: str | None) -> str:
         if unreadable:
             newest = unreadable[-1] if len(unreadable) == 1 else f"{len(unreadable)} meeting files cannot be read, the newest: {unreadable[-1]}"
             why = f" that can be read here ({newest})"
-        raise TandemError(
-            f"No meeting is in progress{why}; name the one to follow with 'tandem follow MEETING' "
-            "(ids from 'tandem list')."
-        )
+        raise TandemError(f"No meeting is in progress{why}; name the one to follow with 'tandem follow MEETING' (ids from 'tandem list').")
     return max(live)[2]

@@ -177,9 +177,7 @@ def forecast(record: MeetingRecord, now: datetime, planned_min: int | None = Non
     running_since = _parse(meeting.clock_running_since)
     running = (now - running_since).total_seconds() if running_since else 0.0
     elapsed = meeting.clock_elapsed + max(0.0, running)
-    planned = (planned_min if planned_min is not None else meeting.planned_min) or sum(
-        i.timebox_min for i in record.agenda
-    )
+    planned = (planned_min if planned_min is not None else meeting.planned_min) or sum(i.timebox_min for i in record.agenda)
     planned_s = planned * 60.0
     left = planned_s - elapsed
     needed = 0.0
@@ -222,9 +220,7 @@ class LiveSession:
         try:
             self.record = self.writer.read()
             if self.record.meeting.status in ("ended", "finalized"):
-                raise TandemError(
-                    f"Meeting {meeting_id} has {self.record.meeting.status}; it cannot be run again."
-                )
+                raise TandemError(f"Meeting {meeting_id} has {self.record.meeting.status}; it cannot be run again.")
         except BaseException:
             self.writer.close()
             raise

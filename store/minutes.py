@@ -123,11 +123,7 @@ def _shadow_days(record: MeetingRecord, shared: Shared, previous: Meeting | None
             d
             for d in shared.shadow_days
             if d.debriefed_in == record.meeting.id
-            or (
-                (not d.debriefed_in or d.debriefed_in not in meeting_ids)
-                and start < d.date <= record.meeting.date
-                and d.status != "planned"
-            )
+            or ((not d.debriefed_in or d.debriefed_in not in meeting_ids) and start < d.date <= record.meeting.date and d.status != "planned")
         ),
         key=lambda d: (d.date, d.id),
     )
@@ -259,9 +255,7 @@ def shadow_context(day: ShadowDay) -> dict[str, Any]:
         found = [(not t.at, t.at, n, t) for n, t in enumerate(day.takeaways) if t.category == category]
         found.sort(key=lambda row: row[:3])
         if found:
-            groups.append(
-                {"category": category, "takeaways": [{"takeaway": t, "time": _clock(t.at)} for *_, t in found]}
-            )
+            groups.append({"category": category, "takeaways": [{"takeaway": t, "time": _clock(t.at)} for *_, t in found]})
     return {
         "day": day,
         "activities": day.activities,

@@ -482,9 +482,17 @@ class _Reader:
         reference, source, persona, reached, verdict, disposition, reasons, lost, comment, reporter = cells[:10]
         self.s.lead_feedback.append(
             MinutesFeedback(
-                reference, source, persona, code_for(reached), code_for(verdict), code_for(disposition),
-                tuple(code_for(r) for r in reasons.split(", ") if r.strip()), code_for(lost) if lost else "",
-                comment, reporter, self.line(token),
+                reference,
+                source,
+                persona,
+                code_for(reached),
+                code_for(verdict),
+                code_for(disposition),
+                tuple(code_for(r) for r in reasons.split(", ") if r.strip()),
+                code_for(lost) if lost else "",
+                comment,
+                reporter,
+                self.line(token),
             )
         )
 
@@ -499,8 +507,16 @@ class _Reader:
         title, metric = split_objective(key)
         self.s.objectives.append(
             MinutesObjective(
-                key, title, metric, code_for(owner), target[0], value[0], value[1] or target[1],
-                code_for(_WAS.sub("", status)), comment, self.line(token),
+                key,
+                title,
+                metric,
+                code_for(owner),
+                target[0],
+                value[0],
+                value[1] or target[1],
+                code_for(_WAS.sub("", status)),
+                comment,
+                self.line(token),
             )
         )
 
@@ -562,11 +578,7 @@ def read_minutes(path: Path) -> MinutesSummary:
             raise MinutesFormatError(path, bad_line, "the file is not UTF-8 text") from None
         raise
     # A key written with no value ("title:") reads as an empty list: as good as absent.
-    meta = {
-        key: value
-        for key, value in meta.items()
-        if value != [] and (key in ("attendees", "absentees") or isinstance(value, str))
-    }
+    meta = {key: value for key, value in meta.items() if value != [] and (key in ("attendees", "absentees") or isinstance(value, str))}
     for key in ("id", "date"):
         if not meta.get(key):
             raise MinutesFormatError(path, _key_line(text, key, first_line), f"the front matter has no {key!r}")

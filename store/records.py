@@ -370,9 +370,7 @@ class Meeting(Record):
         if isinstance(self.planned_min, bool) or not isinstance(self.planned_min, int) or self.planned_min < 0:
             raise ValidationError("meeting.planned_min", "must be a whole number of minutes")
         _check_number("meeting.clock_elapsed", self.clock_elapsed, minimum=0)
-        if self.rating is not None and (
-            isinstance(self.rating, bool) or self.rating not in (1, 2, 3, 4, 5)
-        ):
+        if self.rating is not None and (isinstance(self.rating, bool) or self.rating not in (1, 2, 3, 4, 5)):
             raise ValidationError("meeting.rating", "must be 1 to 5")
         _check_str("meeting.rating_comment", self.rating_comment)
         _check_date("meeting.next_meeting", self.next_meeting, optional=True)

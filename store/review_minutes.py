@@ -116,9 +116,15 @@ def _shadow_days(summaries: list[MinutesSummary]) -> list[ShadowRow]:
             key = (d.date, d.shadow, d.host, d.direction)
             if key not in days:
                 days[key] = ShadowRow(
-                    d.date, d.shadow, d.host, d.direction, "done",
+                    d.date,
+                    d.shadow,
+                    d.host,
+                    d.direction,
+                    "done",
                     tuple(TakeawayRow(t.category, t.text) for t in d.takeaways),
-                    d.experiment, d.experiment_owner, s.id,
+                    d.experiment,
+                    d.experiment_owner,
+                    s.id,
                 )
     return sorted(days.values(), key=lambda d: (d.date, d.meeting_id), reverse=True)
 
@@ -221,13 +227,19 @@ class MinutesFolderSource:
         data = ReviewData()
         for s in summaries:
             data.meetings.append(_meeting_row(s))
-            data.actions.extend(
-                ActionRow(a.text, a.owner, a.due, a.status, s.id, s.series, s.date, a.closed_on) for a in s.action_items
-            )
+            data.actions.extend(ActionRow(a.text, a.owner, a.due, a.status, s.id, s.series, s.date, a.closed_on) for a in s.action_items)
             data.feedback.extend(
                 FeedbackRow(
-                    s.id, s.date, s.series, f.reference, f.source, f.persona, f.stage_reached, f.verdict,
-                    f.reasons, f.stage_lost,
+                    s.id,
+                    s.date,
+                    s.series,
+                    f.reference,
+                    f.source,
+                    f.persona,
+                    f.stage_reached,
+                    f.verdict,
+                    f.reasons,
+                    f.stage_lost,
                 )
                 for f in s.lead_feedback
             )

@@ -184,13 +184,19 @@ class WorkspaceSource:
                     feedback=len(record.lead_feedback),
                 )
             )
-            data.actions.extend(
-                ActionRow(a.text, a.owner, a.due, a.status, m.id, m.series_id, m.date, a.closed_on) for a in record.actions
-            )
+            data.actions.extend(ActionRow(a.text, a.owner, a.due, a.status, m.id, m.series_id, m.date, a.closed_on) for a in record.actions)
             data.feedback.extend(
                 FeedbackRow(
-                    m.id, m.date, m.series_id, f.reference, f.source, f.persona, f.stage_reached, f.verdict,
-                    tuple(f.reasons), f.stage_lost,
+                    m.id,
+                    m.date,
+                    m.series_id,
+                    f.reference,
+                    f.source,
+                    f.persona,
+                    f.stage_reached,
+                    f.verdict,
+                    tuple(f.reasons),
+                    f.stage_lost,
                 )
                 for f in record.lead_feedback
             )
@@ -201,7 +207,12 @@ class WorkspaceSource:
         data.meetings.sort(key=lambda r: (r.date, r.id), reverse=True)
         data.objectives = [
             ObjectiveRow(
-                o.title, o.metric, o.unit, o.target, o.owner_team, o.status,
+                o.title,
+                o.metric,
+                o.unit,
+                o.target,
+                o.owner_team,
+                o.status,
                 tuple(CheckInPoint(c.date, c.value, c.status, c.comment) for c in sorted(o.checkins, key=lambda c: c.date)),
             )
             for o in shared.objectives
@@ -209,7 +220,11 @@ class WorkspaceSource:
         data.shadow_days = sorted(
             (
                 ShadowRow(
-                    d.date, d.shadow, d.host, d.direction, d.status,
+                    d.date,
+                    d.shadow,
+                    d.host,
+                    d.direction,
+                    d.status,
                     tuple(TakeawayRow(t.category, t.text) for t in d.takeaways),
                     d.experiment.text if d.experiment else "",
                     d.experiment.owner if d.experiment else "",

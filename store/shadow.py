@@ -35,9 +35,7 @@ class ShadowSession:
         self.clock = clock
         if not day_id or "/" in day_id or day_id.startswith("."):
             raise NotFoundError(f"No shadow day {day_id!r} in {workspace.home}.")
-        self.lock = WriterLock(
-            workspace.home / f".shadow-{day_id}.lock", subject=day_id, what="Shadow day", now=clock, timeout=0
-        )
+        self.lock = WriterLock(workspace.home / f".shadow-{day_id}.lock", subject=day_id, what="Shadow day", now=clock, timeout=0)
         workspace.home.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.lock.acquire()
         try:

@@ -126,9 +126,7 @@ def plan_shadow_day(
 # --- reading --------------------------------------------------------------------------
 
 
-def list_shadow_days(
-    workspace: Workspace, *, today: date | str | None = None
-) -> tuple[list[ShadowDay], list[ShadowDay]]:
+def list_shadow_days(workspace: Workspace, *, today: date | str | None = None) -> tuple[list[ShadowDay], list[ShadowDay]]:
     """``(upcoming, past)``: upcoming days (dated today or later and not done yet), soonest
     first; past days (dated before today, or already done), most recent first.
 
@@ -233,13 +231,7 @@ def days_to_debrief(workspace: Workspace, series_id: str, day: str, meeting_id: 
     start = previous.date if previous is not None else ""
     existing = set(workspace.meeting_ids())
     return sorted(
-        (
-            d
-            for d in workspace.shadow_days.all()
-            if d.status == "done"
-            and start < d.date <= day
-            and not (d.debriefed_in and d.debriefed_in in existing)
-        ),
+        (d for d in workspace.shadow_days.all() if d.status == "done" and start < d.date <= day and not (d.debriefed_in and d.debriefed_in in existing)),
         key=lambda d: (d.date, d.id),
     )
 

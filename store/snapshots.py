@@ -30,11 +30,7 @@ class Snapshots:
         return sorted(self.folder.glob("????-??-??.zip"))
 
     def _files(self) -> list[Path]:
-        return sorted(
-            p
-            for p in self.home.rglob("*.json")
-            if self.folder not in p.parents and TEMP_MARK not in p.name and p.is_file() and not p.is_symlink()
-        )
+        return sorted(p for p in self.home.rglob("*.json") if self.folder not in p.parents and TEMP_MARK not in p.name and p.is_file() and not p.is_symlink())
 
     def take_if_due(self) -> Path | None:
         """Cheap after the first call of the day: one string comparison."""

@@ -225,9 +225,7 @@ def parse_template(text: str, *, template_id: str) -> tuple[Template | None, lis
                             problems.append(Problem(entry_line, f"{key!r} is given twice"))
                         meta[key] = (match[1], entry_line)  # type: ignore[index]
                     elif match and " " not in key:
-                        problems.append(
-                            Problem(entry_line, f"unknown setting {key!r} (expected one of: {', '.join(META_KEYS)})")
-                        )
+                        problems.append(Problem(entry_line, f"unknown setting {key!r} (expected one of: {', '.join(META_KEYS)})"))
                     else:
                         description.append(f"- {entry}")
                 elif key in ITEM_KEYS:
@@ -275,9 +273,7 @@ def parse_template(text: str, *, template_id: str) -> tuple[Template | None, lis
         problems.append(Problem(title_line, "no agenda items: add a '## Item' section with a timebox"))
     total = sum(item.timebox_min for item in items)
     if duration is not None and items and len(items) == len(drafts) and total != duration:
-        problems.append(
-            Problem(meta["duration"][1], f"the timeboxes add up to {total} min but duration says {duration} min")
-        )
+        problems.append(Problem(meta["duration"][1], f"the timeboxes add up to {total} min but duration says {duration} min"))
     if problems:
         return None, problems
     return (

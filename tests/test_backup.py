@@ -21,10 +21,7 @@ def everything(ws: Workspace) -> dict:
         "insights": [i.to_dict() for i in ws.insights.all()],
         "shadow_days": [d.to_dict() for d in ws.shadow_days.all()],
         "meetings": {
-            rec.meeting.id: {
-                name: [x.to_dict() for x in getattr(rec, name)]
-                for name in ("agenda", "lead_feedback", "decisions", "actions", "parking_lot")
-            }
+            rec.meeting.id: {name: [x.to_dict() for x in getattr(rec, name)] for name in ("agenda", "lead_feedback", "decisions", "actions", "parking_lot")}
             | {"meeting": rec.meeting.to_dict()}
             for rec in ws.iter_meeting_records()
         },

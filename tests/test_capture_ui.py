@@ -28,12 +28,29 @@ def workspace(tmp_path: Path) -> Workspace:
         w.actions.add(ActionItem(id="old1", text="Fix EMEA routing", owner="Luis", meeting_id="2026-11-19-sync"))
         w.actions.add(ActionItem(id="old2", text="Draft ROI one-pager", owner="Dana", meeting_id="2026-11-19-sync"))
     ws.set_finalized("2026-11-19-sync", True)
-    ws.objectives.add(Objective(id="sqls", title="60 SQLs a month", metric="SQLs", target=60, unit=" SQLs",
-                                checkins=[CheckIn(date="2026-11-19", value=41, status="at_risk", meeting_id="2026-11-19-sync")]))
+    ws.objectives.add(
+        Objective(
+            id="sqls",
+            title="60 SQLs a month",
+            metric="SQLs",
+            target=60,
+            unit=" SQLs",
+            checkins=[CheckIn(date="2026-11-19", value=41, status="at_risk", meeting_id="2026-11-19-sync")],
+        )
+    )
     ws.content.add(ContentItem(id="roi", title="ROI one-pager", status="in_progress", eta="2026-12-05"))
     ws.create_meeting(
-        Meeting(id=MID, series_id="sync", title="Weekly sync", date="2026-11-26", facilitator="Dana",
-                attendees=[Meeting.__dataclass_fields__["attendees"].type and __import__("tandem.store.records", fromlist=["Attendee"]).Attendee(name=n, team=t) for n, t in (("Dana", "marketing"), ("Luis", "sales"))]),
+        Meeting(
+            id=MID,
+            series_id="sync",
+            title="Weekly sync",
+            date="2026-11-26",
+            facilitator="Dana",
+            attendees=[
+                Meeting.__dataclass_fields__["attendees"].type and __import__("tandem.store.records", fromlist=["Attendee"]).Attendee(name=n, team=t)
+                for n, t in (("Dana", "marketing"), ("Luis", "sales"))
+            ],
+        ),
         [
             AgendaItem(id="obj", title="Objectives", position=0, timebox_min=5, captures="objective"),
             AgendaItem(id="lead", title="Lead quality", position=1, timebox_min=10, captures="lead_feedback"),

@@ -69,9 +69,7 @@ async def test_every_screen_is_legible_in_16_colours(demo_home: Path, tmp_path: 
         assert invisible_text(app) == []
 
 
-async def test_no_color_turns_monochrome_on_and_marks_what_colour_says(
-    demo_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_no_color_turns_monochrome_on_and_marks_what_colour_says(demo_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     scenario = SCENARIOS["review-2"](demo_home, tmp_path)
     app = scenario.app

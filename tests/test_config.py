@@ -115,7 +115,12 @@ def test_the_documented_example_is_valid(tmp_path: Path) -> None:
         ('export_dir = "minutes"\n', 1, "export_dir", "is relative"),
         ("export_dir = []\n", 1, "export_dir", "must be a string"),
         ('[series.weekly-smarketing-sync]\ntemplate = "weekly"\n', 2, "series.weekly-smarketing-sync.template", "no template 'weekly'"),
-        ('[series.weekly-smarketing-sync]\ntemplate = "lead-quality-review"\nowner = "x"\n', 3, "series.weekly-smarketing-sync.owner", "unknown key in [series.weekly-smarketing-sync]"),
+        (
+            '[series.weekly-smarketing-sync]\ntemplate = "lead-quality-review"\nowner = "x"\n',
+            3,
+            "series.weekly-smarketing-sync.owner",
+            "unknown key in [series.weekly-smarketing-sync]",
+        ),
         ('[series.Weekly_Sync]\ntemplate = "lead-quality-review"\n', 1, "series.Weekly_Sync", "not a series id"),
         ('series = "weekly"\n', 1, "series", "must be a table"),
         ('[vocabulary]\npersonas = "CFO"\n', 2, "vocabulary.personas", "must be a list of strings"),
@@ -205,7 +210,7 @@ def test_config_show_marks_defaults_and_file_values(tmp_path: Path) -> None:
     result = run_cli("config", "show", env=env_for(tmp_path))
     assert result.code == 0
     assert '# from the file\nfacilitator = "Dana Kim"' in result.out
-    assert "# default: Textual's own\ntheme = \"\"" in result.out
+    assert '# default: Textual\'s own\ntheme = ""' in result.out
     assert '# from the file\npersonas = ["CFO"]' in result.out
     assert '"home.new_meeting" = "ctrl+n"  # from the file (default: n)' in result.out
     assert f"tandem: ignored {tmp_path / 'config.toml'}:2: theme: no theme 'nope'" in result.err

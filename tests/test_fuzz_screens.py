@@ -515,6 +515,7 @@ async def test_focus_changes_do_not_pile_up_footer_keys(tmp_path: Path) -> None:
 
     home = _copy_of_pristine(tmp_path)
     app = create_app(Workspace(home), clock=FakeClock(), start=StartWith(meeting_id=LIVE))
+
     def alive() -> int:
         gc.collect()
         return sum(isinstance(o, FooterKey) for o in gc.get_objects())

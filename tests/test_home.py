@@ -85,7 +85,9 @@ async def test_refresh_picks_up_new_meetings(sample: Workspace) -> None:
     app = create_app(sample)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_loaded(pilot)
-        sample.create_meeting(Meeting(id="2026-12-03-weekly-smarketing-sync", series_id="weekly-smarketing-sync", title="Weekly smarketing sync", date="2026-12-03"))
+        sample.create_meeting(
+            Meeting(id="2026-12-03-weekly-smarketing-sync", series_id="weekly-smarketing-sync", title="Weekly smarketing sync", date="2026-12-03")
+        )
         await pilot.press("r")
         await wait_loaded(pilot)
         assert app.screen.query_one("#meetings", DataTable).row_count == 4

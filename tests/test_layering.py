@@ -31,8 +31,15 @@ def test_the_app_defers_what_the_home_screen_does_not_need() -> None:
     """Start-up pays only for the home screen: the live meeting, shadow days, templates,
     minutes (Jinja2), Markdown parsing and review load when first used."""
     deferred = [
-        "jinja2", "markdown_it", "tandem.store.live", "tandem.store.shadow", "tandem.store.minutes",
-        "tandem.store.templates", "tandem.tui.screens.live", "tandem.tui.screens.review", "tandem.store.doctor",
+        "jinja2",
+        "markdown_it",
+        "tandem.store.live",
+        "tandem.store.shadow",
+        "tandem.store.minutes",
+        "tandem.store.templates",
+        "tandem.tui.screens.live",
+        "tandem.tui.screens.review",
+        "tandem.store.doctor",
     ]
     code = f"import sys, tandem.tui.app; print(sorted(m for m in {deferred!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

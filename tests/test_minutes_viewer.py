@@ -121,8 +121,13 @@ async def test_opens_with_title_and_first_section(tmp_path: Path) -> None:
         sidebar = screen.query_one("#minutes-sections", OptionList)
         entries = [str(sidebar.get_option_at_index(i).prompt).strip() for i in range(sidebar.option_count)]
         assert entries == [
-            "Attendance", "Agenda", "1. Objectives check-in", "2. Lead quality from sales",
-            "Decisions", "Action items", "Next meeting",
+            "Attendance",
+            "Agenda",
+            "1. Objectives check-in",
+            "2. Lead quality from sales",
+            "Decisions",
+            "Action items",
+            "Next meeting",
         ]
 
 
@@ -266,8 +271,15 @@ async def test_escape_closes_find_then_goes_back(tmp_path: Path) -> None:
 async def test_every_binding_has_an_id_and_a_description() -> None:
     ids = {binding.id: binding for binding in MinutesScreen.BINDINGS}  # type: ignore[union-attr]
     assert set(ids) == {
-        "minutes.find", "minutes.next_match", "minutes.previous_match", "minutes.toggle_sidebar",
-        "minutes.top", "minutes.bottom", "minutes.back", "minutes.run_find", "minutes.copy",
+        "minutes.find",
+        "minutes.next_match",
+        "minutes.previous_match",
+        "minutes.toggle_sidebar",
+        "minutes.top",
+        "minutes.bottom",
+        "minutes.back",
+        "minutes.run_find",
+        "minutes.copy",
     }
     assert all(binding.description and binding.tooltip for binding in ids.values())  # type: ignore[union-attr]
 

@@ -25,8 +25,7 @@ ODD = "Zoë 👩🏽‍💻 مرحبا שלום e\u0301\u0301 a\u200db\u200cc �
 def workspace(tmp_path: Path) -> Workspace:
     ws = Workspace(tmp_path / "ws")
     ws.create_meeting(
-        Meeting(id=MID, series_id="sync", title="Weekly sync", date="2026-11-26", facilitator="Dana",
-                attendees=[Attendee(name="Dana", team="marketing")]),
+        Meeting(id=MID, series_id="sync", title="Weekly sync", date="2026-11-26", facilitator="Dana", attendees=[Attendee(name="Dana", team="marketing")]),
         [AgendaItem(id="i0", title="Leads", position=0, timebox_min=5)],
     )
     return ws

@@ -121,4 +121,9 @@ def test_paths_with_spaces_and_unicode_work_for_every_command(demo_home: Path, t
     restored = tmp_path / "restored wörkspace"
     assert run_cli("--home", str(restored), "restore", str(archive)).code == 0
     assert run_cli("--home", str(restored), "list").code == 0
-    assert run_cli("--home", str(demo_home), "shadow", "new", "--shadow", "Zoë", "--host", "José", "--direction", "sales-to-marketing", "--date", "2026-12-10").code == 0
+    assert (
+        run_cli(
+            "--home", str(demo_home), "shadow", "new", "--shadow", "Zoë", "--host", "José", "--direction", "sales-to-marketing", "--date", "2026-12-10"
+        ).code
+        == 0
+    )

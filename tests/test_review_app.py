@@ -36,11 +36,7 @@ def writable_home(tmp_path: Path) -> Path:
 
 def fingerprint(home: Path) -> dict[str, str]:
     """Every file under ``home`` with its checksum: what review must leave as it was."""
-    return {
-        str(p.relative_to(home)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(home.rglob("*"))
-        if p.is_file()
-    }
+    return {str(p.relative_to(home)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(home.rglob("*")) if p.is_file()}
 
 
 def app_for(home: Path):
@@ -284,9 +280,7 @@ async def test_lead_quality_dashboard_counts_and_filters_by_series(demo_home: Pa
         assert any(label(top_code[0]) in row and str(top_code[1]) in row for row in reasons.splitlines())
         sources = rendered_text(screen.query_one("#lead-sources", Static))
         assert "poor" in sources and any(f.source in sources for f in feedback if f.source)
-        assert "▁" in rendered_text(screen.query_one("#lead-meetings", Static)) or "█" in rendered_text(
-            screen.query_one("#lead-meetings", Static)
-        )
+        assert "▁" in rendered_text(screen.query_one("#lead-meetings", Static)) or "█" in rendered_text(screen.query_one("#lead-meetings", Static))
         series = Counter(f.series for f in feedback).most_common(1)[0]
         screen.query_one("#lead-series", Select).value = series[0]
         await settle(pilot)
@@ -402,7 +396,6 @@ def test_review_search_snapshot_wide(snap_compare, demo_home: Path) -> None:
         await settle(pilot)
 
     assert snap_compare(app_for(demo_home), terminal_size=(160, 48), run_before=run_before)
-
 
 
 # --- over a folder of exported minutes ----------------------------------------------------

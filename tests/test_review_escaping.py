@@ -19,11 +19,7 @@ _gfm = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(tasklists
 def gfm_structure(text: str) -> dict[str, object]:
     tokens = _gfm.parse(text.partition("\n---\n")[2])
     inline_html = [
-        child.content
-        for token in tokens
-        if token.type == "inline"
-        for child in token.children or []
-        if child.type == "html_inline" and child.content != "<br>"
+        child.content for token in tokens if token.type == "inline" for child in token.children or [] if child.type == "html_inline" and child.content != "<br>"
     ]
     return {
         "headings": [t.tag for t in tokens if t.type == "heading_open"],

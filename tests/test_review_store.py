@@ -100,10 +100,17 @@ def test_restore_refuses_what_it_could_not_read_back_and_writes_nothing(tmp_path
         table = data["files"]["series.json"]["series"]
         table["\u00b2"] = table.pop("1")  # '²'.isdigit() is True, int('²') fails
     else:
-        data["files"]["objectives.json"] = {"objectives": {"1": {
-            "id": "o", "title": "t", "metric": "m", "target": 1,
-            "checkins": {"date": "2026-11-26", "value": 1, "status": "met"},
-        }}}
+        data["files"]["objectives.json"] = {
+            "objectives": {
+                "1": {
+                    "id": "o",
+                    "title": "t",
+                    "metric": "m",
+                    "target": 1,
+                    "checkins": {"date": "2026-11-26", "value": 1, "status": "met"},
+                }
+            }
+        }
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(data))
     target = Workspace(tmp_path / "target")

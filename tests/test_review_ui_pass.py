@@ -86,13 +86,7 @@ def screen_text(app) -> str:
 
 def control_characters(app) -> set[str]:
     """Control characters in what would be written to the terminal."""
-    return {
-        repr(ch)
-        for strip in app.screen._compositor.render_strips()
-        for segment in strip
-        for ch in segment.text
-        if ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0
-    }
+    return {repr(ch) for strip in app.screen._compositor.render_strips() for segment in strip for ch in segment.text if ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0}
 
 
 async def until(pilot, condition, seconds: float = 10.0) -> None:
@@ -233,28 +227,56 @@ def nasty_workspace(home: Path, *, long: bool = False) -> Workspace:
     for n, day in enumerate(["2026-11-12", "2026-11-19", "2026-11-26"]):
         meeting_id = ws.new_meeting_id(day, "sync")
         ws.create_meeting(
-            Meeting(id=meeting_id, series_id="sync", title=f"Weekly {BAD}", date=day, facilitator=f"Dana {BAD}{tail}",
-                    attendees=[Attendee(name=f"Ana {BAD}", team="sales")], status="ended"),
+            Meeting(
+                id=meeting_id,
+                series_id="sync",
+                title=f"Weekly {BAD}",
+                date=day,
+                facilitator=f"Dana {BAD}{tail}",
+                attendees=[Attendee(name=f"Ana {BAD}", team="sales")],
+                status="ended",
+            ),
             [AgendaItem(id=f"i{n}", title=f"Pricing {BAD}", position=0, timebox_min=10, notes=f"note {BAD}")],
         )
         with ws.open_meeting(meeting_id) as writer:
-            writer.actions.add(
-                ActionItem(id=f"a{n}", text=f"Act {BAD}", owner=f"Luis {BAD}{tail}", meeting_id=meeting_id, due="2026-11-20")
-            )
+            writer.actions.add(ActionItem(id=f"a{n}", text=f"Act {BAD}", owner=f"Luis {BAD}{tail}", meeting_id=meeting_id, due="2026-11-20"))
             writer.decisions.add(Decision(id=f"d{n}", text=f"Decided {BAD}", meeting_id=meeting_id))
             writer.lead_feedback.add(
-                LeadFeedback(id=f"lf{n}", reference=f"CRM {BAD}", verdict="poor", reasons=["no_fit"], source=f"Src {BAD}",
-                             persona=f"Persona {BAD}", stage_lost="sql", comment=f"c {BAD}", meeting_id=meeting_id)
+                LeadFeedback(
+                    id=f"lf{n}",
+                    reference=f"CRM {BAD}",
+                    verdict="poor",
+                    reasons=["no_fit"],
+                    source=f"Src {BAD}",
+                    persona=f"Persona {BAD}",
+                    stage_lost="sql",
+                    comment=f"c {BAD}",
+                    meeting_id=meeting_id,
+                )
             )
     ws.objectives.add(
-        Objective(id="o1", title=f"Goal {BAD}{tail}", metric=f"SQLs {BAD}", target=60, unit=" [b]x[/]",
-                  checkins=[CheckIn(date="2026-11-19", value=41, status="at_risk", comment=f"slow {BAD}"),
-                            CheckIn(date="2026-11-26", value=45, status="at_risk", comment=f"better {BAD}")])
+        Objective(
+            id="o1",
+            title=f"Goal {BAD}{tail}",
+            metric=f"SQLs {BAD}",
+            target=60,
+            unit=" [b]x[/]",
+            checkins=[
+                CheckIn(date="2026-11-19", value=41, status="at_risk", comment=f"slow {BAD}"),
+                CheckIn(date="2026-11-26", value=45, status="at_risk", comment=f"better {BAD}"),
+            ],
+        )
     )
     ws.shadow_days.add(
-        ShadowDay(id="s1", shadow=f"Sofia {BAD}{tail}", host=f"Maya {BAD}", direction="marketing_to_sales", date="2026-11-20",
-                  takeaways=[Takeaway(id="t1", category="learned", text=f"learned {BAD}")],
-                  experiment=Experiment(text=f"Try {BAD}", owner=f"Olu {BAD}"))
+        ShadowDay(
+            id="s1",
+            shadow=f"Sofia {BAD}{tail}",
+            host=f"Maya {BAD}",
+            direction="marketing_to_sales",
+            date="2026-11-20",
+            takeaways=[Takeaway(id="t1", category="learned", text=f"learned {BAD}")],
+            experiment=Experiment(text=f"Try {BAD}", owner=f"Olu {BAD}"),
+        )
     )
     return ws
 
@@ -276,9 +298,7 @@ def escaped_minutes(workspace: Path, out: Path) -> Path:
 
 
 @pytest.mark.parametrize("where", ["workspace", "minutes"])
-async def test_escape_sequences_in_user_text_never_reach_the_terminal(
-    demo_copy_source: Path, tmp_path: Path, where: str
-) -> None:
+async def test_escape_sequences_in_user_text_never_reach_the_terminal(demo_copy_source: Path, tmp_path: Path, where: str) -> None:
     """Rich keeps ESC: a name could recolour the screen, or set the clipboard with OSC 52
     (whose swallowed terminator also tore the table's borders apart). The workspace now
     drops control characters on entry; a folder of minutes (a git clone) still has them."""
@@ -394,7 +414,7 @@ async def test_text_typed_right_after_slash_lands_in_the_search_box(demo: Path) 
 
 
 async def test_a_search_typed_ahead_of_two_enters_opens_its_top_result(demo: Path) -> None:
-    """"/procurement⏎⏎" typed fast: the second Enter opened the meeting highlighted before
+    """ "/procurement⏎⏎" typed fast: the second Enter opened the meeting highlighted before
     the search (its results were not in yet), not the best match."""
     hits = WorkspaceSource(demo).search("procurement")
     app = create_review_app(WorkspaceSource(demo), today=TODAY)

@@ -67,9 +67,7 @@ def make(t, *, activities: int = 3, takeaways: tuple[str, ...] = r.TAKEAWAY_CATE
         direction="marketing_to_sales",
         date="2026-11-20",
         status="done",
-        activities=[
-            r.Activity(title=t(f"activity{n}")[:300], done=n % 2 == 0, notes=t(f"notes{n}")) for n in range(activities)
-        ],
+        activities=[r.Activity(title=t(f"activity{n}")[:300], done=n % 2 == 0, notes=t(f"notes{n}")) for n in range(activities)],
         takeaways=[
             r.Takeaway(id=f"t{n}", category=category, text=t(f"takeaway{n}"), at=f"2026-11-20T{9 + n:02d}:{5 * n:02d}:00")
             for n, category in enumerate(takeaways)
@@ -87,8 +85,12 @@ def test_the_layout() -> None:
     text = render_shadow_day(make(plain, takeaways=("learned", "prospect_insight", "learned")))
     fm = front_matter(text)
     assert fm == {
-        "id": "sd1", "shadow": "plain shadow", "host": "plain host", "direction": "marketing_to_sales",
-        "date": "2026-11-20", "status": "done",
+        "id": "sd1",
+        "shadow": "plain shadow",
+        "host": "plain host",
+        "direction": "marketing_to_sales",
+        "date": "2026-11-20",
+        "status": "done",
     }
     s = structure(text)
     assert s["headings"] == ["h1", "h2:Planned activities", "h2:Takeaways", "h3", "h3", "h2:Experiment"]

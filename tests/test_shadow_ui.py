@@ -18,8 +18,14 @@ from tandem.tui.screens.shadow import ShadowScreen
 def with_day(tmp_path: Path) -> Workspace:
     ws = build_sample(tmp_path / "ws")
     ws.shadow_days.add(
-        ShadowDay(id="sd1", shadow="Dana Kim", host="Luis Ortega", direction="marketing_to_sales", date="2026-11-26",
-                  activities=[Activity(title="Prospecting research"), Activity(title="Prospect calls"), Activity(title="Meetings")])
+        ShadowDay(
+            id="sd1",
+            shadow="Dana Kim",
+            host="Luis Ortega",
+            direction="marketing_to_sales",
+            date="2026-11-26",
+            activities=[Activity(title="Prospecting research"), Activity(title="Prospect calls"), Activity(title="Meetings")],
+        )
     )
     return ws
 
@@ -172,11 +178,14 @@ async def test_debrief_item_shows_the_shadow_days_takeaways(tmp_path: Path) -> N
 
     ws = with_day(tmp_path)
     day = ws.shadow_days.get("sd1")
-    ws.shadow_days.update(day.replace(
-        status="done", date="2026-11-27",
-        takeaways=[Takeaway(id="t1", category="surprised_me", text="Reps never see the webinar questions", at="2026-11-20T10:00:00")],
-        experiment=Experiment(text="Forward webinar Q&A to reps", owner="Dana Kim", report_back="2026-12-10"),
-    ))
+    ws.shadow_days.update(
+        day.replace(
+            status="done",
+            date="2026-11-27",
+            takeaways=[Takeaway(id="t1", category="surprised_me", text="Reps never see the webinar questions", at="2026-11-20T10:00:00")],
+            experiment=Experiment(text="Forward webinar Q&A to reps", owner="Dana Kim", report_back="2026-12-10"),
+        )
+    )
     ws.create_meeting(
         Meeting(id="2026-11-27-weekly-smarketing-sync", series_id="weekly-smarketing-sync", title="Debrief", date="2026-11-27"),
         [AgendaItem(id="d1", title="Shadow-day takeaways", timebox_min=15, captures="shadow")],

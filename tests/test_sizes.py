@@ -307,7 +307,9 @@ def follow(demo: Path, tmp_path: Path) -> Scenario:
     session.next()
     clock.advance(minutes=2)
     session.set_notes(agenda[1].id, "- G2: 3 leads, all good\n- Paid search: poor fit")
-    capture.save(LeadFeedback(id="lf1", reference="CRM-1042", verdict="poor", reasons=["no_fit"], source="Paid search", meeting_id=MID, agenda_item_id=agenda[1].id))
+    capture.save(
+        LeadFeedback(id="lf1", reference="CRM-1042", verdict="poor", reasons=["no_fit"], source="Paid search", meeting_id=MID, agenda_item_id=agenda[1].id)
+    )
     capture.save(ActionItem(id="a1", text="Tighten paid search targeting", owner="Lukas Schneider", meeting_id=MID, agenda_item_id=agenda[1].id))
     assert session.saver.flush()
     assert session.close()

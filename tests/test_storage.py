@@ -71,9 +71,7 @@ def _populate(home: Path, now: Callable[[], datetime] = datetime.now) -> Workspa
     ws.objectives.add(Objective(id="obj-1", title="More SQLs", metric="SQLs", target=40))
     ws.content.add(ContentItem(id="content-1", title="ROI calculator"))
     ws.insights.add(ProspectInsight(id="insight-1", text="How long does onboarding take?"))
-    ws.shadow_days.add(
-        ShadowDay(id="shadow-1", shadow="Dana Kim", host="Luis Ortega", direction="marketing_to_sales", date="2026-11-24")
-    )
+    ws.shadow_days.add(ShadowDay(id="shadow-1", shadow="Dana Kim", host="Luis Ortega", direction="marketing_to_sales", date="2026-11-24"))
     return ws
 
 

@@ -16,7 +16,10 @@ from tandem.tui.screen_base import TintedScreen
 colours = st.sampled_from([None, "red", "#102030", "bright_green", "color(200)", "default"])
 styles = st.builds(
     lambda fg, bg, bold, link: Style(color=fg, bgcolor=bg, bold=bold, link=link),
-    colours, colours, st.booleans(), st.sampled_from([None, "https://example.com"]),
+    colours,
+    colours,
+    st.booleans(),
+    st.sampled_from([None, "https://example.com"]),
 )
 segments = st.lists(
     st.one_of(

@@ -25,8 +25,14 @@ def live_workspace(tmp_path: Path, *, items: int = 2) -> Workspace:
     ws = Workspace(tmp_path / "ws")
     ws.series.add(Series(id="sync", title="Weekly sync"))
     ws.create_meeting(
-        Meeting(id=MID, series_id="sync", title="Weekly sync", date="2026-11-26", facilitator="Dana",
-                attendees=[Attendee(name="Dana", team="marketing"), Attendee(name="Luis", team="sales")]),
+        Meeting(
+            id=MID,
+            series_id="sync",
+            title="Weekly sync",
+            date="2026-11-26",
+            facilitator="Dana",
+            attendees=[Attendee(name="Dana", team="marketing"), Attendee(name="Luis", team="sales")],
+        ),
         [AgendaItem(id=f"i{n}", title=f"Item {n}", position=n, timebox_min=10) for n in range(items)],
     )
     return ws
@@ -71,6 +77,7 @@ async def test_keys_for_a_form_that_does_not_open_are_set_aside(tmp_path: Path) 
         assert any("set aside" in n.title for n in app._notifications)
         await pilot.press("ctrl+q")
 
+
 async def test_a_burst_after_a_key_that_failed_stays_set_aside(tmp_path: Path) -> None:
     """The same, typed at 20 ms a key: the warning's hold is long over when the letters
     arrive, and still none of them runs ("s" skips, "e" ends, "a" adds). Once the user has
@@ -96,7 +103,6 @@ async def test_a_burst_after_a_key_that_failed_stays_set_aside(tmp_path: Path) -
         await app.settled()
         assert type(app.screen).__name__ == "AddItemScreen"
         await pilot.press("escape", "ctrl+q")
-
 
 
 async def test_keys_held_past_the_longest_hold_are_set_aside(tmp_path: Path, monkeypatch) -> None:
@@ -250,4 +256,3 @@ async def test_goals_closed_before_its_lazy_pane_mounted(tmp_path: Path) -> None
         await app.settled()
         assert type(app.screen).__name__ == "GoalsScreen"
         await pilot.press("ctrl+q")
-

@@ -114,9 +114,18 @@ def test_queries(tmp_path: Path) -> None:
     assert [f.id for f in ws.lead_feedback(meeting_id="2026-11-19-weekly-smarketing-sync")] == ["lf-1"]
     assert len(ws.lead_feedback(source="LinkedIn ads", reason="no_fit")) == 3
     assert ws.lead_feedback(reason="no_budget") == [] and ws.lead_feedback(stage_lost="sql") == []
-    ws.objectives.add(Objective(id="o", title="SQLs", metric="SQLs", target=60, checkins=[
-        CheckIn(date="2026-11-19", value=50, status="at_risk"), CheckIn(date="2026-11-12", value=40, status="off_track"),
-    ]))
+    ws.objectives.add(
+        Objective(
+            id="o",
+            title="SQLs",
+            metric="SQLs",
+            target=60,
+            checkins=[
+                CheckIn(date="2026-11-19", value=50, status="at_risk"),
+                CheckIn(date="2026-11-12", value=40, status="off_track"),
+            ],
+        )
+    )
     history = ws.objectives_with_history()[0].checkins
     assert [c.date for c in history] == ["2026-11-12", "2026-11-19"]
     assert ws.objectives_with_history()[0].latest.value == 50

@@ -290,7 +290,10 @@ class TandemApp(BaseApp):
             # A full disk: waiting would freeze the screen and change nothing.
             self.notify(
                 f"Not quitting: the last changes cannot be saved ({reason}). They stay on screen and tandem keeps retrying; free some space, then quit again.",
-                title="Not saved", severity="error", timeout=12, markup=False,
+                title="Not saved",
+                severity="error",
+                timeout=12,
+                markup=False,
             )
             return
         if not await asyncio.to_thread(self._close_sessions):
@@ -299,10 +302,7 @@ class TandemApp(BaseApp):
         self.exit()
 
 
-
-def create_app(
-    workspace: Workspace, *, clock: Clock = datetime.now, start: StartWith | None = None, early: Future[HomeData] | None = None
-) -> TandemApp:
+def create_app(workspace: Workspace, *, clock: Clock = datetime.now, start: StartWith | None = None, early: Future[HomeData] | None = None) -> TandemApp:
     """The one way to build the app (CLI, tests, screenshots, benchmarks). ``early``: the
     home screen's read, if the caller did it already (:func:`~tandem.tui.home_data.read_home_first`)."""
     return TandemApp(workspace, clock=clock, start=start, early=early)

@@ -126,7 +126,13 @@ class BaseApp(App[None]):
                 await asyncio.sleep(0.01)
             await self.animator.wait_until_complete()
             await self._drain(front, deadline, refresh=refresh)
-            if not self.typeahead.busy and not self.typeahead.held and self._has_screen() and self.screen is front and not self.typeahead._holding_workers(front):  # noqa: SLF001
+            if (
+                not self.typeahead.busy
+                and not self.typeahead.held
+                and self._has_screen()
+                and self.screen is front
+                and not self.typeahead._holding_workers(front)
+            ):  # noqa: SLF001
                 return
 
     async def _drain(self, screen: Screen[Any], deadline: float, *, refresh: bool) -> None:

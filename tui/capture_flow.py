@@ -36,7 +36,13 @@ if TYPE_CHECKING:
 
     from tandem.tui.screens.live import LiveScreen
 
-FORMS: dict[str, Callable[..., RecordForm[Any]]] = {"decision": DecisionForm, "action": ActionForm, "lead_feedback": LeadFeedbackForm, "insight": InsightForm, "content": ContentForm}
+FORMS: dict[str, Callable[..., RecordForm[Any]]] = {
+    "decision": DecisionForm,
+    "action": ActionForm,
+    "lead_feedback": LeadFeedbackForm,
+    "insight": InsightForm,
+    "content": ContentForm,
+}
 REVIEW_TITLES = {
     "action_review": "Open action items of the series — d done · o still open · x dropped",
     "objective": "Objectives — enter: check in",
@@ -117,7 +123,9 @@ class CaptureFlow:
             # Reviewed and closed ones stay where they were, so the cursor does not jump.
             open_keys = {k for k, _ in rows}
             order = list(self.reviewed_text)
-            closed = [(f"|{k}", self.reviewed_text[k]) for k in order if k not in open_keys and "|" in k and self.reviewed.get(k.split("|", 1)[1], "open") != "open"]
+            closed = [
+                (f"|{k}", self.reviewed_text[k]) for k in order if k not in open_keys and "|" in k and self.reviewed.get(k.split("|", 1)[1], "open") != "open"
+            ]
             rows = sorted(rows + closed, key=lambda row: order.index(row[0].lstrip("|")) if row[0].lstrip("|") in order else len(order))
         elif mode == "objective":
             for objective in ws.objectives.all():
@@ -128,7 +136,10 @@ class CaptureFlow:
                 text = Text("✓ " if done else "☐ ", style="green" if done else "yellow")
                 text.append(objective.title)
                 if latest is not None:
-                    text.append(f"  {measure(latest.value, objective.unit)} of {measure(objective.target, objective.unit)}, {label(latest.status)} ({latest.date})", style="dim")
+                    text.append(
+                        f"  {measure(latest.value, objective.unit)} of {measure(objective.target, objective.unit)}, {label(latest.status)} ({latest.date})",
+                        style="dim",
+                    )
                 rows.append((objective.id, text))
         elif mode == "shadow":
             previous = [m for m in ws.list_meetings(meeting.series_id) if m.date < meeting.date]
@@ -151,7 +162,10 @@ class CaptureFlow:
         elif mode == "content":
             for item in ws.content_in_pipeline():
                 text = Text(f"{item.title}")
-                text.append(f"  {label(item.type)} · {label(item.status)}" + (f" · ETA {item.eta}" if item.eta else "") + (f" · {item.owner}" if item.owner else ""), style="dim")
+                text.append(
+                    f"  {label(item.type)} · {label(item.status)}" + (f" · ETA {item.eta}" if item.eta else "") + (f" · {item.owner}" if item.owner else ""),
+                    style="dim",
+                )
                 rows.append((item.id, text))
         return rows
 
@@ -216,7 +230,9 @@ class CaptureFlow:
             draft = await asyncio.to_thread(ws.drafts.get, self.session.meeting.id)
             if draft is None or draft.kind not in FORMS:
                 return
-            self.app.notify(f"The {TITLES[draft.kind].lower()} you were typing when tandem closed is back: save it, or Esc to drop it.", timeout=10, markup=False)
+            self.app.notify(
+                f"The {TITLES[draft.kind].lower()} you were typing when tandem closed is back: save it, or Esc to drop it.", timeout=10, markup=False
+            )
             await self._capture(draft.kind, draft=draft.values)
 
         self.screen.run_worker(run(), exclusive=False)
@@ -260,7 +276,9 @@ class CaptureFlow:
             if pipeline is None:
                 return
             choice = await self.app.push_screen_wait(
-                ChooseScreen("Content: a new item, or a status change?", [(f"{c.title} ({label(c.status)})", c.id) for c in pipeline], new_label="New content item…")
+                ChooseScreen(
+                    "Content: a new item, or a status change?", [(f"{c.title} ({label(c.status)})", c.id) for c in pipeline], new_label="New content item…"
+                )
             )
             if choice is None:
                 return
@@ -285,8 +303,16 @@ class CaptureFlow:
     async def _save_captured(self, kind: str, form: Any, record: Any, item_id: str) -> bool:
         if kind == "insight" and getattr(form, "promote", False):
             idea = ContentItem(
-                id=f"{record.id}-c", title=record.text[:300], type="other", persona=record.persona, stage=record.journey_stage,
-                status="idea", proposed_by="sales", meeting_id=self.session.meeting.id, insight_id=record.id, agenda_item_id=item_id,
+                id=f"{record.id}-c",
+                title=record.text[:300],
+                type="other",
+                persona=record.persona,
+                stage=record.journey_stage,
+                status="idea",
+                proposed_by="sales",
+                meeting_id=self.session.meeting.id,
+                insight_id=record.id,
+                agenda_item_id=item_id,
             )
             record = record.replace(content_item_id=idea.id)
             if await self._save(self.records.save, idea) is None:
@@ -308,7 +334,9 @@ class CaptureFlow:
             objective = await self.app.push_screen_wait(ObjectiveForm(today=today))
             if objective is None:
                 return
-            first = CheckIn(date=today.isoformat(), value=objective.current, status=objective.status, meeting_id=meeting_id, agenda_item_id=item_id, comment="Set as a goal")
+            first = CheckIn(
+                date=today.isoformat(), value=objective.current, status=objective.status, meeting_id=meeting_id, agenda_item_id=item_id, comment="Set as a goal"
+            )
             objective = objective.replace(meeting_id=meeting_id, checkins=[first])
             if await self._save(self.records.save, objective) is not None:
                 self.app.notify("Objective saved, with its first check-in.", markup=False)

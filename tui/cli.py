@@ -387,7 +387,9 @@ def doctor(env: Env, do_repair: bool, yes: bool, as_json: bool) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder for --all or --format csv.")
 @click.option("--series", help="With --all: only this series (its id).")
 @click.option("--since", metavar="DATE", help="With --all: only meetings on or after DATE (YYYY-MM-DD).")
-@click.option("--format", "fmt", type=click.Choice(["md", "csv"]), default="md", show_default=True, help="Markdown minutes, or CSV of action items and lead feedback.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["md", "csv"]), default="md", show_default=True, help="Markdown minutes, or CSV of action items and lead feedback."
+)
 @click.pass_obj
 def export(
     env: Env,
@@ -480,9 +482,7 @@ def _direction_option(ctx: click.Context, param: click.Parameter, value: str | N
     "marketing in sales: prospecting research, prospect calls, meetings).",
 )
 @click.pass_obj
-def shadow_new(
-    env: Env, shadow_name: str, host: str, direction: str, day: str, activities: tuple[str, ...]
-) -> None:
+def shadow_new(env: Env, shadow_name: str, host: str, direction: str, day: str, activities: tuple[str, ...]) -> None:
     """Plan a shadow day; prints its id."""
     from tandem.store.dates import HELP, parse_due
     from tandem.store.errors import ValidationError
@@ -510,10 +510,7 @@ def shadow_new(
     click.echo(planned.id)
     titles = ", ".join(a.title for a in planned.activities) or "none"
     click.echo(
-        clean(
-            f"Planned a shadow day for {planned.shadow} with {planned.host} ({label(planned.direction)}) "
-            f"on {when:%a} {planned.date}; activities: {titles}."
-        ),
+        clean(f"Planned a shadow day for {planned.shadow} with {planned.host} ({label(planned.direction)}) on {when:%a} {planned.date}; activities: {titles}."),
         err=True,
     )
 
@@ -532,9 +529,7 @@ def shadow_list(env: Env, as_json: bool) -> None:
     workspace = env.workspace()
     upcoming, past = list_shadow_days(workspace, today=_today())
     if as_json:
-        output.print_json(
-            [output.shadow_summary(d, "upcoming") for d in upcoming] + [output.shadow_summary(d, "past") for d in past]
-        )
+        output.print_json([output.shadow_summary(d, "upcoming") for d in upcoming] + [output.shadow_summary(d, "past") for d in past])
     else:
         output.print_shadow_days(upcoming, past, workspace.home)
 

@@ -25,8 +25,7 @@ def run_demo(home: Path | None, *, meetings: int, seed: int, reset: bool) -> Wor
     if not workspace.is_empty():
         if not workspace.info().get("demo"):
             raise WorkspaceNotEmptyError(
-                f"{workspace.home} already holds a real workspace; the demo never mixes with real data, "
-                "so pick an empty folder with --home."
+                f"{workspace.home} already holds a real workspace; the demo never mixes with real data, so pick an empty folder with --home."
             )
         if not reset:
             click.echo(f"Using the demo workspace at {workspace.home} (pass --reset to recreate it).", err=True)

@@ -38,7 +38,6 @@ class FollowApp(BaseApp):
         return FollowScreen(self.workspace, self.meeting_id, clock=self.clock)
 
 
-
 def create_follow_app(workspace: Workspace, meeting_id: str, *, clock: Clock = datetime.now) -> FollowApp:
     """The one way to build the follow app (CLI, tests, screenshots)."""
     return FollowApp(workspace, meeting_id, clock=clock)

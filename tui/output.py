@@ -90,14 +90,16 @@ def print_template(template: Template) -> None:
     table.add_column("Prompts")
     for n, item in enumerate(template.items, start=1):
         title = item.title + (" (standing)" if item.standing else "")
-        table.add_row(*_cells(
-            str(n),
-            title,
-            str(item.timebox_min),
-            item.presenter_team or "shared",
-            label(item.captures) if item.captures else "",
-            "\n".join(f"• {p}" for p in item.prompts),
-        ))
+        table.add_row(
+            *_cells(
+                str(n),
+                title,
+                str(item.timebox_min),
+                item.presenter_team or "shared",
+                label(item.captures) if item.captures else "",
+                "\n".join(f"• {p}" for p in item.prompts),
+            )
+        )
     console.print(table)
 
 
@@ -122,15 +124,17 @@ def print_meetings(records: list[MeetingRecord], series: list[Series], home: Pat
         )
     for record in records:
         m = record.meeting
-        table.add_row(*_cells(
-            m.id,
-            m.date,
-            titles.get(m.series_id, m.series_id),
-            m.facilitator,
-            m.status,
-            str(len(record.agenda)),
-            str(sum(a.status == "open" for a in record.actions)),
-        ))
+        table.add_row(
+            *_cells(
+                m.id,
+                m.date,
+                titles.get(m.series_id, m.series_id),
+                m.facilitator,
+                m.status,
+                str(len(record.agenda)),
+                str(sum(a.status == "open" for a in record.actions)),
+            )
+        )
     console.print(table)
 
 
@@ -264,14 +268,16 @@ def print_shadow_days(upcoming: list[ShadowDay], past: list[ShadowDay], home: Pa
                 min_width=16 if column == "Experiment" else None,
             )
         for day in days:
-            table.add_row(*_cells(
-                day.id,
-                day.date,
-                day.shadow,
-                day.host,
-                label(day.direction),
-                label(day.status),
-                str(len(day.takeaways)),
-                _experiment_cell(day),
-            ))
+            table.add_row(
+                *_cells(
+                    day.id,
+                    day.date,
+                    day.shadow,
+                    day.host,
+                    label(day.direction),
+                    label(day.status),
+                    str(len(day.takeaways)),
+                    _experiment_cell(day),
+                )
+            )
         console.print(table)

@@ -308,7 +308,11 @@ class TypeAhead:
             # MAX_HOLD_S): the keys typed for it must not become commands of this screen.
             self._after_failure = True
             if self.held:
-                why = "tandem was too slow to open what they were typed for" if timed_out and self.last_alarm < started else "They were typed for something that did not open"
+                why = (
+                    "tandem was too slow to open what they were typed for"
+                    if timed_out and self.last_alarm < started
+                    else "They were typed for something that did not open"
+                )
                 self._set_aside(self.held, f"{why}; nothing was done with them.")
         elif front is not None and front is not screen_before and not accepts_typeahead(front) and self.held:
             self._set_aside(self.held, "They were typed before this question appeared; answer it now.")
@@ -319,7 +323,9 @@ class TypeAhead:
             self._idle.set()
 
     def _set_aside(self, keys: deque[events.Key | events.Paste] | list[events.Key | events.Paste], why: str) -> None:
-        typed = "".join(e.text if isinstance(e, events.Paste) else (e.character or "") for e in keys if isinstance(e, events.Paste) or (e.character or "").isprintable())
+        typed = "".join(
+            e.text if isinstance(e, events.Paste) else (e.character or "") for e in keys if isinstance(e, events.Paste) or (e.character or "").isprintable()
+        )
         count = len(keys)
         self.trace(f"set aside {count}")
         self.set_aside += count

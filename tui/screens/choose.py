@@ -20,6 +20,7 @@ NEW = "__new__"
 
 class ChooseScreen(TandemModal[str | None]):
     """Pick an existing record, or ``NEW``; typing filters the list."""
+
     CSS_PATH = FORMS_TCSS
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="choose.cancel")]
@@ -98,6 +99,7 @@ FOOTER_LABEL = {
 
 class CaptureMenu(TandemModal[str | None]):
     """Which record to capture: one key each (the same keys work on the agenda)."""
+
     CSS_PATH = FORMS_TCSS
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -396,9 +396,7 @@ class FollowScreen(TandemScreen[None]):
         active = active_item(record)
         if active is not None and running:
             agenda = self.query_one("#follow-agenda", FollowAgenda)
-            agenda.update_item(
-                record.agenda.index(active) + 1, active, item_elapsed(meeting, active, now), will_not_fit=active.id in f.will_not_fit
-            )
+            agenda.update_item(record.agenda.index(active) + 1, active, item_elapsed(meeting, active, now), will_not_fit=active.id in f.will_not_fit)
 
     def _show_status(self) -> None:
         widget = self.query_one("#follow-status", Static)

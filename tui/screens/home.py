@@ -386,9 +386,7 @@ class HomeScreen(TandemScreen[None]):
         if meeting is None or meeting.status != "finalized":
             self.notify("Only a finalized meeting can be unfinalized.", severity="warning", markup=False)
             return
-        sure = await self.app.push_screen_wait(
-            ConfirmScreen(f"Unfinalize {meeting.title} ({meeting.date})?", "Its minutes and records become editable again.")
-        )
+        sure = await self.app.push_screen_wait(ConfirmScreen(f"Unfinalize {meeting.title} ({meeting.date})?", "Its minutes and records become editable again."))
         if not sure:
             return
         try:
@@ -400,7 +398,10 @@ class HomeScreen(TandemScreen[None]):
         self.action_refresh()
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
-        commands = [("meeting: new", "plan_meeting", "Plan a meeting from a template"), ("shadow day: plan one", "plan_shadow", "A day in the other team's shoes")]
+        commands = [
+            ("meeting: new", "plan_meeting", "Plan a meeting from a template"),
+            ("shadow day: plan one", "plan_shadow", "A day in the other team's shoes"),
+        ]
         live = next((r.meeting for r in self._records.values() if r.meeting.status == "live"), None)
         if live is not None:
             commands.append((f"meeting: resume {live.title} ({live.date})", "resume_live", "Back to the live meeting"))
@@ -419,7 +420,7 @@ class HomeScreen(TandemScreen[None]):
         return [c for c in commands if not (shadow_tab and c[1] in self.MEETING_ONLY)]
 
     def action_plan_meeting(self) -> None:
-        """"meeting: new" from the palette: a meeting, on whichever tab (n follows the tab)."""
+        """ "meeting: new" from the palette: a meeting, on whichever tab (n follows the tab)."""
         main_app(self).new_meeting(self._series_filter)
 
     def action_plan_shadow(self) -> None:

@@ -36,7 +36,14 @@ class LiveScreen(TandemScreen[None]):
         # focused the footer shows one key for each, not two (80 columns hold no more).
         Binding("ctrl+n", "screen.next_item", "Next", priority=True, tooltip="Next item, while typing notes", id="live.next_typing"),
         Binding("ctrl+t", "screen.toggle_pause", "Pause", priority=True, tooltip="Pause or resume the clock, while typing notes", id="live.pause_typing"),
-        Binding("ctrl+r", "capture_menu", "Record", priority=True, tooltip="Capture a record (objective, lead, insight, content, decision, action)", id="live.capture_typing"),
+        Binding(
+            "ctrl+r",
+            "capture_menu",
+            "Record",
+            priority=True,
+            tooltip="Capture a record (objective, lead, insight, content, decision, action)",
+            id="live.capture_typing",
+        ),
         Binding("escape", "focus_agenda", "Agenda", tooltip="Leave the notes for the agenda and its one-letter keys", id="live.focus_agenda"),
     ]
 
@@ -230,9 +237,7 @@ class LiveScreen(TandemScreen[None]):
         widget = self.query_one("#save-state", Static)
         error = self.session.saver.last_error
         if error is not None:
-            widget.update(
-                Text(f"⚠ Not saved: {_reason(error)}. Your notes are safe on screen; tandem keeps retrying.", style="bold red")
-            )
+            widget.update(Text(f"⚠ Not saved: {_reason(error)}. Your notes are safe on screen; tandem keeps retrying.", style="bold red"))
             widget.add_class("-error")
         else:
             widget.remove_class("-error")

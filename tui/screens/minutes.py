@@ -50,12 +50,8 @@ class MinutesScreen(TandemScreen[None]):
         # keys typed right after them are handed out. Otherwise "/lead" typed fast (over SSH
         # the keys arrive together) sent "lead" to the view, and the n of "/lead⏎n" went
         # into the closed find box.
-        Binding(
-            "slash", "find", "Find", tooltip="Find text in the minutes (Enter searches, Esc closes)", id="minutes.find", priority=True
-        ),
-        Binding(
-            "enter", "run_find", "Find", show=False, priority=True, tooltip="Run the find typed in the find box", id="minutes.run_find"
-        ),
+        Binding("slash", "find", "Find", tooltip="Find text in the minutes (Enter searches, Esc closes)", id="minutes.find", priority=True),
+        Binding("enter", "run_find", "Find", show=False, priority=True, tooltip="Run the find typed in the find box", id="minutes.run_find"),
         Binding("n", "next_match", "Next match", tooltip="Go to the next match", id="minutes.next_match", group=_MATCH),
         Binding("N", "previous_match", "Previous match", tooltip="Go to the previous match", id="minutes.previous_match", group=_MATCH),
         Binding("y", "copy", "Copy", show=False, tooltip="Copy the minutes (Markdown) to the clipboard, over SSH too", id="minutes.copy"),

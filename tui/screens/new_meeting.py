@@ -102,7 +102,12 @@ class NewMeetingScreen(TandemModal[MeetingPlan | None]):
                     hint="space: present / absent",
                     id="people-field",
                 )
-                yield Field("Add a person", Input(compact=True, id="person", placeholder=f"Name, team ({' / '.join(team_names(self).get(t, t) for t in TEAMS)})"), hint="enter adds them as present", id="person-field")
+                yield Field(
+                    "Add a person",
+                    Input(compact=True, id="person", placeholder=f"Name, team ({' / '.join(team_names(self).get(t, t) for t in TEAMS)})"),
+                    hint="enter adds them as present",
+                    id="person-field",
+                )
             yield Static("ctrl+s  create      tab  next field      esc  cancel", classes="dialog-keys")
         yield Footer()
 
@@ -142,9 +147,7 @@ class NewMeetingScreen(TandemModal[MeetingPlan | None]):
         people.clear_options()
         self.people = [a for a, _ in entries]
         names = team_names(self)
-        people.add_options(
-            Selection(Text(f"{a.name} ({names.get(a.team, a.team)})"), n, present) for n, (a, present) in enumerate(entries)
-        )
+        people.add_options(Selection(Text(f"{a.name} ({names.get(a.team, a.team)})"), n, present) for n, (a, present) in enumerate(entries))
 
     @on(Input.Submitted, "#person")
     def _add_person(self, event: Input.Submitted) -> None:

@@ -46,6 +46,7 @@ class Spec:
 
 class RecordForm(TandemModal[T | None], Generic[T]):
     """Subclasses set TITLE-like ``heading`` and ``specs()``, and implement ``build``."""
+
     CSS_PATH = FORMS_TCSS
 
     BINDINGS: ClassVar[list[BindingType]] = [

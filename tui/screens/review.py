@@ -71,16 +71,16 @@ class ReviewScreen(TandemScreen[None]):
         # "/" and Enter in a filter box are priority keys: they move the focus before the keys
         # typed right after them are handed out. Otherwise "/quota" typed fast (over SSH the
         # keys arrive together) went to the table, where q quit review.
-        Binding(
-            "slash", "search", "Search", tooltip="Search every meeting's notes, records and titles", id="review.search", priority=True
-        ),
-        Binding(
-            "enter", "to_table", "Results", show=False, priority=True, tooltip="From a filter box, on to the table", id="review.to_table"
-        ),
+        Binding("slash", "search", "Search", tooltip="Search every meeting's notes, records and titles", id="review.search", priority=True),
+        Binding("enter", "to_table", "Results", show=False, priority=True, tooltip="From a filter box, on to the table", id="review.to_table"),
         # Enter on a row was only handled by DataTable (a hidden binding), so neither the
         # footer nor help said how to read the minutes. Same key: the one enabled runs.
         Binding(
-            "enter", "open_row", "Minutes", priority=True, id="review.open_minutes",
+            "enter",
+            "open_row",
+            "Minutes",
+            priority=True,
+            id="review.open_minutes",
             tooltip="Read the minutes of the highlighted meeting, action item or shadow day",
         ),
         Binding("y", "copy_row", "Copy", show=False, tooltip="Copy the highlighted row to the clipboard, over SSH too", id="review.copy_row"),

@@ -42,7 +42,14 @@ CATEGORY_STYLE = {
 
 def _takeaway_bindings() -> list[BindingType]:
     return [
-        Binding(key, f"screen.takeaway('{category}')", label(category).capitalize(), show=False, tooltip=f"Log a takeaway: {label(category)}", id=f"shadow.takeaway_{category}")
+        Binding(
+            key,
+            f"screen.takeaway('{category}')",
+            label(category).capitalize(),
+            show=False,
+            tooltip=f"Log a takeaway: {label(category)}",
+            id=f"shadow.takeaway_{category}",
+        )
         for key, category in TAKEAWAY_KEYS
     ]
 
@@ -78,7 +85,9 @@ class ShadowScreen(TandemScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         # Six one-letter takeaway keys do not fit an 80-column footer next to the rest:
         # ctrl+r lists them with their letters (and works while typing, too).
-        Binding("ctrl+r", "takeaway_menu", "Takeaway", priority=True, tooltip="Log a takeaway (also while typing notes): pick its kind", id="shadow.takeaway_typing"),
+        Binding(
+            "ctrl+r", "takeaway_menu", "Takeaway", priority=True, tooltip="Log a takeaway (also while typing notes): pick its kind", id="shadow.takeaway_typing"
+        ),
         Binding("escape", "focus_activities", "Checklist", tooltip="Back to the checklist and its one-letter keys", id="shadow.focus_list"),
     ]
 
@@ -152,7 +161,12 @@ class ShadowScreen(TandemScreen[None]):
             text.append(takeaway.text)
             log.add_option(Option(text, id=takeaway.id))
         if not day.takeaways:
-            log.add_option(Option(Text("No takeaways yet: l learned · s surprised me · w will use · i improvement · p prospect insight · f hand-off friction", style="dim"), disabled=True))
+            log.add_option(
+                Option(
+                    Text("No takeaways yet: l learned · s surprised me · w will use · i improvement · p prospect insight · f hand-off friction", style="dim"),
+                    disabled=True,
+                )
+            )
         else:
             log.highlighted = len(day.takeaways) - 1
 

@@ -99,6 +99,7 @@ class ExperimentForm(RecordForm[Experiment]):
 
 class TakeawayPrompt(TandemModal[str | None]):
     """One line for one takeaway; enter saves it with the time."""
+
     CSS_PATH = FORMS_TCSS
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="takeaway.cancel")]

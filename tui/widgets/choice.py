@@ -195,7 +195,9 @@ class Choice(Widget, Generic[V], can_focus=True):
         def control(self) -> Choice[Hashable]:
             return self.choice
 
-    def __init__(self, options: Sequence[tuple[str, V]], *, value: V | None = None, allow_blank: bool = True, prompt: str = "(none)", id: str | None = None) -> None:
+    def __init__(
+        self, options: Sequence[tuple[str, V]], *, value: V | None = None, allow_blank: bool = True, prompt: str = "(none)", id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.allow_blank = allow_blank
         self.prompt = prompt

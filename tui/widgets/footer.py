@@ -33,7 +33,11 @@ class Footer(TextualFooter):
             return (
                 self.compact,
                 self.screen,
-                *((b.key, app.get_key_display(b), b.description, b.action, enabled, tooltip, b.group) for (_, b, enabled, tooltip) in self.screen.active_bindings.values() if b.show),
+                *(
+                    (b.key, app.get_key_display(b), b.description, b.action, enabled, tooltip, b.group)
+                    for (_, b, enabled, tooltip) in self.screen.active_bindings.values()
+                    if b.show
+                ),
             )
         except Exception:  # noqa: BLE001 - mid-teardown: let Textual's own rebuild decide
             return None

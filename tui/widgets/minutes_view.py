@@ -1142,10 +1142,7 @@ class MinutesView(ScrollView, can_focus=True):
         if self._md_console is None:
             # Full styles, not partial ones: those blend translucent colours ($text-muted,
             # "$warning 10%") with the background, which a partial style cannot.
-            theme = {
-                style_name: self.get_component_rich_style(f"minutes-view--{name}")
-                for name, style_name in _COMPONENTS.items()
-            }
+            theme = {style_name: self.get_component_rich_style(f"minutes-view--{name}") for name, style_name in _COMPONENTS.items()}
             theme["md.match"] = self.get_component_rich_style("minutes-view--match")
             theme["md.match-current"] = self.get_component_rich_style("minutes-view--match-current")
             self._md_console = Console(

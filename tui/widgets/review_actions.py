@@ -113,9 +113,7 @@ class ActionsPane(ReviewPane):
         rows = [
             a
             for a in self._rows
-            if (not owner or owner in a.owner.casefold())
-            and (status == Select.NULL or a.status == status)
-            and (not overdue or a.overdue(self._today))
+            if (not owner or owner in a.owner.casefold()) and (status == Select.NULL or a.status == status) and (not overdue or a.overdue(self._today))
         ]
         # Overdue first, then by due date (none last), then the oldest.
         return sorted(rows, key=lambda a: (not a.overdue(self._today), a.due or "9999", a.raised))
@@ -172,9 +170,7 @@ class ActionsPane(ReviewPane):
         owners = Counter(a.owner or "(no owner)" for a in open_rows)
         chart = Text("Open by owner\n", style="bold")
         chart.append_text(
-            bar_rows([(name, n, str(n)) for name, n in owners.most_common(12)], width=34, label_width=16)
-            if owners
-            else Text("nothing open", style="dim")
+            bar_rows([(name, n, str(n)) for name, n in owners.most_common(12)], width=34, label_width=16) if owners else Text("nothing open", style="dim")
         )
         self.query_one("#owners", Static).update(chart)
 

@@ -55,9 +55,7 @@ def safe(value: T) -> T:
 
 def safe_data(data: ReviewData) -> ReviewData:
     """Every row of ``data`` made safe to draw (done once per load, off the UI thread)."""
-    return ReviewData(
-        **{f.name: [safe(v) for v in value] if isinstance(value := getattr(data, f.name), list) else safe(value) for f in fields(data)}
-    )
+    return ReviewData(**{f.name: [safe(v) for v in value] if isinstance(value := getattr(data, f.name), list) else safe(value) for f in fields(data)})
 
 
 def cell(value: str, width: int, *, style: str = "") -> Text:
