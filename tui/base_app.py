@@ -122,7 +122,7 @@ class BaseApp(App[None]):
             front = self.screen if self._has_screen() else None
             if front is None:
                 return
-            while self.typeahead._holding_workers(front) and time.monotonic() < deadline and not is_exiting(self):  # noqa: SLF001 - same module family
+            while self.typeahead.holding_workers(front) and time.monotonic() < deadline and not is_exiting(self):
                 await asyncio.sleep(0.01)
             await self.animator.wait_until_complete()
             await self._drain(front, deadline, refresh=refresh)
@@ -131,8 +131,8 @@ class BaseApp(App[None]):
                 and not self.typeahead.held
                 and self._has_screen()
                 and self.screen is front
-                and not self.typeahead._holding_workers(front)
-            ):  # noqa: SLF001
+                and not self.typeahead.holding_workers(front)
+            ):
                 return
 
     async def _drain(self, screen: Screen[Any], deadline: float, *, refresh: bool) -> None:

@@ -244,7 +244,7 @@ class TypeAhead:
         except TimeoutError:
             pass
 
-    def _holding_workers(self, front: Screen[Any]) -> list[Worker[Any]]:
+    def holding_workers(self, front: Screen[Any]) -> list[Worker[Any]]:
         holding = []
         for worker in self.app.workers:
             if worker.is_finished or worker.group in BACKGROUND_GROUPS or worker in self._outlived:
@@ -284,12 +284,12 @@ class TypeAhead:
                 front = self._front()
                 if front is None:
                     break
-                holding = self._holding_workers(front)
+                holding = self.holding_workers(front)
                 if not holding and front.is_mounted:
                     # The focus a screen sets while mounting arrives through the app's queue.
                     await self._round_trip(front, deadline)
                     await self._round_trip(self.app, deadline)
-                    if self._front() is front and not self._holding_workers(front):
+                    if self._front() is front and not self.holding_workers(front):
                         break
                     continue
                 await asyncio.sleep(POLL_S[min(polls, len(POLL_S) - 1)])
@@ -298,7 +298,7 @@ class TypeAhead:
                 timed_out = True
                 front = self._front()
                 if front is not None:
-                    self._outlived.update(self._holding_workers(front))
+                    self._outlived.update(self.holding_workers(front))
                     self.trace("timed out")
         finally:
             self._task = None
