@@ -28,8 +28,8 @@ from _report import finish, p95
 
 from tandem.store import records as r
 from tandem.store.demo import seed_demo
-from tandem.store.export import export_minutes
-from tandem.store.minutes import Shared, _environment, builtin_layout_path, minutes_context, render_minutes
+from tandem.store.minutes.export import export_minutes
+from tandem.store.minutes.render import Shared, _environment, builtin_layout_path, minutes_context, render_minutes
 from tandem.store.workspace import MeetingRecord, Workspace
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "minutes.json"

@@ -31,11 +31,11 @@ from _report import finish, p95
 from _terminal import MINIMAL_APP, first_frame
 
 from tandem.store.demo import seed_demo
-from tandem.store.review_workspace import WorkspaceSource, search_lines
-from tandem.store.search import terms
+from tandem.store.review.from_workspace import WorkspaceSource, search_lines
+from tandem.store.review.search import terms
 from tandem.store.workspace import Workspace
 from tandem.tui.review_app import create_review_app
-from tandem.tui.widgets.review_meetings import MeetingsPane
+from tandem.tui.widgets.review.meetings import MeetingsPane
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "review.json"
 TANDEM = Path(sys.executable).parent / "tandem"

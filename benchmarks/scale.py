@@ -180,9 +180,9 @@ async def review_load_and_search(home: Path, queries: list[str]) -> tuple[float,
     screen, hits per query)."""
     from textual.widgets import DataTable
 
-    from tandem.store.review_workspace import WorkspaceSource
+    from tandem.store.review.from_workspace import WorkspaceSource
     from tandem.tui.review_app import create_review_app
-    from tandem.tui.widgets.review_meetings import MeetingsPane
+    from tandem.tui.widgets.review.meetings import MeetingsPane
 
     shown: dict[str, float] = {}
     original = MeetingsPane._show_hits
@@ -409,7 +409,7 @@ def main() -> None:
         keyed = asyncio.run(note_keys(live.home, last, note, args.keys))
         record = live.read_meeting(last)
         saved_intact = record.agenda[0].notes == keyed["expected"]
-        from tandem.store.minutes import Shared, render_minutes
+        from tandem.store.minutes.render import Shared, render_minutes
 
         t = time.perf_counter()
         minutes = render_minutes(record, Shared.load(live))

@@ -30,7 +30,7 @@ TANDEM = Path(sys.executable).parent / "tandem"
 
 def cli_import_s() -> float:
     """Seconds to import the command line alone (what `tandem list` pays before working)."""
-    code = "import time; t = time.perf_counter(); import tandem.tui.cli; print(time.perf_counter() - t)"
+    code = "import time; t = time.perf_counter(); import tandem.tui.cli.main; print(time.perf_counter() - t)"
     return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
 
 

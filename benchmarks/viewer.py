@@ -35,7 +35,7 @@ from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import MarkdownViewer
 
-from tandem.store.minutes import render_minutes
+from tandem.store.minutes.render import render_minutes
 from tandem.tui.screens.minutes import MinutesScreen
 from tandem.tui.widgets.minutes_view import MinutesView
 

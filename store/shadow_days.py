@@ -1,7 +1,7 @@
 """Shadow days outside the live run: planning, listing, insights and the debrief.
 
 A shadow day is planned (shadow, host, direction, date, activities pre-filled from the
-direction), run on the day (see :mod:`tandem.store.shadow`), and debriefed at a later
+direction), run on the day (see :mod:`tandem.store.shadow_session`), and debriefed at a later
 meeting whose agenda has a shadow-day item: its prospect insights join the insight list and
 its experiment becomes an action item of that meeting, which the series' action review brings
 back until it is closed.

@@ -47,7 +47,7 @@ from tandem.store.records import (
     Series,
     ShadowDay,
 )
-from tandem.store.snapshots import Snapshots
+from tandem.store.upkeep.snapshots import Snapshots
 
 if TYPE_CHECKING:
     from tandem.store.templates import Template

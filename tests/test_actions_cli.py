@@ -232,7 +232,7 @@ def test_narrow_terminal_gets_a_compact_table(tmp_path: Path, monkeypatch: pytes
 
     from rich.console import Console
 
-    from tandem.tui import output
+    from tandem.tui.cli import output
 
     ws = build(tmp_path / "ws")
     buffer = io.StringIO()

@@ -9,7 +9,7 @@ import strategies as gen
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tandem.store.backup import backup, restore
+from tandem.store.upkeep.backup import backup, restore
 from tandem.store.workspace import MeetingRecord, Workspace
 
 

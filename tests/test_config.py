@@ -312,7 +312,7 @@ async def test_keymap_rebinds_a_key_and_help_shows_it(tmp_path: Path, config_dir
 
 
 async def test_keymap_applies_in_the_review_and_follow_apps(tmp_path: Path, config_dir: Path) -> None:
-    from tandem.store.review_workspace import WorkspaceSource
+    from tandem.store.review.from_workspace import WorkspaceSource
     from tandem.tui.follow_app import create_follow_app
     from tandem.tui.review_app import create_review_app
 
@@ -453,7 +453,7 @@ async def test_vocabulary_puts_the_crm_words_in_the_lead_feedback_form(tmp_path:
 def test_a_configured_code_is_stored_and_read_back_from_the_minutes() -> None:
     from tandem.store.errors import ValidationError
     from tandem.store.records import LeadFeedback
-    from tandem.store.review_model import code_for
+    from tandem.store.review.model import code_for
 
     record = LeadFeedback(id="x", reference="ACME", verdict="poor", reasons=["not_icp", "student"], stage_reached="demo_booked", stage_lost="demo_booked")
     assert LeadFeedback.from_dict(record.to_dict()) == record

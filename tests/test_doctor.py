@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 from conftest import CliResult, build_sample, run_cli
 
-from tandem.store import doctor
 from tandem.store.atomic import SCHEMA_VERSION, encode, read_file
 from tandem.store.records import CheckIn, ContentItem, Experiment, Objective, ProspectInsight, ShadowDay
+from tandem.store.upkeep import doctor
 from tandem.store.workspace import Workspace
 
 SERIES = "weekly-smarketing-sync"

@@ -48,7 +48,7 @@ from textual.worker import WorkerState
 
 from tandem.store.demo import seed_demo
 from tandem.store.live import LiveSession
-from tandem.store.review_workspace import WorkspaceSource
+from tandem.store.review.from_workspace import WorkspaceSource
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app
 from tandem.tui.follow_app import create_follow_app
@@ -160,8 +160,8 @@ def _shadow_keys() -> tuple[str, ...]:
 
 def _review_keys() -> tuple[str, ...]:
     from tandem.tui.screens.review import ReviewScreen
-    from tandem.tui.widgets.review_actions import ActionsPane
-    from tandem.tui.widgets.review_meetings import MeetingsPane
+    from tandem.tui.widgets.review.actions import ActionsPane
+    from tandem.tui.widgets.review.meetings import MeetingsPane
 
     return binding_keys(ReviewScreen, ActionsPane, MeetingsPane)
 

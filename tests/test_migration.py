@@ -14,7 +14,7 @@ import pytest
 from tandem.store.atomic import SCHEMA_VERSION, read_file
 from tandem.store.errors import NewerSchemaError
 from tandem.store.migrate import migrate_workspace, outdated_files
-from tandem.store.review_workspace import WorkspaceSource
+from tandem.store.review.from_workspace import WorkspaceSource
 from tandem.store.workspace import Workspace
 
 FIXTURE = Path(__file__).parent / "fixtures" / "workspace_schema1"

@@ -13,8 +13,8 @@ from minutes_helpers import front_matter, structure, table_rows, tasks
 
 from tandem.store import records as r
 from tandem.store.mdescape import clean
-from tandem.store.minutes import Shared, render_minutes
-from tandem.store.minutes_reader import read_folder
+from tandem.store.minutes.reader import read_folder
+from tandem.store.minutes.render import Shared, render_minutes
 from tandem.store.workspace import MeetingRecord, Workspace
 
 NASTY = [

@@ -390,7 +390,7 @@ def test_minutes_snapshot(snap_compare, tmp_path: Path) -> None:
 @pytest.mark.parametrize("width", [8, 30, 200])
 def test_big_minutes_at_any_width(width: int) -> None:
     from tandem.store import records as r
-    from tandem.store.minutes import Shared, render_minutes
+    from tandem.store.minutes.render import Shared, render_minutes
     from tandem.store.workspace import MeetingRecord
 
     meeting = r.Meeting(id="m", series_id="s", title="Sync", date="2026-11-26", attendees=[r.Attendee(name="Dana", team="sales")])

@@ -67,7 +67,7 @@ async def test_a_paste_into_a_form_field_arrives_clean(tmp_path: Path) -> None:
 
 
 async def test_odd_characters_survive_screen_disk_and_minutes(tmp_path: Path) -> None:
-    from tandem.store.minutes import Shared, render_minutes
+    from tandem.store.minutes.render import Shared, render_minutes
 
     ws = workspace(tmp_path)
     app = create_app(ws, clock=FakeClock(), start=StartWith(meeting_id=MID))

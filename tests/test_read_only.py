@@ -101,7 +101,7 @@ def test_the_app_opens_a_read_only_workspace_in_review_mode(demo_home: Path) -> 
 
 def test_the_app_chooses_review_mode_when_saving_is_impossible(demo_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The same decision without a mount: whatever says nothing can be saved, review opens.
-    from tandem.tui import cli
+    from tandem.tui.cli import main as cli
 
     opened: list[tuple[Path, str]] = []
     monkeypatch.setattr(Workspace, "write_problem", lambda self: "it is on a read-only file system")

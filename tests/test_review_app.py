@@ -12,7 +12,7 @@ from textual.widgets import Checkbox, DataTable, Input, Select, Sparkline, Stati
 
 from tandem.store.demo import seed_demo
 from tandem.store.records import ActionItem
-from tandem.store.review_workspace import WorkspaceSource
+from tandem.store.review.from_workspace import WorkspaceSource
 from tandem.store.workspace import Workspace
 from tandem.tui.review_app import create_review_app
 from tests.conftest import rendered_text
@@ -231,7 +231,7 @@ async def test_action_tracker_filters_by_owner_status_and_overdue(demo_home: Pat
 
 
 def test_action_age_counts_days_open_or_taken() -> None:
-    from tandem.store.review_model import ActionRow
+    from tandem.store.review.model import ActionRow
 
     row = ActionRow("x", "", "2026-11-01", "open", "m", "s", "2026-10-01")
     assert row.age_days(date(2026, 10, 31)) == 30
@@ -402,8 +402,8 @@ def test_review_search_snapshot_wide(snap_compare, demo_home: Path) -> None:
 
 
 async def test_review_over_a_folder_of_minutes(demo_home: Path, tmp_path: Path) -> None:
-    from tandem.store.export import export_minutes
-    from tandem.store.review_minutes import MinutesFolderSource
+    from tandem.store.minutes.export import export_minutes
+    from tandem.store.review.from_minutes import MinutesFolderSource
     from tandem.tui.screens.minutes import MinutesScreen
 
     out = tmp_path / "minutes"

@@ -11,7 +11,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 from test_minutes import make, plain_text
 
 from tandem.store import mdescape
-from tandem.store.minutes import render_minutes
+from tandem.store.minutes.render import render_minutes
 
 _gfm = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(tasklists_plugin)
 
@@ -72,7 +72,7 @@ def test_safe_markdown_is_kept(note: str, kept: str) -> None:
 def test_reading_back_survives_any_escape_in_the_front_matter(tmp_path, escape: str) -> None:
     # chr() of an escape beyond U+10FFFF raised OverflowError/ValueError out of read_folder,
     # whose promise is that a bad file is reported, never fatal.
-    from tandem.store.minutes_reader import read_folder
+    from tandem.store.minutes.reader import read_folder
 
     (tmp_path / "a.md").write_text(f'---\nid: "m{escape}"\ndate: "2026-11-26"\n---\n\n# T\n', encoding="utf-8")
     folder = read_folder(tmp_path)

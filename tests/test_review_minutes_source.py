@@ -19,12 +19,12 @@ from hypothesis import strategies as st
 from tandem.store import mdescape
 from tandem.store import records as r
 from tandem.store.errors import NotFoundError
-from tandem.store.export import export_minutes, select_meetings
-from tandem.store.minutes import Shared, render_minutes
-from tandem.store.minutes_reader import _split_pair, measure_value, read_minutes, split_objective
-from tandem.store.review_minutes import MinutesFolderSource
-from tandem.store.review_model import ActionRow, ReviewData
-from tandem.store.review_workspace import WorkspaceSource
+from tandem.store.minutes.export import export_minutes, select_meetings
+from tandem.store.minutes.reader import _split_pair, measure_value, read_minutes, split_objective
+from tandem.store.minutes.render import Shared, render_minutes
+from tandem.store.review.from_minutes import MinutesFolderSource
+from tandem.store.review.from_workspace import WorkspaceSource
+from tandem.store.review.model import ActionRow, ReviewData
 from tandem.store.workspace import MeetingRecord, Workspace
 
 

@@ -10,10 +10,10 @@ import pytest
 from conftest import build_sample
 
 from tandem.store import locks
-from tandem.store.backup import backup, restore
 from tandem.store.errors import TandemError, ValidationError
 from tandem.store.records import ActionItem, Meeting, Objective, ShadowDay
 from tandem.store.templates import parse_template
+from tandem.store.upkeep.backup import backup, restore
 from tandem.store.workspace import Workspace
 
 # --- templates -------------------------------------------------------------------------

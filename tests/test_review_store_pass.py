@@ -16,19 +16,20 @@ import orjson
 import pytest
 from clock import FakeClock
 
-from tandem.store import review_minutes, review_workspace
 from tandem.store.capture import Capture
 from tandem.store.errors import NotFoundError
-from tandem.store.export import export_minutes, select_meetings
 from tandem.store.follow import LinkedRecordsWatcher, MeetingWatcher, pick_followed
 from tandem.store.live import LiveSession
-from tandem.store.minutes import Shared
-from tandem.store.minutes_reader import read_minutes
+from tandem.store.minutes.export import export_minutes, select_meetings
+from tandem.store.minutes.reader import read_minutes
+from tandem.store.minutes.render import Shared
 from tandem.store.records import AgendaItem, Decision, Meeting, Series
-from tandem.store.review_minutes import MinutesFolderSource
-from tandem.store.review_model import Snippet
-from tandem.store.review_workspace import WorkspaceSource
-from tandem.store.search import SearchIndex, terms
+from tandem.store.review import from_minutes as review_minutes
+from tandem.store.review import from_workspace as review_workspace
+from tandem.store.review.from_minutes import MinutesFolderSource
+from tandem.store.review.from_workspace import WorkspaceSource
+from tandem.store.review.model import Snippet
+from tandem.store.review.search import SearchIndex, terms
 from tandem.store.workspace import Workspace
 
 START = datetime(2026, 11, 26, 9, 30)

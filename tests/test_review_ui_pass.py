@@ -36,8 +36,8 @@ from tandem.store.records import (
     ShadowDay,
     Takeaway,
 )
-from tandem.store.review_minutes import MinutesFolderSource
-from tandem.store.review_workspace import WorkspaceSource
+from tandem.store.review.from_minutes import MinutesFolderSource
+from tandem.store.review.from_workspace import WorkspaceSource
 from tandem.store.workspace import Workspace
 from tandem.tui.review_app import create_review_app
 from tandem.tui.screens.minutes import MinutesScreen
@@ -284,7 +284,7 @@ def nasty_workspace(home: Path, *, long: bool = False) -> Workspace:
 def escaped_minutes(workspace: Path, out: Path) -> Path:
     """The demo's minutes, one of them hand-edited: escape sequences in the front matter (YAML
     "\\x1b" is ESC) and raw ones in an action item."""
-    from tandem.store.export import export_minutes
+    from tandem.store.minutes.export import export_minutes
 
     ws = Workspace(workspace, read_only=True)
     export_minutes(ws, ws.meeting_ids(), out)
@@ -326,7 +326,7 @@ async def test_escape_sequences_in_user_text_never_reach_the_terminal(demo_copy_
 async def test_markup_in_a_folder_of_minutes_is_shown_not_read(demo_copy_source: Path, tmp_path: Path) -> None:
     """A shadow day's direction in hand-edited minutes went into a table cell as a plain
     string, which DataTable reads as markup: ``[/]`` ended review with a traceback."""
-    from tandem.store.export import export_minutes
+    from tandem.store.minutes.export import export_minutes
 
     out = tmp_path / "minutes"
     ws = Workspace(demo_copy_source, read_only=True)

@@ -25,8 +25,8 @@ from conftest import rendered_text, run_cli
 from textual import events
 from textual.widgets import DataTable, Input, SelectionList, TextArea
 
-from tandem.store.minutes import Shared, render_minutes
-from tandem.store.review_workspace import WorkspaceSource
+from tandem.store.minutes.render import Shared, render_minutes
+from tandem.store.review.from_workspace import WorkspaceSource
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app
 from tandem.tui.review_app import create_review_app

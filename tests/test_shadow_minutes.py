@@ -11,7 +11,7 @@ from minutes_helpers import front_matter, structure, tasks
 
 from tandem.store import records as r
 from tandem.store.mdescape import clean
-from tandem.store.minutes import MinutesLayoutError, render_shadow_day
+from tandem.store.minutes.render import MinutesLayoutError, render_shadow_day
 
 NASTY = [
     "# Heading?",

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tandem.store.errors import NotFoundError, ValidationError
-from tandem.store.minutes import Shared, render_minutes
+from tandem.store.minutes.render import Shared, render_minutes
 from tandem.store.planning import MeetingPlan, PlannedMeeting, create_planned_meeting
 from tandem.store.records import (
     DEFAULT_ACTIVITIES,

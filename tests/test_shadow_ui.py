@@ -138,7 +138,7 @@ async def test_run_the_day_and_resume(tmp_path: Path) -> None:
 
 async def test_a_second_runner_is_refused(tmp_path: Path) -> None:
     from tandem.store.errors import MeetingLockedError
-    from tandem.store.shadow import ShadowSession
+    from tandem.store.shadow_session import ShadowSession
 
     ws = with_day(tmp_path)
     first = ShadowSession(ws, "sd1")
@@ -205,7 +205,7 @@ async def test_debrief_item_shows_the_shadow_days_takeaways(tmp_path: Path) -> N
 
 def test_an_open_shadow_session_never_undoes_a_debrief(tmp_path: Path) -> None:
     from tandem.store.records import Experiment
-    from tandem.store.shadow import ShadowSession
+    from tandem.store.shadow_session import ShadowSession
 
     ws = with_day(tmp_path)
     session = ShadowSession(ws, "sd1")

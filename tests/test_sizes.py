@@ -24,7 +24,7 @@ from tandem.store.capture import Capture
 from tandem.store.demo import DEMO_TODAY, seed_demo
 from tandem.store.live import LiveSession
 from tandem.store.records import ActionItem, Decision, LeadFeedback
-from tandem.store.review_workspace import WorkspaceSource
+from tandem.store.review.from_workspace import WorkspaceSource
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app
 from tandem.tui.follow_app import create_follow_app

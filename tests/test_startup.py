@@ -104,7 +104,8 @@ def test_the_command_line_resumes_the_collector_once_the_app_is_up(tmp_path: Pat
     code = f"""
 import gc
 import textual.app
-from tandem.tui import app as app_module, cli
+from tandem.tui import app as app_module
+from tandem.tui.cli import main as cli
 seen = []
 real_mount = app_module.TandemApp.on_mount
 def on_mount(self):

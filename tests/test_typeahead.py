@@ -109,7 +109,7 @@ async def test_keys_held_past_the_longest_hold_are_set_aside(tmp_path: Path, mon
     """An overloaded machine: the form is still on its way when the hold gives up. The keys
     typed for it ("s", "e") are shown and set aside, not run as the agenda's skip and end."""
     from tandem.tui import typeahead
-    from tandem.tui.capture_flow import CaptureFlow
+    from tandem.tui.screens.live_capture import CaptureFlow
 
     monkeypatch.setattr(typeahead, "MAX_HOLD_S", 0.2)
     slow = CaptureFlow._capture_one

@@ -34,7 +34,7 @@ from tandem.store.records import (
     Series,
     ShadowDay,
 )
-from tandem.store.shadow import ShadowSession
+from tandem.store.shadow_session import ShadowSession
 from tandem.store.workspace import MeetingWriter, Workspace
 from tandem.tui.app import StartWith, create_app
 from tandem.tui.screens.goals import GoalsScreen

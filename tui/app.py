@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # loaded when a meeting or shadow day opens, not at start-up
     from textual.app import CSSPathType
 
     from tandem.store.live import LiveSession
-    from tandem.store.shadow import ShadowSession
+    from tandem.store.shadow_session import ShadowSession
 
 Clock = Callable[[], datetime]
 
@@ -106,7 +106,7 @@ class TandemApp(BaseApp):
 
     def open_shadow_day(self, day_id: str) -> None:
         """Run (or resume) a shadow day."""
-        from tandem.store.shadow import ShadowSession
+        from tandem.store.shadow_session import ShadowSession
         from tandem.tui.screens.shadow import ShadowScreen
 
         if self.shadow_session is not None:

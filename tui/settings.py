@@ -25,13 +25,12 @@ def default_keys() -> dict[str, str]:
     from textual.dom import DOMNode
 
     import tandem.tui
-    import tandem.tui.screens
-    import tandem.tui.widgets
 
-    for package in (tandem.tui, tandem.tui.screens, tandem.tui.widgets):
-        for module in pkgutil.iter_modules(package.__path__):
-            if module.name not in ("cli", "__main__"):
-                importlib.import_module(f"{package.__name__}.{module.name}")
+    # Every module of the terminal side but the command line (bindings live in apps,
+    # screens and widgets; the CLI would only cost imports).
+    for module in pkgutil.walk_packages(tandem.tui.__path__, "tandem.tui."):
+        if not module.name.startswith("tandem.tui.cli"):
+            importlib.import_module(module.name)
     keys: dict[str, list[str]] = {}
     seen: set[type] = set()
     todo = [DOMNode]

@@ -169,8 +169,8 @@ def export_folder(workspace: Workspace) -> Path:
 
 def export_one(workspace: Workspace, meeting_id: str) -> Path:
     """Write one meeting's minutes to the workspace's minutes folder; returns the path."""
-    from tandem.store.export import export_minutes
-    from tandem.store.minutes import Shared
+    from tandem.store.minutes.export import export_minutes
+    from tandem.store.minutes.render import Shared
 
     result = export_minutes(workspace, [meeting_id], export_folder(workspace), shared=Shared.load(workspace))
     return (result.written or result.unchanged)[0]

@@ -53,7 +53,7 @@ STALE_AFTER_S = 90.0
 
 #: The screen's styles. Absolute, so that an app listing it in its own CSS_PATH (Textual
 #: does not load the CSS_PATH of an app's default screen) loads it once, not twice.
-FOLLOW_TCSS = Path(__file__).resolve().parent.parent / "follow.tcss"
+FOLLOW_TCSS = Path(__file__).resolve().parent / "follow.tcss"
 
 STATUS_WORD = {"pending": "not started", "done": "done", "skipped": "skipped", "parked": "parked"}
 

@@ -15,9 +15,9 @@ from textual.widgets import Header, Static, TextArea
 from tandem.store.errors import TandemError, describe_os_error
 from tandem.store.live import WARN_AT, LiveSession, end_summary
 from tandem.store.records import AgendaItem, label
-from tandem.tui.capture_flow import CaptureFlow
 from tandem.tui.forms import FORMS_TCSS
 from tandem.tui.screen_base import TandemScreen
+from tandem.tui.screens.live_capture import CaptureFlow
 from tandem.tui.seams import main_app
 from tandem.tui.timefmt import clock_text, minutes_text, time_of_day
 from tandem.tui.widgets.agenda import AgendaList
@@ -29,7 +29,7 @@ class LiveScreen(TandemScreen[None]):
     # Loaded when a meeting is first opened, not at start-up (benchmarks/start.py) — the
     # forms' styles with it: loading them on the first capture form restyled the whole app
     # while the facilitator was typing (the first lead form took 1.6 s on a busy laptop).
-    CSS_PATH: ClassVar[list[str | PurePath]] = ["../live.tcss", FORMS_TCSS]
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["live.tcss", FORMS_TCSS]
     BINDINGS: ClassVar[list[BindingType]] = [
         # These work while typing notes: the letters on the agenda would be typed instead.
         # "screen.": the same action as the agenda's n and space, so that with the agenda

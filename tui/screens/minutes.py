@@ -39,7 +39,7 @@ def section_prompt(heading: Heading) -> Text:
 class MinutesScreen(TandemScreen[None]):
     """Minutes of one meeting (or any Markdown), read-only."""
 
-    CSS_PATH = "../minutes.tcss"
+    CSS_PATH = "minutes.tcss"
     HELP_GROUP = "Minutes"
     AUTO_FOCUS = "#minutes-view"
     # Pairs share one footer label ("nN Match"), so every key fits in 80 columns.

@@ -25,24 +25,24 @@ from textual.widgets import (
 )
 
 from tandem.store.errors import TandemError
-from tandem.store.review_model import ReviewData, ReviewSource, SearchHit
-from tandem.store.search import terms
+from tandem.store.review.model import ReviewData, ReviewSource, SearchHit
+from tandem.store.review.search import terms
 from tandem.tui.screen_base import TandemScreen, from_worker
 from tandem.tui.seams import any_app
 from tandem.tui.widgets.footer import Footer
 from tandem.tui.widgets.lazy import Lazy
-from tandem.tui.widgets.review_actions import ActionsPane
-from tandem.tui.widgets.review_base import (
+from tandem.tui.widgets.review.actions import ActionsPane
+from tandem.tui.widgets.review.base import (
     OpenMinutes,
     ReviewPane,
     safe,
     safe_data,
     safe_text,
 )
-from tandem.tui.widgets.review_leads import LeadQualityPane
-from tandem.tui.widgets.review_meetings import MeetingsPane
-from tandem.tui.widgets.review_objectives import ObjectivesPane
-from tandem.tui.widgets.review_shadow import ShadowPane
+from tandem.tui.widgets.review.leads import LeadQualityPane
+from tandem.tui.widgets.review.meetings import MeetingsPane
+from tandem.tui.widgets.review.objectives import ObjectivesPane
+from tandem.tui.widgets.review.shadow import ShadowPane
 
 
 def longest_term(query: str) -> str:

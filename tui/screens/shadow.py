@@ -15,7 +15,7 @@ from textual.widgets import Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from tandem.store.records import label
-from tandem.store.shadow import ShadowSession
+from tandem.store.shadow_session import ShadowSession
 from tandem.tui.screen_base import TandemScreen
 from tandem.tui.seams import main_app
 from tandem.tui.widgets.click_again import ClickAgainToOpen
@@ -80,7 +80,7 @@ class TakeawayLog(OptionList):
 
 class ShadowScreen(TandemScreen[None]):
     # Loaded when a shadow day is first opened, not at start-up (benchmarks/start.py).
-    CSS_PATH = "../shadow.tcss"
+    CSS_PATH = "shadow.tcss"
     HELP_GROUP = "Shadow day"
     BINDINGS: ClassVar[list[BindingType]] = [
         # Six one-letter takeaway keys do not fit an 80-column footer next to the rest:

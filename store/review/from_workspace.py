@@ -16,9 +16,9 @@ from pathlib import Path
 
 from tandem.store.errors import CorruptFileError, NotFoundError, TandemError, ValidationError
 from tandem.store.layout import SHARED_FILES
-from tandem.store.minutes import Shared, render_minutes
+from tandem.store.minutes.render import Shared, render_minutes
 from tandem.store.records import Meeting, label
-from tandem.store.review_model import (
+from tandem.store.review.model import (
     ActionRow,
     CheckInPoint,
     FeedbackRow,
@@ -29,7 +29,7 @@ from tandem.store.review_model import (
     ShadowRow,
     TakeawayRow,
 )
-from tandem.store.search import SearchIndex
+from tandem.store.review.search import SearchIndex
 from tandem.store.workspace import MeetingRecord, Workspace
 
 

@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from tandem.store.capture import TITLES, Capture
 from tandem.store.errors import TandemError, describe_os_error
-from tandem.store.minutes import lead_summary
+from tandem.store.minutes.render import lead_summary
 from tandem.store.records import CheckIn, ContentItem, Objective, label, measure
 from tandem.tui.screen_base import from_worker
 from tandem.tui.screens.capture_forms import (

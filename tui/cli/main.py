@@ -87,7 +87,7 @@ def _open_app(workspace: Workspace, start: object = None) -> None:
 
 
 def _open_review(home: Path, notice: str = "") -> None:
-    from tandem.store.review_workspace import WorkspaceSource
+    from tandem.store.review.from_workspace import WorkspaceSource
     from tandem.tui.review_app import create_review_app
 
     create_review_app(WorkspaceSource(home), today=_today(), notice=notice).run()
@@ -103,7 +103,7 @@ def run(env: Env, meeting: str | None) -> None:
     """
     from tandem.store.errors import TandemError
     from tandem.tui.app import StartWith
-    from tandem.tui.run_cmd import pick_meeting
+    from tandem.tui.cli.run import pick_meeting
 
     workspace = env.workspace()
     problem = workspace.write_problem()
@@ -131,7 +131,7 @@ def review(env: Env, minutes_dir: Path | None) -> None:
     from tandem.tui.review_app import create_review_app
 
     if minutes_dir is not None:
-        from tandem.store.review_minutes import MinutesFolderSource
+        from tandem.store.review.from_minutes import MinutesFolderSource
 
         if not minutes_dir.is_dir():
             raise NotFoundError(f"No folder of minutes at {minutes_dir}.")
@@ -179,7 +179,7 @@ def follow(env: Env, meeting: str | None) -> None:
 @click.pass_obj
 def list_meetings(env: Env, as_json: bool) -> None:
     """List the workspace's meetings in date order."""
-    from tandem.tui import output
+    from tandem.tui.cli import output
 
     workspace = env.workspace()
     records = list(workspace.iter_meeting_records())
@@ -222,7 +222,7 @@ def actions(env: Env, only_open: bool, overdue: bool, owner: str | None, series:
     taken as today.
     """
     from tandem.store.errors import NotFoundError
-    from tandem.tui import output
+    from tandem.tui.cli import output
 
     today = _today()
     workspace = env.workspace()
@@ -269,7 +269,7 @@ def demo(env: Env, meetings: int, seed: int, no_open: bool, reset: bool) -> None
 
     It lives in its own folder (or --home), never in your real workspace.
     """
-    from tandem.tui.demo_cmd import run_demo
+    from tandem.tui.cli.demo import run_demo
 
     # The demo lives in its own folder unless --home says where: TANDEM_HOME names the real
     # workspace, which the demo must never fill (nor `demo --reset` delete).
@@ -283,7 +283,7 @@ def demo(env: Env, meetings: int, seed: int, no_open: bool, reset: bool) -> None
 @click.pass_obj
 def backup(env: Env, file: Path) -> None:
     """Write the whole workspace to one JSON archive FILE."""
-    from tandem.store.backup import backup as do_backup
+    from tandem.store.upkeep.backup import backup as do_backup
 
     workspace = env.workspace()
     if workspace.is_empty():
@@ -298,7 +298,7 @@ def backup(env: Env, file: Path) -> None:
 @click.pass_obj
 def restore(env: Env, file: Path, force: bool) -> None:
     """Restore a backup archive FILE into an empty workspace."""
-    from tandem.store.backup import restore as do_restore
+    from tandem.store.upkeep.backup import restore as do_restore
 
     workspace = env.workspace()
     count = do_restore(workspace, file, force=force)
@@ -324,9 +324,9 @@ def doctor(env: Env, do_repair: bool, yes: bool, as_json: bool) -> None:
     alone exit 0). A file written by a newer tandem, or a meeting open for editing, is never
     changed.
     """
-    from tandem.store.doctor import LEVELS, OK, PROBLEM, WARNING, check, repair
+    from tandem.store.upkeep.doctor import LEVELS, OK, PROBLEM, WARNING, check, repair
     from tandem.store.workspace import default_home
-    from tandem.tui import output
+    from tandem.tui.cli import output
 
     if yes and not do_repair:
         raise click.UsageError("--yes goes with --repair")
@@ -410,7 +410,7 @@ def export(
     tandem export --all --format csv --out DIR
     tandem export shadow ID [-o FILE]     one shadow day (id from 'tandem shadow list')
     """
-    from tandem.tui.export_cmd import run_export, run_export_shadow
+    from tandem.tui.cli.export import run_export, run_export_shadow
 
     # Meeting ids start with their date, so a first argument "shadow" is never a meeting.
     if args and args[0] == "shadow":
@@ -524,7 +524,7 @@ def shadow_list(env: Env, as_json: bool) -> None:
     For tests and scripts, TANDEM_TODAY=YYYY-MM-DD sets the day taken as today.
     """
     from tandem.store.shadow_days import list_shadow_days
-    from tandem.tui import output
+    from tandem.tui.cli import output
 
     workspace = env.workspace()
     upcoming, past = list_shadow_days(workspace, today=_today())
@@ -539,8 +539,8 @@ def shadow_list(env: Env, as_json: bool) -> None:
 @click.pass_obj
 def shadow_run(env: Env, day_id: str) -> None:
     """Run (or resume) shadow day ID: checklist, notes, takeaways, experiment."""
-    from tandem.store.shadow import ShadowSession
     from tandem.store.shadow_days import resolve_shadow_day
+    from tandem.store.shadow_session import ShadowSession
     from tandem.tui.app import StartWith
 
     workspace = env.workspace()
@@ -638,7 +638,7 @@ def templates() -> None:
 def templates_list() -> None:
     """Every template: id, title, items, total minutes, built-in or user."""
     from tandem.store.templates import load_library, user_dir
-    from tandem.tui import output
+    from tandem.tui.cli import output
 
     library = load_library()
     output.print_templates(list(library.templates.values()), user_dir())
@@ -652,7 +652,7 @@ def templates_list() -> None:
 def templates_show(template_id: str) -> None:
     """The parsed agenda of template ID as a table."""
     from tandem.store.templates import load_library
-    from tandem.tui import output
+    from tandem.tui.cli import output
 
     output.print_template(load_library().get(template_id))
 
@@ -728,7 +728,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         where = f" ({exc.filename})" if exc.filename else ""
         _fail(f"{exc.strerror or exc}{where}.", 1)
     except Exception as exc:  # noqa: BLE001 - a bug: say so in one sentence, keep the details in a log
-        from tandem.tui.crashlog import write_crash_log
+        from tandem.tui.cli.crashlog import write_crash_log
 
         log = write_crash_log(exc)
         _fail(f"unexpected error ({type(exc).__name__}: {exc}); details in {log}.", 1)

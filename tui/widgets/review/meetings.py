@@ -17,10 +17,10 @@ from textual.containers import Grid
 from textual.widgets import DataTable, Input, Select, Static
 
 from tandem.store.records import label
-from tandem.store.review_model import MeetingRow, ReviewData, SearchHit
-from tandem.store.search import terms
+from tandem.store.review.model import MeetingRow, ReviewData, SearchHit
+from tandem.store.review.search import terms
 from tandem.tui.screen_base import from_worker
-from tandem.tui.widgets.review_base import (
+from tandem.tui.widgets.review.base import (
     TOP,
     OpenMinutes,
     Place,

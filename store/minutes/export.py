@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tandem.store.atomic import atomic_write_bytes, ensure_dir
 from tandem.store.errors import NotFoundError
-from tandem.store.minutes import Shared, file_name, render_minutes
+from tandem.store.minutes.render import Shared, file_name, render_minutes
 from tandem.store.records import label
 from tandem.store.workspace import MeetingRecord, Workspace
 

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tandem.store.review_model import SearchHit, Snippet
+from tandem.store.review.model import SearchHit, Snippet
 
 #: Snippets kept per meeting, and their length around the first match.
 SNIPPETS = 3

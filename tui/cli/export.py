@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from tandem.store.errors import NotFoundError
-from tandem.store.export import export_csv, export_minutes, resolve_meeting, select_meetings, write_if_changed
-from tandem.store.minutes import Shared, render_minutes
+from tandem.store.minutes.export import export_csv, export_minutes, resolve_meeting, select_meetings, write_if_changed
+from tandem.store.minutes.render import Shared, render_minutes
 from tandem.store.workspace import Workspace
 
 
@@ -61,7 +61,7 @@ def run_export(
 
 def run_export_shadow(workspace: Workspace, ref: str, *, output: Path | None) -> None:
     """``tandem export shadow ID``: one shadow day's Markdown, to stdout or ``output``."""
-    from tandem.store.minutes import render_shadow_day
+    from tandem.store.minutes.render import render_shadow_day
     from tandem.store.shadow_days import resolve_shadow_day
 
     text = render_shadow_day(resolve_shadow_day(workspace, ref))

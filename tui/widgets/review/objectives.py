@@ -12,8 +12,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Sparkline, Static
 
 from tandem.store.records import label, measure
-from tandem.store.review_model import ObjectiveRow, ReviewData
-from tandem.tui.widgets.review_base import ReviewPane, cell, place_of, restore_place
+from tandem.store.review.model import ObjectiveRow, ReviewData
+from tandem.tui.widgets.review.base import ReviewPane, cell, place_of, restore_place
 
 STATUS_STYLE = {"on_track": "green", "met": "bold green", "at_risk": "yellow", "off_track": "bold red", "dropped": "dim"}
 #: Glyphs as well as colours, so the board reads without colour.

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from tandem.store.mdescape import clean
-from tandem.store.review_model import ReviewData
+from tandem.store.review.model import ReviewData
 
 T = TypeVar("T")
 

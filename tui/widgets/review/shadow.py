@@ -12,8 +12,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from tandem.store.records import TAKEAWAY_CATEGORIES, label
-from tandem.store.review_model import ReviewData, ShadowRow
-from tandem.tui.widgets.review_base import OpenMinutes, ReviewPane, cell, place_of, restore_place, safe_text
+from tandem.store.review.model import ReviewData, ShadowRow
+from tandem.tui.widgets.review.base import OpenMinutes, ReviewPane, cell, place_of, restore_place, safe_text
 
 #: Widest a name is shown in the table, so the columns after it stay in view.
 NAME_WIDTH = 18

@@ -1,6 +1,6 @@
 """Review rows and search from a folder of exported minutes (``tandem review --minutes DIR``).
 
-The twin of :mod:`tandem.store.review_workspace` for teams that keep the output of
+The twin of :mod:`tandem.store.review.from_workspace` for teams that keep the output of
 ``tandem export --all --out DIR`` in a git repository: no workspace, only the Markdown files.
 Every ``*.md`` directly in the folder is read (hidden files and subfolders are not); a file
 is parsed again only when its signature (mtime, size, inode) changes, so a reload after a
@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tandem.store.errors import NotFoundError, TandemError
-from tandem.store.minutes_reader import MinutesFormatError, MinutesObjective, MinutesSummary, read_minutes
+from tandem.store.minutes.reader import MinutesFormatError, MinutesObjective, MinutesSummary, read_minutes
 from tandem.store.records import label
-from tandem.store.review_model import (
+from tandem.store.review.model import (
     ActionRow,
     CheckInPoint,
     FeedbackRow,
@@ -34,7 +34,7 @@ from tandem.store.review_model import (
     ShadowRow,
     TakeawayRow,
 )
-from tandem.store.search import SearchIndex
+from tandem.store.review.search import SearchIndex
 
 Signature = tuple[int, int, int]
 
@@ -130,7 +130,7 @@ def _shadow_days(summaries: list[MinutesSummary]) -> list[ShadowRow]:
 
 
 class MinutesFolderSource:
-    """A :class:`~tandem.store.review_model.ReviewSource` over a folder of minutes. Only reads."""
+    """A :class:`~tandem.store.review.model.ReviewSource` over a folder of minutes. Only reads."""
 
     def __init__(self, folder: Path | str) -> None:
         self.folder = Path(folder).expanduser()

@@ -14,9 +14,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Select, Static
 
 from tandem.store.records import label
-from tandem.store.review_model import FeedbackRow, ReviewData
+from tandem.store.review.model import FeedbackRow, ReviewData
 from tandem.tui.charts import bar_rows, legend, sparkline, stacked_bar
-from tandem.tui.widgets.review_base import ReviewPane
+from tandem.tui.widgets.review.base import ReviewPane
 
 MONTHS = 12
 RECENT_MEETINGS = 10

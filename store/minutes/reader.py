@@ -19,7 +19,7 @@ from typing import Any
 
 from tandem.store.mdescape import read_yaml_string
 from tandem.store.records import Attendee
-from tandem.store.review_model import code_for
+from tandem.store.review.model import code_for
 
 
 @dataclass(frozen=True, slots=True)

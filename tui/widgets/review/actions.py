@@ -13,9 +13,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal
 from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
-from tandem.store.review_model import ActionRow, ReviewData
+from tandem.store.review.model import ActionRow, ReviewData
 from tandem.tui.charts import bar_rows
-from tandem.tui.widgets.review_base import (
+from tandem.tui.widgets.review.base import (
     TOP,
     OpenMinutes,
     Place,
