@@ -12,9 +12,9 @@ from datetime import datetime
 
 from tandem.store import ids
 from tandem.store.errors import NotFoundError, TandemError
-from tandem.store.live import Clock, Saver
 from tandem.store.locks import WriterLock
 from tandem.store.records import Activity, Experiment, ShadowDay, Takeaway
+from tandem.store.saver import Clock, Saver
 from tandem.store.workspace import Workspace
 
 NOTES_DEBOUNCE_S = 0.3

@@ -17,8 +17,8 @@ from conftest import rendered_text
 from textual.widgets import Input, Static, TextArea
 
 import tandem.store.atomic as atomic
-from tandem.store.live import Saver
 from tandem.store.records import AgendaItem, Attendee, Meeting
+from tandem.store.saver import Saver
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app
 from tandem.tui.screens.capture_forms import DecisionForm, InsightForm

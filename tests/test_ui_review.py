@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from textual import events
 from textual.widgets import Input, Select, TextArea
 
-from tandem.store.live import LiveSession, Saver
+from tandem.store.live import LiveSession
 from tandem.store.records import (
     ActionItem,
     Activity,
@@ -34,6 +34,7 @@ from tandem.store.records import (
     Series,
     ShadowDay,
 )
+from tandem.store.saver import Saver
 from tandem.store.shadow_session import ShadowSession
 from tandem.store.workspace import MeetingWriter, Workspace
 from tandem.tui.app import StartWith, create_app
