@@ -9,9 +9,10 @@ one short locked write (callers run these from a worker thread).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from tandem.store.errors import TandemError
+from tandem.store.kinds import KIND_OF, MEETING_TABLES, SHARED, TITLES, Captured, describe
 from tandem.store.live import LiveSession
 from tandem.store.records import (
     ActionItem,
@@ -22,40 +23,7 @@ from tandem.store.records import (
     Objective,
     ProspectInsight,
     Record,
-    label,
-    measure,
 )
-
-Kind = Literal["lead_feedback", "decision", "action", "insight", "content", "objective"]
-
-#: Meeting-file tables by kind; the other kinds live in shared collections.
-MEETING_TABLES: dict[str, str] = {"lead_feedback": "lead_feedback", "decision": "decisions", "action": "actions"}
-SHARED: dict[str, str] = {"insight": "insights", "content": "content", "objective": "objectives"}
-KIND_OF: dict[type, str] = {
-    LeadFeedback: "lead_feedback",
-    Decision: "decision",
-    ActionItem: "action",
-    ProspectInsight: "insight",
-    ContentItem: "content",
-    Objective: "objective",
-}
-TITLES = {
-    "lead_feedback": "Lead feedback",
-    "decision": "Decision",
-    "action": "Action item",
-    "insight": "Prospect insight",
-    "content": "Content item",
-    "objective": "Objective",
-}
-
-
-@dataclass(frozen=True)
-class Captured:
-    """One line of the "captured under this item" list."""
-
-    kind: str
-    record: Any
-    text: str
 
 
 @dataclass(frozen=True)
@@ -63,33 +31,6 @@ class _Undo:
     kind: str
     before: Any  # the record as it was, or None if the change created it
     record_id: str
-
-
-def describe(kind: str, record: Any, *, meeting_id: str = "") -> str:
-    if kind == "lead_feedback":
-        reasons = ", ".join(label(r) for r in record.reasons)
-        parts = [record.reference, label(record.verdict)]
-        if reasons:
-            parts.append(reasons)
-        if record.source:
-            parts.append(record.source)
-        return " · ".join(parts)
-    if kind == "action":
-        owner = f" — {record.owner}" if record.owner else ""
-        due = f", due {record.due}" if record.due else ""
-        return f"[{record.status}] {record.text}{owner}{due}"
-    if kind == "decision":
-        return str(record.text)
-    if kind == "insight":
-        return f"{label(record.kind)}: {record.text}"
-    if kind == "content":
-        return f"{record.title} ({label(record.type)}, {label(record.status)})"
-    if kind == "objective":
-        checkin = next((c for c in reversed(record.checkins) if c.meeting_id == meeting_id), None)
-        if checkin is not None:
-            return f"{record.title}: {measure(checkin.value, record.unit)} of {measure(record.target, record.unit)} ({label(checkin.status)})"
-        return f"{record.title} (new objective)"
-    return str(record)
 
 
 class Capture:

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from tandem.store.atomic import decode
-from tandem.store.capture import TITLES, describe
 from tandem.store.collection import decode_table
 from tandem.store.errors import CorruptFileError, NotFoundError, TandemError
+from tandem.store.kinds import TITLES, describe
 from tandem.store.layout import SHARED_FILES
 from tandem.store.records import AgendaItem, ContentItem, Meeting, Objective, ProspectInsight
 from tandem.store.workspace import MeetingRecord, Workspace, _decode_meeting

@@ -10,7 +10,8 @@ import pytest
 from clock import FakeClock
 
 from tandem.store.errors import FinalizedError, MeetingLockedError, TandemError
-from tandem.store.live import LiveSession, end_summary, forecast
+from tandem.store.live import LiveSession, end_summary
+from tandem.store.pacing import forecast
 from tandem.store.records import AgendaItem, Meeting
 from tandem.store.saver import Saver
 from tandem.store.workspace import Workspace

@@ -18,6 +18,7 @@ from tandem.store.workspace import Workspace
 from tandem.tui.base_app import BaseApp
 from tandem.tui.home_data import HomeData
 from tandem.tui.screens.home import HomeScreen
+from tandem.tui.seams import HoldsTyping
 from tandem.tui.startup import resume_gc
 
 if TYPE_CHECKING:  # loaded when a meeting or shadow day opens, not at start-up
@@ -269,9 +270,8 @@ class TandemApp(BaseApp):
 
     def _sync_notes(self) -> None:
         for screen in self.screen_stack:
-            sync = getattr(screen, "sync_notes", None)
-            if sync is not None:
-                sync()
+            if isinstance(screen, HoldsTyping):
+                screen.sync_notes()
 
     def unsaved_reason(self) -> str | None:
         """Why the open meeting or shadow day cannot be saved now (None: it can)."""

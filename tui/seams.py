@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, cast, runtime_checkable
 
 from textual.dom import DOMNode
 
@@ -36,6 +36,33 @@ class MainApp(AnyApp, Protocol):
     def plan_shadow_day(self) -> Any: ...
 
     async def take_typed_keys(self) -> None: ...
+
+
+#: A command of the palette: title, action, what it does.
+PaletteCommand = tuple[str, str, str]
+
+
+@runtime_checkable
+class OffersCommands(Protocol):
+    """A screen whose own commands head the command palette (tui/commands.py), written for
+    the palette rather than taken from its bindings."""
+
+    def palette_commands(self) -> list[PaletteCommand]: ...
+
+
+@runtime_checkable
+class HoldsTyping(Protocol):
+    """A screen with an editor whose text is saved on a debounce: before the app quits or
+    ends a meeting, the words on screen are handed to the store at once."""
+
+    def sync_notes(self) -> None: ...
+
+
+def help_group(node: DOMNode) -> str | None:
+    """Where help lists ``node``'s keys (its ``HELP_GROUP`` class attribute), or None: a
+    widget without one has no keys of its own worth a heading."""
+    group = getattr(type(node), "HELP_GROUP", None)
+    return group if isinstance(group, str) and group else None
 
 
 def any_app(node: DOMNode) -> AnyApp:

@@ -37,7 +37,7 @@ from tandem.store.follow import (
     parse_time,
     saved_at,
 )
-from tandem.store.live import WARN_AT, forecast
+from tandem.store.pacing import WARN_AT, forecast
 from tandem.store.records import AgendaItem, label
 from tandem.store.workspace import MeetingRecord, Workspace
 from tandem.tui.screen_base import TandemScreen

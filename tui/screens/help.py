@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from tandem.tui.forms import FORMS_TCSS
 from tandem.tui.screen_base import TandemModal
+from tandem.tui.seams import help_group
 from tandem.tui.textual_private import bindings_of, keymap_of
 from tandem.tui.widgets.footer import Footer
 
@@ -25,7 +26,7 @@ def binding_rows(app, nodes: list[DOMNode]) -> list[tuple[str, str, str, str]]: 
     rows: list[tuple[str, str, str, str]] = []
     seen: set[tuple[str, str]] = set()
     for node in nodes:
-        where = getattr(node, "HELP_GROUP", None) or type(node).__name__.removesuffix("Screen") or "App"
+        where = help_group(node) or type(node).__name__.removesuffix("Screen") or "App"
         by_action: dict[tuple[str, str], list[Binding]] = {}
         bindings_map = bindings_of(node)
         keymap = keymap_of(app)
@@ -103,7 +104,7 @@ class HelpScreen(TandemModal[None]):
 
     def compose(self) -> ComposeResult:
         nodes: list[DOMNode] = [self.target]
-        nodes.extend(w for w in self.target.query("*") if bindings_of(w).key_to_bindings and getattr(w, "HELP_GROUP", None))
+        nodes.extend(w for w in self.target.query("*") if bindings_of(w).key_to_bindings and help_group(w))
         nodes.append(self.app)
         with Vertical(classes="dialog wide"):
             yield Static("Keys", classes="dialog-title")

@@ -13,7 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Static, TextArea
 
 from tandem.store.errors import TandemError, describe_os_error
-from tandem.store.live import WARN_AT, LiveSession, end_summary
+from tandem.store.live import LiveSession, end_summary
+from tandem.store.pacing import WARN_AT
 from tandem.store.records import AgendaItem, label
 from tandem.tui.forms import FORMS_TCSS
 from tandem.tui.screen_base import TandemScreen

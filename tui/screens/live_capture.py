@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.widgets import Static
 
-from tandem.store.capture import TITLES, Capture
+from tandem.store.capture import Capture
 from tandem.store.errors import TandemError, describe_os_error
+from tandem.store.kinds import TITLES
 from tandem.store.minutes.render import lead_summary
 from tandem.store.records import CheckIn, ContentItem, Objective, label, measure
 from tandem.tui.screen_base import from_worker

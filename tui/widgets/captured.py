@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tandem.store.capture import TITLES, Captured
+from tandem.store.kinds import TITLES, Captured
 from tandem.tui.seams import any_app
 from tandem.tui.widgets.click_again import ClickAgainToOpen
 
