@@ -15,9 +15,14 @@ from typing import Any, Protocol, cast, runtime_checkable
 
 from textual.dom import DOMNode
 
+from tandem.store.config import Config
+
 
 class AnyApp(Protocol):
     """Every tandem app (home and meetings, review, follow): :class:`~tandem.tui.base_app.BaseApp`."""
+
+    #: config.toml as in effect.
+    settings: Config
 
     def copy_with_notice(self, text: str, what: str) -> None: ...
 

@@ -140,3 +140,17 @@ def export_csv(records: list[MeetingRecord], out: Path) -> list[Path]:
     write_if_changed(paths[0], _csv(actions, ACTION_COLUMNS))
     write_if_changed(paths[1], _csv(leads, LEAD_COLUMNS))
     return paths
+
+
+def export_folder(workspace: Workspace, export_dir: Path | None) -> Path:
+    """The export folder, one rule for the app and the CLI: config.toml's ``export_dir`` when
+    it is set, else the workspace's own ``minutes/`` folder. (``tandem export --all`` uses
+    ``export_dir`` and otherwise asks for ``--out``: it never writes a file per meeting
+    somewhere nobody named.)"""
+    return export_dir if export_dir is not None else workspace.home / "minutes"
+
+
+def export_one(workspace: Workspace, meeting_id: str, folder: Path) -> Path:
+    """Write one meeting's minutes into ``folder``; returns the file's path."""
+    result = export_minutes(workspace, [meeting_id], folder, shared=Shared.load(workspace))
+    return (result.written or result.unchanged)[0]

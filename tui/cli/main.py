@@ -384,7 +384,7 @@ def doctor(env: Env, do_repair: bool, yes: bool, as_json: bool) -> None:
 @click.argument("args", nargs=-1, metavar="MEETING|latest|shadow ID")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
 @click.option("--all", "export_all", is_flag=True, help="Export every meeting (with --out).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder for --all or --format csv.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder for --all (default: export_dir in config.toml) or --format csv.")
 @click.option("--series", help="With --all: only this series (its id).")
 @click.option("--since", metavar="DATE", help="With --all: only meetings on or after DATE (YYYY-MM-DD).")
 @click.option(
@@ -426,6 +426,8 @@ def export(
     if export_all == bool(meeting):
         raise click.UsageError("give a MEETING (or 'latest') or --all, not both or neither")
     if export_all and not out:
+        out = _configured_export_dir()
+    if export_all and not out:
         raise click.UsageError("--all writes one file per meeting: give --out DIR")
     if fmt == "csv" and not out:
         raise click.UsageError("--format csv writes two files: give --out DIR")
@@ -442,6 +444,19 @@ def export(
         except ValueError:
             raise click.BadParameter(f"{since!r} is not a date (YYYY-MM-DD)", param_hint="--since") from None
     run_export(env.workspace(), meeting, output=output, out=out, series=series, since=since, fmt=fmt)
+
+
+def _configured_export_dir() -> Path | None:
+    """config.toml's ``export_dir`` (see ``store.minutes.export.export_folder``); None when
+    it is not set. A set but unusable one is a usage error, said in one sentence."""
+    from tandem.store.config import dotted, load_config
+
+    loaded = load_config()
+    if loaded.config.export_dir is None:
+        wrong = [p for p in loaded.problems if p.key == dotted("export_dir") or not p.key]
+        if wrong:
+            _fail(f"--all needs --out DIR, and config.toml's export_dir cannot be used: {wrong[0].format()}", 2)
+    return loaded.config.export_dir
 
 
 @cli.group()
@@ -598,35 +613,6 @@ def config_check(file: Path | None) -> None:
     if loaded.problems:
         sys.exit(1)
     click.echo(f"{loaded.path}: ok", err=True)
-
-
-def _export_with_configured_dir(callback):  # noqa: ANN001, ANN202
-    """``tandem export --all`` without ``--out`` writes to config.toml's ``export_dir``.
-
-    (Wraps the export command from here so the command's own code stays as it is.)"""
-    import functools
-
-    @functools.wraps(callback)
-    def export_all_to_configured_dir(**params: object) -> object:
-        if params.get("export_all") and params.get("out") is None:
-            from tandem.store.config import dotted, load_config
-
-            loaded = load_config()
-            if loaded.config.export_dir is not None:
-                params["out"] = loaded.config.export_dir
-            else:
-                wrong = [p for p in loaded.problems if p.key == dotted("export_dir") or not p.key]
-                if wrong:
-                    _fail(f"--all needs --out DIR, and config.toml's export_dir cannot be used: {wrong[0].format()}", 2)
-        return callback(**params)
-
-    return export_all_to_configured_dir
-
-
-export.callback = _export_with_configured_dir(export.callback)
-for _param in export.params:
-    if _param.name == "out":
-        _param.help = "Folder for --all (default: export_dir in config.toml) or --format csv."
 
 
 @cli.group()

@@ -26,7 +26,7 @@ from tandem.store.records import Meeting, Series, ShadowDay, label
 from tandem.store.workspace import MeetingRecord, Workspace
 from tandem.tui.home_data import HomeData, read_home
 from tandem.tui.screen_base import TandemScreen, from_worker
-from tandem.tui.seams import main_app
+from tandem.tui.seams import any_app, main_app
 from tandem.tui.widgets.footer import Footer
 from tandem.tui.widgets.meeting_detail import MeetingDetail
 
@@ -353,13 +353,13 @@ class HomeScreen(TandemScreen[None]):
         main_app(self).open_meeting(meeting.id)
 
     def action_export(self) -> None:
-        from tandem.tui.screens.end_meeting import export_one
+        from tandem.store.minutes.export import export_folder, export_one
 
         meeting = self.selected
         if meeting is None:
             return
         try:
-            path = export_one(self.workspace, meeting.id)
+            path = export_one(self.workspace, meeting.id, export_folder(self.workspace, any_app(self).settings.export_dir))
         except (TandemError, OSError) as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
