@@ -1,3 +1,3 @@
-from tandem.tui.cli import main
+from tandem.tui.cli.main import main
 
 main()

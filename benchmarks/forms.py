@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _report import finish, p95
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -34,8 +35,6 @@ from textual.widgets import Footer, Input, Label, Static
 from tandem.store.demo import seed_demo
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app
-
-from _report import finish, p95  # noqa: E402 - sibling modules of this script
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "forms.json"
 
@@ -190,7 +189,9 @@ def main() -> None:
         }
         ok = ok and row["p95_ms"] <= 50 and ratio <= 1.5
         rows.append(row)
-        print(f"{kind + f' ({fields[kind]})':<22}{row['first_ms']:>10.1f}{row['median_ms']:>11.1f}{row['p95_ms']:>9.1f}{row['bare_median_ms']:>13.1f}{row['bare_p95_ms']:>10.1f}{ratio:>7.2f}x{row['over_meeting_median_ms']:>14.1f}{ratio_over:>7.2f}x")
+        print(
+            f"{kind + f' ({fields[kind]})':<22}{row['first_ms']:>10.1f}{row['median_ms']:>11.1f}{row['p95_ms']:>9.1f}{row['bare_median_ms']:>13.1f}{row['bare_p95_ms']:>10.1f}{ratio:>7.2f}x{row['over_meeting_median_ms']:>14.1f}{ratio_over:>7.2f}x"
+        )
     print("baseline: a bare ModalScreen with as many Label+Input pairs, pushed by a key binding")
     print("over meeting: the same bare modal pushed over tandem's live meeting, in the same run")
     print("targets: p95 ≤ 50 ms; median within 1.5× of the bare modal")

@@ -27,15 +27,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from _report import finish, p95
+from _terminal import MINIMAL_APP, first_frame
+
 from tandem.store.demo import seed_demo
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app
 
-from _report import finish, p95  # noqa: E402 - sibling modules of this script
-from _terminal import MINIMAL_APP, first_frame  # noqa: E402
-
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "live.json"
 TANDEM = Path(sys.executable).parent / "tandem"
+
 
 async def keystrokes(ws: Workspace, meeting_id: str, keys: int) -> tuple[list[float], list[float]]:
     from tandem.tui.screens.live import LiveScreen
@@ -43,7 +44,7 @@ async def keystrokes(ws: Workspace, meeting_id: str, keys: int) -> tuple[list[fl
     handler_ms: list[float] = []
     original = LiveScreen._notes_changed
 
-    def timed(self, event):  # noqa: ANN001
+    def timed(self, event):
         t = time.perf_counter()
         original(self, event)
         handler_ms.append((time.perf_counter() - t) * 1000)
@@ -111,11 +112,15 @@ def main() -> None:
     results["pass"] = results["keystroke_ui_p95_ms"] <= 5
     print(f"{args.meetings}-meeting workspace; the live meeting's file is {size_kb:.0f} KB")
     print(f"{'metric':<46}{'tandem':>12}{'baseline':>12}{'ratio':>8}{'target':>9}")
-    print(f"{'UI thread per notes keystroke, median (ms)':<46}{results['keystroke_ui_median_ms']:>12.3f}{results['sync_save_median_ms']:>12.3f}{results['sync_save_median_ms'] / results['keystroke_ui_median_ms']:>7.0f}x")
+    print(
+        f"{'UI thread per notes keystroke, median (ms)':<46}{results['keystroke_ui_median_ms']:>12.3f}{results['sync_save_median_ms']:>12.3f}{results['sync_save_median_ms'] / results['keystroke_ui_median_ms']:>7.0f}x"
+    )
     print(f"{'UI thread per notes keystroke, p95 (ms)':<46}{results['keystroke_ui_p95_ms']:>12.3f}{results['sync_save_p95_ms']:>12.3f}{'':>8}{'≤ 5':>9}")
     if starts:
         ratio = results["run_first_frame_median_s"] / results["minimal_app_first_frame_median_s"]
-        print(f"{'tandem run → live screen drawn, median (s)':<46}{results['run_first_frame_median_s']:>12.3f}{results['minimal_app_first_frame_median_s']:>12.3f}{ratio:>7.2f}x")
+        print(
+            f"{'tandem run → live screen drawn, median (s)':<46}{results['run_first_frame_median_s']:>12.3f}{results['minimal_app_first_frame_median_s']:>12.3f}{ratio:>7.2f}x"
+        )
     print("baselines: a synchronous save on the UI thread; a minimal Textual app (Header, ListView, Footer)")
     finish(results, args.json)
 

@@ -24,37 +24,64 @@ import tempfile
 import time
 from pathlib import Path
 
+from _report import finish, p95
+
 from tandem.store import records as r
 from tandem.store.demo import seed_demo
-from tandem.store.export import export_minutes
-from tandem.store.minutes import Shared, _environment, builtin_layout_path, minutes_context, render_minutes
+from tandem.store.minutes.export import export_minutes
+from tandem.store.minutes.render import Shared, _environment, builtin_layout_path, minutes_context, render_minutes
 from tandem.store.workspace import MeetingRecord, Workspace
-
-from _report import finish, p95  # noqa: E402 - a sibling module of this script
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "minutes.json"
 
 
-
 def big_meeting(items: int = 100) -> tuple[MeetingRecord, Shared]:
     rng = random.Random(7)
-    words = "lead MQL SQL pipeline webinar case study persona **bold** [link](https://x.io) churn budget # | < - [ ]".split()
+    words = [
+        "lead",
+        "MQL",
+        "SQL",
+        "pipeline",
+        "webinar",
+        "case",
+        "study",
+        "persona",
+        "**bold**",
+        "[link](https://x.io)",
+        "churn",
+        "budget",
+        "#",
+        "|",
+        "<",
+        "-",
+        "[",
+        "]",
+    ]
 
     def sentence(n: int) -> str:
         return " ".join(rng.choice(words) for _ in range(n))
 
     mid = "2026-11-26-big"
-    meeting = r.Meeting(id=mid, series_id="big", title="A very long sync", date="2026-11-26", facilitator="Dana",
-                        attendees=[r.Attendee(name=f"Person {i}", team=("sales", "marketing")[i % 2]) for i in range(12)])
+    meeting = r.Meeting(
+        id=mid,
+        series_id="big",
+        title="A very long sync",
+        date="2026-11-26",
+        facilitator="Dana",
+        attendees=[r.Attendee(name=f"Person {i}", team=("sales", "marketing")[i % 2]) for i in range(12)],
+    )
     agenda = [
-        r.AgendaItem(id=f"i{i}", title=sentence(5), position=i, timebox_min=5, status="done", elapsed_s=300,
-                     notes="\n".join(f"- {sentence(12)}" for _ in range(10)))
+        r.AgendaItem(
+            id=f"i{i}", title=sentence(5), position=i, timebox_min=5, status="done", elapsed_s=300, notes="\n".join(f"- {sentence(12)}" for _ in range(10))
+        )
         for i in range(items)
     ]
     record = MeetingRecord(
         meeting=meeting,
         agenda=agenda,
-        lead_feedback=[r.LeadFeedback(id=f"l{i}", reference=f"SF-{i}", verdict="poor", source="G2", reasons=["no_fit"], comment=sentence(8)) for i in range(50)],
+        lead_feedback=[
+            r.LeadFeedback(id=f"l{i}", reference=f"SF-{i}", verdict="poor", source="G2", reasons=["no_fit"], comment=sentence(8)) for i in range(50)
+        ],
         decisions=[r.Decision(id=f"d{i}", text=sentence(10)) for i in range(20)],
         actions=[r.ActionItem(id=f"a{i}", text=sentence(10), owner="Dana", due="2026-12-01") for i in range(40)],
     )
@@ -121,10 +148,16 @@ def main() -> None:
     results["pass"] = results["render_100_items_p95_ms"] <= 50 and first_ms <= 5000 and again_ms <= 5000
 
     print(f"{'metric':<52}{'tandem ms':>11}{'baseline ms':>13}{'ratio':>8}{'target':>9}")
-    print(f"{'render one 100-item meeting (' + str(lines) + ' lines), median':<52}{results['render_100_items_median_ms']:>11.1f}{results['render_unescaped_median_ms']:>13.1f}{results['escaping_ratio']:>8.2f}{'≤ 50':>9}")
+    print(
+        f"{'render one 100-item meeting (' + str(lines) + ' lines), median':<52}{results['render_100_items_median_ms']:>11.1f}{results['render_unescaped_median_ms']:>13.1f}{results['escaping_ratio']:>8.2f}{'≤ 50':>9}"
+    )
     print(f"{'  same, p95':<52}{results['render_100_items_p95_ms']:>11.1f}")
-    print(f"{'export all ' + str(len(ids)) + ' meetings (first run)':<52}{first_ms:>11.0f}{results['read_all_meetings_median_ms']:>13.0f}{first_ms / results['read_all_meetings_median_ms']:>8.1f}{'≤ 5000':>9}")
-    print(f"{'export all again (every file unchanged)':<52}{again_ms:>11.0f}{results['read_all_meetings_median_ms']:>13.0f}{again_ms / results['read_all_meetings_median_ms']:>8.1f}{'≤ 5000':>9}")
+    print(
+        f"{'export all ' + str(len(ids)) + ' meetings (first run)':<52}{first_ms:>11.0f}{results['read_all_meetings_median_ms']:>13.0f}{first_ms / results['read_all_meetings_median_ms']:>8.1f}{'≤ 5000':>9}"
+    )
+    print(
+        f"{'export all again (every file unchanged)':<52}{again_ms:>11.0f}{results['read_all_meetings_median_ms']:>13.0f}{again_ms / results['read_all_meetings_median_ms']:>8.1f}{'≤ 5000':>9}"
+    )
     print("baselines: the same layout without escaping; reading the meetings without rendering")
     finish(results, args.json)
 

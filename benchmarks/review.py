@@ -27,15 +27,15 @@ import time
 from datetime import date
 from pathlib import Path
 
+from _report import finish, p95
+from _terminal import MINIMAL_APP, first_frame
+
 from tandem.store.demo import seed_demo
-from tandem.store.review_workspace import WorkspaceSource, search_lines
-from tandem.store.search import terms
+from tandem.store.review.from_workspace import WorkspaceSource, search_lines
+from tandem.store.review.search import terms
 from tandem.store.workspace import Workspace
 from tandem.tui.review_app import create_review_app
-from tandem.tui.widgets.review_meetings import MeetingsPane
-
-from _report import finish, p95  # noqa: E402 - sibling modules of this script
-from _terminal import MINIMAL_APP, first_frame  # noqa: E402
+from tandem.tui.widgets.review.meetings import MeetingsPane
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "review.json"
 TANDEM = Path(sys.executable).parent / "tandem"
@@ -59,7 +59,7 @@ async def on_screen_search(home: Path, rounds: int) -> tuple[list[float], list[f
     shown: dict[str, float] = {}
     original = MeetingsPane._show_hits
 
-    def timed(self, query, hits, seconds):  # noqa: ANN001, ANN202
+    def timed(self, query, hits, seconds):
         original(self, query, hits, seconds)
         shown[query] = time.perf_counter()
 
@@ -135,16 +135,18 @@ def main() -> None:
         "searches": len(ui),
         "targets": {"review_first_screen_s": 1.0, "search_on_screen_p95_ms": 200},
     }
-    results["pass"] = results["search_on_screen_p95_ms"] <= 200 and (
-        not starts or results["review_first_screen_median_s"] <= 1.0
-    )
+    results["pass"] = results["search_on_screen_p95_ms"] <= 200 and (not starts or results["review_first_screen_median_s"] <= 1.0)
     print(f"{args.meetings}-meeting workspace, {len(ui)} searches of {len(QUERIES)} queries")
     print(f"{'metric':<46}{'tandem':>12}{'baseline':>12}{'ratio':>8}{'target':>9}")
     if starts:
         ratio = results["review_first_screen_median_s"] / results["minimal_app_first_frame_median_s"]
-        print(f"{'tandem review → meeting list drawn, median (s)':<46}{results['review_first_screen_median_s']:>12.3f}{results['minimal_app_first_frame_median_s']:>12.3f}{ratio:>7.2f}x{'≤ 1.0':>9}")
+        print(
+            f"{'tandem review → meeting list drawn, median (s)':<46}{results['review_first_screen_median_s']:>12.3f}{results['minimal_app_first_frame_median_s']:>12.3f}{ratio:>7.2f}x{'≤ 1.0':>9}"
+        )
     ratio = results["naive_search_median_ms"] / results["search_on_screen_median_ms"]
-    print(f"{'search → results on screen, median (ms)':<46}{results['search_on_screen_median_ms']:>12.1f}{results['naive_search_median_ms']:>12.1f}{ratio:>7.1f}x")
+    print(
+        f"{'search → results on screen, median (ms)':<46}{results['search_on_screen_median_ms']:>12.1f}{results['naive_search_median_ms']:>12.1f}{ratio:>7.1f}x"
+    )
     print(f"{'search → results on screen, p95 (ms)':<46}{results['search_on_screen_p95_ms']:>12.1f}{'':>12}{'':>8}{'≤ 200':>9}")
     print(f"{'  of which the index lookup, median (ms)':<46}{results['search_index_median_ms']:>12.1f}")
     print(f"{'first search after a save (ms)':<46}{after_save:>12.1f}")

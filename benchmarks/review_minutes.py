@@ -27,13 +27,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tandem.store.demo import seed_demo
-from tandem.store.export import export_minutes
-from tandem.store.review_minutes import MinutesFolderSource
-from tandem.store.review_workspace import WorkspaceSource
-from tandem.store.workspace import Workspace
+from _report import finish, p95
 
-from _report import finish, p95  # noqa: E402 - a sibling module of this script
+from tandem.store.demo import seed_demo
+from tandem.store.minutes.export import export_minutes
+from tandem.store.review.from_minutes import MinutesFolderSource
+from tandem.store.review.from_workspace import WorkspaceSource
+from tandem.store.workspace import Workspace
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "review_minutes.json"
 QUERIES = ("pipeline", "webinar budget", '"call snippets"', "SF-", "zzz-no-such-word")
@@ -41,7 +41,7 @@ QUERIES = ("pipeline", "webinar budget", '"call snippets"', "SF-", "zzz-no-such-
 COLD = """
 import sys, time
 t = time.perf_counter()
-from tandem.store.review_minutes import MinutesFolderSource
+from tandem.store.review.from_minutes import MinutesFolderSource
 data = MinutesFolderSource(sys.argv[1]).load()
 print((time.perf_counter() - t) * 1000, len(data.meetings))
 """

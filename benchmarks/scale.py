@@ -40,7 +40,7 @@ from tandem.store.records import ActionItem, AgendaItem, Attendee, Decision, Lea
 from tandem.store.workspace import MeetingRecord, Workspace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import finish, p95  # noqa: E402 - sibling module of this script
+from _report import finish, p95
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "scale.json"
 SERIES = "weekly-smarketing-sync"
@@ -84,7 +84,7 @@ def seed_series(home: Path, *, meetings: int = 5000, people: int = 12, last_plan
         meeting_id = f"{day}-{SERIES}"
         last = n == meetings - 1
         if last:
-            present, absent = cast[: max(1, people * 6 // 10)], cast[max(1, people * 6 // 10):]
+            present, absent = cast[: max(1, people * 6 // 10)], cast[max(1, people * 6 // 10) :]
         else:
             present = [cast[(n * 7 + k) % people] for k in range(min(8, people))]
             present = list({a.name: a for a in present}.values())
@@ -136,7 +136,7 @@ def big_note(kb: int) -> str:
 # --- measuring ----------------------------------------------------------------------------------
 
 
-async def until(pilot, condition, timeout: float = 120, step: float = 0.005) -> None:  # noqa: ANN001
+async def until(pilot, condition, timeout: float = 120, step: float = 0.005) -> None:
     """Wait for ``condition()``; a generous bound, so a hang fails instead of blocking."""
     deadline = time.perf_counter() + timeout
     while not condition():
@@ -171,9 +171,7 @@ async def home_first_screen(home: Path, meetings: int) -> tuple[float, float]:
 
 def list_json(home: Path) -> tuple[float, int]:
     t = time.perf_counter()
-    out = subprocess.run(
-        [sys.executable, "-m", "tandem", "--home", str(home), "list", "--json"], capture_output=True, text=True, check=True
-    )
+    out = subprocess.run([sys.executable, "-m", "tandem", "--home", str(home), "list", "--json"], capture_output=True, text=True, check=True)
     return time.perf_counter() - t, len(json.loads(out.stdout))
 
 
@@ -182,14 +180,14 @@ async def review_load_and_search(home: Path, queries: list[str]) -> tuple[float,
     screen, hits per query)."""
     from textual.widgets import DataTable
 
-    from tandem.store.review_workspace import WorkspaceSource
+    from tandem.store.review.from_workspace import WorkspaceSource
     from tandem.tui.review_app import create_review_app
-    from tandem.tui.widgets.review_meetings import MeetingsPane
+    from tandem.tui.widgets.review.meetings import MeetingsPane
 
     shown: dict[str, float] = {}
     original = MeetingsPane._show_hits
 
-    def timed(self, query, hits, seconds):  # noqa: ANN001, ANN202
+    def timed(self, query, hits, seconds):
         original(self, query, hits, seconds)
         shown[query] = time.perf_counter()
 
@@ -306,7 +304,7 @@ async def note_keys(home: Path, meeting_id: str, note: str, keys: int) -> dict[s
     handler_ms: list[float] = []
     original = LiveScreen._notes_changed
 
-    def timed(self, event):  # noqa: ANN001, ANN202
+    def timed(self, event):
         t = time.perf_counter()
         original(self, event)
         handler_ms.append((time.perf_counter() - t) * 1000)
@@ -323,7 +321,7 @@ async def note_keys(home: Path, meeting_id: str, note: str, keys: int) -> dict[s
         wait: dict[str, Any] = {"notes": None, "before": None, "event": asyncio.Event(), "at": 0.0}
         display = app._display
 
-        def drawn(screen, renderable):  # noqa: ANN001, ANN202
+        def drawn(screen, renderable):
             display(screen, renderable)
             notes = wait["notes"]
             if notes is not None and wait["before"] is not None and notes.cursor_location != wait["before"]:
@@ -411,7 +409,7 @@ def main() -> None:
         keyed = asyncio.run(note_keys(live.home, last, note, args.keys))
         record = live.read_meeting(last)
         saved_intact = record.agenda[0].notes == keyed["expected"]
-        from tandem.store.minutes import Shared, render_minutes
+        from tandem.store.minutes.render import Shared, render_minutes
 
         t = time.perf_counter()
         minutes = render_minutes(record, Shared.load(live))

@@ -45,14 +45,13 @@ from typing import Any
 
 import orjson
 import tinydb
+from _report import p95
 from tinydb import Query, TinyDB
 
 from tandem.store import ids
 from tandem.store.atomic import atomic_write_bytes
 from tandem.store.records import ActionItem, AgendaItem, Attendee, Decision, LeadFeedback, Meeting
 from tandem.store.workspace import MeetingRecord, Workspace
-
-from _report import p95  # noqa: E402 - a sibling module of this script
 
 SEED = 20261126
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "store.json"
@@ -73,12 +72,48 @@ PEOPLE = (
 )
 SOURCES = ("webinar", "paid search", "trade show", "outbound", "referral", "content download")
 PERSONAS = ("VP Sales", "Ops manager", "CFO", "IT lead", "Founder")
-WORDS = (
-    "pipeline quality lead handoff follow-up pricing objection demo trial renewal churn "
-    "campaign persona webinar budget timing competitor discovery qualification intent "
-    "scoring nurture sequence landing page case study battlecard onboarding forecast "
-    "territory enablement messaging prospect review cadence next quarter accounts region"
-).split()
+WORDS = [
+    "pipeline",
+    "quality",
+    "lead",
+    "handoff",
+    "follow-up",
+    "pricing",
+    "objection",
+    "demo",
+    "trial",
+    "renewal",
+    "churn",
+    "campaign",
+    "persona",
+    "webinar",
+    "budget",
+    "timing",
+    "competitor",
+    "discovery",
+    "qualification",
+    "intent",
+    "scoring",
+    "nurture",
+    "sequence",
+    "landing",
+    "page",
+    "case",
+    "study",
+    "battlecard",
+    "onboarding",
+    "forecast",
+    "territory",
+    "enablement",
+    "messaging",
+    "prospect",
+    "review",
+    "cadence",
+    "next",
+    "quarter",
+    "accounts",
+    "region",
+]
 
 
 # --- data ---------------------------------------------------------------------------
@@ -292,14 +327,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         print(f"building {args.meetings} meetings × ~{args.records} records in {tmp} …", flush=True)
         meetings = [make_meeting(rng, i, args.records) for i in range(args.meetings)]
         meeting_ids = [m.meeting.id for m in meetings]
-        total_records = sum(
-            1 + len(m.agenda) + len(m.lead_feedback) + len(m.decisions) + len(m.actions) for m in meetings
-        )
-        record_bytes = [
-            len(orjson.dumps(r.to_dict()))
-            for m in meetings
-            for r in (*m.agenda, *m.lead_feedback, *m.decisions, *m.actions)
-        ]
+        total_records = sum(1 + len(m.agenda) + len(m.lead_feedback) + len(m.decisions) + len(m.actions) for m in meetings)
+        record_bytes = [len(orjson.dumps(r.to_dict())) for m in meetings for r in (*m.agenda, *m.lead_feedback, *m.decisions, *m.actions)]
         expected_open = sum(1 for m in meetings for a in m.actions if a.status == "open")
 
         t0 = time.perf_counter()
@@ -380,8 +409,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         b_actions = time_calls(base_actions, n_base_actions)
         if not tandem_open == base_open_count == expected_open:
             print(
-                f"  WARNING: open action counts differ: tandem {tandem_open}, TinyDB {base_open_count}, "
-                f"generated {expected_open}",
+                f"  WARNING: open action counts differ: tandem {tandem_open}, TinyDB {base_open_count}, generated {expected_open}",
                 flush=True,
             )
         results["open_actions"] = {

@@ -19,9 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-from tandem.store.templates import builtin_dir, load_template, template_files
+from _report import finish, p95
 
-from _report import finish, p95  # noqa: E402 - a sibling module of this script
+from tandem.store.templates import builtin_dir, load_template, template_files
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "templates.json"
 TARGET_MS = 20.0
@@ -35,7 +35,6 @@ for path in template_files(builtin_dir()):
     load_template(path, builtin=True)
 print((time.perf_counter() - t) * 1000)
 """
-
 
 
 def main() -> None:

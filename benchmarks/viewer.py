@@ -29,16 +29,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from _report import finish, p95
+from minutes import big_meeting
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import MarkdownViewer
 
-from tandem.store.minutes import render_minutes
+from tandem.store.minutes.render import render_minutes
 from tandem.tui.screens.minutes import MinutesScreen
 from tandem.tui.widgets.minutes_view import MinutesView
-
-from _report import finish, p95  # noqa: E402 - a sibling module of this script
-from minutes import big_meeting  # noqa: E402 - the 100-item meeting of the minutes benchmark
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results" / "viewer.json"
 SIZE = (120, 36)
@@ -84,7 +83,7 @@ class Drawn:
     def __enter__(self) -> Drawn:
         original, wanted = self._original, self.wanted
 
-        def spy(view: MinutesView, y: int):  # noqa: ANN202
+        def spy(view: MinutesView, y: int):
             strip = original(view, y)
             if any(t is None for t in wanted.values()):
                 line = strip.text
@@ -134,16 +133,18 @@ async def ours(markdown: str, repeat: int) -> list[dict[str, float]]:
                 navigable = await drawn.until(last.title[:30])
             assert count > 0, "find answered nothing"
             assert view.scroll_y > 0, "jump_to did not move"
-            runs.append({
-                "first_screen_ms": (first - t0) * 1000,
-                "index_ms": (indexed - t0) * 1000,
-                "find_ms": (found - indexed) * 1000,
-                "navigable_ms": (navigable - t0) * 1000,
-                "longest_stall_ms": stall.longest * 1000,
-                "headings": len(headings),
-                "wrapped_lines": view.line_count,
-                "matches": count,
-            })
+            runs.append(
+                {
+                    "first_screen_ms": (first - t0) * 1000,
+                    "index_ms": (indexed - t0) * 1000,
+                    "find_ms": (found - indexed) * 1000,
+                    "navigable_ms": (navigable - t0) * 1000,
+                    "longest_stall_ms": stall.longest * 1000,
+                    "headings": len(headings),
+                    "wrapped_lines": view.line_count,
+                    "matches": count,
+                }
+            )
             await app.pop_screen()
             await pilot.pause()
     return runs
@@ -168,11 +169,13 @@ async def markdownviewer(markdown: str, repeat: int) -> list[dict[str, float]]:
                 await viewer.document.update(markdown)
                 await pilot.pause()
                 mounted = time.perf_counter()
-            runs.append({
-                "mounted_ms": (mounted - t0) * 1000,
-                "longest_stall_ms": stall.longest * 1000,
-                "blocks": len(viewer.document.children),
-            })
+            runs.append(
+                {
+                    "mounted_ms": (mounted - t0) * 1000,
+                    "longest_stall_ms": stall.longest * 1000,
+                    "blocks": len(viewer.document.children),
+                }
+            )
             await app.pop_screen()
             await pilot.pause()
     return runs
@@ -222,9 +225,11 @@ def main() -> None:
     results["pass"] = results["first_screen_p95_ms"] <= 500 and results["navigable_p95_ms"] <= 1500
 
     mv = results["markdownviewer_mounted_median_ms"]
-    print(f"minutes of a 100-item meeting: {source_lines} lines, {results['headings']} headings, "
-          f"{results['wrapped_lines_at_120x36']} wrapped lines at {SIZE[0]}×{SIZE[1]}; "
-          f"{len(mine)} run(s) of tandem, {len(theirs)} of MarkdownViewer")
+    print(
+        f"minutes of a 100-item meeting: {source_lines} lines, {results['headings']} headings, "
+        f"{results['wrapped_lines_at_120x36']} wrapped lines at {SIZE[0]}×{SIZE[1]}; "
+        f"{len(mine)} run(s) of tandem, {len(theirs)} of MarkdownViewer"
+    )
     print(f"{'metric':<48}{'tandem ms':>11}{'MarkdownViewer ms':>19}{'ratio':>8}{'target':>9}")
     print(f"{'first screen drawn, median':<48}{results['first_screen_median_ms']:>11.0f}{'':>19}{'':>8}{'≤ 500':>9}")
     print(f"{'  same, p95':<48}{results['first_screen_p95_ms']:>11.0f}")

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from tandem.store.demo import DEMO_TODAY, seed_demo
-from tandem.store.review_workspace import WorkspaceSource
+from tandem.store.review.from_workspace import WorkspaceSource
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app
 from tandem.tui.follow_app import create_follow_app

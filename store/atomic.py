@@ -15,7 +15,7 @@ import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from tinydb.storages import Storage
@@ -28,7 +28,6 @@ HEADER_KEY = "_tandem"
 TEMP_MARK = ".tmp-"
 FILE_MODE = 0o600
 DIR_MODE = 0o700
-
 
 
 def _clean_text(value: Any) -> Any:
@@ -162,7 +161,7 @@ def decode(raw: bytes, path: Path) -> dict[str, Any]:
     for name, table in data.items():
         if not isinstance(table, dict):
             raise CorruptFileError(path, f"table {name!r} is not an object")
-    return data
+    return cast(dict[str, Any], data)
 
 
 def file_header(raw: bytes) -> dict[str, Any] | None:

@@ -9,9 +9,10 @@ one short locked write (callers run these from a worker thread).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from tandem.store.errors import TandemError
+from tandem.store.kinds import KIND_OF, MEETING_TABLES, SHARED, TITLES, Captured, describe
 from tandem.store.live import LiveSession
 from tandem.store.records import (
     ActionItem,
@@ -22,40 +23,7 @@ from tandem.store.records import (
     Objective,
     ProspectInsight,
     Record,
-    label,
-    measure,
 )
-
-Kind = Literal["lead_feedback", "decision", "action", "insight", "content", "objective"]
-
-#: Meeting-file tables by kind; the other kinds live in shared collections.
-MEETING_TABLES: dict[str, str] = {"lead_feedback": "lead_feedback", "decision": "decisions", "action": "actions"}
-SHARED: dict[str, str] = {"insight": "insights", "content": "content", "objective": "objectives"}
-KIND_OF: dict[type, str] = {
-    LeadFeedback: "lead_feedback",
-    Decision: "decision",
-    ActionItem: "action",
-    ProspectInsight: "insight",
-    ContentItem: "content",
-    Objective: "objective",
-}
-TITLES = {
-    "lead_feedback": "Lead feedback",
-    "decision": "Decision",
-    "action": "Action item",
-    "insight": "Prospect insight",
-    "content": "Content item",
-    "objective": "Objective",
-}
-
-
-@dataclass(frozen=True)
-class Captured:
-    """One line of the "captured under this item" list."""
-
-    kind: str
-    record: Any
-    text: str
 
 
 @dataclass(frozen=True)
@@ -63,33 +31,6 @@ class _Undo:
     kind: str
     before: Any  # the record as it was, or None if the change created it
     record_id: str
-
-
-def describe(kind: str, record: Any, *, meeting_id: str = "") -> str:
-    if kind == "lead_feedback":
-        reasons = ", ".join(label(r) for r in record.reasons)
-        parts = [record.reference, label(record.verdict)]
-        if reasons:
-            parts.append(reasons)
-        if record.source:
-            parts.append(record.source)
-        return " · ".join(parts)
-    if kind == "action":
-        owner = f" — {record.owner}" if record.owner else ""
-        due = f", due {record.due}" if record.due else ""
-        return f"[{record.status}] {record.text}{owner}{due}"
-    if kind == "decision":
-        return record.text
-    if kind == "insight":
-        return f"{label(record.kind)}: {record.text}"
-    if kind == "content":
-        return f"{record.title} ({label(record.type)}, {label(record.status)})"
-    if kind == "objective":
-        checkin = next((c for c in reversed(record.checkins) if c.meeting_id == meeting_id), None)
-        if checkin is not None:
-            return f"{record.title}: {measure(checkin.value, record.unit)} of {measure(record.target, record.unit)} ({label(checkin.status)})"
-        return f"{record.title} (new objective)"
-    return str(record)
 
 
 class Capture:
@@ -103,7 +44,8 @@ class Capture:
     # --- reading ------------------------------------------------------------------------
 
     def _meeting_rows(self, kind: str) -> list[Any]:
-        return getattr(self.session.record, MEETING_TABLES[kind])
+        rows: list[Any] = getattr(self.session.record, MEETING_TABLES[kind])
+        return rows
 
     def _collection(self, kind: str) -> Any:
         return getattr(self.workspace, SHARED[kind])
@@ -145,12 +87,11 @@ class Capture:
         before = self.find(kind, record.id)  # type: ignore[attr-defined]
         if kind in MEETING_TABLES:
             rows = self._meeting_rows(kind)
-            with self.session._lock:
+            with self.session.editing():
                 if before is None:
                     rows.append(record)
                 else:
                     rows[[r.id for r in rows].index(record.id)] = record  # type: ignore[attr-defined]
-            self.session._changed()
         else:
             collection = self._collection(kind)
             if before is None:
@@ -163,9 +104,7 @@ class Capture:
     def check_in(self, objective: Objective, checkin: CheckIn) -> Objective:
         """Add (or replace) this meeting's check-in; the history of earlier ones is kept."""
         others = [c for c in objective.checkins if c.meeting_id != checkin.meeting_id or not checkin.meeting_id]
-        updated = objective.replace(
-            checkins=[*others, checkin], current=checkin.value, status=checkin.status
-        )
+        updated = objective.replace(checkins=[*others, checkin], current=checkin.value, status=checkin.status)
         return self.save(updated)  # type: ignore[return-value]
 
     def find(self, kind: str, record_id: str) -> Any:
@@ -178,10 +117,9 @@ class Capture:
         if before is None:
             raise TandemError(f"That {TITLES[kind].lower()} is already gone.")
         if kind in MEETING_TABLES:
-            with self.session._lock:
+            with self.session.editing():
                 rows = self._meeting_rows(kind)
                 rows[:] = [r for r in rows if r.id != record_id]
-            self.session._changed()
         else:
             self._collection(kind).delete(record_id)
         self._undo.append(_Undo(kind, before, record_id))
@@ -198,7 +136,7 @@ class Capture:
         current = self.find(step.kind, step.record_id)
         title = TITLES[step.kind].lower()
         if step.kind in MEETING_TABLES:
-            with self.session._lock:
+            with self.session.editing():
                 rows = self._meeting_rows(step.kind)
                 if step.before is None:
                     rows[:] = [r for r in rows if r.id != step.record_id]
@@ -206,7 +144,6 @@ class Capture:
                     rows.append(step.before)
                 else:
                     rows[[r.id for r in rows].index(step.record_id)] = step.before
-            self.session._changed()
         else:
             collection = self._collection(step.kind)
             if step.before is None:

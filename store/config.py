@@ -378,7 +378,7 @@ class _Validator:
                     self.from_file.add(dotted(*at))
                 continue
             if not isinstance(item, list):
-                self.problem(at, f"must be a list of strings, like [\"Webinar\", \"Paid search\"], not {_type_name(item)}")
+                self.problem(at, f'must be a list of strings, like ["Webinar", "Paid search"], not {_type_name(item)}')
                 continue
             words: list[str] = []
             for n, word in enumerate(item, 1):
@@ -428,7 +428,7 @@ class _Validator:
         for binding_id, keys in (table or {}).items():
             at = (*parts, binding_id)
             if isinstance(keys, dict):  # "live.next" written bare: TOML made it a table
-                self.problem(at, "a binding id with dots must be quoted: \"live.next\" = \"ctrl+j\"")
+                self.problem(at, 'a binding id with dots must be quoted: "live.next" = "ctrl+j"')
                 continue
             if ids is not None and binding_id not in ids:
                 import difflib  # only for a mistyped id
@@ -454,7 +454,7 @@ def key_list_problem(text: str, key_name: Callable[[str], bool] | None = None) -
     """Why ``text`` is not a list of keys in Textual's syntax ("ctrl+n", "f2,ctrl+e"), or ""."""
     for key in (k.strip() for k in text.split(",")):
         if not key:
-            return f"{text!r} has an empty key; separate keys with single commas (write a comma key as \"comma\")"
+            return f'{text!r} has an empty key; separate keys with single commas (write a comma key as "comma")'
         if " " in key:
             return f"{key!r} has a space; join modifiers with +, like ctrl+shift+n"
         *mods, name = key.split("+") if len(key) > 1 else [key]

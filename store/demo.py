@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from tandem.store.errors import UsageError, WorkspaceNotEmptyError
 from tandem.store.ids import meeting_id as make_meeting_id
@@ -49,6 +49,8 @@ from tandem.store.records import (
     label,
 )
 from tandem.store.workspace import MeetingRecord, Workspace
+
+T = TypeVar("T")
 
 __all__ = ["DEMO_TODAY", "DemoSummary", "seed_demo"]
 
@@ -156,16 +158,14 @@ SERIES = (
         title="Pipeline & content review",
         cadence="biweekly",
         default_template="biweekly-pipeline-content-review",
-        description="Every other Thursday: lead generation by source, the content pipeline and sales' "
-        "content ideas.",
+        description="Every other Thursday: lead generation by source, the content pipeline and sales' content ideas.",
     ),
     Series(
         id=DEBRIEF,
         title="Shadow-day debriefs",
         cadence="ad hoc",
         default_template="shadow-day-debrief",
-        description="After each job-shadowing day: what the shadow saw, hand-off friction, and one "
-        "experiment to try.",
+        description="After each job-shadowing day: what the shadow saw, hand-off friction, and one experiment to try.",
     ),
 )
 _SERIES_ORDER = {s.id: i for i, s in enumerate(SERIES)}
@@ -182,9 +182,21 @@ def _day(d: date) -> str:
 
 
 COMPANIES = (
-    "Brightline Logistics", "Kestrel Health", "Norrland Freight", "Oakfield Software", "Juniper Retail",
-    "Tidewater Bank", "Halcyon Labs", "Copperleaf", "Mistral Foods", "Arcadia Learning", "Vantage Fleet",
-    "Bluefin Insurance", "Pinecrest Media", "Sørlandet Energi", "Quarry Analytics",
+    "Brightline Logistics",
+    "Kestrel Health",
+    "Norrland Freight",
+    "Oakfield Software",
+    "Juniper Retail",
+    "Tidewater Bank",
+    "Halcyon Labs",
+    "Copperleaf",
+    "Mistral Foods",
+    "Arcadia Learning",
+    "Vantage Fleet",
+    "Bluefin Insurance",
+    "Pinecrest Media",
+    "Sørlandet Energi",
+    "Quarry Analytics",
 )
 COMPETITORS = ("PipeIQ", "Forecastly", "RevGrid", "an in-house Looker build")
 EVENTS = ("SaaStr Europa", "RevOps Summit", "Pavilion CRO Day", "B2B Marketing Expo", "Dreamforce")
@@ -192,12 +204,21 @@ EVENTS = ("SaaStr Europa", "RevOps Summit", "Pavilion CRO Day", "B2B Marketing E
 # --- lead sources and the trends hidden in them -------------------------------------
 
 LINKEDIN, OUTBOUND, G2, PARTNER, TRADE_SHOW, WEBINAR = (
-    "LinkedIn ads", "Outbound list", "G2 listing", "Partner referral", "Trade show", "Webinar",
+    "LinkedIn ads",
+    "Outbound list",
+    "G2 listing",
+    "Partner referral",
+    "Trade show",
+    "Webinar",
 )
 _WEBINAR_TOPIC = {1: "planning", 2: "attribution", 3: "pipeline", 4: "forecasting"}
 _SHORT_SOURCE = {
-    LINKEDIN: "LI ads", OUTBOUND: "outbound list (DataNova)", G2: "G2", PARTNER: "partner refs",
-    TRADE_SHOW: "trade show", WEBINAR: "webinar",
+    LINKEDIN: "LI ads",
+    OUTBOUND: "outbound list (DataNova)",
+    G2: "G2",
+    PARTNER: "partner refs",
+    TRADE_SHOW: "trade show",
+    WEBINAR: "webinar",
 }
 
 #: Positions on the whole timeline (0 = oldest meeting, 1 = newest) of the story's turns.
@@ -289,14 +310,21 @@ LOST_COMMENTS = {
 }
 REJECT_COMMENTS = {
     "no_fit": (
-        "{n}-person agency, not ICP", "Consultancy, wants to resell", "B2C e-commerce, no sales team",
-        "Freelancer grabbing templates", "Under {n} staff, forecasting in a notebook", "Student, thesis research",
+        "{n}-person agency, not ICP",
+        "Consultancy, wants to resell",
+        "B2C e-commerce, no sales team",
+        "Freelancer grabbing templates",
+        "Under {n} staff, forecasting in a notebook",
+        "Student, thesis research",
         "Nonprofit, no sales motion",
     ),
     "inaccurate_data": (
-        "Email bounced, phone disconnected", "Title says VP Sales; left {n} months ago",
-        "Company acquired in 20{yy}, domain dead", "Listed at {m} staff, really ~{n}",
-        "Duplicate of an existing customer contact", "Wrong person: same name as the VP",
+        "Email bounced, phone disconnected",
+        "Title says VP Sales; left {n} months ago",
+        "Company acquired in 20{yy}, domain dead",
+        "Listed at {m} staff, really ~{n}",
+        "Duplicate of an existing customer contact",
+        "Wrong person: same name as the VP",
     ),
     "unreachable": ("{k} calls, 4 emails, nothing", "Voicemail full, no reply on LinkedIn", "Gatekeeper won't put me through"),
     "no_interest": ("Scanned for the raffle, not for us", "Wanted the template, not a call", "'Just browsing' — polite no"),
@@ -307,8 +335,11 @@ REJECT_COMMENTS = {
     "other": ("Existing customer, routed to CS", "Job seeker, not a buyer"),
 }
 TOO_EARLY_COMMENTS = (
-    "Researching for next year's budget", "Interested, but {k}+ months out", "Webinar attendee, not in-market yet",
-    "Wants a case study in their industry first", "Evaluating in Q{q}, asked us to check back",
+    "Researching for next year's budget",
+    "Interested, but {k}+ months out",
+    "Webinar attendee, not in-market yet",
+    "Wants a case study in their industry first",
+    "Evaluating in Q{q}, asked us to check back",
 )
 
 
@@ -326,30 +357,159 @@ class _InsightSpec:
 
 
 INSIGHTS = (
-    _InsightSpec("question", "Does it work if we run Salesforce and HubSpot side by side?", "Marketing ops", "consideration", "one_pager", "One-pager: Salesforce + HubSpot without double counting"),
-    _InsightSpec("question", "How long does implementation take, and who on our side has to be involved?", "RevOps lead", "decision", "blog", "Implementation in 30 days: what week 1 looks like"),
-    _InsightSpec("question", "Can we see forecast accuracy per rep, not just per team?", "Sales manager", "consideration", "video", "Video: per-rep forecast accuracy in 3 minutes"),
-    _InsightSpec("question", "Is there a SOC 2 report, and can our data stay in the EU?", "RevOps lead", "decision", "one_pager", "Security & data residency FAQ"),
-    _InsightSpec("question", "How is this different from PipeIQ or the forecasting in our CRM?", "VP Sales", "consideration", "battlecard", "Battlecard: us vs. PipeIQ"),
+    _InsightSpec(
+        "question",
+        "Does it work if we run Salesforce and HubSpot side by side?",
+        "Marketing ops",
+        "consideration",
+        "one_pager",
+        "One-pager: Salesforce + HubSpot without double counting",
+    ),
+    _InsightSpec(
+        "question",
+        "How long does implementation take, and who on our side has to be involved?",
+        "RevOps lead",
+        "decision",
+        "blog",
+        "Implementation in 30 days: what week 1 looks like",
+    ),
+    _InsightSpec(
+        "question",
+        "Can we see forecast accuracy per rep, not just per team?",
+        "Sales manager",
+        "consideration",
+        "video",
+        "Video: per-rep forecast accuracy in 3 minutes",
+    ),
+    _InsightSpec(
+        "question", "Is there a SOC 2 report, and can our data stay in the EU?", "RevOps lead", "decision", "one_pager", "Security & data residency FAQ"
+    ),
+    _InsightSpec(
+        "question", "How is this different from PipeIQ or the forecasting in our CRM?", "VP Sales", "consideration", "battlecard", "Battlecard: us vs. PipeIQ"
+    ),
     _InsightSpec("question", "What does it cost once we pass 50 seats?", "CFO / Finance", "decision", "one_pager", "Pricing at scale: 50+ seats explained"),
-    _InsightSpec("question", "Can marketing see which campaigns actually created pipeline?", "Marketing ops", "consideration", "webinar", "Webinar: campaign-to-pipeline attribution that sales trusts"),
-    _InsightSpec("question", "Do reps have to change how they log activities?", "Sales manager", "decision", "blog", "What changes for reps (hint: almost nothing)"),
-    _InsightSpec("question", "Can we start with one region before rolling out?", "VP Sales", "decision", "case_study", "Case study: Norrland Freight's one-region pilot"),
-    _InsightSpec("question", "What's a realistic forecast accuracy for a company our size?", "VP Sales", "awareness", "ebook", "Ebook: forecast accuracy benchmarks for mid-market SaaS"),
-    _InsightSpec("question", "Who else in logistics uses it?", "VP Sales", "decision", "case_study", "Case study: Brightline Logistics onboarded 40 reps in a week"),
-    _InsightSpec("question", "Can it read opportunity history from before we bought it?", "RevOps lead", "consideration", "blog", "Backfilling two years of opportunity history"),
-    _InsightSpec("pain_point", "Monday pipeline review is two hours of spreadsheet reconciliation", "Sales manager", "awareness", "blog", "The Monday pipeline review without spreadsheets"),
-    _InsightSpec("pain_point", "Reps sandbag, so the forecast is always ~20% off", "VP Sales", "awareness", "ebook", "Ebook: why forecasts miss and what to do about sandbagging"),
-    _InsightSpec("pain_point", "Marketing and sales count the same deal twice in board reporting", "CFO / Finance", "awareness", "blog", "One number for the board: ending double-counted pipeline"),
-    _InsightSpec("pain_point", "Close dates slip every month and nobody knows why", "Sales manager", "awareness", "email", "Nurture email: the slipping close date problem"),
-    _InsightSpec("pain_point", "Our BI team has a six-week backlog for any new report", "RevOps lead", "awareness", "blog", "What a RevOps team of one should automate first"),
-    _InsightSpec("pain_point", "We bought a forecasting tool before and reps never logged in", "VP Sales", "consideration", "case_study", "Case study: Kestrel Health's 94% weekly active reps"),
-    _InsightSpec("pain_point", "The board asks for pipeline coverage and we can't answer with confidence", "CFO / Finance", "awareness", "webinar", "Webinar: pipeline coverage your board will believe"),
-    _InsightSpec("pain_point", "Lead routing breaks every time territories change", "RevOps lead", "consideration", "blog", "Territory changes without breaking lead routing"),
-    _InsightSpec("pain_point", "We can't tell which leads marketing actually handed over", "Sales manager", "awareness", "one_pager", "One-pager: the MQL hand-off, step by step"),
-    _InsightSpec("pain_point", "Quarter-end forecast calls turn into arguments about whose number is right", "VP Sales", "consideration", "ebook", "Ebook: the quarter-end forecast call playbook"),
+    _InsightSpec(
+        "question",
+        "Can marketing see which campaigns actually created pipeline?",
+        "Marketing ops",
+        "consideration",
+        "webinar",
+        "Webinar: campaign-to-pipeline attribution that sales trusts",
+    ),
+    _InsightSpec(
+        "question", "Do reps have to change how they log activities?", "Sales manager", "decision", "blog", "What changes for reps (hint: almost nothing)"
+    ),
+    _InsightSpec(
+        "question", "Can we start with one region before rolling out?", "VP Sales", "decision", "case_study", "Case study: Norrland Freight's one-region pilot"
+    ),
+    _InsightSpec(
+        "question",
+        "What's a realistic forecast accuracy for a company our size?",
+        "VP Sales",
+        "awareness",
+        "ebook",
+        "Ebook: forecast accuracy benchmarks for mid-market SaaS",
+    ),
+    _InsightSpec(
+        "question", "Who else in logistics uses it?", "VP Sales", "decision", "case_study", "Case study: Brightline Logistics onboarded 40 reps in a week"
+    ),
+    _InsightSpec(
+        "question",
+        "Can it read opportunity history from before we bought it?",
+        "RevOps lead",
+        "consideration",
+        "blog",
+        "Backfilling two years of opportunity history",
+    ),
+    _InsightSpec(
+        "pain_point",
+        "Monday pipeline review is two hours of spreadsheet reconciliation",
+        "Sales manager",
+        "awareness",
+        "blog",
+        "The Monday pipeline review without spreadsheets",
+    ),
+    _InsightSpec(
+        "pain_point",
+        "Reps sandbag, so the forecast is always ~20% off",
+        "VP Sales",
+        "awareness",
+        "ebook",
+        "Ebook: why forecasts miss and what to do about sandbagging",
+    ),
+    _InsightSpec(
+        "pain_point",
+        "Marketing and sales count the same deal twice in board reporting",
+        "CFO / Finance",
+        "awareness",
+        "blog",
+        "One number for the board: ending double-counted pipeline",
+    ),
+    _InsightSpec(
+        "pain_point",
+        "Close dates slip every month and nobody knows why",
+        "Sales manager",
+        "awareness",
+        "email",
+        "Nurture email: the slipping close date problem",
+    ),
+    _InsightSpec(
+        "pain_point",
+        "Our BI team has a six-week backlog for any new report",
+        "RevOps lead",
+        "awareness",
+        "blog",
+        "What a RevOps team of one should automate first",
+    ),
+    _InsightSpec(
+        "pain_point",
+        "We bought a forecasting tool before and reps never logged in",
+        "VP Sales",
+        "consideration",
+        "case_study",
+        "Case study: Kestrel Health's 94% weekly active reps",
+    ),
+    _InsightSpec(
+        "pain_point",
+        "The board asks for pipeline coverage and we can't answer with confidence",
+        "CFO / Finance",
+        "awareness",
+        "webinar",
+        "Webinar: pipeline coverage your board will believe",
+    ),
+    _InsightSpec(
+        "pain_point",
+        "Lead routing breaks every time territories change",
+        "RevOps lead",
+        "consideration",
+        "blog",
+        "Territory changes without breaking lead routing",
+    ),
+    _InsightSpec(
+        "pain_point",
+        "We can't tell which leads marketing actually handed over",
+        "Sales manager",
+        "awareness",
+        "one_pager",
+        "One-pager: the MQL hand-off, step by step",
+    ),
+    _InsightSpec(
+        "pain_point",
+        "Quarter-end forecast calls turn into arguments about whose number is right",
+        "VP Sales",
+        "consideration",
+        "ebook",
+        "Ebook: the quarter-end forecast call playbook",
+    ),
     _InsightSpec("pain_point", "CRM data entry feels like a tax on reps", "Sales manager", "awareness", "video", "Video: five minutes of CRM hygiene a week"),
-    _InsightSpec("pain_point", "Procurement's security review takes a whole quarter", "RevOps lead", "decision", "one_pager", "Security review pack: everything procurement asks for"),
+    _InsightSpec(
+        "pain_point",
+        "Procurement's security review takes a whole quarter",
+        "RevOps lead",
+        "decision",
+        "one_pager",
+        "Security review pack: everything procurement asks for",
+    ),
 )
 
 #: Marketing's own plan: (type, title, persona, journey stage).
@@ -385,8 +545,15 @@ SALES_IDEAS = (
 )
 
 _CONTENT_OWNER = {
-    "blog": "Hannah", "ebook": "Hannah", "case_study": "Hannah", "webinar": "Kenji", "email": "Kenji",
-    "one_pager": "Sofia", "battlecard": "Sofia", "video": "Sofia", "other": "Zoë",
+    "blog": "Hannah",
+    "ebook": "Hannah",
+    "case_study": "Hannah",
+    "webinar": "Kenji",
+    "email": "Kenji",
+    "one_pager": "Sofia",
+    "battlecard": "Sofia",
+    "video": "Sofia",
+    "other": "Zoë",
 }
 
 # --- objectives -----------------------------------------------------------------------
@@ -437,12 +604,80 @@ class _ObjectiveSpec:
 
 
 OBJECTIVES = (
-    _ObjectiveSpec("conversion", "Lift MQL→SQL conversion to 30%", "MQL→SQL conversion", "MQL→SQL", "%", "shared", 17.5, 30.0, 1, WEEKLY, _progress_conversion, 0.04),
-    _ObjectiveSpec("sqls", "60 SQLs a month from marketing-sourced leads", "SQLs per month (marketing-sourced)", "SQLs/mo", "SQLs", "marketing", 36.0, 60.0, 0, WEEKLY, lambda t: 0.06 + 1.04 * t, 0.04),
-    _ObjectiveSpec("pipeline", "$2.4M pipeline from marketing-sourced leads", "Marketing-sourced pipeline", "Mktg pipeline", "$M", "shared", 0.9, 2.4, 2, REVIEW, lambda t: 0.9 * t, 0.04),
-    _ObjectiveSpec("response", "Median lead response under 4 hours", "Median first response to inbound leads", "Speed-to-lead", "h", "sales", 19.0, 4.0, 1, WEEKLY, _progress_response, 0.03),
-    _ObjectiveSpec("content", "Half of opportunities use marketing content", "Opportunities with content attached", "Content in opps", "%", "shared", 22.0, 50.0, 0, WEEKLY, _progress_content, 0.05),
-    _ObjectiveSpec("webinar", "10 webinar-sourced SQLs per quarter", "Webinar-sourced SQLs (quarter to date)", "Webinar SQLs", "SQLs", "marketing", 3.0, 10.0, 0, WEEKLY, lambda t: 0.12 + 0.05 * t, 0.06, dropped_at=0.55),
+    _ObjectiveSpec(
+        "conversion", "Lift MQL→SQL conversion to 30%", "MQL→SQL conversion", "MQL→SQL", "%", "shared", 17.5, 30.0, 1, WEEKLY, _progress_conversion, 0.04
+    ),
+    _ObjectiveSpec(
+        "sqls",
+        "60 SQLs a month from marketing-sourced leads",
+        "SQLs per month (marketing-sourced)",
+        "SQLs/mo",
+        "SQLs",
+        "marketing",
+        36.0,
+        60.0,
+        0,
+        WEEKLY,
+        lambda t: 0.06 + 1.04 * t,
+        0.04,
+    ),
+    _ObjectiveSpec(
+        "pipeline",
+        "$2.4M pipeline from marketing-sourced leads",
+        "Marketing-sourced pipeline",
+        "Mktg pipeline",
+        "$M",
+        "shared",
+        0.9,
+        2.4,
+        2,
+        REVIEW,
+        lambda t: 0.9 * t,
+        0.04,
+    ),
+    _ObjectiveSpec(
+        "response",
+        "Median lead response under 4 hours",
+        "Median first response to inbound leads",
+        "Speed-to-lead",
+        "h",
+        "sales",
+        19.0,
+        4.0,
+        1,
+        WEEKLY,
+        _progress_response,
+        0.03,
+    ),
+    _ObjectiveSpec(
+        "content",
+        "Half of opportunities use marketing content",
+        "Opportunities with content attached",
+        "Content in opps",
+        "%",
+        "shared",
+        22.0,
+        50.0,
+        0,
+        WEEKLY,
+        _progress_content,
+        0.05,
+    ),
+    _ObjectiveSpec(
+        "webinar",
+        "10 webinar-sourced SQLs per quarter",
+        "Webinar-sourced SQLs (quarter to date)",
+        "Webinar SQLs",
+        "SQLs",
+        "marketing",
+        3.0,
+        10.0,
+        0,
+        WEEKLY,
+        lambda t: 0.12 + 0.05 * t,
+        0.06,
+        dropped_at=0.55,
+    ),
 )
 
 
@@ -469,103 +704,223 @@ class _ItemSpec:
 
 
 ITEMS: dict[str, _ItemSpec] = {
-    "objectives": _ItemSpec("Objectives & goals check-in", "objective", "", (5, 5, 8), (
-        "Which goal moved most since last week, and why?",
-        "What's at risk, and what would put it back on track?",
-        "Are we still measuring the right thing?",
-        "What does sales need from marketing to hit this, and vice versa?",
-        "Is anything here met, or worth dropping?",
-    )),
-    "lead_quality": _ItemSpec("Lead-quality feedback from sales", "lead_feedback", "sales", (10, 12, 15), (
-        "Which leads were great, and what did they have in common?",
-        "Where did leads stall or die: which stage, which reason?",
-        "Which source sent the most junk this week?",
-        "Anything marketing should stop sending you?",
-        "Were any rejected leads really just too early?",
-    )),
-    "pipeline_out": _ItemSpec("Coming down the pipeline (marketing)", "content", "marketing", (7, 8, 10), (
-        "What ships in the next two weeks, and who should use it?",
-        "Which piece answers a question sales hears on calls?",
-        "What slipped, and does sales need a stopgap?",
-        "What would sales add to or cut from the calendar?",
-    )),
-    "voice": _ItemSpec("Voice of the prospect: questions & pain points", "prospect_insight", "sales", (5, 7, 8), (
-        "What did prospects ask this week that we had no good answer for?",
-        "Which objection came up more than once?",
-        "Where in the buyer's journey was that question?",
-        "Do we already have content that answers it?",
-    )),
-    "actions": _ItemSpec("Action review", "action_review", "", (5, 5, 7), (
-        "What's done, what's stuck, what should we drop?",
-        "Who needs help to unblock theirs?",
-        "Is every overdue item still worth doing?",
-    )),
-    "wins": _ItemSpec("Wins & shout-outs", "", "", (3, 5), (
-        "Which deal did marketing help move?",
-        "Who deserves a shout-out from the other team?",
-    ), standing=False),
-    "sales_ideas": _ItemSpec("Content ideas from sales", "content", "sales", (5, 7), (
-        "What content would have helped you on a call this week?",
-        "Which prospect question deserves its own piece?",
-        "Who is the persona, and where are they in the journey?",
-    ), standing=False),
-    "handoff": _ItemSpec("MQL hand-off: what's getting stuck", "decision", "", (5, 8), (
-        "Where do MQLs wait longest before a first touch?",
-        "Is the SAL definition still working for both teams?",
-        "What one change would remove the friction?",
-    ), standing=False),
-    "campaigns": _ItemSpec("Campaign calendar: next two weeks", "", "marketing", (5,), (
-        "What's launching, and which accounts will see it?",
-        "When should SDRs time their sequences?",
-    ), standing=False),
+    "objectives": _ItemSpec(
+        "Objectives & goals check-in",
+        "objective",
+        "",
+        (5, 5, 8),
+        (
+            "Which goal moved most since last week, and why?",
+            "What's at risk, and what would put it back on track?",
+            "Are we still measuring the right thing?",
+            "What does sales need from marketing to hit this, and vice versa?",
+            "Is anything here met, or worth dropping?",
+        ),
+    ),
+    "lead_quality": _ItemSpec(
+        "Lead-quality feedback from sales",
+        "lead_feedback",
+        "sales",
+        (10, 12, 15),
+        (
+            "Which leads were great, and what did they have in common?",
+            "Where did leads stall or die: which stage, which reason?",
+            "Which source sent the most junk this week?",
+            "Anything marketing should stop sending you?",
+            "Were any rejected leads really just too early?",
+        ),
+    ),
+    "pipeline_out": _ItemSpec(
+        "Coming down the pipeline (marketing)",
+        "content",
+        "marketing",
+        (7, 8, 10),
+        (
+            "What ships in the next two weeks, and who should use it?",
+            "Which piece answers a question sales hears on calls?",
+            "What slipped, and does sales need a stopgap?",
+            "What would sales add to or cut from the calendar?",
+        ),
+    ),
+    "voice": _ItemSpec(
+        "Voice of the prospect: questions & pain points",
+        "prospect_insight",
+        "sales",
+        (5, 7, 8),
+        (
+            "What did prospects ask this week that we had no good answer for?",
+            "Which objection came up more than once?",
+            "Where in the buyer's journey was that question?",
+            "Do we already have content that answers it?",
+        ),
+    ),
+    "actions": _ItemSpec(
+        "Action review",
+        "action_review",
+        "",
+        (5, 5, 7),
+        (
+            "What's done, what's stuck, what should we drop?",
+            "Who needs help to unblock theirs?",
+            "Is every overdue item still worth doing?",
+        ),
+    ),
+    "wins": _ItemSpec(
+        "Wins & shout-outs",
+        "",
+        "",
+        (3, 5),
+        (
+            "Which deal did marketing help move?",
+            "Who deserves a shout-out from the other team?",
+        ),
+        standing=False,
+    ),
+    "sales_ideas": _ItemSpec(
+        "Content ideas from sales",
+        "content",
+        "sales",
+        (5, 7),
+        (
+            "What content would have helped you on a call this week?",
+            "Which prospect question deserves its own piece?",
+            "Who is the persona, and where are they in the journey?",
+        ),
+        standing=False,
+    ),
+    "handoff": _ItemSpec(
+        "MQL hand-off: what's getting stuck",
+        "decision",
+        "",
+        (5, 8),
+        (
+            "Where do MQLs wait longest before a first touch?",
+            "Is the SAL definition still working for both teams?",
+            "What one change would remove the friction?",
+        ),
+        standing=False,
+    ),
+    "campaigns": _ItemSpec(
+        "Campaign calendar: next two weeks",
+        "",
+        "marketing",
+        (5,),
+        (
+            "What's launching, and which accounts will see it?",
+            "When should SDRs time their sequences?",
+        ),
+        standing=False,
+    ),
     # the biweekly review
-    "review_numbers": _ItemSpec("Pipeline numbers vs. goals", "objective", "", (8, 10), (
-        "Is marketing-sourced pipeline on pace for the period?",
-        "Which source is carrying us, and which is dragging?",
-        "What would change the number in the next two weeks?",
-    )),
-    "by_source": _ItemSpec("Lead generation by source: what's working", "lead_feedback", "marketing", (12, 15), (
-        "Which source converts best to SQL, and why?",
-        "Where in the cycle are leads from each source lost?",
-        "What should we spend more on, and what should we stop?",
-        "Do the reason codes match what reps say in the hallway?",
-    )),
-    "content_pipe": _ItemSpec("Content pipeline: in flight & shipping", "content", "marketing", (10, 12), (
-        "What ships before the next review, and who is it for?",
-        "Which pieces are stuck, and on whom?",
-        "How will sales actually use each one?",
-    )),
-    "review_decisions": _ItemSpec("Decisions & asks", "decision", "", (5,), (
-        "What are we deciding today, and who owns it?",
-        "What do we need from leadership?",
-    ), standing=False),
+    "review_numbers": _ItemSpec(
+        "Pipeline numbers vs. goals",
+        "objective",
+        "",
+        (8, 10),
+        (
+            "Is marketing-sourced pipeline on pace for the period?",
+            "Which source is carrying us, and which is dragging?",
+            "What would change the number in the next two weeks?",
+        ),
+    ),
+    "by_source": _ItemSpec(
+        "Lead generation by source: what's working",
+        "lead_feedback",
+        "marketing",
+        (12, 15),
+        (
+            "Which source converts best to SQL, and why?",
+            "Where in the cycle are leads from each source lost?",
+            "What should we spend more on, and what should we stop?",
+            "Do the reason codes match what reps say in the hallway?",
+        ),
+    ),
+    "content_pipe": _ItemSpec(
+        "Content pipeline: in flight & shipping",
+        "content",
+        "marketing",
+        (10, 12),
+        (
+            "What ships before the next review, and who is it for?",
+            "Which pieces are stuck, and on whom?",
+            "How will sales actually use each one?",
+        ),
+    ),
+    "review_decisions": _ItemSpec(
+        "Decisions & asks",
+        "decision",
+        "",
+        (5,),
+        (
+            "What are we deciding today, and who owns it?",
+            "What do we need from leadership?",
+        ),
+        standing=False,
+    ),
     # shadow-day debriefs
-    "recap": _ItemSpec("Shadow-day recap", "shadow", "", (8, 10), (
-        "What did a normal hour actually look like?",
-        "What surprised you most?",
-        "What will you do differently next week?",
-    )),
-    "surprises": _ItemSpec("What surprised us", "shadow", "", (5, 7), (
-        "What would you never have guessed from the outside?",
-        "Where does the other team's day differ from what we assume?",
-    )),
-    "friction": _ItemSpec("Hand-off friction we saw", "decision", "", (7, 8), (
-        "Where does a lead lose context between the teams?",
-        "What single change would remove that friction?",
-    )),
-    "heard": _ItemSpec("Prospect questions heard on the day", "prospect_insight", "", (5,), (
-        "Which questions came up on calls or in the Q&A?",
-        "Which of them should marketing answer in content?",
-    )),
-    "experiment": _ItemSpec("One experiment to try", "decision", "", (5, 7), (
-        "What's one experiment we can run in two weeks?",
-        "Who owns it, and when do we report back?",
-        "How will we know it worked?",
-    )),
-    "next_pairing": _ItemSpec("Next shadow pairing", "", "", (3,), (
-        "Who goes next, and which direction?",
-        "What should they make sure to see?",
-    ), standing=False),
+    "recap": _ItemSpec(
+        "Shadow-day recap",
+        "shadow",
+        "",
+        (8, 10),
+        (
+            "What did a normal hour actually look like?",
+            "What surprised you most?",
+            "What will you do differently next week?",
+        ),
+    ),
+    "surprises": _ItemSpec(
+        "What surprised us",
+        "shadow",
+        "",
+        (5, 7),
+        (
+            "What would you never have guessed from the outside?",
+            "Where does the other team's day differ from what we assume?",
+        ),
+    ),
+    "friction": _ItemSpec(
+        "Hand-off friction we saw",
+        "decision",
+        "",
+        (7, 8),
+        (
+            "Where does a lead lose context between the teams?",
+            "What single change would remove that friction?",
+        ),
+    ),
+    "heard": _ItemSpec(
+        "Prospect questions heard on the day",
+        "prospect_insight",
+        "",
+        (5,),
+        (
+            "Which questions came up on calls or in the Q&A?",
+            "Which of them should marketing answer in content?",
+        ),
+    ),
+    "experiment": _ItemSpec(
+        "One experiment to try",
+        "decision",
+        "",
+        (5, 7),
+        (
+            "What's one experiment we can run in two weeks?",
+            "Who owns it, and when do we report back?",
+            "How will we know it worked?",
+        ),
+    ),
+    "next_pairing": _ItemSpec(
+        "Next shadow pairing",
+        "",
+        "",
+        (3,),
+        (
+            "Who goes next, and which direction?",
+            "What should they make sure to see?",
+        ),
+        standing=False,
+    ),
 }
 
 _PRESENTER = {
@@ -614,7 +969,13 @@ OBJECTIVE_EXTRAS = (
     "{mkt} to split MQL→SQL by persona for next time",
     "Holiday week effect? Re-check before anyone panics",
 )
-SLIP_REASONS = ("legal review on the customer quote", "design bandwidth", "waiting on product screenshots", "SME interview moved twice", "customer approval pending")
+SLIP_REASONS = (
+    "legal review on the customer quote",
+    "design bandwidth",
+    "waiting on product screenshots",
+    "SME interview moved twice",
+    "customer approval pending",
+)
 DECISIONS = (
     "SAL = AE accepts or rejects within 2 business days; silence counts as accept",
     "Trade-show scans go to nurture first; only demo requests go to SDRs",
@@ -671,15 +1032,22 @@ CHECKIN_COMMENTS = {
     "down": ("dip: holiday week", "dip, fewer inbound demos", "down; data lag from the CRM sync?", "wobble, watch next week"),
 }
 RATING_COMMENTS = (
-    "Ran over on lead feedback again", "Numbers ready before the call made a difference", "Good debate on the SAL definition",
-    "Too many updates, not enough decisions", "Sales brought real call snippets, more of that", "Short and useful",
+    "Ran over on lead feedback again",
+    "Numbers ready before the call made a difference",
+    "Good debate on the SAL definition",
+    "Too many updates, not enough decisions",
+    "Sales brought real call snippets, more of that",
+    "Short and useful",
     "Need the dashboard up before we start",
 )
 
 # --- shadow days ---------------------------------------------------------------------------
 
 ACTIVITY_NOTES = {
-    "Prospecting research": ("Built a {n}-account list in Sales Nav w/ {host}; ~{m} min per account", "Researched {n} accounts; half had no RevOps role at all"),
+    "Prospecting research": (
+        "Built a {n}-account list in Sales Nav w/ {host}; ~{m} min per account",
+        "Researched {n} accounts; half had no RevOps role at all",
+    ),
     "Prospect calls": ("Listened in on {n} calls, {k} connects", "{n} dials, {k} conversations, 1 meeting booked"),
     "Meetings": ("Sat in on {host}'s discovery call with {company}", "Deal review: {n} opps, 2 stuck on security review"),
     "Reporting": ("Walked through the weekly funnel report w/ {host}", "How MQLs are counted: {k} filters deep"),
@@ -692,20 +1060,60 @@ EXTRA_ACTIVITIES = {
 }
 TAKEAWAYS = {
     "marketing_to_sales": {
-        "learned": ("SDRs spend ~{n}% of the day researching before the first dial", "An AE juggles ~{n} open opps; follow-ups eat the afternoon", "Discovery calls open with the pain, never with the product"),
-        "surprised_me": ("Half the inbound 'demo requests' were customers wanting support", "Prospects rarely remember which ad they clicked", "Reps read the lead's webinar questions only if they're in the first line"),
-        "will_use": ("Record objection snippets for the nurture emails", "Write subject lines the way {host} opens calls", "Use real call questions as blog titles"),
-        "suggested_improvement": ("Add a 'how did you hear about us' field to the demo form", "Put the last 3 content touches in the lead notes", "Route partner leads straight to AEs"),
+        "learned": (
+            "SDRs spend ~{n}% of the day researching before the first dial",
+            "An AE juggles ~{n} open opps; follow-ups eat the afternoon",
+            "Discovery calls open with the pain, never with the product",
+        ),
+        "surprised_me": (
+            "Half the inbound 'demo requests' were customers wanting support",
+            "Prospects rarely remember which ad they clicked",
+            "Reps read the lead's webinar questions only if they're in the first line",
+        ),
+        "will_use": (
+            "Record objection snippets for the nurture emails",
+            "Write subject lines the way {host} opens calls",
+            "Use real call questions as blog titles",
+        ),
+        "suggested_improvement": (
+            "Add a 'how did you hear about us' field to the demo form",
+            "Put the last 3 content touches in the lead notes",
+            "Route partner leads straight to AEs",
+        ),
         "prospect_insight": (),  # filled from the insights catalog
-        "hand_off_friction": ("MQL arrives without the questions the lead asked", "SDRs re-research what marketing already enriched", "Nobody tells marketing when a lead is recycled, or why"),
+        "hand_off_friction": (
+            "MQL arrives without the questions the lead asked",
+            "SDRs re-research what marketing already enriched",
+            "Nobody tells marketing when a lead is recycled, or why",
+        ),
     },
     "sales_to_marketing": {
-        "learned": ("A webinar takes ~{w} weeks from topic to live", "Every campaign is planned against a persona, not a product feature", "Marketing sees only ~{n}% of closed-lost reasons in the CRM"),
-        "surprised_me": ("How many leads are filtered out before SDRs ever see them", "A case study needs {k} approvals before it ships", "Marketing reads our call notes; they just can't find them"),
-        "will_use": ("Time outbound sequences to the campaign calendar", "Use the ROI one-pager before the CFO asks", "Send prospects the webinar replay instead of a deck"),
-        "suggested_improvement": ("Sales drops 2 call snippets a week into #voice-of-prospect", "AEs review landing pages 48h before launch", "Tag closed-lost reasons weekly so marketing sees them"),
+        "learned": (
+            "A webinar takes ~{w} weeks from topic to live",
+            "Every campaign is planned against a persona, not a product feature",
+            "Marketing sees only ~{n}% of closed-lost reasons in the CRM",
+        ),
+        "surprised_me": (
+            "How many leads are filtered out before SDRs ever see them",
+            "A case study needs {k} approvals before it ships",
+            "Marketing reads our call notes; they just can't find them",
+        ),
+        "will_use": (
+            "Time outbound sequences to the campaign calendar",
+            "Use the ROI one-pager before the CFO asks",
+            "Send prospects the webinar replay instead of a deck",
+        ),
+        "suggested_improvement": (
+            "Sales drops 2 call snippets a week into #voice-of-prospect",
+            "AEs review landing pages 48h before launch",
+            "Tag closed-lost reasons weekly so marketing sees them",
+        ),
         "prospect_insight": (),
-        "hand_off_friction": ("Lead score ignores persona, so interns score like VPs", "Campaign names in the CRM mean nothing to reps", "SAL rejections don't say why, so marketing can't fix the source"),
+        "hand_off_friction": (
+            "Lead score ignores persona, so interns score like VPs",
+            "Campaign names in the CRM mean nothing to reps",
+            "SAL rejections don't say why, so marketing can't fix the source",
+        ),
     },
 }
 EXPERIMENTS = {
@@ -815,7 +1223,7 @@ class _Builder:
 
     # --- small random helpers -----------------------------------------------------------
 
-    def pick(self, options: Sequence[Any]) -> Any:
+    def pick(self, options: Sequence[T]) -> T:
         return options[self.rng.randrange(len(options))]
 
     def weighted(self, weights: dict[str, float]) -> str:
@@ -837,13 +1245,28 @@ class _Builder:
         sales = (ctx.sales() if ctx else []) or list(SALES)
         mkt = (ctx.marketing() if ctx else []) or list(MARKETING)
         values = {
-            "n": rng.randint(3, 40), "m": rng.randint(5, 45), "k": rng.randint(2, 5), "h": rng.randint(2, 30),
-            "q": (day.month - 1) // 3 + 1, "yy": rng.randint(18, 25), "comp": self.pick(COMPETITORS),
-            "company": self.pick(COMPANIES), "event": self.pick(EVENTS), "source": self.pick(list(_SHORT_SOURCE.values())),
-            "sales": self.pick(sales), "mkt": self.pick(mkt), "field": self.pick(FIELDS), "rule": self.pick(SCORING_RULES),
-            "content": self.content_title_near(day), "campaign": self.pick(CAMPAIGN_NAMES),
-            "day": _day(day + timedelta(days=rng.randint(2, 13))), "a": 40, "w": rng.randint(4, 8), "few": rng.randint(6, 25),
-            "days": rng.choice((30, 60, 90)), "b": rng.choice((50, 55, 60)),
+            "n": rng.randint(3, 40),
+            "m": rng.randint(5, 45),
+            "k": rng.randint(2, 5),
+            "h": rng.randint(2, 30),
+            "q": (day.month - 1) // 3 + 1,
+            "yy": rng.randint(18, 25),
+            "comp": self.pick(COMPETITORS),
+            "company": self.pick(COMPANIES),
+            "event": self.pick(EVENTS),
+            "source": self.pick(list(_SHORT_SOURCE.values())),
+            "sales": self.pick(sales),
+            "mkt": self.pick(mkt),
+            "field": self.pick(FIELDS),
+            "rule": self.pick(SCORING_RULES),
+            "content": self.content_title_near(day),
+            "campaign": self.pick(CAMPAIGN_NAMES),
+            "day": _day(day + timedelta(days=rng.randint(2, 13))),
+            "a": 40,
+            "w": rng.randint(4, 8),
+            "few": rng.randint(6, 25),
+            "days": rng.choice((30, 60, 90)),
+            "b": rng.choice((50, 55, 60)),
             "short": self.pick(INSIGHTS).text.split(",")[0].rstrip("?"),
         }
         values.update(extra)
@@ -1141,9 +1564,13 @@ class _Builder:
                     parked.carried_to = ""  # no room this time: it stays in the lot
                     continue
                 item = AgendaItem(
-                    id=self.id(), title=parked.text[:300], position=len(record.agenda), timebox_min=5,
+                    id=self.id(),
+                    title=parked.text[:300],
+                    position=len(record.agenda),
+                    timebox_min=5,
                     prompts=["What do we need to decide today?", "Who owns the follow-up?"],
-                    captures="decision", carried_from=parked.meeting_id,
+                    captures="decision",
+                    carried_from=parked.meeting_id,
                 )
                 kind = "carried"
             else:
@@ -1187,12 +1614,14 @@ class _Builder:
 
     def prep_note(self, ctx: _Ctx) -> str:
         who = self.pick(ctx.present)
-        return self.pick((
-            f"- Prep: {who} brings the numbers",
-            f"- {who} to pre-read the dashboard before we start",
-            f"- Carry over from {_day(ctx.slot.day - timedelta(days=7))} if not closed",
-            f"- Ask {who} for an update",
-        ))
+        return self.pick(
+            (
+                f"- Prep: {who} brings the numbers",
+                f"- {who} to pre-read the dashboard before we start",
+                f"- Carry over from {_day(ctx.slot.day - timedelta(days=7))} if not closed",
+                f"- Ask {who} for an update",
+            )
+        )
 
     def run_item(self, kind: str, ctx: _Ctx) -> None:
         """Decide how the item went, write its notes and capture its records."""
@@ -1201,7 +1630,16 @@ class _Builder:
         assert item is not None
         # Items whose records other data points at (check-ins, closures, experiments) always run.
         core = kind in (
-            "objectives", "lead_quality", "review_numbers", "by_source", "content_pipe", "recap", "heard", "experiment", "carried", "actions",
+            "objectives",
+            "lead_quality",
+            "review_numbers",
+            "by_source",
+            "content_pipe",
+            "recap",
+            "heard",
+            "experiment",
+            "carried",
+            "actions",
         )
         roll = rng.random()
         if not core and roll < 0.05:
@@ -1224,9 +1662,7 @@ class _Builder:
     def close_meeting(self, ctx: _Ctx) -> None:
         rng = self.rng
         meeting = ctx.record.meeting
-        start = datetime.combine(ctx.slot.day, _START_TIME[ctx.slot.series_id]) + timedelta(
-            minutes=rng.randint(0, 4), seconds=rng.randint(0, 59)
-        )
+        start = datetime.combine(ctx.slot.day, _START_TIME[ctx.slot.series_id]) + timedelta(minutes=rng.randint(0, 4), seconds=rng.randint(0, 59))
         elapsed = sum(item.elapsed_s for item in ctx.record.agenda)
         meeting.started_at = start.isoformat()
         meeting.ended_at = (start + timedelta(seconds=elapsed + rng.randint(20, 120))).isoformat()
@@ -1244,7 +1680,10 @@ class _Builder:
     def decide(self, ctx: _Ctx, text: str, by: Sequence[str] = ()) -> Decision:
         names = [n for n in by if n in ctx.present] or [ctx.facilitator]
         decision = Decision(
-            id=self.id(), text=text, meeting_id=ctx.slot.id, agenda_item_id=ctx.item.id if ctx.item else "",
+            id=self.id(),
+            text=text,
+            meeting_id=ctx.slot.id,
+            agenda_item_id=ctx.item.id if ctx.item else "",
             decided_by=" & ".join(P[n].name for n in names),
         )
         ctx.record.decisions.append(decision)
@@ -1258,7 +1697,11 @@ class _Builder:
             owner = self.pick(ctx.present)
         due = due or (slot.day + timedelta(days=7 * rng.choice((1, 1, 2, 2, 3))))
         action = ActionItem(
-            id=self.id(), text=text, owner=P[owner].name, due=due.isoformat(), meeting_id=slot.id,
+            id=self.id(),
+            text=text,
+            owner=P[owner].name,
+            due=due.isoformat(),
+            meeting_id=slot.id,
             agenda_item_id=ctx.item.id if ctx.item else "",
         )
         # Decide now how it ends: the later meeting that closes it is already scheduled.
@@ -1349,9 +1792,16 @@ class _Builder:
         if insight is None:
             spec = INSIGHTS[index]
             insight = ProspectInsight(
-                id=self.id(), text=spec.text, kind=spec.kind, persona=spec.persona, journey_stage=spec.stage,
-                reporter=P[reporter].name, meeting_id=ctx.slot.id, agenda_item_id=ctx.item.id if ctx.item else "",
-                shadow_day_id=shadow_day_id, date=ctx.slot.day.isoformat(),
+                id=self.id(),
+                text=spec.text,
+                kind=spec.kind,
+                persona=spec.persona,
+                journey_stage=spec.stage,
+                reporter=P[reporter].name,
+                meeting_id=ctx.slot.id,
+                agenda_item_id=ctx.item.id if ctx.item else "",
+                shadow_day_id=shadow_day_id,
+                date=ctx.slot.day.isoformat(),
             )
             self.insights[index] = insight
         else:
@@ -1359,8 +1809,16 @@ class _Builder:
         return insight
 
     def new_content(
-        self, ctx: _Ctx, kind: str, title: str, persona: str, stage: str, *, by_sales: bool,
-        insight: ProspectInsight | None = None, weeks: tuple[int, int] = (2, 8),
+        self,
+        ctx: _Ctx,
+        kind: str,
+        title: str,
+        persona: str,
+        stage: str,
+        *,
+        by_sales: bool,
+        insight: ProspectInsight | None = None,
+        weeks: tuple[int, int] = (2, 8),
     ) -> ContentItem:
         rng = self.rng
         base, k = title, 1
@@ -1371,9 +1829,17 @@ class _Builder:
         owner = _CONTENT_OWNER[kind]
         eta = "" if by_sales else (ctx.slot.day + timedelta(days=7 * rng.randint(*weeks))).isoformat()
         item = ContentItem(
-            id=self.id(), title=title, type=kind, persona=persona, stage=stage,
-            owner="" if by_sales else P[owner].name, eta=eta, status="idea" if by_sales else "planned",
-            proposed_by="sales" if by_sales else "marketing", meeting_id=ctx.slot.id, insight_id=insight.id if insight else "",
+            id=self.id(),
+            title=title,
+            type=kind,
+            persona=persona,
+            stage=stage,
+            owner="" if by_sales else P[owner].name,
+            eta=eta,
+            status="idea" if by_sales else "planned",
+            proposed_by="sales" if by_sales else "marketing",
+            meeting_id=ctx.slot.id,
+            insight_id=insight.id if insight else "",
         )
         if insight is not None:
             insight.content_item_id = item.id
@@ -1433,8 +1899,11 @@ class _Builder:
                 objective.meeting_id = slot.id
             if spec.dropped_at is not None and slot.wt >= spec.dropped_at:
                 checkin = CheckIn(
-                    date=slot.day.isoformat(), value=objective.checkins[-1].value if objective.checkins else spec.start,
-                    status="dropped", meeting_id=slot.id, comment="Dropped: webinars feed nurture; target folded into SQLs/mo",
+                    date=slot.day.isoformat(),
+                    value=objective.checkins[-1].value if objective.checkins else spec.start,
+                    status="dropped",
+                    meeting_id=slot.id,
+                    comment="Dropped: webinars feed nurture; target folded into SQLs/mo",
                 )
                 objective.checkins.append(checkin)
                 objective.status = "dropped"
@@ -1462,12 +1931,16 @@ class _Builder:
         if behind and rng.random() < 0.3:
             spec, _ = self.pick(behind)
             owners = {"sales": ("Maya", "Priya"), "marketing": ("Zoë", "Kenji")}.get(spec.owner_team, ("Ingrid", "Maya", "Zoë"))
-            text = self.new_text(lambda: self.pick((
-                f"Bring a plan to get {spec.short} back on track",
-                f"{spec.short}: find the 2 biggest levers, bring numbers",
-                f"Break {spec.short} down by source + persona",
-                f"{spec.short}: what would it take to close the gap by {_day(ctx.slot.day + timedelta(days=28))}?",
-            )))
+            text = self.new_text(
+                lambda: self.pick(
+                    (
+                        f"Bring a plan to get {spec.short} back on track",
+                        f"{spec.short}: find the 2 biggest levers, bring numbers",
+                        f"Break {spec.short} down by source + persona",
+                        f"{spec.short}: what would it take to close the gap by {_day(ctx.slot.day + timedelta(days=28))}?",
+                    )
+                )
+            )
             if text is not None:
                 self.act(ctx, text, self.pick(ctx.here(*owners) or ctx.present))
         if self.has_event(ctx, "routing_decision"):
@@ -1570,11 +2043,15 @@ class _Builder:
         if self.rng.random() < 0.2:
             lines.append(self.plan_content(ctx))
         if not lines:
-            lines.append(self.pick((
-                "Nothing shipping this wk; heads down on next quarter's plan",
-                "Quiet week: drafts in review, nothing live",
-                "No launches until the website refresh is done",
-            )))
+            lines.append(
+                self.pick(
+                    (
+                        "Nothing shipping this wk; heads down on next quarter's plan",
+                        "Quiet week: drafts in review, nothing live",
+                        "No launches until the website refresh is done",
+                    )
+                )
+            )
         self.maybe_act(ctx, 0.35, ("Review the draft of *{content}* and comment", "Brief SDRs on *{content}* (10 min at stand-up)"), ctx.sales())
         return lines
 
@@ -1584,16 +2061,19 @@ class _Builder:
         latest = later is None or later.status == "planned"  # marketing always has next month planned
         if latest or self.rng.random() < 0.6:
             lines.append(self.plan_content(ctx, weeks=(6, 9) if latest else (2, 8)))
-        self.maybe_act(ctx, 0.5, (
-            "Get sign-off from {company} on the quote for *{content}*",
-            "Send {mkt} 3 customer names for the next case study",
-            "Write 3 subject lines to launch *{content}*",
-        ), ctx.marketing() + ctx.sales())
+        self.maybe_act(
+            ctx,
+            0.5,
+            (
+                "Get sign-off from {company} on the quote for *{content}*",
+                "Send {mkt} 3 customer names for the next case study",
+                "Write 3 subject lines to launch *{content}*",
+            ),
+            ctx.marketing() + ctx.sales(),
+        )
         return lines
 
-    def maybe_act(
-        self, ctx: _Ctx, chance: float, templates: Sequence[str], owners: Sequence[str], **extra: Any
-    ) -> ActionItem | None:
+    def maybe_act(self, ctx: _Ctx, chance: float, templates: Sequence[str], owners: Sequence[str], **extra: Any) -> ActionItem | None:
         if self.rng.random() >= chance:
             return None
         text = self.new_text(lambda: self.fill(self.pick(templates), ctx, **extra))
@@ -1672,17 +2152,25 @@ class _Builder:
             spec = INSIGHTS[index]
             stage = label(spec.stage)
             if insight.times_heard == 1:
-                lines.append(self.pick((
-                    f"New, {reporter}: “{spec.text}” ({spec.persona}, {stage})",
-                    f"{reporter} heard a new one: “{spec.text}” ({spec.persona})",
-                    f"First time on the list ({spec.persona}, {stage}): {spec.text}",
-                )))
+                lines.append(
+                    self.pick(
+                        (
+                            f"New, {reporter}: “{spec.text}” ({spec.persona}, {stage})",
+                            f"{reporter} heard a new one: “{spec.text}” ({spec.persona})",
+                            f"First time on the list ({spec.persona}, {stage}): {spec.text}",
+                        )
+                    )
+                )
             elif spec.kind == "question":
-                lines.append(self.pick((
-                    f"{reporter}: asked again, *{spec.text}* ({insight.times_heard}× now)",
-                    f"Again (#{insight.times_heard}): {spec.text} ({spec.persona}, {reporter})",
-                    f"{reporter}'s calls: “{spec.text}” keeps coming up, {insight.times_heard}×",
-                )))
+                lines.append(
+                    self.pick(
+                        (
+                            f"{reporter}: asked again, *{spec.text}* ({insight.times_heard}× now)",
+                            f"Again (#{insight.times_heard}): {spec.text} ({spec.persona}, {reporter})",
+                            f"{reporter}'s calls: “{spec.text}” keeps coming up, {insight.times_heard}×",
+                        )
+                    )
+                )
             else:
                 lines.append(f"Pain ({spec.persona}): {spec.text}; heard {insight.times_heard}×")
             if insight.content_item_id:
@@ -1696,10 +2184,7 @@ class _Builder:
     def do_actions(self, ctx: _Ctx) -> list[str]:
         day = ctx.slot.day.isoformat()
         closed = self.closing.get(ctx.slot.id, [])
-        still_open = [
-            a for a in self.series_actions[ctx.slot.series_id]
-            if a.meeting_id != ctx.slot.id and (a.status == "open" or a.closed_on > day)
-        ]
+        still_open = [a for a in self.series_actions[ctx.slot.series_id] if a.meeting_id != ctx.slot.id and (a.status == "open" or a.closed_on > day)]
         overdue = [a for a in still_open if a.due < day]
         lines = []
         for action in closed[:4]:
@@ -1726,7 +2211,12 @@ class _Builder:
 
     def do_campaigns(self, ctx: _Ctx) -> list[str]:
         lines = [self.fill(self.fresh("campaigns", CAMPAIGNS), ctx) for _ in range(self.rng.randint(2, 3))]
-        self.maybe_act(ctx, 0.4, ("Time the '{campaign}' SDR sequence to the launch", "Share the launch list with SDRs ({n} accounts)"), ctx.here("Priya", "Aisha", "Kenji"))
+        self.maybe_act(
+            ctx,
+            0.4,
+            ("Time the '{campaign}' SDR sequence to the launch", "Share the launch list with SDRs ({n} accounts)"),
+            ctx.here("Priya", "Aisha", "Kenji"),
+        )
         return lines
 
     def do_handoff(self, ctx: _Ctx) -> list[str]:
@@ -1831,6 +2321,13 @@ class _Builder:
         else:
             period = f"{MON[start.month]} {start.year}–{MON[end_quarter_month]} {self.today.year}"
         return Objective(
-            id=self.id(), title=spec.title, metric=spec.metric, target=spec.target, current=spec.start,
-            unit=spec.unit, owner_team=spec.owner_team, period=period, status="on_track",
+            id=self.id(),
+            title=spec.title,
+            metric=spec.metric,
+            target=spec.target,
+            current=spec.start,
+            unit=spec.unit,
+            owner_team=spec.owner_team,
+            period=period,
+            status="on_track",
         )

@@ -33,10 +33,7 @@ class CorruptFileError(TandemError):
 class NewerSchemaError(TandemError):
     def __init__(self, path: Path | str, found: int, supported: int) -> None:
         self.path = Path(path)
-        super().__init__(
-            f"{path} was written by a newer tandem (schema {found}, this version reads up to "
-            f"{supported}); upgrade tandem to open it."
-        )
+        super().__init__(f"{path} was written by a newer tandem (schema {found}, this version reads up to {supported}); upgrade tandem to open it.")
 
 
 class MeetingLockedError(TandemError):

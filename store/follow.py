@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from tandem.store.atomic import decode
-from tandem.store.capture import TITLES, describe
 from tandem.store.collection import decode_table
 from tandem.store.errors import CorruptFileError, NotFoundError, TandemError
+from tandem.store.kinds import TITLES, describe
 from tandem.store.layout import SHARED_FILES
 from tandem.store.records import AgendaItem, ContentItem, Meeting, Objective, ProspectInsight
 from tandem.store.workspace import MeetingRecord, Workspace, _decode_meeting
@@ -342,8 +342,5 @@ def pick_followed(workspace: Workspace, requested: str | None) -> str:
         if unreadable:
             newest = unreadable[-1] if len(unreadable) == 1 else f"{len(unreadable)} meeting files cannot be read, the newest: {unreadable[-1]}"
             why = f" that can be read here ({newest})"
-        raise TandemError(
-            f"No meeting is in progress{why}; name the one to follow with 'tandem follow MEETING' "
-            "(ids from 'tandem list')."
-        )
+        raise TandemError(f"No meeting is in progress{why}; name the one to follow with 'tandem follow MEETING' (ids from 'tandem list').")
     return max(live)[2]

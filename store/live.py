@@ -13,19 +13,18 @@ banks the running time first.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tandem.store import ids
 from tandem.store.errors import TandemError
+from tandem.store.pacing import Forecast, forecast
 from tandem.store.records import AgendaItem, Meeting, ParkedItem
+from tandem.store.saver import Clock, Saver
 from tandem.store.workspace import MeetingRecord, MeetingWriter, Workspace
 
-Clock = Callable[[], datetime]
-
-#: Share of an item's timebox after which its timer shows a warning.
-WARN_AT = 0.8
 NOTES_DEBOUNCE_S = 0.3
 
 
@@ -35,171 +34,6 @@ def _ts(moment: datetime) -> str:
 
 def _parse(ts: str | None) -> datetime | None:
     return datetime.fromisoformat(ts) if ts else None
-
-
-class Saver:
-    """Writes the latest state from a background thread, in order, coalescing requests.
-
-    ``request(delay)`` marks the state dirty and asks for a save within ``delay`` seconds;
-    ``flush()`` waits until everything requested so far is on disk (or failed). A failed
-    save (a full disk, say) is reported through ``on_error`` and retried; the state stays in
-    memory meanwhile, so nothing on screen is lost.
-    """
-
-    RETRY_S = 2.0
-
-    def __init__(
-        self,
-        write: Callable[[], None],
-        *,
-        on_error: Callable[[BaseException], None] | None = None,
-        on_saved: Callable[[], None] | None = None,
-        on_written: Callable[[], None] | None = None,
-    ) -> None:
-        self._write = write
-        self._on_error = on_error
-        self._on_saved = on_saved
-        self._on_written = on_written
-        self._cond = threading.Condition()
-        self._requested = 0  # generation numbers: requested vs written
-        self._written = 0
-        self._failures = 0  # failed writes so far: a flush stops waiting at the next one
-        self._due: float | None = None
-        self._closed = False
-        self.last_error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="tandem-saver", daemon=True)
-        self._thread.start()
-
-    def request(self, delay: float = 0.0) -> None:
-        import time
-
-        with self._cond:
-            self._requested += 1
-            due = time.monotonic() + delay
-            self._due = due if self._due is None else min(self._due, due)
-            self._cond.notify_all()
-
-    def flush(self, timeout: float = 10.0) -> bool:
-        """Save now and wait; True when everything requested is written. False at once when
-        a write fails meanwhile (a full disk): nobody waits on a save that cannot happen,
-        and the saver goes on retrying."""
-        import time
-
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            target = self._requested
-            if self._written >= target:
-                return True
-            failures = self._failures
-            self._due = time.monotonic()
-            self._cond.notify_all()
-            while self._written < target:
-                left = deadline - time.monotonic()
-                if left <= 0 or self._failures > failures or not self._thread.is_alive():
-                    return False
-                self._cond.wait(min(left, 0.05))
-            return True
-
-    @property
-    def pending(self) -> bool:
-        with self._cond:
-            return self._written < self._requested
-
-    def close(self, timeout: float = 10.0) -> bool:
-        ok = self.flush(timeout)
-        with self._cond:
-            self._closed = True
-            self._cond.notify_all()
-        self._thread.join(timeout=min(1.0, timeout))
-        return ok
-
-    def _run(self) -> None:
-        import time
-
-        while True:
-            with self._cond:
-                while not self._closed and (self._due is None or self._written >= self._requested):
-                    self._cond.wait()
-                if self._closed and self._written >= self._requested:
-                    return
-                wait = (self._due or 0) - time.monotonic()
-                if wait > 0:
-                    self._cond.wait(wait)
-                    continue
-                target = self._requested
-                self._due = None
-            try:
-                self._write()
-            except Exception as exc:  # noqa: BLE001 - reported to the UI, then retried
-                with self._cond:
-                    self.last_error = exc
-                    self._failures += 1
-                    self._cond.notify_all()
-                if self._on_error:
-                    self._on_error(exc)
-                with self._cond:
-                    retry = time.monotonic() + self.RETRY_S
-                    self._due = retry if self._due is None else min(self._due, retry)
-                    if self._closed:
-                        return
-                continue
-            with self._cond:
-                recovered = self.last_error is not None
-                self.last_error = None
-                self._written = max(self._written, target)
-                self._cond.notify_all()
-            if self._on_saved and recovered:
-                self._on_saved()
-            if self._on_written:
-                self._on_written()
-
-
-@dataclass(frozen=True, slots=True)
-class Forecast:
-    """Will the rest of the agenda fit before the planned end?"""
-
-    elapsed_s: float
-    planned_s: float
-    needed_s: float  # what the active and pending items still need, by their timeboxes
-    expected_end: datetime | None  # None while paused
-    overrun_s: float  # how late the meeting will end if every item gets its timebox
-    will_not_fit: tuple[str, ...]  # ids of pending items that do not fit in the time left
-
-    @property
-    def left_s(self) -> float:
-        return self.planned_s - self.elapsed_s
-
-
-def forecast(record: MeetingRecord, now: datetime, planned_min: int | None = None) -> Forecast:
-    """Pure arithmetic over the agenda: no I/O, easy to test."""
-    meeting = record.meeting
-    running_since = _parse(meeting.clock_running_since)
-    running = (now - running_since).total_seconds() if running_since else 0.0
-    elapsed = meeting.clock_elapsed + max(0.0, running)
-    planned = (planned_min if planned_min is not None else meeting.planned_min) or sum(
-        i.timebox_min for i in record.agenda
-    )
-    planned_s = planned * 60.0
-    left = planned_s - elapsed
-    needed = 0.0
-    will_not_fit = []
-    for item in record.agenda:
-        if item.status == "active":
-            item_elapsed = item.elapsed_s + (max(0.0, running) if running_since else 0.0)
-            needed += max(0.0, item.timebox_min * 60 - item_elapsed)
-        elif item.status == "pending":
-            needed += item.timebox_min * 60
-            if needed > left + 1e-6:
-                will_not_fit.append(item.id)
-    expected_end = now + timedelta(seconds=needed) if running_since else None
-    return Forecast(
-        elapsed_s=elapsed,
-        planned_s=planned_s,
-        needed_s=needed,
-        expected_end=expected_end,
-        overrun_s=max(0.0, needed - left),
-        will_not_fit=tuple(will_not_fit),
-    )
 
 
 class LiveSession:
@@ -221,9 +55,7 @@ class LiveSession:
         try:
             self.record = self.writer.read()
             if self.record.meeting.status in ("ended", "finalized"):
-                raise TandemError(
-                    f"Meeting {meeting_id} has {self.record.meeting.status}; it cannot be run again."
-                )
+                raise TandemError(f"Meeting {meeting_id} has {self.record.meeting.status}; it cannot be run again.")
         except BaseException:
             self.writer.close()
             raise
@@ -249,6 +81,14 @@ class LiveSession:
 
     def _changed(self, delay: float = 0.0) -> None:
         self.saver.request(delay)
+
+    @contextmanager
+    def editing(self) -> Iterator[MeetingRecord]:
+        """Change the meeting's rows in place (records captured under it): the saver does
+        not copy them halfway through a change, and saves them once it is done."""
+        with self._lock:
+            yield self.record
+        self._changed()
 
     HEARTBEAT_S = 30.0
 
@@ -411,7 +251,8 @@ class LiveSession:
         start = self.agenda.index(item) + 1 if item is not None else 0
         after = [i for i in self.agenda[start:] if i.status == "pending"]
         before = [i for i in self.agenda[:start] if i.status == "pending"]
-        return (after or before or [None])[0]
+        pending = after or before
+        return pending[0] if pending else None
 
     def next(self) -> AgendaItem | None:
         """Done with the active item; on to the next pending one (None: nothing left)."""

@@ -72,13 +72,13 @@ def _defuse_rest(rest: str) -> str:
     for pattern in (_ATX, _FENCE, _LINK_DEF):
         m = pattern.match(rest)
         if m:
-            return f"{m[1]}\\{rest[m.end(1):]}"
+            return f"{m[1]}\\{rest[m.end(1) :]}"
     m = _RULE_OR_SETEXT.match(rest)
     if m and rest.strip():
-        return f"{m[1]}\\{rest[m.end(1):]}"
+        return f"{m[1]}\\{rest[m.end(1) :]}"
     m = _TASK.match(rest)
     if m:
-        return f"{m[1]}\\[{m[2]}\\]{rest[m.end():]}"
+        return f"{m[1]}\\[{m[2]}\\]{rest[m.end() :]}"
     return rest
 
 
@@ -91,7 +91,7 @@ def _defuse_line(line: str) -> str:
         stripped = line.lstrip()
         line = ("  " + stripped) if re.match(r"(?:[-*+]|\d{1,9}[.)])\s", stripped) else stripped
     prefix = _CONTAINERS.match(line)[1]  # type: ignore[index]
-    rest = line[len(prefix):]
+    rest = line[len(prefix) :]
     if prefix and not rest.strip():
         # "- " or ">" alone is harmless, but "-" + "--" split oddly: defuse the whole line.
         return _defuse_rest(line)

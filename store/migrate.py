@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tandem.store.atomic import SCHEMA_VERSION, atomic_write_bytes, decode, encode, file_header
 from tandem.store.errors import MeetingLockedError, TandemError
@@ -46,7 +46,7 @@ class Migration:
 _SCHEMA = re.compile(rb'^\{"_tandem":\{"kind":"[a-z_]*","schema":(\d+)\}')
 
 
-def _schema_of(path: Path) -> tuple[int | None, dict | None]:
+def _schema_of(path: Path) -> tuple[int | None, dict[str, Any] | None]:
     """The schema of a file from its first bytes; the whole file only if those do not say."""
     with open(path, "rb") as f:
         m = _SCHEMA.match(f.read(80))
@@ -83,7 +83,7 @@ def backup_before_upgrade(workspace: Workspace) -> Path | None:
     """Before the first write to a workspace with outdated files: zip every data file.
 
     Any write re-encodes its file in the current schema, so this runs before the first write
-    of each process (``Workspace._before_write``) and the old data is never lost."""
+    of each process (``Workspace.before_write``) and the old data is never lost."""
     outdated = outdated_files(workspace)
     return _backup(workspace, outdated) if outdated else None
 
@@ -96,14 +96,14 @@ def migrate_workspace(workspace: Workspace) -> Migration:
     if not outdated:
         return result
     result.backup = _backup(workspace, outdated)
-    workspace._upgrade_checked = True  # the backup is taken: no second one on the first write
+    workspace.upgrade_checked = True  # the backup is taken: no second one on the first write
     for path, _, kind in outdated:
         try:
             if path.parent == workspace.meetings_dir:
                 with workspace.open_meeting(path.stem, allow_finalized=True):
                     _rewrite(path, kind)
             else:
-                with workspace._short_lock(path):
+                with workspace.short_lock(path):
                     _rewrite(path, kind)
         except MeetingLockedError as exc:
             result.skipped.append(str(exc))

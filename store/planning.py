@@ -68,9 +68,7 @@ class MeetingPlan:
 UNCOVERED = ("pending", "skipped")
 
 
-def carried_items(
-    workspace: Workspace, series_id: str, before: str, *, template_titles: Iterable[str] = ()
-) -> list[AgendaItem]:
+def carried_items(workspace: Workspace, series_id: str, before: str, *, template_titles: Iterable[str] = ()) -> list[AgendaItem]:
     """What the series' previous meeting (the latest one dated on or before ``before``)
     hands to the next one, as agenda items with ``carried_from`` = that meeting's id:
 
@@ -122,9 +120,7 @@ def carried_items(
     return carried
 
 
-def create_planned_meeting(
-    workspace: Workspace, plan: MeetingPlan, template: Template, *, rng: random.Random | None = None
-) -> PlannedMeeting:
+def create_planned_meeting(workspace: Workspace, plan: MeetingPlan, template: Template, *, rng: random.Random | None = None) -> PlannedMeeting:
     """Create the series' next meeting from ``template``: carried-over items go before the
     closing items; if the template has a shadow-day item, the shadow days held since the
     series' previous meeting are debriefed in it (see :func:`tandem.store.shadow_days.plan_debrief`):

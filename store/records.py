@@ -241,7 +241,8 @@ class Record:
         # Text never holds control characters: an escape sequence pasted from a terminal or
         # read from an old file would be interpreted by every terminal that later shows it.
         # isprintable() is the fast path: most text is one plain line.
-        texts, lists = _text_fields(type(self))
+        kind: type = type(self)  # as `type`: mypy judges a record class by its instances' __hash__
+        texts, lists = _text_fields(kind)
         for name in texts:
             value = getattr(self, name)
             if value and not value.isprintable() and _UNSAFE.search(value):
@@ -273,7 +274,8 @@ class Record:
     def from_dict(cls: type[R], data: Any) -> R:
         if not isinstance(data, dict):
             raise ValidationError(cls.__name__, "expected an object")
-        unknown = data.keys() - _field_names(cls)
+        this: type = cls  # (hashable: see __post_init__)
+        unknown = data.keys() - _field_names(this)
         if unknown:
             raise ValidationError(cls.__name__, f"unknown field {sorted(unknown)[0]!r}")
         kwargs = dict(data)
@@ -283,7 +285,7 @@ class Record:
             value = kwargs[name]
             if isinstance(value, list):
                 kwargs[name] = [kind.from_dict(v) for v in value]
-            elif name in _list_fields(cls):
+            elif name in _list_fields(this):
                 raise ValidationError(f"{cls.__name__}.{name}", "expected a list")
             elif value is not None:
                 kwargs[name] = kind.from_dict(value)
@@ -368,9 +370,7 @@ class Meeting(Record):
         if isinstance(self.planned_min, bool) or not isinstance(self.planned_min, int) or self.planned_min < 0:
             raise ValidationError("meeting.planned_min", "must be a whole number of minutes")
         _check_number("meeting.clock_elapsed", self.clock_elapsed, minimum=0)
-        if self.rating is not None and (
-            isinstance(self.rating, bool) or self.rating not in (1, 2, 3, 4, 5)
-        ):
+        if self.rating is not None and (isinstance(self.rating, bool) or self.rating not in (1, 2, 3, 4, 5)):
             raise ValidationError("meeting.rating", "must be 1 to 5")
         _check_str("meeting.rating_comment", self.rating_comment)
         _check_date("meeting.next_meeting", self.next_meeting, optional=True)

@@ -1,7 +1,7 @@
 """Shadow days outside the live run: planning, listing, insights and the debrief.
 
 A shadow day is planned (shadow, host, direction, date, activities pre-filled from the
-direction), run on the day (see :mod:`tandem.store.shadow`), and debriefed at a later
+direction), run on the day (see :mod:`tandem.store.shadow_session`), and debriefed at a later
 meeting whose agenda has a shadow-day item: its prospect insights join the insight list and
 its experiment becomes an action item of that meeting, which the series' action review brings
 back until it is closed.
@@ -38,8 +38,8 @@ __all__ = [
     "insight_id",
     "list_shadow_days",
     "normalize_direction",
-    "plan_shadow_day",
     "plan_debrief",
+    "plan_shadow_day",
     "pull_shadow_days",
     "resolve_shadow_day",
     "shadow_insights",
@@ -126,9 +126,7 @@ def plan_shadow_day(
 # --- reading --------------------------------------------------------------------------
 
 
-def list_shadow_days(
-    workspace: Workspace, *, today: date | str | None = None
-) -> tuple[list[ShadowDay], list[ShadowDay]]:
+def list_shadow_days(workspace: Workspace, *, today: date | str | None = None) -> tuple[list[ShadowDay], list[ShadowDay]]:
     """``(upcoming, past)``: upcoming days (dated today or later and not done yet), soonest
     first; past days (dated before today, or already done), most recent first.
 
@@ -233,13 +231,7 @@ def days_to_debrief(workspace: Workspace, series_id: str, day: str, meeting_id: 
     start = previous.date if previous is not None else ""
     existing = set(workspace.meeting_ids())
     return sorted(
-        (
-            d
-            for d in workspace.shadow_days.all()
-            if d.status == "done"
-            and start < d.date <= day
-            and not (d.debriefed_in and d.debriefed_in in existing)
-        ),
+        (d for d in workspace.shadow_days.all() if d.status == "done" and start < d.date <= day and not (d.debriefed_in and d.debriefed_in in existing)),
         key=lambda d: (d.date, d.id),
     )
 

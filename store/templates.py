@@ -127,7 +127,8 @@ class _Draft:
 
 def _list_entries(tokens: list[Any], start: int) -> tuple[list[tuple[str, int]], int]:
     """The text and line of every item of the list opening at ``start`` (nested ones too)."""
-    depth, entries, i = 0, [], start
+    entries: list[tuple[str, int]] = []
+    depth, i = 0, start
     while i < len(tokens):
         token = tokens[i]
         if token.type in ("bullet_list_open", "ordered_list_open"):
@@ -224,9 +225,7 @@ def parse_template(text: str, *, template_id: str) -> tuple[Template | None, lis
                             problems.append(Problem(entry_line, f"{key!r} is given twice"))
                         meta[key] = (match[1], entry_line)  # type: ignore[index]
                     elif match and " " not in key:
-                        problems.append(
-                            Problem(entry_line, f"unknown setting {key!r} (expected one of: {', '.join(META_KEYS)})")
-                        )
+                        problems.append(Problem(entry_line, f"unknown setting {key!r} (expected one of: {', '.join(META_KEYS)})"))
                     else:
                         description.append(f"- {entry}")
                 elif key in ITEM_KEYS:
@@ -274,9 +273,7 @@ def parse_template(text: str, *, template_id: str) -> tuple[Template | None, lis
         problems.append(Problem(title_line, "no agenda items: add a '## Item' section with a timebox"))
     total = sum(item.timebox_min for item in items)
     if duration is not None and items and len(items) == len(drafts) and total != duration:
-        problems.append(
-            Problem(meta["duration"][1], f"the timeboxes add up to {total} min but duration says {duration} min")
-        )
+        problems.append(Problem(meta["duration"][1], f"the timeboxes add up to {total} min but duration says {duration} min"))
     if problems:
         return None, problems
     return (

@@ -47,7 +47,7 @@ from tandem.store.records import (
     Series,
     ShadowDay,
 )
-from tandem.store.snapshots import Snapshots
+from tandem.store.upkeep.snapshots import Snapshots
 
 if TYPE_CHECKING:
     from tandem.store.templates import Template
@@ -97,16 +97,14 @@ def _decode_meeting(path: Path, tables: dict[str, Any], only: Iterable[str] | No
 
 
 class Workspace:
-    def __init__(
-        self, home: Path | str, *, now: Callable[[], datetime] = datetime.now, read_only: bool = False
-    ) -> None:
+    def __init__(self, home: Path | str, *, now: Callable[[], datetime] = datetime.now, read_only: bool = False) -> None:
         self.home = Path(home).expanduser()
         self.meetings_dir = self.home / MEETINGS_DIR
         self.now = now
         #: A read-only workspace (review, follow) never creates, deletes or locks a file.
         self.read_only = read_only
         #: Whether this process has checked for files of an older schema before writing.
-        self._upgrade_checked = False
+        self.upgrade_checked = False
         self.snapshots = Snapshots(self.home / SNAPSHOTS_DIR, self.home, now=now)
         self.drafts = Drafts(self.home / DRAFTS_DIR)
         # snapshots/ too: a writer killed while zipping the daily snapshot leaves a temp zip there.
@@ -123,8 +121,8 @@ class Workspace:
                 table,
                 kind,
                 file_kind=file_kind,
-                guard=lambda: self._short_lock(path),
-                before_write=self._before_write,
+                guard=lambda: self.short_lock(path),
+                before_write=self.before_write,
             )
 
         self.series: Collection[Series] = shared("series.json")
@@ -142,19 +140,19 @@ class Workspace:
         if self.read_only:
             raise ReadOnlyError(f"The workspace {self.home} is open read-only; nothing can be changed here.")
 
-    def _before_write(self) -> None:
+    def before_write(self) -> None:
         """Runs before every file write: folders exist, and today's snapshot is taken."""
         self._refuse_if_read_only()
         ensure_dir(self.home)
         ensure_dir(self.meetings_dir)
         self.snapshots.take_if_due()
-        if not self._upgrade_checked:
+        if not self.upgrade_checked:
             from tandem.store.migrate import backup_before_upgrade
 
-            self._upgrade_checked = True
+            self.upgrade_checked = True
             backup_before_upgrade(self)
 
-    def _short_lock(self, path: Path) -> WriterLock:
+    def short_lock(self, path: Path) -> WriterLock:
         self._refuse_if_read_only()
         ensure_dir(path.parent)
         return WriterLock(path.with_suffix(".lock"), subject=str(path), meeting=False, now=self.now, timeout=10)
@@ -185,8 +183,8 @@ class Workspace:
         return dict(tables.get("workspace", {}).get("1", {}))
 
     def set_info(self, **values: Any) -> None:
-        with self._short_lock(self.home / WORKSPACE_FILE):
-            db = TinyDB(self.home / WORKSPACE_FILE, storage=AtomicStorage, kind="workspace", before_write=self._before_write)
+        with self.short_lock(self.home / WORKSPACE_FILE):
+            db = TinyDB(self.home / WORKSPACE_FILE, storage=AtomicStorage, kind="workspace", before_write=self.before_write)
             table = db.table("workspace", cache_size=0)
             if table.get(doc_id=1) is None:
                 table.insert({**values})
@@ -201,9 +199,7 @@ class Workspace:
         return files
 
     def is_empty(self) -> bool:
-        return not self.home.exists() or not any(
-            p for p in self.home.iterdir() if p.name != SNAPSHOTS_DIR and not p.name.startswith(".")
-        )
+        return not self.home.exists() or not any(p for p in self.home.iterdir() if p.name != SNAPSHOTS_DIR and not p.name.startswith("."))
 
     # --- meetings: reading -----------------------------------------------------------
 
@@ -243,9 +239,7 @@ class Workspace:
             if tables is not None:  # deleted since we listed the folder
                 yield _decode_meeting(path, tables, only)
 
-    def _iter_tables(
-        self, table: str, kind: type[Any], where: Callable[[dict[str, Any]], bool] | None = None
-    ) -> Iterator[tuple[str, list[Any]]]:
+    def _iter_tables(self, table: str, kind: type[Any], where: Callable[[dict[str, Any]], bool] | None = None) -> Iterator[tuple[str, list[Any]]]:
         """One table from every meeting file, decoding only that table."""
         for meeting_id in self.meeting_ids():
             path = self.meeting_path(meeting_id)
@@ -270,9 +264,7 @@ class Workspace:
     def new_meeting_id(self, day: date | str, series_id: str) -> str:
         return ids.meeting_id(day, series_id, taken=set(self.meeting_ids()))
 
-    def create_meeting(
-        self, meeting: Meeting, agenda: Iterable[AgendaItem] = (), *, actions: Iterable[ActionItem] = ()
-    ) -> Meeting:
+    def create_meeting(self, meeting: Meeting, agenda: Iterable[AgendaItem] = (), *, actions: Iterable[ActionItem] = ()) -> Meeting:
         """Create the meeting's file with its agenda (and any action items it starts with,
         such as a debrief's experiments) in one atomic write."""
         path = self.meeting_path(meeting.id)
@@ -285,9 +277,7 @@ class Workspace:
             writer.write_all(MeetingRecord(meeting=meeting, agenda=list(agenda), actions=list(actions)))
         return meeting
 
-    def create_meeting_from_template(
-        self, meeting: Meeting, template: Template, *, rng: random.Random | None = None
-    ) -> MeetingRecord:
+    def create_meeting_from_template(self, meeting: Meeting, template: Template, *, rng: random.Random | None = None) -> MeetingRecord:
         """Snapshot the template's agenda into a new meeting: editing the template later
         never changes this meeting."""
         from tandem.store.templates import agenda_from_template
@@ -297,9 +287,7 @@ class Workspace:
         self.create_meeting(meeting, agenda)
         return MeetingRecord(meeting=meeting, agenda=agenda)
 
-    def open_meeting(
-        self, meeting_id: str, *, must_exist: bool = True, allow_finalized: bool = False
-    ) -> MeetingWriter:
+    def open_meeting(self, meeting_id: str, *, must_exist: bool = True, allow_finalized: bool = False) -> MeetingWriter:
         """Take the meeting's writer lock; refuse with who holds it if someone does, and
         refuse a finalized meeting unless ``allow_finalized`` (to unfinalize it)."""
         self._refuse_if_read_only()
@@ -330,7 +318,7 @@ class Workspace:
 
     def delete_meeting(self, meeting_id: str) -> None:
         with self.open_meeting(meeting_id) as writer:
-            self._before_write()
+            self.before_write()
             writer.path.unlink()
 
     # --- queries across meetings -----------------------------------------------------
@@ -349,9 +337,7 @@ class Workspace:
     def open_action_items(self) -> list[ActionItem]:
         return self.action_items(status="open")
 
-    def iter_actions(
-        self, where: Callable[[dict[str, Any]], bool] | None = None
-    ) -> Iterator[tuple[Meeting, list[ActionItem]]]:
+    def iter_actions(self, where: Callable[[dict[str, Any]], bool] | None = None) -> Iterator[tuple[Meeting, list[ActionItem]]]:
         """Each meeting (in id order) with its action items, reading each file once and
         decoding only the header and the actions ``where`` keeps. An action item's
         ``meeting_id`` is its origin meeting: the file it lives in, filled in if empty."""
@@ -383,9 +369,7 @@ class Workspace:
         found.sort(key=lambda row: row[:3])
         return [row[3] for row in found]
 
-    def set_action_status(
-        self, meeting_id: str, action_id: str, status: str, *, closed_in: str = "", closed_on: str = ""
-    ) -> ActionItem:
+    def set_action_status(self, meeting_id: str, action_id: str, status: str, *, closed_in: str = "", closed_on: str = "") -> ActionItem:
         """Mark an action item done, dropped or open again, in its origin meeting's file.
 
         Action items outlive their meeting: they are reviewed (closed or kept open) in later
@@ -422,9 +406,7 @@ class Workspace:
         return [
             f
             for f in rows
-            if (source is None or f.source == source)
-            and (reason is None or reason in f.reasons)
-            and (stage_lost is None or f.stage_lost == stage_lost)
+            if (source is None or f.source == source) and (reason is None or reason in f.reasons) and (stage_lost is None or f.stage_lost == stage_lost)
         ]
 
     def objectives_with_history(self) -> list[Objective]:
@@ -439,11 +421,7 @@ class Workspace:
         the ones a meeting on that day should check in on. In stored order, check-ins in
         date order."""
         _check_day("since", since)
-        return [
-            o
-            for o in self.objectives_with_history()
-            if o.status not in ("met", "dropped") and (not o.checkins or o.checkins[-1].date < since)
-        ]
+        return [o for o in self.objectives_with_history() if o.status not in ("met", "dropped") and (not o.checkins or o.checkins[-1].date < since)]
 
     def content_in_pipeline(self) -> list[ContentItem]:
         """Content items not shipped yet: soonest ETA first (no ETA last), then by title."""
@@ -468,9 +446,7 @@ class MeetingWriter:
         self.workspace = workspace
         self.meeting_id = meeting_id
         self.path = workspace.meeting_path(meeting_id)
-        self._lock = WriterLock(
-            self.path.with_suffix(".lock"), subject=meeting_id, now=workspace.now, timeout=0
-        )
+        self._lock = WriterLock(self.path.with_suffix(".lock"), subject=meeting_id, now=workspace.now, timeout=0)
         ensure_dir(workspace.meetings_dir)
         self._lock.acquire()
         self._db = TinyDB(self.path, storage=AtomicStorage, kind="meeting", before_write=self._before_write)
@@ -494,7 +470,7 @@ class MeetingWriter:
     def _before_write(self) -> None:
         if not self._lock.is_locked:
             raise TandemError(f"Meeting {self.meeting_id} was closed for editing; reopen it to save.")
-        self.workspace._before_write()
+        self.workspace.before_write()
 
     @contextlib.contextmanager
     def _guard(self) -> Iterator[None]:

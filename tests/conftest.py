@@ -85,16 +85,20 @@ def build_sample(home: Path) -> Workspace:
             status="planned" if n == 2 else "ended",
         )
         agenda = [
-            AgendaItem(id=f"item-{n}-{i}", title=title, position=i, timebox_min=box, status="pending" if n == 2 else "done", elapsed_s=0 if n == 2 else box * 55)
-            for i, (title, box) in enumerate(
-                [("Objectives check-in", 10), ("Lead quality from sales", 15), ("Coming down the pipeline", 10)]
+            AgendaItem(
+                id=f"item-{n}-{i}", title=title, position=i, timebox_min=box, status="pending" if n == 2 else "done", elapsed_s=0 if n == 2 else box * 55
             )
+            for i, (title, box) in enumerate([("Objectives check-in", 10), ("Lead quality from sales", 15), ("Coming down the pipeline", 10)])
         ]
         ws.create_meeting(meeting, agenda)
         with ws.open_meeting(meeting_id) as writer:
-            writer.actions.add(ActionItem(id=f"act-{n}", text="Fix lead routing for EMEA", owner="Luis Ortega", meeting_id=meeting_id, status="open" if n else "done"))
+            writer.actions.add(
+                ActionItem(id=f"act-{n}", text="Fix lead routing for EMEA", owner="Luis Ortega", meeting_id=meeting_id, status="open" if n else "done")
+            )
             writer.decisions.add(Decision(id=f"dec-{n}", text="SAL within 24h", meeting_id=meeting_id))
-            writer.lead_feedback.add(LeadFeedback(id=f"lf-{n}", reference=f"CRM-10{n}", verdict="poor", reasons=["no_fit"], source="LinkedIn ads", meeting_id=meeting_id))
+            writer.lead_feedback.add(
+                LeadFeedback(id=f"lf-{n}", reference=f"CRM-10{n}", verdict="poor", reasons=["no_fit"], source="LinkedIn ads", meeting_id=meeting_id)
+            )
     return ws
 
 
@@ -108,8 +112,14 @@ def meeting_today(home: Path, *items: tuple[str, int]) -> tuple[Workspace, str]:
     today = time.strftime("%Y-%m-%d")
     meeting_id = f"{today}-sync"
     ws.create_meeting(
-        Meeting(id=meeting_id, series_id="sync", title="Weekly sync", date=today, facilitator="Dana",
-                attendees=[Attendee(name="Dana", team="marketing"), Attendee(name="Luis", team="sales")]),
+        Meeting(
+            id=meeting_id,
+            series_id="sync",
+            title="Weekly sync",
+            date=today,
+            facilitator="Dana",
+            attendees=[Attendee(name="Dana", team="marketing"), Attendee(name="Luis", team="sales")],
+        ),
         [AgendaItem(id=f"i{n + 1}", title=title, position=n, timebox_min=minutes) for n, (title, minutes) in enumerate(items)],
     )
     return ws, meeting_id

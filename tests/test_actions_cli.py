@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import CliResult, run_cli
+
 from tandem.store.records import ActionItem, Meeting, Series
 from tandem.store.workspace import Workspace
 
@@ -31,20 +31,36 @@ def build(home: Path) -> Workspace:
     ws.series.add(Series(id="weekly-smarketing-sync", title="Weekly smarketing sync"))
     ws.series.add(Series(id="pipeline-review", title="Pipeline & content review"))
     meetings = {
-        W1: ("weekly-smarketing-sync", "ended", [
-            ActionItem(id="w1a", text="Fix lead routing for EMEA", owner="Luis Ortega", due="2026-11-12", agenda_item_id="i1"),
-            ActionItem(id="w1b", text="Draft the SLA one-pager", owner="Dana Kim", due="2026-11-19", status="done", closed_in=W2, closed_on="2026-11-12"),
-        ]),
-        P1: ("pipeline-review", "ended", [
-            ActionItem(id="p1a", text="Send 3 customer names", owner="luis ortega", due=TODAY),  # due today: not overdue yet
-            ActionItem(id="p1b", text="Retire the old ebook", owner="Priya Raman", due="2026-11-01", status="dropped"),
-        ]),
-        W2: ("weekly-smarketing-sync", "ended", [
-            ActionItem(id="w2a", text="Pull closed-lost reasons [b]|x", owner="Priya Raman"),
-        ]),
-        W3: ("weekly-smarketing-sync", "planned", [
-            ActionItem(id="w3a", text="Prepare the Q1 plan", owner="Dana Kim", due="2026-11-25"),
-        ]),
+        W1: (
+            "weekly-smarketing-sync",
+            "ended",
+            [
+                ActionItem(id="w1a", text="Fix lead routing for EMEA", owner="Luis Ortega", due="2026-11-12", agenda_item_id="i1"),
+                ActionItem(id="w1b", text="Draft the SLA one-pager", owner="Dana Kim", due="2026-11-19", status="done", closed_in=W2, closed_on="2026-11-12"),
+            ],
+        ),
+        P1: (
+            "pipeline-review",
+            "ended",
+            [
+                ActionItem(id="p1a", text="Send 3 customer names", owner="luis ortega", due=TODAY),  # due today: not overdue yet
+                ActionItem(id="p1b", text="Retire the old ebook", owner="Priya Raman", due="2026-11-01", status="dropped"),
+            ],
+        ),
+        W2: (
+            "weekly-smarketing-sync",
+            "ended",
+            [
+                ActionItem(id="w2a", text="Pull closed-lost reasons [b]|x", owner="Priya Raman"),
+            ],
+        ),
+        W3: (
+            "weekly-smarketing-sync",
+            "planned",
+            [
+                ActionItem(id="w3a", text="Prepare the Q1 plan", owner="Dana Kim", due="2026-11-25"),
+            ],
+        ),
     }
     # Created out of date order: the listing sorts by meeting date, not by file.
     for meeting_id in (W3, W2, P1, W1):
@@ -216,7 +232,7 @@ def test_narrow_terminal_gets_a_compact_table(tmp_path: Path, monkeypatch: pytes
 
     from rich.console import Console
 
-    from tandem.tui import output
+    from tandem.tui.cli import output
 
     ws = build(tmp_path / "ws")
     buffer = io.StringIO()

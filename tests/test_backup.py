@@ -5,11 +5,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import strategies as gen
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import strategies as gen
-from tandem.store.backup import backup, restore
+from tandem.store.upkeep.backup import backup, restore
 from tandem.store.workspace import MeetingRecord, Workspace
 
 
@@ -21,10 +21,7 @@ def everything(ws: Workspace) -> dict:
         "insights": [i.to_dict() for i in ws.insights.all()],
         "shadow_days": [d.to_dict() for d in ws.shadow_days.all()],
         "meetings": {
-            rec.meeting.id: {
-                name: [x.to_dict() for x in getattr(rec, name)]
-                for name in ("agenda", "lead_feedback", "decisions", "actions", "parking_lot")
-            }
+            rec.meeting.id: {name: [x.to_dict() for x in getattr(rec, name)] for name in ("agenda", "lead_feedback", "decisions", "actions", "parking_lot")}
             | {"meeting": rec.meeting.to_dict()}
             for rec in ws.iter_meeting_records()
         },

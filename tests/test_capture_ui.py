@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, SelectionList
-
 from clock import FakeClock
 from conftest import rendered_text
+from textual.widgets import Input, SelectionList
+
 from tandem.store.records import ActionItem, AgendaItem, CheckIn, ContentItem, Meeting, Objective, Series
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app
@@ -28,12 +28,29 @@ def workspace(tmp_path: Path) -> Workspace:
         w.actions.add(ActionItem(id="old1", text="Fix EMEA routing", owner="Luis", meeting_id="2026-11-19-sync"))
         w.actions.add(ActionItem(id="old2", text="Draft ROI one-pager", owner="Dana", meeting_id="2026-11-19-sync"))
     ws.set_finalized("2026-11-19-sync", True)
-    ws.objectives.add(Objective(id="sqls", title="60 SQLs a month", metric="SQLs", target=60, unit=" SQLs",
-                                checkins=[CheckIn(date="2026-11-19", value=41, status="at_risk", meeting_id="2026-11-19-sync")]))
+    ws.objectives.add(
+        Objective(
+            id="sqls",
+            title="60 SQLs a month",
+            metric="SQLs",
+            target=60,
+            unit=" SQLs",
+            checkins=[CheckIn(date="2026-11-19", value=41, status="at_risk", meeting_id="2026-11-19-sync")],
+        )
+    )
     ws.content.add(ContentItem(id="roi", title="ROI one-pager", status="in_progress", eta="2026-12-05"))
     ws.create_meeting(
-        Meeting(id=MID, series_id="sync", title="Weekly sync", date="2026-11-26", facilitator="Dana",
-                attendees=[Meeting.__dataclass_fields__["attendees"].type and __import__("tandem.store.records", fromlist=["Attendee"]).Attendee(name=n, team=t) for n, t in (("Dana", "marketing"), ("Luis", "sales"))]),
+        Meeting(
+            id=MID,
+            series_id="sync",
+            title="Weekly sync",
+            date="2026-11-26",
+            facilitator="Dana",
+            attendees=[
+                Meeting.__dataclass_fields__["attendees"].type and __import__("tandem.store.records", fromlist=["Attendee"]).Attendee(name=n, team=t)
+                for n, t in (("Dana", "marketing"), ("Luis", "sales"))
+            ],
+        ),
         [
             AgendaItem(id="obj", title="Objectives", position=0, timebox_min=5, captures="objective"),
             AgendaItem(id="lead", title="Lead quality", position=1, timebox_min=10, captures="lead_feedback"),
@@ -125,7 +142,7 @@ async def test_decision_valid_invalid_cancel_edit_delete_undo(tmp_path: Path) ->
 
 
 async def test_action_item_with_due_shortcut_and_owner(tmp_path: Path) -> None:
-    ws, app = app_for(tmp_path)
+    _ws, app = app_for(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await start(pilot)
         await pilot.press("t")
@@ -154,7 +171,7 @@ async def test_action_item_with_due_shortcut_and_owner(tmp_path: Path) -> None:
 
 
 async def test_lead_feedback_needs_a_reason_when_poor_and_shows_the_summary(tmp_path: Path) -> None:
-    ws, app = app_for(tmp_path)
+    _ws, app = app_for(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await start(pilot)
         await goto(pilot, screen, "lead")
@@ -183,7 +200,7 @@ async def test_lead_feedback_needs_a_reason_when_poor_and_shows_the_summary(tmp_
 async def test_insight_promoted_to_content(tmp_path: Path) -> None:
     ws, app = app_for(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await start(pilot)
+        await start(pilot)
         await pilot.press("v")
         await pilot.pause()
         form = app.screen
@@ -293,7 +310,7 @@ FORM_KEYS = {"decision": "d", "action": "t", "lead_feedback": "l", "insight": "v
 
 @pytest.mark.parametrize("kind", [*FORM_KEYS, "content", "objective", "checkin"])
 def test_form_snapshot(snap_compare, tmp_path: Path, kind: str) -> None:
-    ws, app = app_for(tmp_path)
+    _ws, app = app_for(tmp_path)
 
     async def run_before(pilot) -> None:
         screen = await start(pilot)

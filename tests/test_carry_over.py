@@ -78,7 +78,9 @@ def hold(
         for action in actions:
             writer.actions.add(action.replace(meeting_id=meeting_id))
         if end:
-            writer.save_meeting(writer.meeting.replace(status="ended", started_at=f"{record.meeting.date}T09:00:00", ended_at=f"{record.meeting.date}T09:45:00"))
+            writer.save_meeting(
+                writer.meeting.replace(status="ended", started_at=f"{record.meeting.date}T09:00:00", ended_at=f"{record.meeting.date}T09:45:00")
+            )
     return ws.read_meeting(meeting_id)
 
 
@@ -95,8 +97,14 @@ def test_three_meetings_carry_exactly_what_is_uncovered(workspace: Workspace, te
     m1 = create_planned_meeting(ws, plan(DAYS[0], new_series=True), template)
     assert m1.meeting.series_id == SERIES and not carried(m1)
     webinar = AgendaItem(
-        id=new_id(), title="Webinar follow-up plan", timebox_min=8, prompts=["Who follows up on the attendees?"],
-        presenter="Dana Kim", presenter_team="marketing", captures="content", notes="started; ran out of time",
+        id=new_id(),
+        title="Webinar follow-up plan",
+        timebox_min=8,
+        prompts=["Who follows up on the attendees?"],
+        presenter="Dana Kim",
+        presenter_team="marketing",
+        captures="content",
+        notes="started; ran out of time",
     )
     hold(
         ws,
@@ -139,9 +147,7 @@ def test_three_meetings_carry_exactly_what_is_uncovered(workspace: Workspace, te
     assert [i.position for i in m2.agenda] == list(range(len(m2.agenda)))
     assert m2.agenda == ws.read_meeting(m2.meeting.id).agenda
     copy = titled(m2, "Webinar follow-up plan")
-    assert (copy.timebox_min, copy.prompts, copy.presenter_team, copy.captures) == (
-        8, ["Who follows up on the attendees?"], "marketing", "content"
-    )
+    assert (copy.timebox_min, copy.prompts, copy.presenter_team, copy.captures) == (8, ["Who follows up on the attendees?"], "marketing", "content")
     assert (copy.status, copy.elapsed_s, copy.notes, copy.standing) == ("pending", 0.0, "", False)
     assert copy.id != webinar.id
     assert titled(m2, "Trade show booth").timebox_min == 4
@@ -160,7 +166,9 @@ def test_three_meetings_carry_exactly_what_is_uncovered(workspace: Workspace, te
     after = ws.read_meeting(m1.meeting.id)
     assert after.meeting.status == "finalized"
     assert [(a.id, a.status, a.closed_in) for a in after.actions] == [
-        ("a1", "done", m2.meeting.id), ("a2", "dropped", m2.meeting.id), ("a3", "open", ""),
+        ("a1", "done", m2.meeting.id),
+        ("a2", "dropped", m2.meeting.id),
+        ("a3", "open", ""),
     ]
     assert after.agenda == ws.read_meeting(m1.meeting.id).agenda  # nothing else changed
 
@@ -267,9 +275,8 @@ def test_set_action_status_refusals(workspace: Workspace, template: Template) ->
     with pytest.raises(ValidationError, match="closed_on"):
         ws.set_action_status(m1.meeting.id, "a1", "done", closed_on="26/11/2026")
     # Someone has the origin meeting open: the usual one-sentence refusal, nothing written.
-    with ws.open_meeting(m1.meeting.id):
-        with pytest.raises(MeetingLockedError) as info:
-            ws.set_action_status(m1.meeting.id, "a1", "done")
+    with ws.open_meeting(m1.meeting.id), pytest.raises(MeetingLockedError) as info:
+        ws.set_action_status(m1.meeting.id, "a1", "done")
     message = str(info.value)
     assert message.startswith(f"Meeting {m1.meeting.id} is open for editing by PID {os.getpid()} on ")
     assert message.endswith(".") and "\n" not in message
@@ -284,18 +291,24 @@ def test_objectives_due_and_content_in_pipeline(workspace: Workspace) -> None:
 
     def objective(oid: str, status: str, *dates: str) -> Objective:
         return Objective(
-            id=oid, title=oid.upper(), metric="SQLs", target=60, status=status,
+            id=oid,
+            title=oid.upper(),
+            metric="SQLs",
+            target=60,
+            status=status,
             checkins=[CheckIn(date=d, value=10.0 * n, status="on_track") for n, d in enumerate(dates)],
         )
 
-    ws.objectives.add_many([
-        objective("checked-last-week", "at_risk", "2026-11-12", "2026-11-05"),
-        objective("checked-today", "on_track", "2026-11-05", "2026-11-19"),
-        objective("never-checked", "on_track"),
-        objective("met", "met", "2026-10-01"),
-        objective("dropped", "dropped"),
-        objective("checked-later", "off_track", "2026-11-26"),
-    ])
+    ws.objectives.add_many(
+        [
+            objective("checked-last-week", "at_risk", "2026-11-12", "2026-11-05"),
+            objective("checked-today", "on_track", "2026-11-05", "2026-11-19"),
+            objective("never-checked", "on_track"),
+            objective("met", "met", "2026-10-01"),
+            objective("dropped", "dropped"),
+            objective("checked-later", "off_track", "2026-11-26"),
+        ]
+    )
     due = ws.objectives_due(since="2026-11-19")
     assert [o.id for o in due] == ["checked-last-week", "never-checked"]
     assert due[0].latest.date == "2026-11-12" and [c.date for c in due[0].checkins] == ["2026-11-05", "2026-11-12"]
@@ -305,12 +318,14 @@ def test_objectives_due_and_content_in_pipeline(workspace: Workspace) -> None:
         ws.objectives_due(since="next week")
 
     assert ws.content_in_pipeline() == []
-    ws.content.add_many([
-        ContentItem(id="c1", title="Shipped case study", status="shipped", eta="2026-11-01"),
-        ContentItem(id="c2", title="b: ROI calculator", status="in_progress", eta="2026-12-01"),
-        ContentItem(id="c3", title="Webinar recap", status="planned", eta="2026-11-25"),
-        ContentItem(id="c4", title="Zeta battlecard", status="idea"),
-        ContentItem(id="c5", title="alpha one-pager", status="idea"),
-        ContentItem(id="c6", title="A: onboarding ebook", status="planned", eta="2026-12-01"),
-    ])
+    ws.content.add_many(
+        [
+            ContentItem(id="c1", title="Shipped case study", status="shipped", eta="2026-11-01"),
+            ContentItem(id="c2", title="b: ROI calculator", status="in_progress", eta="2026-12-01"),
+            ContentItem(id="c3", title="Webinar recap", status="planned", eta="2026-11-25"),
+            ContentItem(id="c4", title="Zeta battlecard", status="idea"),
+            ContentItem(id="c5", title="alpha one-pager", status="idea"),
+            ContentItem(id="c6", title="A: onboarding ebook", status="planned", eta="2026-12-01"),
+        ]
+    )
     assert [c.id for c in ws.content_in_pipeline()] == ["c3", "c6", "c2", "c5", "c4"]

@@ -8,11 +8,12 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from textual.app import App, ComposeResult
+from textual.widgets import Input, OptionList
+
 from tandem.store.records import ActionItem
 from tandem.tui.base_app import BaseApp
 from tandem.tui.widgets.choice import Choice, ChoiceList, find
-from textual.app import App, ComposeResult
-from textual.widgets import Input, OptionList
 
 OPTIONS = [("good", "good"), ("too early", "too_early"), ("poor", "poor"), ("duplicate", "duplicate")]
 

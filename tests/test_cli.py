@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import build_sample, run_cli
+
 from tandem.store.atomic import SCHEMA_VERSION, encode
 
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+from test_sizes import SCENARIOS, demo_home, settle  # noqa: F401 - demo_home is a fixture
 from textual.widgets import DataTable
 
-from test_sizes import SCENARIOS, demo_home, settle  # noqa: F401 - demo_home is a fixture
 
-
-def _osc52(app) -> list[str]:  # noqa: ANN001
+def _osc52(app) -> list[str]:
     """What the app wrote to the terminal as OSC 52 copies, decoded."""
     sent: list[str] = []
     write = app._driver.write

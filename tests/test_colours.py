@@ -14,15 +14,14 @@ from pathlib import Path
 
 import pytest
 from rich.color import ColorSystem
+from test_sizes import SCENARIOS, demo_home, screen_text  # noqa: F401 - demo_home is a fixture
 from textual.filter import Monochrome
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, SelectionList
 from textual.widgets._toggle_button import ToggleButton
 
-from test_sizes import SCENARIOS, demo_home, screen_text  # noqa: F401 - demo_home is a fixture
 
-
-def _standard(color):  # noqa: ANN001, ANN202
+def _standard(color):
     if color is None or color.is_default:
         return None
     downgraded = color.downgrade(ColorSystem.STANDARD)
@@ -35,7 +34,7 @@ def _is_text(char: str) -> bool:
     return not char.isspace() and not 0x2500 <= ord(char) <= 0x259F
 
 
-def invisible_text(app) -> list[str]:  # noqa: ANN001
+def invisible_text(app) -> list[str]:
     """Text drawn in the colour of its background once both are reduced to 16 colours."""
     screen = app.screen
     # Behind a modal, the screen is dimmed on purpose: only the dialog has to be read.
@@ -70,9 +69,7 @@ async def test_every_screen_is_legible_in_16_colours(demo_home: Path, tmp_path: 
         assert invisible_text(app) == []
 
 
-async def test_no_color_turns_monochrome_on_and_marks_what_colour_says(
-    demo_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_no_color_turns_monochrome_on_and_marks_what_colour_says(demo_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     scenario = SCENARIOS["review-2"](demo_home, tmp_path)
     app = scenario.app

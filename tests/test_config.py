@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from clock import FakeClock
 from conftest import build_sample, rendered_text, run_cli
+from textual.widgets import Input, Select
+
 from tandem.store import config as config_module
 from tandem.store.config import (
     Config,
@@ -28,7 +30,6 @@ from tandem.tui.screens.help import HelpScreen
 from tandem.tui.screens.new_meeting import NEW_SERIES, NewMeetingScreen
 from tandem.tui.settings import default_keys, known
 from tandem.tui.widgets.choice import Choice
-from textual.widgets import Input, Select
 
 KNOWN = Known(
     themes=["nord", "textual-dark", "textual-light"],
@@ -114,7 +115,12 @@ def test_the_documented_example_is_valid(tmp_path: Path) -> None:
         ('export_dir = "minutes"\n', 1, "export_dir", "is relative"),
         ("export_dir = []\n", 1, "export_dir", "must be a string"),
         ('[series.weekly-smarketing-sync]\ntemplate = "weekly"\n', 2, "series.weekly-smarketing-sync.template", "no template 'weekly'"),
-        ('[series.weekly-smarketing-sync]\ntemplate = "lead-quality-review"\nowner = "x"\n', 3, "series.weekly-smarketing-sync.owner", "unknown key in [series.weekly-smarketing-sync]"),
+        (
+            '[series.weekly-smarketing-sync]\ntemplate = "lead-quality-review"\nowner = "x"\n',
+            3,
+            "series.weekly-smarketing-sync.owner",
+            "unknown key in [series.weekly-smarketing-sync]",
+        ),
         ('[series.Weekly_Sync]\ntemplate = "lead-quality-review"\n', 1, "series.Weekly_Sync", "not a series id"),
         ('series = "weekly"\n', 1, "series", "must be a table"),
         ('[vocabulary]\npersonas = "CFO"\n', 2, "vocabulary.personas", "must be a list of strings"),
@@ -204,7 +210,7 @@ def test_config_show_marks_defaults_and_file_values(tmp_path: Path) -> None:
     result = run_cli("config", "show", env=env_for(tmp_path))
     assert result.code == 0
     assert '# from the file\nfacilitator = "Dana Kim"' in result.out
-    assert "# default: Textual's own\ntheme = \"\"" in result.out
+    assert '# default: Textual\'s own\ntheme = ""' in result.out
     assert '# from the file\npersonas = ["CFO"]' in result.out
     assert '"home.new_meeting" = "ctrl+n"  # from the file (default: n)' in result.out
     assert f"tandem: ignored {tmp_path / 'config.toml'}:2: theme: no theme 'nope'" in result.err
@@ -306,7 +312,7 @@ async def test_keymap_rebinds_a_key_and_help_shows_it(tmp_path: Path, config_dir
 
 
 async def test_keymap_applies_in_the_review_and_follow_apps(tmp_path: Path, config_dir: Path) -> None:
-    from tandem.store.review_workspace import WorkspaceSource
+    from tandem.store.review.from_workspace import WorkspaceSource
     from tandem.tui.follow_app import create_follow_app
     from tandem.tui.review_app import create_review_app
 
@@ -403,10 +409,11 @@ async def test_vocabulary_joins_the_capture_suggestions(tmp_path: Path, config_d
 async def test_vocabulary_puts_the_crm_words_in_the_lead_feedback_form(tmp_path: Path, config_dir: Path) -> None:
     """Reason codes and funnel stages from config.toml replace tandem's own in the form; a
     record already holding an old code keeps it when edited; the minutes read back the same."""
+    from textual.widgets import SelectionList
+
     from tandem.store.records import AgendaItem, LeadFeedback, Meeting
     from tandem.tui.screens.capture_forms import LeadFeedbackForm
     from tandem.tui.screens.live import LiveScreen
-    from textual.widgets import SelectionList
 
     write(config_dir, '[vocabulary]\nreason_codes = ["not_icp", "student"]\nfunnel_stages = ["lead", "mql", "demo_booked"]\n')
     ws = build_sample(tmp_path / "ws")
@@ -446,7 +453,7 @@ async def test_vocabulary_puts_the_crm_words_in_the_lead_feedback_form(tmp_path:
 def test_a_configured_code_is_stored_and_read_back_from_the_minutes() -> None:
     from tandem.store.errors import ValidationError
     from tandem.store.records import LeadFeedback
-    from tandem.store.review_model import code_for
+    from tandem.store.review.model import code_for
 
     record = LeadFeedback(id="x", reference="ACME", verdict="poor", reasons=["not_icp", "student"], stage_reached="demo_booked", stage_lost="demo_booked")
     assert LeadFeedback.from_dict(record.to_dict()) == record

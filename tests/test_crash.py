@@ -190,9 +190,7 @@ def test_sigkill_during_saves_never_corrupts_or_loses(tmp_path: Path) -> None:
 
         errors = [line for line in lines if line.startswith("E ")]
         assert not errors, f"trial {trial} (seed {seed}): child failed: {errors[0]}"
-        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, (
-            f"trial {trial} (seed {seed}): child ended on its own, status {status}"
-        )
+        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, f"trial {trial} (seed {seed}): child ended on its own, status {status}"
         killed_running += 1
 
         reported_actions = [line.split()[1] for line in lines if line.startswith("A ")]

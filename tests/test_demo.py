@@ -16,11 +16,7 @@ from tandem.store.workspace import MeetingRecord, Workspace
 
 def data_files(home: Path) -> dict[str, bytes]:
     """Every file of the workspace except the snapshots (which carry the day they were taken)."""
-    return {
-        p.relative_to(home).as_posix(): p.read_bytes()
-        for p in sorted(home.rglob("*"))
-        if p.is_file() and p.relative_to(home).parts[0] != "snapshots"
-    }
+    return {p.relative_to(home).as_posix(): p.read_bytes() for p in sorted(home.rglob("*")) if p.is_file() and p.relative_to(home).parts[0] != "snapshots"}
 
 
 class Demo:
@@ -96,7 +92,7 @@ def test_meetings_span_six_months_with_the_latest_planned(demo: Demo) -> None:
     assert 150 <= span <= 200
     planned = [m for m in meetings if m.status == "planned"]
     assert 1 <= len(planned) <= 2 and all(m.date >= today for m in planned)
-    assert meetings[-len(planned):] == planned
+    assert meetings[-len(planned) :] == planned
     held = meetings[: -len(planned)]
     assert all(m.status in ("ended", "finalized") and m.date < today for m in held)
     assert Counter(m.status for m in held)["finalized"] > len(held) * 0.8

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import CliResult, build_sample, run_cli
-from tandem.store import doctor
+
 from tandem.store.atomic import SCHEMA_VERSION, encode, read_file
 from tandem.store.records import CheckIn, ContentItem, Experiment, Objective, ProspectInsight, ShadowDay
+from tandem.store.upkeep import doctor
 from tandem.store.workspace import Workspace
 
 SERIES = "weekly-smarketing-sync"
@@ -72,9 +72,7 @@ def build_linked(home: Path) -> Workspace:
             content_item_id="cnt-1",
         )
     )
-    ws.content.add(
-        ContentItem(id="cnt-1", title="HubSpot sync guide", meeting_id=M1, insight_id="ins-1", agenda_item_id="item-1-2")
-    )
+    ws.content.add(ContentItem(id="cnt-1", title="HubSpot sync guide", meeting_id=M1, insight_id="ins-1", agenda_item_id="item-1-2"))
     return ws
 
 
@@ -255,83 +253,143 @@ def _experiment(**values: Any) -> Callable[[dict[str, Any]], None]:
 # name → (file, file kind, change, level, words the sentence must hold)
 BROKEN_LINKS: dict[str, tuple[str, str, Callable[[dict[str, Any]], None], str, tuple[str, ...]]] = {
     "action → agenda item": (
-        rel(M1), "meeting", _set("actions", agenda_item_id="item-gone"), "warning",
+        rel(M1),
+        "meeting",
+        _set("actions", agenda_item_id="item-gone"),
+        "warning",
         ("Action item act-1", rel(M1), "agenda item item-gone", "not in that meeting"),
     ),
     "action → origin meeting": (
-        rel(M1), "meeting", _set("actions", meeting_id=M0), "problem",
+        rel(M1),
+        "meeting",
+        _set("actions", meeting_id=M0),
+        "problem",
         ("Action item act-1", rel(M1), f"names meeting {M0} as its origin"),
     ),
     "action → closed in": (
-        rel(M1), "meeting", _set("actions", closed_in=NOPE), "warning",
+        rel(M1),
+        "meeting",
+        _set("actions", closed_in=NOPE),
+        "warning",
         ("Action item act-1", rel(M1), f"closed in meeting {NOPE}, which does not exist"),
     ),
     "lead feedback → agenda item": (
-        rel(M1), "meeting", _set("lead_feedback", agenda_item_id="item-gone"), "warning",
+        rel(M1),
+        "meeting",
+        _set("lead_feedback", agenda_item_id="item-gone"),
+        "warning",
         ("Lead feedback lf-1", rel(M1), "agenda item item-gone"),
     ),
     "decision → meeting": (
-        rel(M1), "meeting", _set("decisions", meeting_id=M2), "warning",
+        rel(M1),
+        "meeting",
+        _set("decisions", meeting_id=M2),
+        "warning",
         ("Decision dec-1", rel(M1), f"names meeting {M2}"),
     ),
     "agenda item → carried from": (
-        rel(M1), "meeting", _set("agenda", carried_from=NOPE), "warning",
+        rel(M1),
+        "meeting",
+        _set("agenda", carried_from=NOPE),
+        "warning",
         ("Agenda item", rel(M1), f"carried over from meeting {NOPE}, which does not exist"),
     ),
     "parking lot → carried to": (
-        rel(M1), "meeting", _add_parked, "warning",
+        rel(M1),
+        "meeting",
+        _add_parked,
+        "warning",
         ("Parking-lot item park-1", rel(M1), f"carried to meeting {NOPE}"),
     ),
     "meeting → active item": (
-        rel(M1), "meeting", _set("meeting", active_item_id="item-gone"), "warning",
+        rel(M1),
+        "meeting",
+        _set("meeting", active_item_id="item-gone"),
+        "warning",
         (f"Meeting {M1}", rel(M1), "agenda item item-gone"),
     ),
     "meeting → series": (
-        rel(M1), "meeting", _set("meeting", series_id="no-such-series"), "problem",
+        rel(M1),
+        "meeting",
+        _set("meeting", series_id="no-such-series"),
+        "problem",
         ("Series no-such-series", rel(M1), "missing from series.json"),
     ),
     "duplicate ids": (
-        rel(M1), "meeting", _add_duplicate_action, "problem",
+        rel(M1),
+        "meeting",
+        _add_duplicate_action,
+        "problem",
         (rel(M1), "2 actions records with the id act-1"),
     ),
     "objective → meeting": (
-        "objectives.json", "objectives", _set("objectives", meeting_id=NOPE), "warning",
+        "objectives.json",
+        "objectives",
+        _set("objectives", meeting_id=NOPE),
+        "warning",
         ("Objective obj-1", "objectives.json", f"meeting {NOPE}, which does not exist"),
     ),
     "check-in → meeting": (
-        "objectives.json", "objectives", _checkin(meeting_id=NOPE), "warning",
+        "objectives.json",
+        "objectives",
+        _checkin(meeting_id=NOPE),
+        "warning",
         ("Check-in of objective obj-1", "objectives.json", f"names meeting {NOPE}, which does not exist"),
     ),
     "check-in → agenda item": (
-        "objectives.json", "objectives", _checkin(agenda_item_id="item-gone"), "warning",
+        "objectives.json",
+        "objectives",
+        _checkin(agenda_item_id="item-gone"),
+        "warning",
         ("Check-in of objective obj-1", "agenda item item-gone", f"not in meeting {M0}"),
     ),
     "shadow day → debriefed in": (
-        "shadow_days.json", "shadow_days", _set("shadow_days", debriefed_in=NOPE), "warning",
+        "shadow_days.json",
+        "shadow_days",
+        _set("shadow_days", debriefed_in=NOPE),
+        "warning",
         ("Shadow day sd-1", "shadow_days.json", f"debriefed in meeting {NOPE}, which does not exist"),
     ),
     "experiment → action item": (
-        "shadow_days.json", "shadow_days", _experiment(action_id="act-gone"), "warning",
+        "shadow_days.json",
+        "shadow_days",
+        _experiment(action_id="act-gone"),
+        "warning",
         ("shadow day sd-1", "shadow_days.json", "action item act-gone", f"not in meeting {M1}"),
     ),
     "insight → meeting": (
-        "insights.json", "insights", _set("insights", meeting_id=NOPE), "warning",
+        "insights.json",
+        "insights",
+        _set("insights", meeting_id=NOPE),
+        "warning",
         ("Prospect insight ins-1", "insights.json", f"meeting {NOPE}, which does not exist"),
     ),
     "insight → shadow day": (
-        "insights.json", "insights", _set("insights", shadow_day_id="sd-gone"), "warning",
+        "insights.json",
+        "insights",
+        _set("insights", shadow_day_id="sd-gone"),
+        "warning",
         ("Prospect insight ins-1", "insights.json", "shadow day sd-gone"),
     ),
     "insight → content item": (
-        "insights.json", "insights", _set("insights", content_item_id="cnt-gone"), "warning",
+        "insights.json",
+        "insights",
+        _set("insights", content_item_id="cnt-gone"),
+        "warning",
         ("Prospect insight ins-1", "insights.json", "content item cnt-gone"),
     ),
     "content → insight": (
-        "content.json", "content", _set("content", insight_id="ins-gone"), "warning",
+        "content.json",
+        "content",
+        _set("content", insight_id="ins-gone"),
+        "warning",
         ("Content item cnt-1", "content.json", "prospect insight ins-gone"),
     ),
     "content → agenda item": (
-        "content.json", "content", _set("content", agenda_item_id="item-gone"), "warning",
+        "content.json",
+        "content",
+        _set("content", agenda_item_id="item-gone"),
+        "warning",
         ("Content item cnt-1", "content.json", "agenda item item-gone", f"not in meeting {M1}"),
     ),
 }
@@ -387,9 +445,7 @@ def test_orphan_lock_and_stale_temp_file_are_warnings_and_repaired(tmp_path: Pat
     ws = build_linked(tmp_path / "ws")
     pid = dead_pid()
     holder = ws.meetings_dir / f"{M1}.holder"
-    holder.write_bytes(
-        json.dumps({"pid": pid, "host": socket.gethostname(), "since": "2026-11-26T09:14:00"}).encode()
-    )
+    holder.write_bytes(json.dumps({"pid": pid, "host": socket.gethostname(), "since": "2026-11-26T09:14:00"}).encode())
     temp = ws.meetings_dir / f".{M1}.json.tmp-{pid}-123456"
     temp.write_bytes(b"half a meeting")
     home_temp = ws.home / f".series.json.tmp-{pid}-99"

@@ -59,9 +59,22 @@ def test_live_meeting_survives_kill_9(tmp_path: Path) -> None:
     try:
         term.wait_for("New meeting")
         steps = [
-            ("Tab",), ("-l", "Weekly sync"), ("Tab",), ("Enter",), ("Down",), ("Enter",),  # template
-            ("Tab",), ("Tab",), ("-l", "Dana"), ("Tab",), ("Tab",),  # date stays today
-            ("-l", "Ana Ruiz, sales"), ("Enter",), ("-l", "Luis Ortega, marketing"), ("Enter",), ("C-s",),
+            ("Tab",),
+            ("-l", "Weekly sync"),
+            ("Tab",),
+            ("Enter",),
+            ("Down",),
+            ("Enter",),  # template
+            ("Tab",),
+            ("Tab",),
+            ("-l", "Dana"),
+            ("Tab",),
+            ("Tab",),  # date stays today
+            ("-l", "Ana Ruiz, sales"),
+            ("Enter",),
+            ("-l", "Luis Ortega, marketing"),
+            ("Enter",),
+            ("C-s",),
         ]
         for keys in steps:
             term.send(*keys)
@@ -123,6 +136,7 @@ def test_capture_every_kind_by_keyboard(tmp_path: Path) -> None:
     import time
 
     from conftest import run_cli
+
     from tandem.store.records import AgendaItem, Attendee, Meeting, Series
     from tandem.store.workspace import Workspace
 
@@ -130,8 +144,14 @@ def test_capture_every_kind_by_keyboard(tmp_path: Path) -> None:
     ws.series.add(Series(id="sync", title="Weekly sync"))
     today = time.strftime("%Y-%m-%d")
     ws.create_meeting(
-        Meeting(id=f"{today}-sync", series_id="sync", title="Weekly sync", date=today, facilitator="Dana",
-                attendees=[Attendee(name="Dana", team="marketing"), Attendee(name="Luis", team="sales")]),
+        Meeting(
+            id=f"{today}-sync",
+            series_id="sync",
+            title="Weekly sync",
+            date=today,
+            facilitator="Dana",
+            attendees=[Attendee(name="Dana", team="marketing"), Attendee(name="Luis", team="sales")],
+        ),
         [AgendaItem(id="i1", title="Everything", timebox_min=30)],
     )
     term = Tmux([str(TANDEM), "--home", str(ws.home), "run"], width=120, height=40)
@@ -177,6 +197,7 @@ def test_whole_shadow_day_by_keyboard(tmp_path: Path) -> None:
     import time
 
     from conftest import run_cli
+
     from tandem.store.workspace import Workspace
 
     home = ["--home", str(tmp_path / "ws")]
@@ -270,13 +291,35 @@ def test_type_ahead_on_a_busy_machine_lands_in_each_form(tmp_path: Path) -> None
             term.type("<Escape>")
             term.wait_for("s Skip", timeout=30)
             term.type(
-                "d", "Ship the ROI page now", "<C-s>",
-                "t", "Send the webinar list", "<Tab>", "Luis", "<C-s>",
-                "l", "SF-77", "<C-s>",
-                "v", "How long is onboarding?", "<C-s>",
-                "c", "<Enter>", "Onboarding FAQ", "<C-s>",
-                "o", "<Enter>", "Lift SQLs to 60", "<Tab>", "SQLs per month", "<Tab>", "60", "<C-s>",
-                "d", "Park nothing; skip nothing; end nothing", "<C-s>",
+                "d",
+                "Ship the ROI page now",
+                "<C-s>",
+                "t",
+                "Send the webinar list",
+                "<Tab>",
+                "Luis",
+                "<C-s>",
+                "l",
+                "SF-77",
+                "<C-s>",
+                "v",
+                "How long is onboarding?",
+                "<C-s>",
+                "c",
+                "<Enter>",
+                "Onboarding FAQ",
+                "<C-s>",
+                "o",
+                "<Enter>",
+                "Lift SQLs to 60",
+                "<Tab>",
+                "SQLs per month",
+                "<Tab>",
+                "60",
+                "<C-s>",
+                "d",
+                "Park nothing; skip nothing; end nothing",
+                "<C-s>",
             )
             term.wait_for("Captured under this item (7)", timeout=60)
             term.wait_for("All changes saved", timeout=30)

@@ -12,13 +12,13 @@ import os
 from pathlib import Path
 
 import pytest
+from clock import FakeClock
+from conftest import rendered_text
 from textual.widgets import Input, Static, TextArea
 
 import tandem.store.atomic as atomic
-from clock import FakeClock
-from conftest import rendered_text
-from tandem.store.live import Saver
 from tandem.store.records import AgendaItem, Attendee, Meeting
+from tandem.store.saver import Saver
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app
 from tandem.tui.screens.capture_forms import DecisionForm, InsightForm
@@ -34,10 +34,10 @@ class Disk:
         self.full = False
         self.refused = 0
 
-    def __getattr__(self, name: str):  # noqa: ANN204
+    def __getattr__(self, name: str):
         return getattr(os, name)
 
-    def write(self, fd: int, data) -> int:  # noqa: ANN001
+    def write(self, fd: int, data) -> int:
         if self.full:
             self.refused += 1
             raise OSError(errno.ENOSPC, "No space left on device")
@@ -55,14 +55,20 @@ def disk(monkeypatch: pytest.MonkeyPatch) -> Disk:
 def workspace(tmp_path: Path) -> Workspace:
     ws = Workspace(tmp_path / "ws")
     ws.create_meeting(
-        Meeting(id=MID, series_id="sync", title="Weekly sync", date="2026-11-26", facilitator="Dana",
-                attendees=[Attendee(name="Dana", team="marketing"), Attendee(name="Luis", team="sales")]),
+        Meeting(
+            id=MID,
+            series_id="sync",
+            title="Weekly sync",
+            date="2026-11-26",
+            facilitator="Dana",
+            attendees=[Attendee(name="Dana", team="marketing"), Attendee(name="Luis", team="sales")],
+        ),
         [AgendaItem(id=f"i{n}", title=t, position=n, timebox_min=5) for n, t in enumerate(["Goals", "Leads"])],
     )
     return ws
 
 
-def screen_text(app) -> str:  # noqa: ANN001
+def screen_text(app) -> str:
     return "\n".join("".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips())
 
 
@@ -70,7 +76,7 @@ def temp_files(ws: Workspace) -> list[Path]:
     return [p for p in ws.home.rglob("*") if atomic.TEMP_MARK in p.name]
 
 
-async def wait_until(pilot, condition, seconds: float = 5.0) -> None:  # noqa: ANN001
+async def wait_until(pilot, condition, seconds: float = 5.0) -> None:
     for _ in range(int(seconds / 0.05)):
         if condition():
             return

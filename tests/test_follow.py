@@ -12,10 +12,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
 from clock import FakeClock
 from conftest import rendered_text, run_cli
 from tmux import TANDEM, Tmux, needs_tmux
+
 from tandem.store.atomic import atomic_write_bytes
 from tandem.store.capture import Capture
 from tandem.store.errors import TandemError
@@ -36,7 +36,9 @@ def planned_workspace(home: Path) -> Workspace:
         Meeting(id=MID, series_id="sync", title="Weekly sync", date="2026-11-26", facilitator="Dana"),
         [
             AgendaItem(id="i0", title="Objectives check-in", position=0, timebox_min=10, prompts=["Where are we against target?"]),
-            AgendaItem(id="i1", title="Lead quality from sales", position=1, timebox_min=15, captures="lead_feedback", prompts=["Which leads stalled, and where?"]),
+            AgendaItem(
+                id="i1", title="Lead quality from sales", position=1, timebox_min=15, captures="lead_feedback", prompts=["Which leads stalled, and where?"]
+            ),
             AgendaItem(id="i2", title="Coming down the pipeline", position=2, timebox_min=10),
             AgendaItem(id="i3", title="Action review", position=3, timebox_min=5),
         ],
@@ -286,10 +288,7 @@ async def test_a_corrupt_file_mid_follow_keeps_the_last_view(tmp_path: Path) -> 
 
 
 def _fingerprint(home: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(home)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
-        for p in sorted(home.rglob("*"))
-    }
+    return {str(p.relative_to(home)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir" for p in sorted(home.rglob("*"))}
 
 
 async def test_following_changes_no_file(tmp_path: Path) -> None:
@@ -361,8 +360,13 @@ async def test_a_separate_writer_process_is_followed_within_a_second(tmp_path: P
     script = tmp_path / "writer.py"
     script.write_text(WRITER)
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, str(script), str(home), MID,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        str(script),
+        str(home),
+        MID,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     latencies: dict[str, float] = {}
     app = follow_app(home)  # the real clock, as the writer's

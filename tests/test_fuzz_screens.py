@@ -38,6 +38,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from clock import FakeClock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual import events
@@ -45,10 +46,9 @@ from textual.binding import Binding
 from textual.keys import _character_to_key, _get_unicode_name_from_key
 from textual.worker import WorkerState
 
-from clock import FakeClock
 from tandem.store.demo import seed_demo
 from tandem.store.live import LiveSession
-from tandem.store.review_workspace import WorkspaceSource
+from tandem.store.review.from_workspace import WorkspaceSource
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app
 from tandem.tui.follow_app import create_follow_app
@@ -160,8 +160,8 @@ def _shadow_keys() -> tuple[str, ...]:
 
 def _review_keys() -> tuple[str, ...]:
     from tandem.tui.screens.review import ReviewScreen
-    from tandem.tui.widgets.review_actions import ActionsPane
-    from tandem.tui.widgets.review_meetings import MeetingsPane
+    from tandem.tui.widgets.review.actions import ActionsPane
+    from tandem.tui.widgets.review.meetings import MeetingsPane
 
     return binding_keys(ReviewScreen, ActionsPane, MeetingsPane)
 
@@ -284,7 +284,7 @@ def key_event(key: str) -> events.Key:
     return events.Key(key, char)
 
 
-def inject(app, burst: list) -> None:  # noqa: ANN001
+def inject(app, burst: list) -> None:
     """Everything in the burst arrives together: no pause between the events."""
     for kind, value, *size in burst:
         event = key_event(value) if kind == "key" else events.Paste(paste_text(value, size[0] if size else 0))
@@ -310,11 +310,11 @@ class Stats:
 STATS: dict[str, Stats] = {}
 
 
-def running(app) -> bool:  # noqa: ANN001
+def running(app) -> bool:
     return app.return_code is None and app.is_running
 
 
-async def settle(pilot) -> None:  # noqa: ANN001
+async def settle(pilot) -> None:
     """Let the keys be handled and the file work in threads finish (not a dialog's wait).
     Plain sleeps: Pilot.pause waits for the screen's message queues to drain, which never
     happens in an app that loops (assert_idle reports that instead of hanging)."""
@@ -335,7 +335,7 @@ async def settle(pilot) -> None:  # noqa: ANN001
     await asyncio.sleep(0.01)
 
 
-async def assert_idle(app) -> None:  # noqa: ANN001
+async def assert_idle(app) -> None:
     """Nothing typed, nothing to do: the app must not keep a core busy (a loop that never
     settles, an animation restarted every frame). A second look before failing: a busy
     moment (a file poll, the saver) is not a loop."""
@@ -348,7 +348,7 @@ async def assert_idle(app) -> None:  # noqa: ANN001
     raise AssertionError(f"{type(app.screen).__name__}: {share:.0%} of a core while idle")
 
 
-def build_app(target: Target, home: Path):  # noqa: ANN201
+def build_app(target: Target, home: Path):
     if target.app == "review":
         return create_review_app(WorkspaceSource(home), today=TODAY)
     if target.app == "follow":
@@ -357,7 +357,7 @@ def build_app(target: Target, home: Path):  # noqa: ANN201
     return create_app(Workspace(home), clock=FakeClock(), start=start)
 
 
-def shown_notes(app) -> tuple[str, str, str] | None:  # noqa: ANN001
+def shown_notes(app) -> tuple[str, str, str] | None:
     """(meeting id, item id, text) of the live meeting's notes editor, if one is open."""
     from textual.widgets import TextArea
 
@@ -515,6 +515,7 @@ async def test_focus_changes_do_not_pile_up_footer_keys(tmp_path: Path) -> None:
 
     home = _copy_of_pristine(tmp_path)
     app = create_app(Workspace(home), clock=FakeClock(), start=StartWith(meeting_id=LIVE))
+
     def alive() -> int:
         gc.collect()
         return sum(isinstance(o, FooterKey) for o in gc.get_objects())

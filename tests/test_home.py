@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from clock import FakeClock
+from conftest import build_sample
 from rich.text import Text
 from textual.widgets import DataTable, Static
 
-from clock import FakeClock
-from conftest import build_sample
 from tandem.store.workspace import Workspace
 from tandem.tui.app import create_app
 from tandem.tui.widgets.meeting_detail import MeetingDetail
@@ -85,7 +85,9 @@ async def test_refresh_picks_up_new_meetings(sample: Workspace) -> None:
     app = create_app(sample)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_loaded(pilot)
-        sample.create_meeting(Meeting(id="2026-12-03-weekly-smarketing-sync", series_id="weekly-smarketing-sync", title="Weekly smarketing sync", date="2026-12-03"))
+        sample.create_meeting(
+            Meeting(id="2026-12-03-weekly-smarketing-sync", series_id="weekly-smarketing-sync", title="Weekly smarketing sync", date="2026-12-03")
+        )
         await pilot.press("r")
         await wait_loaded(pilot)
         assert app.screen.query_one("#meetings", DataTable).row_count == 4

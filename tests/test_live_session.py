@@ -7,12 +7,14 @@ import time
 from pathlib import Path
 
 import pytest
-
 from clock import FakeClock
+
 from tandem.store.errors import FinalizedError, MeetingLockedError, TandemError
-from tandem.store.live import LiveSession, Saver, end_summary, forecast
+from tandem.store.live import LiveSession, end_summary
+from tandem.store.pacing import forecast
 from tandem.store.records import AgendaItem, Meeting
-from tandem.store.workspace import MeetingRecord, Workspace
+from tandem.store.saver import Saver
+from tandem.store.workspace import Workspace
 
 MID = "2026-11-26-sync"
 BOXES = [("Objectives", 10), ("Lead quality", 15), ("Pipeline", 10), ("Actions", 5)]

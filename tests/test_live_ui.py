@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Select, SelectionList, TextArea
-
 from clock import FakeClock
 from conftest import build_sample, rendered_text
+from textual.widgets import Input, Select, SelectionList, TextArea
+
 from tandem.store.records import AgendaItem, Meeting
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app

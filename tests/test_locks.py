@@ -298,7 +298,7 @@ def test_shared_file_writes_from_two_processes_lose_nothing(tmp_path: Path) -> N
         procs.append(proc)
         conns.append(parent_end)
     started = time.monotonic()
-    for proc, conn in zip(procs, conns):
+    for proc, conn in zip(procs, conns, strict=False):
         assert conn.poll(60), "writer did not finish"
         status, detail = conn.recv()
         assert status == "ok", detail

@@ -14,7 +14,7 @@ import pytest
 from tandem.store.atomic import SCHEMA_VERSION, read_file
 from tandem.store.errors import NewerSchemaError
 from tandem.store.migrate import migrate_workspace, outdated_files
-from tandem.store.review_workspace import WorkspaceSource
+from tandem.store.review.from_workspace import WorkspaceSource
 from tandem.store.workspace import Workspace
 
 FIXTURE = Path(__file__).parent / "fixtures" / "workspace_schema1"
@@ -93,7 +93,7 @@ def test_the_first_write_of_any_command_keeps_a_backup_first(old_home: Path) -> 
     assert snapshot(old_home)["content.json"] == before["content.json"]
 
 
-def _hold(home: str, meeting_id: str, ready, done) -> None:  # noqa: ANN001
+def _hold(home: str, meeting_id: str, ready, done) -> None:
     with Workspace(home).open_meeting(meeting_id, allow_finalized=True):
         ready.set()
         done.wait(30)

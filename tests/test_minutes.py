@@ -6,15 +6,15 @@ import csv
 from pathlib import Path
 
 import pytest
+from conftest import build_sample, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import build_sample, run_cli
 from minutes_helpers import front_matter, structure, table_rows, tasks
+
 from tandem.store import records as r
 from tandem.store.mdescape import clean
-from tandem.store.minutes import Shared, render_minutes
-from tandem.store.minutes_reader import read_folder
+from tandem.store.minutes.reader import read_folder
+from tandem.store.minutes.render import Shared, render_minutes
 from tandem.store.workspace import MeetingRecord, Workspace
 
 NASTY = [
@@ -58,9 +58,16 @@ def make(t) -> tuple[MeetingRecord, Shared]:
     """A meeting touching every section, each text field drawn from ``t(name)``."""
     mid = "2026-11-26-sync"
     meeting = r.Meeting(
-        id=mid, series_id="sync", title=t("title"), date="2026-11-26", facilitator=t("facilitator"),
+        id=mid,
+        series_id="sync",
+        title=t("title"),
+        date="2026-11-26",
+        facilitator=t("facilitator"),
         attendees=[r.Attendee(name=t("a1"), team="sales"), r.Attendee(name=t("a2"), team="marketing")],
-        absentees=[r.Attendee(name=t("a3"), team="other")], status="ended", rating=4, rating_comment=t("rating"),
+        absentees=[r.Attendee(name=t("a3"), team="other")],
+        status="ended",
+        rating=4,
+        rating_comment=t("rating"),
         next_meeting="2026-12-03",
     )
     agenda = [
@@ -71,7 +78,18 @@ def make(t) -> tuple[MeetingRecord, Shared]:
         meeting=meeting,
         agenda=agenda,
         lead_feedback=[
-            r.LeadFeedback(id="l1", reference=t("ref"), verdict="poor", source=t("source"), persona=t("persona"), reasons=["no_fit", "other"], stage_lost="sql", comment=t("comment"), reporter=t("reporter"), meeting_id=mid),
+            r.LeadFeedback(
+                id="l1",
+                reference=t("ref"),
+                verdict="poor",
+                source=t("source"),
+                persona=t("persona"),
+                reasons=["no_fit", "other"],
+                stage_lost="sql",
+                comment=t("comment"),
+                reporter=t("reporter"),
+                meeting_id=mid,
+            ),
             r.LeadFeedback(id="l2", reference=t("ref2"), verdict="good", source=t("source"), meeting_id=mid),
         ],
         decisions=[r.Decision(id="d1", text=t("decision"), decided_by=t("by"), meeting_id=mid)],
@@ -85,17 +103,31 @@ def make(t) -> tuple[MeetingRecord, Shared]:
     shared = Shared(
         series={"sync": r.Series(id="sync", title=t("series"))},
         objectives=[
-            r.Objective(id="o1", title=t("objective"), metric=t("metric"), target=25, unit=t("unit")[:40], checkins=[
-                r.CheckIn(date="2026-11-19", value=20, status="on_track"),
-                r.CheckIn(date="2026-11-26", value=18.5, status="at_risk", meeting_id=mid, comment=t("checkin")),
-            ])
+            r.Objective(
+                id="o1",
+                title=t("objective"),
+                metric=t("metric"),
+                target=25,
+                unit=t("unit")[:40],
+                checkins=[
+                    r.CheckIn(date="2026-11-19", value=20, status="on_track"),
+                    r.CheckIn(date="2026-11-26", value=18.5, status="at_risk", meeting_id=mid, comment=t("checkin")),
+                ],
+            )
         ],
         insights=[r.ProspectInsight(id="n1", text=t("insight"), persona=t("ipersona"), meeting_id=mid)],
         content=[r.ContentItem(id="c1", title=t("content"), persona=t("cpersona"), owner=t("cowner"), eta="2026-12-10", meeting_id=mid)],
         shadow_days=[
-            r.ShadowDay(id="s1", shadow=t("shadow"), host=t("host"), direction="marketing_to_sales", date="2026-11-20", status="done",
-                        takeaways=[r.Takeaway(id="t1", category="learned", text=t("takeaway"))],
-                        experiment=r.Experiment(text=t("experiment"), owner=t("eowner"), report_back="2026-12-15")),
+            r.ShadowDay(
+                id="s1",
+                shadow=t("shadow"),
+                host=t("host"),
+                direction="marketing_to_sales",
+                date="2026-11-20",
+                status="done",
+                takeaways=[r.Takeaway(id="t1", category="learned", text=t("takeaway"))],
+                experiment=r.Experiment(text=t("experiment"), owner=t("eowner"), report_back="2026-12-15"),
+            ),
         ],
         meetings=[meeting],
     )
@@ -111,8 +143,17 @@ def test_every_section_is_rendered_in_order() -> None:
     text = render_minutes(record, shared)
     s = structure(text)
     assert [h for h in s["headings"] if h.startswith("h2:")] == [
-        "h2:Attendance", "h2:Agenda", "h2:Objectives", "h2:Lead feedback", "h2:Voice of the prospect",
-        "h2:Content pipeline", "h2:Shadow-day takeaways", "h2:Decisions", "h2:Action items", "h2:Parking lot", "h2:Next meeting",
+        "h2:Attendance",
+        "h2:Agenda",
+        "h2:Objectives",
+        "h2:Lead feedback",
+        "h2:Voice of the prospect",
+        "h2:Content pipeline",
+        "h2:Shadow-day takeaways",
+        "h2:Decisions",
+        "h2:Action items",
+        "h2:Parking lot",
+        "h2:Next meeting",
     ]
     assert s["headings"][0] == "h1"
     assert tasks(text) == ["[ ] plain action1 — **plain owner**, due 2026-12-01", "[x] plain action2 (done 2026-11-26)", "[x] ~~plain action3~~ (dropped)"]
@@ -166,7 +207,9 @@ def test_cli_export_all_is_deterministic_and_incremental(tmp_path: Path) -> None
     assert run_cli("--home", str(ws.home), "export", "--all", "--out", str(out)).code == 0
     first = {p.name: p.read_bytes() for p in out.iterdir()}
     assert sorted(first) == [
-        "2026-11-12_weekly-smarketing-sync.md", "2026-11-19_weekly-smarketing-sync.md", "2026-11-26_weekly-smarketing-sync.md",
+        "2026-11-12_weekly-smarketing-sync.md",
+        "2026-11-19_weekly-smarketing-sync.md",
+        "2026-11-26_weekly-smarketing-sync.md",
     ]
     mtimes = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
     result = run_cli("--home", str(ws.home), "export", "--all", "--out", str(out))
@@ -202,7 +245,13 @@ def test_export_single_to_stdout_and_file(tmp_path: Path) -> None:
 def test_export_usage_and_data_errors(tmp_path: Path) -> None:
     ws = build_sample(tmp_path / "ws")
     home = ["--home", str(ws.home)]
-    for args in (["export"], ["export", "latest", "--all", "--out", "x"], ["export", "--all"], ["export", "latest", "--format", "csv"], ["export", "--all", "--out", "x", "--since", "yesterday"]):
+    for args in (
+        ["export"],
+        ["export", "latest", "--all", "--out", "x"],
+        ["export", "--all"],
+        ["export", "latest", "--format", "csv"],
+        ["export", "--all", "--out", "x", "--since", "yesterday"],
+    ):
         result = run_cli(*home, *args)
         assert result.code == 2, (args, result)
         assert len(result.err.strip().splitlines()) == 1
@@ -214,7 +263,7 @@ def test_export_usage_and_data_errors(tmp_path: Path) -> None:
 def test_csv_export(tmp_path: Path) -> None:
     ws = build_sample(tmp_path / "ws")
     with ws.open_meeting("2026-11-26-weekly-smarketing-sync") as writer:
-        writer.actions.add(r.ActionItem(id="formula", text="=HYPERLINK(\"x\")", meeting_id="2026-11-26-weekly-smarketing-sync"))
+        writer.actions.add(r.ActionItem(id="formula", text='=HYPERLINK("x")', meeting_id="2026-11-26-weekly-smarketing-sync"))
     out = tmp_path / "csv"
     assert run_cli("--home", str(ws.home), "export", "--all", "--format", "csv", "--out", str(out)).code == 0
     with (out / "action_items.csv").open(newline="") as f:
@@ -235,7 +284,7 @@ def test_reading_back_exported_minutes(tmp_path: Path) -> None:
     assert folder.problems == [f"{out / 'notes.md'}:1: no front matter (a '---' line must open the file)"]
     meetings = ws.list_meetings()
     assert [(s.id, s.date, s.facilitator) for s in folder.summaries] == [(m.id, m.date, m.facilitator) for m in meetings]
-    for summary, meeting in zip(folder.summaries, meetings):
+    for summary, meeting in zip(folder.summaries, meetings, strict=False):
         assert summary.attendees == meeting.attendees and summary.absentees == meeting.absentees
         record = ws.read_meeting(meeting.id)
         assert summary.agenda == [a.title for a in record.agenda]
@@ -259,7 +308,7 @@ def demo_export(tmp_path_factory) -> tuple[Workspace, Path]:
 def test_demo_minutes_have_the_right_structure(demo_export) -> None:
     ws, out = demo_export
     shared = Shared.load(ws)
-    names = {m.id: n for m, n in zip(shared.meetings, sorted(p.name for p in out.iterdir()))}
+    names = {m.id: n for m, n in zip(shared.meetings, sorted(p.name for p in out.iterdir()), strict=False)}
     files = sorted(out.glob("*.md"))
     assert len(files) == len(shared.meetings) == 40
     sections_seen: set[str] = set()
@@ -275,8 +324,19 @@ def test_demo_minutes_have_the_right_structure(demo_export) -> None:
         assert s["headings"][0] == "h1" and s["headings"].count("h1") == 1
         h2 = [h[3:] for h in s["headings"] if h.startswith("h2:")]
         sections_seen.update(h2)
-        order = ["Attendance", "Agenda", "Objectives", "Lead feedback", "Voice of the prospect", "Content pipeline",
-                 "Shadow-day takeaways", "Decisions", "Action items", "Parking lot", "Next meeting"]
+        order = [
+            "Attendance",
+            "Agenda",
+            "Objectives",
+            "Lead feedback",
+            "Voice of the prospect",
+            "Content pipeline",
+            "Shadow-day takeaways",
+            "Decisions",
+            "Action items",
+            "Parking lot",
+            "Next meeting",
+        ]
         assert h2 == [name for name in order if name in h2], h2
         assert s["headings"].count("h3") >= len(record.agenda)
         assert s["html"] == [] and s["fences"] == 0
@@ -284,7 +344,16 @@ def test_demo_minutes_have_the_right_structure(demo_export) -> None:
         assert table_rows(text, "Agenda") == len(record.agenda) + (1 if record.agenda else 0)  # plus the total row
         assert len(tasks(text)) == len(record.actions)
         assert [t.startswith("[x]") for t in tasks(text)] == [a.status != "open" for a in record.actions]
-    assert {"Objectives", "Lead feedback", "Voice of the prospect", "Content pipeline", "Shadow-day takeaways", "Decisions", "Action items", "Parking lot"} <= sections_seen
+    assert {
+        "Objectives",
+        "Lead feedback",
+        "Voice of the prospect",
+        "Content pipeline",
+        "Shadow-day takeaways",
+        "Decisions",
+        "Action items",
+        "Parking lot",
+    } <= sections_seen
 
 
 def test_reading_back_the_demo_folder(demo_export) -> None:

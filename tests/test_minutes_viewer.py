@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from clock import FakeClock
+from conftest import rendered_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.widgets import Input, OptionList, Static
 
-from clock import FakeClock
-from conftest import rendered_text
 from tandem.store.workspace import Workspace
 from tandem.tui.app import create_app
 from tandem.tui.screens.home import HomeScreen
@@ -121,8 +121,13 @@ async def test_opens_with_title_and_first_section(tmp_path: Path) -> None:
         sidebar = screen.query_one("#minutes-sections", OptionList)
         entries = [str(sidebar.get_option_at_index(i).prompt).strip() for i in range(sidebar.option_count)]
         assert entries == [
-            "Attendance", "Agenda", "1. Objectives check-in", "2. Lead quality from sales",
-            "Decisions", "Action items", "Next meeting",
+            "Attendance",
+            "Agenda",
+            "1. Objectives check-in",
+            "2. Lead quality from sales",
+            "Decisions",
+            "Action items",
+            "Next meeting",
         ]
 
 
@@ -266,8 +271,15 @@ async def test_escape_closes_find_then_goes_back(tmp_path: Path) -> None:
 async def test_every_binding_has_an_id_and_a_description() -> None:
     ids = {binding.id: binding for binding in MinutesScreen.BINDINGS}  # type: ignore[union-attr]
     assert set(ids) == {
-        "minutes.find", "minutes.next_match", "minutes.previous_match", "minutes.toggle_sidebar",
-        "minutes.top", "minutes.bottom", "minutes.back", "minutes.run_find", "minutes.copy",
+        "minutes.find",
+        "minutes.next_match",
+        "minutes.previous_match",
+        "minutes.toggle_sidebar",
+        "minutes.top",
+        "minutes.bottom",
+        "minutes.back",
+        "minutes.run_find",
+        "minutes.copy",
     }
     assert all(binding.description and binding.tooltip for binding in ids.values())  # type: ignore[union-attr]
 
@@ -378,7 +390,7 @@ def test_minutes_snapshot(snap_compare, tmp_path: Path) -> None:
 @pytest.mark.parametrize("width", [8, 30, 200])
 def test_big_minutes_at_any_width(width: int) -> None:
     from tandem.store import records as r
-    from tandem.store.minutes import Shared, render_minutes
+    from tandem.store.minutes.render import Shared, render_minutes
     from tandem.store.workspace import MeetingRecord
 
     meeting = r.Meeting(id="m", series_id="s", title="Sync", date="2026-11-26", attendees=[r.Attendee(name="Dana", team="sales")])

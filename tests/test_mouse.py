@@ -5,14 +5,12 @@ key the footer shows is a button) and the palette (which lists every key)."""
 from __future__ import annotations
 
 import asyncio
-
 from pathlib import Path
 
+from test_sizes import SCENARIOS, demo_home, settle  # noqa: F401 - demo_home is a fixture
 from textual.command import CommandPalette
 from textual.widgets import Checkbox, DataTable, OptionList, TabbedContent
 from textual.widgets._footer import FooterKey
-
-from test_sizes import SCENARIOS, demo_home, settle  # noqa: F401 - demo_home is a fixture
 
 
 def option_offset(widget: OptionList, index: int) -> tuple[int, int]:
@@ -26,7 +24,7 @@ def row_offset(table: DataTable, row: int) -> tuple[int, int]:
     return region.x + 2, region.y + table.header_height + row - int(table.scroll_y)
 
 
-def footer_key(app, key: str) -> FooterKey:  # noqa: ANN001
+def footer_key(app, key: str) -> FooterKey:
     return next(k for k in app.screen.query(FooterKey) if k.key == key)
 
 

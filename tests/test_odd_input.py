@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from clock import FakeClock
 from textual import events
 from textual.widgets import Input, TextArea
 
-from clock import FakeClock
 from tandem.store.records import AgendaItem, Attendee, Meeting
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app
@@ -25,14 +25,13 @@ ODD = "Zoë 👩🏽‍💻 مرحبا שלום e\u0301\u0301 a\u200db\u200cc �
 def workspace(tmp_path: Path) -> Workspace:
     ws = Workspace(tmp_path / "ws")
     ws.create_meeting(
-        Meeting(id=MID, series_id="sync", title="Weekly sync", date="2026-11-26", facilitator="Dana",
-                attendees=[Attendee(name="Dana", team="marketing")]),
+        Meeting(id=MID, series_id="sync", title="Weekly sync", date="2026-11-26", facilitator="Dana", attendees=[Attendee(name="Dana", team="marketing")]),
         [AgendaItem(id="i0", title="Leads", position=0, timebox_min=5)],
     )
     return ws
 
 
-def paste(app, text: str) -> None:  # noqa: ANN001
+def paste(app, text: str) -> None:
     event = events.Paste(text)
     event.set_sender(app)
     app.post_message(event)
@@ -68,7 +67,7 @@ async def test_a_paste_into_a_form_field_arrives_clean(tmp_path: Path) -> None:
 
 
 async def test_odd_characters_survive_screen_disk_and_minutes(tmp_path: Path) -> None:
-    from tandem.store.minutes import Shared, render_minutes
+    from tandem.store.minutes.render import Shared, render_minutes
 
     ws = workspace(tmp_path)
     app = create_app(ws, clock=FakeClock(), start=StartWith(meeting_id=MID))

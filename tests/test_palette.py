@@ -11,16 +11,16 @@ import re
 from pathlib import Path
 
 import pytest
+from test_sizes import SCENARIOS, demo_home, settle  # noqa: F401 - demo_home is a fixture
 from textual.command import CommandPalette
 from textual.widgets import DataTable
 
 from tandem.tui.commands import ScreenCommands, _plain
-from test_sizes import SCENARIOS, demo_home, settle  # noqa: F401 - demo_home is a fixture
 
 TITLE = re.compile(r"^[a-z][a-z ]*: \S")
 
 
-async def _commands(app) -> list[tuple[str, str]]:  # noqa: ANN001
+async def _commands(app) -> list[tuple[str, str]]:
     provider = ScreenCommands(app.screen)
     return [(title, help_text) for title, _, help_text in provider._commands()]
 
@@ -55,7 +55,7 @@ async def test_every_bound_action_is_in_the_palette(demo_home: Path, tmp_path: P
                 )
 
 
-async def _run_from_palette(pilot, query: str) -> None:  # noqa: ANN001
+async def _run_from_palette(pilot, query: str) -> None:
     await pilot.press("ctrl+p")
     await pilot.pause()
     assert isinstance(pilot.app.screen, CommandPalette)

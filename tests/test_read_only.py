@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
+from tmux import TANDEM, Tmux, needs_tmux
+
 from tandem.store.demo import seed_demo
 from tandem.store.workspace import Workspace
-from tmux import TANDEM, Tmux, needs_tmux
 
 pytestmark = pytest.mark.serial
 
@@ -101,7 +101,7 @@ def test_the_app_opens_a_read_only_workspace_in_review_mode(demo_home: Path) -> 
 
 def test_the_app_chooses_review_mode_when_saving_is_impossible(demo_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The same decision without a mount: whatever says nothing can be saved, review opens.
-    from tandem.tui import cli
+    from tandem.tui.cli import main as cli
 
     opened: list[tuple[Path, str]] = []
     monkeypatch.setattr(Workspace, "write_problem", lambda self: "it is on a read-only file system")
@@ -121,4 +121,9 @@ def test_paths_with_spaces_and_unicode_work_for_every_command(demo_home: Path, t
     restored = tmp_path / "restored wörkspace"
     assert run_cli("--home", str(restored), "restore", str(archive)).code == 0
     assert run_cli("--home", str(restored), "list").code == 0
-    assert run_cli("--home", str(demo_home), "shadow", "new", "--shadow", "Zoë", "--host", "José", "--direction", "sales-to-marketing", "--date", "2026-12-10").code == 0
+    assert (
+        run_cli(
+            "--home", str(demo_home), "shadow", "new", "--shadow", "Zoë", "--host", "José", "--direction", "sales-to-marketing", "--date", "2026-12-10"
+        ).code
+        == 0
+    )

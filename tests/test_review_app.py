@@ -12,7 +12,7 @@ from textual.widgets import Checkbox, DataTable, Input, Select, Sparkline, Stati
 
 from tandem.store.demo import seed_demo
 from tandem.store.records import ActionItem
-from tandem.store.review_workspace import WorkspaceSource
+from tandem.store.review.from_workspace import WorkspaceSource
 from tandem.store.workspace import Workspace
 from tandem.tui.review_app import create_review_app
 from tests.conftest import rendered_text
@@ -36,31 +36,27 @@ def writable_home(tmp_path: Path) -> Path:
 
 def fingerprint(home: Path) -> dict[str, str]:
     """Every file under ``home`` with its checksum: what review must leave as it was."""
-    return {
-        str(p.relative_to(home)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(home.rglob("*"))
-        if p.is_file()
-    }
+    return {str(p.relative_to(home)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(home.rglob("*")) if p.is_file()}
 
 
-def app_for(home: Path):  # noqa: ANN201
+def app_for(home: Path):
     app = create_review_app(WorkspaceSource(home), today=TODAY)
     app.sub_title = "~/tandem · read-only"  # the tmp path differs per run
     return app
 
 
-async def settle(pilot, seconds: float = 0.3) -> None:  # noqa: ANN001
+async def settle(pilot, seconds: float = 0.3) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause(seconds)
     await pilot.app.workers.wait_for_complete()
 
 
-def table_ids(app, selector: str = "#review-meetings") -> list[str]:  # noqa: ANN001
+def table_ids(app, selector: str = "#review-meetings") -> list[str]:
     table = app.screen.query_one(selector, DataTable)
     return [str(row.value) for row in table.rows]
 
 
-def status(app, selector: str) -> str:  # noqa: ANN001
+def status(app, selector: str) -> str:
     return rendered_text(app.screen.query_one(selector, Static))
 
 
@@ -235,7 +231,7 @@ async def test_action_tracker_filters_by_owner_status_and_overdue(demo_home: Pat
 
 
 def test_action_age_counts_days_open_or_taken() -> None:
-    from tandem.store.review_model import ActionRow
+    from tandem.store.review.model import ActionRow
 
     row = ActionRow("x", "", "2026-11-01", "open", "m", "s", "2026-10-01")
     assert row.age_days(date(2026, 10, 31)) == 30
@@ -284,9 +280,7 @@ async def test_lead_quality_dashboard_counts_and_filters_by_series(demo_home: Pa
         assert any(label(top_code[0]) in row and str(top_code[1]) in row for row in reasons.splitlines())
         sources = rendered_text(screen.query_one("#lead-sources", Static))
         assert "poor" in sources and any(f.source in sources for f in feedback if f.source)
-        assert "▁" in rendered_text(screen.query_one("#lead-meetings", Static)) or "█" in rendered_text(
-            screen.query_one("#lead-meetings", Static)
-        )
+        assert "▁" in rendered_text(screen.query_one("#lead-meetings", Static)) or "█" in rendered_text(screen.query_one("#lead-meetings", Static))
         series = Counter(f.series for f in feedback).most_common(1)[0]
         screen.query_one("#lead-series", Select).value = series[0]
         await settle(pilot)
@@ -372,7 +366,7 @@ async def test_help_lists_the_review_keys(demo_home: Path) -> None:
             assert binding_id in text
 
 
-def test_cli_refuses_a_missing_workspace_or_folder(tmp_path: Path, cli) -> None:  # noqa: ANN001
+def test_cli_refuses_a_missing_workspace_or_folder(tmp_path: Path, cli) -> None:
     result = cli("--home", str(tmp_path / "nowhere"), "review")
     assert result.code == 1
     assert result.err.count("\n") == 1 and "No workspace at" in result.err and "Traceback" not in result.err
@@ -386,8 +380,8 @@ def test_cli_refuses_a_missing_workspace_or_folder(tmp_path: Path, cli) -> None:
 
 
 @pytest.mark.parametrize("tab", ["1", "2", "3", "4", "5"])
-def test_review_snapshot(snap_compare, demo_home: Path, tab: str) -> None:  # noqa: ANN001
-    async def run_before(pilot) -> None:  # noqa: ANN001
+def test_review_snapshot(snap_compare, demo_home: Path, tab: str) -> None:
+    async def run_before(pilot) -> None:
         await settle(pilot)
         await pilot.press(tab)
         await settle(pilot)
@@ -395,8 +389,8 @@ def test_review_snapshot(snap_compare, demo_home: Path, tab: str) -> None:  # no
     assert snap_compare(app_for(demo_home), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_review_search_snapshot_wide(snap_compare, demo_home: Path) -> None:  # noqa: ANN001
-    async def run_before(pilot) -> None:  # noqa: ANN001
+def test_review_search_snapshot_wide(snap_compare, demo_home: Path) -> None:
+    async def run_before(pilot) -> None:
         await settle(pilot)
         await pilot.press("slash", *"procurement", "enter")
         await settle(pilot)
@@ -404,13 +398,12 @@ def test_review_search_snapshot_wide(snap_compare, demo_home: Path) -> None:  # 
     assert snap_compare(app_for(demo_home), terminal_size=(160, 48), run_before=run_before)
 
 
-
 # --- over a folder of exported minutes ----------------------------------------------------
 
 
 async def test_review_over_a_folder_of_minutes(demo_home: Path, tmp_path: Path) -> None:
-    from tandem.store.export import export_minutes
-    from tandem.store.review_minutes import MinutesFolderSource
+    from tandem.store.minutes.export import export_minutes
+    from tandem.store.review.from_minutes import MinutesFolderSource
     from tandem.tui.screens.minutes import MinutesScreen
 
     out = tmp_path / "minutes"

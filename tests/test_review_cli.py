@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import build_sample, run_cli
+
 from tandem.store.records import Meeting, Series
 from tandem.store.workspace import Workspace
 

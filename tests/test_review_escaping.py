@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 from markdown_it import MarkdownIt
 from mdit_py_plugins.tasklists import tasklists_plugin
-
 from test_minutes import make, plain_text
+
 from tandem.store import mdescape
-from tandem.store.minutes import render_minutes
+from tandem.store.minutes.render import render_minutes
 
 _gfm = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(tasklists_plugin)
 
@@ -19,11 +19,7 @@ _gfm = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(tasklists
 def gfm_structure(text: str) -> dict[str, object]:
     tokens = _gfm.parse(text.partition("\n---\n")[2])
     inline_html = [
-        child.content
-        for token in tokens
-        if token.type == "inline"
-        for child in token.children or []
-        if child.type == "html_inline" and child.content != "<br>"
+        child.content for token in tokens if token.type == "inline" for child in token.children or [] if child.type == "html_inline" and child.content != "<br>"
     ]
     return {
         "headings": [t.tag for t in tokens if t.type == "heading_open"],
@@ -76,7 +72,7 @@ def test_safe_markdown_is_kept(note: str, kept: str) -> None:
 def test_reading_back_survives_any_escape_in_the_front_matter(tmp_path, escape: str) -> None:
     # chr() of an escape beyond U+10FFFF raised OverflowError/ValueError out of read_folder,
     # whose promise is that a bad file is reported, never fatal.
-    from tandem.store.minutes_reader import read_folder
+    from tandem.store.minutes.reader import read_folder
 
     (tmp_path / "a.md").write_text(f'---\nid: "m{escape}"\ndate: "2026-11-26"\n---\n\n# T\n', encoding="utf-8")
     folder = read_folder(tmp_path)

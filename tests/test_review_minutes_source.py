@@ -12,19 +12,19 @@ import shutil
 from pathlib import Path
 
 import pytest
+import strategies as gen
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-import strategies as gen
 from tandem.store import mdescape
 from tandem.store import records as r
 from tandem.store.errors import NotFoundError
-from tandem.store.export import export_minutes, select_meetings
-from tandem.store.minutes import Shared, render_minutes
-from tandem.store.minutes_reader import _split_pair, measure_value, read_minutes, split_objective
-from tandem.store.review_minutes import MinutesFolderSource
-from tandem.store.review_model import ActionRow, ReviewData
-from tandem.store.review_workspace import WorkspaceSource
+from tandem.store.minutes.export import export_minutes, select_meetings
+from tandem.store.minutes.reader import _split_pair, measure_value, read_minutes, split_objective
+from tandem.store.minutes.render import Shared, render_minutes
+from tandem.store.review.from_minutes import MinutesFolderSource
+from tandem.store.review.from_workspace import WorkspaceSource
+from tandem.store.review.model import ActionRow, ReviewData
 from tandem.store.workspace import MeetingRecord, Workspace
 
 
@@ -72,6 +72,7 @@ def test_meetings_are_the_same_newest_first(demo) -> None:
 
 def test_action_items_are_the_same(demo) -> None:
     _, _, ws_data, md_data = demo
+
     # The minutes show no closing date for a dropped action ("~~text~~ (dropped)"), so that
     # one field is compared for open and done actions only.
     def comparable(row: ActionRow) -> ActionRow:
@@ -108,9 +109,7 @@ def test_objectives_have_the_same_check_ins(demo) -> None:
         row = by_title[objective.title]
         assert (row.metric, row.unit, row.target, row.owner_team) == (objective.metric, objective.unit, objective.target, objective.owner_team)
         assert row.status == shown[-1].status
-        assert [(p.date, p.value, p.status, p.comment) for p in row.history] == [
-            (dates[c.meeting_id], round(c.value, 2), c.status, c.comment) for c in shown
-        ]
+        assert [(p.date, p.value, p.status, p.comment) for p in row.history] == [(dates[c.meeting_id], round(c.value, 2), c.status, c.comment) for c in shown]
     assert derivable == len(md_data.objectives) >= 5
     # In the demo every check-in is made in a meeting on its day, so the whole trend matches.
     ws_rows = {o.title: o for o in ws_data.objectives}
@@ -289,11 +288,35 @@ def test_an_empty_folder_and_a_missing_one(tmp_path: Path) -> None:
 # --- user text reads back as typed ------------------------------------------------------------
 
 NASTY = [
-    "# Heading?", "---", "a | b | c", "| x |\n|---|", "```", "`tick", "<script>alert(1)</script>",
-    "- [ ] fake task", "* [x] fake done", "1. ordered", "> quote", "**bold** _em_ ~~strike~~",
-    "'single' \"double\" \\ back\\", "\\|", "\\*", "\\[x]", "[link](http://evil.example)", "&amp; &#x41; &copy",
-    "— owner", ", due 2026-01-01", " (done 2026-01-01)", "~~x~~ (dropped)", "****", "x — **y**",
-    "\x1b[31mred\x1b[0m", "emoji 🎉 e\u0301 zero\u200bwidth", "    indented", "line one\nline two", "\r\nwin\r\n",
+    "# Heading?",
+    "---",
+    "a | b | c",
+    "| x |\n|---|",
+    "```",
+    "`tick",
+    "<script>alert(1)</script>",
+    "- [ ] fake task",
+    "* [x] fake done",
+    "1. ordered",
+    "> quote",
+    "**bold** _em_ ~~strike~~",
+    "'single' \"double\" \\ back\\",
+    "\\|",
+    "\\*",
+    "\\[x]",
+    "[link](http://evil.example)",
+    "&amp; &#x41; &copy",
+    "— owner",
+    ", due 2026-01-01",
+    " (done 2026-01-01)",
+    "~~x~~ (dropped)",
+    "****",
+    "x — **y**",
+    "\x1b[31mred\x1b[0m",
+    "emoji 🎉 e\u0301 zero\u200bwidth",
+    "    indented",
+    "line one\nline two",
+    "\r\nwin\r\n",
 ]
 user_text = st.one_of(gen.text, st.sampled_from(NASTY), st.lists(st.sampled_from(NASTY), min_size=1, max_size=3).map(" ".join))
 
@@ -314,8 +337,16 @@ AMBIGUOUS_ENDING = re.compile(r"(, due \d{4}-\d{2}-\d{2}|\(done \d{4}-\d{2}-\d{2
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(
-    action=visible, owner=user_text, status=st.sampled_from(r.ACTION_STATUSES), due=gen.maybe_day, closed=gen.maybe_day,
-    comment=user_text, source=user_text, reference=visible, decision=visible, decided_by=user_text,
+    action=visible,
+    owner=user_text,
+    status=st.sampled_from(r.ACTION_STATUSES),
+    due=gen.maybe_day,
+    closed=gen.maybe_day,
+    comment=user_text,
+    source=user_text,
+    reference=visible,
+    decision=visible,
+    decided_by=user_text,
 )
 def test_user_text_round_trips(tmp_path: Path, action, owner, status, due, closed, comment, source, reference, decision, decided_by) -> None:
     # The one ambiguity of the format: without an owner, the due and closing dates follow the
@@ -330,8 +361,17 @@ def test_user_text_round_trips(tmp_path: Path, action, owner, status, due, close
             r.ActionItem(id="a2", text="second", owner="Dana", meeting_id=mid),
         ],
         lead_feedback=[
-            r.LeadFeedback(id="l1", reference=reference, verdict="too_early", source=source, comment=comment,
-                           reasons=["no_authority", "no_fit"], stage_reached="sql", stage_lost="mql", meeting_id=mid),
+            r.LeadFeedback(
+                id="l1",
+                reference=reference,
+                verdict="too_early",
+                source=source,
+                comment=comment,
+                reasons=["no_authority", "no_fit"],
+                stage_reached="sql",
+                stage_lost="mql",
+                meeting_id=mid,
+            ),
         ],
         decisions=[r.Decision(id="d1", text=decision, decided_by=decided_by, meeting_id=mid)],
     )
@@ -356,8 +396,16 @@ def test_user_text_round_trips(tmp_path: Path, action, owner, status, due, close
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("30%", (30.0, "%")), ("26.9%", (26.9, "%")), ("61 SQLs", (61.0, "SQLs")), ("1,200", (1200.0, "")),
-        ("4h", (4.0, "h")), ("1.03$M", (1.03, "$M")), ("$2.4M", (2.4, "$M")), ("-3 pts", (-3.0, "pts")), ("lots", None), ("", None),
+        ("30%", (30.0, "%")),
+        ("26.9%", (26.9, "%")),
+        ("61 SQLs", (61.0, "SQLs")),
+        ("1,200", (1200.0, "")),
+        ("4h", (4.0, "h")),
+        ("1.03$M", (1.03, "$M")),
+        ("$2.4M", (2.4, "$M")),
+        ("-3 pts", (-3.0, "pts")),
+        ("lots", None),
+        ("", None),
     ],
 )
 def test_measures_read_back(text: str, expected) -> None:
@@ -365,7 +413,7 @@ def test_measures_read_back(text: str, expected) -> None:
 
 
 @settings(max_examples=200)
-@given(value=st.one_of(st.integers(-10**9, 10**9), st.floats(-1e9, 1e9)), unit=st.sampled_from(["", "%", "h", "SQLs", "$M", "k€", "pts", "SQLs/mo"]))
+@given(value=st.one_of(st.integers(-(10**9), 10**9), st.floats(-1e9, 1e9)), unit=st.sampled_from(["", "%", "h", "SQLs", "$M", "k€", "pts", "SQLs/mo"]))
 def test_any_measure_reads_back_to_two_decimals(value: float, unit: str) -> None:
     assert measure_value(r.measure(value, unit)) == (round(value, 2), unit)
 

@@ -7,13 +7,13 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import build_sample
+
 from tandem.store import locks
-from tandem.store.backup import backup, restore
 from tandem.store.errors import TandemError, ValidationError
 from tandem.store.records import ActionItem, Meeting, Objective, ShadowDay
 from tandem.store.templates import parse_template
+from tandem.store.upkeep.backup import backup, restore
 from tandem.store.workspace import Workspace
 
 # --- templates -------------------------------------------------------------------------
@@ -91,7 +91,7 @@ def _mutate_first_meeting(data: dict, new_id: str) -> None:
     ["backslash in a meeting id", "NUL in a meeting id", "non-ASCII digits as a document id", "checkins not a list"],
 )
 def test_restore_refuses_what_it_could_not_read_back_and_writes_nothing(tmp_path: Path, damage: str) -> None:
-    path, data = _archive(tmp_path)
+    _path, data = _archive(tmp_path)
     if damage == "backslash in a meeting id":
         _mutate_first_meeting(data, "a\\b")  # restored fine, then every `tandem list` failed
     elif damage == "NUL in a meeting id":
@@ -100,14 +100,21 @@ def test_restore_refuses_what_it_could_not_read_back_and_writes_nothing(tmp_path
         table = data["files"]["series.json"]["series"]
         table["\u00b2"] = table.pop("1")  # '²'.isdigit() is True, int('²') fails
     else:
-        data["files"]["objectives.json"] = {"objectives": {"1": {
-            "id": "o", "title": "t", "metric": "m", "target": 1,
-            "checkins": {"date": "2026-11-26", "value": 1, "status": "met"},
-        }}}
+        data["files"]["objectives.json"] = {
+            "objectives": {
+                "1": {
+                    "id": "o",
+                    "title": "t",
+                    "metric": "m",
+                    "target": 1,
+                    "checkins": {"date": "2026-11-26", "value": 1, "status": "met"},
+                }
+            }
+        }
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(data))
     target = Workspace(tmp_path / "target")
-    with pytest.raises(TandemError, match="bad.json"):
+    with pytest.raises(TandemError, match=r"bad\.json"):
         restore(target, bad)
     assert not target.home.exists() or not any(target.home.rglob("*.json"))
 

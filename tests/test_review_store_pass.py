@@ -14,21 +14,22 @@ from pathlib import Path
 
 import orjson
 import pytest
-
 from clock import FakeClock
-from tandem.store import review_minutes, review_workspace
+
 from tandem.store.capture import Capture
 from tandem.store.errors import NotFoundError
-from tandem.store.export import export_minutes, select_meetings
 from tandem.store.follow import LinkedRecordsWatcher, MeetingWatcher, pick_followed
 from tandem.store.live import LiveSession
-from tandem.store.minutes import Shared
-from tandem.store.minutes_reader import read_minutes
+from tandem.store.minutes.export import export_minutes, select_meetings
+from tandem.store.minutes.reader import read_minutes
+from tandem.store.minutes.render import Shared
 from tandem.store.records import AgendaItem, Decision, Meeting, Series
-from tandem.store.review_minutes import MinutesFolderSource
-from tandem.store.review_model import Snippet
-from tandem.store.review_workspace import WorkspaceSource
-from tandem.store.search import SearchIndex, terms
+from tandem.store.review import from_minutes as review_minutes
+from tandem.store.review import from_workspace as review_workspace
+from tandem.store.review.from_minutes import MinutesFolderSource
+from tandem.store.review.from_workspace import WorkspaceSource
+from tandem.store.review.model import Snippet
+from tandem.store.review.search import SearchIndex, terms
 from tandem.store.workspace import Workspace
 
 START = datetime(2026, 11, 26, 9, 30)
@@ -318,7 +319,7 @@ def _hammer(*calls) -> None:
         try:
             for _ in range(15):
                 call()
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=run, args=(call,)) for call in calls]
@@ -397,6 +398,7 @@ async def test_follow_keeps_up_with_rapid_saves_without_flicker(tmp_path: Path) 
     import sys
 
     from conftest import rendered_text
+
     from tandem.tui.follow_app import create_follow_app
 
     ws = small_workspace(tmp_path / "ws")
@@ -502,7 +504,7 @@ async def test_review_and_follow_work_on_a_read_only_folder(tmp_path: Path) -> N
     shared = Shared.load(ws)
     export_minutes(ws, select_meetings(shared), tmp_path / "minutes", shared=shared)
     _with_stale_leftovers(ws)
-    paths = sorted(tmp_path.rglob("*"), reverse=True) + [tmp_path]
+    paths = [*sorted(tmp_path.rglob("*"), reverse=True), tmp_path]
     modes = {p: p.stat().st_mode for p in paths}
     before = _fingerprint(tmp_path)
     try:

@@ -36,8 +36,8 @@ from tandem.store.records import (
     ShadowDay,
     Takeaway,
 )
-from tandem.store.review_minutes import MinutesFolderSource
-from tandem.store.review_workspace import WorkspaceSource
+from tandem.store.review.from_minutes import MinutesFolderSource
+from tandem.store.review.from_workspace import WorkspaceSource
 from tandem.store.workspace import Workspace
 from tandem.tui.review_app import create_review_app
 from tandem.tui.screens.minutes import MinutesScreen
@@ -64,7 +64,7 @@ def demo(demo_copy_source: Path, tmp_path: Path) -> Path:
     return home
 
 
-async def workers_done(pilot) -> None:  # noqa: ANN001
+async def workers_done(pilot) -> None:
     for _ in range(20):
         try:
             await pilot.app.workers.wait_for_complete()
@@ -74,28 +74,22 @@ async def workers_done(pilot) -> None:  # noqa: ANN001
             return
 
 
-async def settle(pilot, seconds: float = 0.3) -> None:  # noqa: ANN001
+async def settle(pilot, seconds: float = 0.3) -> None:
     await workers_done(pilot)
     await pilot.pause(seconds)
     await workers_done(pilot)
 
 
-def screen_text(app) -> str:  # noqa: ANN001
+def screen_text(app) -> str:
     return "\n".join("".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips())
 
 
-def control_characters(app) -> set[str]:  # noqa: ANN001
+def control_characters(app) -> set[str]:
     """Control characters in what would be written to the terminal."""
-    return {
-        repr(ch)
-        for strip in app.screen._compositor.render_strips()
-        for segment in strip
-        for ch in segment.text
-        if ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0
-    }
+    return {repr(ch) for strip in app.screen._compositor.render_strips() for segment in strip for ch in segment.text if ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0}
 
 
-async def until(pilot, condition, seconds: float = 10.0) -> None:  # noqa: ANN001
+async def until(pilot, condition, seconds: float = 10.0) -> None:
     """Until ``condition()`` holds: keys typed ahead take a few message hops, slow on a busy machine."""
     for _ in range(int(seconds / 0.05)):
         if condition():
@@ -103,7 +97,7 @@ async def until(pilot, condition, seconds: float = 10.0) -> None:  # noqa: ANN00
         await pilot.pause(0.05)
 
 
-def burst(app, keys: list[str]) -> None:  # noqa: ANN001
+def burst(app, keys: list[str]) -> None:
     """Keys that arrive together (typed ahead over SSH, tmux send-keys): no pause between them."""
     for key in keys:
         char = {"slash": "/", "enter": "\r"}.get(key, key if len(key) == 1 else None)
@@ -233,28 +227,56 @@ def nasty_workspace(home: Path, *, long: bool = False) -> Workspace:
     for n, day in enumerate(["2026-11-12", "2026-11-19", "2026-11-26"]):
         meeting_id = ws.new_meeting_id(day, "sync")
         ws.create_meeting(
-            Meeting(id=meeting_id, series_id="sync", title=f"Weekly {BAD}", date=day, facilitator=f"Dana {BAD}{tail}",
-                    attendees=[Attendee(name=f"Ana {BAD}", team="sales")], status="ended"),
+            Meeting(
+                id=meeting_id,
+                series_id="sync",
+                title=f"Weekly {BAD}",
+                date=day,
+                facilitator=f"Dana {BAD}{tail}",
+                attendees=[Attendee(name=f"Ana {BAD}", team="sales")],
+                status="ended",
+            ),
             [AgendaItem(id=f"i{n}", title=f"Pricing {BAD}", position=0, timebox_min=10, notes=f"note {BAD}")],
         )
         with ws.open_meeting(meeting_id) as writer:
-            writer.actions.add(
-                ActionItem(id=f"a{n}", text=f"Act {BAD}", owner=f"Luis {BAD}{tail}", meeting_id=meeting_id, due="2026-11-20")
-            )
+            writer.actions.add(ActionItem(id=f"a{n}", text=f"Act {BAD}", owner=f"Luis {BAD}{tail}", meeting_id=meeting_id, due="2026-11-20"))
             writer.decisions.add(Decision(id=f"d{n}", text=f"Decided {BAD}", meeting_id=meeting_id))
             writer.lead_feedback.add(
-                LeadFeedback(id=f"lf{n}", reference=f"CRM {BAD}", verdict="poor", reasons=["no_fit"], source=f"Src {BAD}",
-                             persona=f"Persona {BAD}", stage_lost="sql", comment=f"c {BAD}", meeting_id=meeting_id)
+                LeadFeedback(
+                    id=f"lf{n}",
+                    reference=f"CRM {BAD}",
+                    verdict="poor",
+                    reasons=["no_fit"],
+                    source=f"Src {BAD}",
+                    persona=f"Persona {BAD}",
+                    stage_lost="sql",
+                    comment=f"c {BAD}",
+                    meeting_id=meeting_id,
+                )
             )
     ws.objectives.add(
-        Objective(id="o1", title=f"Goal {BAD}{tail}", metric=f"SQLs {BAD}", target=60, unit=" [b]x[/]",
-                  checkins=[CheckIn(date="2026-11-19", value=41, status="at_risk", comment=f"slow {BAD}"),
-                            CheckIn(date="2026-11-26", value=45, status="at_risk", comment=f"better {BAD}")])
+        Objective(
+            id="o1",
+            title=f"Goal {BAD}{tail}",
+            metric=f"SQLs {BAD}",
+            target=60,
+            unit=" [b]x[/]",
+            checkins=[
+                CheckIn(date="2026-11-19", value=41, status="at_risk", comment=f"slow {BAD}"),
+                CheckIn(date="2026-11-26", value=45, status="at_risk", comment=f"better {BAD}"),
+            ],
+        )
     )
     ws.shadow_days.add(
-        ShadowDay(id="s1", shadow=f"Sofia {BAD}{tail}", host=f"Maya {BAD}", direction="marketing_to_sales", date="2026-11-20",
-                  takeaways=[Takeaway(id="t1", category="learned", text=f"learned {BAD}")],
-                  experiment=Experiment(text=f"Try {BAD}", owner=f"Olu {BAD}"))
+        ShadowDay(
+            id="s1",
+            shadow=f"Sofia {BAD}{tail}",
+            host=f"Maya {BAD}",
+            direction="marketing_to_sales",
+            date="2026-11-20",
+            takeaways=[Takeaway(id="t1", category="learned", text=f"learned {BAD}")],
+            experiment=Experiment(text=f"Try {BAD}", owner=f"Olu {BAD}"),
+        )
     )
     return ws
 
@@ -262,7 +284,7 @@ def nasty_workspace(home: Path, *, long: bool = False) -> Workspace:
 def escaped_minutes(workspace: Path, out: Path) -> Path:
     """The demo's minutes, one of them hand-edited: escape sequences in the front matter (YAML
     "\\x1b" is ESC) and raw ones in an action item."""
-    from tandem.store.export import export_minutes
+    from tandem.store.minutes.export import export_minutes
 
     ws = Workspace(workspace, read_only=True)
     export_minutes(ws, ws.meeting_ids(), out)
@@ -276,9 +298,7 @@ def escaped_minutes(workspace: Path, out: Path) -> Path:
 
 
 @pytest.mark.parametrize("where", ["workspace", "minutes"])
-async def test_escape_sequences_in_user_text_never_reach_the_terminal(
-    demo_copy_source: Path, tmp_path: Path, where: str
-) -> None:
+async def test_escape_sequences_in_user_text_never_reach_the_terminal(demo_copy_source: Path, tmp_path: Path, where: str) -> None:
     """Rich keeps ESC: a name could recolour the screen, or set the clipboard with OSC 52
     (whose swallowed terminator also tore the table's borders apart). The workspace now
     drops control characters on entry; a folder of minutes (a git clone) still has them."""
@@ -306,7 +326,7 @@ async def test_escape_sequences_in_user_text_never_reach_the_terminal(
 async def test_markup_in_a_folder_of_minutes_is_shown_not_read(demo_copy_source: Path, tmp_path: Path) -> None:
     """A shadow day's direction in hand-edited minutes went into a table cell as a plain
     string, which DataTable reads as markup: ``[/]`` ended review with a traceback."""
-    from tandem.store.export import export_minutes
+    from tandem.store.minutes.export import export_minutes
 
     out = tmp_path / "minutes"
     ws = Workspace(demo_copy_source, read_only=True)
@@ -394,7 +414,7 @@ async def test_text_typed_right_after_slash_lands_in_the_search_box(demo: Path) 
 
 
 async def test_a_search_typed_ahead_of_two_enters_opens_its_top_result(demo: Path) -> None:
-    """"/procurement⏎⏎" typed fast: the second Enter opened the meeting highlighted before
+    """ "/procurement⏎⏎" typed fast: the second Enter opened the meeting highlighted before
     the search (its results were not in yet), not the best match."""
     hits = WorkspaceSource(demo).search("procurement")
     app = create_review_app(WorkspaceSource(demo), today=TODAY)
@@ -494,7 +514,7 @@ async def test_the_owner_filter_keeps_its_box_at_40_columns(demo: Path) -> None:
 # --- the minutes viewer -------------------------------------------------------------------------
 
 
-async def open_third_minutes(pilot) -> MinutesScreen:  # noqa: ANN001
+async def open_third_minutes(pilot) -> MinutesScreen:
     await settle(pilot)
     await pilot.press("down", "down", "enter")  # 2026-11-24: tables, task lists, lead feedback
     await settle(pilot)

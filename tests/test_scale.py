@@ -21,18 +21,18 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from conftest import rendered_text, run_cli
 from textual import events
 from textual.widgets import DataTable, Input, SelectionList, TextArea
 
-from conftest import rendered_text, run_cli
-from tandem.store.minutes import Shared, render_minutes
-from tandem.store.review_workspace import WorkspaceSource
+from tandem.store.minutes.render import Shared, render_minutes
+from tandem.store.review.from_workspace import WorkspaceSource
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app
 from tandem.tui.review_app import create_review_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from scale import big_note, person, seed_series  # noqa: E402 - the benchmark's seeding
+from scale import big_note, person, seed_series
 
 MEETINGS = 5000
 PEOPLE = 1000
@@ -45,7 +45,7 @@ def clock() -> datetime:
     return datetime(2026, 11, 26, 9, 30)
 
 
-async def until(pilot, condition: Callable[[], bool], timeout: float = ANSWERS_WITHIN_S) -> None:  # noqa: ANN001
+async def until(pilot, condition: Callable[[], bool], timeout: float = ANSWERS_WITHIN_S) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "the app did not answer in time"
@@ -195,7 +195,7 @@ async def test_the_new_meeting_form_reads_the_series_once(many: Workspace, monke
     calls: list[str] = []
     original = new_meeting.series_defaults
 
-    def counted(workspace: Workspace, series_id: str, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def counted(workspace: Workspace, series_id: str, *args, **kwargs):
         calls.append(series_id)
         return original(workspace, series_id, *args, **kwargs)
 

@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import CliResult, run_cli
 from minutes_helpers import front_matter, tasks
+
 from tandem.store.records import Experiment, Takeaway
 from tandem.store.workspace import Workspace
 
@@ -42,15 +42,33 @@ def test_new_prints_the_id_and_saves_the_day(home: Path) -> None:
     assert "Dana Kim" in result.err and "Luis Ortega" in result.err and "2026-11-27" in result.err
     (day,) = Workspace(home).shadow_days.all()
     assert (day.id, day.shadow, day.host, day.direction, day.date, day.status) == (
-        day_id, "Dana Kim", "Luis Ortega", "marketing_to_sales", "2026-11-27", "planned",
+        day_id,
+        "Dana Kim",
+        "Luis Ortega",
+        "marketing_to_sales",
+        "2026-11-27",
+        "planned",
     )
     assert [a.title for a in day.activities] == ["Prospecting research", "Prospect calls", "Meetings"]
 
 
 def test_new_takes_activities_and_any_date_form(home: Path) -> None:
     result = tandem(
-        home, "shadow", "new", "--shadow", "Luis Ortega", "--host", "Dana Kim", "--direction", "sales_to_marketing",
-        "--date", "+1w", "--activity", "Campaign report", "--activity", "Webinar dry run",
+        home,
+        "shadow",
+        "new",
+        "--shadow",
+        "Luis Ortega",
+        "--host",
+        "Dana Kim",
+        "--direction",
+        "sales_to_marketing",
+        "--date",
+        "+1w",
+        "--activity",
+        "Campaign report",
+        "--activity",
+        "Webinar dry run",
     )
     assert result.code == 0, result.err
     (day,) = Workspace(home).shadow_days.all()
@@ -90,11 +108,13 @@ def test_list_shows_upcoming_then_past(home: Path) -> None:
         ids[name] = result.out.strip()
     ws = Workspace(home)
     kenji = ws.shadow_days.get(ids["Kenji Sato"])
-    ws.shadow_days.update(kenji.replace(
-        status="done",
-        takeaways=[Takeaway(id="t1", category="learned", text="Calls are hard", at="2026-11-12T10:00:00")],
-        experiment=Experiment(text="Shared objection list", owner="Kenji Sato", report_back="2026-12-10"),
-    ))
+    ws.shadow_days.update(
+        kenji.replace(
+            status="done",
+            takeaways=[Takeaway(id="t1", category="learned", text="Calls are hard", at="2026-11-12T10:00:00")],
+            experiment=Experiment(text="Shared objection list", owner="Kenji Sato", report_back="2026-12-10"),
+        )
+    )
 
     table = tandem(home, "shadow", "list")
     assert table.code == 0, table.err
@@ -113,7 +133,9 @@ def test_list_shows_upcoming_then_past(home: Path) -> None:
 
 
 def test_list_never_passes_escape_sequences_to_the_terminal(home: Path) -> None:
-    result = tandem(home, "shadow", "new", "--shadow", "\x1b[31mDana\x1b]52;c;ZXZpbA==\x07", "--host", "[b]Luis[/b]", "--direction", "marketing-to-sales", "--date", "fri")
+    result = tandem(
+        home, "shadow", "new", "--shadow", "\x1b[31mDana\x1b]52;c;ZXZpbA==\x07", "--host", "[b]Luis[/b]", "--direction", "marketing-to-sales", "--date", "fri"
+    )
     assert result.code == 0, result.err
     assert "\x1b" not in result.err
     out = tandem(home, "shadow", "list").out

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from minutes_helpers import front_matter, structure, tasks
+
 from tandem.store import records as r
 from tandem.store.mdescape import clean
-from tandem.store.minutes import MinutesLayoutError, render_shadow_day
+from tandem.store.minutes.render import MinutesLayoutError, render_shadow_day
 
 NASTY = [
     "# Heading?",
@@ -67,9 +67,7 @@ def make(t, *, activities: int = 3, takeaways: tuple[str, ...] = r.TAKEAWAY_CATE
         direction="marketing_to_sales",
         date="2026-11-20",
         status="done",
-        activities=[
-            r.Activity(title=t(f"activity{n}")[:300], done=n % 2 == 0, notes=t(f"notes{n}")) for n in range(activities)
-        ],
+        activities=[r.Activity(title=t(f"activity{n}")[:300], done=n % 2 == 0, notes=t(f"notes{n}")) for n in range(activities)],
         takeaways=[
             r.Takeaway(id=f"t{n}", category=category, text=t(f"takeaway{n}"), at=f"2026-11-20T{9 + n:02d}:{5 * n:02d}:00")
             for n, category in enumerate(takeaways)
@@ -87,8 +85,12 @@ def test_the_layout() -> None:
     text = render_shadow_day(make(plain, takeaways=("learned", "prospect_insight", "learned")))
     fm = front_matter(text)
     assert fm == {
-        "id": "sd1", "shadow": "plain shadow", "host": "plain host", "direction": "marketing_to_sales",
-        "date": "2026-11-20", "status": "done",
+        "id": "sd1",
+        "shadow": "plain shadow",
+        "host": "plain host",
+        "direction": "marketing_to_sales",
+        "date": "2026-11-20",
+        "status": "done",
     }
     s = structure(text)
     assert s["headings"] == ["h1", "h2:Planned activities", "h2:Takeaways", "h3", "h3", "h2:Experiment"]
@@ -132,10 +134,10 @@ def test_a_user_layout_overrides_the_builtin(tmp_path: Path, monkeypatch: pytest
     (folder / "shadow.md.j2").write_text("{{ day.shadow | inline }} shadowed {{ day.host | inline }}\n", encoding="utf-8")
     assert render_shadow_day(make(plain)) == "plain shadow shadowed plain host\n"
     (folder / "shadow.md.j2").write_text("{{ day.nope.deeper }}\n", encoding="utf-8")
-    with pytest.raises(MinutesLayoutError, match="shadow.md.j2"):
+    with pytest.raises(MinutesLayoutError, match=r"shadow\.md\.j2"):
         render_shadow_day(make(plain))
     (folder / "shadow.md.j2").write_text("{% for %}\n", encoding="utf-8")
-    with pytest.raises(MinutesLayoutError, match="shadow.md.j2:1"):
+    with pytest.raises(MinutesLayoutError, match=r"shadow\.md\.j2:1"):
         render_shadow_day(make(plain))
 
 

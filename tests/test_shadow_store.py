@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tandem.store.errors import NotFoundError, ValidationError
-from tandem.store.minutes import Shared, render_minutes
+from tandem.store.minutes.render import Shared, render_minutes
 from tandem.store.planning import MeetingPlan, PlannedMeeting, create_planned_meeting
 from tandem.store.records import (
     DEFAULT_ACTIVITIES,
@@ -78,10 +78,7 @@ def held(
     """A shadow day as it is after its run: activities done, takeaways, one experiment."""
     planned = plan_shadow_day(ws, shadow=shadow, host=host, direction=direction, date=day, rng=random.Random(day + shadow))
     takeaways = [Takeaway(id=f"{planned.id}-t0", category="learned", text="Prospecting takes hours per account", at=f"{day}T09:40:00")]
-    takeaways += [
-        Takeaway(id=f"{planned.id}-t{n}", category="prospect_insight", text=text, at=f"{day}T1{n}:05:00")
-        for n, text in enumerate(insights, start=1)
-    ]
+    takeaways += [Takeaway(id=f"{planned.id}-t{n}", category="prospect_insight", text=text, at=f"{day}T1{n}:05:00") for n, text in enumerate(insights, start=1)]
     done = planned.replace(
         activities=[a.replace(done=True) for a in planned.activities],
         takeaways=takeaways,
@@ -107,7 +104,11 @@ def test_plan_prefills_activities_from_the_direction(workspace: Workspace) -> No
 
 def test_plan_takes_given_activities_and_tidies_names(workspace: Workspace) -> None:
     day = plan_shadow_day(
-        workspace, shadow="  Dana   Kim ", host="Luis Ortega", direction="marketing_to_sales", date="2026-12-04",
+        workspace,
+        shadow="  Dana   Kim ",
+        host="Luis Ortega",
+        direction="marketing_to_sales",
+        date="2026-12-04",
         activities=["Discovery call with ACME", Activity(title="Pipeline review", notes="bring the Q4 list")],
     )
     assert day.shadow == "Dana Kim"
@@ -212,14 +213,20 @@ def test_an_edited_takeaway_updates_its_insight_and_keeps_what_people_added(work
     workspace.insights.update(sso.replace(persona="IT director", journey_stage="decision", times_heard=3))
     workspace.content.add(ContentItem(id="c1", title="Pricing explained", insight_id=pricing.id))
     workspace.insights.update(pricing.replace(content_item_id="c1"))
-    edited = day.replace(takeaways=[
-        day.takeaways[0],
-        day.takeaways[1].replace(text="Does it do SSO with Okta?"),
-        day.takeaways[2].replace(category="hand_off_friction"),  # no longer a prospect insight
-    ])
+    edited = day.replace(
+        takeaways=[
+            day.takeaways[0],
+            day.takeaways[1].replace(text="Does it do SSO with Okta?"),
+            day.takeaways[2].replace(category="hand_off_friction"),  # no longer a prospect insight
+        ]
+    )
     (updated,) = shadow_insights(workspace, edited)
     assert (updated.id, updated.text, updated.persona, updated.journey_stage, updated.times_heard) == (
-        sso.id, "Does it do SSO with Okta?", "IT director", "decision", 3,
+        sso.id,
+        "Does it do SSO with Okta?",
+        "IT director",
+        "decision",
+        3,
     )
     assert workspace.insights.get(pricing.id).content_item_id == "c1", "a promoted insight is kept"
     # Not promoted: an insight whose takeaway is gone is removed.
@@ -239,9 +246,7 @@ def test_insights_of_other_days_are_left_alone(workspace: Workspace) -> None:
 def test_a_very_long_takeaway_id_still_gives_a_valid_insight_id(workspace: Workspace) -> None:
     long_id = "t" * 64
     assert len(insight_id(Takeaway(id=long_id, category="prospect_insight", text="x"))) <= 64
-    assert insight_id(Takeaway(id=long_id, category="prospect_insight", text="x")) == insight_id(
-        Takeaway(id=long_id, category="prospect_insight", text="y")
-    )
+    assert insight_id(Takeaway(id=long_id, category="prospect_insight", text="x")) == insight_id(Takeaway(id=long_id, category="prospect_insight", text="y"))
 
 
 # --- the debrief ----------------------------------------------------------------------
@@ -266,7 +271,14 @@ def test_two_shadow_days_are_debriefed_at_the_next_debrief(workspace: Workspace,
     assert saved.actions == m2.actions
     assert [(a.text, a.owner, a.due, a.status, a.meeting_id, a.agenda_item_id) for a in saved.actions] == [
         ("Experiment: Share call notes every Friday — report back", "Dana Kim", "2026-12-18", "open", m2.meeting.id, first_shadow_item.id),
-        ("Experiment: Add the top 3 call objections to the nurture emails — report back", "Luis Ortega", "2026-12-18", "open", m2.meeting.id, first_shadow_item.id),
+        (
+            "Experiment: Add the top 3 call objections to the nurture emails — report back",
+            "Luis Ortega",
+            "2026-12-18",
+            "open",
+            m2.meeting.id,
+            first_shadow_item.id,
+        ),
     ]
     days = {d.id: d for d in ws.shadow_days.all()}
     assert days[dana.id].experiment.action_id == saved.actions[0].id
@@ -318,7 +330,9 @@ def test_a_day_already_debriefed_is_not_pulled_again(workspace: Workspace, debri
 def test_meetings_without_a_shadow_item_pull_nothing(workspace: Workspace, library) -> None:
     ws = workspace
     day = held(ws, "2026-11-10", "Dana Kim", "Luis Ortega")
-    weekly = create_planned_meeting(ws, meeting_plan("2026-11-12", series="weekly-smarketing-sync", title="Weekly sync", new=True), library.get("weekly-smarketing-sync"))
+    weekly = create_planned_meeting(
+        ws, meeting_plan("2026-11-12", series="weekly-smarketing-sync", title="Weekly sync", new=True), library.get("weekly-smarketing-sync")
+    )
     assert weekly.debriefed == [] and weekly.actions == []
     assert ws.shadow_days.get(day.id) == day
 

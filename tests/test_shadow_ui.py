@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, TextArea
-
 from clock import FakeClock
 from conftest import build_sample, rendered_text
+from textual.widgets import Input, TextArea
+
 from tandem.store.records import Activity, ShadowDay
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app
@@ -18,8 +18,14 @@ from tandem.tui.screens.shadow import ShadowScreen
 def with_day(tmp_path: Path) -> Workspace:
     ws = build_sample(tmp_path / "ws")
     ws.shadow_days.add(
-        ShadowDay(id="sd1", shadow="Dana Kim", host="Luis Ortega", direction="marketing_to_sales", date="2026-11-26",
-                  activities=[Activity(title="Prospecting research"), Activity(title="Prospect calls"), Activity(title="Meetings")])
+        ShadowDay(
+            id="sd1",
+            shadow="Dana Kim",
+            host="Luis Ortega",
+            direction="marketing_to_sales",
+            date="2026-11-26",
+            activities=[Activity(title="Prospecting research"), Activity(title="Prospect calls"), Activity(title="Meetings")],
+        )
     )
     return ws
 
@@ -132,7 +138,7 @@ async def test_run_the_day_and_resume(tmp_path: Path) -> None:
 
 async def test_a_second_runner_is_refused(tmp_path: Path) -> None:
     from tandem.store.errors import MeetingLockedError
-    from tandem.store.shadow import ShadowSession
+    from tandem.store.shadow_session import ShadowSession
 
     ws = with_day(tmp_path)
     first = ShadowSession(ws, "sd1")
@@ -172,11 +178,14 @@ async def test_debrief_item_shows_the_shadow_days_takeaways(tmp_path: Path) -> N
 
     ws = with_day(tmp_path)
     day = ws.shadow_days.get("sd1")
-    ws.shadow_days.update(day.replace(
-        status="done", date="2026-11-27",
-        takeaways=[Takeaway(id="t1", category="surprised_me", text="Reps never see the webinar questions", at="2026-11-20T10:00:00")],
-        experiment=Experiment(text="Forward webinar Q&A to reps", owner="Dana Kim", report_back="2026-12-10"),
-    ))
+    ws.shadow_days.update(
+        day.replace(
+            status="done",
+            date="2026-11-27",
+            takeaways=[Takeaway(id="t1", category="surprised_me", text="Reps never see the webinar questions", at="2026-11-20T10:00:00")],
+            experiment=Experiment(text="Forward webinar Q&A to reps", owner="Dana Kim", report_back="2026-12-10"),
+        )
+    )
     ws.create_meeting(
         Meeting(id="2026-11-27-weekly-smarketing-sync", series_id="weekly-smarketing-sync", title="Debrief", date="2026-11-27"),
         [AgendaItem(id="d1", title="Shadow-day takeaways", timebox_min=15, captures="shadow")],
@@ -196,7 +205,7 @@ async def test_debrief_item_shows_the_shadow_days_takeaways(tmp_path: Path) -> N
 
 def test_an_open_shadow_session_never_undoes_a_debrief(tmp_path: Path) -> None:
     from tandem.store.records import Experiment
-    from tandem.store.shadow import ShadowSession
+    from tandem.store.shadow_session import ShadowSession
 
     ws = with_day(tmp_path)
     session = ShadowSession(ws, "sd1")

@@ -14,17 +14,17 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from clock import FakeClock
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, TabbedContent, TextArea
 from textual.worker import WorkerState
 
-from clock import FakeClock
 from tandem.store.capture import Capture
 from tandem.store.demo import DEMO_TODAY, seed_demo
 from tandem.store.live import LiveSession
 from tandem.store.records import ActionItem, Decision, LeadFeedback
-from tandem.store.review_workspace import WorkspaceSource
+from tandem.store.review.from_workspace import WorkspaceSource
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app
 from tandem.tui.follow_app import create_follow_app
@@ -87,7 +87,7 @@ def screen_text(app: App) -> str:
 # --- the main app ----------------------------------------------------------------------------
 
 
-def home_app(home: Path, clock: FakeClock | None = None):  # noqa: ANN201
+def home_app(home: Path, clock: FakeClock | None = None):
     app = create_app(Workspace(home), clock=clock or FakeClock(START))
     app.sub_title = "~/tandem"
     return app
@@ -248,7 +248,7 @@ def shadow_day(demo: Path, tmp_path: Path) -> Scenario:
 # --- review, minutes, follow ---------------------------------------------------------------------
 
 
-def review_app(demo: Path):  # noqa: ANN201
+def review_app(demo: Path):
     app = create_review_app(WorkspaceSource(demo), today=DEMO_TODAY)
     app.sub_title = "~/tandem · read-only"
     return app
@@ -307,7 +307,9 @@ def follow(demo: Path, tmp_path: Path) -> Scenario:
     session.next()
     clock.advance(minutes=2)
     session.set_notes(agenda[1].id, "- G2: 3 leads, all good\n- Paid search: poor fit")
-    capture.save(LeadFeedback(id="lf1", reference="CRM-1042", verdict="poor", reasons=["no_fit"], source="Paid search", meeting_id=MID, agenda_item_id=agenda[1].id))
+    capture.save(
+        LeadFeedback(id="lf1", reference="CRM-1042", verdict="poor", reasons=["no_fit"], source="Paid search", meeting_id=MID, agenda_item_id=agenda[1].id)
+    )
     capture.save(ActionItem(id="a1", text="Tighten paid search targeting", owner="Lukas Schneider", meeting_id=MID, agenda_item_id=agenda[1].id))
     assert session.saver.flush()
     assert session.close()
@@ -345,7 +347,7 @@ SCENARIOS: dict[str, Callable[[Path, Path], Scenario]] = {
 
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("name", list(SCENARIOS))
-def test_snapshot(snap_compare, demo_home: Path, tmp_path: Path, name: str, size: str) -> None:  # noqa: ANN001
+def test_snapshot(snap_compare, demo_home: Path, tmp_path: Path, name: str, size: str) -> None:
     scenario = SCENARIOS[name](demo_home, tmp_path)
 
     async def run_before(pilot: Pilot) -> None:

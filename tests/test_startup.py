@@ -16,10 +16,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Footer, Static
-
 from clock import FakeClock
 from conftest import build_sample
+from textual.widgets import DataTable, Footer, Static
+
 from tandem.store.errors import TandemError
 from tandem.tui import home_data, startup
 from tandem.tui.app import create_app
@@ -104,7 +104,8 @@ def test_the_command_line_resumes_the_collector_once_the_app_is_up(tmp_path: Pat
     code = f"""
 import gc
 import textual.app
-from tandem.tui import app as app_module, cli
+from tandem.tui import app as app_module
+from tandem.tui.cli import main as cli
 seen = []
 real_mount = app_module.TandemApp.on_mount
 def on_mount(self):

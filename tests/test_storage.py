@@ -71,9 +71,7 @@ def _populate(home: Path, now: Callable[[], datetime] = datetime.now) -> Workspa
     ws.objectives.add(Objective(id="obj-1", title="More SQLs", metric="SQLs", target=40))
     ws.content.add(ContentItem(id="content-1", title="ROI calculator"))
     ws.insights.add(ProspectInsight(id="insight-1", text="How long does onboarding take?"))
-    ws.shadow_days.add(
-        ShadowDay(id="shadow-1", shadow="Dana Kim", host="Luis Ortega", direction="marketing_to_sales", date="2026-11-24")
-    )
+    ws.shadow_days.add(ShadowDay(id="shadow-1", shadow="Dana Kim", host="Luis Ortega", direction="marketing_to_sales", date="2026-11-24"))
     return ws
 
 
@@ -134,7 +132,7 @@ def test_temp_files_of_dead_writers_are_removed_and_live_ones_kept(tmp_path: Pat
         folders = (home, home / "meetings", home / "snapshots")
         (home / "snapshots").mkdir(mode=0o700, exist_ok=True)
         dead_files, live_files = [], []
-        for folder, name in zip(folders, ("objectives.json", f"{MEETING_ID}.json", "2026-11-20.zip")):
+        for folder, name in zip(folders, ("objectives.json", f"{MEETING_ID}.json", "2026-11-20.zip"), strict=False):
             for pid, bucket in ((dead.pid, dead_files), (live.pid, live_files)):
                 tmp = folder / f".{name}{TEMP_MARK}{pid}-123456789"
                 tmp.write_bytes(b'{"half": "a wri')
@@ -311,7 +309,7 @@ def test_invalid_record_is_reported_with_the_path(tmp_path: Path) -> None:
     data["actions"]["1"]["status"] = "maybe"
     raw = orjson.dumps(data)
     path.write_bytes(raw)
-    with pytest.raises(CorruptFileError, match="action_item.status") as info:
+    with pytest.raises(CorruptFileError, match=r"action_item\.status") as info:
         ws.read_meeting(MEETING_ID)
     assert info.value.path == path
     assert path.read_bytes() == raw

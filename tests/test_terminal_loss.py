@@ -15,10 +15,10 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import meeting_today
-from tandem.store.workspace import Workspace
 from tmux import TANDEM, Tmux, needs_tmux
+
+from tandem.store.workspace import Workspace
 
 ROUNDS = int(os.environ.get("TANDEM_HUP_ROUNDS", "1"))
 

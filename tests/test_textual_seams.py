@@ -6,16 +6,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.segment import Segment
 from rich.style import Style
-from tandem.tui.forms import compact
-from tandem.tui.screens.base import TintedScreen
 from textual.color import Color
 from textual.renderables.background_screen import BackgroundScreen
 from textual.widgets import Checkbox, Input, OptionList, SelectionList
 
+from tandem.tui.forms import compact
+from tandem.tui.screen_base import TintedScreen
+
 colours = st.sampled_from([None, "red", "#102030", "bright_green", "color(200)", "default"])
 styles = st.builds(
     lambda fg, bg, bold, link: Style(color=fg, bgcolor=bg, bold=bold, link=link),
-    colours, colours, st.booleans(), st.sampled_from([None, "https://example.com"]),
+    colours,
+    colours,
+    st.booleans(),
+    st.sampled_from([None, "https://example.com"]),
 )
 segments = st.lists(
     st.one_of(

@@ -1,4 +1,4 @@
-"""Type-ahead and the races it exposed (tui/typeahead.py, tui/screens/base.py,
+"""Type-ahead and the races it exposed (tui/typeahead.py, tui/screen_base.py,
 tui/widgets/lazy.py): keys typed in the same tick as the key that opens a form land in the
 form; keys for something that does not open are set aside, never run as commands; a
 question takes no answer typed before it appeared; a screen dismissed twice, a lazy pane
@@ -10,12 +10,13 @@ import asyncio
 from pathlib import Path
 
 from clock import FakeClock
+from textual import events
+
 from tandem.store.records import AgendaItem, Attendee, Decision, Meeting, Series
 from tandem.store.workspace import Workspace
 from tandem.tui.app import StartWith, create_app
 from tandem.tui.screens.capture_forms import DecisionForm
 from tandem.tui.screens.live import LiveScreen
-from textual import events
 
 MID = "2026-11-26-sync"
 
@@ -24,14 +25,20 @@ def live_workspace(tmp_path: Path, *, items: int = 2) -> Workspace:
     ws = Workspace(tmp_path / "ws")
     ws.series.add(Series(id="sync", title="Weekly sync"))
     ws.create_meeting(
-        Meeting(id=MID, series_id="sync", title="Weekly sync", date="2026-11-26", facilitator="Dana",
-                attendees=[Attendee(name="Dana", team="marketing"), Attendee(name="Luis", team="sales")]),
+        Meeting(
+            id=MID,
+            series_id="sync",
+            title="Weekly sync",
+            date="2026-11-26",
+            facilitator="Dana",
+            attendees=[Attendee(name="Dana", team="marketing"), Attendee(name="Luis", team="sales")],
+        ),
         [AgendaItem(id=f"i{n}", title=f"Item {n}", position=n, timebox_min=10) for n in range(items)],
     )
     return ws
 
 
-def post_keys(app, keys: str) -> None:  # noqa: ANN001
+def post_keys(app, keys: str) -> None:
     """Every key in one tick, as a burst over SSH arrives: no pause, no settling between."""
     for key in keys.split():
         app.post_message(events.Key(key, key if len(key) == 1 else {"space": " "}.get(key)))
@@ -70,6 +77,7 @@ async def test_keys_for_a_form_that_does_not_open_are_set_aside(tmp_path: Path) 
         assert any("set aside" in n.title for n in app._notifications)
         await pilot.press("ctrl+q")
 
+
 async def test_a_burst_after_a_key_that_failed_stays_set_aside(tmp_path: Path) -> None:
     """The same, typed at 20 ms a key: the warning's hold is long over when the letters
     arrive, and still none of them runs ("s" skips, "e" ends, "a" adds). Once the user has
@@ -80,7 +88,7 @@ async def test_a_burst_after_a_key_that_failed_stays_set_aside(tmp_path: Path) -
         await pilot.press("escape", "n")
         screen = app.screen
         assert isinstance(screen, LiveScreen) and screen.session.active_item is None
-        for key in "d s a v e space e v e r y t h i n g".split():
+        for key in ["d", "s", "a", "v", "e", "space", "e", "v", "e", "r", "y", "t", "h", "i", "n", "g"]:
             post_keys(app, key)
             await asyncio.sleep(0.02)
         await app.settled()
@@ -97,16 +105,15 @@ async def test_a_burst_after_a_key_that_failed_stays_set_aside(tmp_path: Path) -
         await pilot.press("escape", "ctrl+q")
 
 
-
-async def test_keys_held_past_the_longest_hold_are_set_aside(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+async def test_keys_held_past_the_longest_hold_are_set_aside(tmp_path: Path, monkeypatch) -> None:
     """An overloaded machine: the form is still on its way when the hold gives up. The keys
     typed for it ("s", "e") are shown and set aside, not run as the agenda's skip and end."""
     from tandem.tui import typeahead
-    from tandem.tui.capture_flow import CaptureFlow
+    from tandem.tui.screens.live_capture import CaptureFlow
 
     slow = CaptureFlow._capture_one
 
-    async def slower(self, kind, draft):  # noqa: ANN001, ANN202
+    async def slower(self, kind, draft):
         await asyncio.sleep(0.6)
         await slow(self, kind, draft)
 
@@ -251,4 +258,3 @@ async def test_goals_closed_before_its_lazy_pane_mounted(tmp_path: Path) -> None
         await app.settled()
         assert type(app.screen).__name__ == "GoalsScreen"
         await pilot.press("ctrl+q")
-

@@ -13,14 +13,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from clock import FakeClock
+from conftest import build_sample
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual import events
 from textual.widgets import Input, Select, TextArea
 
-from clock import FakeClock
-from conftest import build_sample
-from tandem.store.live import LiveSession, Saver
+from tandem.store.live import LiveSession
 from tandem.store.records import (
     ActionItem,
     Activity,
@@ -34,7 +34,8 @@ from tandem.store.records import (
     Series,
     ShadowDay,
 )
-from tandem.store.shadow import ShadowSession
+from tandem.store.saver import Saver
+from tandem.store.shadow_session import ShadowSession
 from tandem.store.workspace import MeetingWriter, Workspace
 from tandem.tui.app import StartWith, create_app
 from tandem.tui.screens.goals import GoalsScreen
@@ -70,8 +71,15 @@ def burst(app, keys: list[str]) -> None:
 
 def meeting(ws: Workspace, items: list[AgendaItem], **fields) -> None:
     ws.create_meeting(
-        Meeting(id=MID, series_id="sync", title="Weekly sync", date="2026-11-26", facilitator="Dana",
-                attendees=[Attendee(name="Dana", team="marketing"), Attendee(name="Luis", team="sales")], **fields),
+        Meeting(
+            id=MID,
+            series_id="sync",
+            title="Weekly sync",
+            date="2026-11-26",
+            facilitator="Dana",
+            attendees=[Attendee(name="Dana", team="marketing"), Attendee(name="Luis", team="sales")],
+            **fields,
+        ),
         items,
     )
 
@@ -87,18 +95,23 @@ def marked_up(tmp_path: Path) -> Workspace:
     ws = Workspace(tmp_path / "ws")
     ws.series.add(Series(id="sync", title=f"Sync {BAD}"))
     ws.create_meeting(
-        Meeting(id="2026-11-19-sync", series_id="sync", title=f"Weekly {BAD}", date="2026-11-19", status="ended",
-                attendees=[Attendee(name=f"Ana {BAD}", team="sales")]),
+        Meeting(
+            id="2026-11-19-sync",
+            series_id="sync",
+            title=f"Weekly {BAD}",
+            date="2026-11-19",
+            status="ended",
+            attendees=[Attendee(name=f"Ana {BAD}", team="sales")],
+        ),
         [],
     )
     ws.create_meeting(
-        Meeting(id=MID, series_id="sync", title=f"Weekly {BAD}", date="2026-11-26", facilitator="Dana",
-                attendees=[Attendee(name=f"Ana {BAD}", team="sales")]),
-        [AgendaItem(id="i0", title=f"Pricing {BAD}", position=0, timebox_min=10),
-         AgendaItem(id="i1", title=f"Leads {BAD}", position=1, timebox_min=10)],
+        Meeting(id=MID, series_id="sync", title=f"Weekly {BAD}", date="2026-11-26", facilitator="Dana", attendees=[Attendee(name=f"Ana {BAD}", team="sales")]),
+        [AgendaItem(id="i0", title=f"Pricing {BAD}", position=0, timebox_min=10), AgendaItem(id="i1", title=f"Leads {BAD}", position=1, timebox_min=10)],
     )
-    ws.objectives.add(Objective(id="o1", title=f"Goal {BAD}", metric="SQLs", target=60, unit=f" {BAD}",
-                                checkins=[CheckIn(date="2026-11-19", value=41, status="at_risk")]))
+    ws.objectives.add(
+        Objective(id="o1", title=f"Goal {BAD}", metric="SQLs", target=60, unit=f" {BAD}", checkins=[CheckIn(date="2026-11-19", value=41, status="at_risk")])
+    )
     ws.content.add(ContentItem(id="c1", title=f"One-pager {BAD}", status="planned", owner=BAD, persona=BAD))
     return ws
 
@@ -250,8 +263,9 @@ async def test_notes_typed_ahead_of_quitting_are_saved(tmp_path: Path) -> None:
 
 async def test_shadow_notes_typed_ahead_of_quitting_are_saved(tmp_path: Path) -> None:
     ws = Workspace(tmp_path / "ws")
-    ws.shadow_days.add(ShadowDay(id="sd1", shadow="Dana", host="Luis", direction="marketing_to_sales", date="2026-11-26",
-                                 activities=[Activity(title="Prospect calls")]))
+    ws.shadow_days.add(
+        ShadowDay(id="sd1", shadow="Dana", host="Luis", direction="marketing_to_sales", date="2026-11-26", activities=[Activity(title="Prospect calls")])
+    )
     app = create_app(ws, clock=FakeClock(), start=StartWith(shadow_day_id="sd1"))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -305,8 +319,11 @@ async def test_shadow_days_tab_keys_do_not_touch_the_hidden_meeting(tmp_path: Pa
     """On the shadow-days tab, f finalized (and x exported) the meeting highlighted on the
     meetings tab, which was not on screen."""
     ws = build_sample(tmp_path / "ws")
-    ws.shadow_days.add(ShadowDay(id="sd1", shadow="Dana Kim", host="Luis Ortega", direction="marketing_to_sales",
-                                 date="2026-11-26", activities=[Activity(title="Prospect calls")]))
+    ws.shadow_days.add(
+        ShadowDay(
+            id="sd1", shadow="Dana Kim", host="Luis Ortega", direction="marketing_to_sales", date="2026-11-26", activities=[Activity(title="Prospect calls")]
+        )
+    )
     app = create_app(ws, clock=FakeClock())
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
@@ -434,8 +451,9 @@ async def test_a_failed_quit_keeps_saving_and_quits_once_saved(tmp_path: Path, m
 def test_a_failed_close_keeps_the_sessions_lock_and_saver(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(Saver, "RETRY_S", 0.05)
     ws = three_items(tmp_path)
-    ws.shadow_days.add(ShadowDay(id="sd1", shadow="Dana", host="Luis", direction="marketing_to_sales", date="2026-11-26",
-                                 activities=[Activity(title="Prospect calls")]))
+    ws.shadow_days.add(
+        ShadowDay(id="sd1", shadow="Dana", host="Luis", direction="marketing_to_sales", date="2026-11-26", activities=[Activity(title="Prospect calls")])
+    )
     live = LiveSession(ws, MID, clock=FakeClock())
     shadow = ShadowSession(ws, "sd1", clock=FakeClock())
     live.start()
@@ -446,6 +464,7 @@ def test_a_failed_close_keeps_the_sessions_lock_and_saver(tmp_path: Path, monkey
             if failing["on"]:
                 raise OSError(errno.ENOSPC, "No space left on device")
             write()
+
         return run
 
     live.saver._write = flaky(live.saver._write)
@@ -468,8 +487,7 @@ def test_a_failed_close_keeps_the_sessions_lock_and_saver(tmp_path: Path, monkey
 
 async def test_every_screen_survives_80x24_and_40x12(tmp_path: Path) -> None:
     ws = build_sample(tmp_path / "ws")
-    ws.shadow_days.add(ShadowDay(id="sd1", shadow="Dana Kim", host="Luis Ortega", direction="marketing_to_sales",
-                                 date="2026-11-26", activities=[]))
+    ws.shadow_days.add(ShadowDay(id="sd1", shadow="Dana Kim", host="Luis Ortega", direction="marketing_to_sales", date="2026-11-26", activities=[]))
     app = create_app(ws, clock=FakeClock())
 
     async def sizes(pilot) -> None:
@@ -508,9 +526,43 @@ async def test_every_screen_survives_80x24_and_40x12(tmp_path: Path) -> None:
 
 
 LIVE_KEYS = [
-    "enter", "n", "p", "s", "k", "a", "shift+up", "shift+down", "plus", "space", "e", "i", "tab", "shift+tab",
-    "o", "l", "v", "c", "d", "t", "u", "x", "delete", "escape", "escape", "up", "down", "ctrl+n", "ctrl+t",
-    "ctrl+r", "ctrl+s", "f1", "ctrl+p", "1", "y", "h", "backspace",
+    "enter",
+    "n",
+    "p",
+    "s",
+    "k",
+    "a",
+    "shift+up",
+    "shift+down",
+    "plus",
+    "space",
+    "e",
+    "i",
+    "tab",
+    "shift+tab",
+    "o",
+    "l",
+    "v",
+    "c",
+    "d",
+    "t",
+    "u",
+    "x",
+    "delete",
+    "escape",
+    "escape",
+    "up",
+    "down",
+    "ctrl+n",
+    "ctrl+t",
+    "ctrl+r",
+    "ctrl+s",
+    "f1",
+    "ctrl+p",
+    "1",
+    "y",
+    "h",
+    "backspace",
 ]
 
 
@@ -522,12 +574,15 @@ def fuzz_workspace(root: Path) -> Workspace:
         writer.actions.add(ActionItem(id="old1", text="Fix routing", owner="Luis", meeting_id="2026-11-19-sync"))
     ws.objectives.add(Objective(id="o1", title="60 SQLs", metric="SQLs", target=60))
     ws.content.add(ContentItem(id="c1", title="ROI one-pager", status="planned"))
-    meeting(ws, [
-        AgendaItem(id="a0", title="Objectives", position=0, timebox_min=5, captures="objective"),
-        AgendaItem(id="a1", title="Leads", position=1, timebox_min=5, captures="lead_feedback"),
-        AgendaItem(id="a2", title="Pipeline", position=2, timebox_min=5, captures="content"),
-        AgendaItem(id="a3", title="Actions", position=3, timebox_min=5, captures="action_review"),
-    ])
+    meeting(
+        ws,
+        [
+            AgendaItem(id="a0", title="Objectives", position=0, timebox_min=5, captures="objective"),
+            AgendaItem(id="a1", title="Leads", position=1, timebox_min=5, captures="lead_feedback"),
+            AgendaItem(id="a2", title="Pipeline", position=2, timebox_min=5, captures="content"),
+            AgendaItem(id="a3", title="Actions", position=3, timebox_min=5, captures="action_review"),
+        ],
+    )
     return ws
 
 

@@ -5,12 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import build_sample
+
 from tandem.store.errors import NotFoundError, ValidationError
 from tandem.store.ids import meeting_id, new_id, slugify
 from tandem.store.records import (
-    ActionItem, CheckIn, ContentItem, Decision, LeadFeedback, Meeting, Objective, ParkedItem, ProspectInsight, Series,
+    ActionItem,
+    CheckIn,
+    ContentItem,
+    Decision,
+    LeadFeedback,
+    Meeting,
+    Objective,
+    ParkedItem,
+    ProspectInsight,
+    Series,
     ShadowDay,
 )
 from tandem.store.workspace import Workspace
@@ -95,7 +104,7 @@ def test_queries(tmp_path: Path) -> None:
     ws.series.add(Series(id="review", title="Review"))
     ws.create_meeting(Meeting(id="2026-11-01-review", series_id="review", title="Review", date="2026-11-01"))
     assert [m.date for m in ws.list_meetings("weekly-smarketing-sync")] == ["2026-11-12", "2026-11-19", "2026-11-26"]
-    assert [m.id for m in ws.list_meetings()][0] == "2026-11-01-review"
+    assert next(m.id for m in ws.list_meetings()) == "2026-11-01-review"
     assert ws.latest_meeting("weekly-smarketing-sync").date == "2026-11-26"
     assert ws.latest_meeting("nope") is None
     assert [a.id for a in ws.open_action_items()] == ["act-1", "act-2"]
@@ -105,9 +114,18 @@ def test_queries(tmp_path: Path) -> None:
     assert [f.id for f in ws.lead_feedback(meeting_id="2026-11-19-weekly-smarketing-sync")] == ["lf-1"]
     assert len(ws.lead_feedback(source="LinkedIn ads", reason="no_fit")) == 3
     assert ws.lead_feedback(reason="no_budget") == [] and ws.lead_feedback(stage_lost="sql") == []
-    ws.objectives.add(Objective(id="o", title="SQLs", metric="SQLs", target=60, checkins=[
-        CheckIn(date="2026-11-19", value=50, status="at_risk"), CheckIn(date="2026-11-12", value=40, status="off_track"),
-    ]))
+    ws.objectives.add(
+        Objective(
+            id="o",
+            title="SQLs",
+            metric="SQLs",
+            target=60,
+            checkins=[
+                CheckIn(date="2026-11-19", value=50, status="at_risk"),
+                CheckIn(date="2026-11-12", value=40, status="off_track"),
+            ],
+        )
+    )
     history = ws.objectives_with_history()[0].checkins
     assert [c.date for c in history] == ["2026-11-12", "2026-11-19"]
     assert ws.objectives_with_history()[0].latest.value == 50

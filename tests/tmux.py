@@ -86,9 +86,7 @@ class Tmux:
         )
 
     def screen(self) -> str:
-        return subprocess.run(
-            ["tmux", *self.socket, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True, check=True
-        ).stdout
+        return subprocess.run(["tmux", *self.socket, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True, check=True).stdout
 
     def set_option(self, name: str, value: str) -> None:
         subprocess.run(["tmux", *self.socket, "set-option", "-g", name, value], check=True)

@@ -18,11 +18,14 @@ from tandem.store.workspace import Workspace
 from tandem.tui.base_app import BaseApp
 from tandem.tui.home_data import HomeData
 from tandem.tui.screens.home import HomeScreen
+from tandem.tui.seams import HoldsTyping
 from tandem.tui.startup import resume_gc
 
 if TYPE_CHECKING:  # loaded when a meeting or shadow day opens, not at start-up
+    from textual.app import CSSPathType
+
     from tandem.store.live import LiveSession
-    from tandem.store.shadow import ShadowSession
+    from tandem.store.shadow_session import ShadowSession
 
 Clock = Callable[[], datetime]
 
@@ -44,7 +47,7 @@ class StartWith:
 class TandemApp(BaseApp):
     # The live and shadow-day screens and the dialogs load their own styles when first
     # opened: parsing them at start-up delayed the first frame (benchmarks/start.py).
-    CSS_PATH: ClassVar[list[str]] = ["tandem.tcss"]
+    CSS_PATH: ClassVar[CSSPathType] = ["tandem.tcss"]
     TITLE = "tandem"
 
     def __init__(
@@ -104,7 +107,7 @@ class TandemApp(BaseApp):
 
     def open_shadow_day(self, day_id: str) -> None:
         """Run (or resume) a shadow day."""
-        from tandem.store.shadow import ShadowSession
+        from tandem.store.shadow_session import ShadowSession
         from tandem.tui.screens.shadow import ShadowScreen
 
         if self.shadow_session is not None:
@@ -267,9 +270,8 @@ class TandemApp(BaseApp):
 
     def _sync_notes(self) -> None:
         for screen in self.screen_stack:
-            sync = getattr(screen, "sync_notes", None)
-            if sync is not None:
-                sync()
+            if isinstance(screen, HoldsTyping):
+                screen.sync_notes()
 
     def unsaved_reason(self) -> str | None:
         """Why the open meeting or shadow day cannot be saved now (None: it can)."""
@@ -288,7 +290,10 @@ class TandemApp(BaseApp):
             # A full disk: waiting would freeze the screen and change nothing.
             self.notify(
                 f"Not quitting: the last changes cannot be saved ({reason}). They stay on screen and tandem keeps retrying; free some space, then quit again.",
-                title="Not saved", severity="error", timeout=12, markup=False,
+                title="Not saved",
+                severity="error",
+                timeout=12,
+                markup=False,
             )
             return
         if not await asyncio.to_thread(self._close_sessions):
@@ -297,10 +302,7 @@ class TandemApp(BaseApp):
         self.exit()
 
 
-
-def create_app(
-    workspace: Workspace, *, clock: Clock = datetime.now, start: StartWith | None = None, early: Future[HomeData] | None = None
-) -> TandemApp:
+def create_app(workspace: Workspace, *, clock: Clock = datetime.now, start: StartWith | None = None, early: Future[HomeData] | None = None) -> TandemApp:
     """The one way to build the app (CLI, tests, screenshots, benchmarks). ``early``: the
     home screen's read, if the caller did it already (:func:`~tandem.tui.home_data.read_home_first`)."""
     return TandemApp(workspace, clock=clock, start=start, early=early)

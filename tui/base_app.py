@@ -12,14 +12,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
-from typing import Any, AsyncGenerator, ClassVar
+from typing import Any, ClassVar
 
-from tandem.store.config import Config, LoadedConfig
-from tandem.store.mdescape import clean
-from tandem.tui.commands import ScreenCommands
-from tandem.tui.textual_fixes import apply as apply_textual_fixes
-from tandem.tui.typeahead import TypeAhead
 from textual import events
 from textual.app import App, ScreenStackError, UnknownModeError
 from textual.binding import Binding, BindingType
@@ -30,7 +26,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.worker import NoActiveWorker, get_current_worker
 
-apply_textual_fixes()
+from tandem.store.config import Config, LoadedConfig
+from tandem.store.mdescape import clean
+from tandem.tui.commands import ScreenCommands
+from tandem.tui.textual_private import hold_cursor, is_closing, is_exiting
+from tandem.tui.typeahead import TypeAhead
 
 
 class BaseApp(App[None]):
@@ -117,16 +117,22 @@ class BaseApp(App[None]):
         animations finished and every widget's queue drained. Tests wait on this rather
         than on the clock, so a busy machine cannot make them flaky."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self.is_running and not self._exit:  # noqa: SLF001 - set by exit()
+        while time.monotonic() < deadline and self.is_running and not is_exiting(self):
             await self.typeahead.idle(timeout=max(0.0, deadline - time.monotonic()))
             front = self.screen if self._has_screen() else None
             if front is None:
                 return
-            while self.typeahead._holding_workers(front) and time.monotonic() < deadline and not self._exit:  # noqa: SLF001 - same module family
+            while self.typeahead.holding_workers(front) and time.monotonic() < deadline and not is_exiting(self):
                 await asyncio.sleep(0.01)
             await self.animator.wait_until_complete()
             await self._drain(front, deadline, refresh=refresh)
-            if not self.typeahead.busy and not self.typeahead.held and self._has_screen() and self.screen is front and not self.typeahead._holding_workers(front):  # noqa: SLF001
+            if (
+                not self.typeahead.busy
+                and not self.typeahead.held
+                and self._has_screen()
+                and self.screen is front
+                and not self.typeahead.holding_workers(front)
+            ):
                 return
 
     async def _drain(self, screen: Screen[Any], deadline: float, *, refresh: bool) -> None:
@@ -136,12 +142,12 @@ class BaseApp(App[None]):
         pending = []
         for node in nodes:
             done = asyncio.Event()
-            if node.call_next(done.set) is not False:
-                pending.append((node, done))
+            node.call_next(done.set)
+            pending.append((node, done))
         for node, done in pending:
             # A node closed meanwhile (the app quit, its screen was popped) never runs what
             # was posted to it: stop waiting on it rather than on the deadline.
-            while not done.is_set() and node.is_attached and not node._closing and not self._exit:  # noqa: SLF001 - MessagePump's (Textual 8.2, pinned)
+            while not done.is_set() and node.is_attached and not is_closing(node) and not is_exiting(self):
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(done.wait(), timeout=max(0.0, min(0.05, deadline - time.monotonic())))
                 if time.monotonic() >= deadline:
@@ -232,15 +238,13 @@ class SettlingPilot(Pilot[None]):
     def _still_cursors(app: BaseApp) -> None:
         """Stop cursors blinking, shown as they are just after a key: a screenshot taken
         half a second later on a busy machine would otherwise catch them hidden. Relies on
-        Input's and TextArea's ``_cursor_visible`` (Textual 8.2, pinned; the snapshots
-        test it)."""
+        Input's and TextArea's private cursor state (:func:`hold_cursor`)."""
         if not app._has_screen():  # noqa: SLF001
             return
         for widget in app.screen.query("Input, TextArea"):
             if getattr(widget, "cursor_blink", False):
                 widget.cursor_blink = False  # type: ignore[attr-defined]
-            if hasattr(widget, "_cursor_visible"):
-                widget._cursor_visible = widget.has_focus  # noqa: SLF001
+            if hold_cursor(widget, widget.has_focus):
                 widget.refresh()
 
     async def press(self, *keys: str) -> None:

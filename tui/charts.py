@@ -79,4 +79,3 @@ def legend() -> Text:
         text.append(glyph * 2, style=colour)
         text.append(f" {key.replace('_', ' ')}   ")
     return text
-

@@ -17,6 +17,8 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
+from tandem.tui.seams import OffersCommands
+
 #: Binding id prefix → what the palette calls that context.
 CONTEXTS = {
     "app": "app",
@@ -60,11 +62,9 @@ class ScreenCommands(Provider):
 
     def _commands(self) -> list[Command]:
         screen = self.screen
-        app = self.app
         commands: list[Command] = []
         named: set[str] = set()
-        provide = getattr(screen, "palette_commands", None)
-        for title, action, help_text in provide() if provide is not None else ():
+        for title, action, help_text in screen.palette_commands() if isinstance(screen, OffersCommands) else ():
             commands.append((title, partial(screen.run_action, action), help_text))
             named.add(_plain(action))
         seen: set[str] = set()

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.screen import Screen
 
@@ -17,13 +16,16 @@ from tandem.store.workspace import Workspace
 from tandem.tui.base_app import BaseApp
 from tandem.tui.screens.follow import FOLLOW_TCSS, FollowScreen
 
+if TYPE_CHECKING:
+    from textual.app import CSSPathType
+
 Clock = Callable[[], datetime]
 
 
 class FollowApp(BaseApp):
     # follow.tcss is the follow screen's (Textual skips the CSS_PATH of a default screen);
     # forms.tcss styles the help dialog.
-    CSS_PATH: ClassVar[list[str | Path]] = ["forms.tcss", FOLLOW_TCSS]
+    CSS_PATH: ClassVar[CSSPathType] = ["forms.tcss", FOLLOW_TCSS]
     TITLE = "tandem follow"
 
     def __init__(self, workspace: Workspace, meeting_id: str, *, clock: Clock = datetime.now) -> None:
@@ -34,7 +36,6 @@ class FollowApp(BaseApp):
 
     def get_default_screen(self) -> Screen:
         return FollowScreen(self.workspace, self.meeting_id, clock=self.clock)
-
 
 
 def create_follow_app(workspace: Workspace, meeting_id: str, *, clock: Clock = datetime.now) -> FollowApp:

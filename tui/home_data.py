@@ -1,7 +1,7 @@
 """What the home screen lists, read before Textual is imported.
 
 No Textual here: the command line reads the workspace with this before it imports the app
-(see ``tui/cli.py``), and the home screen's first layout already holds the meetings.
+(see ``tui/cli/main.py``), and the home screen's first layout already holds the meetings.
 
 Measured (benchmarks/start.py, 500 meetings): read in a thread next to Textual's start-up,
 the same 30 ms of reading took 100-180 ms — each file read gives up the GIL and waits for
@@ -44,6 +44,6 @@ def read_home_first(workspace: Workspace) -> Future[HomeData] | None:
     future: Future[HomeData] = Future()
     try:
         future.set_result(read_home(workspace))
-    except Exception as exc:  # reported by the screen, as when it reads itself
+    except Exception as exc:  # noqa: BLE001 - reported by the screen, as when it reads itself
         future.set_exception(exc)
     return future

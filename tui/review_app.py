@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from tandem.store.review_model import ReviewSource
+from tandem.store.review.model import ReviewSource
 from tandem.tui.base_app import BaseApp
 from tandem.tui.screens.review import ReviewScreen
 
+if TYPE_CHECKING:
+    from textual.app import CSSPathType
+
 
 class ReviewApp(BaseApp):
-    CSS_PATH: ClassVar[list[str]] = ["tandem.tcss", "forms.tcss", "review.tcss", "minutes.tcss"]
+    CSS_PATH: ClassVar[CSSPathType] = ["tandem.tcss", "forms.tcss", "screens/review.tcss", "screens/minutes.tcss"]
     TITLE = "tandem review"
 
     def __init__(self, source: ReviewSource, *, today: date | None = None, notice: str = "") -> None:

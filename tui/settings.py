@@ -11,24 +11,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tandem.store.config import Known, LoadedConfig, Vocabulary, load_config
+from tandem.tui.textual_private import class_bindings
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.dom import DOMNode
 
 
 @functools.cache
 def default_keys() -> dict[str, str]:
     """Binding id → its default keys ("ctrl+s", or "question_mark,f1"), for every binding
     with an id on any screen, widget or app of tandem."""
-    import tandem.tui
-    import tandem.tui.screens
-    import tandem.tui.widgets
     from textual.dom import DOMNode
 
-    for package in (tandem.tui, tandem.tui.screens, tandem.tui.widgets):
-        for module in pkgutil.iter_modules(package.__path__):
-            if module.name not in ("cli", "__main__"):
-                importlib.import_module(f"{package.__name__}.{module.name}")
+    import tandem.tui
+
+    # Every module of the terminal side but the command line (bindings live in apps,
+    # screens and widgets; the CLI would only cost imports).
+    for module in pkgutil.walk_packages(tandem.tui.__path__, "tandem.tui."):
+        if not module.name.startswith("tandem.tui.cli"):
+            importlib.import_module(module.name)
     keys: dict[str, list[str]] = {}
     seen: set[type] = set()
     todo = [DOMNode]
@@ -40,7 +42,7 @@ def default_keys() -> dict[str, str]:
                 todo.append(sub)
         if not cls.__module__.startswith("tandem."):
             continue
-        for key, bindings in cls._merge_bindings().key_to_bindings.items():
+        for key, bindings in class_bindings(cls).key_to_bindings.items():
             for binding in bindings:
                 if binding.id:
                     entry = keys.setdefault(binding.id, [])

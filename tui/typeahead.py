@@ -51,6 +51,8 @@ from textual.dom import DOMNode, NoScreen
 from textual.screen import Screen
 from textual.worker import Worker
 
+from tandem.tui.textual_private import binding_chain, parent_of
+
 if TYPE_CHECKING:
     from tandem.tui.base_app import BaseApp
 
@@ -171,9 +173,9 @@ class TypeAhead:
     @staticmethod
     def _quits(front: Screen[Any], key: str) -> bool:
         """Whether ``key`` quits the app. A modal's ``active_bindings`` leave out the app's
-        own (priority) bindings; its ``_binding_chain`` holds them (Textual 8.2, pinned;
-        test_fuzz_screens quits from every dialog)."""
-        for _node, bindings in front._binding_chain:  # noqa: SLF001
+        own (priority) bindings; the chain of bindings a key goes through holds them
+        (test_fuzz_screens quits from every dialog)."""
+        for _node, bindings in binding_chain(front):
             if any(b.action in ("quit", "app.quit") for b in bindings.key_to_bindings.get(key, ())):
                 return True
         return False
@@ -226,7 +228,7 @@ class TypeAhead:
         chain: list[DOMNode] = []
         while node is not None:
             chain.append(node)
-            node = node._parent if isinstance(node._parent, DOMNode) else None  # noqa: SLF001 - the bubbling path
+            node = parent_of(node)
         if not chain or chain[-1] is not app:
             chain.append(app)
         return chain
@@ -242,7 +244,7 @@ class TypeAhead:
         except TimeoutError:
             pass
 
-    def _holding_workers(self, front: Screen[Any]) -> list[Worker[Any]]:
+    def holding_workers(self, front: Screen[Any]) -> list[Worker[Any]]:
         holding = []
         for worker in self.app.workers:
             if worker.is_finished or worker.group in BACKGROUND_GROUPS or worker in self._outlived:
@@ -282,12 +284,12 @@ class TypeAhead:
                 front = self._front()
                 if front is None:
                     break
-                holding = self._holding_workers(front)
+                holding = self.holding_workers(front)
                 if not holding and front.is_mounted:
                     # The focus a screen sets while mounting arrives through the app's queue.
                     await self._round_trip(front, deadline)
                     await self._round_trip(self.app, deadline)
-                    if self._front() is front and not self._holding_workers(front):
+                    if self._front() is front and not self.holding_workers(front):
                         break
                     continue
                 await asyncio.sleep(POLL_S[min(polls, len(POLL_S) - 1)])
@@ -296,7 +298,7 @@ class TypeAhead:
                 timed_out = True
                 front = self._front()
                 if front is not None:
-                    self._outlived.update(self._holding_workers(front))
+                    self._outlived.update(self.holding_workers(front))
                     self.trace("timed out")
         finally:
             self._task = None
@@ -306,7 +308,11 @@ class TypeAhead:
             # MAX_HOLD_S): the keys typed for it must not become commands of this screen.
             self._after_failure = True
             if self.held:
-                why = "tandem was too slow to open what they were typed for" if timed_out and self.last_alarm < started else "They were typed for something that did not open"
+                why = (
+                    "tandem was too slow to open what they were typed for"
+                    if timed_out and self.last_alarm < started
+                    else "They were typed for something that did not open"
+                )
                 self._set_aside(self.held, f"{why}; nothing was done with them.")
         elif front is not None and front is not screen_before and not accepts_typeahead(front) and self.held:
             self._set_aside(self.held, "They were typed before this question appeared; answer it now.")
@@ -317,7 +323,9 @@ class TypeAhead:
             self._idle.set()
 
     def _set_aside(self, keys: deque[events.Key | events.Paste] | list[events.Key | events.Paste], why: str) -> None:
-        typed = "".join(e.text if isinstance(e, events.Paste) else (e.character or "") for e in keys if isinstance(e, events.Paste) or (e.character or "").isprintable())
+        typed = "".join(
+            e.text if isinstance(e, events.Paste) else (e.character or "") for e in keys if isinstance(e, events.Paste) or (e.character or "").isprintable()
+        )
         count = len(keys)
         self.trace(f"set aside {count}")
         self.set_aside += count

@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from tandem.store.templates import parse_minutes
-from tandem.tui.forms import FORMS_TCSS, Field, compact
-from tandem.tui.screens.base import TandemModal
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
+
+from tandem.store.templates import parse_minutes
+from tandem.tui.forms import FORMS_TCSS, Field, compact
+from tandem.tui.screen_base import TandemModal
+from tandem.tui.widgets.footer import Footer
 
 
 @dataclass(frozen=True)

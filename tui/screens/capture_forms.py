@@ -54,7 +54,6 @@ class FormContext:
     funnel_stages: tuple[str, ...] = FUNNEL_STAGES
 
 
-
 class DecisionForm(RecordForm[Decision]):
     heading = "decision"
 
@@ -138,9 +137,23 @@ class LeadFeedbackForm(RecordForm[LeadFeedback]):
         if values["verdict"] == "poor" and not values["reasons"]:
             raise ValidationError("reasons", "A poor lead needs at least one reason: it is what marketing can act on.")
         base = self.initial or LeadFeedback(id=ids.new_id(), reference=values["reference"], verdict=values["verdict"])
-        return base.replace(**{k: values[k] for k in (
-            "reference", "source", "persona", "stage_reached", "verdict", "disposition", "reasons", "stage_lost", "comment", "reporter",
-        )})
+        return base.replace(
+            **{
+                k: values[k]
+                for k in (
+                    "reference",
+                    "source",
+                    "persona",
+                    "stage_reached",
+                    "verdict",
+                    "disposition",
+                    "reasons",
+                    "stage_lost",
+                    "comment",
+                    "reporter",
+                )
+            }
+        )
 
 
 class InsightForm(RecordForm[ProspectInsight]):

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from tandem.tui.forms import FORMS_TCSS, compact
-from tandem.tui.screens.base import TandemModal
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
+
+from tandem.tui.forms import FORMS_TCSS, compact
+from tandem.tui.screen_base import TandemModal
+from tandem.tui.widgets.footer import Footer
 
 NEW = "__new__"
 
 
 class ChooseScreen(TandemModal[str | None]):
     """Pick an existing record, or ``NEW``; typing filters the list."""
+
     CSS_PATH = FORMS_TCSS
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="choose.cancel")]
@@ -54,7 +57,7 @@ class ChooseScreen(TandemModal[str | None]):
     def _filter(self, event: Input.Changed) -> None:
         self._fill(event.value)
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
         if event.key in ("up", "down") and self.focused is self.query_one("#filter"):
             options = self.query_one("#choices", OptionList)
             options.action_cursor_up() if event.key == "up" else options.action_cursor_down()
@@ -96,6 +99,7 @@ FOOTER_LABEL = {
 
 class CaptureMenu(TandemModal[str | None]):
     """Which record to capture: one key each (the same keys work on the agenda)."""
+
     CSS_PATH = FORMS_TCSS
 
     BINDINGS: ClassVar[list[BindingType]] = [

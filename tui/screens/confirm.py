@@ -7,10 +7,11 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tandem.tui.forms import FORMS_TCSS
-from tandem.tui.screens.base import TandemModal
+from tandem.tui.screen_base import TandemModal
+from tandem.tui.widgets.footer import Footer
 
 
 class ConfirmScreen(TandemModal[bool]):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar
 
 from rich.table import Table
@@ -12,14 +11,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tandem.store.errors import TandemError
 from tandem.store.live import EndSummary
+from tandem.store.minutes.export import export_folder, export_one
 from tandem.store.records import label
 from tandem.store.workspace import Workspace
 from tandem.tui.forms import FORMS_TCSS
-from tandem.tui.screens.base import TandemModal
+from tandem.tui.screen_base import TandemModal
+from tandem.tui.seams import any_app
+from tandem.tui.widgets.footer import Footer
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,7 @@ class MeetingEndedScreen(TandemModal[None]):
 
     def action_export(self) -> None:
         try:
-            path = export_one(self.workspace, self.meeting_id)
+            path = export_one(self.workspace, self.meeting_id, export_folder(self.workspace, any_app(self).settings.export_dir))
         except (TandemError, OSError) as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
@@ -160,16 +162,3 @@ class MeetingEndedScreen(TandemModal[None]):
 
     def action_done(self) -> None:
         self.dismiss(None)
-
-
-def export_folder(workspace: Workspace) -> Path:
-    return workspace.home / "minutes"
-
-
-def export_one(workspace: Workspace, meeting_id: str) -> Path:
-    """Write one meeting's minutes to the workspace's minutes folder; returns the path."""
-    from tandem.store.export import export_minutes
-    from tandem.store.minutes import Shared
-
-    result = export_minutes(workspace, [meeting_id], export_folder(workspace), shared=Shared.load(workspace))
-    return (result.written or result.unchanged)[0]

@@ -20,7 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.worker import Worker, WorkerState
 
 from tandem.store.errors import NotFoundError, TandemError
@@ -37,12 +37,13 @@ from tandem.store.follow import (
     parse_time,
     saved_at,
 )
-from tandem.store.live import WARN_AT, forecast
+from tandem.store.pacing import WARN_AT, forecast
 from tandem.store.records import AgendaItem, label
 from tandem.store.workspace import MeetingRecord, Workspace
-from tandem.tui.screens.base import TandemScreen
+from tandem.tui.screen_base import TandemScreen
 from tandem.tui.timefmt import clock_text, minutes_text, time_of_day
 from tandem.tui.widgets.follow_agenda import KIND_LABEL, CapturedLines, FollowAgenda
+from tandem.tui.widgets.footer import Footer
 
 Clock = Callable[[], datetime]
 
@@ -52,7 +53,7 @@ STALE_AFTER_S = 90.0
 
 #: The screen's styles. Absolute, so that an app listing it in its own CSS_PATH (Textual
 #: does not load the CSS_PATH of an app's default screen) loads it once, not twice.
-FOLLOW_TCSS = Path(__file__).resolve().parent.parent / "follow.tcss"
+FOLLOW_TCSS = Path(__file__).resolve().parent / "follow.tcss"
 
 STATUS_WORD = {"pending": "not started", "done": "done", "skipped": "skipped", "parked": "parked"}
 
@@ -395,9 +396,7 @@ class FollowScreen(TandemScreen[None]):
         active = active_item(record)
         if active is not None and running:
             agenda = self.query_one("#follow-agenda", FollowAgenda)
-            agenda.update_item(
-                record.agenda.index(active) + 1, active, item_elapsed(meeting, active, now), will_not_fit=active.id in f.will_not_fit
-            )
+            agenda.update_item(record.agenda.index(active) + 1, active, item_elapsed(meeting, active, now), will_not_fit=active.id in f.will_not_fit)
 
     def _show_status(self) -> None:
         widget = self.query_one("#follow-status", Static)

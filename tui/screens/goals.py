@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, TabbedContent, TabPane
 
 from tandem.store.errors import TandemError
 from tandem.store.records import ContentItem, Objective, label, measure
 from tandem.store.workspace import Workspace
-from tandem.tui.screens.base import TandemScreen, from_worker
-from tandem.tui.screens.capture_forms import CheckInForm, ContentForm, FormContext, ObjectiveForm
+from tandem.tui.screen_base import TandemScreen, from_worker
+from tandem.tui.screens.capture_forms import (
+    CheckInForm,
+    ContentForm,
+    FormContext,
+    ObjectiveForm,
+)
+from tandem.tui.seams import main_app
+from tandem.tui.widgets.footer import Footer
 from tandem.tui.widgets.lazy import Lazy
 
 STATUS_STYLE = {"on_track": "green", "met": "bold green", "at_risk": "yellow", "off_track": "bold red", "dropped": "dim"}
@@ -132,7 +140,7 @@ class GoalsScreen(TandemScreen[None]):
         personas = sorted({c.persona for c in self.content if c.persona})
         return FormContext(people=people, personas=personas)
 
-    async def _write(self, fn, *args) -> bool:  # noqa: ANN001
+    async def _write(self, fn: Callable[..., object], *args: object) -> bool:
         try:
             await asyncio.to_thread(fn, *args)
         except (TandemError, OSError) as exc:
@@ -143,7 +151,7 @@ class GoalsScreen(TandemScreen[None]):
 
     @work
     async def action_new(self) -> None:
-        today = self.app.clock().date()  # type: ignore[attr-defined]
+        today = main_app(self).clock().date()
         if self._on_objectives_tab():
             objective = await self.app.push_screen_wait(ObjectiveForm(today=today))
             if objective is not None:
@@ -158,7 +166,7 @@ class GoalsScreen(TandemScreen[None]):
 
     @work
     async def action_edit(self) -> None:
-        today = self.app.clock().date()  # type: ignore[attr-defined]
+        today = main_app(self).clock().date()
         if self._on_objectives_tab():
             selected = self._selected("objectives")
             objective = next((o for o in self.objectives if o.id == selected), None)
@@ -170,9 +178,9 @@ class GoalsScreen(TandemScreen[None]):
             selected = self._selected("content")
             item = next((c for c in self.content if c.id == selected), None)
             if item is not None:
-                edited = await self.app.push_screen_wait(ContentForm(self._ctx(), today=today, initial=item))
-                if edited is not None:
-                    await self._write(self.workspace.content.update, edited)
+                edited_item = await self.app.push_screen_wait(ContentForm(self._ctx(), today=today, initial=item))
+                if edited_item is not None:
+                    await self._write(self.workspace.content.update, edited_item)
 
     @work
     async def action_check_in(self) -> None:
@@ -182,7 +190,7 @@ class GoalsScreen(TandemScreen[None]):
         objective = next((o for o in self.objectives if o.id == selected), None)
         if objective is None:
             return
-        today = self.app.clock().date()  # type: ignore[attr-defined]
+        today = main_app(self).clock().date()
         checkin = await self.app.push_screen_wait(CheckInForm(objective, today=today))
         if checkin is not None:
             updated = objective.replace(checkins=[*objective.checkins, checkin], current=checkin.value, status=checkin.status)

@@ -12,10 +12,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tandem.tui.forms import FORMS_TCSS
-from tandem.tui.screens.base import TandemModal
+from tandem.tui.screen_base import TandemModal
+from tandem.tui.seams import help_group
+from tandem.tui.textual_private import bindings_of, keymap_of
+from tandem.tui.widgets.footer import Footer
 
 
 def binding_rows(app, nodes: list[DOMNode]) -> list[tuple[str, str, str, str]]:  # noqa: ANN001
@@ -23,10 +26,10 @@ def binding_rows(app, nodes: list[DOMNode]) -> list[tuple[str, str, str, str]]: 
     rows: list[tuple[str, str, str, str]] = []
     seen: set[tuple[str, str]] = set()
     for node in nodes:
-        where = getattr(node, "HELP_GROUP", None) or type(node).__name__.removesuffix("Screen") or "App"
+        where = help_group(node) or type(node).__name__.removesuffix("Screen") or "App"
         by_action: dict[tuple[str, str], list[Binding]] = {}
-        bindings_map = node._bindings
-        keymap = getattr(app, "_keymap", None)
+        bindings_map = bindings_of(node)
+        keymap = keymap_of(app)
         if keymap:  # the user's keys (config.toml [keymap]), as the screens apply them
             bindings_map = bindings_map.copy()
             bindings_map.apply_keymap(keymap)
@@ -101,7 +104,7 @@ class HelpScreen(TandemModal[None]):
 
     def compose(self) -> ComposeResult:
         nodes: list[DOMNode] = [self.target]
-        nodes.extend(w for w in self.target.query("*") if w._bindings.key_to_bindings and getattr(w, "HELP_GROUP", None))
+        nodes.extend(w for w in self.target.query("*") if bindings_of(w).key_to_bindings and help_group(w))
         nodes.append(self.app)
         with Vertical(classes="dialog wide"):
             yield Static("Keys", classes="dialog-title")

@@ -12,13 +12,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.markup import escape
-from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static, TabbedContent, TabPane
+from textual.widgets import (
+    DataTable,
+    Header,
+    LoadingIndicator,
+    Static,
+    TabbedContent,
+    TabPane,
+)
 
 from tandem.store.errors import TandemError
 from tandem.store.records import Meeting, Series, ShadowDay, label
 from tandem.store.workspace import MeetingRecord, Workspace
 from tandem.tui.home_data import HomeData, read_home
-from tandem.tui.screens.base import TandemScreen, from_worker
+from tandem.tui.screen_base import TandemScreen, from_worker
+from tandem.tui.seams import any_app, main_app
+from tandem.tui.widgets.footer import Footer
 from tandem.tui.widgets.meeting_detail import MeetingDetail
 
 # Live and upcoming meetings stand out; closed ones recede.
@@ -103,11 +112,10 @@ class HomeScreen(TandemScreen[None]):
         yield Static(id="problem", classes="banner")
         yield Static(id="empty")
         with TabbedContent(id="home-tabs"):
-            with TabPane("Meetings", id="tab-meetings"):
-                with Horizontal(id="main"):
-                    yield DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
-                    with VerticalScroll(id="detail-pane"):
-                        yield MeetingDetail(id="detail")
+            with TabPane("Meetings", id="tab-meetings"), Horizontal(id="main"):
+                yield DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
+                with VerticalScroll(id="detail-pane"):
+                    yield MeetingDetail(id="detail")
             with TabPane("Shadow days", id="tab-shadow"):
                 yield DataTable(id="shadow-days", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -175,7 +183,7 @@ class HomeScreen(TandemScreen[None]):
             self.query_one("#shadow-days" if self._on_shadow_tab() else "#meetings", DataTable).focus()
         summary = self.query_one("#summary", Static)
         summary.display = not empty
-        summary.update(summary_line(records, self.app.clock().date()))  # type: ignore[attr-defined]
+        summary.update(summary_line(records, main_app(self).clock().date()))
         self._fill_table()
 
     def _series_title(self, series_id: str) -> str:
@@ -237,7 +245,7 @@ class HomeScreen(TandemScreen[None]):
         table = self.query_one("#shadow-days", DataTable)
         current = table.cursor_row
         table.clear()
-        today = self.app.clock().date().isoformat()  # type: ignore[attr-defined]
+        today = main_app(self).clock().date().isoformat()
         for day in self._shadow_days:
             when = "upcoming" if day.date >= today and day.status != "done" else ""
             table.add_row(
@@ -326,15 +334,15 @@ class HomeScreen(TandemScreen[None]):
 
     def action_new_meeting(self) -> None:
         if self._on_shadow_tab():
-            self.app.plan_shadow_day()  # type: ignore[attr-defined]
+            main_app(self).plan_shadow_day()
             return
-        self.app.new_meeting(self._series_filter)  # type: ignore[attr-defined]
+        main_app(self).new_meeting(self._series_filter)
 
     def action_open_meeting(self) -> None:
         if self._on_shadow_tab():
             day = self.selected_shadow_day
             if day is not None:
-                self.app.open_shadow_day(day.id)  # type: ignore[attr-defined]
+                main_app(self).open_shadow_day(day.id)
             return
         meeting = self.selected
         if meeting is None:
@@ -342,16 +350,16 @@ class HomeScreen(TandemScreen[None]):
         if meeting.status in ("ended", "finalized"):
             self.notify(f"{meeting.title} ({meeting.date}) has {meeting.status}. Press x to export its minutes.", markup=False)
             return
-        self.app.open_meeting(meeting.id)  # type: ignore[attr-defined]
+        main_app(self).open_meeting(meeting.id)
 
     def action_export(self) -> None:
-        from tandem.tui.screens.end_meeting import export_one
+        from tandem.store.minutes.export import export_folder, export_one
 
         meeting = self.selected
         if meeting is None:
             return
         try:
-            path = export_one(self.workspace, meeting.id)
+            path = export_one(self.workspace, meeting.id, export_folder(self.workspace, any_app(self).settings.export_dir))
         except (TandemError, OSError) as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
@@ -378,9 +386,7 @@ class HomeScreen(TandemScreen[None]):
         if meeting is None or meeting.status != "finalized":
             self.notify("Only a finalized meeting can be unfinalized.", severity="warning", markup=False)
             return
-        sure = await self.app.push_screen_wait(
-            ConfirmScreen(f"Unfinalize {meeting.title} ({meeting.date})?", "Its minutes and records become editable again.")
-        )
+        sure = await self.app.push_screen_wait(ConfirmScreen(f"Unfinalize {meeting.title} ({meeting.date})?", "Its minutes and records become editable again."))
         if not sure:
             return
         try:
@@ -392,7 +398,10 @@ class HomeScreen(TandemScreen[None]):
         self.action_refresh()
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
-        commands = [("meeting: new", "plan_meeting", "Plan a meeting from a template"), ("shadow day: plan one", "plan_shadow", "A day in the other team's shoes")]
+        commands = [
+            ("meeting: new", "plan_meeting", "Plan a meeting from a template"),
+            ("shadow day: plan one", "plan_shadow", "A day in the other team's shoes"),
+        ]
         live = next((r.meeting for r in self._records.values() if r.meeting.status == "live"), None)
         if live is not None:
             commands.append((f"meeting: resume {live.title} ({live.date})", "resume_live", "Back to the live meeting"))
@@ -411,11 +420,11 @@ class HomeScreen(TandemScreen[None]):
         return [c for c in commands if not (shadow_tab and c[1] in self.MEETING_ONLY)]
 
     def action_plan_meeting(self) -> None:
-        """"meeting: new" from the palette: a meeting, on whichever tab (n follows the tab)."""
-        self.app.new_meeting(self._series_filter)  # type: ignore[attr-defined]
+        """ "meeting: new" from the palette: a meeting, on whichever tab (n follows the tab)."""
+        main_app(self).new_meeting(self._series_filter)
 
     def action_plan_shadow(self) -> None:
-        self.app.plan_shadow_day()  # type: ignore[attr-defined]
+        main_app(self).plan_shadow_day()
 
     def action_goals(self) -> None:
         from tandem.tui.screens.goals import GoalsScreen
@@ -429,7 +438,7 @@ class HomeScreen(TandemScreen[None]):
     def action_resume_live(self) -> None:
         live = next((r.meeting for r in self._records.values() if r.meeting.status == "live"), None)
         if live is not None:
-            self.app.open_meeting(live.id)  # type: ignore[attr-defined]
+            main_app(self).open_meeting(live.id)
 
     def action_export_latest(self) -> None:
         held = sorted((r.meeting for r in self._records.values() if r.meeting.status != "planned"), key=lambda m: (m.date, m.id))

@@ -10,31 +10,41 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Static, TextArea
+from textual.widgets import Header, Static, TextArea
 
 from tandem.store.errors import TandemError, describe_os_error
-from tandem.store.live import WARN_AT, LiveSession, end_summary
+from tandem.store.live import LiveSession, end_summary
+from tandem.store.pacing import WARN_AT
 from tandem.store.records import AgendaItem, label
-from tandem.tui.capture_flow import CaptureFlow
 from tandem.tui.forms import FORMS_TCSS
-from tandem.tui.screens.base import TandemScreen
+from tandem.tui.screen_base import TandemScreen
+from tandem.tui.screens.live_capture import CaptureFlow
+from tandem.tui.seams import main_app
 from tandem.tui.timefmt import clock_text, minutes_text, time_of_day
 from tandem.tui.widgets.agenda import AgendaList
 from tandem.tui.widgets.captured import CapturedList, ReviewList
+from tandem.tui.widgets.footer import Footer
 
 
 class LiveScreen(TandemScreen[None]):
     # Loaded when a meeting is first opened, not at start-up (benchmarks/start.py) — the
     # forms' styles with it: loading them on the first capture form restyled the whole app
     # while the facilitator was typing (the first lead form took 1.6 s on a busy laptop).
-    CSS_PATH: ClassVar[list[str | PurePath]] = ["../live.tcss", FORMS_TCSS]
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["live.tcss", FORMS_TCSS]
     BINDINGS: ClassVar[list[BindingType]] = [
         # These work while typing notes: the letters on the agenda would be typed instead.
         # "screen.": the same action as the agenda's n and space, so that with the agenda
         # focused the footer shows one key for each, not two (80 columns hold no more).
         Binding("ctrl+n", "screen.next_item", "Next", priority=True, tooltip="Next item, while typing notes", id="live.next_typing"),
         Binding("ctrl+t", "screen.toggle_pause", "Pause", priority=True, tooltip="Pause or resume the clock, while typing notes", id="live.pause_typing"),
-        Binding("ctrl+r", "capture_menu", "Record", priority=True, tooltip="Capture a record (objective, lead, insight, content, decision, action)", id="live.capture_typing"),
+        Binding(
+            "ctrl+r",
+            "capture_menu",
+            "Record",
+            priority=True,
+            tooltip="Capture a record (objective, lead, insight, content, decision, action)",
+            id="live.capture_typing",
+        ),
         Binding("escape", "focus_agenda", "Agenda", tooltip="Leave the notes for the agenda and its one-letter keys", id="live.focus_agenda"),
     ]
 
@@ -228,9 +238,7 @@ class LiveScreen(TandemScreen[None]):
         widget = self.query_one("#save-state", Static)
         error = self.session.saver.last_error
         if error is not None:
-            widget.update(
-                Text(f"⚠ Not saved: {_reason(error)}. Your notes are safe on screen; tandem keeps retrying.", style="bold red")
-            )
+            widget.update(Text(f"⚠ Not saved: {_reason(error)}. Your notes are safe on screen; tandem keeps retrying.", style="bold red"))
             widget.add_class("-error")
         else:
             widget.remove_class("-error")
@@ -277,7 +285,7 @@ class LiveScreen(TandemScreen[None]):
             self.query_one("#notes", TextArea).focus()
 
     async def action_next_item(self) -> None:
-        await self.app.take_typed_keys()  # type: ignore[attr-defined]
+        await main_app(self).take_typed_keys()
         notes = self.query_one("#notes", TextArea)
         if notes.has_focus and self.session.active_item is not None and self.session.next_pending() is None:
             # ctrl+n while typing, on the last item: stay in the notes. Closing the agenda

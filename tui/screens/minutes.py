@@ -16,11 +16,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tandem.store.mdescape import clean
-from tandem.tui.screens.base import TandemScreen
+from tandem.tui.screen_base import TandemScreen
+from tandem.tui.seams import any_app
+from tandem.tui.widgets.footer import Footer
 from tandem.tui.widgets.minutes_view import Heading, MinutesView
 
 
@@ -37,7 +39,7 @@ def section_prompt(heading: Heading) -> Text:
 class MinutesScreen(TandemScreen[None]):
     """Minutes of one meeting (or any Markdown), read-only."""
 
-    CSS_PATH = "../minutes.tcss"
+    CSS_PATH = "minutes.tcss"
     HELP_GROUP = "Minutes"
     AUTO_FOCUS = "#minutes-view"
     # Pairs share one footer label ("nN Match"), so every key fits in 80 columns.
@@ -48,12 +50,8 @@ class MinutesScreen(TandemScreen[None]):
         # keys typed right after them are handed out. Otherwise "/lead" typed fast (over SSH
         # the keys arrive together) sent "lead" to the view, and the n of "/lead⏎n" went
         # into the closed find box.
-        Binding(
-            "slash", "find", "Find", tooltip="Find text in the minutes (Enter searches, Esc closes)", id="minutes.find", priority=True
-        ),
-        Binding(
-            "enter", "run_find", "Find", show=False, priority=True, tooltip="Run the find typed in the find box", id="minutes.run_find"
-        ),
+        Binding("slash", "find", "Find", tooltip="Find text in the minutes (Enter searches, Esc closes)", id="minutes.find", priority=True),
+        Binding("enter", "run_find", "Find", show=False, priority=True, tooltip="Run the find typed in the find box", id="minutes.run_find"),
         Binding("n", "next_match", "Next match", tooltip="Go to the next match", id="minutes.next_match", group=_MATCH),
         Binding("N", "previous_match", "Previous match", tooltip="Go to the previous match", id="minutes.previous_match", group=_MATCH),
         Binding("y", "copy", "Copy", show=False, tooltip="Copy the minutes (Markdown) to the clipboard, over SSH too", id="minutes.copy"),
@@ -215,7 +213,7 @@ class MinutesScreen(TandemScreen[None]):
         self.view.scroll_to_end()
 
     def action_copy(self) -> None:
-        self.app.copy_with_notice(self.markdown, "The minutes")
+        any_app(self).copy_with_notice(self.markdown, "The minutes")
 
     def action_back(self) -> None:
         if self.query_one("#minutes-find", Input).display:

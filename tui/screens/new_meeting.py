@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Input, Select, SelectionList, Static
+from textual.widgets import Input, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from tandem.store.planning import MeetingPlan, series_defaults
@@ -18,8 +18,9 @@ from tandem.store.records import TEAMS, Attendee, Series
 from tandem.store.templates import Library
 from tandem.store.workspace import Workspace
 from tandem.tui.forms import FORMS_TCSS, Field
-from tandem.tui.screens.base import TandemModal
+from tandem.tui.screen_base import TandemModal
 from tandem.tui.settings import team_names
+from tandem.tui.widgets.footer import Footer
 
 NEW_SERIES = "__new__"
 
@@ -101,7 +102,12 @@ class NewMeetingScreen(TandemModal[MeetingPlan | None]):
                     hint="space: present / absent",
                     id="people-field",
                 )
-                yield Field("Add a person", Input(compact=True, id="person", placeholder=f"Name, team ({' / '.join(team_names(self).get(t, t) for t in TEAMS)})"), hint="enter adds them as present", id="person-field")
+                yield Field(
+                    "Add a person",
+                    Input(compact=True, id="person", placeholder=f"Name, team ({' / '.join(team_names(self).get(t, t) for t in TEAMS)})"),
+                    hint="enter adds them as present",
+                    id="person-field",
+                )
             yield Static("ctrl+s  create      tab  next field      esc  cancel", classes="dialog-keys")
         yield Footer()
 
@@ -141,9 +147,7 @@ class NewMeetingScreen(TandemModal[MeetingPlan | None]):
         people.clear_options()
         self.people = [a for a, _ in entries]
         names = team_names(self)
-        people.add_options(
-            Selection(Text(f"{a.name} ({names.get(a.team, a.team)})"), n, present) for n, (a, present) in enumerate(entries)
-        )
+        people.add_options(Selection(Text(f"{a.name} ({names.get(a.team, a.team)})"), n, present) for n, (a, present) in enumerate(entries))
 
     @on(Input.Submitted, "#person")
     def _add_person(self, event: Input.Submitted) -> None:

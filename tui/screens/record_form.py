@@ -11,20 +11,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
-from tandem.store.dates import HELP as DATE_HELP
-from tandem.store.dates import parse_due
-from tandem.store.errors import ValidationError
-from tandem.tui.forms import FORMS_TCSS, Field, compact
-from tandem.tui.screens.base import TandemModal
-from tandem.tui.widgets.choice import Choice
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Input, SelectionList, Static
+from textual.widgets import Checkbox, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
+
+from tandem.store.dates import HELP as DATE_HELP
+from tandem.store.dates import parse_due
+from tandem.store.errors import ValidationError
+from tandem.tui.forms import FORMS_TCSS, Field, compact
+from tandem.tui.screen_base import TandemModal
+from tandem.tui.widgets.choice import Choice
+from tandem.tui.widgets.footer import Footer
 
 T = TypeVar("T")
 FieldKind = Literal["text", "choice", "multi", "date", "number", "int", "check"]
@@ -44,6 +46,7 @@ class Spec:
 
 class RecordForm(TandemModal[T | None], Generic[T]):
     """Subclasses set TITLE-like ``heading`` and ``specs()``, and implement ``build``."""
+
     CSS_PATH = FORMS_TCSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -163,6 +166,7 @@ class RecordForm(TandemModal[T | None], Generic[T]):
         errors: dict[str, str] = {}
         for spec in self.form_specs:
             widget = self.query_one(f"#w-{spec.name}")
+            value: Any
             if isinstance(widget, Choice):
                 value = "" if widget.value is None else str(widget.value)
             elif isinstance(widget, SelectionList):
@@ -170,7 +174,7 @@ class RecordForm(TandemModal[T | None], Generic[T]):
             elif isinstance(widget, Checkbox):
                 value = widget.value
             else:
-                value = widget.value.strip()  # type: ignore[attr-defined]
+                value = self.query_one(f"#w-{spec.name}", Input).value.strip()
             if spec.required and value in ("", [], None):
                 errors[spec.name] = f"{spec.label} is required."
             elif spec.kind == "date" and value:

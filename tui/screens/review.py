@@ -14,19 +14,35 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Input, LoadingIndicator, Static, TabbedContent, TabPane
+from textual.widgets import (
+    DataTable,
+    Header,
+    Input,
+    LoadingIndicator,
+    Static,
+    TabbedContent,
+    TabPane,
+)
 
 from tandem.store.errors import TandemError
-from tandem.store.review_model import ReviewData, ReviewSource, SearchHit
-from tandem.store.search import terms
-from tandem.tui.screens.base import TandemScreen, from_worker
+from tandem.store.review.model import ReviewData, ReviewSource, SearchHit
+from tandem.store.review.search import terms
+from tandem.tui.screen_base import TandemScreen, from_worker
+from tandem.tui.seams import any_app
+from tandem.tui.widgets.footer import Footer
 from tandem.tui.widgets.lazy import Lazy
-from tandem.tui.widgets.review_actions import ActionsPane
-from tandem.tui.widgets.review_base import OpenMinutes, ReviewPane, safe, safe_data, safe_text
-from tandem.tui.widgets.review_leads import LeadQualityPane
-from tandem.tui.widgets.review_meetings import MeetingsPane
-from tandem.tui.widgets.review_objectives import ObjectivesPane
-from tandem.tui.widgets.review_shadow import ShadowPane
+from tandem.tui.widgets.review.actions import ActionsPane
+from tandem.tui.widgets.review.base import (
+    OpenMinutes,
+    ReviewPane,
+    safe,
+    safe_data,
+    safe_text,
+)
+from tandem.tui.widgets.review.leads import LeadQualityPane
+from tandem.tui.widgets.review.meetings import MeetingsPane
+from tandem.tui.widgets.review.objectives import ObjectivesPane
+from tandem.tui.widgets.review.shadow import ShadowPane
 
 
 def longest_term(query: str) -> str:
@@ -55,16 +71,16 @@ class ReviewScreen(TandemScreen[None]):
         # "/" and Enter in a filter box are priority keys: they move the focus before the keys
         # typed right after them are handed out. Otherwise "/quota" typed fast (over SSH the
         # keys arrive together) went to the table, where q quit review.
-        Binding(
-            "slash", "search", "Search", tooltip="Search every meeting's notes, records and titles", id="review.search", priority=True
-        ),
-        Binding(
-            "enter", "to_table", "Results", show=False, priority=True, tooltip="From a filter box, on to the table", id="review.to_table"
-        ),
+        Binding("slash", "search", "Search", tooltip="Search every meeting's notes, records and titles", id="review.search", priority=True),
+        Binding("enter", "to_table", "Results", show=False, priority=True, tooltip="From a filter box, on to the table", id="review.to_table"),
         # Enter on a row was only handled by DataTable (a hidden binding), so neither the
         # footer nor help said how to read the minutes. Same key: the one enabled runs.
         Binding(
-            "enter", "open_row", "Minutes", priority=True, id="review.open_minutes",
+            "enter",
+            "open_row",
+            "Minutes",
+            priority=True,
+            id="review.open_minutes",
             tooltip="Read the minutes of the highlighted meeting, action item or shadow day",
         ),
         Binding("y", "copy_row", "Copy", show=False, tooltip="Copy the highlighted row to the clipboard, over SSH too", id="review.copy_row"),
@@ -228,7 +244,7 @@ class ReviewScreen(TandemScreen[None]):
         cells = table.get_row_at(table.cursor_row)
         plain = [" ".join((cell.plain if isinstance(cell, Text) else str(cell)).split()) for cell in cells]
         header = [" ".join(str(column.label).split()) for column in table.ordered_columns]
-        self.app.copy_with_notice("\t".join(header) + "\n" + "\t".join(plain), "The row")
+        any_app(self).copy_with_notice("\t".join(header) + "\n" + "\t".join(plain), "The row")
 
     def action_reload(self) -> None:
         self._load()

@@ -11,13 +11,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, OptionList, Static, TextArea
+from textual.widgets import Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from tandem.store.records import label
-from tandem.store.shadow import ShadowSession
-from tandem.tui.screens.base import TandemScreen
+from tandem.store.shadow_session import ShadowSession
+from tandem.tui.screen_base import TandemScreen
+from tandem.tui.seams import main_app
 from tandem.tui.widgets.click_again import ClickAgainToOpen
+from tandem.tui.widgets.footer import Footer
 
 #: One key per takeaway category, in the order the practice talks about them.
 TAKEAWAY_KEYS = (
@@ -40,7 +42,14 @@ CATEGORY_STYLE = {
 
 def _takeaway_bindings() -> list[BindingType]:
     return [
-        Binding(key, f"screen.takeaway('{category}')", label(category).capitalize(), show=False, tooltip=f"Log a takeaway: {label(category)}", id=f"shadow.takeaway_{category}")
+        Binding(
+            key,
+            f"screen.takeaway('{category}')",
+            label(category).capitalize(),
+            show=False,
+            tooltip=f"Log a takeaway: {label(category)}",
+            id=f"shadow.takeaway_{category}",
+        )
         for key, category in TAKEAWAY_KEYS
     ]
 
@@ -71,12 +80,14 @@ class TakeawayLog(OptionList):
 
 class ShadowScreen(TandemScreen[None]):
     # Loaded when a shadow day is first opened, not at start-up (benchmarks/start.py).
-    CSS_PATH = "../shadow.tcss"
+    CSS_PATH = "shadow.tcss"
     HELP_GROUP = "Shadow day"
     BINDINGS: ClassVar[list[BindingType]] = [
         # Six one-letter takeaway keys do not fit an 80-column footer next to the rest:
         # ctrl+r lists them with their letters (and works while typing, too).
-        Binding("ctrl+r", "takeaway_menu", "Takeaway", priority=True, tooltip="Log a takeaway (also while typing notes): pick its kind", id="shadow.takeaway_typing"),
+        Binding(
+            "ctrl+r", "takeaway_menu", "Takeaway", priority=True, tooltip="Log a takeaway (also while typing notes): pick its kind", id="shadow.takeaway_typing"
+        ),
         Binding("escape", "focus_activities", "Checklist", tooltip="Back to the checklist and its one-letter keys", id="shadow.focus_list"),
     ]
 
@@ -150,7 +161,12 @@ class ShadowScreen(TandemScreen[None]):
             text.append(takeaway.text)
             log.add_option(Option(text, id=takeaway.id))
         if not day.takeaways:
-            log.add_option(Option(Text("No takeaways yet: l learned · s surprised me · w will use · i improvement · p prospect insight · f hand-off friction", style="dim"), disabled=True))
+            log.add_option(
+                Option(
+                    Text("No takeaways yet: l learned · s surprised me · w will use · i improvement · p prospect insight · f hand-off friction", style="dim"),
+                    disabled=True,
+                )
+            )
         else:
             log.highlighted = len(day.takeaways) - 1
 
@@ -283,7 +299,7 @@ class ShadowScreen(TandemScreen[None]):
         from tandem.tui.screens.shadow_forms import ExperimentForm
 
         day = self.session.day
-        form = ExperimentForm([day.shadow, day.host], today=self.app.clock().date(), initial=day.experiment)  # type: ignore[attr-defined]
+        form = ExperimentForm([day.shadow, day.host], today=main_app(self).clock().date(), initial=day.experiment)
         experiment = await self.app.push_screen_wait(form)
         if experiment is not None:
             self.session.set_experiment(experiment)

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
 from tandem.store import ids
 from tandem.store.errors import ValidationError
 from tandem.store.records import (
@@ -15,15 +21,11 @@ from tandem.store.records import (
     label,
 )
 from tandem.tui.forms import FORMS_TCSS, compact
-from tandem.tui.screens.base import TandemModal
+from tandem.tui.screen_base import TandemModal
 from tandem.tui.screens.capture_forms import choices
 from tandem.tui.screens.record_form import RecordForm, Spec
 from tandem.tui.widgets.choice import Choice
-from textual import on
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from tandem.tui.widgets.footer import Footer
 
 
 class PlanShadowForm(RecordForm[ShadowDay]):
@@ -97,6 +99,7 @@ class ExperimentForm(RecordForm[Experiment]):
 
 class TakeawayPrompt(TandemModal[str | None]):
     """One line for one takeaway; enter saves it with the time."""
+
     CSS_PATH = FORMS_TCSS
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="takeaway.cancel")]

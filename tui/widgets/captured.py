@@ -9,7 +9,8 @@ from textual.binding import Binding, BindingType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tandem.store.capture import TITLES, Captured
+from tandem.store.kinds import TITLES, Captured
+from tandem.tui.seams import any_app
 from tandem.tui.widgets.click_again import ClickAgainToOpen
 
 
@@ -42,7 +43,7 @@ class CapturedList(ClickAgainToOpen, OptionList):
     def action_copy(self) -> None:
         row = self.current
         if row is not None:
-            self.app.copy_with_notice(f"{TITLES[row.kind]}: {row.text}", TITLES[row.kind])
+            any_app(self).copy_with_notice(f"{TITLES[row.kind]}: {row.text}", TITLES[row.kind])
 
     @property
     def current(self) -> Captured | None:

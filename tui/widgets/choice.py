@@ -17,7 +17,6 @@ from typing import ClassVar, Generic, TypeVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from tandem.tui.screens.base import TandemModal
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -26,6 +25,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+
+from tandem.tui.screen_base import TandemModal
 
 V = TypeVar("V", bound=Hashable)
 
@@ -100,12 +101,12 @@ class ChoiceList(TandemModal[Picked[V] | None], Generic[V]):
         Binding("escape", "cancel", "Keep", tooltip="Close the list and keep the choice as it was", id="choice.cancel"),
     ]
 
-    def __init__(self, options: Sequence[tuple[str, V | None]], current: int, anchor: tuple[int, int, int], *, blank: str = "") -> None:
+    def __init__(self, options: Sequence[tuple[str, V | None]], current: int, under: tuple[int, int, int], *, blank: str = "") -> None:
         super().__init__()
         self.options = list(options)
         self.current = current
         #: x, y and width of the choice the list belongs to, on the screen.
-        self.anchor = anchor
+        self.under = under
         self.blank = blank
         self._search = _Search()
 
@@ -120,7 +121,7 @@ class ChoiceList(TandemModal[Picked[V] | None], Generic[V]):
         # sheet outranks a widget's default CSS.
         self.styles.align = ("left", "top")
         listing = self.query_one(OptionList)
-        x, y, width = self.anchor
+        x, y, width = self.under
         rows = min(len(self.options), 10) + 2  # the border
         below = y + 1
         top = below if below + rows <= self.size.height or y - rows < 0 else y - rows
@@ -194,7 +195,9 @@ class Choice(Widget, Generic[V], can_focus=True):
         def control(self) -> Choice[Hashable]:
             return self.choice
 
-    def __init__(self, options: Sequence[tuple[str, V]], *, value: V | None = None, allow_blank: bool = True, prompt: str = "(none)", id: str | None = None) -> None:
+    def __init__(
+        self, options: Sequence[tuple[str, V]], *, value: V | None = None, allow_blank: bool = True, prompt: str = "(none)", id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.allow_blank = allow_blank
         self.prompt = prompt
@@ -202,7 +205,7 @@ class Choice(Widget, Generic[V], can_focus=True):
         self.options: list[tuple[str, V | None]] = ([(prompt, None)] if allow_blank else []) + list(options)
         if not self.options:
             raise ValueError("A choice needs an option, or allow_blank.")
-        self.set_reactive(Choice.value, self.validate_value(value if value is not None or allow_blank else self.options[0][1]))
+        self.set_reactive(Choice.value, self.validate_value(value if value is not None or allow_blank else self.options[0][1]))  # type: ignore[misc]  # the descriptor, not a value
         self._search = _Search()
 
     def validate_value(self, value: V | None) -> V | None:

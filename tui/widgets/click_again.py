@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from textual import events
+from textual.widgets import OptionList
 
 
 class ClickAgainToOpen:
@@ -20,11 +21,12 @@ class ClickAgainToOpen:
 
     async def _on_click(self, event: events.Click) -> None:
         event.prevent_default()  # not OptionList's select-on-first-click
+        listing = cast(OptionList, self)  # a mixin of option lists only
         clicked = event.style.meta.get("option")
-        if clicked is None or clicked >= self.option_count or self.get_option_at_index(clicked).disabled:  # type: ignore[attr-defined]
+        if clicked is None or clicked >= listing.option_count or listing.get_option_at_index(clicked).disabled:
             return
-        if clicked != self.highlighted:  # type: ignore[attr-defined]
-            self.highlighted = clicked
+        if clicked != listing.highlighted:
+            listing.highlighted = clicked
             return
         if self.CLICK_ACTION:
-            await self.app.run_action(self.CLICK_ACTION, self)  # type: ignore[attr-defined]
+            await listing.app.run_action(self.CLICK_ACTION, listing)

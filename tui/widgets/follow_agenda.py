@@ -152,4 +152,3 @@ class FollowAgenda(OptionList):
     def action_page_down(self) -> None:
         super().action_page_down()
         self.post_message(self.Browsed())
-

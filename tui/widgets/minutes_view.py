@@ -871,7 +871,7 @@ class MinutesView(ScrollView, can_focus=True):
         def control(self) -> MinutesView:
             return self.view
 
-    def __init__(self, markdown: str = "", *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+    def __init__(self, markdown: str = "", *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._document = MinutesDocument(markdown)
         self._strips: LRUCache[tuple[int, int], Strip] = LRUCache(1024)
@@ -1142,10 +1142,7 @@ class MinutesView(ScrollView, can_focus=True):
         if self._md_console is None:
             # Full styles, not partial ones: those blend translucent colours ($text-muted,
             # "$warning 10%") with the background, which a partial style cannot.
-            theme = {
-                style_name: self.get_component_rich_style(f"minutes-view--{name}")
-                for name, style_name in _COMPONENTS.items()
-            }
+            theme = {style_name: self.get_component_rich_style(f"minutes-view--{name}") for name, style_name in _COMPONENTS.items()}
             theme["md.match"] = self.get_component_rich_style("minutes-view--match")
             theme["md.match-current"] = self.get_component_rich_style("minutes-view--match-current")
             self._md_console = Console(

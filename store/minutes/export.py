@@ -1,0 +1,156 @@
+"""Exporting minutes (Markdown) and records (CSV) to files."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tandem.store.atomic import atomic_write_bytes, ensure_dir
+from tandem.store.errors import NotFoundError
+from tandem.store.minutes.render import Shared, file_name, render_minutes
+from tandem.store.records import label
+from tandem.store.workspace import MeetingRecord, Workspace
+
+
+@dataclass
+class ExportResult:
+    written: list[Path]
+    unchanged: list[Path]
+
+    @property
+    def total(self) -> int:
+        return len(self.written) + len(self.unchanged)
+
+
+def resolve_meeting(workspace: Workspace, name: str) -> str:
+    """A meeting id, or ``latest``: the most recent meeting that has started (else the newest)."""
+    if name != "latest":
+        workspace.get_meeting(name)  # a clear NotFoundError when it does not exist
+        return name
+    meetings = workspace.list_meetings()
+    if not meetings:
+        raise NotFoundError(f"{workspace.home} has no meetings to export.")
+    held = [m for m in meetings if m.status != "planned"]
+    return (held or meetings)[-1].id
+
+
+def file_names(workspace: Workspace, shared: Shared) -> dict[str, str]:
+    """Meeting id → minutes file name, stable for a given set of meetings."""
+    taken: set[str] = set()
+    return {m.id: file_name(m, taken) for m in shared.meetings}
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Keep unchanged files untouched (same bytes, same mtime): friendly to git and rsync."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    atomic_write_bytes(path, data)
+    return True
+
+
+def select_meetings(shared: Shared, *, series: str | None = None, since: str | None = None) -> list[str]:
+    return [m.id for m in shared.meetings if (series is None or m.series_id == series) and (since is None or m.date >= since)]
+
+
+def export_minutes(
+    workspace: Workspace,
+    meeting_ids: list[str],
+    out: Path,
+    *,
+    shared: Shared | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ExportResult:
+    shared = shared or Shared.load(workspace)
+    names = file_names(workspace, shared)
+    ensure_dir(out)
+    result = ExportResult([], [])
+    for meeting_id in meeting_ids:
+        record = workspace.read_meeting(meeting_id)
+        path = out / names[meeting_id]
+        changed = write_if_changed(path, render_minutes(record, shared).encode("utf-8"))
+        (result.written if changed else result.unchanged).append(path)
+        if progress:
+            progress(1)
+    return result
+
+
+ACTION_COLUMNS = ("meeting", "date", "series", "action", "owner", "due", "status", "closed_on", "id")
+LEAD_COLUMNS = (
+    "meeting",
+    "date",
+    "series",
+    "reference",
+    "source",
+    "persona",
+    "stage_reached",
+    "verdict",
+    "disposition",
+    "reasons",
+    "stage_lost",
+    "comment",
+    "reporter",
+    "id",
+)
+
+
+def _csv_safe(value: str) -> str:
+    # Spreadsheets run cells starting with = + - @ as formulas; a leading quote keeps them text.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _csv(rows: Iterable[Iterable[str]], header: tuple[str, ...]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_safe(str(v)) for v in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def export_csv(records: list[MeetingRecord], out: Path) -> list[Path]:
+    ensure_dir(out)
+    actions = ((r.meeting.id, r.meeting.date, r.meeting.series_id, a.text, a.owner, a.due, a.status, a.closed_on, a.id) for r in records for a in r.actions)
+    leads = (
+        (
+            r.meeting.id,
+            r.meeting.date,
+            r.meeting.series_id,
+            f.reference,
+            f.source,
+            f.persona,
+            label(f.stage_reached),
+            label(f.verdict),
+            f.disposition,
+            "; ".join(label(x) for x in f.reasons),
+            label(f.stage_lost) if f.stage_lost else "",
+            f.comment,
+            f.reporter,
+            f.id,
+        )
+        for r in records
+        for f in r.lead_feedback
+    )
+    paths = [out / "action_items.csv", out / "lead_feedback.csv"]
+    write_if_changed(paths[0], _csv(actions, ACTION_COLUMNS))
+    write_if_changed(paths[1], _csv(leads, LEAD_COLUMNS))
+    return paths
+
+
+def export_folder(workspace: Workspace, export_dir: Path | None) -> Path:
+    """The export folder, one rule for the app and the CLI: config.toml's ``export_dir`` when
+    it is set, else the workspace's own ``minutes/`` folder. (``tandem export --all`` uses
+    ``export_dir`` and otherwise asks for ``--out``: it never writes a file per meeting
+    somewhere nobody named.)"""
+    return export_dir if export_dir is not None else workspace.home / "minutes"
+
+
+def export_one(workspace: Workspace, meeting_id: str, folder: Path) -> Path:
+    """Write one meeting's minutes into ``folder``; returns the file's path."""
+    result = export_minutes(workspace, [meeting_id], folder, shared=Shared.load(workspace))
+    return (result.written or result.unchanged)[0]

@@ -1,0 +1,293 @@
+"""Markdown minutes: gather what a meeting produced and render it through a Jinja2 layout.
+
+The layout is ``templates/minutes.md.j2`` unless the user puts their own ``minutes.md.j2`` in
+the config folder. It runs in Jinja2's sandbox (a layout cannot reach the filesystem or
+call arbitrary code), and every piece of user text passes an escaping filter
+(:mod:`tandem.store.mdescape`). Nothing in the output depends on when it was rendered, so
+re-exporting an unchanged meeting gives byte-identical minutes.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tandem.store import mdescape
+from tandem.store.errors import TandemError
+from tandem.store.records import (
+    TAKEAWAY_CATEGORIES,
+    CheckIn,
+    ContentItem,
+    Meeting,
+    Objective,
+    ProspectInsight,
+    Series,
+    ShadowDay,
+    label,
+    measure,
+    number,
+)
+from tandem.store.workspace import MeetingRecord, Workspace
+
+LAYOUT_NAME = "minutes.md.j2"
+#: The layout of a shadow day's own minutes (``tandem export shadow ID``).
+SHADOW_LAYOUT_NAME = "shadow.md.j2"
+
+
+class MinutesLayoutError(TandemError):
+    pass
+
+
+@dataclass
+class Shared:
+    """Workspace-wide records, loaded once per export run."""
+
+    series: dict[str, Series] = field(default_factory=dict)
+    objectives: list[Objective] = field(default_factory=list)
+    insights: list[ProspectInsight] = field(default_factory=list)
+    content: list[ContentItem] = field(default_factory=list)
+    shadow_days: list[ShadowDay] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, workspace: Workspace) -> Shared:
+        return cls(
+            series={s.id: s for s in workspace.series.all()},
+            objectives=workspace.objectives.all(),
+            insights=workspace.insights.all(),
+            content=workspace.content.all(),
+            shadow_days=workspace.shadow_days.all(),
+            meetings=workspace.list_meetings(),
+        )
+
+    def series_title(self, series_id: str) -> str:
+        series = self.series.get(series_id)
+        return series.title if series else series_id
+
+    def previous_and_next(self, meeting: Meeting) -> tuple[Meeting | None, Meeting | None]:
+        same = [m for m in self.meetings if m.series_id == meeting.series_id]
+        ids = [m.id for m in same]
+        if meeting.id not in ids:
+            return None, None
+        i = ids.index(meeting.id)
+        return (same[i - 1] if i else None), (same[i + 1] if i + 1 < len(same) else None)
+
+
+def _minutes_text(seconds: float) -> str:
+    return f"{round(seconds / 60)} min" if seconds else "—"
+
+
+def _counts(values: Iterable[str]) -> list[tuple[str, int]]:
+    counter = Counter(v for v in values if v)
+    return sorted(((label(k), n) for k, n in counter.items()), key=lambda kv: (-kv[1], kv[0]))
+
+
+def lead_summary(record: MeetingRecord) -> list[tuple[str, list[tuple[str, int]]]]:
+    feedback = record.lead_feedback
+    return [
+        ("By verdict", _counts(f.verdict for f in feedback)),
+        ("By reason", _counts(r for f in feedback for r in f.reasons)),
+        ("By source", _counts(f.source for f in feedback)),
+        ("By stage lost", _counts(f.stage_lost for f in feedback)),
+    ]
+
+
+def _objective_rows(meeting: Meeting, objectives: list[Objective]) -> list[dict[str, Any]]:
+    rows = []
+    for objective in objectives:
+        history = sorted(objective.checkins, key=lambda c: (c.date, c.meeting_id))
+        for n, checkin in enumerate(history):
+            if checkin.meeting_id == meeting.id:
+                previous: CheckIn | None = history[n - 1] if n else None
+                rows.append({"objective": objective, "checkin": checkin, "previous": previous})
+                break
+    return rows
+
+
+def _shadow_days(record: MeetingRecord, shared: Shared, previous: Meeting | None) -> list[ShadowDay]:
+    """Shadow days debriefed here, in a meeting whose agenda has a shadow-day item: those
+    its debrief pulled in, and those not recorded as debriefed anywhere (older data) that
+    were held since the series' previous meeting."""
+    if not any(item.captures == "shadow" for item in record.agenda):
+        return []
+    start = previous.date if previous else ""
+    meeting_ids = {m.id for m in shared.meetings}
+    return sorted(
+        (
+            d
+            for d in shared.shadow_days
+            if d.debriefed_in == record.meeting.id
+            or ((not d.debriefed_in or d.debriefed_in not in meeting_ids) and start < d.date <= record.meeting.date and d.status != "planned")
+        ),
+        key=lambda d: (d.date, d.id),
+    )
+
+
+def minutes_context(record: MeetingRecord, shared: Shared) -> dict[str, Any]:
+    meeting = record.meeting
+    previous, following = shared.previous_and_next(meeting)
+    attendance = []
+    for team in ("sales", "marketing", "other"):
+        present = [a.name for a in meeting.attendees if a.team == team]
+        absent = [a.name for a in meeting.absentees if a.team == team]
+        if present or absent:
+            attendance.append({"team": team, "present": present, "absent": absent})
+    agenda = [{"item": item, "actual": _minutes_text(item.elapsed_s)} for item in record.agenda]
+    return {
+        "meeting": meeting,
+        "series_title": shared.series_title(meeting.series_id),
+        "attendance": attendance,
+        "agenda": agenda,
+        "planned_total": sum(item.timebox_min for item in record.agenda),
+        "actual_total": _minutes_text(sum(item.elapsed_s for item in record.agenda)),
+        "objectives": _objective_rows(meeting, shared.objectives),
+        "lead_feedback": record.lead_feedback,
+        "lead_summary": lead_summary(record),
+        "insights": [i for i in shared.insights if i.meeting_id == meeting.id],
+        "content": [c for c in shared.content if c.meeting_id == meeting.id],
+        "shadow_days": _shadow_days(record, shared, previous),
+        "decisions": record.decisions,
+        "actions": record.actions,
+        "parking_lot": record.parking_lot,
+        "next_meeting": meeting.next_meeting or (following.date if following else ""),
+    }
+
+
+def user_layout_path(name: str = LAYOUT_NAME) -> Path:
+    from tandem.store.templates import user_dir
+
+    return user_dir().parent / name
+
+
+def builtin_layout_path(name: str = LAYOUT_NAME) -> Path:
+    from tandem.store.templates import builtin_dir
+
+    return builtin_dir() / name
+
+
+@functools.cache
+def _environment() -> Any:
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    env = ImmutableSandboxedEnvironment(
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+        undefined=StrictUndefined,
+    )
+    env.filters.update(
+        inline=mdescape.inline,
+        cell=mdescape.cell,
+        block=mdescape.block,
+        yaml=mdescape.yaml_string,
+        label=lambda value: label(str(value)),
+        num=number,
+        measure=lambda value, unit: mdescape.cell(measure(value, unit)),
+    )
+    return env
+
+
+@functools.cache
+def _compiled(path: Path, mtime_ns: int) -> Any:
+    from jinja2 import TemplateSyntaxError
+
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MinutesLayoutError(f"{path}:1: the minutes layout cannot be read ({exc}).") from None
+    try:
+        return _environment().from_string(source)
+    except TemplateSyntaxError as exc:
+        raise MinutesLayoutError(f"{path}:{exc.lineno}: {exc.message}.") from None
+
+
+def layout(name: str = LAYOUT_NAME) -> tuple[Path, Any]:
+    """The layout ``name``: the user's copy in the config folder if there is one, else the
+    built-in one."""
+    path = user_layout_path(name)
+    if not path.is_file():
+        path = builtin_layout_path(name)
+    return path, _compiled(path, path.stat().st_mtime_ns)
+
+
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def _render(name: str, context: dict[str, Any]) -> str:
+    from jinja2 import TemplateError
+
+    path, template = layout(name)
+    try:
+        text = template.render(context)
+    except TemplateError as exc:
+        line = _template_line(exc)
+        raise MinutesLayoutError(f"{path}:{line}: {exc}.") from None
+    return _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
+
+
+def render_minutes(record: MeetingRecord, shared: Shared) -> str:
+    return _render(LAYOUT_NAME, minutes_context(record, shared))
+
+
+def _clock(at: str) -> str:
+    """``HH:MM`` of a takeaway's timestamp; empty when it has none."""
+    if not at:
+        return ""
+    try:
+        return datetime.fromisoformat(at).strftime("%H:%M")
+    except ValueError:
+        return ""
+
+
+def shadow_context(day: ShadowDay) -> dict[str, Any]:
+    """What the shadow-day layout sees: the day, its takeaways grouped by category (in the
+    glossary's order; within a category by time, untimed ones last, then as captured)."""
+    groups = []
+    for category in TAKEAWAY_CATEGORIES:
+        found = [(not t.at, t.at, n, t) for n, t in enumerate(day.takeaways) if t.category == category]
+        found.sort(key=lambda row: row[:3])
+        if found:
+            groups.append({"category": category, "takeaways": [{"takeaway": t, "time": _clock(t.at)} for *_, t in found]})
+    return {
+        "day": day,
+        "activities": day.activities,
+        "takeaway_groups": groups,
+        "experiment": day.experiment,
+    }
+
+
+def render_shadow_day(day: ShadowDay) -> str:
+    """A shadow day on its own as Markdown (layout ``shadow.md.j2``): the same escaping and
+    determinism as meeting minutes."""
+    return _render(SHADOW_LAYOUT_NAME, shadow_context(day))
+
+
+def _template_line(exc: BaseException) -> int:
+    tb = exc.__traceback__
+    line = 1
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def file_name(meeting: Meeting, taken: set[str]) -> str:
+    """``YYYY-MM-DD_<series-slug>.md``; ``_2``, ``_3``… when two share a day."""
+    from tandem.store.ids import slugify
+
+    base = f"{meeting.date}_{slugify(meeting.series_id)}"
+    name, n = f"{base}.md", 1
+    while name in taken:
+        n += 1
+        name = f"{base}_{n}.md"
+    taken.add(name)
+    return name

@@ -1,0 +1,275 @@
+"""Review rows and search from a folder of exported minutes (``tandem review --minutes DIR``).
+
+The twin of :mod:`tandem.store.review.from_workspace` for teams that keep the output of
+``tandem export --all --out DIR`` in a git repository: no workspace, only the Markdown files.
+Every ``*.md`` directly in the folder is read (hidden files and subfolders are not); a file
+is parsed again only when its signature (mtime, size, inode) changes, so a reload after a
+``git pull`` re-reads just what the pull touched. Calls from several threads (the review
+screen's loads, polls, searches and minutes) take turns on one lock.
+
+What the minutes do not carry cannot be shown (see the notes on each row kind below): the
+objectives' check-ins outside meetings, the closing date of a dropped action, a shadow day's
+status, planned shadow days.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tandem.store.errors import NotFoundError, TandemError
+from tandem.store.minutes.reader import MinutesFormatError, MinutesObjective, MinutesSummary, read_minutes
+from tandem.store.records import label
+from tandem.store.review.model import (
+    ActionRow,
+    CheckInPoint,
+    FeedbackRow,
+    MeetingRow,
+    ObjectiveRow,
+    ReviewData,
+    SearchHit,
+    ShadowRow,
+    TakeawayRow,
+)
+from tandem.store.review.search import SearchIndex
+
+Signature = tuple[int, int, int]
+
+
+def search_lines(s: MinutesSummary) -> Iterator[tuple[str, str]]:
+    """What a participant might search for, as (where, text): the same lines the workspace
+    source indexes, so both find the same meetings for the same words."""
+    yield "Title", s.title
+    yield "Series", s.series_title
+    yield "Facilitator", s.facilitator
+    yield "Attendees", ", ".join(a.name for a in (*s.attendees, *s.absentees))
+    if s.rating_comment:
+        yield "Feedback on the meeting", s.rating_comment
+    for n, title in enumerate(s.agenda, start=1):
+        where = f"{n}. {title}"
+        yield "Agenda", where
+        for line in s.agenda_notes[n - 1] if n <= len(s.agenda_notes) else ():
+            yield f"Notes · {where}", line
+    for decision in s.decisions:
+        yield "Decision", decision
+    for a in s.action_items:
+        yield "Action item", f"{a.text} — {a.owner}" if a.owner else a.text
+    for f in s.lead_feedback:
+        reasons = ", ".join(label(r) for r in f.reasons)
+        parts = (f.reference, f.source, f.persona, label(f.verdict), reasons, f.comment, f.reporter)
+        yield "Lead feedback", " · ".join(p for p in parts if p)
+    for text in s.parking_lot:
+        yield "Parking lot", text
+
+
+@dataclass(slots=True)
+class _File:
+    signature: Signature
+    summary: MinutesSummary | None
+    #: Why the file is left out (one sentence), or None.
+    problem: str | None
+
+
+def _meeting_row(s: MinutesSummary) -> MeetingRow:
+    return MeetingRow(
+        id=s.id,
+        title=s.title,
+        series=s.series,
+        series_title=s.series_title,
+        date=s.date,
+        facilitator=s.facilitator,
+        status=s.status,
+        attendees=tuple(a.name for a in s.attendees),
+        agenda_items=len(s.agenda),
+        decisions=len(s.decisions),
+        actions=len(s.action_items),
+        feedback=len(s.lead_feedback),
+    )
+
+
+def _objectives(summaries: list[MinutesSummary]) -> list[ObjectiveRow]:
+    """One row per objective, keyed by its "Title (metric)" cell, with a check-in point per
+    meeting that showed it. Minutes only carry a check-in made in a meeting, dated by that
+    meeting; target, unit, owner and status come from the latest table."""
+    latest: dict[str, MinutesObjective] = {}
+    history: dict[str, list[CheckInPoint]] = {}
+    for s in summaries:  # oldest first
+        for o in s.objectives:
+            latest[o.key] = o
+            history.setdefault(o.key, []).append(CheckInPoint(s.date, o.value, o.status, o.comment))
+    rows = []
+    for key, o in latest.items():
+        points = sorted(history[key], key=lambda p: p.date)
+        rows.append(ObjectiveRow(o.title, o.metric, o.unit, o.target, o.owner_team, o.status, tuple(points)))
+    return rows
+
+
+def _shadow_days(summaries: list[MinutesSummary]) -> list[ShadowRow]:
+    """Debriefed shadow days, newest first; a day shown in several minutes is kept once, from
+    the first meeting that debriefed it. Minutes show no status: a debriefed day reads as done."""
+    days: dict[tuple[str, str, str, str], ShadowRow] = {}
+    for s in summaries:  # oldest first
+        for d in s.shadow_days:
+            key = (d.date, d.shadow, d.host, d.direction)
+            if key not in days:
+                days[key] = ShadowRow(
+                    d.date,
+                    d.shadow,
+                    d.host,
+                    d.direction,
+                    "done",
+                    tuple(TakeawayRow(t.category, t.text) for t in d.takeaways),
+                    d.experiment,
+                    d.experiment_owner,
+                    s.id,
+                )
+    return sorted(days.values(), key=lambda d: (d.date, d.meeting_id), reverse=True)
+
+
+class MinutesFolderSource:
+    """A :class:`~tandem.store.review.model.ReviewSource` over a folder of minutes. Only reads."""
+
+    def __init__(self, folder: Path | str) -> None:
+        self.folder = Path(folder).expanduser()
+        self.label = str(self.folder)
+        self._files: dict[str, _File] = {}
+        self._index = SearchIndex()
+        #: Meeting id → file name, for the files that made it into the index.
+        self._paths: dict[str, str] = {}
+        self._seen: dict[str, Signature] = {}
+        self._lock = threading.RLock()
+        self._signatures()  # a missing folder is reported now, not at the first load
+
+    # --- change tracking -------------------------------------------------------------
+
+    def _signatures(self) -> dict[str, Signature]:
+        sigs: dict[str, Signature] = {}
+        try:
+            with os.scandir(self.folder) as entries:
+                for entry in entries:
+                    if not entry.name.endswith(".md") or entry.name.startswith("."):
+                        continue
+                    try:
+                        if not entry.is_file():
+                            continue
+                        st = entry.stat()
+                    except OSError:
+                        continue  # gone between listing and stat
+                    sigs[entry.name] = (st.st_mtime_ns, st.st_size, st.st_ino)
+        except (FileNotFoundError, NotADirectoryError):
+            raise NotFoundError(f"No folder of minutes at {self.folder}.") from None
+        except OSError as exc:
+            raise TandemError(f"The folder of minutes {self.folder} cannot be read ({exc.strerror or exc}).") from None
+        return sigs
+
+    def changed(self) -> bool:
+        with self._lock:
+            return self._signatures() != self._seen
+
+    def _refresh(self) -> dict[str, Signature]:
+        """Re-read the files whose signature changed, forget deleted ones, and bring the
+        search index in step."""
+        sigs = self._signatures()
+        dirty = False
+        for name in set(self._files) - set(sigs):
+            del self._files[name]
+            dirty = True
+        for name, sig in sigs.items():
+            known = self._files.get(name)
+            if known is not None and known.signature == sig:
+                continue
+            dirty = True
+            path = self.folder / name
+            try:
+                self._files[name] = _File(sig, read_minutes(path), None)
+            except MinutesFormatError as exc:
+                self._files[name] = _File(sig, None, f"{exc}.")
+            except OSError as exc:
+                self._files[name] = _File(sig, None, f"{path}:1: cannot be read ({exc.strerror or exc}).")
+        if dirty:
+            self._reindex()
+        return sigs
+
+    def _reindex(self) -> None:
+        paths: dict[str, str] = {}
+        for name in sorted(self._files):
+            entry = self._files[name]
+            summary = entry.summary
+            if summary is None:
+                continue
+            if summary.id in paths and paths[summary.id] != name:
+                # Two files, one meeting (a copy left behind): the first by name is shown.
+                entry.problem = f"{self.folder / name}:1: meeting {summary.id} is already read from {paths[summary.id]}; this copy is left out."
+                continue
+            entry.problem = None
+            paths[summary.id] = name
+            if self._index.signature(summary.id) != (name, entry.signature):
+                self._index.put(summary.id, (name, entry.signature), search_lines(summary))
+        for gone in set(self._index.ids()) - set(paths):
+            self._index.remove(gone)
+        self._paths = paths
+
+    # --- loading ---------------------------------------------------------------------
+
+    def load(self) -> ReviewData:
+        with self._lock:
+            return self._load()
+
+    def _load(self) -> ReviewData:
+        sigs = self._refresh()
+        summaries = sorted(
+            (summary for name in self._paths.values() if (summary := self._files[name].summary) is not None),
+            key=lambda s: (s.date, s.id),
+        )
+        data = ReviewData()
+        for s in summaries:
+            data.meetings.append(_meeting_row(s))
+            data.actions.extend(ActionRow(a.text, a.owner, a.due, a.status, s.id, s.series, s.date, a.closed_on) for a in s.action_items)
+            data.feedback.extend(
+                FeedbackRow(
+                    s.id,
+                    s.date,
+                    s.series,
+                    f.reference,
+                    f.source,
+                    f.persona,
+                    f.stage_reached,
+                    f.verdict,
+                    f.reasons,
+                    f.stage_lost,
+                )
+                for f in s.lead_feedback
+            )
+        data.meetings.reverse()  # newest first, like the workspace source
+        data.objectives = _objectives(summaries)
+        data.shadow_days = _shadow_days(summaries)
+        problems = [entry.problem for entry in self._files.values() if entry.problem]
+        problems += [issue for s in summaries for issue in s.issues]
+        data.problems = sorted(problems)
+        self._seen = sigs
+        return data
+
+    # --- minutes and search ----------------------------------------------------------
+
+    def minutes(self, meeting_id: str) -> str:
+        """The file's text as it is on disk."""
+        with self._lock:
+            # Files are renamed and replaced under us (a git pull): which file holds the
+            # meeting now, not at the last load.
+            self._refresh()
+            name = self._paths.get(meeting_id)
+        if name is None:
+            raise NotFoundError(f"No minutes of meeting {meeting_id!r} in {self.folder}.")
+        path = self.folder / name
+        try:
+            return path.read_bytes().decode("utf-8", errors="replace")
+        except OSError as exc:
+            raise NotFoundError(f"The minutes of meeting {meeting_id} cannot be read ({path}: {exc.strerror or exc}).") from None
+
+    def search(self, query: str, limit: int = 200) -> list[SearchHit]:
+        with self._lock:
+            self._refresh()
+            return self._index.search(query, limit)

@@ -1,0 +1,118 @@
+"""Full-text search over meetings: every word must appear, matches are counted, and the
+lines that hold them come back as snippets.
+
+The index is one folded string per meeting plus its lines (see :func:`fold`). A scan of
+500 meetings takes a few milliseconds, so there is nothing cleverer to keep in step with
+the files: callers re-index a meeting whenever its file signature changes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from tandem.store.review.model import SearchHit, Snippet
+
+#: Snippets kept per meeting, and their length around the first match.
+SNIPPETS = 3
+SNIPPET_WIDTH = 100
+
+
+def terms(query: str) -> list[str]:
+    """Words of a query, case-folded; a "quoted phrase" is one term. A quote left open runs
+    to the end, and quotes never become part of a word: a stray one must not make the
+    search find nothing."""
+    found = re.findall(r'"([^"]*)(?:"|$)|([^\s"]+)', query)
+    return [" ".join(t.casefold().split()) for phrase, word in found if (t := (phrase or word).strip())]
+
+
+def fold(text: str) -> str:
+    """Text as search compares it: case-folded, in one Unicode form (a decomposed "é" from
+    macOS, full-width letters), "İ" as "i" (it folds to "i" + a combining dot), and any run
+    of white space as one space."""
+    if text.isascii():  # most text, and nothing there to normalise
+        return " ".join(text.lower().split())
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return " ".join(folded.replace("i\u0307", "i").split())
+
+
+@dataclass(slots=True)
+class _Doc:
+    signature: object
+    lines: list[tuple[str, str]]
+    folded: list[str]
+    text: str
+
+
+def _snippet(text: str, needles: Sequence[str]) -> str:
+    """The part of a line around its first match, with an ellipsis where it was cut."""
+    text = " ".join(text.split())
+    if len(text) <= SNIPPET_WIDTH:
+        return text
+    folded = fold(text)
+    found = min((i for n in needles if (i := folded.find(n)) >= 0), default=0)
+    # Folding may change lengths ("ß" → "ss"): then the match starts at the shortest prefix
+    # of the line as written whose folded form reaches it.
+    start, hi = (found, found) if len(folded) == len(text) else (0, len(text))
+    while start < hi:
+        mid = (start + hi) // 2
+        if len(fold(text[:mid])) < found:
+            start = mid + 1
+        else:
+            hi = mid
+    lo = max(0, min(start - SNIPPET_WIDTH // 3, len(text) - SNIPPET_WIDTH))
+    piece = text[lo : lo + SNIPPET_WIDTH]
+    return ("…" if lo else "") + piece + ("…" if lo + SNIPPET_WIDTH < len(text) else "")
+
+
+class _Desc(str):
+    __slots__ = ()
+
+    def __lt__(self, other: str) -> bool:
+        return str.__gt__(self, other)
+
+
+class SearchIndex:
+    def __init__(self) -> None:
+        self._docs: dict[str, _Doc] = {}
+
+    def __contains__(self, doc_id: str) -> bool:
+        return doc_id in self._docs
+
+    def signature(self, doc_id: str) -> object:
+        doc = self._docs.get(doc_id)
+        return None if doc is None else doc.signature
+
+    def ids(self) -> list[str]:
+        return list(self._docs)
+
+    def put(self, doc_id: str, signature: object, lines: Iterable[tuple[str, str]]) -> None:
+        """(Re)index one meeting: ``lines`` are (where, text) pairs, e.g. ("Notes · 2. Pipeline", "…")."""
+        kept = [(where, text) for where, text in lines if text and text.strip()]
+        folded = [fold(text) for _, text in kept]
+        self._docs[doc_id] = _Doc(signature, kept, folded, "\n".join(folded))
+
+    def remove(self, doc_id: str) -> None:
+        self._docs.pop(doc_id, None)
+
+    def search(self, query: str, limit: int = 200) -> list[SearchHit]:
+        needles = [n for t in terms(query) if (n := fold(t))]
+        if not needles:
+            return []
+        hits = []
+        for doc_id, doc in self._docs.items():
+            if not all(n in doc.text for n in needles):
+                continue
+            matches = sum(doc.text.count(n) for n in needles)
+            snippets = []
+            for (where, text), folded in zip(doc.lines, doc.folded, strict=True):
+                if any(n in folded for n in needles):
+                    snippets.append(Snippet(where, _snippet(text, needles)))
+                    if len(snippets) == SNIPPETS:
+                        break
+            hits.append(SearchHit(doc_id, matches, tuple(snippets)))
+        # Most matches first; among equals the newest (meeting ids start with the date).
+        hits.sort(key=lambda h: (-h.matches, _Desc(h.meeting_id)))
+        return hits[:limit]

@@ -1,0 +1,1 @@
+"""Keeping a workspace healthy: doctor's checks and repairs, backups, the daily snapshots."""

@@ -1,0 +1,46 @@
+"""``tandem demo``: seed (or reuse) a demo workspace that never mixes with real data."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from tandem.store.errors import WorkspaceNotEmptyError
+from tandem.store.workspace import Workspace
+
+
+def demo_home() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("tandem-demo", appauthor=False)
+
+
+def run_demo(home: Path | None, *, meetings: int, seed: int, reset: bool) -> Workspace:
+    from tandem.store.demo import seed_demo
+
+    workspace = Workspace(home or demo_home())
+    if not workspace.is_empty():
+        if not workspace.info().get("demo"):
+            raise WorkspaceNotEmptyError(
+                f"{workspace.home} already holds a real workspace; the demo never mixes with real data, so pick an empty folder with --home."
+            )
+        if not reset:
+            click.echo(f"Using the demo workspace at {workspace.home} (pass --reset to recreate it).", err=True)
+            return workspace
+        shutil.rmtree(workspace.home)
+        workspace = Workspace(workspace.home)
+
+    if sys.stderr.isatty():
+        with click.progressbar(length=meetings, label="Creating demo meetings", file=sys.stderr) as bar:
+            summary = seed_demo(workspace, meetings=meetings, seed=seed, progress=lambda done, total: bar.update(1))
+    else:
+        summary = seed_demo(workspace, meetings=meetings, seed=seed)
+    click.echo(
+        f"Demo workspace ready at {workspace.home}: {summary.meetings} meetings in {summary.series} series, "
+        f"{summary.people} people, {summary.actions_open} open action items.",
+        err=True,
+    )
+    return workspace
