@@ -4,7 +4,7 @@ Screens and widgets sit below the apps (cli → apps → screens → widgets) an
 them; a screen that called ``self.app.open_meeting(...)`` needed a ``type: ignore`` because
 Textual types ``self.app`` as any ``App``. They call :func:`any_app` or :func:`main_app`
 instead: the protocol names every method they use, and mypy checks each call against it
-(tandem's apps are checked against the protocols in ``tests/test_seams.py``).
+(tandem's apps are checked against the protocols in ``tests/tui/test_seams.py``).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Textual has no public way to do these few things; each accessor says what tandem needs it
 for. ``pyproject.toml`` pins Textual to the minor version these were checked against, and
-``tests/test_textual_private.py`` exercises each one against the installed Textual, so an
+``tests/tui/test_textual_private.py`` exercises each one against the installed Textual, so an
 upgrade that renames or reshapes one fails in CI instead of on a user's machine.
 """
 

@@ -7,7 +7,7 @@ footer's (``data_bind``), which registers a watcher on the footer; removing the 
 the watcher, so the footer keeps every key it ever drew alive. Measured: ~14 dead keys per
 focus change on the live screen, 14,800 after 1,050 toggles, and the CPU of a focus change
 up 60 % by then. After each rebuild the watchers of removed keys are dropped.
-``tests/test_textual_private.py`` fails once Textual's own footer stops leaking: then this
+``tests/tui/test_textual_private.py`` fails once Textual's own footer stops leaking: then this
 part goes.
 
 Rebuilds that change nothing. Every row highlighted, every focus change rebuilt all the keys

@@ -410,7 +410,7 @@ async def test_a_full_disk_when_saving_an_insight_is_a_message(tmp_path: Path, m
         monkeypatch.setattr(atomic, "atomic_write_bytes", full)
         await pilot.press("ctrl+s")
         await settle(pilot, 8)
-        # Still running, and what was typed is back in its form (tests/test_faults.py).
+        # Still running, and what was typed is back in its form (tests/tui/test_faults.py).
         assert app.is_running and app.screen.query_one("#w-text", Input).value == "Why is onboarding 6 weeks?"
         assert any("the disk is full" in n.message for n in app._notifications)
 

@@ -1,7 +1,7 @@
 """The command palette covers every action of the screen in front, with titles that say
 where they apply ("meeting: move up"), and running a command does what its key does.
 
-The screens are the size tests' scenarios (tests/test_sizes.py): every screen of tandem,
+The screens are the size tests' scenarios (tests/tui/test_sizes.py): every screen of tandem,
 tandem review and tandem follow, brought to a realistic state.
 """
 

@@ -17,7 +17,7 @@ from tandem.store.migrate import migrate_workspace, outdated_files
 from tandem.store.review.from_workspace import WorkspaceSource
 from tandem.store.workspace import Workspace
 
-FIXTURE = Path(__file__).parent / "fixtures" / "workspace_schema1"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "workspace_schema1"
 PASTED = "2026-11-17-weekly-smarketing-sync"
 
 
