@@ -15,7 +15,8 @@ from tandem.store.workspace import Workspace
 from tandem.tui.app import create_app
 from tandem.tui.screens.home import HomeScreen
 from tandem.tui.screens.minutes import MinutesScreen
-from tandem.tui.widgets.minutes_view import MinutesView, render_plain, wrap_ranges
+from tandem.tui.widgets.minutes_markdown import render_plain, wrap_ranges
+from tandem.tui.widgets.minutes_view import MinutesView
 
 SMALL = """\
 ---

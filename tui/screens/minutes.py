@@ -23,7 +23,8 @@ from tandem.store.mdescape import clean
 from tandem.tui.screen_base import TandemScreen
 from tandem.tui.seams import any_app
 from tandem.tui.widgets.footer import Footer
-from tandem.tui.widgets.minutes_view import Heading, MinutesView
+from tandem.tui.widgets.minutes_markdown import Heading
+from tandem.tui.widgets.minutes_view import MinutesView
 
 
 def section_prompt(heading: Heading) -> Text:
