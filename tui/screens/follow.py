@@ -41,7 +41,8 @@ from tandem.store.pacing import WARN_AT, forecast
 from tandem.store.records import AgendaItem, label
 from tandem.store.workspace import MeetingRecord, Workspace
 from tandem.tui.screen_base import TandemScreen
-from tandem.tui.timefmt import clock_text, minutes_text, time_of_day
+from tandem.tui.timefmt import clock_text, minutes_text
+from tandem.tui.widgets.clock_bar import append_clock
 from tandem.tui.widgets.follow_agenda import KIND_LABEL, CapturedLines, FollowAgenda
 from tandem.tui.widgets.footer import Footer
 
@@ -364,19 +365,7 @@ class FollowScreen(TandemScreen[None]):
             bar.append(" PLANNED ", style="bold reverse")
             bar.append(f"  {clock_text(f.planned_s)} planned")
         else:
-            if running:
-                bar.append(" ● LIVE ", style="bold reverse green")
-            else:
-                bar.append(" ⏸ PAUSED ", style="bold reverse yellow")
-            bar.append(f"  Elapsed {clock_text(f.elapsed_s)} of {clock_text(f.planned_s)}")
-            left = f.left_s
-            bar.append(f"  ·  {'Left' if left >= 0 else 'Over'} {clock_text(abs(left))}", style="" if left >= 0 else "bold red")
-            if f.expected_end is not None:
-                bar.append(f"  ·  Ends ~{time_of_day(f.expected_end)}")
-            if f.overrun_s >= 60:
-                bar.append(f" ({minutes_text(f.overrun_s)} late)", style="bold red")
-            elif f.needed_s > 0:
-                bar.append(" (on time)", style="green")
+            append_clock(bar, f, running=running)
         self.query_one("#follow-clockbar", Static).update(bar)
 
         timer = self.query_one("#follow-item-timer", Static)

@@ -20,9 +20,10 @@ from tandem.tui.forms import FORMS_TCSS
 from tandem.tui.screen_base import TandemScreen
 from tandem.tui.screens.live_capture import CaptureFlow
 from tandem.tui.seams import main_app
-from tandem.tui.timefmt import clock_text, minutes_text, time_of_day
+from tandem.tui.timefmt import clock_text, minutes_text
 from tandem.tui.widgets.agenda import AgendaList
 from tandem.tui.widgets.captured import CapturedList, ReviewList
+from tandem.tui.widgets.clock_bar import append_clock
 from tandem.tui.widgets.footer import Footer
 
 
@@ -175,21 +176,7 @@ class LiveScreen(TandemScreen[None]):
             session.heartbeat()
             return
         f = session.forecast()
-        bar = Text()
-        if session.running:
-            bar.append(" ● LIVE ", style="bold reverse green")
-        else:
-            bar.append(" ⏸ PAUSED ", style="bold reverse yellow")
-        bar.append(f"  Elapsed {clock_text(f.elapsed_s)} of {clock_text(f.planned_s)}")
-        left = f.left_s
-        bar.append(f"  ·  {'Left' if left >= 0 else 'Over'} {clock_text(abs(left))}", style="" if left >= 0 else "bold red")
-        if f.expected_end is not None:
-            bar.append(f"  ·  Ends ~{time_of_day(f.expected_end)}")
-        if f.overrun_s >= 60:
-            bar.append(f" ({minutes_text(f.overrun_s)} late)", style="bold red")
-        elif f.needed_s > 0:
-            bar.append(" (on time)", style="green")
-        self.query_one("#clockbar", Static).update(bar)
+        self.query_one("#clockbar", Static).update(append_clock(Text(), f, running=session.running))
 
         item = session.active_item
         timer = self.query_one("#item-timer", Static)
