@@ -53,7 +53,9 @@ async def settle(pilot, times: int = 4) -> None:
     loading = [w for w in pilot.app.workers if w.group in ("captured", "load")]
     if loading:  # an empty list would wait for every worker, a dialog's too
         await pilot.app.workers.wait_for_complete(loading)
-    await pilot.pause()
+    # And the screen still: under two CPU hogs the footer's rebuild after a tab switch came
+    # after the pauses above (it showed the meetings tab's keys on the shadow-days tab).
+    await pilot.app.settled()
 
 
 def screen_text(app) -> str:

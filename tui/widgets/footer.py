@@ -18,6 +18,7 @@ keys would be the same as the ones shown is skipped.
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.widgets import Footer as TextualFooter
 
 from tandem.tui.textual_private import is_closing, reactive_watchers
@@ -42,12 +43,19 @@ class Footer(TextualFooter):
         except Exception:  # noqa: BLE001 - mid-teardown: let Textual's own rebuild decide
             return None
 
+    def compose(self) -> ComposeResult:
+        # What is drawn is what the keys were when Textual composed them: noted here, not
+        # before the (awaited) rebuild — bindings that changed meanwhile were then taken
+        # for drawn, and the next rebuild skipped (the meetings tab's keys stayed in the
+        # footer of the shadow-days tab).
+        self._shown = self._keys_now()
+        yield from super().compose()
+
     async def recompose(self) -> None:
         shown = self._keys_now()
         if shown is not None and shown == self._shown and self.children:
             return
         await super().recompose()
-        self._shown = shown
         self._drop_dead_watchers()
 
     def _drop_dead_watchers(self) -> None:
