@@ -173,8 +173,10 @@ class RecordForm(TandemModal[T | None], Generic[T]):
                 value = list(widget.selected)
             elif isinstance(widget, Checkbox):
                 value = widget.value
+            elif isinstance(widget, Input):
+                value = widget.value.strip()
             else:
-                value = self.query_one(f"#w-{spec.name}", Input).value.strip()
+                raise TypeError(f"no value for a {type(widget).__name__}")
             if spec.required and value in ("", [], None):
                 errors[spec.name] = f"{spec.label} is required."
             elif spec.kind == "date" and value:

@@ -55,6 +55,12 @@ def find(prompts: Sequence[str], query: str, start: int) -> int | None:
     return None
 
 
+def _search_character(event: events.Key) -> str | None:
+    """The letter (or digit, or sign) a key searches the options with; None for other keys
+    and for space, which opens the list."""
+    return event.character if event.character is not None and event.is_printable and event.character != " " else None
+
+
 class _Search:
     """Letters typed in quick succession, as one query: ``de`` stays on the option ``d``
     found and narrows; ``d`` again (or ``ddd``) moves on to the next option starting
@@ -101,13 +107,12 @@ class ChoiceList(TandemModal[Picked[V] | None], Generic[V]):
         Binding("escape", "cancel", "Keep", tooltip="Close the list and keep the choice as it was", id="choice.cancel"),
     ]
 
-    def __init__(self, options: Sequence[tuple[str, V | None]], current: int, under: tuple[int, int, int], *, blank: str = "") -> None:
+    def __init__(self, options: Sequence[tuple[str, V | None]], current: int, under: tuple[int, int, int]) -> None:
         super().__init__()
         self.options = list(options)
         self.current = current
         #: x, y and width of the choice the list belongs to, on the screen.
         self.under = under
-        self.blank = blank
         self._search = _Search()
 
     def compose(self) -> ComposeResult:
@@ -132,11 +137,12 @@ class ChoiceList(TandemModal[Picked[V] | None], Generic[V]):
         listing.focus()
 
     def on_key(self, event: events.Key) -> None:
-        if event.character is None or not event.is_printable or event.character == " ":
+        character = _search_character(event)
+        if character is None:
             return
         event.stop()
         listing = self.query_one(OptionList)
-        index = self._search.step(event.character, [prompt for prompt, _ in self.options], listing.highlighted or 0)
+        index = self._search.step(character, [prompt for prompt, _ in self.options], listing.highlighted or 0)
         if index is not None:
             listing.highlighted = index
 
@@ -234,10 +240,11 @@ class Choice(Widget, Generic[V], can_focus=True):
         return label
 
     def on_key(self, event: events.Key) -> None:
-        if event.character is None or not event.is_printable or event.character == " ":
+        character = _search_character(event)
+        if character is None:
             return
         event.stop()
-        index = self._search.step(event.character, [prompt for prompt, _ in self.options], self.index)
+        index = self._search.step(character, [prompt for prompt, _ in self.options], self.index)
         if index is not None:
             self.value = self.options[index][1]
 
@@ -246,7 +253,7 @@ class Choice(Widget, Generic[V], can_focus=True):
 
     def action_open(self) -> None:
         region = self.content_region
-        self.app.push_screen(ChoiceList(self.options, self.index, (region.x, region.y, region.width), blank=self.prompt), self._list_closed)
+        self.app.push_screen(ChoiceList(self.options, self.index, (region.x, region.y, region.width)), self._list_closed)
 
     def _list_closed(self, picked: Picked[V] | None) -> None:
         if picked is not None:
