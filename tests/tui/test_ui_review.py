@@ -344,6 +344,24 @@ async def test_shadow_days_tab_keys_do_not_touch_the_hidden_meeting(tmp_path: Pa
     assert not (ws.home / "minutes").exists()
 
 
+async def test_switching_home_tabs_takes_the_focus_along(tmp_path: Path) -> None:
+    """Focus left on the hidden meetings table drifted to the detail pane beside it, and the
+    tabs followed it back: on a busy machine the shadow-days tab flipped back to meetings."""
+    ws = build_sample(tmp_path / "ws")
+    app = create_app(ws, clock=FakeClock())
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert home.focused is not None and home.focused.id == "meetings"
+        tabs = home.query_one("#home-tabs")
+        tabs.active = "tab-shadow"
+        assert home.focused.id == "shadow-days"  # at once, not a message later
+        await settle(pilot)
+        assert tabs.active == "tab-shadow" and home.focused.id == "shadow-days"
+        tabs.active = "tab-meetings"
+        assert home.focused.id == "meetings"
+
+
 async def test_palette_meeting_new_plans_a_meeting_on_the_shadow_tab(tmp_path: Path) -> None:
     ws = build_sample(tmp_path / "ws")
     app = create_app(ws, clock=FakeClock())

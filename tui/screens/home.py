@@ -17,7 +17,6 @@ from textual.widgets import (
     Header,
     LoadingIndicator,
     Static,
-    TabbedContent,
     TabPane,
 )
 
@@ -29,6 +28,7 @@ from tandem.tui.screen_base import TandemScreen, from_worker
 from tandem.tui.seams import any_app, main_app
 from tandem.tui.widgets.footer import Footer
 from tandem.tui.widgets.meeting_detail import MeetingDetail
+from tandem.tui.widgets.tabbed_content import TabbedContent
 
 # Live and upcoming meetings stand out; closed ones recede.
 STATUS_STYLE = {"live": "bold green", "planned": "bold", "ended": "", "finalized": "dim"}
