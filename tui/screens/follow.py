@@ -233,7 +233,7 @@ class FollowScreen(TandemScreen[None]):
         if self.record is None:
             return
         agenda = self.query_one("#follow-agenda", FollowAgenda)
-        agenda.show(self.record, self._elapsed(), set(forecast(self.record, self.clock()).will_not_fit))
+        agenda.show(self.record.agenda, self._elapsed(), set(forecast(self.record, self.clock()).will_not_fit))
         if self.following:
             active = active_item(self.record)
             if active is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import OptionList
@@ -20,28 +21,87 @@ from tandem.tui.widgets.click_again import ClickAgainToOpen
 MARK = {"pending": "·", "active": "▶", "done": "✓", "skipped": "–", "parked": "P"}
 
 
-def item_prompt(number: int, item: AgendaItem, elapsed_s: float, *, will_not_fit: bool, width: int) -> Text:
+def agenda_line(number: int, item: AgendaItem, elapsed_s: float, *, will_not_fit: bool, width: int, timer: bool = True) -> Text:
+    """One agenda line (the live sidebar's and the follow view's): mark, number and title,
+    then the item's time against its timebox, using exactly ``width`` cells.
+
+    ``timer=False`` leaves the time out (a very narrow sidebar: the titles need the room).
+    """
     text = Text(no_wrap=True, overflow="ellipsis")
     style = {"active": "bold", "done": "dim", "skipped": "dim strike", "parked": "dim italic"}.get(item.status, "")
     text.append(f"{MARK.get(item.status, ' ')} ", style="bold" if item.status == "active" else "dim")
-    timing = f"{clock_text(elapsed_s)}/{item.timebox_min}m" if elapsed_s >= 1 else f"{item.timebox_min}m"
-    if width < 24:  # a very narrow terminal: the titles need the room (the item pane has the timer)
-        timing = ""
-    title_width = max(4, width - len(timing) - 6)
-    title = f"{number}. {item.title}"
-    if len(title) > title_width:
-        title = title[: title_width - 1] + "…"
-    text.append(title.ljust(title_width), style=style)
+    timing = "" if not timer else f"{clock_text(elapsed_s)}/{item.timebox_min}m" if elapsed_s >= 1 else f"{item.timebox_min}m"
+    warn = " ⚠" if will_not_fit else ""
+    title_width = max(4, width - 2 - 1 - cell_len(timing) - cell_len(warn))
+    # Cut and padded in cells, not characters: a wide title (emoji, CJK) must not push the
+    # timer off the line.
+    title = Text(f"{number}. {item.title}", style=style)
+    title.truncate(title_width, overflow="ellipsis", pad=True)
+    text.append_text(title)
     over = item.status == "active" and elapsed_s > item.timebox_min * 60
     text.append(" ")
-    text.append(timing.rjust(len(timing)), style="bold red" if over else ("yellow" if will_not_fit else "dim"))
-    if will_not_fit:
-        text.append(" ⚠", style="yellow")
+    text.append(timing, style="bold red" if over else ("yellow" if will_not_fit else "dim"))
+    if warn:
+        text.append(warn, style="yellow")
     return text
 
 
-class AgendaList(ClickAgainToOpen, OptionList):
+class AgendaLines(OptionList):
+    """An agenda as a list of lines, one per item, the highlight kept on the same item
+    across rebuilds. The live sidebar and the follow view are both one."""
+
+    #: Below this width the lines leave the time out (the live screen's item pane has it).
+    TIMER_MIN_WIDTH = 0
+
+    _shown: tuple[list[AgendaItem], dict[str, float], set[str]] | None = None
+
+    def on_resize(self) -> None:
+        # Lines are cut to the width: cut them again.
+        if self._shown is not None:
+            self.show(*self._shown)
+
+    def show(self, items: list[AgendaItem], elapsed: dict[str, float], will_not_fit: set[str]) -> None:
+        """Rebuild the options, keeping the highlight on the same item (else on the active one)."""
+        self._shown = (items, elapsed, will_not_fit)
+        highlighted = self.highlighted_item_id
+        self.clear_options()
+        self.add_options(
+            Option(self._line(n, item, elapsed.get(item.id, item.elapsed_s), item.id in will_not_fit), id=item.id) for n, item in enumerate(items, start=1)
+        )
+        ids = [item.id for item in items]
+        if highlighted in ids:
+            self.highlighted = ids.index(highlighted)
+        elif ids:
+            self.highlighted = next((n for n, item in enumerate(items) if item.status == "active"), 0)
+
+    def update_item(self, number: int, item: AgendaItem, elapsed_s: float, *, will_not_fit: bool) -> None:
+        """One line again (the active item's timer, every second), nothing else touched."""
+        try:
+            self.replace_option_prompt(item.id, self._line(number, item, elapsed_s, will_not_fit))
+        except Exception:  # noqa: BLE001 - not there (yet): the next rebuild shows it
+            pass
+
+    def _line(self, number: int, item: AgendaItem, elapsed_s: float, will_not_fit: bool) -> Text:
+        # Inside the border, the padding and the scrollbar (a long agenda has one).
+        width = max(10, self.scrollable_content_region.width or self.size.width or 30)
+        return agenda_line(number, item, elapsed_s, will_not_fit=will_not_fit, width=width, timer=width >= self.TIMER_MIN_WIDTH)
+
+    @property
+    def highlighted_item_id(self) -> str | None:
+        if self.highlighted is None or self.option_count == 0:
+            return None
+        return self.get_option_at_index(self.highlighted).id
+
+    def highlight_item(self, item_id: str) -> None:
+        try:
+            self.highlighted = self.get_option_index(item_id)
+        except Exception:  # noqa: BLE001 - no such option
+            pass
+
+
+class AgendaList(ClickAgainToOpen, AgendaLines):
     HELP_GROUP = "Agenda"
+    TIMER_MIN_WIDTH = 24
     CLICK_ACTION = "screen.jump"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "screen.jump", "Go to", show=False, tooltip="Make the highlighted item the active one", id="live.jump"),
@@ -65,31 +125,3 @@ class AgendaList(ClickAgainToOpen, OptionList):
         Binding("t", "screen.capture('action')", "Action", show=False, tooltip="Capture: an action item", id="capture.action"),
         Binding("u", "screen.undo", "Undo", show=False, tooltip="Undo the last capture, edit or delete of this session", id="capture.undo"),
     ]
-
-    def show(self, items: list[AgendaItem], elapsed: dict[str, float], will_not_fit: set[str]) -> None:
-        """Rebuild the options, keeping the highlight on the same item."""
-        highlighted = self.highlighted_item_id
-        width = max(10, self.content_region.width or self.size.width or 34)
-        self.clear_options()
-        self.add_options(
-            Option(item_prompt(n, item, elapsed.get(item.id, item.elapsed_s), will_not_fit=item.id in will_not_fit, width=width), id=item.id)
-            for n, item in enumerate(items, start=1)
-        )
-        ids = [item.id for item in items]
-        if highlighted in ids:
-            self.highlighted = ids.index(highlighted)
-        elif items:
-            active = next((n for n, item in enumerate(items) if item.status == "active"), 0)
-            self.highlighted = active
-
-    @property
-    def highlighted_item_id(self) -> str | None:
-        if self.highlighted is None or self.option_count == 0:
-            return None
-        return self.get_option_at_index(self.highlighted).id
-
-    def highlight_item(self, item_id: str) -> None:
-        for index in range(self.option_count):
-            if self.get_option_at_index(index).id == item_id:
-                self.highlighted = index
-                return
