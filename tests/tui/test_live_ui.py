@@ -15,7 +15,7 @@ from tandem.tui.app import StartWith, create_app
 from tandem.tui.screens.help import HelpScreen
 from tandem.tui.screens.live import LiveScreen
 from tandem.tui.screens.new_meeting import NewMeetingScreen, parse_person
-from tandem.tui.widgets.agenda import AgendaList
+from tandem.tui.widgets.agenda import AgendaList, agenda_line
 
 MID = "2026-11-26-sync"
 
@@ -296,3 +296,13 @@ def test_live_snapshot(snap_compare, tmp_path: Path, size: tuple[int, int]) -> N
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("title", ["Objectives check-in", "🎯 目标检查 " * 4, "🎯 Goals", "Ünïcödé ÀÉÎ"])
+def test_an_agenda_line_fits_its_width_with_wide_characters(title: str) -> None:
+    for width in (20, 30, 61):
+        line = agenda_line(1, AgendaItem(id="x", title=title, timebox_min=10, status="active"), 125, will_not_fit=True, width=width)
+        assert line.cell_len == width, (title, width, line.plain)
+        assert line.plain.endswith("2:05/10m ⚠"), "the timer is never what gets cut"
+        narrow = agenda_line(1, AgendaItem(id="x", title=title, timebox_min=10, status="active"), 125, will_not_fit=False, width=width, timer=False)
+        assert narrow.cell_len == width and "10m" not in narrow.plain, "a narrow sidebar gives the title the room"

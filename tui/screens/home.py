@@ -266,8 +266,13 @@ class HomeScreen(TandemScreen[None]):
 
     @on(TabbedContent.TabActivated, "#home-tabs")
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
-        self.query_one("#shadow-days" if event.pane.id == "tab-shadow" else "#meetings", DataTable).focus()
         self.refresh_bindings()
+        # A message left behind by a quicker second switch: focusing its (now hidden) table
+        # would pull the tabs back to it (review.py has the same guard).
+        if event.pane.id != event.tabbed_content.active:
+            return
+        if self.focused is None or event.pane not in self.focused.ancestors:
+            self.query_one("#shadow-days" if event.pane.id == "tab-shadow" else "#meetings", DataTable).focus()
 
     #: Keys that act on the meetings table: on the shadow-days tab they would act on a
     #: meeting that is not on screen (finalize it, say), so they are off there.

@@ -97,7 +97,6 @@ class LiveScreen(TandemScreen[None]):
         self.set_class(self.size.width < 100, "-narrow")
         self.set_class(self.size.width < 70, "-tiny")
         self.set_class(self.size.height < 20, "-short")
-        self.refresh_agenda()
 
     @work
     async def _ask_about_gap(self) -> None:

@@ -1,7 +1,8 @@
-"""The agenda sidebar of a live meeting: status, timebox and elapsed time per item.
+"""The agenda as lines: one renderer and one list for the live sidebar and the follow view.
 
-Its single-letter facilitation keys live here, so they work whenever the agenda has focus
-and never steal letters typed into the notes.
+``AgendaList`` is the live meeting's sidebar. Its single-letter facilitation keys live
+here, so they work whenever the agenda has focus and never steal letters typed into the
+notes.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from tandem.store.records import AgendaItem
 from tandem.tui.timefmt import clock_text
@@ -23,7 +24,8 @@ MARK = {"pending": "·", "active": "▶", "done": "✓", "skipped": "–", "park
 
 def agenda_line(number: int, item: AgendaItem, elapsed_s: float, *, will_not_fit: bool, width: int, timer: bool = True) -> Text:
     """One agenda line (the live sidebar's and the follow view's): mark, number and title,
-    then the item's time against its timebox, using exactly ``width`` cells.
+    then the item's time against its timebox, in ``width`` cells (from about 20 cells up;
+    narrower, the title keeps 4 cells and the end of the line is cut).
 
     ``timer=False`` leaves the time out (a very narrow sidebar: the titles need the room).
     """
@@ -50,7 +52,7 @@ class AgendaLines(OptionList):
     """An agenda as a list of lines, one per item, the highlight kept on the same item
     across rebuilds. The live sidebar and the follow view are both one."""
 
-    #: Below this width the lines leave the time out (the live screen's item pane has it).
+    #: Below this width the lines leave the time out.
     TIMER_MIN_WIDTH = 0
 
     _shown: tuple[list[AgendaItem], dict[str, float], set[str]] | None = None
@@ -78,7 +80,7 @@ class AgendaLines(OptionList):
         """One line again (the active item's timer, every second), nothing else touched."""
         try:
             self.replace_option_prompt(item.id, self._line(number, item, elapsed_s, will_not_fit))
-        except Exception:  # noqa: BLE001 - not there (yet): the next rebuild shows it
+        except OptionDoesNotExist:  # not there (yet): the next rebuild shows it
             pass
 
     def _line(self, number: int, item: AgendaItem, elapsed_s: float, will_not_fit: bool) -> Text:
@@ -95,12 +97,13 @@ class AgendaLines(OptionList):
     def highlight_item(self, item_id: str) -> None:
         try:
             self.highlighted = self.get_option_index(item_id)
-        except Exception:  # noqa: BLE001 - no such option
+        except OptionDoesNotExist:
             pass
 
 
 class AgendaList(ClickAgainToOpen, AgendaLines):
     HELP_GROUP = "Agenda"
+    #: A very narrow sidebar gives its titles the room: the item pane beside it has the timer.
     TIMER_MIN_WIDTH = 24
     CLICK_ACTION = "screen.jump"
     BINDINGS: ClassVar[list[BindingType]] = [
