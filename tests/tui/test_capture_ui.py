@@ -106,7 +106,7 @@ async def test_decision_valid_invalid_cancel_edit_delete_undo(tmp_path: Path) ->
         await pilot.pause()
         form = app.screen
         assert isinstance(form, RecordForm)
-        assert "Decision is required." in rendered_text(form.query_one("#f-text .field-error"))
+        assert "Decision is required." in rendered_text(form.query_one("#e-text"))
         await type_text(pilot, "SAL within 24h")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -141,6 +141,31 @@ async def test_decision_valid_invalid_cancel_edit_delete_undo(tmp_path: Path) ->
     assert [d.text for d in ws.read_meeting(MID).decisions] == ["SAL within 24h"]
 
 
+@pytest.mark.parametrize(("size", "stacked"), [((120, 40), False), ((44, 24), True)])
+async def test_field_errors_sit_under_their_input_and_go_away(tmp_path: Path, size: tuple[int, int], stacked: bool) -> None:
+    """One grid holds every field: an error line appears right under its input (beside
+    the label's column when wide, below the label when narrow) and leaves no gap once
+    the field is fixed."""
+    _ws, app = app_for(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await start(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        form = app.screen
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        text, error, owner = form.query_one("#w-text"), form.query_one("#e-text"), form.query_one("#f-owner")
+        assert error.region.y == text.region.y + text.region.height
+        assert error.region.x == text.region.x
+        assert (form.query_one("#f-text").region.x == text.region.x) is stacked
+        assert owner.region.y == error.region.y + error.region.height, "no blank line after the error"
+        await type_text(pilot, "Send the webinar list")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not error.display or not error.region, "the fixed field's error is gone"
+        assert owner.region.y == text.region.y + text.region.height, "and leaves no gap"
+
+
 async def test_action_item_with_due_shortcut_and_owner(tmp_path: Path) -> None:
     _ws, app = app_for(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -152,17 +177,17 @@ async def test_action_item_with_due_shortcut_and_owner(tmp_path: Path) -> None:
         await pilot.press("tab")
         await pilot.press("ctrl+s")  # no owner yet
         await pilot.pause()
-        assert "Owner is required." in rendered_text(form.query_one("#f-owner .field-error"))
+        assert "Owner is required." in rendered_text(form.query_one("#e-owner"))
         assert form.query_one("#w-text", Input).value == "Send the webinar list", "what was typed stays"
         form.query_one("#w-owner", Input).focus()
         await type_text(pilot, "Luis")
         form.query_one("#w-due", Input).value = "fri"
         await pilot.pause()
-        assert "Fri 27 Nov 2026" in rendered_text(form.query_one("#f-due .field-hint"))
+        assert "Fri 27 Nov 2026" in rendered_text(form.query_one("#h-due"))
         form.query_one("#w-due", Input).value = "someday"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "Not a date" in rendered_text(form.query_one("#f-due .field-error"))
+        assert "Not a date" in rendered_text(form.query_one("#e-due"))
         form.query_one("#w-due", Input).value = "+1w"
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -183,7 +208,7 @@ async def test_lead_feedback_needs_a_reason_when_poor_and_shows_the_summary(tmp_
         form.query_one("#w-verdict").value = "poor"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "needs at least one reason" in rendered_text(form.query_one("#f-reasons .field-error"))
+        assert "needs at least one reason" in rendered_text(form.query_one("#e-reasons"))
         reasons = form.query_one("#w-reasons", SelectionList)
         reasons.select("no_fit")
         reasons.select("bad_timing")
@@ -208,7 +233,7 @@ async def test_insight_promoted_to_content(tmp_path: Path) -> None:
         form.query_one("#w-times_heard", Input).value = "zero"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "whole number" in rendered_text(form.query_one("#f-times_heard .field-error"))
+        assert "whole number" in rendered_text(form.query_one("#e-times_heard"))
         form.query_one("#w-times_heard", Input).value = "3"
         form.query_one("#w-promote").value = True
         await pilot.press("ctrl+s")
@@ -247,7 +272,7 @@ async def test_objective_new_and_check_in_keep_history(tmp_path: Path) -> None:
         form.query_one("#w-target", Input).value = "four"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "A number" in rendered_text(form.query_one("#f-target .field-error"))
+        assert "A number" in rendered_text(form.query_one("#e-target"))
         form.query_one("#w-target", Input).value = "4"
         form.query_one("#w-current", Input).value = "9.5"
         await pilot.press("ctrl+s")

@@ -58,7 +58,7 @@ async def test_plan_a_shadow_day_from_home(tmp_path: Path) -> None:
         form.query_one("#w-host", Input).value = "luis ortega"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "not the shadow" in rendered_text(form.query_one("#f-host .field-error"))
+        assert "not the shadow" in rendered_text(form.query_one("#e-host"))
         form.query_one("#w-host", Input).value = "Dana Kim"
         form.query_one("#w-date", Input).value = "+1w"
         await pilot.press("ctrl+s")

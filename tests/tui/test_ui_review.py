@@ -157,7 +157,7 @@ async def test_markup_in_notifications_and_pick_lists_of_a_live_meeting(tmp_path
         assert f"Goal {BAD}" in screen_text(app)
         await pilot.press("down", "enter")  # check in on it: the value's label names the unit
         await settle(pilot)
-        label = app.screen.query_one("#f-value .field-label").render()
+        label = app.screen.query_one("#f-value").render()
         assert f"target 60{BAD}" in str(label)
         await pilot.press("escape")
         await settle(pilot)

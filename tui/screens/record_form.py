@@ -23,7 +23,7 @@ from textual.widgets.selection_list import Selection
 from tandem.store.dates import HELP as DATE_HELP
 from tandem.store.dates import parse_due
 from tandem.store.errors import ValidationError
-from tandem.tui.forms import FORMS_TCSS, Field, compact
+from tandem.tui.forms import FORMS_TCSS, FieldGrid, compact
 from tandem.tui.screen_base import TandemModal
 from tandem.tui.widgets.choice import Choice
 from tandem.tui.widgets.footer import Footer
@@ -95,11 +95,11 @@ class RecordForm(TandemModal[T | None], Generic[T]):
         initial = {**self.initial_values(), **self.draft}
         with Vertical(classes="dialog wide record-form"):
             yield Static(("Edit " if self.initial is not None else "New ") + self.heading, classes="dialog-title", markup=False)
-            with VerticalScroll(classes="form-fields"):
+            with VerticalScroll(classes="form-fields"), FieldGrid():
                 for spec in self.form_specs:
                     value = initial.get(spec.name, spec.default)
                     hint = "" if spec.kind == "text" else spec.hint  # text fields show it as a placeholder
-                    yield Field(spec.label + (" *" if spec.required else ""), self._widget(spec, value), hint=hint, id=f"f-{spec.name}")
+                    yield from FieldGrid.lines(spec.name, spec.label + (" *" if spec.required else ""), self._widget(spec, value), hint=hint)
             yield Static("ctrl+s  save      tab/enter  next field      esc  cancel", classes="dialog-keys")
         yield Footer()
 
@@ -141,12 +141,12 @@ class RecordForm(TandemModal[T | None], Generic[T]):
 
     def _show_date(self, spec: Spec) -> None:
         text = self.query_one(f"#w-{spec.name}", Input).value
-        field = self.query_one(f"#f-{spec.name}", Field)
+        grid = self.query_one(FieldGrid)
         if not text.strip():
-            field.set_hint(f"optional · {DATE_HELP}" if not spec.required else DATE_HELP)
+            grid.set_hint(spec.name, f"optional · {DATE_HELP}" if not spec.required else DATE_HELP)
             return
         day = parse_due(text, self.today)
-        field.set_hint(f"→ {day:%a %d %b %Y}" if day else f"not a date · {DATE_HELP}")
+        grid.set_hint(spec.name, f"→ {day:%a %d %b %Y}" if day else f"not a date · {DATE_HELP}")
 
     def raw_values(self) -> dict[str, Any]:
         """What each field holds now, as typed (for a draft): text, a choice, choices, a tick."""
@@ -201,13 +201,13 @@ class RecordForm(TandemModal[T | None], Generic[T]):
             except ValidationError as exc:
                 name = exc.field.rsplit(".", 1)[-1]
                 errors[name if any(s.name == name for s in self.form_specs) else self.form_specs[0].name] = exc.message
+        grid = self.query_one(FieldGrid)
         for spec in self.form_specs:
-            self.query_one(f"#f-{spec.name}", Field).set_error(errors.get(spec.name))
+            grid.set_error(spec.name, errors.get(spec.name))
         if errors:
             first = next(s for s in self.form_specs if s.name in errors)
-            field_widget = self.query_one(f"#f-{first.name}", Field)
             self.query_one(f"#w-{first.name}").focus()
-            self.query_one(".form-fields", VerticalScroll).scroll_to_widget(field_widget)
+            self.query_one(".form-fields", VerticalScroll).scroll_to_widget(self.query_one(f"#f-{first.name}"))
             return
         self.dismiss(record)
 
