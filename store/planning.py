@@ -67,56 +67,76 @@ class MeetingPlan:
 #: travel through the parking lot instead).
 UNCOVERED = ("pending", "skipped")
 
+#: The prompt of a parked topic carried on without an agenda item of its own.
+RECONSIDER = "Is this still worth our time, and what do we need to decide?"
+
 
 def carried_items(workspace: Workspace, series_id: str, before: str, *, template_titles: Iterable[str] = ()) -> list[AgendaItem]:
     """What the series' previous meeting (the latest one dated on or before ``before``)
-    hands to the next one, as agenda items with ``carried_from`` = that meeting's id:
+    hands to the next one, as agenda items with ``carried_from`` = where each began:
 
-    * its parking lot, as today;
+    * its parking lot; an entry parked from an agenda item keeps that item's timebox,
+      prompts, presenting team and capture kind;
     * once it has ended (or been finalized), its uncovered agenda items — pending or
-      skipped — with their timebox, prompts, presenting team and capture kind. Standing
-      items are left out (the template brings them back anyway), and so is an item whose
-      title the new agenda already has (``template_titles``, case-insensitive) or that the
-      parking lot already carries.
+      skipped — the same way. Standing items are left out (the template brings them back
+      anyway), and so is an item whose title the new agenda already has
+      (``template_titles``, case-insensitive) or that is carried already.
 
-    A carried item that is not covered again is carried again by the meeting after, so
-    nothing silently disappears. A previous meeting still planned or live hands over
-    nothing of its agenda: it has not finished deciding what it covers.
+    A meeting that was never held — cancelled, or still planned on an earlier day — is
+    passed over: what was carried into it carries on, and the meeting before it hands over
+    its own. So nothing silently disappears into a meeting that did not take place. A
+    previous meeting still planned for that same day, or live, hands over only its parking
+    lot: it has not finished deciding what it covers.
     """
     previous = [m for m in workspace.list_meetings(series_id) if m.date <= before]
-    if not previous:
-        return []
-    record = workspace.read_meeting(previous[-1].id)
-    carried = [
-        AgendaItem(
-            id=ids.new_id(),
-            title=parked.text[:300],
-            timebox_min=5,
-            carried_from=record.meeting.id,
-            prompts=["Is this still worth our time, and what do we need to decide?"],
-        )
-        for parked in record.parking_lot
-    ]
-    if record.meeting.status not in ("ended", "finalized"):
-        return carried
-    parked_ids = {p.agenda_item_id for p in record.parking_lot if p.agenda_item_id}
-    taken = {t.strip().casefold() for t in template_titles} | {i.title.strip().casefold() for i in carried}
-    for item in record.agenda:
-        key = item.title.strip().casefold()
-        if item.status not in UNCOVERED or item.standing or item.id in parked_ids or key in taken:
+    skipped: list[MeetingRecord] = []
+    record: MeetingRecord | None = None
+    for meeting in reversed(previous):
+        if meeting.status == "cancelled" or (meeting.status == "planned" and meeting.date < before):
+            skipped.append(workspace.read_meeting(meeting.id))
             continue
+        record = workspace.read_meeting(meeting.id)
+        break
+    taken = {t.strip().casefold() for t in template_titles}
+    carried: list[AgendaItem] = []
+
+    def carry(item: AgendaItem | None, title: str, source: str) -> None:
+        key = title.strip().casefold()
+        if key in taken:
+            return
         taken.add(key)
+        if item is None:
+            carried.append(AgendaItem(id=ids.new_id(), title=title[:300], timebox_min=5, carried_from=source, prompts=[RECONSIDER]))
+            return
         carried.append(
             AgendaItem(
                 id=ids.new_id(),
-                title=item.title,
+                title=title[:300],
                 timebox_min=item.timebox_min,
                 prompts=list(item.prompts),
                 presenter_team=item.presenter_team,
                 captures=item.captures,
-                carried_from=record.meeting.id,
+                carried_from=source,
             )
         )
+
+    if record is not None:
+        by_id = {item.id: item for item in record.agenda}
+        for parked in record.parking_lot:
+            carry(by_id.get(parked.agenda_item_id), parked.text, record.meeting.id)
+        if record.meeting.status in ("ended", "finalized"):
+            parked_ids = {p.agenda_item_id for p in record.parking_lot if p.agenda_item_id}
+            for item in record.agenda:
+                if item.status in UNCOVERED and not item.standing and item.id not in parked_ids:
+                    carry(item, item.title, record.meeting.id)
+    # Oldest first: what each meeting not held had been handed (or had parked) goes on.
+    for missed in reversed(skipped):
+        by_id = {item.id: item for item in missed.agenda}
+        for item in missed.agenda:
+            if item.carried_from and item.status in UNCOVERED:
+                carry(item, item.title, item.carried_from)
+        for parked in missed.parking_lot:
+            carry(by_id.get(parked.agenda_item_id), parked.text, missed.meeting.id)
     return carried
 
 

@@ -19,7 +19,10 @@ from tandem.store.mdescape import clean
 
 TEAMS = ("sales", "marketing", "other")
 OWNER_TEAMS = ("shared", "sales", "marketing")
-MEETING_STATUSES = ("planned", "live", "ended", "finalized")
+MEETING_STATUSES = ("planned", "live", "ended", "finalized", "cancelled")
+#: Statuses of a meeting that took place (or is taking place): it has minutes, hands its
+#: uncovered items on, counts in trends. A planned meeting dated in the past never was.
+HELD_STATUSES = ("live", "ended", "finalized")
 ITEM_STATUSES = ("pending", "active", "done", "skipped", "parked")
 CAPTURE_KINDS = (
     "",
@@ -381,6 +384,11 @@ class Meeting(Record):
     @property
     def people(self) -> list[Attendee]:
         return [*self.attendees, *self.absentees]
+
+    @property
+    def held(self) -> bool:
+        """Whether the meeting took place (or is taking place now)."""
+        return self.status in HELD_STATUSES
 
 
 @dataclass(kw_only=True, slots=True)

@@ -36,8 +36,8 @@ def snapshot(home: Path) -> dict[str, bytes]:
     return {str(p.relative_to(home)): p.read_bytes() for p in sorted(home.rglob("*.json"))}
 
 
-def test_the_fixture_is_the_previous_schema() -> None:
-    assert SCHEMA_VERSION == 2
+def test_the_fixture_is_an_older_schema() -> None:
+    assert SCHEMA_VERSION == 3
     assert schemas(FIXTURE) == {1}
     assert "\\u001b[31m" in (FIXTURE / "meetings" / f"{PASTED}.json").read_text()
 

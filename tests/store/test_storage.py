@@ -247,7 +247,7 @@ DAMAGES: dict[str, Callable[[bytes], bytes]] = {
     "empty": lambda raw: b"",
     "no-header": lambda raw: orjson.dumps({k: v for k, v in orjson.loads(raw).items() if k != HEADER_KEY}),
     "not-an-object": lambda raw: b"[1, 2, 3]",
-    "bad-schema": lambda raw: raw.replace(b'"schema":2', b'"schema":"one"'),
+    "bad-schema": lambda raw: raw.replace(b'"schema":%d' % SCHEMA_VERSION, b'"schema":"one"'),
 }
 
 
@@ -323,29 +323,30 @@ def test_older_schema_goes_through_the_migration_hooks(tmp_path: Path, monkeypat
     ws = _populate(home)
     path = ws.meeting_path(MEETING_ID)
     on_disk = path.read_bytes()
-    assert orjson.loads(on_disk)[HEADER_KEY]["schema"] == 2  # what this tandem writes
+    assert orjson.loads(on_disk)[HEADER_KEY]["schema"] == SCHEMA_VERSION  # what this tandem writes
+    now = SCHEMA_VERSION
     calls: list[tuple[int, list[str]]] = []
 
     def one_to_two(data: dict[str, Any]) -> dict[str, Any]:
-        calls.append((2, sorted(data)))
+        calls.append((now + 1, sorted(data)))
         for doc in data.get("actions", {}).values():
             doc["text"] = doc["text"].upper()
         return data
 
     def two_to_three(data: dict[str, Any]) -> dict[str, Any]:
-        calls.append((3, sorted(data)))
+        calls.append((now + 2, sorted(data)))
         for doc in data.get("actions", {}).values():
             doc["text"] = "v3: " + doc["text"]
         return data
 
-    monkeypatch.setattr(atomic, "SCHEMA_VERSION", 4)
-    monkeypatch.setitem(atomic.MIGRATIONS, 2, one_to_two)
-    monkeypatch.setitem(atomic.MIGRATIONS, 3, two_to_three)
+    monkeypatch.setattr(atomic, "SCHEMA_VERSION", now + 2)
+    monkeypatch.setitem(atomic.MIGRATIONS, now, one_to_two)
+    monkeypatch.setitem(atomic.MIGRATIONS, now + 1, two_to_three)
 
     record = ws.read_meeting(MEETING_ID)
     assert [a.text for a in record.actions] == ["v3: FIX LEAD ROUTING", "v3: SEND THE CASE STUDY"]
     # Each step ran once, in order, on the tables (the header already taken off).
-    assert [step for step, _ in calls] == [2, 3]
+    assert [step for step, _ in calls] == [now + 1, now + 2]
     assert "actions" in calls[0][1] and HEADER_KEY not in calls[0][1]
     assert path.read_bytes() == on_disk  # reading never writes
 
@@ -353,9 +354,9 @@ def test_older_schema_goes_through_the_migration_hooks(tmp_path: Path, monkeypat
     calls.clear()
     with ws.open_meeting(MEETING_ID) as writer:
         writer.actions.add(ActionItem(id="act-3", text="After migration", meeting_id=MEETING_ID))
-    assert calls and all(step in (2, 3) for step, _ in calls)
+    assert calls and all(step in (now + 1, now + 2) for step, _ in calls)
     saved = orjson.loads(path.read_bytes())
-    assert saved[HEADER_KEY]["schema"] == 4
+    assert saved[HEADER_KEY]["schema"] == now + 2
     assert saved["actions"]["1"]["text"] == "v3: FIX LEAD ROUTING"
     calls.clear()
     assert [a.text for a in ws.read_meeting(MEETING_ID).actions][-1] == "After migration"

@@ -109,8 +109,27 @@ def run(env: Env, meeting: str | None) -> None:
     problem = workspace.write_problem()
     if problem is not None:
         raise TandemError(f"The workspace {workspace.home} is read-only ({problem}); 'tandem review' shows it.")
-    meeting_id = pick_meeting(workspace, meeting)
+    today = _today()
+    meeting_id = pick_meeting(workspace, meeting, today=today)
+    if meeting is None and meeting_id is not None and not _start_anyway(workspace.get_meeting(meeting_id), today):
+        return
     _open_app(workspace, StartWith(meeting_id=meeting_id, new_meeting=meeting_id is None))
+
+
+def _start_anyway(picked: Meeting, today: date) -> bool:
+    """Whether to start the next planned meeting when it is not today's: asked first, as
+    running it starts its clocks (`tandem run MEETING` names it and is not asked)."""
+    if picked.status != "planned" or picked.date == today.isoformat():
+        return True
+    from tandem.store.errors import TandemError
+
+    when = date.fromisoformat(picked.date).strftime("%a %d %b")
+    if not sys.stdin.isatty():
+        raise TandemError(f"The next meeting, {picked.id}, is planned for {when}, not today; 'tandem run {picked.id}' starts it anyway.")
+    if click.confirm(f"The next meeting, {picked.title}, is planned for {when}, not today. Start it now?", default=False):
+        return True
+    click.echo(f"Nothing started. 'tandem meeting reschedule {picked.id} today' moves it to today.")
+    return False
 
 
 @cli.command()
@@ -665,6 +684,15 @@ def templates_check(files: tuple[Path, ...]) -> None:
 # click >= 8.2 raises this (a UsageError whose message is the whole help) for a group run
 # without its subcommand; older versions print the help themselves.
 _NoArgsIsHelp: type[click.UsageError] = getattr(click.exceptions, "NoArgsIsHelpError", type("_Never", (click.UsageError,), {}))
+
+
+def _register_meeting_commands() -> None:
+    from tandem.tui.cli.meeting import meeting_group
+
+    cli.add_command(meeting_group)
+
+
+_register_meeting_commands()
 
 
 def hoist_home(args: list[str]) -> list[str]:

@@ -5,25 +5,23 @@ from __future__ import annotations
 from datetime import date
 
 from tandem.store.errors import TandemError
+from tandem.store.lifecycle import next_meeting, resolve_meeting_ref
 from tandem.store.workspace import Workspace
 
 
 def pick_meeting(workspace: Workspace, requested: str | None, *, today: date | None = None) -> str | None:
     """The meeting to run; None means: offer to create one. Refusals are one sentence."""
     if requested is not None:
-        meeting = workspace.get_meeting(requested)
+        meeting = resolve_meeting_ref(workspace, requested)
     else:
-        meetings = workspace.list_meetings()
-        live = [m for m in meetings if m.status == "live"]
-        planned = [m for m in meetings if m.status == "planned"]
-        day = (today or date.today()).isoformat()
-        upcoming = [m for m in planned if m.date >= day]
-        candidates = live or upcoming or planned[-1:]
-        if not candidates:
+        found = next_meeting(workspace.list_meetings(), today or date.today())
+        if found is None:
             return None
-        meeting = candidates[0]
+        meeting = found
     if meeting.status in ("ended", "finalized"):
         raise TandemError(f"Meeting {meeting.id} has {meeting.status}; export its minutes with 'tandem export {meeting.id}'.")
+    if meeting.status == "cancelled":
+        raise TandemError(f"Meeting {meeting.id} is cancelled; 'tandem meeting uncancel {meeting.id}' plans it again.")
     # Refuse now, in one sentence, if someone else is running it.
     workspace.open_meeting(meeting.id).close()
     return meeting.id
