@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from clock import FakeClock
 from textual import events
 
@@ -191,21 +192,41 @@ async def test_ctrl_n_on_the_last_item_keeps_typing_in_the_notes(tmp_path: Path)
     assert Workspace(tmp_path / "ws").read_meeting(MID).agenda[0].notes == "Thanks all\ne"
 
 
-async def test_all_changes_saved_only_once_on_disk(tmp_path: Path) -> None:
+async def test_all_changes_saved_only_once_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk is held back by the test (not raced against the clock, which a busy
+    machine wins either way): until the write lands the status says "Saving"."""
+    import threading
+
     from conftest import rendered_text
+
+    from tandem.store import atomic
 
     ws = live_workspace(tmp_path)
     app = create_app(ws, clock=FakeClock(), start=StartWith(meeting_id=MID))
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.screen
+        await app.settled()
+        disk = threading.Event()
+        write = atomic.atomic_write_bytes
+
+        def held_write(path: Path, data: bytes) -> None:
+            disk.wait(10)
+            write(path, data)
+
+        monkeypatch.setattr(atomic, "atomic_write_bytes", held_write)
         await pilot.press("a")
+        await app.settled()
+        await pilot.pause(0.3)  # longer than the status' refresh
+        assert screen.query_one("#notes").text == "a"
         assert "Saving" in rendered_text(screen.query_one("#save-state"))
         assert ws.read_meeting(MID).agenda[0].notes == ""
-        for _ in range(100):
-            if ws.read_meeting(MID).agenda[0].notes == "a" and "All changes saved" in rendered_text(screen.query_one("#save-state")):
+        disk.set()
+        for _ in range(250):
+            if "All changes saved" in rendered_text(screen.query_one("#save-state")):
                 break
             await asyncio.sleep(0.02)
         assert "All changes saved" in rendered_text(screen.query_one("#save-state"))
+        assert ws.read_meeting(MID).agenda[0].notes == "a"
         await pilot.press("ctrl+q")
 
 
