@@ -33,7 +33,7 @@ def resolve_meeting(workspace: Workspace, name: str) -> str:
     meetings = workspace.list_meetings()
     if not meetings:
         raise NotFoundError(f"{workspace.home} has no meetings to export.")
-    held = [m for m in meetings if m.status != "planned"]
+    held = [m for m in meetings if m.held]
     return (held or meetings)[-1].id
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import date
 from typing import ClassVar
@@ -21,7 +23,9 @@ from textual.widgets import (
 )
 
 from tandem.store.errors import TandemError
+from tandem.store.lifecycle import missed_meetings, next_meeting
 from tandem.store.records import Meeting, Series, ShadowDay, label
+from tandem.store.words import count
 from tandem.store.workspace import MeetingRecord, Workspace
 from tandem.tui.home_data import HomeData, read_home
 from tandem.tui.screen_base import TandemScreen, from_worker
@@ -31,7 +35,7 @@ from tandem.tui.widgets.meeting_detail import MeetingDetail
 from tandem.tui.widgets.tabbed_content import TabbedContent
 
 # Live and upcoming meetings stand out; closed ones recede.
-STATUS_STYLE = {"live": "bold green", "planned": "bold", "ended": "", "finalized": "dim"}
+STATUS_STYLE = {"live": "bold green", "planned": "bold", "ended": "", "finalized": "dim", "cancelled": "dim strike"}
 
 EMPTY_TEXT = (
     "[b]No meetings in this workspace yet.[/b]\n\n"
@@ -46,18 +50,19 @@ def summary_line(records: list[MeetingRecord], today: date) -> Text:
     """Live meeting, next planned one, open action items — the facilitator's glance."""
     meetings = [r.meeting for r in records]
     text = Text()
-    live = [m for m in meetings if m.status == "live"]
-    upcoming = sorted((m for m in meetings if m.status == "planned"), key=lambda m: (m.date, m.id))
-    if live:
-        m = live[0]
+    m = next_meeting(meetings, today)
+    if m is not None and m.status == "live":
         text.append(" ● LIVE ", style="bold reverse green")
         text.append(f" {m.title} ({m.date}): Enter to resume   ")
-    elif upcoming:
-        m = upcoming[0]
+    elif m is not None:
         text.append("Next: ", style="bold")
         text.append(f"{m.title} on {m.date}   ")
     else:
         text.append("Nothing planned: press n for a new meeting   ", style="dim")
+    missed = missed_meetings(meetings, today)
+    if missed:
+        # Planned for a day gone by: never held. Cancel or move it, or run it by name.
+        text.append(f"{count(len(missed), 'meeting')} past its date, still planned   ", style="bold yellow")
     actions = [a for r in records for a in r.actions if a.status == "open"]
     overdue = sum(a.is_overdue(today) for a in actions)
     text.append("Open action items: ", style="bold")
@@ -84,9 +89,14 @@ class HomeScreen(TandemScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_meeting", "New", tooltip="Plan a new meeting", id="home.new_meeting"),
         Binding("enter", "open_meeting", "Run", tooltip="Run or resume the highlighted meeting", id="home.open"),
+        Binding("e", "edit_meeting", "Edit", tooltip="Change the date and people of the highlighted planned meeting", id="home.edit"),
         Binding("x", "export", "Export", tooltip="Export the highlighted meeting's minutes", id="home.export"),
         Binding("f", "finalize", "Finalize", tooltip="Lock an ended meeting against edits", id="home.finalize"),
-        Binding("u", "unfinalize", "Unfinalize", show=False, tooltip="Make a finalized meeting editable (asks first)", id="home.unfinalize"),
+        Binding("u", "unfinalize", "Unfinalize", tooltip="Make a finalized meeting editable (asks first)", id="home.unfinalize"),
+        Binding("c", "cancel_meeting", "Cancel", tooltip="Cancel the highlighted planned meeting (asks first)", id="home.cancel"),
+        Binding("c", "uncancel_meeting", "Plan again", tooltip="Plan the highlighted cancelled meeting again", id="home.uncancel"),
+        # Rare and asked about: in help and the palette, not taking footer room from Quit at 80 columns.
+        Binding("d,delete", "delete_meeting", "Delete", show=False, tooltip="Delete the highlighted meeting, a copy kept (asks first)", id="home.delete"),
         Binding("g", "goals", "Goals", tooltip="Objectives and the content pipeline, between meetings", id="home.goals"),
         Binding("s", "next_series", "Series", tooltip="Cycle the series filter", id="home.series_filter"),
         Binding("r", "refresh", "Refresh", show=False, tooltip="Reload the meetings from disk", id="home.refresh"),
@@ -276,11 +286,29 @@ class HomeScreen(TandemScreen[None]):
 
     #: Keys that act on the meetings table: on the shadow-days tab they would act on a
     #: meeting that is not on screen (finalize it, say), so they are off there.
-    MEETING_ONLY = frozenset({"export", "finalize", "unfinalize", "next_series"})
+    MEETING_ONLY = frozenset(
+        {"export", "finalize", "unfinalize", "next_series", "edit_meeting", "cancel_meeting", "uncancel_meeting", "delete_meeting", "unstart_meeting"}
+    )
+
+    #: What can be done to a meeting in each status; the footer shows only these.
+    FOR_STATUS: ClassVar[dict[str, frozenset[str]]] = {
+        "planned": frozenset({"open_meeting", "edit_meeting", "cancel_meeting", "delete_meeting"}),
+        "live": frozenset({"open_meeting", "unstart_meeting"}),
+        "ended": frozenset({"export", "finalize", "delete_meeting"}),
+        "finalized": frozenset({"export", "unfinalize"}),
+        "cancelled": frozenset({"uncancel_meeting", "delete_meeting"}),
+    }
+    BY_STATUS = frozenset().union(*FOR_STATUS.values())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self.MEETING_ONLY and self.is_mounted and self._on_shadow_tab():
+        if not self.is_mounted:
+            return True
+        shadow_tab = self._on_shadow_tab()
+        if action in self.MEETING_ONLY and shadow_tab:
             return False
+        if action in self.BY_STATUS and not shadow_tab:
+            meeting = self.selected
+            return meeting is not None and action in self.FOR_STATUS[meeting.status]
         return True
 
     def _on_shadow_tab(self) -> bool:
@@ -309,6 +337,7 @@ class HomeScreen(TandemScreen[None]):
     @on(DataTable.RowHighlighted, "#meetings")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail(event.row_key.value)
+        self.refresh_bindings()  # the keys follow what the highlighted meeting allows
 
     @on(DataTable.RowSelected, "#meetings")
     def _selected(self, _: DataTable.RowSelected) -> None:
@@ -402,6 +431,98 @@ class HomeScreen(TandemScreen[None]):
         self.notify("Unfinalized: the meeting can be edited again.", markup=False)
         self.action_refresh()
 
+    # --- a meeting's life: change, cancel, take back, delete -----------------------------
+
+    async def _change(self, done: str, change: Callable[[], object], *, select: str | None = None) -> bool:
+        """Run ``change`` (a write) off the UI thread; say ``done`` or why it failed."""
+        try:
+            await asyncio.to_thread(change)
+        except (TandemError, OSError) as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return False
+        self.notify(done, markup=False)
+        self.action_refresh(select=select)
+        return True
+
+    @work(group="lifecycle")
+    async def action_edit_meeting(self) -> None:
+        from tandem.store.lifecycle import change_people, reschedule_meeting
+        from tandem.store.templates import load_library
+        from tandem.tui.screens.new_meeting import EditMeetingScreen
+
+        meeting = self.selected
+        if meeting is None or meeting.status != "planned":
+            return
+        today = main_app(self).clock().date()
+        plan = await self.app.push_screen_wait(EditMeetingScreen(self.workspace, load_library(), today, meeting))
+        if plan is None:
+            return
+
+        def change() -> None:
+            if plan.date != meeting.date:
+                reschedule_meeting(self.workspace, meeting.id, date.fromisoformat(plan.date))
+            change_people(self.workspace, meeting.id, facilitator=plan.facilitator, attendees=plan.attendees, absentees=plan.absentees)
+
+        moved = f", now on {date.fromisoformat(plan.date):%a %d %b}" if plan.date != meeting.date else ""
+        await self._change(f"{meeting.title} changed{moved}.", change, select=meeting.id)
+
+    @work(group="lifecycle")
+    async def action_cancel_meeting(self) -> None:
+        from tandem.store.lifecycle import cancel_meeting
+        from tandem.tui.screens.confirm import ConfirmScreen
+
+        meeting = self.selected
+        if meeting is None or meeting.status != "planned":
+            return
+        when = f"{date.fromisoformat(meeting.date):%a %d %b}"
+        detail = "It stays in the list, marked cancelled; what was carried into it goes on to the next meeting held. c plans it again."
+        if not await self.app.push_screen_wait(ConfirmScreen(f"Cancel {meeting.title} of {when}?", detail)):
+            return
+        await self._change(f"{meeting.title} of {when} is cancelled.", lambda: cancel_meeting(self.workspace, meeting.id), select=meeting.id)
+
+    @work(group="lifecycle")
+    async def action_uncancel_meeting(self) -> None:
+        from tandem.store.lifecycle import uncancel_meeting
+
+        meeting = self.selected
+        if meeting is None or meeting.status != "cancelled":
+            return
+        when = f"{date.fromisoformat(meeting.date):%a %d %b}"
+        await self._change(f"{meeting.title} of {when} is planned again.", lambda: uncancel_meeting(self.workspace, meeting.id), select=meeting.id)
+
+    @work(group="lifecycle")
+    async def action_unstart_meeting(self) -> None:
+        from tandem.store.lifecycle import unstart_meeting
+        from tandem.tui.screens.confirm import ConfirmScreen
+
+        meeting = self.selected
+        if meeting is None or meeting.status != "live":
+            return
+        question = f"Take {meeting.title} of {date.fromisoformat(meeting.date):%a %d %b} back to planned?"
+        detail = "For a meeting started by mistake: its clocks are reset and it starts again when it is run. Notes and records stay."
+        if not await self.app.push_screen_wait(ConfirmScreen(question, detail)):
+            return
+        await self._change(f"{meeting.title} is planned again.", lambda: unstart_meeting(self.workspace, meeting.id), select=meeting.id)
+
+    @work(group="lifecycle")
+    async def action_delete_meeting(self) -> None:
+        from tandem.store.lifecycle import delete_meeting, what_is_lost
+        from tandem.tui.screens.confirm import ConfirmScreen
+
+        meeting = self.selected
+        if meeting is None or meeting.status not in ("planned", "cancelled", "ended"):
+            return
+        try:
+            lost = what_is_lost(await asyncio.to_thread(self.workspace.read_meeting, meeting.id))
+        except (TandemError, OSError) as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        question = f"Delete {meeting.title} of {date.fromisoformat(meeting.date):%a %d %b} ({meeting.status})?"
+        detail = ("Lost with it: " + ", ".join(lost) + ". " if lost else "It holds no notes or records. ") + "A copy is kept in the workspace's backups folder."
+        if not await self.app.push_screen_wait(ConfirmScreen(question, detail)):
+            return
+        await self._change(f"{meeting.title} ({meeting.date}) deleted; a copy is in the backups folder.", lambda: delete_meeting(self.workspace, meeting.id))
+
     def palette_commands(self) -> list[tuple[str, str, str]]:
         commands = [
             ("meeting: new", "plan_meeting", "Plan a meeting from a template"),
@@ -419,10 +540,15 @@ class HomeScreen(TandemScreen[None]):
             ("export: latest minutes", "export_latest", "Minutes of the newest meeting that took place"),
             ("meeting: finalize the highlighted meeting", "finalize", "Lock an ended meeting against edits"),
             ("meeting: unfinalize the highlighted meeting", "unfinalize", "Make a finalized meeting editable again"),
+            ("meeting: change the date and people of the highlighted meeting", "edit_meeting", "Before it takes place"),
+            ("meeting: cancel the highlighted meeting", "cancel_meeting", "Kept, marked cancelled; its carried items go on"),
+            ("meeting: plan the highlighted cancelled meeting again", "uncancel_meeting", "Undo a cancellation"),
+            ("meeting: take back the start of the highlighted meeting", "unstart_meeting", "A meeting started by mistake: planned again, clocks reset"),
+            ("meeting: delete the highlighted meeting", "delete_meeting", "A copy is kept in the backups folder"),
             ("goals: objectives and the content pipeline", "goals", "Edit mutual goals and content between meetings"),
             ("view: cycle the series filter", "next_series", "All series, then each series"),
         ]
-        return [c for c in commands if not (shadow_tab and c[1] in self.MEETING_ONLY)]
+        return [c for c in commands if not (shadow_tab and c[1] in self.MEETING_ONLY) and self.check_action(c[1], ())]
 
     def action_plan_meeting(self) -> None:
         """ "meeting: new" from the palette: a meeting, on whichever tab (n follows the tab)."""
@@ -446,7 +572,7 @@ class HomeScreen(TandemScreen[None]):
             main_app(self).open_meeting(live.id)
 
     def action_export_latest(self) -> None:
-        held = sorted((r.meeting for r in self._records.values() if r.meeting.status != "planned"), key=lambda m: (m.date, m.id))
+        held = sorted((r.meeting for r in self._records.values() if r.meeting.held), key=lambda m: (m.date, m.id))
         if not held:
             self.notify("No meeting has taken place yet.", severity="warning", markup=False)
             return

@@ -1,4 +1,5 @@
-"""The new-meeting form: series, template, date, facilitator, who is there and who is not."""
+"""The new-meeting form: series, template, date, facilitator, who is there and who is not;
+and the same form changing a planned meeting's date and people."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from tandem.store.dates import parse_due
 from tandem.store.planning import MeetingPlan, series_defaults
-from tandem.store.records import TEAMS, Attendee, Series
+from tandem.store.records import TEAMS, Attendee, Meeting, Series
 from tandem.store.templates import Library
 from tandem.store.workspace import Workspace
 from tandem.tui.forms import FORMS_TCSS, Field
@@ -26,15 +28,12 @@ NEW_SERIES = "__new__"
 
 
 def parse_day(text: str, today: date) -> date | None:
-    value = text.strip().lower()
-    if value in ("", "today"):
-        return today
-    if value == "tomorrow":
-        return today + timedelta(days=1)
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
+    """A meeting date the way every date field takes it (``fri``, ``+1w``…); empty is today."""
+    return today if not text.strip() else parse_due(text, today)
+
+
+def date_hint(today: date) -> str:
+    return f"e.g. {today + timedelta(days=7)}, today, tomorrow, fri, +1w"
 
 
 def parse_person(text: str, names: dict[str, str] | None = None) -> tuple[Attendee | None, str]:
@@ -85,7 +84,7 @@ class NewMeetingScreen(TandemModal[MeetingPlan | None]):
         templates = sorted(self.library.templates.values(), key=lambda t: t.title)
         template_options = [(Text(f"{t.title} ({len(t.items)} items, {t.total_min} min)"), t.id) for t in templates]
         with Vertical(classes="dialog wide", id="new-meeting"):
-            yield Static("New meeting", classes="dialog-title")
+            yield Static(self.heading(), classes="dialog-title", markup=False)
             with VerticalScroll(id="new-meeting-fields"):
                 yield Field("Series", Select(series_options, value=self._initial_series, allow_blank=False, compact=True, id="series"), id="series-field")
                 yield Field("New series name", Input(compact=True, id="series-title", placeholder="e.g. Weekly smarketing sync"), id="series-title-field")
@@ -94,7 +93,7 @@ class NewMeetingScreen(TandemModal[MeetingPlan | None]):
                     Select(template_options, allow_blank=True, prompt="Pick an agenda template", compact=True, id="template"),
                     id="template-field",
                 )
-                yield Field("Date", Input(self.today.isoformat(), compact=True, id="date"), hint="YYYY-MM-DD, today or tomorrow", id="date-field")
+                yield Field("Date", Input(self.today.isoformat(), compact=True, id="date"), hint=date_hint(self.today), id="date-field")
                 yield Field("Facilitator", Input(compact=True, id="facilitator"), id="facilitator-field")
                 yield Field(
                     "People",
@@ -108,10 +107,21 @@ class NewMeetingScreen(TandemModal[MeetingPlan | None]):
                     hint="enter adds them as present",
                     id="person-field",
                 )
-            yield Static("ctrl+s  create      tab  next field      esc  cancel", classes="dialog-keys")
+            yield Static(f"ctrl+s  {self.SUBMIT_WORD}      tab  next field      esc  cancel", classes="dialog-keys")
         yield Footer()
 
+    #: The word for ctrl+s in the key line.
+    SUBMIT_WORD = "create"
+
+    def heading(self) -> str:
+        return "New meeting"
+
     def on_mount(self) -> None:
+        self.fill()
+
+    def fill(self) -> None:
+        """The fields' first values (an ``on_mount`` of a subclass would run as well as this
+        one's, as Textual calls each class's handler)."""
         self._apply_series(self._initial_series)
         self.query_one("#series", Select).focus()
 
@@ -183,8 +193,8 @@ class NewMeetingScreen(TandemModal[MeetingPlan | None]):
 
         errors = {
             "series-title-field": "Name the new series." if series_id == NEW_SERIES and not series_title else None,
-            "template-field": "Pick a template." if template is Select.NULL or template not in self.library.templates else None,
-            "date-field": "A date like 2026-11-26 (or today, tomorrow)." if day is None else None,
+            "template-field": self.template_error(),
+            "date-field": f"Not a date: {date_hint(self.today)}." if day is None else None,
             "facilitator-field": "Who facilitates?" if not facilitator else None,
             "people-field": "Mark at least one person present (space), or add people below." if not attendees else None,
         }
@@ -212,5 +222,39 @@ class NewMeetingScreen(TandemModal[MeetingPlan | None]):
             )
         )
 
+    def template_error(self) -> str | None:
+        template = self.query_one("#template", Select).value
+        return "Pick a template." if template is Select.NULL or template not in self.library.templates else None
+
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class EditMeetingScreen(NewMeetingScreen):
+    """A planned meeting's date, facilitator and people, changed before it takes place.
+    Its series and agenda stay: they are what was planned."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Save changes", id="form.submit"),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+    ]
+    SUBMIT_WORD = "save"
+
+    def __init__(self, workspace: Workspace, library: Library, today: date, meeting: Meeting) -> None:
+        super().__init__(workspace, library, today, series_id=meeting.series_id)
+        self.meeting = meeting
+
+    def heading(self) -> str:
+        return f"Change {self.meeting.title} of {date.fromisoformat(self.meeting.date):%a %d %b %Y}"
+
+    def fill(self) -> None:
+        for field_id in ("#series-field", "#series-title-field", "#template-field"):
+            self.query_one(field_id).display = False
+        self._applied_series = self.meeting.series_id
+        self.query_one("#date", Input).value = self.meeting.date
+        self.query_one("#facilitator", Input).value = self.meeting.facilitator
+        self._set_people([(a, True) for a in self.meeting.attendees] + [(a, False) for a in self.meeting.absentees])
+        self.query_one("#date", Input).focus()
+
+    def template_error(self) -> str | None:
+        return None  # the agenda is not changed here

@@ -36,7 +36,7 @@ COUNTS = ("Items", "Decisions", "Actions", "Feedback")
 #: Below this width the count columns are left out. They take 37 columns, and date,
 #: status and matches 32 more: from 100 up to here Status and Matches were cut off.
 NARROW = 116
-STATUS_STYLE = {"live": "bold green", "planned": "bold", "ended": "", "finalized": "dim"}
+STATUS_STYLE = {"live": "bold green", "planned": "bold", "ended": "", "finalized": "dim", "cancelled": "dim strike"}
 
 
 def name_widths(width: int, *, counts: bool) -> tuple[int, int]:
