@@ -23,6 +23,7 @@ from tandem.tui.forms import FORMS_TCSS, Field
 from tandem.tui.screen_base import TandemModal
 from tandem.tui.settings import team_names
 from tandem.tui.widgets.footer import Footer
+from tandem.tui.widgets.ticks import TickList
 
 NEW_SERIES = "__new__"
 
@@ -97,7 +98,7 @@ class NewMeetingScreen(TandemModal[MeetingPlan | None]):
                 yield Field("Facilitator", Input(compact=True, id="facilitator"), id="facilitator-field")
                 yield Field(
                     "People",
-                    SelectionList[int](compact=True, id="people"),
+                    TickList[int](compact=True, id="people"),
                     hint="space: present / absent",
                     id="people-field",
                 )

@@ -27,6 +27,7 @@ from tandem.tui.forms import FORMS_TCSS, FieldGrid, compact
 from tandem.tui.screen_base import TandemModal
 from tandem.tui.widgets.choice import Choice
 from tandem.tui.widgets.footer import Footer
+from tandem.tui.widgets.ticks import TickBox, TickList
 
 T = TypeVar("T")
 FieldKind = Literal["text", "choice", "multi", "date", "number", "int", "check"]
@@ -111,9 +112,9 @@ class RecordForm(TandemModal[T | None], Generic[T]):
             return Choice(options, value=value if value in known else None, allow_blank=not spec.required, id=wid, prompt="(none)")
         if spec.kind == "multi":
             chosen = set(value or [])
-            return compact(SelectionList[str](*(Selection(text, v, v in chosen) for text, v in spec.choices), id=wid))
+            return compact(TickList[str](*(Selection(text, v, v in chosen) for text, v in spec.choices), id=wid))
         if spec.kind == "check":
-            return compact(Checkbox("", bool(value), id=wid))
+            return compact(TickBox("", bool(value), id=wid))
         text = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
         suggester = SuggestFromList(spec.suggestions, case_sensitive=False) if spec.suggestions else None
         # Not select_on_focus: the first key typed (or typed ahead) would replace a whole

@@ -25,6 +25,7 @@ from tandem.tui.widgets.review.base import (
     redraw_after_new_columns,
     restore_place,
 )
+from tandem.tui.widgets.ticks import TickBox
 
 STATUS_MARK = {"open": ("☐ open", "bold"), "done": ("☑ done", "green"), "dropped": ("✗ dropped", "dim")}
 #: Below this table width the status and "raised" columns fold away.
@@ -62,7 +63,7 @@ class ActionsPane(ReviewPane):
         with Grid(id="action-filters"):
             yield Input(placeholder="Owner", id="owner", compact=True)
             yield Select(STATUS_CHOICES, prompt="Any status", value="open", id="action-status", compact=True)
-            yield Checkbox("Overdue only", id="overdue", compact=True)
+            yield TickBox("Overdue only", id="overdue", compact=True)
         yield Static(id="actions-status", classes="pane-status")
         with Horizontal(id="actions-body"):
             yield DataTable(id="review-actions", cursor_type="row", zebra_stripes=True)
