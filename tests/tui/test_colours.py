@@ -17,8 +17,7 @@ from rich.color import ColorSystem
 from test_sizes import SCENARIOS, demo_home, screen_text  # noqa: F401 - demo_home is a fixture
 from textual.filter import Monochrome
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, SelectionList
-from textual.widgets._toggle_button import ToggleButton
+from textual.widgets import DataTable
 
 
 def _standard(color):
@@ -49,8 +48,6 @@ def invisible_text(app) -> list[str]:
                 continue
             if style is None or style.reverse or not any(_is_text(c) for c in segment.text):
                 continue
-            if segment.text.strip() == "X" and isinstance(screen.get_widget_at(start, y)[0], (ToggleButton, SelectionList)):
-                continue  # an unticked box's faint X: gone, the box still reads as unticked
             fg, bg = _standard(style.color), _standard(style.bgcolor)
             if fg is not None and fg == bg:
                 problems.append(f"line {y}: {segment.text.strip()!r} ({style.color.name} on {style.bgcolor.name} → colour {fg})")
