@@ -165,6 +165,17 @@ def test_every_section_is_rendered_in_order() -> None:
     assert "**By reason:** no fit 1 · other 1" in text
 
 
+def test_status_and_rating_are_separate_paragraphs() -> None:
+    """Two lines in one paragraph run together on GitHub: the rating is a paragraph of its own."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parse(render_minutes(*make(plain_text)))
+    paragraphs = [t.content for t in tokens if t.type == "inline"]
+    status = next(p for p in paragraphs if "**Status:**" in p)
+    rating = next(p for p in paragraphs if "**Rating:**" in p)
+    assert status != rating and "\n" not in status
+
+
 def test_empty_sections_are_left_out() -> None:
     meeting = r.Meeting(id="m", series_id="s", title="Quiet one", date="2026-11-26")
     text = render_minutes(MeetingRecord(meeting=meeting), Shared(meetings=[meeting]))
