@@ -190,3 +190,21 @@ def test_a_planned_meeting_past_its_day_is_counted_not_next(tmp_path: Path) -> N
     assert "Next: Weekly smarketing sync on 2026-11-26" in on_the_day and "past its date" not in on_the_day
     week_later = summary_line(records, date(2026, 12, 3)).plain
     assert "Nothing planned" in week_later and "1 meeting past its date, still planned" in week_later
+
+
+async def test_number_keys_switch_tabs_and_enter_says_run(tmp_path: Path) -> None:
+    from tandem.tui.widgets.tabbed_content import TabbedContent
+
+    ws = build_sample(tmp_path / "ws")
+    app = create_app(ws, clock=FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        tabs = app.screen.query_one("#home-tabs", TabbedContent)
+        assert "open_meeting" in shown_keys(app)
+        await pilot.press("2")
+        await settled(pilot)
+        assert tabs.active == "tab-shadow" and app.focused is app.screen.query_one("#shadow-days")
+        assert "open_meeting" in shown_keys(app) and "edit_meeting" not in shown_keys(app)
+        await pilot.press("1")
+        await settled(pilot)
+        assert tabs.active == "tab-meetings" and app.focused is app.screen.query_one("#meetings")

@@ -88,7 +88,8 @@ class HomeScreen(TandemScreen[None]):
     AUTO_FOCUS = "#meetings"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_meeting", "New", tooltip="Plan a new meeting", id="home.new_meeting"),
-        Binding("enter", "open_meeting", "Run", tooltip="Run or resume the highlighted meeting", id="home.open"),
+        # Ahead of the table's own enter (hidden), so the footer says what enter does.
+        Binding("enter", "open_meeting", "Run", priority=True, tooltip="Run or resume the highlighted meeting or shadow day", id="home.open"),
         Binding("e", "edit_meeting", "Edit", tooltip="Change the date and people of the highlighted planned meeting", id="home.edit"),
         Binding("x", "export", "Export", tooltip="Export the highlighted meeting's minutes", id="home.export"),
         Binding("f", "finalize", "Finalize", tooltip="Lock an ended meeting against edits", id="home.finalize"),
@@ -99,6 +100,8 @@ class HomeScreen(TandemScreen[None]):
         Binding("d,delete", "delete_meeting", "Delete", show=False, tooltip="Delete the highlighted meeting, a copy kept (asks first)", id="home.delete"),
         Binding("g", "goals", "Goals", tooltip="Objectives and the content pipeline, between meetings", id="home.goals"),
         Binding("s", "next_series", "Series", tooltip="Cycle the series filter", id="home.series_filter"),
+        Binding("1", "show_tab('tab-meetings')", "Meetings", show=False, tooltip="Show the meetings", id="home.tab_meetings"),
+        Binding("2", "show_tab('tab-shadow')", "Shadow days", show=False, tooltip="Show the shadow days", id="home.tab_shadow"),
         Binding("r", "refresh", "Refresh", show=False, tooltip="Reload the meetings from disk", id="home.refresh"),
         Binding("q", "app.quit", "Quit", tooltip="Quit tandem", id="home.quit"),
     ]
@@ -358,6 +361,9 @@ class HomeScreen(TandemScreen[None]):
         self.query_one("#detail", MeetingDetail).show(record, title)
 
     # --- actions --------------------------------------------------------------------------
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one("#home-tabs", TabbedContent).active = tab
 
     def action_next_series(self) -> None:
         """Cycle the series filter: all → each series → all."""
