@@ -48,8 +48,13 @@ class LiveSession:
         on_save_error: Callable[[BaseException], None] | None = None,
         on_saved: Callable[[], None] | None = None,
         on_written: Callable[[], None] | None = None,
+        left_running: bool = False,
     ) -> None:
+        """``left_running``: this same tandem left the meeting for another screen with
+        its clock running, and comes back to it; tandem was open meanwhile, so the time
+        since the last save is no gap to ask about."""
         self.workspace = workspace
+        self.left_running = left_running
         self.clock = clock
         self.writer: MeetingWriter = workspace.open_meeting(meeting_id)
         try:
@@ -192,7 +197,7 @@ class LiveSession:
             self._pull_shadow_days()
             return
         saved = _parse(meeting.saved_at)
-        if self.running and saved is not None:
+        if self.running and saved is not None and not self.left_running:
             self.gap_s = max(0.0, (now - saved).total_seconds())
         if self.active_item is None:
             first = next((i for i in self.agenda if i.status == "pending"), None)

@@ -63,6 +63,8 @@ class TandemApp(BaseApp):
         self.clock = clock
         self.start = start or StartWith()
         self.session: LiveSession | None = None
+        #: Meetings this tandem left for home with their clocks running (see LiveSession).
+        self._left_running: set[str] = set()
         self.shadow_session: ShadowSession | None = None
         self.sub_title = str(workspace.home)
         self._home_early = early
@@ -98,6 +100,7 @@ class TandemApp(BaseApp):
                 on_save_error=lambda exc: self._from_saver(self._save_failed, exc),
                 on_saved=lambda: self._from_saver(self.notify, "Saving works again; everything is on disk.", markup=False),
                 on_written=lambda: self._from_saver(self._show_save_state),
+                left_running=meeting_id in self._left_running,
             )
         except (TandemError, OSError) as exc:
             self.notify(str(exc), title="Cannot open the meeting", severity="error", timeout=8, markup=False)
@@ -152,6 +155,9 @@ class TandemApp(BaseApp):
             self.screen.action_refresh()
 
     def _meeting_closed(self, _: object = None) -> None:
+        if self.session is not None and self.session.meeting.status == "live":
+            # Left for home with the clock running: coming back is no "tandem was closed".
+            self._left_running.add(self.session.meeting.id)
         self.session = None
         self.sub_title = str(self.workspace.home)
         home = self.screen

@@ -23,6 +23,9 @@ class ConfirmScreen(TandemModal[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
+    #: The keys, as the dialog's last line says them.
+    KEYS_LINE = "y  yes      n  no"
+
     def __init__(self, question: str, detail: str = "") -> None:
         super().__init__()
         self.question = question
@@ -33,8 +36,19 @@ class ConfirmScreen(TandemModal[bool]):
             yield Static(self.question, classes="dialog-title", markup=False)
             if self.detail:
                 yield Static(self.detail, classes="dialog-detail", markup=False)
-            yield Static("y  yes      n  no", classes="dialog-keys")
+            yield Static(self.KEYS_LINE, classes="dialog-keys", markup=False)
         yield Footer()
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+class ChoiceQuestion(ConfirmScreen, inherit_bindings=False):
+    """A question with two named answers and no way around them: esc does not answer,
+    so neither answer is given by a key meant for something else."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "answer(True)", "Count it", id="gap.count"),
+        Binding("l", "answer(False)", "Leave it out", id="gap.leave_out"),
+    ]
+    KEYS_LINE = "c  count it on the clocks      l  leave it out"

@@ -100,13 +100,13 @@ class LiveScreen(TandemScreen[None]):
 
     @work
     async def _ask_about_gap(self) -> None:
-        from tandem.tui.screens.confirm import ConfirmScreen
+        from tandem.tui.screens.confirm import ChoiceQuestion
 
         gap = minutes_text(self.session.gap_s)
         keep = await self.app.push_screen_wait(
-            ConfirmScreen(
+            ChoiceQuestion(
                 f"tandem was closed for {gap} while the meeting clock was running.",
-                "Count that time on the clocks? (y: yes, the meeting went on · n: no, leave it out)",
+                "Did the meeting go on meanwhile? Count that time on the clocks, or leave it out.",
             )
         )
         if not keep:
