@@ -67,6 +67,8 @@ class LiveSession:
         self._lock = threading.Lock()
         #: How long tandem was closed while the clock kept running (set by ``start``).
         self.gap_s = 0.0
+        #: Items gone back to (previous, or a jump to a covered one) → their status before.
+        self._revisited: dict[str, str] = {}
         self.saver = Saver(self._write, on_error=on_save_error, on_saved=on_saved, on_written=on_written)
 
     # --- persistence --------------------------------------------------------------------
@@ -235,12 +237,21 @@ class LiveSession:
 
     # --- facilitation -----------------------------------------------------------------------
 
-    def _activate(self, item: AgendaItem, now: datetime) -> None:
+    def _left_status(self, item: AgendaItem) -> str:
+        """The status of an item the facilitator moves on from with next (or a jump): done,
+        unless it was gone back to after being skipped, parked or done — then it keeps that
+        status (a revisit is no verdict of its own)."""
+        before = self._revisited.pop(item.id, "pending")
+        return "done" if before in ("pending", "active") else before
+
+    def _activate(self, item: AgendaItem, now: datetime, *, revisit: bool = False) -> None:
         self._bank(now, keep_running=self.running)
         with self._lock:
             current = self.active_item
             if current is not None and current is not item:
-                current.status = "done"
+                current.status = self._left_status(current)
+            if revisit and item.status != "active":
+                self._revisited[item.id] = item.status
             item.status = "active"
             self.meeting.active_item_id = item.id
 
@@ -248,7 +259,7 @@ class LiveSession:
         """Jump to an item (any status): the current one is marked done."""
         item = self.item(item_id)
         if item.status != "active":
-            self._activate(item, self.clock())
+            self._activate(item, self.clock(), revisit=item.status != "pending")
             self._changed()
         return item
 
@@ -269,13 +280,15 @@ class LiveSession:
         elif current is not None:
             self._bank(now, keep_running=self.running)
             with self._lock:
-                current.status = "done"
+                current.status = self._left_status(current)
                 self.meeting.active_item_id = None
         self._changed()
         return following
 
     def previous(self) -> AgendaItem | None:
-        """Back to the item before the active one (its timer continues)."""
+        """Back to the item before the active one (its timer continues). The item left
+        is not finished: it goes back to what it was before (pending, unless it too was a
+        revisit), whatever time was spent on it; the time stays on its clock."""
         current = self.active_item
         if current is None:
             candidates = [i for i in self.agenda if i.status == "done"]
@@ -289,8 +302,9 @@ class LiveSession:
         self._bank(now, keep_running=self.running)
         with self._lock:
             if current is not None:
-                # Not finished: it goes back to pending unless time was spent on it.
-                current.status = "done" if current.elapsed_s >= 1 else "pending"
+                current.status = self._revisited.pop(current.id, "pending")
+            if target.status != "active":
+                self._revisited[target.id] = target.status
             target.status = "active"
             self.meeting.active_item_id = target.id
         self._changed()
@@ -298,6 +312,7 @@ class LiveSession:
 
     def _set_aside(self, item_id: str, status: str) -> AgendaItem:
         item = self.item(item_id)
+        self._revisited.pop(item.id, None)  # skipped or parked now: a verdict of its own
         now = self.clock()
         was_active = item.status == "active"
         if was_active:

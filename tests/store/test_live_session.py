@@ -255,3 +255,27 @@ def test_saver_coalesces_and_recovers_from_errors() -> None:
     assert recovered.wait(2), "saving resumes once space returns"
     assert saver.last_error is None and not saver.pending
     assert saver.close()
+
+
+def test_going_back_and_on_keeps_what_the_facilitator_decided(session: LiveSession, clock: FakeClock) -> None:
+    """'Done' is what the facilitator did (next), never a timer: p then n leaves a skipped
+    item skipped, and an item left by going back is not finished however long it ran."""
+    clock.advance(minutes=3)
+    session.next()  # Objectives done
+    session.skip("i1")  # Lead quality skipped; Pipeline active
+    assert statuses(session) == ["done", "skipped", "active", "pending"]
+    clock.advance(seconds=0.5)
+    session.previous()  # back to the skipped item, half a second into Pipeline
+    assert statuses(session) == ["done", "active", "pending", "pending"]
+    session.next()  # on again: still skipped, and Pipeline comes back
+    assert statuses(session) == ["done", "skipped", "active", "pending"]
+    clock.advance(minutes=4)
+    session.previous()  # four minutes into Pipeline: not finished all the same
+    assert statuses(session) == ["done", "active", "pending", "pending"]
+    session.previous()  # back to a done item, and on: it stays done
+    assert statuses(session) == ["active", "skipped", "pending", "pending"]
+    session.next()
+    assert statuses(session) == ["done", "skipped", "active", "pending"]
+    assert session.item_elapsed(session.item("i2")) >= 240, "the time stays on its clock"
+    session.next()  # moving on from an item reached in order: done
+    assert statuses(session) == ["done", "skipped", "done", "active"]
