@@ -197,12 +197,9 @@ def parse_template(text: str, *, template_id: str) -> tuple[Template | None, lis
     warned_before_title = False
 
     for kind, line, payload, _ in _blocks(tokens):
-        if title is None and kind != "h1":
-            if not warned_before_title:
-                problems.append(Problem(line, "the template must start with a '# Title' heading"))
-                warned_before_title = True
-            if kind != "h2":
-                continue
+        if title is None and kind != "h1" and not warned_before_title:
+            problems.append(Problem(line, "the template must start with a '# Title' heading"))
+            warned_before_title = True
         if kind == "h1":
             if title is not None:
                 problems.append(Problem(line, "a second '# ' title; agenda items are '## ' headings"))
@@ -238,10 +235,10 @@ def parse_template(text: str, *, template_id: str) -> tuple[Template | None, lis
             description.append(payload.strip())
         # other blocks, h3+ headings and paragraphs inside items are facilitator notes
 
-    if title is None:
-        if not problems:
-            problems.append(Problem(1, "the template is empty" if not text.strip() else "the template has no '# Title' heading"))
-        return None, problems
+    if title is None and not problems:
+        problems.append(Problem(1, "the template is empty" if not text.strip() else "the template has no '# Title' heading"))
+    # On to the settings and items even without a title: every problem of the file is
+    # reported at once, not the first kind only.
 
     kind_value = "sync"
     if "kind" in meta:
@@ -269,13 +266,13 @@ def parse_template(text: str, *, template_id: str) -> tuple[Template | None, lis
         seen[item.id] = draft.line
         items.append(item)
 
-    if not drafts:
+    if not drafts and text.strip():
         problems.append(Problem(title_line, "no agenda items: add a '## Item' section with a timebox"))
     total = sum(item.timebox_min for item in items)
     if duration is not None and items and len(items) == len(drafts) and total != duration:
         problems.append(Problem(meta["duration"][1], f"the timeboxes add up to {total} min but duration says {duration} min"))
-    if problems:
-        return None, problems
+    if problems or title is None:
+        return None, sorted(problems, key=lambda problem: problem.line)
     return (
         Template(
             id=template_id,

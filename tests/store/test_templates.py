@@ -184,3 +184,18 @@ def test_meeting_snapshots_the_agenda(tmp_path: Path) -> None:
     assert [a.timebox_min for a in record.agenda] == [5, 10]
     assert record.agenda[0].prompts == ["Why?"]
     assert len({a.id for a in record.agenda}) == 2
+
+
+def test_every_problem_is_reported_also_without_a_title() -> None:
+    """A missing title used to end the check there: the items' problems came only after
+    it was fixed, one round at a time."""
+    from tandem.store.templates import parse_template
+
+    text = "Some intro\n\n## Lead quality\n- timebox: lots\n\n## Pipeline\n- Which content shipped?\n"
+    template, problems = parse_template(text, template_id="bad")
+    assert template is None
+    assert [(p.line, p.message.split(" (")[0]) for p in problems] == [
+        (1, "the template must start with a '# Title' heading"),
+        (4, "timebox 'lots' is not a number of minutes"),
+        (6, "item 'Pipeline' has no timebox"),
+    ]
