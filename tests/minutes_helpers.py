@@ -49,9 +49,16 @@ def structure(text: str) -> dict[str, Any]:
     }
 
 
-def tasks(text: str) -> list[str]:
+def tasks(text: str, section: str | None = None) -> list[str]:
+    """The task-list lines, of the whole file or of the H2 ``section`` only."""
     tokens = _md.parse(body(text))
-    return [t.content for i, t in enumerate(tokens) if t.type == "inline" and tokens[i - 1].type == "paragraph_open" and t.content[:3] in ("[ ]", "[x]")]
+    found, current = [], None
+    for i, t in enumerate(tokens):
+        if t.type == "heading_open" and t.tag == "h2":
+            current = tokens[i + 1].content
+        elif t.type == "inline" and tokens[i - 1].type == "paragraph_open" and t.content[:3] in ("[ ]", "[x]") and section in (None, current):
+            found.append(t.content)
+    return found
 
 
 def table_rows(text: str, section: str) -> int:

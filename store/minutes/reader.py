@@ -53,6 +53,8 @@ class MinutesSummary:
     agenda_notes: list[list[str]] = field(default_factory=list)
     #: The "Action items" task list, each split into text, owner, due date and status.
     action_items: list[MinutesAction] = field(default_factory=list)
+    #: The series' earlier action items as this meeting's review left them (same lines).
+    reviewed_actions: list[MinutesAction] = field(default_factory=list)
     lead_feedback: list[MinutesFeedback] = field(default_factory=list)
     #: Rows of the "Objectives" table: the check-ins made in this meeting.
     objectives: list[MinutesObjective] = field(default_factory=list)
@@ -194,7 +196,7 @@ def _people(entries: Any) -> list[Attendee]:
 
 #: H2 sections whose structure is read (tables, lists, H3 days); the others (attendance,
 #: prospect voice, content pipeline, next meeting) are only listed by title.
-_STRUCTURED = frozenset({"Objectives", "Lead feedback", "Shadow-day takeaways", "Decisions", "Action items", "Parking lot"})
+_STRUCTURED = frozenset({"Objectives", "Lead feedback", "Shadow-day takeaways", "Decisions", "Action items", "Action review", "Parking lot"})
 _ATX_LINE = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE_LINE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")
 
@@ -422,6 +424,9 @@ class _Reader:
                 if content[:3] in ("[ ]", "[x]", "[X]"):
                     s.actions.append(Task(done=content[1] != " ", text=content[3:].strip()))
                     self.action(token)
+            elif section == "Action review":
+                if plain(token)[:3] in ("[ ]", "[x]", "[X]"):
+                    self.action(token, reviewed=True)
             elif section == "Decisions":
                 s.decisions.append(plain(token))
             elif section == "Parking lot":
@@ -437,7 +442,7 @@ class _Reader:
                     m = _RATING.match(runs[n + 1][1].split("\n")[0])
                     s.rating_comment = (m[1] or "") if m else ""
 
-    def action(self, token: Any) -> None:
+    def action(self, token: Any, *, reviewed: bool = False) -> None:
         """``[ ] text — **owner**, due D``, ``[x] text (done D)``, ``[x] ~~text~~ (dropped)``.
         User text is escaped, so the only bold and struck-through runs are tandem's."""
         runs = _segments(token)
@@ -475,7 +480,7 @@ class _Reader:
         if m is None:
             self.issue(token, f"the action item {text!r} ends in {tail!r}, not in a due or closing date")
         due, closed_on = (m[1] or "", m[2] or "") if m else ("", "")
-        self.s.action_items.append(MinutesAction(text, owner, due, status, closed_on, self.line(token)))
+        (self.s.reviewed_actions if reviewed else self.s.action_items).append(MinutesAction(text, owner, due, status, closed_on, self.line(token)))
 
     def feedback(self, token: Any, cells: list[str]) -> None:
         cells = [*cells, *[""] * (10 - len(cells))]

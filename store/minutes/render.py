@@ -22,6 +22,7 @@ from tandem.store import mdescape
 from tandem.store.errors import TandemError
 from tandem.store.records import (
     TAKEAWAY_CATEGORIES,
+    ActionItem,
     CheckIn,
     ContentItem,
     Meeting,
@@ -54,16 +55,25 @@ class Shared:
     content: list[ContentItem] = field(default_factory=list)
     shadow_days: list[ShadowDay] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
+    #: Every action item with its origin meeting filled in: a meeting's action review.
+    actions: list[ActionItem] = field(default_factory=list)
 
     @classmethod
     def load(cls, workspace: Workspace) -> Shared:
+        meetings: list[Meeting] = []
+        actions: list[ActionItem] = []
+        for meeting, raised in workspace.iter_actions():
+            meetings.append(meeting)
+            actions.extend(raised)
+        meetings.sort(key=lambda m: (m.date, m.id))
         return cls(
             series={s.id: s for s in workspace.series.all()},
             objectives=workspace.objectives.all(),
             insights=workspace.insights.all(),
             content=workspace.content.all(),
             shadow_days=workspace.shadow_days.all(),
-            meetings=workspace.list_meetings(),
+            meetings=meetings,
+            actions=actions,
         )
 
     def series_title(self, series_id: str) -> str:
@@ -129,6 +139,57 @@ def _shadow_days(record: MeetingRecord, shared: Shared, previous: Meeting | None
     )
 
 
+def _when(meetings: dict[str, Meeting], meeting_id: str) -> tuple[str, str] | None:
+    meeting = meetings.get(meeting_id)
+    return (meeting.date, meeting.id) if meeting is not None else None
+
+
+def closed_by(action: ActionItem, meeting: Meeting, meetings: dict[str, Meeting]) -> bool:
+    """Whether the action was closed before ``meeting`` or in it: the state the meeting's
+    minutes show. A closing later on changes nothing in them, so finalized minutes stay
+    byte for byte what they were."""
+    if action.status == "open":
+        return False
+    if action.closed_in:
+        when = _when(meetings, action.closed_in)
+        return action.closed_in == meeting.id or (when is not None and when < (meeting.date, meeting.id))
+    # Closed outside any meeting: by its date (on the day of the meeting that raised it,
+    # it was closed there: the action form closes it without naming the meeting). With no
+    # date either, nobody can say when: before.
+    if not action.closed_on:
+        return True
+    return action.closed_on < meeting.date or (action.closed_on == meeting.date and action.meeting_id == meeting.id)
+
+
+def _actions(record: MeetingRecord, meetings: dict[str, Meeting]) -> list[ActionItem]:
+    """The meeting's own action items. Once it is finalized, as they stood at the meeting:
+    one closed later (in a later meeting, whose action review says so) is open here, so the
+    finalized file never changes. Before that, as they are now."""
+    meeting = record.meeting
+    if meeting.status != "finalized":
+        return record.actions
+    return [a if a.status == "open" or closed_by(a, meeting, meetings) else a.replace(status="open", closed_in="", closed_on="") for a in record.actions]
+
+
+def action_review(meeting: Meeting, shared: Shared) -> list[dict[str, Any]]:
+    """The series' action items raised before ``meeting``, as its action review left them:
+    done or dropped in it, or still open (not closed before it, nor in it)."""
+    meetings = {m.id: m for m in shared.meetings}
+    here = (meeting.date, meeting.id)
+    rows: list[tuple[int, Meeting, ActionItem]] = []
+    order = {"done": 0, "dropped": 1, "open": 2}
+    for action in shared.actions:
+        origin = meetings.get(action.meeting_id)
+        if origin is None or origin.series_id != meeting.series_id or (origin.date, origin.id) >= here:
+            continue
+        if action.status != "open" and action.closed_in == meeting.id:
+            rows.append((order[action.status], origin, action))
+        elif not closed_by(action, meeting, meetings):
+            rows.append((order["open"], origin, action.replace(status="open", closed_in="", closed_on="")))
+    rows.sort(key=lambda row: (row[0], row[1].date, row[1].id, row[2].id))
+    return [{"action": action, "origin": origin} for _, origin, action in rows]
+
+
 def minutes_context(record: MeetingRecord, shared: Shared) -> dict[str, Any]:
     meeting = record.meeting
     previous, following = shared.previous_and_next(meeting)
@@ -139,6 +200,7 @@ def minutes_context(record: MeetingRecord, shared: Shared) -> dict[str, Any]:
         if present or absent:
             attendance.append({"team": team, "present": present, "absent": absent})
     agenda = [{"item": item, "actual": _minutes_text(item.elapsed_s)} for item in record.agenda]
+    known = {m.id: m for m in shared.meetings}
     return {
         "meeting": meeting,
         "series_title": shared.series_title(meeting.series_id),
@@ -153,9 +215,12 @@ def minutes_context(record: MeetingRecord, shared: Shared) -> dict[str, Any]:
         "content": [c for c in shared.content if c.meeting_id == meeting.id],
         "shadow_days": _shadow_days(record, shared, previous),
         "decisions": record.decisions,
-        "actions": record.actions,
+        "actions": _actions(record, known),
+        "action_review": action_review(meeting, shared),
         "parking_lot": record.parking_lot,
-        "next_meeting": meeting.next_meeting or (following.date if following else ""),
+        # Finalized minutes say only what was said at the meeting: planning the next one
+        # later must not change a finalized file.
+        "next_meeting": meeting.next_meeting or (following.date if following and meeting.status != "finalized" else ""),
     }
 
 

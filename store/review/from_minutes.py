@@ -14,6 +14,7 @@ status, planned shadow days.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from collections.abc import Iterator
@@ -228,6 +229,7 @@ class MinutesFolderSource:
         for s in summaries:
             data.meetings.append(_meeting_row(s))
             data.actions.extend(ActionRow(a.text, a.owner, a.due, a.status, s.id, s.series, s.date, a.closed_on) for a in s.action_items)
+            _apply_review(data.actions, s)
             data.feedback.extend(
                 FeedbackRow(
                     s.id,
@@ -273,3 +275,17 @@ class MinutesFolderSource:
         with self._lock:
             self._refresh()
             return self._index.search(query, limit)
+
+
+def _apply_review(rows: list[ActionRow], summary: MinutesSummary) -> None:
+    """A meeting's minutes show its own action items as they stood then; the actions it
+    closed from earlier meetings are in its "Action review". Each closes the latest open
+    row of the series, raised before it, with the same text and owner."""
+    for reviewed in summary.reviewed_actions:
+        if reviewed.status == "open":
+            continue
+        for n in range(len(rows) - 1, -1, -1):
+            row = rows[n]
+            if row.series == summary.series and row.raised < summary.date and row.status == "open" and (row.text, row.owner) == (reviewed.text, reviewed.owner):
+                rows[n] = dataclasses.replace(row, status=reviewed.status, closed_on=reviewed.closed_on)
+                break

@@ -216,3 +216,70 @@ def test_counts_say_one_or_many() -> None:
         "0 decisions",
         "2 entries",
     ]
+
+
+# --- minutes record what happened in each meeting ----------------------------------------
+
+
+def test_the_action_review_is_in_this_weeks_minutes_and_last_months_stay_put(workspace: Workspace, template: Template) -> None:
+    from minutes_helpers import tasks
+
+    from tandem.store.minutes.render import Shared, render_minutes
+
+    first = create_planned_meeting(workspace, plan("2026-11-05", new_series=True), template).meeting
+    hold(
+        workspace,
+        first.id,
+        statuses={},
+        actions=[
+            ActionItem(id="a1", text="Fix lead routing for EMEA", owner="Luis Ortega"),
+            ActionItem(id="a2", text="Draft the SLA one-pager", owner="Dana Kim"),
+            ActionItem(id="a3", text="Share call snippets", owner="Luis Ortega", due="2026-11-20"),
+        ],
+    )
+    workspace.set_finalized(first.id, True)
+    before = render_minutes(workspace.read_meeting(first.id), Shared.load(workspace))
+    second = create_planned_meeting(workspace, plan("2026-11-12"), template).meeting
+    hold(workspace, second.id, statuses={})
+    workspace.set_action_status(first.id, "a1", "done", closed_in=second.id, closed_on="2026-11-12")
+    workspace.set_action_status(first.id, "a2", "dropped", closed_in=second.id, closed_on="2026-11-12")
+
+    shared = Shared.load(workspace)
+    assert render_minutes(workspace.read_meeting(first.id), shared) == before, "finalized minutes do not change"
+    assert tasks(before, "Action items") == [
+        "[ ] Fix lead routing for EMEA — **Luis Ortega**",
+        "[ ] Draft the SLA one-pager — **Dana Kim**",
+        "[ ] Share call snippets — **Luis Ortega**, due 2026-11-20",
+    ]
+    this_week = render_minutes(workspace.read_meeting(second.id), shared)
+    assert tasks(this_week, "Action review") == [
+        "[x] Fix lead routing for EMEA — **Luis Ortega** (done 2026-11-12)",
+        "[x] ~~Draft the SLA one-pager~~ (dropped) — **Dana Kim**",
+        "[ ] Share call snippets — **Luis Ortega**, due 2026-11-20",
+    ]
+    # The week after: the two closed last week are no longer reviewed; the open one is.
+    third = create_planned_meeting(workspace, plan("2026-11-19"), template).meeting
+    assert tasks(render_minutes(workspace.read_meeting(third.id), Shared.load(workspace)), "Action review") == [
+        "[ ] Share call snippets — **Luis Ortega**, due 2026-11-20"
+    ]
+
+
+def test_read_back_minutes_close_what_a_later_review_closed(workspace: Workspace, template: Template, tmp_path: Path) -> None:
+    """review --minutes: the action tracker read from the files matches the workspace."""
+    from tandem.store.minutes.export import export_minutes
+    from tandem.store.review.from_minutes import MinutesFolderSource
+
+    first = create_planned_meeting(workspace, plan("2026-11-05", new_series=True), template).meeting
+    hold(
+        workspace,
+        first.id,
+        statuses={},
+        actions=[ActionItem(id="a1", text="Fix lead routing", owner="Luis Ortega"), ActionItem(id="a2", text="Send the deck", owner="Dana Kim")],
+    )
+    workspace.set_finalized(first.id, True)
+    second = create_planned_meeting(workspace, plan("2026-11-12"), template).meeting
+    hold(workspace, second.id, statuses={})
+    workspace.set_action_status(first.id, "a1", "done", closed_in=second.id, closed_on="2026-11-12")
+    export_minutes(workspace, [first.id, second.id], tmp_path / "minutes")
+    rows = {(row.text, row.status, row.closed_on) for row in MinutesFolderSource(tmp_path / "minutes").load().actions}
+    assert rows == {("Fix lead routing", "done", "2026-11-12"), ("Send the deck", "open", "")}
