@@ -154,3 +154,14 @@ def export_one(workspace: Workspace, meeting_id: str, folder: Path) -> Path:
     """Write one meeting's minutes into ``folder``; returns the file's path."""
     result = export_minutes(workspace, [meeting_id], folder, shared=Shared.load(workspace))
     return (result.written or result.unchanged)[0]
+
+
+def reexport_if_exported(workspace: Workspace, meeting_id: str, folder: Path) -> Path | None:
+    """Write the meeting's minutes again if they are in ``folder`` already: after finalizing
+    (or unfinalizing), no file there still gives the old status. None if there was none."""
+    shared = Shared.load(workspace)
+    name = file_names(workspace, shared).get(meeting_id)
+    if name is None or not (folder / name).is_file():
+        return None
+    result = export_minutes(workspace, [meeting_id], folder, shared=shared)
+    return (result.written or result.unchanged)[0]

@@ -208,3 +208,20 @@ async def test_number_keys_switch_tabs_and_enter_says_run(tmp_path: Path) -> Non
         await pilot.press("1")
         await settled(pilot)
         assert tabs.active == "tab-meetings" and app.focused is app.screen.query_one("#meetings")
+
+
+async def test_finalizing_writes_minutes_exported_before_again(tmp_path: Path) -> None:
+    from tandem.store.minutes.export import export_one
+
+    ws = build_sample(tmp_path / "ws")
+    path = export_one(ws, ENDED, ws.home / "minutes")
+    assert "**Status:** ended" in path.read_text()
+    app = create_app(ws, clock=FakeClock())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(pilot)
+        await highlight(pilot, ENDED)
+        await pilot.press("f")
+        await settled(pilot)
+    assert ws.get_meeting(ENDED).status == "finalized"
+    assert "**Status:** finalized" in path.read_text(), "no file says ended after finalizing"
+    assert sorted(p.name for p in (ws.home / "minutes").iterdir()) == [path.name], "only the file that was there"

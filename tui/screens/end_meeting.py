@@ -153,12 +153,16 @@ class MeetingEndedScreen(TandemModal[None]):
         self.app.copy_to_clipboard(str(path))
 
     def action_finalize(self) -> None:
+        from tandem.store.minutes.export import reexport_if_exported
+
         try:
             self.workspace.set_finalized(self.meeting_id, True)
+            again = reexport_if_exported(self.workspace, self.meeting_id, export_folder(self.workspace, any_app(self).settings.export_dir))
         except (TandemError, OSError) as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        self.query_one("#ended-result", Static).update("Finalized: the meeting is now read-only.")
+        written = f" Its minutes in {again} say so." if again else ""
+        self.query_one("#ended-result", Static).update(f"Finalized: the meeting is now read-only.{written}")
 
     def action_done(self) -> None:
         self.dismiss(None)

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import date
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -392,6 +393,17 @@ class HomeScreen(TandemScreen[None]):
             return
         main_app(self).open_meeting(meeting.id)
 
+    def _reexport(self, meeting_id: str) -> Path | None:
+        """The meeting's minutes written again where they were exported before, so none
+        gives a status it no longer has."""
+        from tandem.store.minutes.export import export_folder, reexport_if_exported
+
+        try:
+            return reexport_if_exported(self.workspace, meeting_id, export_folder(self.workspace, any_app(self).settings.export_dir))
+        except (TandemError, OSError) as exc:
+            self.notify(f"The minutes were not written again: {exc}", severity="warning", markup=False)
+            return None
+
     def action_export(self) -> None:
         from tandem.store.minutes.export import export_folder, export_one
 
@@ -415,7 +427,9 @@ class HomeScreen(TandemScreen[None]):
         except (TandemError, OSError) as exc:
             self.notify(str(exc), severity="warning", markup=False)
             return
-        self.notify(f"{meeting.title} ({meeting.date}) is finalized: read-only. u reopens it.", markup=False)
+        again = self._reexport(meeting.id)
+        written = f" Its exported minutes say so ({again})." if again else ""
+        self.notify(f"{meeting.title} ({meeting.date}) is finalized: read-only. u reopens it.{written}", markup=False)
         self.action_refresh()
 
     @work
@@ -434,6 +448,7 @@ class HomeScreen(TandemScreen[None]):
         except (TandemError, OSError) as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
+        self._reexport(meeting.id)
         self.notify("Unfinalized: the meeting can be edited again.", markup=False)
         self.action_refresh()
 
