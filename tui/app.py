@@ -132,7 +132,11 @@ class TandemApp(BaseApp):
         self.push_screen(ShadowScreen(session), callback=self._shadow_closed)
 
     def _shadow_closed(self, _: object = None) -> None:
-        self.shadow_session = None
+        session, self.shadow_session = self.shadow_session, None
+        if session is not None and session.day.status == "done" and self.start.shadow_day_id == session.day.id:
+            # `tandem shadow run ID`: the day is what was asked for; finished, back to the shell.
+            self.exit(message=f"Shadow day {session.day.id} finished: its takeaways and experiment go to the next debrief.")
+            return
         self._meeting_closed()
 
     @work

@@ -225,9 +225,9 @@ def test_whole_shadow_day_by_keyboard(tmp_path: Path) -> None:
         keys(("F",))
         time.sleep(0.5)  # a question takes answers once it can have been read
         keys(("y",))
-        term.wait_for("Open action items")
-        keys(("q",))
-        term.wait_for("__EXIT_0__")
+        # Finished: `tandem shadow run ID` returns to the shell, saying so.
+        screen = term.wait_for("__EXIT_0__")
+        assert f"Shadow day {day_id} finished" in screen
     finally:
         term.close()
 
