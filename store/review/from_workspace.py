@@ -185,6 +185,8 @@ class WorkspaceSource:
                 )
             )
             data.actions.extend(ActionRow(a.text, a.owner, a.due, a.status, m.id, m.series_id, m.date, a.closed_on) for a in record.actions)
+            # The minutes' action review needs every meeting's actions, origin filled in.
+            shared.actions.extend(a if a.meeting_id else a.replace(meeting_id=m.id) for a in record.actions)
             data.feedback.extend(
                 FeedbackRow(
                     m.id,

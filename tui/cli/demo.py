@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from tandem.store import words
 from tandem.store.errors import WorkspaceNotEmptyError
 from tandem.store.workspace import Workspace
 
@@ -39,8 +40,8 @@ def run_demo(home: Path | None, *, meetings: int, seed: int, reset: bool) -> Wor
     else:
         summary = seed_demo(workspace, meetings=meetings, seed=seed)
     click.echo(
-        f"Demo workspace ready at {workspace.home}: {summary.meetings} meetings in {summary.series} series, "
-        f"{summary.people} people, {summary.actions_open} open action items.",
+        f"Demo workspace ready at {workspace.home}: {words.count(summary.meetings, 'meeting')} in {summary.series} series, "
+        f"{words.count(summary.people, 'person')}, {words.count(summary.actions_open, 'open action item')}.",
         err=True,
     )
     return workspace

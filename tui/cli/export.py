@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from tandem.store import words
 from tandem.store.errors import NotFoundError
 from tandem.store.minutes.export import export_csv, export_minutes, resolve_meeting, select_meetings, write_if_changed
 from tandem.store.minutes.render import Shared, render_minutes
@@ -35,7 +36,7 @@ def run_export(
     if fmt == "csv":
         assert out is not None
         paths = export_csv([workspace.read_meeting(i) for i in ids], out)
-        click.echo(f"Wrote {len(ids)} meetings' action items and lead feedback to {paths[0]} and {paths[1]}.", err=True)
+        click.echo(f"Wrote {words.count(len(ids), 'meeting')}' action items and lead feedback to {paths[0]} and {paths[1]}.", err=True)
         return
 
     if meeting is not None and out is None:
@@ -54,7 +55,7 @@ def run_export(
     else:
         result = export_minutes(workspace, ids, out, shared=shared)
     click.echo(
-        f"Exported {result.total} meetings to {out}: {len(result.written)} written, {len(result.unchanged)} unchanged.",
+        f"Exported {words.count(result.total, 'meeting')} to {out}: {len(result.written)} written, {len(result.unchanged)} unchanged.",
         err=True,
     )
 

@@ -34,6 +34,12 @@ class Env:
         return Workspace(self.home or default_home())
 
 
+def _count(n: int, noun: str) -> str:
+    from tandem.store.words import count
+
+    return count(n, noun)
+
+
 def _fail(message: str, code: int = 1) -> NoReturn:
     click.echo(f"tandem: {message}", err=True)
     sys.exit(code)
@@ -308,7 +314,7 @@ def backup(env: Env, file: Path) -> None:
     if workspace.is_empty():
         _fail(f"{workspace.home} holds no workspace to back up.")
     count = do_backup(workspace, file)
-    click.echo(f"Backed up {count} files from {workspace.home} to {file}.", err=True)
+    click.echo(f"Backed up {_count(count, 'file')} from {workspace.home} to {file}.", err=True)
 
 
 @cli.command()
@@ -321,7 +327,7 @@ def restore(env: Env, file: Path, force: bool) -> None:
 
     workspace = env.workspace()
     count = do_restore(workspace, file, force=force)
-    click.echo(f"Restored {count} files from {file} into {workspace.home}.", err=True)
+    click.echo(f"Restored {_count(count, 'file')} from {file} into {workspace.home}.", err=True)
 
 
 @cli.command()
@@ -369,7 +375,7 @@ def doctor(env: Env, do_repair: bool, yes: bool, as_json: bool) -> None:
                 fix = f" --repair: {f.repair}." if f.repair else ""
                 click.echo(f"  {f.message}{fix}")
 
-    click.echo(f"Workspace {report.home}: {report.files_checked} files checked.")
+    click.echo(f"Workspace {report.home}: {_count(report.files_checked, 'file')} checked.")
     click.echo()
     show(list(report))
     click.echo()
@@ -676,7 +682,7 @@ def templates_check(files: tuple[Path, ...]) -> None:
         if template is None:
             failed = True
         else:
-            click.echo(f"{path}: ok, {len(template.items)} items, {template.total_min} min", err=True)
+            click.echo(f"{path}: ok, {_count(len(template.items), 'item')}, {template.total_min} min", err=True)
     if failed:
         sys.exit(1)
 

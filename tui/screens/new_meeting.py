@@ -14,6 +14,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from tandem.store import words
 from tandem.store.dates import parse_due
 from tandem.store.planning import MeetingPlan, series_defaults
 from tandem.store.records import TEAMS, Attendee, Meeting, Series
@@ -83,7 +84,7 @@ class NewMeetingScreen(TandemModal[MeetingPlan | None]):
     def compose(self) -> ComposeResult:
         series_options = [(Text(s.title), s.id) for s in self.series] + [("New series…", NEW_SERIES)]
         templates = sorted(self.library.templates.values(), key=lambda t: t.title)
-        template_options = [(Text(f"{t.title} ({len(t.items)} items, {t.total_min} min)"), t.id) for t in templates]
+        template_options = [(Text(f"{t.title} ({words.count(len(t.items), 'item')}, {t.total_min} min)"), t.id) for t in templates]
         with Vertical(classes="dialog wide", id="new-meeting"):
             yield Static(self.heading(), classes="dialog-title", markup=False)
             with VerticalScroll(id="new-meeting-fields"):

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from tandem.store import words
 from tandem.store.records import label
 from tandem.store.shadow_session import ShadowSession
 from tandem.tui.screen_base import TandemScreen
@@ -138,7 +139,10 @@ class ShadowScreen(TandemScreen[None]):
         head = Text()
         head.append(f" {label(day.status).upper()} ", style="bold reverse " + ("green" if day.status == "in_progress" else "blue"))
         head.append(f"  {day.shadow} spends the day with {day.host} ({label(day.direction)}) · {day.date}")
-        head.append(f"  ·  {sum(a.done for a in day.activities)}/{len(day.activities)} activities · {len(day.takeaways)} takeaways", style="dim")
+        head.append(
+            f"  ·  {sum(a.done for a in day.activities)}/{words.count(len(day.activities), 'activity')} · {words.count(len(day.takeaways), 'takeaway')}",
+            style="dim",
+        )
         self.query_one("#shadow-head", Static).update(head)
 
         activities = self.query_one("#activities", ActivityList)

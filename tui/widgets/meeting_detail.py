@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from tandem.store import words
 from tandem.store.records import label
 from tandem.store.workspace import MeetingRecord
 
@@ -42,7 +43,7 @@ def _counts(record: MeetingRecord) -> Text:
     open_actions = sum(a.status == "open" for a in record.actions)
     parts = [
         f"{len(record.lead_feedback)} lead feedback",
-        f"{len(record.decisions)} decisions",
+        words.count(len(record.decisions), "decision"),
         f"{open_actions}/{len(record.actions)} actions open",
     ]
     if record.parking_lot:

@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal
 from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
+from tandem.store import words
 from tandem.store.review.model import ActionRow, ReviewData
 from tandem.tui.charts import bar_rows
 from tandem.tui.widgets.review.base import (
@@ -162,7 +163,7 @@ class ActionsPane(ReviewPane):
             text.append(f" · {late} overdue", style="bold red")
         if open_rows:
             oldest = max(a.age_days(self._today) for a in open_rows)
-            text.append(f" · oldest open {oldest} days", style="dim")
+            text.append(f" · oldest open {words.count(oldest, 'day')}", style="dim")
         if not self._rows:
             text.append("   no action items recorded yet", style="yellow")
         elif not rows:

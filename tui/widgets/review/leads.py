@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Select, Static
 
+from tandem.store import words
 from tandem.store.records import label
 from tandem.store.review.model import FeedbackRow, ReviewData
 from tandem.tui.charts import bar_rows, legend, sparkline, stacked_bar
@@ -50,7 +51,7 @@ def verdicts_by_month(rows: list[FeedbackRow]) -> Text:
         total = sum(counts.values())
         text.append(f"{m}  ", style="bold")
         text.append_text(stacked_bar(counts, width=CHART_WIDTH, total=top))
-        text.append(f"  {total:>3} leads, {counts['poor'] / total:>4.0%} poor\n", style="dim")
+        text.append(f"  {total:>3} {'lead ' if total == 1 else 'leads'}, {counts['poor'] / total:>4.0%} poor\n", style="dim")
     text.append_text(legend())
     return text
 
@@ -61,7 +62,7 @@ def per_meeting(rows: list[FeedbackRow]) -> Text:
         by_meeting[(r.date, r.meeting_id)].append(r)
     keys = sorted(by_meeting)
     shares = [_poor_share(by_meeting[k]) * 100 for k in keys]
-    text = _section("Poor leads per meeting", f"(share of leads judged poor, {len(keys)} meetings, oldest → newest)")
+    text = _section("Poor leads per meeting", f"(share of leads judged poor, {words.count(len(keys), 'meeting')}, oldest → newest)")
     text.append(sparkline(shares[-72:], lo=0, hi=100), style="red")
     if shares:
         text.append(f"  first {shares[0]:.0f}% · latest {shares[-1]:.0f}%\n\n", style="dim")
@@ -147,7 +148,7 @@ class LeadQualityPane(ReviewPane):
     def _draw(self) -> None:
         series = self.query_one(Select).value
         rows = sorted((r for r in self._rows if series == Select.NULL or r.series == series), key=lambda r: r.date)
-        status = Text(f"{len(rows)} leads reviewed", style="bold")
+        status = Text(f"{words.count(len(rows), 'lead')} reviewed", style="bold")
         if rows:
             status.append(f" · {_poor_share(rows):.0%} judged poor · {rows[0].date} → {rows[-1].date}", style="dim")
         else:

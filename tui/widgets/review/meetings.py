@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid
 from textual.widgets import DataTable, Input, Select, Static
 
+from tandem.store import words
 from tandem.store.records import label
 from tandem.store.review.model import MeetingRow, ReviewData, SearchHit
 from tandem.store.review.search import terms
@@ -201,9 +202,9 @@ class MeetingsPane(ReviewPane):
             total = sum(self._hits[r.id].matches for r in self._shown)
             text.append(f"{n} meeting{'s' if n != 1 else ''} match ", style="bold")
             text.append(f"“{self._query}”")
-            text.append(f" · {total} hits", style="dim")
+            text.append(f" · {words.count(total, 'hit')}", style="dim")
         else:
-            text.append(f"{n} of {len(self._rows)} meetings", style="bold")
+            text.append(f"{n} of {words.count(len(self._rows), 'meeting')}", style="bold")
         bad = [name for name in ("since", "until") if day_filter(self.query_one(f"#{name}", Input).value) is None]
         if bad:
             text.append("   dates look like 2026-03 or 2026-03-14", style="bold red")

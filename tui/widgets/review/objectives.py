@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Sparkline, Static
 
+from tandem.store import words
 from tandem.store.records import label, measure
 from tandem.store.review.model import ObjectiveRow, ReviewData
 from tandem.tui.widgets.review.base import ReviewPane, cell, place_of, restore_place
@@ -73,7 +74,7 @@ class ObjectivesPane(ReviewPane):
                 key=str(n),
             )
         counts = {s: sum(o.status == s for o in self._rows) for s in STATUS_MARK}
-        status = Text(f"{len(self._rows)} objectives", style="bold")
+        status = Text(words.count(len(self._rows), "objective"), style="bold")
         for s, n in counts.items():
             if n:
                 status.append(" · ")

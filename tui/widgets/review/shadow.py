@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
+from tandem.store import words
 from tandem.store.records import TAKEAWAY_CATEGORIES, label
 from tandem.store.review.model import ReviewData, ShadowRow
 from tandem.tui.widgets.review.base import OpenMinutes, ReviewPane, cell, place_of, restore_place, safe_text
@@ -90,7 +91,7 @@ class ShadowPane(ReviewPane):
             )
         done = sum(d.status == "done" for d in self._days)
         status = Text(f"{len(self._days)} shadow days", style="bold")
-        status.append(f" · {done} done · {sum(len(d.takeaways) for d in self._days)} takeaways", style="dim")
+        status.append(f" · {done} done · {words.count(sum(len(d.takeaways) for d in self._days), 'takeaway')}", style="dim")
         if not self._days:
             status.append("   none yet: plan one from the home screen's Shadow days tab", style="yellow")
         self.query_one("#shadow-status", Static).update(status)
