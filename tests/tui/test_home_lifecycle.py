@@ -6,6 +6,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import pytest
 from clock import FakeClock
 from conftest import build_sample, rendered_text
 from textual.widgets import DataTable, Input
@@ -153,27 +154,15 @@ async def test_a_start_made_by_mistake_is_taken_back(tmp_path: Path) -> None:
     assert (meeting.status, meeting.started_at, meeting.clock_elapsed) == ("planned", None, 0.0)
 
 
-def test_delete_question_snapshot(snap_compare, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("meeting_id", "key"), [(ENDED, "d"), (PLANNED, "e")], ids=["delete-question", "change-meeting"])
+def test_lifecycle_dialog_snapshot(snap_compare, tmp_path: Path, meeting_id: str, key: str) -> None:
     app = create_app(build_sample(tmp_path / "ws"), clock=FakeClock())
     app.sub_title = "~/tandem"
 
     async def run_before(pilot) -> None:
         await settled(pilot)
-        await highlight(pilot, ENDED)
-        await pilot.press("d")
-        await settled(pilot)
-
-    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
-
-
-def test_change_meeting_snapshot(snap_compare, tmp_path: Path) -> None:
-    app = create_app(build_sample(tmp_path / "ws"), clock=FakeClock())
-    app.sub_title = "~/tandem"
-
-    async def run_before(pilot) -> None:
-        await settled(pilot)
-        await highlight(pilot, PLANNED)
-        await pilot.press("e")
+        await highlight(pilot, meeting_id)
+        await pilot.press(key)
         await settled(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
