@@ -288,11 +288,14 @@ def escaped_minutes(workspace: Path, out: Path) -> Path:
 
     ws = Workspace(workspace, read_only=True)
     export_minutes(ws, ws.meeting_ids(), out)
-    path = next(p for p in sorted(out.glob("*.md"), reverse=True) if "\n- [ ] " in p.read_text())
+    # An open item of the meeting's own action items (the action review below repeats
+    # earlier meetings' items, and search finds each where it was raised).
+    path = next(p for p in sorted(out.glob("*.md"), reverse=True) if "\n- [ ] " in p.read_text().partition("## Action items")[2].partition("\n## ")[0])
     text = path.read_text()
     facilitator = text.split('\nfacilitator: "', 1)[1].split('"', 1)[0]
     text = text.replace(f'facilitator: "{facilitator}"', 'facilitator: "Dana \\x1b[31mRED\\x1b]52;c;SGVsbG8=\\x07 \\x9b31m"', 1)
-    text = text.replace("\n- [ ] ", "\n- [ ] \x1b[41mRAW\x1b[0m \x07", 1)
+    head, mark, tail = text.partition("## Action items")
+    text = head + mark + tail.replace("\n- [ ] ", "\n- [ ] \x1b[41mRAW\x1b[0m \x07", 1)
     path.write_text(text)
     return out
 
