@@ -137,15 +137,15 @@ def edit(env: Env, meeting: str, facilitator: str | None, attend: tuple[str, ...
     unknown = sorted(name for name in remove if name.strip().casefold() not in {p.name.casefold() for p in target.people})
     if unknown:
         raise click.UsageError(f"not on {target.id}: {', '.join(unknown)}")
-    for spec in attend:
-        person = _person(spec, known)
-        gone.discard(person.name.casefold())
-        absentees = [p for p in absentees if p.name.casefold() != person.name.casefold()]
-        attendees = [p for p in attendees if p.name.casefold() != person.name.casefold()] + [person]
-    for spec in absent:
-        person = _person(spec, known)
-        attendees = [p for p in attendees if p.name.casefold() != person.name.casefold()]
-        absentees = [p for p in absentees if p.name.casefold() != person.name.casefold()] + [person]
+    for specs, joins, leaves in ((attend, attendees, absentees), (absent, absentees, attendees)):
+        for spec in specs:
+            person = _person(spec, known)
+            if joins is attendees:
+                gone.discard(person.name.casefold())  # --attend outranks --remove
+            # One list or the other: whatever entry the name had goes, the new one is added.
+            for people in (joins, leaves):
+                people[:] = [p for p in people if p.name.casefold() != person.name.casefold()]
+            joins.append(person)
     attendees = [p for p in attendees if p.name.casefold() not in gone]
     absentees = [p for p in absentees if p.name.casefold() not in gone]
     done = change_people(workspace, target.id, facilitator=facilitator, attendees=attendees, absentees=absentees)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -152,12 +154,19 @@ class MeetingEndedScreen(TandemModal[None]):
         self.query_one("#ended-result", Static).update(f"Minutes written to {path}")
         self.app.copy_to_clipboard(str(path))
 
-    def action_finalize(self) -> None:
+    @work(group="lifecycle")
+    async def action_finalize(self) -> None:
         from tandem.store.minutes.export import reexport_if_exported
 
-        try:
+        folder = export_folder(self.workspace, any_app(self).settings.export_dir)
+
+        def finalize() -> Path | None:
+            # Off the UI thread: re-exporting names the file from every meeting's header.
             self.workspace.set_finalized(self.meeting_id, True)
-            again = reexport_if_exported(self.workspace, self.meeting_id, export_folder(self.workspace, any_app(self).settings.export_dir))
+            return reexport_if_exported(self.workspace, self.meeting_id, folder)
+
+        try:
+            again = await asyncio.to_thread(finalize)
         except (TandemError, OSError) as exc:
             self.notify(str(exc), severity="error", markup=False)
             return

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -34,6 +34,8 @@ from tandem.tui.seams import any_app, main_app
 from tandem.tui.widgets.footer import Footer
 from tandem.tui.widgets.meeting_detail import MeetingDetail
 from tandem.tui.widgets.tabbed_content import TabbedContent
+
+R = TypeVar("R")
 
 # Live and upcoming meetings stand out; closed ones recede.
 STATUS_STYLE = {"live": "bold green", "planned": "bold", "ended": "", "finalized": "dim", "cancelled": "dim strike"}
@@ -393,17 +395,6 @@ class HomeScreen(TandemScreen[None]):
             return
         main_app(self).open_meeting(meeting.id)
 
-    def _reexport(self, meeting_id: str) -> Path | None:
-        """The meeting's minutes written again where they were exported before, so none
-        gives a status it no longer has."""
-        from tandem.store.minutes.export import export_folder, reexport_if_exported
-
-        try:
-            return reexport_if_exported(self.workspace, meeting_id, export_folder(self.workspace, any_app(self).settings.export_dir))
-        except (TandemError, OSError) as exc:
-            self.notify(f"The minutes were not written again: {exc}", severity="warning", markup=False)
-            return None
-
     def action_export(self) -> None:
         from tandem.store.minutes.export import export_folder, export_one
 
@@ -418,52 +409,59 @@ class HomeScreen(TandemScreen[None]):
         self.app.copy_to_clipboard(str(path))
         self.notify(f"{path}\n(path copied to the clipboard)", title="Minutes exported", markup=False)
 
-    def action_finalize(self) -> None:
+    def _reexported(self, meeting_id: str, finalized: bool) -> Path | None:
+        """Finalize or unfinalize; then the minutes exported before are written again, so
+        none gives a status the meeting no longer has (run off the UI thread: the file
+        names come from every meeting of the workspace)."""
+        from tandem.store.minutes.export import export_folder, reexport_if_exported
+
+        self.workspace.set_finalized(meeting_id, finalized)
+        return reexport_if_exported(self.workspace, meeting_id, export_folder(self.workspace, any_app(self).settings.export_dir))
+
+    @work(group="lifecycle")
+    async def action_finalize(self) -> None:
         meeting = self.selected
         if meeting is None:
             return
-        try:
-            self.workspace.set_finalized(meeting.id, True)
-        except (TandemError, OSError) as exc:
-            self.notify(str(exc), severity="warning", markup=False)
-            return
-        again = self._reexport(meeting.id)
-        written = f" Its exported minutes say so ({again})." if again else ""
-        self.notify(f"{meeting.title} ({meeting.date}) is finalized: read-only. u reopens it.{written}", markup=False)
-        self.action_refresh()
 
-    @work
+        def done(again: Path | None) -> str:
+            written = f" Its exported minutes say so ({again})." if again else ""
+            return f"{meeting.title} ({meeting.date}) is finalized: read-only. u reopens it.{written}"
+
+        await self._change(done, lambda: self._reexported(meeting.id, True))
+
+    @work(group="lifecycle")
     async def action_unfinalize(self) -> None:
-        from tandem.tui.screens.confirm import ConfirmScreen
-
         meeting = self.selected
         if meeting is None or meeting.status != "finalized":
             self.notify("Only a finalized meeting can be unfinalized.", severity="warning", markup=False)
             return
-        sure = await self.app.push_screen_wait(ConfirmScreen(f"Unfinalize {meeting.title} ({meeting.date})?", "Its minutes and records become editable again."))
-        if not sure:
-            return
-        try:
-            self.workspace.set_finalized(meeting.id, False)
-        except (TandemError, OSError) as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self._reexport(meeting.id)
-        self.notify("Unfinalized: the meeting can be edited again.", markup=False)
-        self.action_refresh()
+        ask = (f"Unfinalize {meeting.title} ({meeting.date})?", "Its minutes and records become editable again.")
+        await self._change("Unfinalized: the meeting can be edited again.", lambda: self._reexported(meeting.id, False), ask=ask)
 
     # --- a meeting's life: change, cancel, take back, delete -----------------------------
 
-    async def _change(self, done: str, change: Callable[[], object], *, select: str | None = None) -> bool:
-        """Run ``change`` (a write) off the UI thread; say ``done`` or why it failed."""
+    async def _change(
+        self,
+        done: str | Callable[[R], str],
+        change: Callable[[], R],
+        *,
+        ask: tuple[str, str] | None = None,
+        select: str | None = None,
+    ) -> None:
+        """Ask ``ask`` (question, detail) if given; run ``change`` (a write) off the UI
+        thread; say ``done`` (or what it makes of the result), or why it failed."""
+        from tandem.tui.screens.confirm import ConfirmScreen
+
+        if ask is not None and not await self.app.push_screen_wait(ConfirmScreen(*ask)):
+            return
         try:
-            await asyncio.to_thread(change)
+            result = await asyncio.to_thread(change)
         except (TandemError, OSError) as exc:
             self.notify(str(exc), severity="error", markup=False)
-            return False
-        self.notify(done, markup=False)
+            return
+        self.notify(done if isinstance(done, str) else done(result), markup=False)
         self.action_refresh(select=select)
-        return True
 
     @work(group="lifecycle")
     async def action_edit_meeting(self) -> None:
@@ -490,16 +488,14 @@ class HomeScreen(TandemScreen[None]):
     @work(group="lifecycle")
     async def action_cancel_meeting(self) -> None:
         from tandem.store.lifecycle import cancel_meeting
-        from tandem.tui.screens.confirm import ConfirmScreen
 
         meeting = self.selected
         if meeting is None or meeting.status != "planned":
             return
         when = f"{date.fromisoformat(meeting.date):%a %d %b}"
         detail = "It stays in the list, marked cancelled; what was carried into it goes on to the next meeting held. c plans it again."
-        if not await self.app.push_screen_wait(ConfirmScreen(f"Cancel {meeting.title} of {when}?", detail)):
-            return
-        await self._change(f"{meeting.title} of {when} is cancelled.", lambda: cancel_meeting(self.workspace, meeting.id), select=meeting.id)
+        ask = (f"Cancel {meeting.title} of {when}?", detail)
+        await self._change(f"{meeting.title} of {when} is cancelled.", lambda: cancel_meeting(self.workspace, meeting.id), ask=ask, select=meeting.id)
 
     @work(group="lifecycle")
     async def action_uncancel_meeting(self) -> None:
@@ -514,21 +510,17 @@ class HomeScreen(TandemScreen[None]):
     @work(group="lifecycle")
     async def action_unstart_meeting(self) -> None:
         from tandem.store.lifecycle import unstart_meeting
-        from tandem.tui.screens.confirm import ConfirmScreen
 
         meeting = self.selected
         if meeting is None or meeting.status != "live":
             return
         question = f"Take {meeting.title} of {date.fromisoformat(meeting.date):%a %d %b} back to planned?"
         detail = "For a meeting started by mistake: its clocks are reset and it starts again when it is run. Notes and records stay."
-        if not await self.app.push_screen_wait(ConfirmScreen(question, detail)):
-            return
-        await self._change(f"{meeting.title} is planned again.", lambda: unstart_meeting(self.workspace, meeting.id), select=meeting.id)
+        await self._change(f"{meeting.title} is planned again.", lambda: unstart_meeting(self.workspace, meeting.id), ask=(question, detail), select=meeting.id)
 
     @work(group="lifecycle")
     async def action_delete_meeting(self) -> None:
         from tandem.store.lifecycle import delete_meeting, what_is_lost
-        from tandem.tui.screens.confirm import ConfirmScreen
 
         meeting = self.selected
         if meeting is None or meeting.status not in ("planned", "cancelled", "ended"):
@@ -540,9 +532,8 @@ class HomeScreen(TandemScreen[None]):
             return
         question = f"Delete {meeting.title} of {date.fromisoformat(meeting.date):%a %d %b} ({meeting.status})?"
         detail = ("Lost with it: " + ", ".join(lost) + ". " if lost else "It holds no notes or records. ") + "A copy is kept in the workspace's backups folder."
-        if not await self.app.push_screen_wait(ConfirmScreen(question, detail)):
-            return
-        await self._change(f"{meeting.title} ({meeting.date}) deleted; a copy is in the backups folder.", lambda: delete_meeting(self.workspace, meeting.id))
+        done = f"{meeting.title} ({meeting.date}) deleted; a copy is in the backups folder."
+        await self._change(done, lambda: delete_meeting(self.workspace, meeting.id), ask=(question, detail))
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
         commands = [
