@@ -17,11 +17,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Concatenate, ParamSpec, TypeVar
 
 from tandem.store import ids
 from tandem.store.errors import TandemError
 from tandem.store.pacing import Forecast, forecast
-from tandem.store.records import AgendaItem, Meeting, ParkedItem
+from tandem.store.records import AgendaItem, Attendee, Meeting, ParkedItem
 from tandem.store.saver import Clock, Saver
 from tandem.store.workspace import MeetingRecord, MeetingWriter, Workspace
 
@@ -36,8 +37,29 @@ def _parse(ts: str | None) -> datetime | None:
     return datetime.fromisoformat(ts) if ts else None
 
 
+S = TypeVar("S", bound="LiveSession")
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _facilitation(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
+    """A change to the agenda or the clocks: refused once the meeting has ended."""
+
+    def guarded(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        if self.amending:
+            raise TandemError(f"Meeting {self.meeting.id} has ended: its agenda and clocks stay as they were.")
+        return method(self, *args, **kwargs)
+
+    return guarded
+
+
 class LiveSession:
     """The facilitator's side of a live meeting. Not thread-safe except for the saver."""
+
+    #: The statuses of a meeting this session opens, and why it refuses the others.
+    OPENS: tuple[str, ...] = ("planned", "live")
+    #: True for :class:`AmendSession`: the meeting has ended and its clocks stay stopped.
+    amending = False
 
     def __init__(
         self,
@@ -59,8 +81,7 @@ class LiveSession:
         self.writer: MeetingWriter = workspace.open_meeting(meeting_id)
         try:
             self.record = self.writer.read()
-            if self.record.meeting.status in ("ended", "finalized"):
-                raise TandemError(f"Meeting {meeting_id} has {self.record.meeting.status}; it cannot be run again.")
+            self._refuse(self.record.meeting)
         except BaseException:
             self.writer.close()
             raise
@@ -70,6 +91,10 @@ class LiveSession:
         #: Items gone back to (previous, or a jump to a covered one) → their status before.
         self._revisited: dict[str, str] = {}
         self.saver = Saver(self._write, on_error=on_save_error, on_saved=on_saved, on_written=on_written)
+
+    def _refuse(self, meeting: Meeting) -> None:
+        if meeting.status not in self.OPENS:
+            raise TandemError(f"Meeting {meeting.id} has {meeting.status}; it cannot be run again.")
 
     # --- persistence --------------------------------------------------------------------
 
@@ -222,6 +247,7 @@ class LiveSession:
         if self.saver.flush():
             apply_debrief(self.workspace, self.meeting.id, debrief)
 
+    @_facilitation
     def discount_gap(self) -> None:
         """Do not count the time tandem was closed (after a crash) on the clocks."""
         if self.gap_s <= 0 or not self.running:
@@ -328,11 +354,13 @@ class LiveSession:
                 item.status = status
         return item
 
+    @_facilitation
     def skip(self, item_id: str) -> AgendaItem:
         item = self._set_aside(item_id, "skipped")
         self._changed()
         return item
 
+    @_facilitation
     def park(self, item_id: str) -> ParkedItem:
         """Defer an item to the parking lot; the series' next meeting carries it over."""
         item = self._set_aside(item_id, "parked")
@@ -344,6 +372,7 @@ class LiveSession:
         self._changed()
         return existing
 
+    @_facilitation
     def unpark(self, item_id: str) -> None:
         item = self.item(item_id)
         with self._lock:
@@ -352,6 +381,7 @@ class LiveSession:
                 item.status = "pending"
         self._changed()
 
+    @_facilitation
     def add_item(self, title: str, timebox_min: int = 5) -> AgendaItem:
         """A new item right after the active one (or at the end)."""
         item = AgendaItem(id=ids.new_id(), title=title, timebox_min=timebox_min)
@@ -363,6 +393,7 @@ class LiveSession:
         self._changed()
         return item
 
+    @_facilitation
     def move(self, item_id: str, offset: int) -> int:
         """Reorder: move an item up (-1) or down (+1); returns its new index."""
         item = self.item(item_id)
@@ -375,6 +406,7 @@ class LiveSession:
         self._changed()
         return target
 
+    @_facilitation
     def extend(self, item_id: str, minutes: int = 5) -> AgendaItem:
         item = self.item(item_id)
         with self._lock:
@@ -382,16 +414,19 @@ class LiveSession:
         self._changed()
         return item
 
+    @_facilitation
     def pause(self) -> None:
         self._bank(self.clock(), keep_running=False)
         self._changed()
 
+    @_facilitation
     def resume(self) -> None:
         if not self.running:
             with self._lock:
                 self.meeting.clock_running_since = _ts(self.clock())
             self._changed()
 
+    @_facilitation
     def toggle_pause(self) -> bool:
         """Pause or resume; returns True when the clock now runs."""
         if self.running:
@@ -407,6 +442,7 @@ class LiveSession:
             item.notes = notes
         self._changed(NOTES_DEBOUNCE_S)
 
+    @_facilitation
     def end(self, *, rating: int | None = None, comment: str = "") -> Meeting:
         now = self.clock()
         self._bank(now, keep_running=False)
@@ -423,6 +459,74 @@ class LiveSession:
         self._changed()
         self.saver.flush()
         return self.meeting
+
+
+class AmendSession(LiveSession):
+    """An ended meeting opened again to put things right: notes, records, attendance and
+    rating change; its clocks, item statuses and agenda stay as the meeting left them.
+    Stepping through the agenda only changes which item is shown."""
+
+    OPENS = ("ended",)
+    amending = True
+
+    #: The agenda item on screen (no item is "active" in an ended meeting).
+    _viewing: str | None = None
+
+    def _refuse(self, meeting: Meeting) -> None:
+        if meeting.status not in self.OPENS:  # (a finalized one is refused on opening)
+            raise TandemError(f"Meeting {meeting.id} is {meeting.status}; only an ended meeting is edited this way (run it instead).")
+
+    @property
+    def active_item(self) -> AgendaItem | None:
+        return next((i for i in self.agenda if i.id == self._viewing), None)
+
+    def item_elapsed(self, item: AgendaItem) -> float:
+        return item.elapsed_s
+
+    def start(self) -> None:
+        if self.agenda and self._viewing is None:
+            self._viewing = self.agenda[0].id
+
+    def activate(self, item_id: str) -> AgendaItem:
+        item = self.item(item_id)
+        self._viewing = item.id
+        return item
+
+    def next_pending(self) -> AgendaItem | None:
+        index = self._index()
+        return self.agenda[index + 1] if index + 1 < len(self.agenda) else None
+
+    def next(self) -> AgendaItem | None:
+        following = self.next_pending()
+        if following is not None:
+            self._viewing = following.id
+        return following
+
+    def previous(self) -> AgendaItem | None:
+        index = self._index()
+        if index <= 0:
+            return None
+        self._viewing = self.agenda[index - 1].id
+        return self.agenda[index - 1]
+
+    def _index(self) -> int:
+        item = self.active_item
+        return self.agenda.index(item) if item is not None else -1
+
+    def set_outcome(self, *, rating: int | None, comment: str) -> None:
+        with self._lock:
+            self.meeting.rating = rating
+            self.meeting.rating_comment = comment
+        self._changed()
+
+    def set_people(self, *, facilitator: str, attendees: list[Attendee], absentees: list[Attendee]) -> None:
+        """Who was there: a name is in one list only (present wins)."""
+        present = {a.name.casefold() for a in attendees}
+        with self._lock:
+            self.meeting.facilitator = facilitator
+            self.meeting.attendees = list(attendees)
+            self.meeting.absentees = [a for a in absentees if a.name.casefold() not in present]
+        self._changed()
 
 
 @dataclass(frozen=True, slots=True)

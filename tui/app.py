@@ -84,16 +84,17 @@ class TandemApp(BaseApp):
 
     # --- meetings -----------------------------------------------------------------------
 
-    def open_meeting(self, meeting_id: str) -> None:
-        """Run (or resume) a meeting on the live screen."""
-        from tandem.store.live import LiveSession
+    def open_meeting(self, meeting_id: str, *, amend: bool = False) -> None:
+        """Run (or resume) a meeting on the live screen; ``amend``: open an ended one to
+        put its notes, records, people and rating right, its clocks stopped."""
+        from tandem.store.live import AmendSession, LiveSession
         from tandem.tui.screens.live import LiveScreen
 
         if self.session is not None:
             self.notify(f"Meeting {self.session.meeting.id} is already open.", severity="warning", markup=False)
             return
         try:
-            session = LiveSession(
+            session = (AmendSession if amend else LiveSession)(
                 self.workspace,
                 meeting_id,
                 clock=self.clock,

@@ -111,7 +111,7 @@ async def test_delete_names_what_is_lost_and_keeps_a_copy(tmp_path: Path) -> Non
     async with app.run_test(size=(120, 36)) as pilot:
         await settled(pilot)
         await highlight(pilot, ENDED)
-        assert {"finalize", "delete_meeting", "export"} <= shown_keys(app) and "edit_meeting" not in shown_keys(app)
+        assert {"finalize", "delete_meeting", "export", "edit_meeting"} <= shown_keys(app) and "open_meeting" not in shown_keys(app)
         await pilot.press("d")
         await settled(pilot)
         assert isinstance(app.screen, ConfirmScreen)

@@ -93,7 +93,13 @@ class HomeScreen(TandemScreen[None]):
         Binding("n", "new_meeting", "New", tooltip="Plan a new meeting", id="home.new_meeting"),
         # Ahead of the table's own enter (hidden), so the footer says what enter does.
         Binding("enter", "open_meeting", "Run", priority=True, tooltip="Run or resume the highlighted meeting or shadow day", id="home.open"),
-        Binding("e", "edit_meeting", "Edit", tooltip="Change the date and people of the highlighted planned meeting", id="home.edit"),
+        Binding(
+            "e",
+            "edit_meeting",
+            "Edit",
+            tooltip="Change a planned meeting's date and people; open an ended one to edit its notes, records, people and rating",
+            id="home.edit",
+        ),
         Binding("x", "export", "Export", tooltip="Export the highlighted meeting's minutes", id="home.export"),
         Binding("f", "finalize", "Finalize", tooltip="Lock an ended meeting against edits", id="home.finalize"),
         Binding("u", "unfinalize", "Unfinalize", tooltip="Make a finalized meeting editable (asks first)", id="home.unfinalize"),
@@ -300,7 +306,7 @@ class HomeScreen(TandemScreen[None]):
     FOR_STATUS: ClassVar[dict[str, frozenset[str]]] = {
         "planned": frozenset({"open_meeting", "edit_meeting", "cancel_meeting", "delete_meeting"}),
         "live": frozenset({"open_meeting", "unstart_meeting"}),
-        "ended": frozenset({"export", "finalize", "delete_meeting"}),
+        "ended": frozenset({"edit_meeting", "export", "finalize", "delete_meeting"}),
         "finalized": frozenset({"export", "unfinalize"}),
         "cancelled": frozenset({"uncancel_meeting", "delete_meeting"}),
     }
@@ -391,7 +397,8 @@ class HomeScreen(TandemScreen[None]):
         if meeting is None:
             return
         if meeting.status in ("ended", "finalized"):
-            self.notify(f"{meeting.title} ({meeting.date}) has {meeting.status}. Press x to export its minutes.", markup=False)
+            again = "e opens it for editing" if meeting.status == "ended" else "u makes it editable again"
+            self.notify(f"{meeting.title} ({meeting.date}) has {meeting.status}: {again}, x exports its minutes.", markup=False)
             return
         main_app(self).open_meeting(meeting.id)
 
@@ -436,8 +443,11 @@ class HomeScreen(TandemScreen[None]):
         if meeting is None or meeting.status != "finalized":
             self.notify("Only a finalized meeting can be unfinalized.", severity="warning", markup=False)
             return
-        ask = (f"Unfinalize {meeting.title} ({meeting.date})?", "Its minutes and records become editable again.")
-        await self._change("Unfinalized: the meeting can be edited again.", lambda: self._reexported(meeting.id, False), ask=ask)
+        ask = (f"Unfinalize {meeting.title} ({meeting.date})?", "Its minutes and records become editable again: it opens for editing.")
+        if await self._change(
+            "Unfinalized: edit what needs changing, then f finalizes it again.", lambda: self._reexported(meeting.id, False), ask=ask, select=meeting.id
+        ):
+            main_app(self).open_meeting(meeting.id, amend=True)
 
     # --- a meeting's life: change, cancel, take back, delete -----------------------------
 
@@ -448,20 +458,22 @@ class HomeScreen(TandemScreen[None]):
         *,
         ask: tuple[str, str] | None = None,
         select: str | None = None,
-    ) -> None:
+    ) -> bool:
         """Ask ``ask`` (question, detail) if given; run ``change`` (a write) off the UI
-        thread; say ``done`` (or what it makes of the result), or why it failed."""
+        thread; say ``done`` (or what it makes of the result), or why it failed. True
+        when the change was made."""
         from tandem.tui.screens.confirm import ConfirmScreen
 
         if ask is not None and not await self.app.push_screen_wait(ConfirmScreen(*ask)):
-            return
+            return False
         try:
             result = await asyncio.to_thread(change)
         except (TandemError, OSError) as exc:
             self.notify(str(exc), severity="error", markup=False)
-            return
+            return False
         self.notify(done if isinstance(done, str) else done(result), markup=False)
         self.action_refresh(select=select)
+        return True
 
     @work(group="lifecycle")
     async def action_edit_meeting(self) -> None:
@@ -470,6 +482,9 @@ class HomeScreen(TandemScreen[None]):
         from tandem.tui.screens.new_meeting import EditMeetingScreen
 
         meeting = self.selected
+        if meeting is not None and meeting.status == "ended":
+            main_app(self).open_meeting(meeting.id, amend=True)
+            return
         if meeting is None or meeting.status != "planned":
             return
         today = main_app(self).clock().date()

@@ -81,6 +81,8 @@ class LiveScreen(TandemScreen[None]):
         agenda.border_title = "Agenda"
         agenda.border_subtitle = "esc: here · i: notes"
         self.app.sub_title = f"{self.session.meeting.title} · {self.session.meeting.date}"
+        if self.session.amending:
+            self.app.sub_title += " · editing after the meeting"
         self.session.start()
         self.refresh_all()
         self.query_one("#notes", TextArea).focus()
@@ -174,6 +176,10 @@ class LiveScreen(TandemScreen[None]):
             # twice a second (most of a core at 100×30): they catch up when it closes.
             session.heartbeat()
             return
+        if session.amending:
+            self._show_ended()
+            self._show_save_state()
+            return
         f = session.forecast()
         self.query_one("#clockbar", Static).update(append_clock(Text(), f, running=session.running))
 
@@ -195,6 +201,19 @@ class LiveScreen(TandemScreen[None]):
         # The active item's elapsed time in the sidebar moves every second.
         if item is not None and session.running:
             self.refresh_agenda()
+
+    def _show_ended(self) -> None:
+        """An ended meeting's clocks, as they stopped: nothing here moves."""
+        session = self.session
+        meeting = session.meeting
+        planned = meeting.planned_min or sum(i.timebox_min for i in session.agenda)
+        bar = Text("Ended · editing", style="bold")
+        bar.append(f" · took {minutes_text(meeting.clock_elapsed)} of {planned} min planned · the clocks stay stopped", style="dim")
+        self.query_one("#clockbar", Static).update(bar)
+        item = session.active_item
+        timer = self.query_one("#item-timer", Static)
+        timer.update(f"{clock_text(item.elapsed_s)} / {clock_text(item.timebox_min * 60)}" if item is not None else "")
+        self.query_one("#forecast", Static).display = False
 
     def _show_forecast(self, f) -> None:  # noqa: ANN001 - Forecast
         widget = self.query_one("#forecast", Static)
@@ -272,6 +291,11 @@ class LiveScreen(TandemScreen[None]):
 
     async def action_next_item(self) -> None:
         await main_app(self).take_typed_keys()
+        if self.session.amending:  # only which item is shown changes
+            if self.session.next() is None:
+                self.notify("That is the last item.", markup=False)
+            self._after_change()
+            return
         notes = self.query_one("#notes", TextArea)
         if notes.has_focus and self.session.active_item is not None and self.session.next_pending() is None:
             # ctrl+n while typing, on the last item: stay in the notes. Closing the agenda
@@ -350,9 +374,16 @@ class LiveScreen(TandemScreen[None]):
         if self.session.active_item is not None:
             self.query_one("#notes", TextArea).focus()
 
+    #: What changes the agenda or its clocks: not in an ended meeting opened for editing.
+    FACILITATION = frozenset({"skip", "park", "add_item", "move", "extend", "toggle_pause", "end_meeting"})
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "focus_agenda" and isinstance(self.focused, AgendaList):
             return False  # already there: no "esc Agenda" in the footer
+        if action in self.FACILITATION:
+            return not self.session.amending
+        if action == "amend_outcome":
+            return self.session.amending
         return True
 
     def action_focus_agenda(self) -> None:
@@ -372,6 +403,23 @@ class LiveScreen(TandemScreen[None]):
             return
         await self.app.push_screen_wait(MeetingEndedScreen(self.session.workspace, meeting.id))
         self.dismiss()
+
+    @work
+    async def action_amend_outcome(self) -> None:
+        from tandem.store.live import AmendSession
+        from tandem.tui.screens.outcome import MeetingOutcomeScreen
+
+        session = self.session
+        if not isinstance(session, AmendSession):
+            return
+        outcome = await self.app.push_screen_wait(MeetingOutcomeScreen(session.meeting.replace()))
+        if outcome is None:
+            return
+        session.set_people(facilitator=outcome.facilitator, attendees=outcome.attendees, absentees=outcome.absentees)
+        session.set_outcome(rating=outcome.rating, comment=outcome.comment)
+        present = len(outcome.attendees)
+        rated = f"rated {outcome.rating}/5" if outcome.rating else "no rating"
+        self.notify(f"Saved: {present} present, {len(outcome.absentees)} absent, {rated}.", markup=False)
 
     def action_leave(self) -> None:
         """Back to home: everything is flushed and the meeting is given back."""
@@ -415,6 +463,10 @@ class LiveScreen(TandemScreen[None]):
 
     def palette_commands(self) -> list[tuple[str, str, str]]:
         """(title, action, help) for the command palette, in this context."""
+        commands = self._palette_commands()
+        return [c for c in commands if self.check_action(c[1].partition("(")[0], ())]
+
+    def _palette_commands(self) -> list[tuple[str, str, str]]:
         return [
             ("capture: objective or check-in", "capture('objective')", "A mutual goal, or this meeting's check-in on one"),
             ("capture: lead feedback", "capture('lead_feedback')", "Sales' verdict on a lead or batch"),
@@ -431,6 +483,7 @@ class LiveScreen(TandemScreen[None]):
             ("meeting: extend timebox by 5 minutes", "extend", "More time for the current item"),
             ("meeting: pause or resume the clock", "toggle_pause", "Stop or restart the timers"),
             ("meeting: end", "end_meeting", "Summary, rating, then export"),
+            ("meeting: people and rating", "amend_outcome", "Who was there, who facilitated, and the rating (after the meeting)"),
             ("meeting: back to home", "leave", "Save and leave the meeting"),
         ]
 

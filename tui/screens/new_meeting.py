@@ -11,8 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Input, Select, SelectionList, Static
-from textual.widgets.selection_list import Selection
+from textual.widgets import Input, Select, Static
 
 from tandem.store import words
 from tandem.store.dates import parse_due
@@ -24,7 +23,7 @@ from tandem.tui.forms import FORMS_TCSS, Field
 from tandem.tui.screen_base import TandemModal
 from tandem.tui.settings import team_names
 from tandem.tui.widgets.footer import Footer
-from tandem.tui.widgets.ticks import TickList
+from tandem.tui.widgets.people import PeopleTicks
 
 NEW_SERIES = "__new__"
 
@@ -77,7 +76,6 @@ class NewMeetingScreen(TandemModal[MeetingPlan | None]):
         self.library = library
         self.today = today
         self.series: list[Series] = sorted(workspace.series.all(), key=lambda s: s.title)
-        self.people: list[Attendee] = []
         self._initial_series = series_id or (self.series[0].id if self.series else NEW_SERIES)
         self._applied_series: str | None = None
 
@@ -99,7 +97,7 @@ class NewMeetingScreen(TandemModal[MeetingPlan | None]):
                 yield Field("Facilitator", Input(compact=True, id="facilitator"), id="facilitator-field")
                 yield Field(
                     "People",
-                    TickList[int](compact=True, id="people"),
+                    PeopleTicks(id="people"),
                     hint="space: present / absent",
                     id="people-field",
                 )
@@ -151,15 +149,7 @@ class NewMeetingScreen(TandemModal[MeetingPlan | None]):
             self.query_one("#template", Select).value = defaults.template_id
         if defaults.facilitator:
             self.query_one("#facilitator", Input).value = defaults.facilitator
-        self.people = []
-        self._set_people([(a, True) for a in defaults.attendees] + [(a, False) for a in defaults.absentees])
-
-    def _set_people(self, entries: list[tuple[Attendee, bool]]) -> None:
-        people = self.query_one("#people", SelectionList)
-        people.clear_options()
-        self.people = [a for a, _ in entries]
-        names = team_names(self)
-        people.add_options(Selection(Text(f"{a.name} ({names.get(a.team, a.team)})"), n, present) for n, (a, present) in enumerate(entries))
+        self.query_one("#people", PeopleTicks).set_people(defaults.attendees, defaults.absentees)
 
     @on(Input.Submitted, "#person")
     def _add_person(self, event: Input.Submitted) -> None:
@@ -168,14 +158,10 @@ class NewMeetingScreen(TandemModal[MeetingPlan | None]):
         field.set_error(error or None)
         if person is None:
             return
-        if any(p.name.casefold() == person.name.casefold() for p in self.people):
-            field.set_error(f"{person.name} is already in the list.")
-            return
-        people = self.query_one("#people", SelectionList)
-        selected = set(people.selected)
-        entries = [(p, n in selected) for n, p in enumerate(self.people)] + [(person, True)]
-        self._set_people(entries)
-        event.input.value = ""
+        refused = self.query_one("#people", PeopleTicks).add(person)
+        field.set_error(refused)
+        if refused is None:
+            event.input.value = ""
 
     @on(Input.Submitted, "#date, #facilitator, #series-title")
     def _next_field(self) -> None:
@@ -189,9 +175,8 @@ class NewMeetingScreen(TandemModal[MeetingPlan | None]):
         template = self.query_one("#template", Select).value
         day = parse_day(self.query_one("#date", Input).value, self.today)
         facilitator = self.query_one("#facilitator", Input).value.strip()
-        selected = set(self.query_one("#people", SelectionList).selected)
-        attendees = [p for n, p in enumerate(self.people) if n in selected]
-        absentees = [p for n, p in enumerate(self.people) if n not in selected]
+        people = self.query_one("#people", PeopleTicks)
+        attendees, absentees = people.present, people.absent
 
         errors = {
             "series-title-field": "Name the new series." if series_id == NEW_SERIES and not series_title else None,
@@ -255,7 +240,7 @@ class EditMeetingScreen(NewMeetingScreen):
         self._applied_series = self.meeting.series_id
         self.query_one("#date", Input).value = self.meeting.date
         self.query_one("#facilitator", Input).value = self.meeting.facilitator
-        self._set_people([(a, True) for a in self.meeting.attendees] + [(a, False) for a in self.meeting.absentees])
+        self.query_one("#people", PeopleTicks).set_people(self.meeting.attendees, self.meeting.absentees)
         self.query_one("#date", Input).focus()
 
     def template_error(self) -> str | None:

@@ -118,6 +118,7 @@ class AgendaList(ClickAgainToOpen, AgendaLines):
         Binding("plus,equals_sign", "screen.extend", "+5m", tooltip="Extend the active item's timebox by 5 minutes", id="live.extend"),
         Binding("space", "screen.toggle_pause", "Pause", tooltip="Pause or resume the meeting clock", id="live.pause"),
         Binding("e", "screen.end_meeting", "End", tooltip="End the meeting: summary, rating, export", id="live.end"),
+        Binding("e", "screen.amend_outcome", "People & rating", tooltip="After the meeting: who was there, who facilitated, its rating", id="amend.outcome"),
         Binding("i,tab", "screen.edit_notes", "Notes", show=False, tooltip="Back to the notes of the active item", id="live.edit_notes"),
         Binding("q", "screen.leave", "Home", tooltip="Save and go back to the home screen", id="live.leave"),
         Binding("o", "screen.capture('objective')", "Objective", show=False, tooltip="Capture: an objective, or a check-in", id="capture.objective"),
