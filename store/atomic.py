@@ -25,7 +25,8 @@ from tandem.store.errors import CorruptFileError, NewerSchemaError
 #: 1: tandem 0.1.0. 2: stored text holds no control characters (see ``_clean_text``).
 #: 3: a meeting may be "cancelled" (an older tandem would call such a file corrupt; it is
 #: told the workspace is newer instead).
-SCHEMA_VERSION = 3
+#: 4: a decision may supersede or reverse an earlier one (fields an older tandem rejects).
+SCHEMA_VERSION = 4
 HEADER_KEY = "_tandem"
 TEMP_MARK = ".tmp-"
 FILE_MODE = 0o600
@@ -47,7 +48,7 @@ def _clean_text(value: Any) -> Any:
 
 
 #: Upgrades from older schemas: ``MIGRATIONS[n]`` turns schema-n data into schema n+1.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _clean_text, 2: lambda data: data}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _clean_text, 2: lambda data: data, 3: lambda data: data}
 
 
 def ensure_dir(path: Path) -> None:

@@ -253,6 +253,8 @@ class _Builder:
         self.action_texts: set[str] = set()
         self.carry: dict[str, list[ParkedItem]] = {}
         self.events: dict[str, set[str]] = {}
+        #: Decisions a later meeting of the story changes, by story key: (decision, date).
+        self.story_decisions: dict[str, tuple[Decision, str]] = {}
         # Insights kept back from the weekly voice-of-the-prospect item because a shadow day
         # is where they will first be heard.
         self.reserved: set[int] = set()
@@ -423,6 +425,10 @@ class _Builder:
         pin("list_decision", REVIEW, LIST_DECISION)
         pin("routing_decision", WEEKLY, 0.5, window=True)
         pin("sdr_leave", WEEKLY, 0.84, window=True)
+        # Decisions do not last for ever: the narrowed LinkedIn audience is widened again
+        # once "no fit" is down, and the paused list comes back once it is clean.
+        pin("li_widen", WEEKLY, 0.8)
+        pin("list_resume", REVIEW, 0.8)
 
     def has_event(self, ctx: _Ctx, name: str) -> bool:
         return name in self.events.get(ctx.slot.id, ())
@@ -620,7 +626,34 @@ class _Builder:
                 item.notes = self.prep_note(ctx)
         if held:
             self.close_meeting(ctx)
+            self.change_decisions(ctx)
         return record
+
+    def change_decisions(self, ctx: _Ctx) -> None:
+        """Supersede or reverse a decision of earlier in the story. Its ids come from their
+        own generator: the story's draws, and so the rest of the demo, stay as they were."""
+        changes = (
+            ("li_widen", "li", "supersedes", "Widen LinkedIn ads to 100–2,000 employees; agencies stay excluded", ("Zoë", "Kenji")),
+            ("list_resume", "list", "reverses", "Resume DataNova uploads: the re-verified list bounces under 3%", ("Olu", "Maya")),
+        )
+        for event, key, how, text, by in changes:
+            if not self.has_event(ctx, event) or key not in self.story_decisions:
+                continue
+            earlier, day = self.story_decisions[key]
+            names = [n for n in by if n in ctx.present] or [ctx.facilitator]
+            line = f"{earlier.text} ({earlier.decided_by})" if earlier.decided_by else earlier.text
+            ctx.record.decisions.append(
+                Decision(
+                    id=new_id(random.Random(f"{ctx.slot.id}/{event}")),
+                    text=text,
+                    meeting_id=ctx.slot.id,
+                    agenda_item_id=ctx.record.agenda[-1].id if ctx.record.agenda else "",
+                    decided_by=" & ".join(P[n].name for n in names),
+                    earlier_text=line,
+                    earlier_date=day,
+                    **{how: earlier.id},
+                )
+            )
 
     def agenda_item(self, kind: str, ctx: _Ctx, position: int) -> AgendaItem:
         spec = ITEMS[kind]
@@ -1008,7 +1041,8 @@ class _Builder:
         feedback = [self.lead(ctx, batch_ok=True) for _ in range(self.rng.randint(2, 4))]
         lines = [self.source_scoreboard(ctx), *self.lead_notes(ctx, feedback)]
         if self.has_event(ctx, "list_decision"):
-            self.decide(ctx, "Pause DataNova uploads until the list is re-verified through enrichment", ("Zoë", "Maya"))
+            paused = self.decide(ctx, "Pause DataNova uploads until the list is re-verified through enrichment", ("Zoë", "Maya"))
+            self.story_decisions["list"] = (paused, ctx.slot.day.isoformat())
             self.act(ctx, "Re-verify the DataNova list via enrichment; dedupe against CRM", "Olu")
             lines.insert(1, "**DataNova list paused**: ~1 in 3 records bad (bounces, people who left)")
         return lines
@@ -1061,7 +1095,8 @@ class _Builder:
             self.act(ctx, "Sample 50 rows of the DataNova list: bounces, stale titles", "Olu")
         if self.has_event(ctx, "li_decision"):
             lines.append("LI ads: agencies + consultancies again, **no fit** is the #1 reason this month")
-            self.decide(ctx, "Narrow LinkedIn ads to RevOps / Sales Ops titles at 200–2,000 employees; exclude agencies", ("Zoë", "Maya"))
+            narrowed = self.decide(ctx, "Narrow LinkedIn ads to RevOps / Sales Ops titles at 200–2,000 employees; exclude agencies", ("Zoë", "Maya"))
+            self.story_decisions["li"] = (narrowed, ctx.slot.day.isoformat())
             self.act(ctx, "Rebuild LinkedIn audiences + agency exclusion list", "Kenji")
         elif reasons and rng.random() < 0.45:
             (reason, source), _ = reasons.most_common(1)[0]

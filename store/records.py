@@ -648,6 +648,15 @@ class Decision(Record):
     meeting_id: str = ""
     agenda_item_id: str = ""
     decided_by: str = ""
+    #: The id of an earlier decision this one replaces (it is then "superseded"), or takes
+    #: back (then "reversed"). The earlier decision's own record is never changed: it may
+    #: sit in finalized minutes, and its status is worked out from the later one.
+    supersedes: str = ""
+    reverses: str = ""
+    #: The earlier decision as it stood when this one changed it, and its meeting's date:
+    #: the minutes name it without reading another meeting, and stay as they were written.
+    earlier_text: str = ""
+    earlier_date: str = ""
 
     def _validate(self) -> None:
         _check_str("decision.id", self.id, required=True, max_len=64)
@@ -655,6 +664,15 @@ class Decision(Record):
         _check_str("decision.meeting_id", self.meeting_id)
         _check_str("decision.agenda_item_id", self.agenda_item_id)
         _check_str("decision.decided_by", self.decided_by, max_len=200)
+        _check_str("decision.supersedes", self.supersedes, max_len=64)
+        _check_str("decision.reverses", self.reverses, max_len=64)
+        _check_str("decision.earlier_text", self.earlier_text)
+        if self.earlier_date:
+            _check_date("decision.earlier_date", self.earlier_date)
+        if self.supersedes and self.reverses:
+            raise ValidationError("decision.reverses", "a decision supersedes or reverses an earlier one, not both")
+        if self.id in (self.supersedes, self.reverses):
+            raise ValidationError("decision.supersedes", "a decision cannot change itself")
 
 
 @dataclass(kw_only=True, slots=True)

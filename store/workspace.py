@@ -352,6 +352,18 @@ class Workspace:
             actions = decode_table(path, tables, "actions", ActionItem, where)
             yield header[0], [a if a.meeting_id else a.replace(meeting_id=header[0].id) for a in actions]
 
+    def iter_decisions(self) -> Iterator[tuple[Meeting, list[Decision]]]:
+        """Each meeting (in id order) with its decisions, decoding only those tables."""
+        for meeting_id in self.meeting_ids():
+            path = self.meeting_path(meeting_id)
+            tables = read_file(path)
+            if tables is None:  # deleted since we listed the folder
+                continue
+            header = decode_table(path, tables, "meeting", Meeting)
+            if len(header) != 1:
+                raise CorruptFileError(path, "it holds no meeting")
+            yield header[0], decode_table(path, tables, "decisions", Decision)
+
     def series_open_actions(self, series_id: str, *, before: str | None = None) -> list[ActionItem]:
         """Open action items of every meeting of the series (only meetings dated before
         ``before`` if given), oldest meeting first, in the order they were captured.

@@ -46,8 +46,17 @@ class MinutesSummary:
     agenda: list[str] = field(default_factory=list)
     actions: list[Task] = field(default_factory=list)
     decisions: list[str] = field(default_factory=list)
+    #: Parallel to ``decisions``: ("supersedes" or "reverses", the earlier decision's text,
+    #: its date) for a decision that changed an earlier one, else ("", "", "").
+    decision_changes: list[tuple[str, str, str]] = field(default_factory=list)
     text: str = ""
-    #: The comment next to the meeting's rating, if any.
+    #: The status of each agenda item ("done", "skipped"…), and the agenda's total minutes
+    #: planned and taken (None: not shown).
+    agenda_statuses: list[str] = field(default_factory=list)
+    planned_min: int = 0
+    actual_min: int | None = None
+    #: The meeting's rating (1-5) and the comment next to it, if any.
+    rating: int | None = None
     rating_comment: str = ""
     #: The note lines under each agenda item (parallel to ``agenda``), escapes resolved.
     agenda_notes: list[list[str]] = field(default_factory=list)
@@ -221,11 +230,12 @@ def _prepare(lines: list[str]) -> tuple[list[str], dict[int, list[str]]]:
             level = len(m[1])
             if level <= 2:
                 section = (m[2] or "").strip() if level == 2 else ""
-                keep, current = section in _STRUCTURED or level == 1, None
+                # The agenda's table is read (the series' health); its notes are not.
+                keep, current = section in _STRUCTURED or section == "Agenda" or level == 1, None
                 out.append(line)
                 continue
             if section == "Agenda":
-                current = n
+                current, keep = n, False
                 notes[n] = []
                 out.append(line)
                 continue
@@ -258,7 +268,10 @@ _WAS = re.compile(r" \(was [^()]*\)$")
 _MEASURE = re.compile(r"\s*([^\d\s.+-]*)\s*([-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s?(.*?)\s*$")
 _SHADOW_HEADING = re.compile(rf"(.+) \(([^()]+), ({_DAY})\)$")
 _REPORT_BACK = re.compile(rf", report back ({_DAY})$")
-_RATING = re.compile(r"\s*\d+/5(?: — (.*))?$", re.S)
+#: The date after the earlier decision a decision changed: `` (2026-11-12)`` at the end.
+_EARLIER_DATE = re.compile(r" \((\d{4}-\d{2}-\d{2})\)$")
+_MINUTES = re.compile(r"\s*(\d+) min\s*$")
+_RATING = re.compile(r"\s*([1-5])/5(?: — (.*))?$", re.S)
 
 
 def measure_value(text: str) -> tuple[float, str] | None:
@@ -408,11 +421,14 @@ class _Reader:
                     self.objective(row_token, row)
                 elif section == "Lead feedback":
                     self.feedback(row_token, row)
+                elif section == "Agenda":
+                    self.agenda_row(row)
                 row = None
             elif kind == "list_item_open" and token.level == 1 and tokens[i + 1].type == "list_item_close":
                 # "- " alone: an entry whose text was empty (all control characters, say)
                 if section == "Decisions":
                     s.decisions.append("")
+                    s.decision_changes.append(("", "", ""))
                 elif section == "Parking lot":
                     s.parking_lot.append("")
 
@@ -428,7 +444,7 @@ class _Reader:
                 if plain(token)[:3] in ("[ ]", "[x]", "[X]"):
                     self.action(token, reviewed=True)
             elif section == "Decisions":
-                s.decisions.append(plain(token))
+                self.decision(token)
             elif section == "Parking lot":
                 s.parking_lot.append(plain(token))
             elif section == "Shadow-day takeaways":
@@ -440,7 +456,35 @@ class _Reader:
             for n, (kind, text) in enumerate(runs[:-1]):
                 if kind == "strong" and text == "Rating:" and runs[n + 1][0] == "":
                     m = _RATING.match(runs[n + 1][1].split("\n")[0])
-                    s.rating_comment = (m[1] or "") if m else ""
+                    s.rating = int(m[1]) if m else None
+                    s.rating_comment = (m[2] or "") if m else ""
+
+    def agenda_row(self, cells: list[str]) -> None:
+        """``| n | item | 10 min | 12 min | done |``, and the total row at the end."""
+        if len(cells) < 5:
+            return
+        planned, actual = _MINUTES.match(cells[2]), _MINUTES.match(cells[3])
+        if cells[1] == "Total":
+            self.s.planned_min = int(planned[1]) if planned else 0
+            self.s.actual_min = int(actual[1]) if actual else (0 if cells[3] == "—" else None)
+        else:
+            self.s.agenda_statuses.append(cells[4].strip().casefold())
+
+    def decision(self, token: Any) -> None:
+        """``text (by)``, then `` — **supersedes** earlier text (date)`` (or reverses) for a
+        decision that changed an earlier one. User text is escaped: the bold word is ours."""
+        runs = _segments(token)
+        for n, (kind, word) in enumerate(runs):
+            if kind == "strong" and word in ("supersedes", "reverses") and n > 0 and runs[n - 1][1].endswith(" — "):
+                before = "".join(text for _, text in runs[:n])[: -len(" — ")]
+                after = "".join(text for _, text in runs[n + 1 :]).strip()
+                m = _EARLIER_DATE.search(after)
+                earlier, day = (after[: m.start()], m[1]) if m else (after, "")
+                self.s.decisions.append(before)
+                self.s.decision_changes.append((word, earlier, day))
+                return
+        self.s.decisions.append(plain(token))
+        self.s.decision_changes.append(("", "", ""))
 
     def action(self, token: Any, *, reviewed: bool = False) -> None:
         """``[ ] text — **owner**, due D``, ``[x] text (done D)``, ``[x] ~~text~~ (dropped)``.

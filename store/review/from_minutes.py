@@ -23,10 +23,11 @@ from pathlib import Path
 
 from tandem.store.errors import NotFoundError, TandemError
 from tandem.store.minutes.reader import MinutesFormatError, MinutesObjective, MinutesSummary, read_minutes
-from tandem.store.records import label
+from tandem.store.records import HELD_STATUSES, label
 from tandem.store.review.model import (
     ActionRow,
     CheckInPoint,
+    DecisionRow,
     FeedbackRow,
     MeetingRow,
     ObjectiveRow,
@@ -34,6 +35,7 @@ from tandem.store.review.model import (
     SearchHit,
     ShadowRow,
     TakeawayRow,
+    with_statuses,
 )
 from tandem.store.review.search import SearchIndex
 
@@ -88,7 +90,28 @@ def _meeting_row(s: MinutesSummary) -> MeetingRow:
         decisions=len(s.decisions),
         actions=len(s.action_items),
         feedback=len(s.lead_feedback),
+        rating=s.rating,
+        planned_min=s.planned_min,
+        actual_min=s.actual_min if s.status in HELD_STATUSES else None,
+        items_done=s.agenda_statuses.count("done"),
+        items_skipped=s.agenda_statuses.count("skipped"),
+        items_parked=s.agenda_statuses.count("parked"),
+        teams_present=tuple(a.team for a in s.attendees),
     )
+
+
+def _decisions(summaries: list[MinutesSummary]) -> list[DecisionRow]:
+    """Every decision (minutes hold no ids: one is "<meeting id>#<n>"), a change of an
+    earlier one linked to the decision of that date with that text."""
+    rows: list[DecisionRow] = []
+    by_day_text: dict[tuple[str, str], str] = {}
+    for s in summaries:  # oldest first
+        for n, (text, (how, earlier, day)) in enumerate(zip(s.decisions, s.decision_changes, strict=False), start=1):
+            key = f"{s.id}#{n}"
+            target = by_day_text.get((day, earlier.casefold()), "") if how else ""
+            rows.append(DecisionRow(key, text, "", s.id, s.series, s.date, target if how == "supersedes" else "", target if how == "reverses" else ""))
+            by_day_text[(s.date, text.casefold())] = key
+    return with_statuses(rows)
 
 
 def _objectives(summaries: list[MinutesSummary]) -> list[ObjectiveRow]:
@@ -248,6 +271,7 @@ class MinutesFolderSource:
         data.meetings.reverse()  # newest first, like the workspace source
         data.objectives = _objectives(summaries)
         data.shadow_days = _shadow_days(summaries)
+        data.decisions = _decisions(summaries)
         problems = [entry.problem for entry in self._files.values() if entry.problem]
         problems += [issue for s in summaries for issue in s.issues]
         data.problems = sorted(problems)

@@ -21,6 +21,7 @@ from tandem.store.records import Meeting, label
 from tandem.store.review.model import (
     ActionRow,
     CheckInPoint,
+    DecisionRow,
     FeedbackRow,
     MeetingRow,
     ObjectiveRow,
@@ -28,6 +29,7 @@ from tandem.store.review.model import (
     SearchHit,
     ShadowRow,
     TakeawayRow,
+    with_statuses,
 )
 from tandem.store.review.search import SearchIndex
 from tandem.store.workspace import MeetingRecord, Workspace
@@ -182,8 +184,17 @@ class WorkspaceSource:
                     decisions=len(record.decisions),
                     actions=len(record.actions),
                     feedback=len(record.lead_feedback),
+                    rating=m.rating,
+                    planned_min=m.planned_min or sum(i.timebox_min for i in record.agenda),
+                    # The agenda's time, as the minutes' total shows it.
+                    actual_min=round(sum(i.elapsed_s for i in record.agenda) / 60) if m.held else None,
+                    items_done=sum(i.status == "done" for i in record.agenda),
+                    items_skipped=sum(i.status == "skipped" for i in record.agenda),
+                    items_parked=sum(i.status == "parked" for i in record.agenda),
+                    teams_present=tuple(a.team for a in m.attendees),
                 )
             )
+            data.decisions.extend(DecisionRow(d.id, d.text, d.decided_by, m.id, m.series_id, m.date, d.supersedes, d.reverses) for d in record.decisions)
             data.actions.extend(ActionRow(a.text, a.owner, a.due, a.status, m.id, m.series_id, m.date, a.closed_on) for a in record.actions)
             # The minutes' action review needs every meeting's actions, origin filled in.
             shared.actions.extend(a if a.meeting_id else a.replace(meeting_id=m.id) for a in record.actions)
@@ -240,6 +251,7 @@ class WorkspaceSource:
         # Files deleted since they were reported are no problem any more.
         for name in set(self._problems) - set(sigs):
             del self._problems[name]
+        data.decisions = with_statuses(data.decisions)
         data.problems = sorted(self._problems.values())
         self._series_titles = titles
         self._shared = shared

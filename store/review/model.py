@@ -7,11 +7,11 @@ the screens turn into labels; the minutes reader maps labels back to codes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Protocol
 
-from tandem.store.records import LABELS
+from tandem.store.records import HELD_STATUSES, LABELS
 
 _CODES = {text.casefold(): code for code, text in LABELS.items()}
 
@@ -36,6 +36,16 @@ class MeetingRow:
     decisions: int = 0
     actions: int = 0
     feedback: int = 0
+    #: For the series' health: the rating (1-5), the minutes it was planned to take and
+    #: took (None: not known, as in minutes exported by an older tandem), how its agenda
+    #: went, and the team of each person present.
+    rating: int | None = None
+    planned_min: int = 0
+    actual_min: int | None = None
+    items_done: int = 0
+    items_skipped: int = 0
+    items_parked: int = 0
+    teams_present: tuple[str, ...] = ()
 
     def involves(self, person: str) -> bool:
         """Facilitated or attended (case-insensitive substring, so "dana" finds "Dana Ruiz")."""
@@ -105,6 +115,51 @@ class FeedbackRow:
     stage_lost: str = ""
 
 
+DECISION_STATUSES = ("active", "superseded", "reversed")
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRow:
+    #: The decision's id (a workspace), or "<meeting id>#<n>" (minutes, which hold no ids).
+    key: str
+    text: str
+    decided_by: str
+    meeting_id: str
+    series: str
+    date: str
+    #: The key of an earlier decision this one replaces or takes back.
+    supersedes: str = ""
+    reverses: str = ""
+    status: str = "active"
+    #: The later decision that superseded or reversed this one, and its date.
+    changed_by: str = ""
+    changed_on: str = ""
+
+    def matches(self, query: str) -> bool:
+        """Every word of ``query`` in its text, who decided or what changed it."""
+        hay = f"{self.text} {self.decided_by} {self.changed_by}".casefold()
+        return all(word in hay for word in query.casefold().split())
+
+
+def with_statuses(rows: list[DecisionRow]) -> list[DecisionRow]:
+    """The decisions, newest first, each marked superseded or reversed by the latest later
+    decision that says so (the earlier record itself is never changed)."""
+    oldest_first = sorted(rows, key=lambda r: (r.date, r.meeting_id, r.key))
+    changed: dict[str, tuple[str, DecisionRow]] = {}
+    for row in oldest_first:
+        for status, target in (("superseded", row.supersedes), ("reversed", row.reverses)):
+            if target and target != row.key:
+                changed[target] = (status, row)
+    out = []
+    for row in reversed(oldest_first):
+        found = changed.get(row.key)
+        if found is not None:
+            status, by = found
+            row = replace(row, status=status, changed_by=by.text, changed_on=by.date)
+        out.append(row)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class TakeawayRow:
     category: str
@@ -132,6 +187,7 @@ class ReviewData:
     objectives: list[ObjectiveRow] = field(default_factory=list)
     feedback: list[FeedbackRow] = field(default_factory=list)
     shadow_days: list[ShadowRow] = field(default_factory=list)
+    decisions: list[DecisionRow] = field(default_factory=list)
     #: Files that could not be read, one sentence each; shown, never fatal.
     problems: list[str] = field(default_factory=list)
 
@@ -176,3 +232,55 @@ class ReviewSource(Protocol):
     def changed(self) -> bool:
         """Whether any file changed since the last load or search."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesHealth:
+    """How a series' meetings went, held ones only, oldest first."""
+
+    series: str
+    meetings: tuple[MeetingRow, ...]
+
+    @property
+    def ratings(self) -> list[int]:
+        return [m.rating for m in self.meetings if m.rating is not None]
+
+    @property
+    def timed(self) -> list[MeetingRow]:
+        return [m for m in self.meetings if m.actual_min is not None and m.planned_min]
+
+    @property
+    def on_time_share(self) -> float | None:
+        """Meetings whose agenda took no longer than planned, of those with both known."""
+        timed = self.timed
+        return sum(m.actual_min is not None and m.actual_min <= m.planned_min for m in timed) / len(timed) if timed else None
+
+    @property
+    def coverage(self) -> float | None:
+        """Agenda items done, of all items, over the series."""
+        items = sum(m.agenda_items for m in self.meetings)
+        return sum(m.items_done for m in self.meetings) / items if items else None
+
+    @property
+    def one_sided(self) -> list[MeetingRow]:
+        """Meetings where sales or marketing had nobody present."""
+        return [m for m in self.meetings if not (balance(m)[0] and balance(m)[1])]
+
+
+def balance(meeting: MeetingRow) -> tuple[int, int]:
+    """(sales, marketing) people present."""
+    return meeting.teams_present.count("sales"), meeting.teams_present.count("marketing")
+
+
+def series_health(meetings: list[MeetingRow]) -> list[SeriesHealth]:
+    """Each series with its held meetings, oldest first; series by title."""
+    groups: dict[str, list[MeetingRow]] = {}
+    for m in sorted(meetings, key=lambda m: (m.date, m.id)):
+        if m.status in HELD:
+            groups.setdefault(m.series, []).append(m)
+    titles = {m.series: m.series_title or m.series for m in meetings}
+    return [SeriesHealth(sid, tuple(rows)) for sid, rows in sorted(groups.items(), key=lambda kv: titles[kv[0]].casefold())]
+
+
+#: The statuses of a meeting that took place (records.HELD_STATUSES; a live one counts).
+HELD = HELD_STATUSES

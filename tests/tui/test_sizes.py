@@ -260,6 +260,8 @@ REVIEW_EXPECT = {
     "3": ("Objectives",),
     "4": ("Lead quality",),
     "5": ("Shadow days",),
+    "6": ("Decisions", "1 superseded · 1 reversed"),
+    "7": ("Health", "Pipeline & content review", "On time"),
 }
 
 
@@ -336,7 +338,7 @@ SCENARIOS: dict[str, Callable[[Path, Path], Scenario]] = {
     "shadow-day": shadow_day,
     "help": help_screen,
     "confirm": confirm,
-    **{f"review-{tab}": review(tab) for tab in "12345"},
+    **{f"review-{tab}": review(tab) for tab in "1234567"},
     "minutes": minutes,
     "follow": follow,
 }
@@ -381,6 +383,8 @@ AT_40x12 = {
     "review-3": ("Objectives",),
     "review-4": ("Lead quality", "leads reviewed"),
     "review-5": ("Shadow days", "2026-12-04"),
+    "review-6": ("Decisions",),
+    "review-7": ("Health",),
     "minutes": ("Sections", "Weekly"),
     "follow": ("Lead generation", "Agenda"),
 }

@@ -284,6 +284,39 @@ def actions(env: Env, only_open: bool, overdue: bool, owner: str | None, series:
 
 
 @cli.command()
+# The statuses of store.review.model.DECISION_STATUSES, spelled out: the store is not
+# imported before a command runs (start-up time).
+@click.option("--status", type=click.Choice(("active", "superseded", "reversed")), help="Only decisions with this status.")
+@click.option("--series", metavar="S", help="Only decisions of meetings of this series (its id).")
+@click.option("--search", metavar="WORDS", help="Only decisions holding every one of these words (text, who decided, what changed it).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+def decisions(env: Env, status: str | None, series: str | None, search: str | None, as_json: bool) -> None:
+    """The decisions register: every decision across meetings, newest first.
+
+    A decision is active until a later one supersedes or reverses it (chosen when the later
+    one is captured); then it shows which, and when.
+    """
+    from tandem.store.errors import NotFoundError
+    from tandem.store.review.from_workspace import WorkspaceSource
+    from tandem.tui.cli import output
+
+    workspace = env.workspace()
+    data = WorkspaceSource(workspace.home).load()
+    known = {m.series for m in data.meetings} | {s.id for s in workspace.series.all()}
+    if series is not None and series not in known:
+        raise NotFoundError(f"No series {series!r} in {workspace.home}; known series: {', '.join(sorted(known)) or 'none'}.")
+    rows = [
+        d for d in data.decisions if (status is None or d.status == status) and (series is None or d.series == series) and (search is None or d.matches(search))
+    ]
+    if as_json:
+        output.print_json([output.decision_summary(d) for d in rows])
+        return
+    empty = f"No decisions match in {workspace.home}." if data.decisions else f"No decisions in {workspace.home} yet: capture one with d in a meeting."
+    output.print_decisions(rows, empty)
+
+
+@cli.command()
 @click.option("--meetings", type=click.IntRange(1, 10_000), default=40, show_default=True, help="How many meetings to create.")
 @click.option("--seed", type=int, default=7, show_default=True, help="Random seed (same seed, same workspace).")
 @click.option("--no-open", is_flag=True, help="Only create the workspace; do not open the app.")

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from tandem.store.mdescape import clean
 from tandem.store.records import TAKEAWAY_CATEGORIES, ActionItem, Meeting, Series, ShadowDay, label
+from tandem.store.review.model import DECISION_STATUSES, DecisionRow
 from tandem.store.templates import Template
 from tandem.store.workspace import MeetingRecord
 
@@ -207,6 +208,49 @@ def print_actions(rows: list[dict[str, Any]], series: list[Series], empty: str) 
             cells = cells[3:]
         table.add_row(*cells)
     console.print(table)
+
+
+def decision_summary(d: DecisionRow) -> dict[str, Any]:
+    """One decision for ``tandem decisions --json``."""
+    return {
+        "id": d.key,
+        "date": d.date,
+        "meeting": d.meeting_id,
+        "series": d.series,
+        "text": d.text,
+        "decided_by": d.decided_by,
+        "status": d.status,
+        "supersedes": d.supersedes,
+        "reverses": d.reverses,
+        "changed_by": d.changed_by,
+        "changed_on": d.changed_on,
+    }
+
+
+def print_decisions(rows: list[DecisionRow], empty: str) -> None:
+    """The decisions register as a table: a changed decision says by what, dimmed."""
+    from rich.table import Table
+
+    console = _console()
+    if not rows:
+        console.print(empty, soft_wrap=True, markup=False)
+        return
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Decision", min_width=20)
+    table.add_column("Decided by")
+    table.add_column("Meeting", no_wrap=True)
+    for d in rows:
+        date_cell, status_cell, text_cell, by_cell, meeting_cell = _cells(d.date, d.status, d.text, d.decided_by, d.meeting_id)
+        if d.status != "active":
+            text_cell.stylize("dim")
+            status_cell.stylize("yellow")
+            text_cell.append_text(Text(f"\n{d.status} {d.changed_on}: {clean(d.changed_by)}", style="italic"))
+        table.add_row(date_cell, status_cell, text_cell, by_cell, meeting_cell)
+    console.print(table)
+    counts = Counter(d.status for d in rows)
+    console.print(" · ".join(f"{counts[s]} {s}" for s in DECISION_STATUSES if counts[s]), style="dim", markup=False)
 
 
 def shadow_summary(day: ShadowDay, when: str) -> dict[str, Any]:

@@ -52,6 +52,24 @@ class FormContext:
     personas: list[str] = field(default_factory=list)
     reason_codes: tuple[str, ...] = REASON_CODES
     funnel_stages: tuple[str, ...] = FUNNEL_STAGES
+    #: Decisions of earlier meetings still in force, newest first.
+    earlier_decisions: list[EarlierDecision] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EarlierDecision:
+    decision: Decision
+    #: The date of the meeting that took it.
+    date: str
+
+    @property
+    def line(self) -> str:
+        """The decision as the minutes show it: its text, and who decided, in brackets."""
+        d = self.decision
+        return f"{d.text} ({d.decided_by})" if d.decided_by else d.text
+
+
+CHANGE_KINDS = [("Supersedes it", "supersedes"), ("Reverses it", "reverses")]
 
 
 class DecisionForm(RecordForm[Decision]):
@@ -62,17 +80,48 @@ class DecisionForm(RecordForm[Decision]):
         super().__init__(**kwargs)
 
     def specs(self) -> list[Spec]:
-        return [
+        specs = [
             Spec("text", "Decision", required=True, hint="What was decided, in one sentence"),
             Spec("decided_by", "Decided by", suggestions=self.ctx.people, hint="optional"),
         ]
+        if not self._earlier():
+            return specs  # nothing to change yet: no two fields that offer nothing
+        return [
+            *specs,
+            Spec(
+                "earlier",
+                "Changes",
+                kind="choice",
+                choices=[(f"{e.date} · {e.line}"[:90], e.decision.id) for e in self._earlier()],
+                hint="an earlier decision this one supersedes or reverses (optional)",
+            ),
+            Spec("change", "How", kind="choice", required=True, choices=CHANGE_KINDS),
+        ]
+
+    def _earlier(self) -> list[EarlierDecision]:
+        """The decisions offered; the one a decision being edited already changes among them."""
+        held = (self.initial.supersedes or self.initial.reverses) if self.initial else ""
+        offered = list(self.ctx.earlier_decisions)
+        if held and all(e.decision.id != held for e in offered) and self.initial is not None:
+            offered.append(EarlierDecision(Decision(id=held, text=self.initial.earlier_text or held), self.initial.earlier_date))
+        return offered
 
     def initial_values(self) -> dict[str, Any]:
-        return self.initial.to_dict() if self.initial else {}
+        if self.initial is None:
+            return {"change": "supersedes"}
+        return {
+            **self.initial.to_dict(),
+            "earlier": self.initial.supersedes or self.initial.reverses or None,
+            "change": "reverses" if self.initial.reverses else "supersedes",
+        }
 
     def build(self, values: dict[str, Any]) -> Decision:
         base = self.initial or Decision(id=ids.new_id(), text=values["text"])
-        return base.replace(text=values["text"], decided_by=values["decided_by"])
+        earlier = next((e for e in self._earlier() if e.decision.id == values.get("earlier")), None)
+        link: dict[str, str] = {"supersedes": "", "reverses": "", "earlier_text": "", "earlier_date": ""}
+        if earlier is not None:
+            link |= {values.get("change") or "supersedes": earlier.decision.id, "earlier_text": earlier.line, "earlier_date": earlier.date}
+        return base.replace(text=values["text"], decided_by=values["decided_by"], **link)
 
 
 class ActionForm(RecordForm[ActionItem]):

@@ -21,6 +21,7 @@ from tandem.tui.screens.capture_forms import (
     CheckInForm,
     ContentForm,
     DecisionForm,
+    EarlierDecision,
     FormContext,
     InsightForm,
     LeadFeedbackForm,
@@ -108,9 +109,26 @@ class CaptureFlow:
         self.ctx.sources = sorted({f.source for f in feedback if f.source} | set(words.lead_sources))
         used = {f.persona for f in feedback} | {i.persona for i in insights} | {c.persona for c in content}
         self.ctx.personas = sorted({p for p in used if p} | set(words.personas))
+        try:
+            self.ctx.earlier_decisions = self._earlier_decisions()
+        except (TandemError, OSError):
+            self.ctx.earlier_decisions = []  # a broken file elsewhere: nothing to offer
         self.ctx.reason_codes = words.reason_codes or self.ctx.reason_codes
         self.ctx.funnel_stages = words.funnel_stages or self.ctx.funnel_stages
         self._words_loaded = True
+
+    def _earlier_decisions(self) -> list[EarlierDecision]:
+        """Decisions of earlier meetings still in force, newest first: what a decision
+        taken now may supersede or reverse."""
+        meeting = self.session.meeting
+        found: list[EarlierDecision] = []
+        changed: set[str] = set()
+        for held, decisions in self.session.workspace.iter_decisions():
+            for d in decisions:
+                changed.update(x for x in (d.supersedes, d.reverses) if x)
+                if held.id != meeting.id and held.date <= meeting.date:
+                    found.append(EarlierDecision(d, held.date))
+        return sorted((e for e in found if e.decision.id not in changed), key=lambda e: e.date, reverse=True)
 
     def _review_rows(self, mode: str) -> list[tuple[str, Text]]:
         ws = self.session.workspace

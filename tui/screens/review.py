@@ -39,6 +39,8 @@ from tandem.tui.widgets.review.base import (
     safe_data,
     safe_text,
 )
+from tandem.tui.widgets.review.decisions import DecisionsPane
+from tandem.tui.widgets.review.health import HealthPane
 from tandem.tui.widgets.review.leads import LeadQualityPane
 from tandem.tui.widgets.review.meetings import MeetingsPane
 from tandem.tui.widgets.review.objectives import ObjectivesPane
@@ -56,6 +58,8 @@ TABS = (
     ("objectives", "Objectives"),
     ("leads", "Lead quality"),
     ("shadow", "Shadow days"),
+    ("decisions", "Decisions"),
+    ("health", "Health"),
 )
 #: How often the files are checked for changes (a stat per file: ~3 ms for 500 meetings).
 POLL_SECONDS = 1.0
@@ -110,6 +114,10 @@ class ReviewScreen(TandemScreen[None]):
                 yield Lazy(LeadQualityPane(id="leads-pane"))
             with TabPane("5 Shadow days", id="tab-shadow"):
                 yield Lazy(ShadowPane(id="shadow-pane"))
+            with TabPane("6 Decisions", id="tab-decisions"):
+                yield Lazy(DecisionsPane(id="decisions-pane"))
+            with TabPane("7 Health", id="tab-health"):
+                yield Lazy(HealthPane(id="health-pane"))
         yield Footer()
 
     def on_mount(self) -> None:
@@ -187,7 +195,7 @@ class ReviewScreen(TandemScreen[None]):
 
     def _focus_tab(self, key: str) -> bool:
         pane = self.query_one(f"#tab-{key}", TabPane)
-        targets = pane.query("DataTable, #lead-charts")
+        targets = pane.query("DataTable, #lead-charts, #health-scroll")
         if targets:
             self.set_focus(targets.first())  # now, not a message later: see BINDINGS
         return bool(targets)
