@@ -23,6 +23,7 @@ from tandem.store.errors import TandemError
 from tandem.store.records import (
     TAKEAWAY_CATEGORIES,
     ActionItem,
+    AgendaItem,
     CheckIn,
     ContentItem,
     Meeting,
@@ -87,6 +88,13 @@ class Shared:
             return None, None
         i = ids.index(meeting.id)
         return (same[i - 1] if i else None), (same[i + 1] if i + 1 < len(same) else None)
+
+
+def planned_minutes(meeting: Meeting, agenda: list[AgendaItem]) -> int:
+    """The agenda's planned minutes: once the meeting was held, of the items taken up only
+    (a skipped or parked item's timebox was never spent, and made the meeting look early)."""
+    held = [i for i in agenda if i.status in ("done", "active")] if meeting.held else agenda
+    return sum(i.timebox_min for i in held)
 
 
 def _minutes_text(seconds: float) -> str:
@@ -206,7 +214,7 @@ def minutes_context(record: MeetingRecord, shared: Shared) -> dict[str, Any]:
         "series_title": shared.series_title(meeting.series_id),
         "attendance": attendance,
         "agenda": agenda,
-        "planned_total": sum(item.timebox_min for item in record.agenda),
+        "planned_total": planned_minutes(meeting, record.agenda),
         "actual_total": _minutes_text(sum(item.elapsed_s for item in record.agenda)),
         "objectives": _objective_rows(meeting, shared.objectives),
         "lead_feedback": record.lead_feedback,

@@ -66,6 +66,13 @@ def search_lines(s: MinutesSummary) -> Iterator[tuple[str, str]]:
         yield "Lead feedback", " · ".join(p for p in parts if p)
     for text in s.parking_lot:
         yield "Parking lot", text
+    for d in s.shadow_days:
+        yield from ((f"Shadow day · {d.shadow}", t.text) for t in d.takeaways)
+        if d.experiment:
+            yield f"Experiment · {d.shadow}", d.experiment
+    for o in s.objectives:
+        if o.comment:
+            yield f"Check-in · {o.title}", o.comment
 
 
 @dataclass(slots=True)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from tandem.store.errors import CorruptFileError, NotFoundError, TandemError, ValidationError
 from tandem.store.layout import SHARED_FILES
-from tandem.store.minutes.render import Shared, render_minutes
+from tandem.store.minutes.render import Shared, planned_minutes, render_minutes
 from tandem.store.records import Meeting, label
 from tandem.store.review.model import (
     ActionRow,
@@ -44,7 +44,28 @@ def file_signature(path: Path) -> tuple[int, int, int] | None:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-def search_lines(record: MeetingRecord, series_title: str) -> Iterator[tuple[str, str]]:
+#: How :func:`shared_lines` names a shadow day's lines.
+SHADOW_LINES = ("Shadow day · ", "Experiment · ")
+
+
+def shared_lines(shared: Shared) -> dict[str, list[tuple[str, str]]]:
+    """What a meeting's minutes show of the shared records, by meeting: the takeaways and
+    experiment of the shadow days it debriefed, and the comments of check-ins made in it."""
+    lines: dict[str, list[tuple[str, str]]] = {}
+    for d in shared.shadow_days:
+        if d.debriefed_in:
+            found = lines.setdefault(d.debriefed_in, [])
+            found.extend((f"Shadow day · {d.shadow}", t.text) for t in d.takeaways)
+            if d.experiment is not None:
+                found.append((f"Experiment · {d.shadow}", d.experiment.text))
+    for o in shared.objectives:
+        for c in o.checkins:
+            if c.meeting_id and c.comment:
+                lines.setdefault(c.meeting_id, []).append((f"Check-in · {o.title}", c.comment))
+    return lines
+
+
+def search_lines(record: MeetingRecord, series_title: str, extra: Sequence[tuple[str, str]] = ()) -> Iterator[tuple[str, str]]:
     """Everything of a meeting a participant might search for, as (where, text)."""
     m = record.meeting
     yield "Title", m.title
@@ -68,6 +89,9 @@ def search_lines(record: MeetingRecord, series_title: str) -> Iterator[tuple[str
         yield "Lead feedback", " · ".join(p for p in parts if p)
     for p in record.parking_lot:
         yield "Parking lot", p.text
+    # Shadow days show in the minutes of a meeting with a shadow-day item only: found there too.
+    debrief = any(item.captures == "shadow" for item in record.agenda)
+    yield from (line for line in extra if debrief or not line[0].startswith(SHADOW_LINES))
 
 
 class WorkspaceSource:
@@ -159,6 +183,9 @@ class WorkspaceSource:
         sigs = self._signatures()
         shared = self._load_shared()
         titles = {sid: s.title for sid, s in shared.series.items()}
+        # A meeting is indexed again when its file or a shared file it shows changes.
+        shared_key = tuple(sigs[name] for name in SHARED_FILES)
+        extra = shared_lines(shared)
         data = ReviewData()
         meetings: list[Meeting] = []
         for meeting_id in self.workspace.meeting_ids():
@@ -169,7 +196,7 @@ class WorkspaceSource:
             m = record.meeting
             meetings.append(m)
             series_title = titles.get(m.series_id, m.series_id)
-            self._index.put(meeting_id, (sigs.get(meeting_id), titles), search_lines(record, series_title))
+            self._index.put(meeting_id, (sigs.get(meeting_id), titles, shared_key), search_lines(record, series_title, extra.get(meeting_id, [])))
             data.meetings.append(
                 MeetingRow(
                     id=m.id,
@@ -185,7 +212,7 @@ class WorkspaceSource:
                     actions=len(record.actions),
                     feedback=len(record.lead_feedback),
                     rating=m.rating,
-                    planned_min=m.planned_min or sum(i.timebox_min for i in record.agenda),
+                    planned_min=planned_minutes(m, record.agenda),
                     # The agenda's time, as the minutes' total shows it.
                     actual_min=round(sum(i.elapsed_s for i in record.agenda) / 60) if m.held else None,
                     items_done=sum(i.status == "done" for i in record.agenda),
@@ -279,18 +306,21 @@ class WorkspaceSource:
 
     def _refresh_index(self) -> None:
         """Re-index the meetings whose files changed since they were indexed."""
-        self._fresh_shared()
+        shared = self._fresh_shared()
+        shared_key = tuple(self._shared_seen[name] for name in SHARED_FILES)
+        extra: dict[str, list[tuple[str, str]]] | None = None
         sigs = self._signatures()
         for meeting_id, sig in sigs.items():
             if meeting_id in SHARED_FILES:
                 continue
-            if self._index.signature(meeting_id) != (sig, self._series_titles):
+            if self._index.signature(meeting_id) != (sig, self._series_titles, shared_key):
                 record = self._read(meeting_id)
                 if record is None:
                     self._index.remove(meeting_id)
                     continue
                 title = self._series_titles.get(record.meeting.series_id, record.meeting.series_id)
-                self._index.put(meeting_id, (sig, self._series_titles), search_lines(record, title))
+                extra = shared_lines(shared) if extra is None else extra
+                self._index.put(meeting_id, (sig, self._series_titles, shared_key), search_lines(record, title, extra.get(meeting_id, [])))
         for gone in set(self._index.ids()) - set(sigs):
             self._index.remove(gone)
 

@@ -92,3 +92,59 @@ def test_series_health_counts_held_meetings_time_coverage_and_both_teams(tmp_pat
     assert [balance(m) for m in health.meetings] == [(2, 1), (2, 0)]
     assert [m.date for m in health.one_sided] == ["2026-11-19"]
     assert health.on_time_share == 1.0  # 55 s a minute of each timebox: under time
+
+
+def test_the_agenda_total_counts_the_items_held_only(tmp_path: Path) -> None:
+    ws = build_sample(tmp_path / "ws")
+    with ws.open_meeting(SECOND) as writer:
+        record = writer.read()
+        record.agenda[2] = record.agenda[2].replace(status="skipped")
+        writer.write_all(record)
+    source = WorkspaceSource(ws.home)
+    assert "| | **Total** | **25 min** |" in source.minutes(SECOND)  # 10 + 15: the skipped 10 never ran
+    assert "| | **Total** | **35 min** |" in source.minutes("2026-11-26-weekly-smarketing-sync")  # planned: all of it
+    row = next(m for m in source.load().meetings if m.id == SECOND)
+    assert (row.planned_min, row.items_skipped, row.items_done) == (25, 1, 2)
+
+
+def test_search_finds_shadow_day_takeaways_experiments_and_check_in_comments(tmp_path: Path) -> None:
+    from tandem.store.records import CheckIn, Experiment, Objective, ShadowDay, Takeaway
+
+    ws = build_sample(tmp_path / "ws")
+    ws.shadow_days.add(
+        ShadowDay(
+            id="sd1",
+            shadow="Dana Kim",
+            host="Luis Ortega",
+            direction="marketing_to_sales",
+            date="2026-11-10",
+            status="done",
+            takeaways=[Takeaway(id="t1", category="surprised_me", text="Prospects ask about zebrafish integrations")],
+            experiment=Experiment(text="Trial a quokka-shaped onboarding call"),
+            debriefed_in=FIRST,
+        )
+    )
+    ws.objectives.add(
+        Objective(
+            id="o1",
+            title="Pipeline",
+            metric="SQLs",
+            target=10,
+            checkins=[CheckIn(date="2026-11-19", value=4, status="at_risk", meeting_id=SECOND, comment="Narwhal campaign slipped")],
+        )
+    )
+    with ws.open_meeting(FIRST) as writer:  # the debrief: an agenda item for shadow days
+        record = writer.read()
+        record.agenda[0] = record.agenda[0].replace(captures="shadow")
+        writer.write_all(record)
+    export_minutes(ws, ws.meeting_ids(), tmp_path / "out")
+    for source in (WorkspaceSource(ws.home), MinutesFolderSource(tmp_path / "out")):
+        assert [h.meeting_id for h in source.search("zebrafish")] == [FIRST], type(source).__name__
+        assert [h.meeting_id for h in source.search("quokka")] == [FIRST], type(source).__name__
+        assert [h.meeting_id for h in source.search("narwhal")] == [SECOND], type(source).__name__
+    # A check-in comment changed later is found at once (the shared file changed).
+    source = WorkspaceSource(ws.home)
+    source.load()
+    objective = ws.objectives.all()[0]
+    ws.objectives.update(objective.replace(checkins=[objective.checkins[0].replace(comment="Walrus campaign slipped")]))
+    assert [h.meeting_id for h in source.search("walrus")] == [SECOND]
