@@ -16,6 +16,10 @@ validates the file. Every key is optional; a missing file means every default::
     # monokai, flexoki, catppuccin-mocha, solarized-light, ... (empty: Textual's default).
     theme = "nord"
 
+    # When the active item's timebox runs out, besides its timer turning red: "bell" (the
+    # terminal's), "flash" (the item's heading), "both", or "off".
+    overrun_alert = "flash"
+
     # The agenda template a series' first meeting starts from (its id: `tandem templates list`).
     [series.weekly-smarketing-sync]
     template = "weekly-smarketing-sync"
@@ -60,7 +64,9 @@ FILE_NAME = "config.toml"
 MAX_BYTES = 256 * 1024
 
 #: The top-level keys, in the order `tandem config show` prints them.
-TOP_KEYS = ("facilitator", "export_dir", "theme", "series", "vocabulary", "keymap")
+TOP_KEYS = ("facilitator", "export_dir", "theme", "overrun_alert", "series", "vocabulary", "keymap")
+#: How the live screen tells that the item's timebox has run out, beyond its timer's colour.
+OVERRUN_ALERTS = ("off", "bell", "flash", "both")
 SERIES_KEYS = ("template",)
 VOCABULARY_KEYS = ("lead_sources", "personas", "reason_codes", "funnel_stages", "teams")
 #: The teams a config may name (``[vocabulary] teams``): the attendees' and the owners'.
@@ -127,6 +133,9 @@ class Config:
     export_dir: Path | None = None
     #: A Textual theme name ("": Textual's default).
     theme: str = ""
+    #: When the active item's timebox runs out: the terminal bell, a flash of the item's
+    #: heading, both, or nothing but the timer turning red (one of OVERRUN_ALERTS).
+    overrun_alert: str = "off"
     #: Per-series settings, by series id.
     series: dict[str, SeriesConfig] = field(default_factory=dict)
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
@@ -298,6 +307,13 @@ class _Validator:
                 theme = self.theme(parts, value)
                 if theme is not None:
                     values[key] = theme
+                    self.from_file.add(key)
+            elif key == "overrun_alert":
+                alert = self.string(parts, value, empty_ok=False)
+                if alert is not None and alert not in OVERRUN_ALERTS:
+                    self.problem(parts, f"{alert!r} is not one of: {', '.join(OVERRUN_ALERTS)}")
+                elif alert is not None:
+                    values[key] = alert
                     self.from_file.add(key)
             elif key == "series":
                 values[key] = self.series(parts, value)
@@ -586,6 +602,7 @@ def render_config(loaded: LoadedConfig, default_keys: dict[str, str] | None = No
     out.append(origin("export_dir", "none; `tandem export --all` needs --out"))
     out += [f"export_dir = {_toml_value(config.export_dir)}" if config.export_dir else '# export_dir = "~/minutes"', ""]
     out += [origin("theme", "Textual's own"), f"theme = {_toml_value(config.theme)}", ""]
+    out += [origin("overrun_alert", f"off; one of {', '.join(OVERRUN_ALERTS)}"), f"overrun_alert = {_toml_value(config.overrun_alert)}", ""]
     for series_id, entry in sorted(config.series.items()):
         key = dotted("series", series_id, "template")
         out.append(f"[{dotted('series', series_id)}]")

@@ -112,6 +112,7 @@ def test_the_documented_example_is_valid(tmp_path: Path) -> None:
         ("\n\nfacilitator = 3\n", 3, "facilitator", "must be a string"),
         ('theme = "nordd"\n', 1, "theme", "no theme 'nordd'"),
         ("theme = true\n", 1, "theme", "must be a string"),
+        ('overrun_alert = "loud"\n', 1, "overrun_alert", "'loud' is not one of: off, bell, flash, both"),
         ('export_dir = "minutes"\n', 1, "export_dir", "is relative"),
         ("export_dir = []\n", 1, "export_dir", "must be a string"),
         ('[series.weekly-smarketing-sync]\ntemplate = "weekly"\n', 2, "series.weekly-smarketing-sync.template", "no template 'weekly'"),

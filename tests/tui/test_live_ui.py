@@ -307,3 +307,36 @@ def test_an_agenda_line_fits_its_width_with_wide_characters(title: str) -> None:
         assert line.plain.endswith("2:05/10m ⚠"), "the timer is never what gets cut"
         narrow = agenda_line(1, AgendaItem(id="x", title=title, timebox_min=10, status="active"), 125, will_not_fit=False, width=width, timer=False)
         assert narrow.cell_len == width and "10m" not in narrow.plain, "a narrow sidebar gives the title the room"
+
+
+@pytest.mark.parametrize(("alert", "bells", "flashes"), [("off", 0, False), ("bell", 1, False), ("flash", 0, True), ("both", 1, True)])
+async def test_a_timebox_running_out_is_announced_once_as_configured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, alert: str, bells: int, flashes: bool
+) -> None:
+    from dataclasses import replace
+
+    from tandem.tui.screens import live
+
+    ws = live_workspace(tmp_path)
+    clock = FakeClock()
+    app = create_app(ws, clock=clock, start=StartWith(meeting_id=MID))
+    app.settings = replace(app.settings, overrun_alert=alert)
+    rung: list[int] = []
+    app.bell = lambda: rung.append(1)
+    monkeypatch.setattr(live, "FLASH_S", 0.3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        head = screen.query_one("#item-head")
+        clock.advance(minutes=9)
+        screen.tick()
+        assert not rung and "-flash" not in head.classes  # amber only, before it runs out
+        clock.advance(minutes=2)
+        screen.tick()
+        assert len(rung) == bells and ("-flash" in head.classes) == flashes
+        clock.advance(minutes=1)
+        screen.tick()  # still over: no second alert
+        assert len(rung) == bells
+        await pilot.pause(0.5)
+        assert "-flash" not in head.classes  # a moment, not for good

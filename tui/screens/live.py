@@ -26,6 +26,9 @@ from tandem.tui.widgets.captured import CapturedList, ReviewList
 from tandem.tui.widgets.clock_bar import append_clock
 from tandem.tui.widgets.footer import Footer
 
+#: How long the item's heading flashes when its timebox runs out.
+FLASH_S = 1.5
+
 
 class LiveScreen(TandemScreen[None]):
     # Loaded when a meeting is first opened, not at start-up (benchmarks/start.py) — the
@@ -53,6 +56,8 @@ class LiveScreen(TandemScreen[None]):
         super().__init__()
         self.session = session
         self._shown_item: str | None = None
+        #: Items whose timebox running out was announced (config.toml's overrun_alert).
+        self._alerted: set[str] = set()
         self.flow = CaptureFlow(self)
 
     # --- layout ---------------------------------------------------------------------
@@ -191,6 +196,9 @@ class LiveScreen(TandemScreen[None]):
             timer.update(f"{clock_text(elapsed)} / {clock_text(box)}")
             timer.set_class(WARN_AT * box <= elapsed <= box, "-warn")
             timer.set_class(elapsed > box, "-over")
+            if elapsed > box and session.running and item.id not in self._alerted:
+                self._alerted.add(item.id)
+                self._alert_overrun()
         else:
             timer.update("")
             timer.set_class(False, "-warn")
@@ -201,6 +209,16 @@ class LiveScreen(TandemScreen[None]):
         # The active item's elapsed time in the sidebar moves every second.
         if item is not None and session.running:
             self.refresh_agenda()
+
+    def _alert_overrun(self) -> None:
+        """Once per item, as its timebox runs out: the bell, a flash of its heading, or both."""
+        alert = main_app(self).settings.overrun_alert
+        if alert in ("bell", "both"):
+            self.app.bell()
+        if alert in ("flash", "both"):
+            head = self.query_one("#item-head")
+            head.add_class("-flash")
+            self.set_timer(FLASH_S, lambda: head.remove_class("-flash"))
 
     def _show_ended(self) -> None:
         """An ended meeting's clocks, as they stopped: nothing here moves."""
