@@ -303,6 +303,18 @@ def saved_at(meeting: Meeting) -> datetime | None:
     return parse_time(meeting.saved_at)
 
 
+def writer_gone(workspace: Workspace, meeting_id: str) -> bool:
+    """True when the facilitator's tandem that held the meeting is known to be gone (closed
+    or crashed); False while it runs, or when that cannot be told (another machine)."""
+    from tandem.store.locks import holder_alive
+
+    try:
+        path = workspace.meeting_path(meeting_id)
+    except TandemError:
+        return False
+    return holder_alive(path.with_suffix(".lock")) is False
+
+
 def has_ended(meeting: Meeting) -> bool:
     return meeting.status in ("ended", "finalized")
 

@@ -30,6 +30,30 @@ def _holder_sentence(holder_file: Path) -> str:
         return "another tandem process"
 
 
+def holder_alive(lock_path: Path) -> bool | None:
+    """Whether the process holding ``lock_path`` still runs, without touching the lock: False
+    when nobody holds it (its holder file goes with a release) or the holder's process on
+    this machine is gone (a crash leaves the file); None when it cannot be told (the holder
+    is on another machine, or its file cannot be read)."""
+    holder = lock_path.with_suffix(".holder")
+    try:
+        info = orjson.loads(holder.read_bytes())
+        pid, host = int(info["pid"]), str(info["host"])
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if host != socket.gethostname():
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # alive, but someone else's (EPERM)
+        return True
+    return True
+
+
 class WriterLock:
     """Exclusive, non-blocking lock with a readable holder description."""
 

@@ -189,11 +189,60 @@ async def test_shows_the_current_item_notes_records_and_ticking_timers(tmp_path:
         clock.advance(minutes=12)
         screen.tick()
         assert "-over" in screen.query_one("#follow-item-timer").classes
-        # No save for a while with the clock running: the facilitator's tandem may be gone.
-        assert "no save for 13 min: is the facilitator's tandem still open?" in text_of(screen, "#follow-status")
+        # No save for a while with the clock running, and the facilitator's tandem is gone
+        # (its lock was released): the clocks stop at the last save instead of ticking on.
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if screen.disconnected:
+                break
+        screen.tick()
+        assert "facilitator disconnected since 09:43" in text_of(screen, "#follow-status")
+        assert "DISCONNECTED" in text_of(screen, "#follow-clockbar") and "LIVE" not in text_of(screen, "#follow-clockbar")
+        assert "Elapsed 13:00 of 40:00 when last saved" in text_of(screen, "#follow-clockbar")
         # User text is shown literally, never as markup.
         await pilot.press("up")
         assert "MQL→SQL at 27% [bold]vs[/] 30% target" in text_of(screen, "#follow-notes-text")
+
+
+async def test_a_quiet_facilitator_whose_tandem_still_runs_is_not_disconnected(tmp_path: Path) -> None:
+    clock = FakeClock(START)
+    ws = running_meeting(tmp_path / "ws", clock)
+    holding = LiveSession(ws, MID, clock=clock)  # this process holds the meeting: alive
+    try:
+        app = follow_app(tmp_path / "ws", clock)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            clock.advance(minutes=13)
+            await pilot.pause(0.6)  # a few polls
+            screen.tick()
+            assert not screen.disconnected
+            assert "no save for 13 min: is the facilitator's tandem still open?" in text_of(screen, "#follow-status")
+            assert "LIVE" in text_of(screen, "#follow-clockbar")
+    finally:
+        holding.writer.close()
+
+
+def test_holder_alive_tells_a_running_holder_from_a_gone_one(tmp_path: Path) -> None:
+    import os
+    import socket
+    import subprocess
+
+    from tandem.store.locks import holder_alive
+
+    lock = tmp_path / "m.lock"
+    assert holder_alive(lock) is False  # nobody holds it
+    holder = lock.with_suffix(".holder")
+    holder.write_text(f'{{"pid": {os.getpid()}, "host": "{socket.gethostname()}", "since": "2026-12-03T10:00:00"}}')
+    assert holder_alive(lock) is True
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    holder.write_text(f'{{"pid": {gone.pid}, "host": "{socket.gethostname()}", "since": "2026-12-03T10:00:00"}}')
+    assert holder_alive(lock) is False  # a crash left the file
+    holder.write_text(f'{{"pid": {os.getpid()}, "host": "elsewhere.example", "since": "2026-12-03T10:00:00"}}')
+    assert holder_alive(lock) is None  # another machine: cannot tell
+    holder.write_text("not json")
+    assert holder_alive(lock) is None
 
 
 async def test_browse_and_follow_again(tmp_path: Path) -> None:

@@ -36,6 +36,7 @@ from tandem.store.follow import (
     meeting_elapsed,
     parse_time,
     saved_at,
+    writer_gone,
 )
 from tandem.store.pacing import WARN_AT, forecast
 from tandem.store.records import AgendaItem, label
@@ -74,6 +75,8 @@ class _Polled:
     file_time: datetime | None
     #: A shared file (insights, content, objectives) that cannot be read right now.
     linked_problem: TandemError | None = None
+    #: No save for a while, and the facilitator's tandem is gone (closed or crashed).
+    disconnected: bool = False
 
 
 class FollowScreen(TandemScreen[None]):
@@ -112,6 +115,8 @@ class FollowScreen(TandemScreen[None]):
         self._shown_rows: tuple[list[CapturedRow], str | None] | None = None
         self._polling = False
         self._ended_seen = False
+        #: The facilitator's tandem is gone while the meeting's clock was running.
+        self.disconnected = False
         #: How many new versions were shown (the first read included).
         self.versions_shown = 0
 
@@ -175,7 +180,19 @@ class FollowScreen(TandemScreen[None]):
             linked = self.linked_watcher.poll()
         except Exception as exc:  # noqa: BLE001 - never crash on a file; say so and retry
             return _Polled(None, None, TandemError(f"{type(exc).__name__}: {exc}"), self.watcher.file_time)
-        return _Polled(record, linked, self.watcher.problem, self.watcher.file_time, self.linked_watcher.problem)
+        return _Polled(record, linked, self.watcher.problem, self.watcher.file_time, self.linked_watcher.problem, self._disconnected(record or self.record))
+
+    def _disconnected(self, record: MeetingRecord | None) -> bool:
+        """A live meeting with its clock running, no save for a while, and the process that
+        held it gone: the clocks here stop at its last save instead of ticking on."""
+        if record is None or record.meeting.status != "live" or record.meeting.clock_running_since is None:
+            return False
+        saved = saved_at(record.meeting) or self.watcher.file_time
+        try:
+            quiet = (self.clock() - saved).total_seconds() if saved is not None else 0.0
+        except TypeError:
+            quiet = 0.0
+        return quiet >= STALE_AFTER_S and writer_gone(self.workspace, self.meeting_id)
 
     def _poll(self) -> None:
         if self._polling:  # a slow disk: never pile up reads
@@ -196,6 +213,10 @@ class FollowScreen(TandemScreen[None]):
             self._polling = False
 
     def _apply(self, polled: _Polled) -> None:
+        if polled.disconnected != self.disconnected:
+            self.disconnected = polled.disconnected
+            if polled.disconnected:
+                self.notify("The facilitator's tandem has closed; the clocks stop at its last save.", title="Facilitator disconnected", markup=False)
         self.problem = polled.problem
         self.linked_problem = polled.linked_problem
         self.file_time = polled.file_time
@@ -353,17 +374,22 @@ class FollowScreen(TandemScreen[None]):
         self._show_status()
         if record is None:
             return
-        now = self.clock()
         meeting = record.meeting
+        last = saved_at(meeting) or self.file_time
+        # Disconnected: nobody is running the meeting, so its clocks stand where it was saved.
+        now = last if self.disconnected and last is not None else self.clock()
         f = forecast(record, now)
         bar = Text(no_wrap=True, overflow="ellipsis")
-        running = meeting.clock_running_since is not None
+        running = meeting.clock_running_since is not None and not self.disconnected
         if has_ended(meeting):
             bar.append(" ■ ENDED ", style="bold reverse")
             bar.append(f"  Took {clock_text(f.elapsed_s)} of {clock_text(f.planned_s)} planned")
         elif meeting.status == "planned":
             bar.append(" PLANNED ", style="bold reverse")
             bar.append(f"  {clock_text(f.planned_s)} planned")
+        elif self.disconnected:
+            bar.append(" ⚠ DISCONNECTED ", style="bold reverse yellow")
+            bar.append(f"  Elapsed {clock_text(f.elapsed_s)} of {clock_text(f.planned_s)} when last saved")
         else:
             append_clock(bar, f, running=running)
         self.query_one("#follow-clockbar", Static).update(bar)
@@ -426,7 +452,9 @@ class FollowScreen(TandemScreen[None]):
                     quiet = (self.clock() - saved).total_seconds()
                 except TypeError:
                     quiet = 0.0
-                if quiet >= STALE_AFTER_S:
+                if self.disconnected:
+                    rest = Text(f" — facilitator disconnected since {saved:%H:%M}", style="bold yellow")
+                elif quiet >= STALE_AFTER_S:
                     rest.append(f"  (no save for {minutes_text(quiet)}: is the facilitator's tandem still open?)", style="bold yellow")
         if self.linked_problem is not None:
             rest.append(f"  ⚠ {_file_name(self.linked_problem)} cannot be read; retrying", style="bold yellow")
