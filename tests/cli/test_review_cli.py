@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from conftest import build_sample, run_cli
 
 from tandem.store.records import Meeting, Series
@@ -86,3 +88,16 @@ def test_demo_never_seeds_the_workspace_named_by_tandem_home(tmp_path: Path) -> 
     explicit = tmp_path / "named"
     assert run_cli("--home", str(explicit), "demo", "--no-open", "--meetings", "2", env=env).code == 0
     assert (explicit / "workspace.json").is_file()
+
+
+@pytest.mark.parametrize("today", ["2026-12-03", "2027-03-13"])
+def test_the_demo_is_dated_from_today(tmp_path: Path, today: str) -> None:
+    """The story ends today: the next meeting is ahead, none is left planned in the past."""
+    home = tmp_path / "demo"
+    result = run_cli("--home", str(home), "demo", "--no-open", env={**_env(), "TANDEM_TODAY": today})
+    assert result.code == 0, result.err
+    rows = json.loads(run_cli("--home", str(home), "list", "--json", env=_env()).out)
+    planned = [r["date"] for r in rows if r["status"] == "planned"]
+    held = [r["date"] for r in rows if r["status"] in ("ended", "finalized")]
+    assert planned and min(planned) >= today
+    assert max(held) < today

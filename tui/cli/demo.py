@@ -21,6 +21,7 @@ def demo_home() -> Path:
 
 def run_demo(home: Path | None, *, meetings: int, seed: int, reset: bool) -> Workspace:
     from tandem.store.demo import seed_demo
+    from tandem.tui.cli.today import today
 
     workspace = Workspace(home or demo_home())
     if not workspace.is_empty():
@@ -36,9 +37,10 @@ def run_demo(home: Path | None, *, meetings: int, seed: int, reset: bool) -> Wor
 
     if sys.stderr.isatty():
         with click.progressbar(length=meetings, label="Creating demo meetings", file=sys.stderr) as bar:
-            summary = seed_demo(workspace, meetings=meetings, seed=seed, progress=lambda done, total: bar.update(1))
+            summary = seed_demo(workspace, meetings=meetings, seed=seed, today=today(), progress=lambda done, total: bar.update(1))
     else:
-        summary = seed_demo(workspace, meetings=meetings, seed=seed)
+        # Dated from today: the next meeting is ahead, none is left planned in the past.
+        summary = seed_demo(workspace, meetings=meetings, seed=seed, today=today())
     click.echo(
         f"Demo workspace ready at {workspace.home}: {words.count(summary.meetings, 'meeting')} in {summary.series} series, "
         f"{words.count(summary.people, 'person')}, {words.count(summary.actions_open, 'open action item')}.",

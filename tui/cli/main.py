@@ -6,7 +6,6 @@ traceback. Heavy modules (Textual, the store) load inside the commands that need
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from tandem import __version__
+from tandem.tui.cli.today import today as _today
 
 if TYPE_CHECKING:
     from tandem.store.records import ActionItem, Meeting
@@ -213,21 +213,6 @@ def list_meetings(env: Env, as_json: bool) -> None:
         output.print_json([output.meeting_summary(r) for r in records])
     else:
         output.print_meetings(records, workspace.series.all(), workspace.home)
-
-
-def _today() -> date:
-    """Today's date, or the one in TANDEM_TODAY=YYYY-MM-DD (for tests and scripts)."""
-    value = os.environ.get("TANDEM_TODAY", "").strip()
-    if not value:
-        return date.today()
-    try:
-        if len(value) != 10:
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
-        from tandem.store.errors import UsageError
-
-        raise UsageError(f"TANDEM_TODAY={value!r} is not a date (YYYY-MM-DD).") from None
 
 
 @cli.command()

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from tandem.tui.cli.today import today
+
 if TYPE_CHECKING:
     from tandem.store.records import Attendee, Meeting
     from tandem.store.workspace import Workspace
@@ -37,12 +39,6 @@ def meeting_group() -> None:
 
     MEETING is a meeting id (see 'tandem list') or a unique start of one.
     """
-
-
-def _today() -> date:
-    from tandem.tui.cli.main import _today as today
-
-    return today()
 
 
 def _meeting(workspace: Workspace, ref: str) -> Meeting:
@@ -89,7 +85,7 @@ def reschedule(env: Env, meeting: str, day: str) -> None:
     workspace = env.workspace()
     target = _meeting(workspace, meeting)
     try:
-        when = parse_meeting_day(day, _today())
+        when = parse_meeting_day(day, today())
     except ValidationError as exc:
         raise click.UsageError(exc.message) from None
     done = reschedule_meeting(workspace, target.id, when)
