@@ -147,9 +147,14 @@ async def test_facilitation_keys(tmp_path: Path) -> None:
         assert s.running
         await pilot.press("p")
         assert s.active_item.id == "i0"
-        await pilot.press("down", "enter")  # jump to the highlighted item, focus notes
+        await pilot.press("down", "enter")  # jump to the highlighted item; the agenda keeps the keys, as after n
         await pilot.pause()
-        assert s.active_item.id == "i1" and screen.focused is notes
+        assert s.active_item.id == "i1" and screen.focused is agenda
+        await pilot.press("n")
+        await pilot.pause()
+        assert s.item("i1").status == "done" and screen.focused is agenda and s.item("i1").notes == ""
+        await pilot.press("i")
+        assert screen.focused is notes
         assert s.saver.flush()
     on_disk = ws.read_meeting(MID)
     assert on_disk.agenda[0].notes == "n is typed, not next"

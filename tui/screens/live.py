@@ -299,13 +299,11 @@ class LiveScreen(TandemScreen[None]):
         item_id = self.query_one("#agenda", AgendaList).highlighted_item_id
         return self.session.item(item_id) if item_id else self.session.active_item
 
-    def _after_change(self, *, focus_notes: bool = False, follow_active: bool = True) -> None:
+    def _after_change(self, *, follow_active: bool = True) -> None:
         self.refresh_all()
         active = self.session.active_item
         if active is not None and follow_active:
             self.query_one("#agenda", AgendaList).highlight_item(active.id)
-        if focus_notes and active is not None:
-            self.query_one("#notes", TextArea).focus()
 
     async def action_next_item(self) -> None:
         await main_app(self).take_typed_keys()
@@ -334,8 +332,10 @@ class LiveScreen(TandemScreen[None]):
     def action_jump(self) -> None:
         item = self._highlighted()
         if item is not None:
+            # The focus stays on the agenda, as after n: a letter typed next is a command
+            # there, never a word in the notes of an item just jumped to (i goes to them).
             self.session.activate(item.id)
-            self._after_change(focus_notes=True)
+            self._after_change()
 
     def action_skip(self) -> None:
         item = self._highlighted()
