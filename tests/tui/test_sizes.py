@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -155,6 +156,28 @@ def confirm(demo: Path, tmp_path: Path) -> Scenario:
         await settle(pilot)
 
     return Scenario(app, run_before, "ConfirmScreen", ("Unfinalize", "y  yes"), keys=("tab",))
+
+
+#: The demo's newest ended meeting: e on it opens it for editing.
+ENDED = "2026-11-24-weekly-smarketing-sync"
+
+
+def amend(demo: Path, tmp_path: Path, *, outcome: bool = False) -> Scenario:
+    app = home_app(fresh_demo(demo, tmp_path).home)
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        table = app.screen.query_one("#meetings", DataTable)
+        table.move_cursor(row=table.get_row_index(ENDED))
+        await pilot.press("e")
+        await settle(pilot)
+        if outcome:
+            await pilot.press("escape", "e")
+            await settle(pilot)
+
+    if outcome:
+        return Scenario(app, run_before, "MeetingOutcomeScreen", ("People and rating", "Facilitator"), keys=("tab",))
+    return Scenario(app, run_before, "LiveScreen", ("Ended · editing", "Agenda"), keys=("tab",))
 
 
 def live_app(demo: Path, tmp_path: Path) -> tuple[App, FakeClock]:
@@ -338,6 +361,8 @@ SCENARIOS: dict[str, Callable[[Path, Path], Scenario]] = {
     "shadow-day": shadow_day,
     "help": help_screen,
     "confirm": confirm,
+    "amend": amend,
+    "outcome": partial(amend, outcome=True),
     **{f"review-{tab}": review(tab) for tab in "1234567"},
     "minutes": minutes,
     "follow": follow,
@@ -378,6 +403,8 @@ AT_40x12 = {
     "shadow-day": ("Planned act", "Notes:", "All changes saved"),
     "help": ("Keys", "Live"),
     "confirm": ("Unfinalize", "y  yes"),
+    "amend": ("Ended",),
+    "outcome": ("People",),
     "review-1": ("Meetings", "2026-12-01"),
     "review-2": ("Action items",),
     "review-3": ("Objectives",),
