@@ -61,6 +61,8 @@ TABS = (
     ("decisions", "Decisions"),
     ("health", "Health"),
 )
+#: Tab titles in a terminal under 100 columns.
+SHORT_TITLES = {"actions": "Actions", "leads": "Leads", "shadow": "Shadow"}
 #: How often the files are checked for changes (a stat per file: ~3 ms for 500 meetings).
 POLL_SECONDS = 1.0
 
@@ -128,6 +130,12 @@ class ReviewScreen(TandemScreen[None]):
     def on_resize(self) -> None:
         self.set_class(self.size.width < 100, "-narrow")
         self.set_class(self.size.width < 60, "-tiny")
+        # Seven tabs in full take 95 columns: narrower, the long titles shorten so that
+        # every tab stays in view (their number keys work either way).
+        tabs = self.query_one("#review-tabs", TabbedContent)
+        for n, (key, title) in enumerate(TABS, start=1):
+            shown = SHORT_TITLES.get(key, title) if self.size.width < 100 else title
+            tabs.get_tab(f"tab-{key}").label = f"{n} {shown}"
 
     # --- loading ----------------------------------------------------------------------
 
