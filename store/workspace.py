@@ -21,7 +21,7 @@ from tinydb import TinyDB
 
 from tandem.store import ids
 from tandem.store.atomic import AtomicStorage, clean_stale_temp_files, ensure_dir, read_file
-from tandem.store.collection import Collection, decode_table
+from tandem.store.collection import Collection, R, decode_table
 from tandem.store.drafts import Drafts
 from tandem.store.errors import (
     CorruptFileError,
@@ -341,19 +341,14 @@ class Workspace:
         """Each meeting (in id order) with its action items, reading each file once and
         decoding only the header and the actions ``where`` keeps. An action item's
         ``meeting_id`` is its origin meeting: the file it lives in, filled in if empty."""
-        for meeting_id in self.meeting_ids():
-            path = self.meeting_path(meeting_id)
-            tables = read_file(path)
-            if tables is None:  # deleted since we listed the folder
-                continue
-            header = decode_table(path, tables, "meeting", Meeting)
-            if len(header) != 1:
-                raise CorruptFileError(path, "it holds no meeting")
-            actions = decode_table(path, tables, "actions", ActionItem, where)
-            yield header[0], [a if a.meeting_id else a.replace(meeting_id=header[0].id) for a in actions]
+        for meeting, actions in self._iter_table("actions", ActionItem, where):
+            yield meeting, [a if a.meeting_id else a.replace(meeting_id=meeting.id) for a in actions]
 
     def iter_decisions(self) -> Iterator[tuple[Meeting, list[Decision]]]:
         """Each meeting (in id order) with its decisions, decoding only those tables."""
+        return self._iter_table("decisions", Decision)
+
+    def _iter_table(self, table: str, kind: type[R], where: Callable[[dict[str, Any]], bool] | None = None) -> Iterator[tuple[Meeting, list[R]]]:
         for meeting_id in self.meeting_ids():
             path = self.meeting_path(meeting_id)
             tables = read_file(path)
@@ -362,7 +357,7 @@ class Workspace:
             header = decode_table(path, tables, "meeting", Meeting)
             if len(header) != 1:
                 raise CorruptFileError(path, "it holds no meeting")
-            yield header[0], decode_table(path, tables, "decisions", Decision)
+            yield header[0], decode_table(path, tables, table, kind, where)
 
     def series_open_actions(self, series_id: str, *, before: str | None = None) -> list[ActionItem]:
         """Open action items of every meeting of the series (only meetings dated before
