@@ -58,3 +58,11 @@ def test_filters_table_and_errors(tmp_path: Path) -> None:
     assert bad_series.code == 1 and "No series 'nope'" in bad_series.err
     empty = run_cli("--home", str(tmp_path / "empty"), "decisions")
     assert empty.code == 0 and "No decisions in" in empty.out
+
+
+def test_a_broken_meeting_file_is_named_and_the_rest_listed(tmp_path: Path) -> None:
+    home = sample(tmp_path)
+    (home / "meetings" / "2026-11-12-weekly-smarketing-sync.json").write_text("{ not json")
+    result = run_cli("--home", str(home), "decisions", "--json")
+    assert result.code == 1 and "2026-11-12-weekly-smarketing-sync.json" in result.err and "Traceback" not in result.err
+    assert {r["id"] for r in json.loads(result.out)} == {"dec-1", "dec-2", "faster"}

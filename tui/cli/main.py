@@ -282,7 +282,7 @@ def decisions(env: Env, status: str | None, series: str | None, search: str | No
     A decision is active until a later one supersedes or reverses it (chosen when the later
     one is captured); then it shows which, and when.
     """
-    from tandem.store.errors import NotFoundError
+    from tandem.store.errors import NotFoundError, TandemError
     from tandem.store.review.from_workspace import WorkspaceSource
     from tandem.tui.cli import output
 
@@ -296,9 +296,12 @@ def decisions(env: Env, status: str | None, series: str | None, search: str | No
     ]
     if as_json:
         output.print_json([output.decision_summary(d) for d in rows])
-        return
-    empty = f"No decisions match in {workspace.home}." if data.decisions else f"No decisions in {workspace.home} yet: capture one with d in a meeting."
-    output.print_decisions(rows, empty)
+    else:
+        empty = f"No decisions match in {workspace.home}." if data.decisions else f"No decisions in {workspace.home} yet: capture one with d in a meeting."
+        output.print_decisions(rows, empty)
+    if data.problems:  # the rest was listed; a file left out is bad data all the same
+        more = f" ({len(data.problems) - 1} more file(s) left out as well)" if len(data.problems) > 1 else ""
+        raise TandemError(data.problems[0] + more)
 
 
 @cli.command()
