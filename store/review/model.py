@@ -264,7 +264,7 @@ class SeriesHealth:
     @property
     def one_sided(self) -> list[MeetingRow]:
         """Meetings where sales or marketing had nobody present."""
-        return [m for m in self.meetings if not (balance(m)[0] and balance(m)[1])]
+        return [m for m in self.meetings if 0 in balance(m)]
 
 
 def balance(meeting: MeetingRow) -> tuple[int, int]:
@@ -276,11 +276,7 @@ def series_health(meetings: list[MeetingRow]) -> list[SeriesHealth]:
     """Each series with its held meetings, oldest first; series by title."""
     groups: dict[str, list[MeetingRow]] = {}
     for m in sorted(meetings, key=lambda m: (m.date, m.id)):
-        if m.status in HELD:
+        if m.status in HELD_STATUSES:
             groups.setdefault(m.series, []).append(m)
     titles = {m.series: m.series_title or m.series for m in meetings}
     return [SeriesHealth(sid, tuple(rows)) for sid, rows in sorted(groups.items(), key=lambda kv: titles[kv[0]].casefold())]
-
-
-#: The statuses of a meeting that took place (records.HELD_STATUSES; a live one counts).
-HELD = HELD_STATUSES

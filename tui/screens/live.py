@@ -125,6 +125,8 @@ class LiveScreen(TandemScreen[None]):
     def refresh_all(self) -> None:
         self.refresh_agenda()
         self.refresh_item()
+        if self.session.amending:
+            self._show_ended()
         self.tick()
 
     def refresh_agenda(self) -> None:
@@ -181,8 +183,7 @@ class LiveScreen(TandemScreen[None]):
             # twice a second (most of a core at 100×30): they catch up when it closes.
             session.heartbeat()
             return
-        if session.amending:
-            self._show_ended()
+        if session.amending:  # nothing moves: the clocks were drawn by refresh_all
             self._show_save_state()
             return
         f = session.forecast()
