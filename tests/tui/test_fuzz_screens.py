@@ -16,9 +16,10 @@ After each example:
   live meeting is not left locked.
 
 Bounded: ``TANDEM_FUZZ_EXAMPLES`` examples per screen (default 3), each at most
-``TANDEM_FUZZ_TIMEOUT`` seconds (default 120). ``TANDEM_FUZZ_STATS=FILE`` appends
-per-screen counts (trials, apps started, keys, pastes, paste sizes, screens reached) to FILE
-as JSON lines. The tests after the fuzzing are what it found, each fixed with a test.
+``TANDEM_FUZZ_TIMEOUT`` seconds (default 60) plus 15 per burst of keys (a burst may quit, and
+every restart is an app start). ``TANDEM_FUZZ_STATS=FILE`` appends per-screen counts
+(trials, apps started, keys, pastes, paste sizes, screens reached) to FILE as JSON lines.
+The tests after the fuzzing are what it found, each fixed with a test.
 """
 
 from __future__ import annotations
@@ -55,8 +56,11 @@ from tandem.tui.follow_app import create_follow_app
 from tandem.tui.review_app import create_review_app
 
 EXAMPLES = int(os.environ.get("TANDEM_FUZZ_EXAMPLES", "3"))
-#: An example (at most 160 keys and pastes) that takes longer has hung the app.
-EXAMPLE_TIMEOUT_S = float(os.environ.get("TANDEM_FUZZ_TIMEOUT", "120"))
+#: An example that takes longer than this, plus PER_BURST_S for each of its bursts, has hung
+#: the app. Per burst, because a burst may quit the app and each restart costs an app start:
+#: an example of 20 bursts that quit is 21 starts, over two minutes with both cores kept busy.
+EXAMPLE_TIMEOUT_S = float(os.environ.get("TANDEM_FUZZ_TIMEOUT", "60"))
+PER_BURST_S = 15.0
 STATS_FILE = os.environ.get("TANDEM_FUZZ_STATS", "")
 SIZE = (100, 30)
 TODAY = date(2026, 11, 26)
@@ -436,7 +440,7 @@ def fuzz(target: Target, steps: list[list[Action]]) -> None:
     handlers = {s: signal.getsignal(s) for s in (signal.SIGHUP, signal.SIGTERM)}
     started = time.perf_counter()
     try:
-        asyncio.run(asyncio.wait_for(run_example(target, home, steps, stats), timeout=EXAMPLE_TIMEOUT_S))
+        asyncio.run(asyncio.wait_for(run_example(target, home, steps, stats), timeout=EXAMPLE_TIMEOUT_S + PER_BURST_S * len(steps)))
     finally:
         stats.seconds += time.perf_counter() - started
         for signum, handler in handlers.items():
