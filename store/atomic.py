@@ -9,9 +9,7 @@ never a mix.
 
 from __future__ import annotations
 
-import errno
 import os
-import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +19,7 @@ import orjson
 from tinydb.storages import Storage
 
 from tandem.store.errors import CorruptFileError, NewerSchemaError
+from tandem.store.outside import MAX_DATA_FILE_BYTES, read_outside
 
 #: 1: tandem 0.1.0. 2: stored text holds no control characters (see ``_clean_text``).
 #: 3: a meeting may be "cancelled" (an older tandem would call such a file corrupt; it is
@@ -178,16 +177,9 @@ def file_header(raw: bytes) -> dict[str, Any] | None:
 
 
 def read_regular(path: Path) -> bytes:
-    """A file's bytes, refusing anything but a regular file: reading a named pipe that
-    someone called ``x.json`` would block forever."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    with os.fdopen(fd, "rb") as f:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
-        if not stat.S_ISREG(mode):
-            raise CorruptFileError(path, "it is not a regular file (a pipe or a device?)")
-        return f.read()
+    """A data file's bytes, refusing anything but a regular file of a sane size: reading a
+    named pipe that someone called ``x.json`` would block forever (see ``store/outside``)."""
+    return read_outside(path, limit=MAX_DATA_FILE_BYTES)
 
 
 def read_file(path: Path) -> dict[str, Any] | None:
@@ -196,10 +188,6 @@ def read_file(path: Path) -> dict[str, Any] | None:
         raw = read_regular(path)
     except FileNotFoundError:
         return None
-    except IsADirectoryError:
-        raise CorruptFileError(path, "it is a folder, not a file") from None
-    except PermissionError:
-        raise CorruptFileError(path, "permission denied") from None
     return decode(raw, path)
 
 

@@ -9,17 +9,16 @@ Three contexts:
   could open a structure that escapes the note is neutralised — headings, setext underlines,
   rules, fences, tables, task boxes, HTML, link reference definitions, front-matter fences.
 
-All contexts drop control characters (ANSI escape sequences included), which must never
-reach a terminal that later shows the minutes.
+All contexts drop control characters (ANSI escape sequences included) and bidi overrides,
+which must never reach a terminal that later shows the minutes.
 """
 
 from __future__ import annotations
 
 import re
 
-# C0 and C1 controls except tab and newline; ANSI CSI/OSC sequences are removed whole first.
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+from tandem.store.outside import clean_text
+
 # Only what can start markup mid-line: code, emphasis, links, HTML, tables, strikethrough,
 # entities, heading closers, math. Kept small so raw minutes stay readable in a git diff.
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#$]|&(?=#?[A-Za-z0-9]+;))")
@@ -44,9 +43,9 @@ _INDENTED = re.compile(r"^(?: {4,}| {0,3}\t)")  # four columns: a tab reaches th
 
 
 def clean(text: str) -> str:
-    """Remove ANSI sequences and control characters; normalise line endings."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", _ANSI.sub("", text))
+    """Remove ANSI sequences, control and bidi characters; normalise line endings (the one
+    rule for outside text, :func:`tandem.store.outside.clean_text`)."""
+    return clean_text(text)
 
 
 def inline(text: object) -> str:

@@ -15,7 +15,8 @@ from datetime import date, datetime
 from typing import Any, ClassVar, TypeVar
 
 from tandem.store.errors import ValidationError
-from tandem.store.mdescape import clean
+from tandem.store.outside import clean_text as clean
+from tandem.store.outside import is_clean
 
 TEAMS = ("sales", "marketing", "other")
 OWNER_TEAMS = ("shared", "sales", "marketing")
@@ -209,8 +210,6 @@ def _check_str_list(name: str, value: Any) -> None:
 
 # --- the codec ----------------------------------------------------------------------
 
-#: What ``clean`` removes: control characters (ESC included), line/paragraph separators, BOM.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 R = TypeVar("R", bound="Record")
 
@@ -248,11 +247,11 @@ class Record:
         texts, lists = _text_fields(kind)
         for name in texts:
             value = getattr(self, name)
-            if value and not value.isprintable() and _UNSAFE.search(value):
+            if value and not is_clean(value):
                 setattr(self, name, clean(value))
         for name in lists:
             value = getattr(self, name)
-            if any(not v.isprintable() and _UNSAFE.search(v) for v in value if isinstance(v, str)):
+            if any(not is_clean(v) for v in value if isinstance(v, str)):
                 setattr(self, name, [clean(v) if isinstance(v, str) else v for v in value])
         self._validate()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date
 from typing import Any, NamedTuple, TypeVar
@@ -14,7 +13,7 @@ from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable
 
-from tandem.store.mdescape import clean
+from tandem.store.outside import clean_text, is_clean
 from tandem.store.review.model import ReviewData
 
 T = TypeVar("T")
@@ -25,14 +24,15 @@ T = TypeVar("T")
 #: ESC: a title holding "\x1b[31m" recoloured the screen, one holding an OSC 52 sequence set
 #: the clipboard, and the terminator Rich did drop left the terminal swallowing the rest of
 #: the row, tearing the tables apart. (Tabs and line breaks are fine: Rich lays them out.)
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+#: So every shown string goes through the store's one rule for outside text.
+#:
 #: Fields that identify rather than show: kept exactly, since they fetch the minutes.
 _KEYS = frozenset({"id", "meeting_id"})
 
 
 def safe_text(value: str) -> str:
     """``value`` without escape sequences or control characters (tabs and line breaks kept)."""
-    return clean(value) if _UNSAFE.search(value) else value
+    return value if is_clean(value) else clean_text(value)
 
 
 def safe(value: T) -> T:
