@@ -144,10 +144,12 @@ def read_outside(path: Path, *, within: Path | None = None, limit: int = MAX_TEX
         if exc.errno == errno.ENXIO:  # a socket, or a pipe nobody writes to (O_NONBLOCK)
             raise CorruptFileError(path, "it is not a regular file") from None
         raise
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = file_kind(info.st_mode)
+        raise CorruptFileError(path, "it is a folder, not a file" if kind == "a folder" else f"it is {kind}, not a regular file")
     with os.fdopen(fd, "rb") as f:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise CorruptFileError(path, f"it is {file_kind(info.st_mode)}, not a regular file")
         if info.st_size > limit:
             raise CorruptFileError(path, f"it is {info.st_size // (1024 * 1024)} MB, more than the {limit // (1024 * 1024)} MB tandem reads")
         data = f.read(limit + 1)
