@@ -10,6 +10,7 @@ never a mix.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -120,15 +121,33 @@ def temp_file_pid(name: str) -> int | None:
     return int(pid_part) if pid_part.isascii() and pid_part.isdigit() else None
 
 
-def clean_stale_temp_files(folder: Path) -> list[Path]:
-    """Remove temp files left by writers that died mid-write; keep those of live writers."""
+#: The whole name :func:`temp_path_for` gives: a folder shared with other tools (an export
+#: folder in a git repository) may hold their ``.x.tmp-…`` files, which are not ours to remove.
+_TEMP_NAME = re.compile(rf"\..+{re.escape(TEMP_MARK)}(\d+)-\d+")
+
+
+def clean_stale_temp_files(folder: Path, *, of: str | None = None) -> list[Path]:
+    """Remove temp files left by writers that died mid-write; keep those of live writers.
+    ``of``: only the temp files of the file of that name.
+
+    Only regular files directly in ``folder`` named as tandem names them: a symlink or a
+    folder with such a name was not made by tandem, so it is left alone (and never followed)."""
     removed = []
-    for tmp in folder.glob(f".*{TEMP_MARK}*"):
-        pid = temp_file_pid(tmp.name)
-        if pid is not None and pid_alive(pid):
-            continue
-        tmp.unlink(missing_ok=True)
-        removed.append(tmp)
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            match = _TEMP_NAME.fullmatch(entry.name)
+            if match is None or not entry.is_file(follow_symlinks=False):
+                continue
+            if of is not None and not entry.name.startswith(f".{of}{TEMP_MARK}"):
+                continue
+            if pid_alive(int(match.group(1))):
+                continue
+            tmp = Path(entry.path)
+            try:
+                tmp.unlink()
+            except FileNotFoundError:
+                continue
+            removed.append(tmp)
     return removed
 
 

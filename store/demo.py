@@ -14,18 +14,26 @@ The story itself (cast, series, what people say, how each trend moves) is ``demo
 this module is the builder that draws a year of meetings from it.
 
 Everything is built in memory first and then written: one atomic write per meeting file and
-one per shared collection.
+one per shared collection. A marker file is written before the first and removed after the
+last, so a seeding killed halfway is known as such (and built again, not reused); a lock
+keeps a second seeding of the same folder out meanwhile.
 """
 
 from __future__ import annotations
 
+import os
 import random
+import shutil
+import socket
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
+from tandem.store.atomic import atomic_write_bytes, ensure_dir
 from tandem.store.demo_story import (
     ACTIONS,
     ACTIVITY_NOTES,
@@ -89,9 +97,10 @@ from tandem.store.demo_story import (
     source_weights,
     webinar_source,
 )
-from tandem.store.errors import UsageError, WorkspaceNotEmptyError
+from tandem.store.errors import TandemError, UsageError, WorkspaceNotEmptyError
 from tandem.store.ids import meeting_id as make_meeting_id
 from tandem.store.ids import new_id
+from tandem.store.locks import WriterLock, _holder_sentence
 from tandem.store.records import (
     DEFAULT_ACTIVITIES,
     TAKEAWAY_CATEGORIES,
@@ -115,7 +124,12 @@ from tandem.store.workspace import MeetingRecord, Workspace
 
 T = TypeVar("T")
 
-__all__ = ["DEMO_TODAY", "DemoSummary", "seed_demo"]
+__all__ = ["DEMO_TODAY", "DemoSummary", "clear_demo", "seed_demo", "seeding_interrupted", "seeding_lock"]
+
+#: In the workspace folder from the first file a seeding writes to its last.
+SEEDING_MARKER = ".demo-seeding"
+#: Held while a demo folder is inspected, cleared and seeded (its holder file beside it).
+SEEDING_LOCK = ".demo-seeding.lock"
 
 DEMO_TODAY = date(2026, 11, 26)
 
@@ -153,6 +167,9 @@ def seed_demo(
         raise WorkspaceNotEmptyError(f"{workspace.home} is not empty; the demo is only seeded into an empty folder.")
     data = _Builder(meetings=meetings, seed=seed, today=today).build()
 
+    marker = workspace.home / SEEDING_MARKER
+    ensure_dir(workspace.home)
+    atomic_write_bytes(marker, f"tandem demo, PID {os.getpid()} on {socket.gethostname()}\n".encode())
     workspace.set_info(demo=True, seed=seed)
     # Series first, so a reader that lists meetings while we write can always name their series.
     workspace.series.add_many(list(SERIES))
@@ -166,7 +183,48 @@ def seed_demo(
     workspace.insights.add_many(data.insights)
     workspace.content.add_many(data.content)
     workspace.shadow_days.add_many(data.shadow_days)
+    marker.unlink()  # every file above was fsynced first: the marker goes only once they are whole
     return data.summary()
+
+
+@contextmanager
+def seeding_lock(workspace: Workspace) -> Iterator[None]:
+    """Hold the demo folder for one ``tandem demo``: two at once in the same folder wrote
+    every record twice (41 duplicate ids for a doctor to find). The lock lives in the
+    folder, so :func:`clear_demo` keeps it."""
+    ensure_dir(workspace.home)
+    lock = WriterLock(workspace.home / SEEDING_LOCK, subject=str(workspace.home), meeting=False, now=workspace.now)
+    try:
+        lock.acquire()
+    except TandemError:
+        holder = _holder_sentence(lock.holder_path)
+        raise TandemError(f"The demo workspace at {workspace.home} is being created by {holder}; try again once it is ready.") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def seeding_interrupted(workspace: Workspace) -> bool:
+    """Whether a demo seeding was killed halfway here (its marker is still there), in a
+    folder that holds nothing but that demo."""
+    if not (workspace.home / SEEDING_MARKER).is_file():
+        return False
+    return workspace.is_empty() or bool(workspace.info().get("demo"))
+
+
+def clear_demo(workspace: Workspace) -> None:
+    """Empty a demo folder for a new seeding, under :func:`seeding_lock` (which stays).
+    Symlinks are removed, never followed."""
+    keep = {SEEDING_LOCK, str(Path(SEEDING_LOCK).with_suffix(".holder"))}
+    with os.scandir(workspace.home) as entries:
+        for entry in entries:
+            if entry.name in keep:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
 
 
 # --- the builder ----------------------------------------------------------------------------

@@ -8,11 +8,19 @@ from its own thread, coalescing bursts of keystrokes into one save.
 Timers survive crashes because they are stored as a banked total plus the wall-clock time
 the clock started running: ``elapsed = banked + (now - running_since)``. Every state change
 banks the running time first.
+
+The wall clock is not to be trusted while the meeting runs: it is set by hand, corrected by
+NTP, or was wrong on the machine that wrote the file. Each reading is checked against a
+monotonic clock (:meth:`LiveSession._now`); a jump back or forward moves
+``running_since`` by the jump, so the clocks count the time that really passed, and a start
+time in the future is brought back to the last save. Each correction leaves a one-line note
+in :attr:`LiveSession.clock_notes` for the live screen.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +35,22 @@ from tandem.store.saver import Clock, Saver
 from tandem.store.workspace import MeetingRecord, MeetingWriter, Workspace
 
 NOTES_DEBOUNCE_S = 0.3
+#: A wall clock that moved this much more (or less) than the monotonic one has jumped; below
+#: it, the difference is a busy machine or NTP slewing, not worth a note.
+JUMP_TOLERANCE_S = 2.0
+
+
+def _default_monotonic() -> float:
+    """Seconds of a clock nobody sets. CLOCK_BOOTTIME where there is one: a laptop closed
+    during the meeting slept through real minutes of it, which are no jump."""
+    return time.clock_gettime(time.CLOCK_BOOTTIME) if hasattr(time, "CLOCK_BOOTTIME") else time.monotonic()
+
+
+def _duration(seconds: float) -> str:
+    minutes = round(abs(seconds) / 60)
+    if minutes >= 120:
+        return f"{minutes // 60} h {minutes % 60} min" if minutes % 60 else f"{minutes // 60} h"
+    return f"{minutes} min" if minutes else f"{round(abs(seconds))} s"
 
 
 def _ts(moment: datetime) -> str:
@@ -71,13 +95,25 @@ class LiveSession:
         on_saved: Callable[[], None] | None = None,
         on_written: Callable[[], None] | None = None,
         left_running: bool = False,
+        monotonic: Callable[[], float] | None = None,
     ) -> None:
         """``left_running``: this same tandem left the meeting for another screen with
         its clock running, and comes back to it; tandem was open meanwhile, so the time
-        since the last save is no gap to ask about."""
+        since the last save is no gap to ask about.
+
+        ``monotonic``: seconds of a clock that never jumps, to check ``clock`` against; by
+        default the system's when ``clock`` is the system's. With a clock of the caller's
+        and none given, only jumps back are seen (a jump forward looks like time passing)."""
         self.workspace = workspace
         self.left_running = left_running
         self.clock = clock
+        if monotonic is None and clock == datetime.now:
+            monotonic = _default_monotonic
+        self._monotonic = monotonic
+        #: The last reading of both clocks, to tell a jump of the wall clock from time passing.
+        self._seen: tuple[datetime, float | None] | None = None
+        #: Corrections of the clocks not yet shown, one sentence each (see ``_now``).
+        self.clock_notes: list[str] = []
         self.writer: MeetingWriter = workspace.open_meeting(meeting_id)
         try:
             self.record = self.writer.read()
@@ -127,8 +163,11 @@ class LiveSession:
     def heartbeat(self) -> None:
         """While the clock runs, save now and then: after a crash, the time tandem was
         closed is then known to within this interval."""
+        now = self._now()
         saved = _parse(self.meeting.saved_at)
-        if self.running and (saved is None or (self.clock() - saved).total_seconds() >= self.HEARTBEAT_S):
+        # Not only ">= HEARTBEAT_S": a last save in the future (the clock went back) would
+        # stop the heartbeat until the clock caught up with it.
+        if self.running and (saved is None or not 0 <= (now - saved).total_seconds() < self.HEARTBEAT_S):
             self._changed()
 
     def close(self, *, timeout: float = 10.0, letting_go: bool = False) -> bool:
@@ -164,11 +203,52 @@ class LiveSession:
         since = _parse(self.meeting.clock_running_since)
         return max(0.0, (now - since).total_seconds()) if since else 0.0
 
+    def _now(self) -> datetime:
+        """The wall clock's time, with the running clock kept honest against it: a jump of
+        the wall clock since the last reading (measured by the monotonic clock; without one,
+        only a jump back) moves ``running_since`` by as much, and a ``running_since`` still
+        in the future is brought back to now. Every clock reading goes through here."""
+        now = self.clock()
+        mono = self._monotonic() if self._monotonic is not None else None
+        seen, self._seen = self._seen, (now, mono)
+        since = _parse(self.meeting.clock_running_since)
+        if since is None or self.amending:
+            return now
+        jump = 0.0
+        if seen is not None:
+            wall_s = (now - seen[0]).total_seconds()
+            jump = wall_s - (mono - seen[1]) if mono is not None and seen[1] is not None else min(0.0, wall_s)
+            if abs(jump) > JUMP_TOLERANCE_S:
+                way = "went back" if jump < 0 else "jumped ahead"
+                self.clock_notes.append(f"The computer's clock {way} {_duration(jump)}; the meeting clocks count only the time that really passed.")
+        else:
+            saved = _parse(self.meeting.saved_at)
+            if saved is not None and since <= saved and (saved - now).total_seconds() > JUMP_TOLERANCE_S:
+                # Saved later than now: the clock went back while tandem was closed. What the
+                # clocks had run by that save is known; they go on from there.
+                jump = (now - saved).total_seconds()
+                self.clock_notes.append(f"The computer's clock is {_duration(jump)} behind the meeting's last save; the meeting clocks go on from that save.")
+        if abs(jump) > JUMP_TOLERANCE_S:
+            since += timedelta(seconds=jump)
+        if since > now + timedelta(seconds=JUMP_TOLERANCE_S):
+            self.clock_notes.append(
+                f"The meeting's clock was started {_duration((since - now).total_seconds())} in the future by this computer's clock; it runs from now on."
+            )
+            since = now
+        elif abs(jump) <= JUMP_TOLERANCE_S:
+            return now
+        with self._lock:
+            self.meeting.clock_running_since = _ts(since)
+            # The last save's time is on the old clock: followers would take it for the present.
+            self.meeting.saved_at = None
+        self._changed()
+        return now
+
     def meeting_elapsed(self) -> float:
-        return self.meeting.clock_elapsed + self._running_s(self.clock())
+        return self.meeting.clock_elapsed + self._running_s(self._now())
 
     def item_elapsed(self, item: AgendaItem) -> float:
-        extra = self._running_s(self.clock()) if item.status == "active" else 0.0
+        extra = self._running_s(self._now()) if item.status == "active" else 0.0
         return item.elapsed_s + extra
 
     def _bank(self, now: datetime, *, keep_running: bool) -> None:
@@ -199,7 +279,7 @@ class LiveSession:
         raise TandemError(f"No agenda item {item_id!r} in meeting {self.meeting.id}.")
 
     def forecast(self) -> Forecast:
-        return forecast(self.record, self.clock())
+        return forecast(self.record, self._now())
 
     def _renumber(self) -> None:
         for position, item in enumerate(self.agenda):
@@ -209,8 +289,9 @@ class LiveSession:
 
     def start(self) -> None:
         """Start a planned meeting, or resume a live one exactly where it was."""
-        now = self.clock()
         meeting = self.meeting
+        saved = _parse(meeting.saved_at)  # before _now(), which forgets one it finds in the future
+        now = self._now()
         if meeting.status == "planned":
             with self._lock:
                 meeting.status = "live"
@@ -223,7 +304,6 @@ class LiveSession:
             self._changed()
             self._pull_shadow_days()
             return
-        saved = _parse(meeting.saved_at)
         if self.running and saved is not None and not self.left_running:
             self.gap_s = max(0.0, (now - saved).total_seconds())
         if self.active_item is None:
@@ -252,7 +332,7 @@ class LiveSession:
         """Do not count the time tandem was closed (after a crash) on the clocks."""
         if self.gap_s <= 0 or not self.running:
             return
-        now = self.clock()
+        now = self._now()
         since = _parse(self.meeting.clock_running_since)
         assert since is not None
         with self._lock:
@@ -285,7 +365,7 @@ class LiveSession:
         """Jump to an item (any status): the current one is marked done."""
         item = self.item(item_id)
         if item.status != "active":
-            self._activate(item, self.clock(), revisit=item.status != "pending")
+            self._activate(item, self._now(), revisit=item.status != "pending")
             self._changed()
         return item
 
@@ -298,7 +378,7 @@ class LiveSession:
 
     def next(self) -> AgendaItem | None:
         """Done with the active item; on to the next pending one (None: nothing left)."""
-        now = self.clock()
+        now = self._now()
         current = self.active_item
         following = self._next_pending_after(current)
         if following is not None:
@@ -324,7 +404,7 @@ class LiveSession:
             target = self.agenda[index - 1] if index > 0 else None
         if target is None:
             return None
-        now = self.clock()
+        now = self._now()
         self._bank(now, keep_running=self.running)
         with self._lock:
             if current is not None:
@@ -339,7 +419,7 @@ class LiveSession:
     def _set_aside(self, item_id: str, status: str) -> AgendaItem:
         item = self.item(item_id)
         self._revisited.pop(item.id, None)  # skipped or parked now: a verdict of its own
-        now = self.clock()
+        now = self._now()
         was_active = item.status == "active"
         if was_active:
             following = self._next_pending_after(item)
@@ -416,14 +496,14 @@ class LiveSession:
 
     @_facilitation
     def pause(self) -> None:
-        self._bank(self.clock(), keep_running=False)
+        self._bank(self._now(), keep_running=False)
         self._changed()
 
     @_facilitation
     def resume(self) -> None:
         if not self.running:
             with self._lock:
-                self.meeting.clock_running_since = _ts(self.clock())
+                self.meeting.clock_running_since = _ts(self._now())
             self._changed()
 
     @_facilitation
@@ -444,7 +524,7 @@ class LiveSession:
 
     @_facilitation
     def end(self, *, rating: int | None = None, comment: str = "") -> Meeting:
-        now = self.clock()
+        now = self._now()
         self._bank(now, keep_running=False)
         with self._lock:
             active = self.active_item

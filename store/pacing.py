@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tandem.store.records import Meeting
 from tandem.store.workspace import MeetingRecord
 
 #: Share of an item's timebox after which its timer shows a warning.
@@ -15,6 +16,19 @@ WARN_AT = 0.8
 
 def _parse(ts: str | None) -> datetime | None:
     return datetime.fromisoformat(ts) if ts else None
+
+
+def running_s(meeting: Meeting, now: datetime) -> float:
+    """Seconds the meeting clock has run since it last banked its time: never negative, and
+    never less than it had run at the last save. A reader whose clock is behind the
+    facilitator's (or a start time in the future) then sees the clock stand at the last
+    save, moving on with each save, instead of frozen until its own clock catches up."""
+    since = _parse(meeting.clock_running_since)
+    if since is None:
+        return 0.0
+    saved = _parse(meeting.saved_at)
+    latest = max(now, saved) if saved is not None and saved.tzinfo == now.tzinfo else now
+    return max(0.0, (latest - since).total_seconds())
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +51,8 @@ def forecast(record: MeetingRecord, now: datetime, planned_min: int | None = Non
     """Pure arithmetic over the agenda: no I/O, easy to test."""
     meeting = record.meeting
     running_since = _parse(meeting.clock_running_since)
-    running = (now - running_since).total_seconds() if running_since else 0.0
-    elapsed = meeting.clock_elapsed + max(0.0, running)
+    running = running_s(meeting, now)
+    elapsed = meeting.clock_elapsed + running
     planned = (planned_min if planned_min is not None else meeting.planned_min) or sum(i.timebox_min for i in record.agenda)
     planned_s = planned * 60.0
     left = planned_s - elapsed
@@ -46,7 +60,7 @@ def forecast(record: MeetingRecord, now: datetime, planned_min: int | None = Non
     will_not_fit = []
     for item in record.agenda:
         if item.status == "active":
-            item_elapsed = item.elapsed_s + (max(0.0, running) if running_since else 0.0)
+            item_elapsed = item.elapsed_s + running
             needed += max(0.0, item.timebox_min * 60 - item_elapsed)
         elif item.status == "pending":
             needed += item.timebox_min * 60

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tandem.store.atomic import atomic_write_bytes, ensure_dir
-from tandem.store.errors import NotFoundError
+from tandem.store.atomic import atomic_write_bytes, clean_stale_temp_files, ensure_dir
+from tandem.store.errors import NotFoundError, TandemError
 from tandem.store.minutes.render import Shared, file_name, render_minutes
+from tandem.store.outside import file_kind
 from tandem.store.records import label
 from tandem.store.workspace import MeetingRecord, Workspace
 
@@ -43,15 +47,52 @@ def file_names(workspace: Workspace, shared: Shared) -> dict[str, str]:
     return {m.id: file_name(m, taken) for m in shared.meetings}
 
 
+def check_target(path: Path) -> os.stat_result | None:
+    """What is at ``path`` now (None: nothing; a symlink is not followed, it is replaced),
+    or a :class:`TandemError` if it is no file tandem may replace: reading a named pipe
+    named like a minutes file would wait forever, and replacing it would break whoever
+    reads from it."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return None
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
+        raise TandemError(f"Cannot export to {path}: it is {file_kind(info.st_mode)}, not a regular file, so tandem left it untouched.")
+    return info
+
+
+def prepare_folder(out: Path, targets: Iterable[Path] = ()) -> None:
+    """Make ``out``, refuse what no export may replace before anything is written, and remove
+    the temp files an export killed halfway left there (only tandem's, of dead writers)."""
+    for path in targets:
+        check_target(path)
+    ensure_dir(out)
+    with contextlib.suppress(OSError):  # an unreadable folder: the writes say why in words
+        clean_stale_temp_files(out)
+
+
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Keep unchanged files untouched (same bytes, same mtime): friendly to git and rsync."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
+    info = check_target(path)
+    if info is not None and stat.S_ISREG(info.st_mode) and info.st_size == len(data):
+        # O_NONBLOCK: a pipe put there since the check must not hang us either.
+        with contextlib.suppress(OSError):
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+            with os.fdopen(fd, "rb") as f:
+                if stat.S_ISREG(os.fstat(fd).st_mode) and f.read(len(data) + 1) == data:
+                    return False
     atomic_write_bytes(path, data)
     return True
+
+
+def write_file(path: Path, data: bytes) -> bool:
+    """``write_if_changed`` for a file named on the command line (``-o``): its folder may hold
+    the temp file of an earlier write of it that was killed; that one goes."""
+    check_target(path)
+    if path.parent.is_dir():
+        with contextlib.suppress(OSError):
+            clean_stale_temp_files(path.parent, of=path.name)
+    return write_if_changed(path, data)
 
 
 def select_meetings(shared: Shared, *, series: str | None = None, since: str | None = None) -> list[str]:
@@ -68,7 +109,7 @@ def export_minutes(
 ) -> ExportResult:
     shared = shared or Shared.load(workspace)
     names = file_names(workspace, shared)
-    ensure_dir(out)
+    prepare_folder(out, [out / names[i] for i in meeting_ids])
     result = ExportResult([], [])
     for meeting_id in meeting_ids:
         record = workspace.read_meeting(meeting_id)
@@ -114,7 +155,8 @@ def _csv(rows: Iterable[Iterable[str]], header: tuple[str, ...]) -> bytes:
 
 
 def export_csv(records: list[MeetingRecord], out: Path) -> list[Path]:
-    ensure_dir(out)
+    paths = [out / "action_items.csv", out / "lead_feedback.csv"]
+    prepare_folder(out, paths)
     actions = ((r.meeting.id, r.meeting.date, r.meeting.series_id, a.text, a.owner, a.due, a.status, a.closed_on, a.id) for r in records for a in r.actions)
     leads = (
         (
@@ -136,7 +178,6 @@ def export_csv(records: list[MeetingRecord], out: Path) -> list[Path]:
         for r in records
         for f in r.lead_feedback
     )
-    paths = [out / "action_items.csv", out / "lead_feedback.csv"]
     write_if_changed(paths[0], _csv(actions, ACTION_COLUMNS))
     write_if_changed(paths[1], _csv(leads, LEAD_COLUMNS))
     return paths

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -20,19 +19,30 @@ def demo_home() -> Path:
 
 
 def run_demo(home: Path | None, *, meetings: int, seed: int, reset: bool) -> Workspace:
-    from tandem.store.demo import seed_demo
-    from tandem.tui.cli.today import today
+    from tandem.store.demo import seeding_lock
 
     workspace = Workspace(home or demo_home())
-    if not workspace.is_empty():
+    if not workspace.is_empty() and not workspace.info().get("demo"):
+        _refuse_real(workspace)  # before the lock: a real workspace gets no lock file of ours
+    with seeding_lock(workspace):
+        return _seed_or_reuse(workspace, meetings=meetings, seed=seed, reset=reset)
+
+
+def _seed_or_reuse(workspace: Workspace, *, meetings: int, seed: int, reset: bool) -> Workspace:
+    from tandem.store.demo import clear_demo, seed_demo, seeding_interrupted
+    from tandem.tui.cli.today import today
+
+    if seeding_interrupted(workspace):
+        click.echo(f"The demo workspace at {workspace.home} was left half-built by an interrupted 'tandem demo'; building it again.", err=True)
+        clear_demo(workspace)
+        workspace = Workspace(workspace.home)
+    elif not workspace.is_empty():
         if not workspace.info().get("demo"):
-            raise WorkspaceNotEmptyError(
-                f"{workspace.home} already holds a real workspace; the demo never mixes with real data, so pick an empty folder with --home."
-            )
+            _refuse_real(workspace)
         if not reset:
             click.echo(f"Using the demo workspace at {workspace.home} (pass --reset to recreate it).", err=True)
             return workspace
-        shutil.rmtree(workspace.home)
+        clear_demo(workspace)
         workspace = Workspace(workspace.home)
 
     if sys.stderr.isatty():
@@ -47,3 +57,7 @@ def run_demo(home: Path | None, *, meetings: int, seed: int, reset: bool) -> Wor
         err=True,
     )
     return workspace
+
+
+def _refuse_real(workspace: Workspace) -> None:
+    raise WorkspaceNotEmptyError(f"{workspace.home} already holds a real workspace; the demo never mixes with real data, so pick an empty folder with --home.")

@@ -9,7 +9,7 @@ import click
 
 from tandem.store import words
 from tandem.store.errors import NotFoundError
-from tandem.store.minutes.export import export_csv, export_minutes, resolve_meeting, select_meetings, write_if_changed
+from tandem.store.minutes.export import export_csv, export_minutes, resolve_meeting, select_meetings, write_file
 from tandem.store.minutes.render import Shared, render_minutes
 from tandem.store.workspace import Workspace
 
@@ -44,7 +44,7 @@ def run_export(
         if output is None:
             click.echo(text, nl=False)
         else:
-            changed = write_if_changed(output, text.encode("utf-8"))
+            changed = write_file(output, text.encode("utf-8"))
             click.echo(f"{'Wrote' if changed else 'Unchanged:'} {output}", err=True)
         return
 
@@ -69,5 +69,5 @@ def run_export_shadow(workspace: Workspace, ref: str, *, output: Path | None) ->
     if output is None:
         click.echo(text, nl=False)
         return
-    changed = write_if_changed(output, text.encode("utf-8"))
+    changed = write_file(output, text.encode("utf-8"))
     click.echo(f"{'Wrote' if changed else 'Unchanged:'} {output}", err=True)

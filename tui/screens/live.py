@@ -188,6 +188,8 @@ class LiveScreen(TandemScreen[None]):
             return
         f = session.forecast()
         self.query_one("#clockbar", Static).update(append_clock(Text(), f, running=session.running))
+        while session.clock_notes:  # the computer's clock jumped: say how the clocks took it
+            self.notify(session.clock_notes.pop(0), title="Clock", severity="warning", timeout=12, markup=False)
 
         item = session.active_item
         timer = self.query_one("#item-timer", Static)
