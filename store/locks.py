@@ -18,15 +18,19 @@ from types import TracebackType
 import orjson
 
 from tandem.store.atomic import FILE_MODE, atomic_write_bytes
-from tandem.store.errors import MeetingLockedError, TandemError
+from tandem.store.errors import CorruptFileError, MeetingLockedError, TandemError
+from tandem.store.outside import read_outside, shown_name
+
+#: A holder file is one line of JSON; anything longer was not written by tandem.
+HOLDER_LIMIT = 64 * 1024
 
 
 def _holder_sentence(holder_file: Path) -> str:
     try:
-        info = orjson.loads(holder_file.read_bytes())
+        info = orjson.loads(read_outside(holder_file, limit=HOLDER_LIMIT))
         since = datetime.fromisoformat(info["since"]).strftime("%Y-%m-%d %H:%M")
-        return f"PID {info['pid']} on {info['host']} since {since}"
-    except (OSError, ValueError, KeyError, TypeError):
+        return f"PID {int(info['pid'])} on {shown_name(str(info['host']))} since {since}"
+    except (OSError, CorruptFileError, ValueError, KeyError, TypeError):
         return "another tandem process"
 
 
@@ -37,11 +41,11 @@ def holder_alive(lock_path: Path) -> bool | None:
     is on another machine, or its file cannot be read)."""
     holder = lock_path.with_suffix(".holder")
     try:
-        info = orjson.loads(holder.read_bytes())
+        info = orjson.loads(read_outside(holder, limit=HOLDER_LIMIT))
         pid, host = int(info["pid"]), str(info["host"])
     except FileNotFoundError:
         return False
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, CorruptFileError, ValueError, KeyError, TypeError):
         return None
     if host != socket.gethostname():
         return None

@@ -8,13 +8,16 @@ file goes into ``backups/before-schema-N-<time>.zip`` first.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tandem.store.atomic import SCHEMA_VERSION, atomic_write_bytes, decode, encode, file_header
-from tandem.store.errors import MeetingLockedError, TandemError
+from tandem.store.atomic import SCHEMA_VERSION, atomic_write_bytes, decode, encode, file_header, read_regular
+from tandem.store.errors import CorruptFileError, MeetingLockedError, TandemError
+from tandem.store.outside import file_kind
 
 if TYPE_CHECKING:
     from tandem.store.workspace import Workspace
@@ -46,13 +49,26 @@ class Migration:
 _SCHEMA = re.compile(rb'^\{"_tandem":\{"kind":"[a-z_]*","schema":(\d+)\}')
 
 
+def _head(path: Path, size: int) -> bytes:
+    """The first ``size`` bytes of a regular file (every start-up reads the header of every
+    data file: the whole files would cost their size)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise CorruptFileError(path, f"it is {file_kind(mode)}, not a regular file")
+        return os.read(fd, size)
+    finally:
+        os.close(fd)
+
+
 def _schema_of(path: Path) -> tuple[int | None, dict[str, Any] | None]:
-    """The schema of a file from its first bytes; the whole file only if those do not say."""
-    with open(path, "rb") as f:
-        m = _SCHEMA.match(f.read(80))
+    """The schema of a file from its header; the whole file is parsed only if its first
+    bytes do not say. Read without blocking: a named pipe in its place would hang start-up."""
+    m = _SCHEMA.match(_head(path, 80))
     if m:
         return int(m.group(1)), None
-    header = file_header(path.read_bytes())
+    header = file_header(read_regular(path))
     schema = header.get("schema") if header else None
     return (schema if isinstance(schema, int) and not isinstance(schema, bool) else None), header
 
@@ -64,8 +80,8 @@ def outdated_files(workspace: Workspace) -> list[tuple[Path, int, str]]:
         try:
             schema, header = _schema_of(path)
             if schema is not None and schema < SCHEMA_VERSION and header is None:
-                header = file_header(path.read_bytes())
-        except OSError:
+                header = file_header(read_regular(path))
+        except (OSError, CorruptFileError):  # unreadable: reported by list and doctor
             continue
         if schema is not None and schema < SCHEMA_VERSION:
             found.append((path, schema, str(header.get("kind", "")) if header else ""))
@@ -115,7 +131,7 @@ def migrate_workspace(workspace: Workspace) -> Migration:
 
 
 def _rewrite(path: Path, kind: str) -> None:
-    raw = path.read_bytes()
+    raw = read_regular(path)
     header = file_header(raw)
     if not header or header.get("schema") == SCHEMA_VERSION:
         return  # rewritten by someone else meanwhile

@@ -33,6 +33,7 @@ from tandem.store.errors import (
 )
 from tandem.store.layout import DRAFTS_DIR, MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, SNAPSHOTS_DIR, WORKSPACE_FILE
 from tandem.store.locks import WriterLock
+from tandem.store.outside import inside, name_problem, shown_name
 from tandem.store.records import (
     ACTION_STATUSES,
     ActionItem,
@@ -74,11 +75,21 @@ class MeetingRecord:
     parking_lot: list[ParkedItem] = field(default_factory=list)
 
 
-def _decode_meeting(path: Path, tables: dict[str, Any], only: Iterable[str] | None = None) -> MeetingRecord:
-    """The meeting of a file; ``only`` names the record tables wanted (the rest stay empty)."""
+def _meeting_header(path: Path, tables: dict[str, Any]) -> Meeting:
+    """The one meeting record of a file. Its id must be usable as a file name: an id with a
+    line break or an escape sequence would print a fake row or a command in every listing."""
     header = decode_table(path, tables, "meeting", Meeting)
     if len(header) != 1:
         raise CorruptFileError(path, "it holds no meeting")
+    problem = name_problem(header[0].id)
+    if problem is not None:
+        raise CorruptFileError(path, f"its meeting id {shown_name(header[0].id)} cannot be used: {problem}")
+    return header[0]
+
+
+def _decode_meeting(path: Path, tables: dict[str, Any], only: Iterable[str] | None = None) -> MeetingRecord:
+    """The meeting of a file; ``only`` names the record tables wanted (the rest stay empty)."""
+    meeting = _meeting_header(path, tables)
     wanted = set(MEETING_TABLES) if only is None else set(only)
 
     def table(name: str, kind: type[Any]) -> list[Any]:
@@ -87,7 +98,7 @@ def _decode_meeting(path: Path, tables: dict[str, Any], only: Iterable[str] | No
     agenda = table("agenda", AgendaItem)
     agenda.sort(key=lambda item: item.position)
     return MeetingRecord(
-        meeting=header[0],
+        meeting=meeting,
         agenda=agenda,
         lead_feedback=table("lead_feedback", LeadFeedback),
         decisions=table("decisions", Decision),
@@ -108,8 +119,9 @@ class Workspace:
         self.snapshots = Snapshots(self.home / SNAPSHOTS_DIR, self.home, now=now)
         self.drafts = Drafts(self.home / DRAFTS_DIR)
         # snapshots/ too: a writer killed while zipping the daily snapshot leaves a temp zip there.
+        # Never in a folder that is a link out of the workspace: it holds someone else's files.
         for folder in (self.home, self.meetings_dir, self.snapshots.folder):
-            if folder.is_dir() and not read_only:
+            if folder.is_dir() and not read_only and (folder == self.home or inside(self.home, folder)):
                 with contextlib.suppress(OSError):  # a read-only workspace keeps its temp files
                     clean_stale_temp_files(folder)
 
@@ -192,10 +204,13 @@ class Workspace:
                 table.update(values, doc_ids=[1])
 
     def data_files(self) -> list[Path]:
-        """Every data file of the workspace (not locks, temp files or snapshots)."""
+        """Every data file of the workspace (not locks, temp files or snapshots), and none
+        that lies outside it (``tandem list`` and ``doctor`` report those)."""
         files = [self.home / name for name in (WORKSPACE_FILE, *SHARED_FILES) if (self.home / name).is_file()]
-        if self.meetings_dir.is_dir():
-            files.extend(sorted(p for p in self.meetings_dir.glob("*.json") if not p.name.startswith(".")))
+        if self.meetings_dir.is_dir() and inside(self.home, self.meetings_dir):
+            for p in sorted(self.meetings_dir.glob("*.json")):
+                if not p.name.startswith(".") and (not p.is_symlink() or inside(self.home, p)):
+                    files.append(p)
         return files
 
     def is_empty(self) -> bool:
@@ -204,46 +219,69 @@ class Workspace:
     # --- meetings: reading -----------------------------------------------------------
 
     def meeting_path(self, meeting_id: str) -> Path:
-        if not meeting_id or "/" in meeting_id or "\\" in meeting_id or meeting_id.startswith("."):
-            raise ValidationError("meeting id", f"{meeting_id!r} is not a meeting id")
+        problem = name_problem(meeting_id)
+        if problem is not None:
+            raise ValidationError("meeting id", f"{shown_name(meeting_id)} is not a meeting id ({problem})")
         return self.meetings_dir / f"{meeting_id}.json"
 
-    def meeting_ids(self) -> list[str]:
+    def _meetings_folder_inside(self) -> bool:
+        """Whether meetings/ exists; a meetings/ that is a link out of the workspace is
+        refused, as every file in it would be: tandem neither reads nor cleans other folders."""
         if not self.meetings_dir.is_dir():
+            return False
+        if not inside(self.home, self.meetings_dir):
+            target = os.path.realpath(self.meetings_dir)
+            raise CorruptFileError(self.meetings_dir, f"it is a link to {shown_name(target, 120)}, outside the workspace; put the meetings folder back in it")
+        return True
+
+    def meeting_ids(self) -> list[str]:
+        """The stems of the meeting files, as they are: a stem that cannot be a meeting id is
+        listed too, and refused (in one sentence naming the file) when it is read."""
+        if not self._meetings_folder_inside():
             return []
         return sorted(p.stem for p in self.meetings_dir.glob("*.json") if not p.name.startswith("."))
 
+    def _listed_meeting(self, meeting_id: str) -> tuple[Path, dict[str, Any] | None]:
+        """The path and tables of a meeting file found by :meth:`meeting_ids`; damage (a name
+        that is no meeting id, a link out of the workspace) is a :class:`CorruptFileError`."""
+        if name_problem(meeting_id) is not None:
+            shown = self.meetings_dir / shown_name(f"{meeting_id}.json")
+            raise CorruptFileError(shown, f"its name cannot be a meeting id: {name_problem(meeting_id)}; rename it or move it out of the workspace")
+        return self._read_meeting_file(self.meetings_dir / f"{meeting_id}.json")
+
+    def _read_meeting_file(self, path: Path) -> tuple[Path, dict[str, Any] | None]:
+        # A link is resolved only when there is one (one lstat): a synced folder can carry a
+        # link to a private file, which must not reach a listing, an export or a backup.
+        if path.is_symlink() and not inside(self.home, path):
+            raise CorruptFileError(path, "it is a link that leads out of the workspace")
+        return path, read_file(path)
+
     def read_meeting(self, meeting_id: str) -> MeetingRecord:
-        path = self.meeting_path(meeting_id)
-        tables = read_file(path)
+        self._meetings_folder_inside()
+        path, tables = self._read_meeting_file(self.meeting_path(meeting_id))
         if tables is None:
             raise NotFoundError(f"No meeting {meeting_id!r} in {self.home}.")
         return _decode_meeting(path, tables)
 
     def get_meeting(self, meeting_id: str) -> Meeting:
-        path = self.meeting_path(meeting_id)
-        tables = read_file(path)
+        self._meetings_folder_inside()
+        path, tables = self._read_meeting_file(self.meeting_path(meeting_id))
         if tables is None:
             raise NotFoundError(f"No meeting {meeting_id!r} in {self.home}.")
-        header = decode_table(path, tables, "meeting", Meeting)
-        if len(header) != 1:
-            raise CorruptFileError(path, "it holds no meeting")
-        return header[0]
+        return _meeting_header(path, tables)
 
     def iter_meeting_records(self, only: Iterable[str] | None = None) -> Iterator[MeetingRecord]:
         """Every meeting with its records; ``only`` limits which record tables are decoded
         (``("actions",)`` for a list of meetings with their open actions: 3× faster)."""
         for meeting_id in self.meeting_ids():
-            path = self.meeting_path(meeting_id)
-            tables = read_file(path)
+            path, tables = self._listed_meeting(meeting_id)
             if tables is not None:  # deleted since we listed the folder
                 yield _decode_meeting(path, tables, only)
 
     def _iter_tables(self, table: str, kind: type[Any], where: Callable[[dict[str, Any]], bool] | None = None) -> Iterator[tuple[str, list[Any]]]:
         """One table from every meeting file, decoding only that table."""
         for meeting_id in self.meeting_ids():
-            path = self.meeting_path(meeting_id)
-            tables = read_file(path)
+            path, tables = self._listed_meeting(meeting_id)
             if tables is not None:
                 yield meeting_id, decode_table(path, tables, table, kind, where)
 
@@ -350,14 +388,10 @@ class Workspace:
 
     def _iter_table(self, table: str, kind: type[R], where: Callable[[dict[str, Any]], bool] | None = None) -> Iterator[tuple[Meeting, list[R]]]:
         for meeting_id in self.meeting_ids():
-            path = self.meeting_path(meeting_id)
-            tables = read_file(path)
+            path, tables = self._listed_meeting(meeting_id)
             if tables is None:  # deleted since we listed the folder
                 continue
-            header = decode_table(path, tables, "meeting", Meeting)
-            if len(header) != 1:
-                raise CorruptFileError(path, "it holds no meeting")
-            yield header[0], decode_table(path, tables, table, kind, where)
+            yield _meeting_header(path, tables), decode_table(path, tables, table, kind, where)
 
     def series_open_actions(self, series_id: str, *, before: str | None = None) -> list[ActionItem]:
         """Open action items of every meeting of the series (only meetings dated before

@@ -7,18 +7,26 @@ file, at one of three levels:
 
 * ``problem``: tandem cannot read the file, refuses it, or would do the wrong thing with it
   (damaged or truncated JSON, a newer schema, an invalid record, duplicate ids, a copied
-  meeting file whose stored id differs from its name, a series missing from series.json);
+  meeting file whose stored id differs from its name, a series missing from series.json, a
+  named pipe, folder or device where a data file should be, a meeting file linked out of the
+  workspace or named with characters no meeting id has): whenever ``tandem list`` fails,
+  doctor finds a problem;
 * ``warning``: tandem copes, but something is off (a link to a record that does not exist,
-  an orphan lock holder or temp file left by a process that is gone, a named pipe where a
-  data file should be, files other users can read);
+  an orphan lock holder or temp file left by a process that is gone, files other users can
+  read, a file name with control characters that tandem ignores);
 * ``ok``: what is fine, and things worth knowing (a meeting open for editing right now, the
   latest daily snapshot).
 
 :func:`repair` carries out what the findings propose, one confirmed step at a time: an
 unreadable data file is restored from the newest daily snapshot holding a readable copy (the
 damaged file is kept beside it as ``<name>.broken-<timestamp>``), and orphan lock holders,
-leftover lock files and stale temp files are removed. A newer-schema file is never touched,
-and neither is a meeting whose lock a live process holds.
+leftover lock files and stale temp files are removed — only tandem's own (an empty lock
+file, a temp file named as :func:`tandem.store.atomic.temp_path_for` names it), only plain
+files, and never in a folder that is a link out of the workspace. A newer-schema file is
+never touched, and neither is a meeting whose lock a live process holds.
+
+Every name read from disk is shown safely: ``_shown`` quotes one holding a control character
+and :class:`Finding` cleans whatever reached a sentence anyway.
 """
 
 from __future__ import annotations
@@ -53,7 +61,8 @@ from tandem.store.atomic import (
 )
 from tandem.store.errors import NotFoundError, TandemError, ValidationError
 from tandem.store.layout import MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, SNAPSHOTS_DIR, WORKSPACE_FILE
-from tandem.store.locks import WriterLock
+from tandem.store.locks import HOLDER_LIMIT, WriterLock
+from tandem.store.outside import clean_text, inside, is_clean, name_problem, shown_name
 from tandem.store.records import Record
 
 PROBLEM = "problem"
@@ -125,6 +134,15 @@ class Finding:
     key: str = field(default="", compare=False, repr=False)
     #: How many findings this line stands for ("…and 12 more like these": 12).
     count: int = field(default=1, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # The last guard between a file name or an id read from disk and the terminal: each
+        # name is shown with _shown() where it is put in a sentence, and whatever slipped
+        # through loses its escapes and line breaks here (a fake line of the report).
+        for name in ("path", "message", "repair"):
+            value = getattr(self, name)
+            if value is not None and not _one_line_clean(value):
+                object.__setattr__(self, name, " ".join(clean_text(value).split()))
 
     def to_dict(self) -> dict[str, Any]:
         return {"level": self.level, "file": self.path, "message": self.message}
@@ -222,6 +240,36 @@ def _read_regular_mode(path: Path) -> tuple[bytes, int]:
 
 def _is_temp(name: str) -> bool:
     return name.startswith(".") and TEMP_MARK in name
+
+
+#: The exact name :func:`tandem.store.atomic.temp_path_for` gives: ``.NAME.tmp-PID-NS``.
+#: Only files named so are tandem's temp files; any other ``.x.tmp-…`` is left alone.
+_TEMP_NAME = re.compile(rf"\.[A-Za-z0-9][A-Za-z0-9._-]*{re.escape(TEMP_MARK)}[0-9]+-[0-9]+")
+
+
+def _one_line_clean(text: str) -> bool:
+    return is_clean(text) and "\n" not in text and "\t" not in text
+
+
+def _shown(name: str) -> str:
+    """A file name fit for a sentence: as it is if it holds nothing a terminal would act on
+    (a space or an accent is fine), else quoted with its escapes visible."""
+    return name if _one_line_clean(name) else shown_name(name)
+
+
+def _join(folder: str, name: str) -> str:
+    """The relative name of ``folder``/``name`` as doctor shows it."""
+    return f"{folder}/{_shown(name)}" if folder else _shown(name)
+
+
+def _regular_inside(home: Path, path: Path) -> bool:
+    """Whether ``path`` is a regular file itself (not a link to one) in a folder that lies
+    within the workspace: the only files --repair ever removes."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISREG(mode) and inside(home, path.parent)
 
 
 # --- one data file ---------------------------------------------------------------------------
@@ -423,7 +471,7 @@ class _Checker:
                     snapshot_entries = entries
                 with contextlib.suppress(OSError):
                     mode = entry.stat().st_mode
-                    if stat.S_ISDIR(mode) and mode & 0o077:
+                    if stat.S_ISDIR(mode) and mode & 0o077 and inside(home, Path(entry.path)):
                         open_folders.append((f"{home / entry.name}", stat.S_IMODE(mode)))
         if open_folders:
             names = " and ".join(f"{name} (mode {mode:04o})" for name, mode in open_folders)
@@ -436,12 +484,15 @@ class _Checker:
             )
 
         known = (WORKSPACE_FILE, *SHARED_FILES)
+        home_entries = self._odd_names(home_entries, "")
+        meetings_entries = self._odd_names(meetings_entries, MEETINGS_DIR)
+        snapshot_entries = self._odd_names(snapshot_entries, SNAPSHOTS_DIR)
         for entry in home_entries:
             name = entry.name
             if name in (MEETINGS_DIR, SNAPSHOTS_DIR) or _is_temp(name):
                 continue
             if name in known:
-                self._data_file(Path(entry.path), name)
+                self._data_file(Path(entry.path), name, shared=True)
             elif name.endswith(".json") and not name.startswith("."):
                 self.add(OK, name, f"{name} is not a tandem file; tandem ignores it (it is kept in the daily snapshots).")
         for entry in meetings_entries:
@@ -489,16 +540,86 @@ class _Checker:
         if not is_dir:
             self.add(PROBLEM, entry.name, f"{entry.name} should be a folder, but it is a file; move it out of the workspace.")
             return []
-        return self._list(Path(entry.path), entry.name)
+        path = Path(entry.path)
+        if not inside(self.home, path):
+            # Its files are someone else's (a project's Cargo.lock, an editor's temp files):
+            # doctor neither reads nor repairs anything there.
+            target = shown_name(os.path.realpath(path), 120)
+            if entry.name == MEETINGS_DIR:
+                self.add(
+                    PROBLEM,
+                    entry.name,
+                    f"{entry.name} is a link to {target}, outside the workspace: tandem does not read meetings there; "
+                    "put the meetings folder itself in the workspace.",
+                    key="link-out",
+                )
+            else:
+                self.add(
+                    WARNING,
+                    entry.name,
+                    f"{entry.name} is a link to {target}, outside the workspace: doctor does not check it and tandem "
+                    "may write its daily snapshots there; put the folder itself in the workspace.",
+                    key="link-out",
+                )
+            return []
+        return self._list(path, entry.name)
 
-    def _data_file(self, path: Path, rel: str) -> _Data | None:
-        try:
-            raw, mode = _read_regular_mode(path)
-        except _Skip as exc:
+    def _odd_names(self, entries: list[os.DirEntry[str]], folder: str) -> list[os.DirEntry[str]]:
+        """The entries whose names a terminal shows as they are; each other one is reported
+        (quoted, escapes visible) and left out of every other check. A meeting file so named
+        is a problem (``tandem list`` refuses it); anything else is ignored by tandem."""
+        kept: list[os.DirEntry[str]] = []
+        for entry in entries:
+            name = entry.name
+            is_meeting = folder == MEETINGS_DIR and name.endswith(".json") and not name.startswith(".")
+            if is_meeting and name_problem(name[: -len(".json")]) is not None:
+                problem = name_problem(name[: -len(".json")])
+                self.add(
+                    PROBLEM,
+                    _join(folder, name),
+                    f"{_join(folder, name)} cannot be a meeting file, because its name cannot be a meeting id ({problem}); "
+                    "tandem list refuses it: rename it or move it out of the workspace.",
+                    key="bad-name",
+                )
+                continue
+            if not _one_line_clean(name):
+                self.add(
+                    WARNING,
+                    _join(folder, name),
+                    f"{_join(folder, name)} has control characters in its name; tandem ignores it, but it may fool a terminal or a script: rename or delete it.",
+                    key="bad-name",
+                )
+                continue
+            kept.append(entry)
+        return kept
+
+    def _data_file(self, path: Path, rel: str, *, shared: bool = False) -> _Data | None:
+        if os.path.islink(path) and not inside(self.home, path):
+            target = shown_name(os.path.realpath(path), 120)
+            if not shared:
+                self.add(
+                    PROBLEM,
+                    rel,
+                    f"{rel} is a link to {target}, outside the workspace; tandem refuses to read it: put the file itself here or move the link away.",
+                    key="link-out",
+                )
+                return None
             self.add(
                 WARNING,
                 rel,
-                f"{rel} is {exc}, not a data file; doctor skipped it, but tandem would trip over it: move it out of the workspace.",
+                f"{rel} is a link to {target}, outside the workspace; tandem reads it, but the daily snapshots leave it out: put the file itself here.",
+                key="link-out",
+            )
+        try:
+            raw, mode = _read_regular_mode(path)
+        except _Skip as exc:
+            if not os.path.exists(path):  # a link to nothing: tandem passes over it
+                self.add(WARNING, rel, f"{rel} is {exc}; tandem passes over it: delete it.", key="dangling")
+                return None
+            self.add(
+                PROBLEM,
+                rel,
+                f"{rel} is {exc}, not a data file; tandem cannot read the workspace while it is there: move it out of the workspace.",
                 key="not-regular",
             )
             return None
@@ -551,6 +672,8 @@ class _Checker:
 
     def _holder_info(self, path: Path) -> dict[str, Any] | None:
         try:
+            if os.lstat(path).st_size > HOLDER_LIMIT:
+                return None
             info = orjson.loads(_read_regular(path))
         except (OSError, _Skip, orjson.JSONDecodeError):
             return None
@@ -580,6 +703,8 @@ class _Checker:
                 continue
             if folder == "" and not (stem.startswith(".shadow-") or f"{stem}.json" in (WORKSPACE_FILE, *SHARED_FILES)):
                 continue
+            if folder == MEETINGS_DIR and name_problem(stem) is not None:
+                continue  # no meeting of tandem's is named so: not its lock
             rel = f"{folder}/{name}" if folder else name
             path = base / name
             lock_path = base / f"{stem}.lock"
@@ -597,6 +722,9 @@ class _Checker:
             else:
                 day_id = stem[len(".shadow-") :]
                 gone = shadow_ids is not None and day_id not in shadow_ids
+            if gone and not _empty_regular(path):
+                # tandem's lock files stay empty: one with content, or a link, is another tool's.
+                continue
             if gone:
                 self.add(
                     WARNING,
@@ -609,7 +737,7 @@ class _Checker:
 
     def _holder(self, path: Path, rel: str, lock_path: Path, subject: str, stem: str) -> None:
         try:
-            kind = _not_regular(os.stat(path).st_mode)
+            kind = "a symbolic link" if os.path.islink(path) else _not_regular(os.stat(path).st_mode)
         except OSError:
             return
         if kind is not None:
@@ -654,7 +782,7 @@ class _Checker:
 
     def _temps(self, entries: list[os.DirEntry[str]], folder: str) -> None:
         for entry in entries:
-            if not _is_temp(entry.name):
+            if _TEMP_NAME.fullmatch(entry.name) is None or not entry.is_file(follow_symlinks=False):
                 continue
             self.files_checked += 1
             rel = f"{folder}/{entry.name}" if folder else entry.name
@@ -1068,6 +1196,14 @@ def _keep_broken(path: Path, now: datetime) -> Path:
     return target
 
 
+def _empty_regular(path: Path) -> bool:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size == 0
+
+
 def _rel(home: Path, path: Path) -> str:
     try:
         return path.relative_to(home).as_posix()
@@ -1130,6 +1266,14 @@ def _restore(home: Path, action: Restore, now: datetime) -> Finding:
 
 def _remove(home: Path, action: Remove) -> Finding:
     rel = _rel(home, action.target)
+    # Checked again now: the file may have been swapped for a link, or its folder for a link
+    # out of the workspace, since the check.
+    if not _regular_inside(home, action.target):
+        if not os.path.lexists(action.target):
+            return Finding(OK, rel, f"{rel} is gone already.")
+        return Finding(WARNING, rel, f"{rel} is no longer a plain file inside the workspace; left it.")
+    if action.what == "lock" and not _empty_regular(action.target):
+        return Finding(WARNING, rel, f"{rel} is not empty, so it is not a tandem lock file; left it.")
     if action.what == "temp":
         if action.pid is not None and pid_alive(action.pid):
             return Finding(OK, rel, f"{rel} belongs to a running process now; left it.")
@@ -1161,19 +1305,39 @@ def _remove(home: Path, action: Remove) -> Finding:
         return Finding(OK, rel, f"Removed the leftover lock file {rel}.")
 
 
+_REMOVED_WHAT = {"holder": "an orphan lock holder", "lock": "a leftover lock file", "temp": "a stale temp file"}
+
+
+def plan(report: Report) -> list[str]:
+    """What :func:`repair` would do, one line per file and action, in the order it does it."""
+    lines = []
+    for f in report.repairs:
+        if isinstance(f.action, Restore):
+            kept = f"{f.path}{BROKEN_MARK}<date-time>"
+            lines.append(f"restore {f.path} from {f.action.source}, keeping the damaged file as {kept}")
+    for f in report.repairs:
+        if isinstance(f.action, Remove):
+            lines.append(f"remove {f.path} ({_REMOVED_WHAT[f.action.what]})")
+    return [" ".join(clean_text(line).split()) for line in lines]
+
+
 def repair(
     report: Report,
     *,
     confirm: Callable[[str], bool],
+    say: Callable[[str], None] = lambda line: None,
     now: Callable[[], datetime] = datetime.now,
 ) -> list[Finding]:
-    """Carry out the report's repairs, asking ``confirm(question)`` first: one question per
-    file to restore, one for all the leftover files to remove. Returns what happened, as
-    findings (``ok``: done; ``warning``/``problem``: left as it was, and why)."""
+    """Carry out the report's repairs: first ``say`` each step of :func:`plan`, then ask
+    ``confirm(question)``: one question per file to restore, one for all the leftover files
+    to remove. Only regular files inside the workspace are ever replaced or removed. Returns
+    what happened, as findings (``ok``: done; ``warning``/``problem``: left as it was, and why)."""
     home = report.home
     results: list[Finding] = []
     restores = [f for f in report.repairs if isinstance(f.action, Restore)]
     removals = [f for f in report.repairs if isinstance(f.action, Remove)]
+    for line in plan(report):
+        say(line)
     for finding in restores:
         action = finding.action
         assert isinstance(action, Restore)
@@ -1215,5 +1379,6 @@ __all__ = [
     "Restore",
     "broken_name",
     "check",
+    "plan",
     "repair",
 ]

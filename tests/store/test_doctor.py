@@ -479,29 +479,36 @@ def test_leftover_lock_of_a_deleted_meeting(tmp_path: Path) -> None:
     assert not (ws.meetings_dir / f"{M2}.lock").exists()
 
 
-def test_fifo_is_skipped_with_a_warning_not_read(tmp_path: Path) -> None:
+def test_fifo_is_reported_not_read(tmp_path: Path) -> None:
+    """A named pipe named like a meeting makes tandem list fail (in one sentence): doctor
+    calls it a problem and exits 1 too. One named like a lock holder is only a warning."""
     ws = build_linked(tmp_path / "ws")
     os.mkfifo(ws.meetings_dir / "x.json")
     os.mkfifo(ws.meetings_dir / f"{M0}.holder")
     started = time.monotonic()
     result = doctor_cli(ws.home, timeout=30)
     assert time.monotonic() - started < 30
-    assert result.code == 0, result.out
-    findings = not_ok(doctor.check(ws.home))
-    assert {f.path for f in findings} == {"meetings/x.json", f"meetings/{M0}.holder"}
-    assert all(f.level == doctor.WARNING and "named pipe" in f.message for f in findings)
+    assert result.code == 1, result.out
+    findings = {f.path: f for f in not_ok(doctor.check(ws.home))}
+    assert set(findings) == {"meetings/x.json", f"meetings/{M0}.holder"}
+    assert findings["meetings/x.json"].level == doctor.PROBLEM
+    assert findings[f"meetings/{M0}.holder"].level == doctor.WARNING
+    assert all("named pipe" in f.message for f in findings.values())
     assert "meetings/x.json is a named pipe" in result.out
 
 
-def test_folder_and_dangling_link_named_like_data_files(tmp_path: Path) -> None:
+def test_folder_and_links_named_like_data_files(tmp_path: Path) -> None:
     ws = build_linked(tmp_path / "ws")
     (ws.meetings_dir / "z.json").mkdir()
     (ws.meetings_dir / "y.json").symlink_to(tmp_path / "nowhere.json")
+    (ws.meetings_dir / "w.json").symlink_to(ws.home / "nowhere.json")
     findings = {f.path: f for f in not_ok(doctor.check(ws.home))}
-    assert set(findings) == {"meetings/z.json", "meetings/y.json"}
+    assert set(findings) == {"meetings/z.json", "meetings/y.json", "meetings/w.json"}
     assert "meetings/z.json is a folder" in findings["meetings/z.json"].message
-    assert "symbolic link to a file that does not exist" in findings["meetings/y.json"].message
-    assert all(f.level == doctor.WARNING for f in findings.values())
+    assert "outside the workspace" in findings["meetings/y.json"].message
+    assert "symbolic link to a file that does not exist" in findings["meetings/w.json"].message
+    # tandem list refuses the first two and passes over a link to nothing in the workspace.
+    assert [findings[name].level for name in ("meetings/z.json", "meetings/y.json", "meetings/w.json")] == ["problem", "problem", "warning"]
 
 
 def test_files_and_folders_other_users_can_read(tmp_path: Path) -> None:

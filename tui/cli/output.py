@@ -47,6 +47,12 @@ def _cells(*values: str) -> list[Text]:
     return [Text(clean(v)) for v in values]
 
 
+def _line_cells(*values: str) -> list[Text]:
+    """Cells of a table with one row per thing (a meeting, an action item): a line break in
+    a value read from disk would print what looks like a row of its own."""
+    return [Text(" ".join(clean(v).split())) for v in values]
+
+
 def _console() -> Any:
     from rich.console import Console
 
@@ -126,7 +132,7 @@ def print_meetings(records: list[MeetingRecord], series: list[Series], home: Pat
     for record in records:
         m = record.meeting
         table.add_row(
-            *_cells(
+            *_line_cells(
                 m.id,
                 m.date,
                 titles.get(m.series_id, m.series_id),
@@ -197,7 +203,7 @@ def print_actions(rows: list[dict[str, Any]], series: list[Series], empty: str) 
             min_width=20 if column == "Action" else None,
         )
     for row, line in zip(rows, lines, strict=True):
-        cells = _cells(*line)
+        cells = _line_cells(*line)
         if row["overdue"]:
             cells[5].stylize("bold red")
             cells[6].stylize("bold red")
