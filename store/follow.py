@@ -26,6 +26,7 @@ from tandem.store.collection import decode_table
 from tandem.store.errors import CorruptFileError, NotFoundError, TandemError
 from tandem.store.kinds import TITLES, describe
 from tandem.store.layout import SHARED_FILES
+from tandem.store.outside import MAX_DATA_FILE_BYTES, read_outside_stat
 from tandem.store.records import AgendaItem, ContentItem, Meeting, Objective, ProspectInsight
 from tandem.store.workspace import MeetingRecord, Workspace, _decode_meeting
 
@@ -82,14 +83,13 @@ class FileWatcher(Generic[T]):
             return None
         try:
             # The stamp of what is read, from the open file: a save landing between the
-            # stat above and this open is then read now, and not missed later.
-            with open(self.path, "rb") as f:
-                st = os.fstat(f.fileno())
-                raw = f.read()
+            # stat above and this open is then read now, and not missed later. Opened
+            # without blocking: a named pipe put where the file was would hang the poll.
+            raw, st = read_outside_stat(self.path, limit=MAX_DATA_FILE_BYTES)
         except FileNotFoundError:
             return self._read_missing()
-        except IsADirectoryError:
-            self._failed(CorruptFileError(self.path, "it is a folder, not a file"))
+        except CorruptFileError as exc:
+            self._failed(exc)
             return None
         except OSError as exc:
             self._failed(CorruptFileError(self.path, (exc.strerror or str(exc)).lower()))

@@ -130,6 +130,12 @@ def read_outside(path: Path, *, within: Path | None = None, limit: int = MAX_TEX
     """The bytes of ``path``, or a :class:`CorruptFileError` saying in words why not: not a
     regular file, a symlink out of ``within``, larger than ``limit``. Never blocks on a
     pipe or device. A missing file raises :class:`FileNotFoundError` as ``open`` would."""
+    return read_outside_stat(path, within=within, limit=limit)[0]
+
+
+def read_outside_stat(path: Path, *, within: Path | None = None, limit: int = MAX_TEXT_FILE_BYTES) -> tuple[bytes, os.stat_result]:
+    """:func:`read_outside`, and the status of the file read (from the open file, so that a
+    poller's stamp is that of the bytes it got, not of a save landing just after)."""
     if within is not None and not inside(within, path):
         raise CorruptFileError(path, f"it is a link that leads out of {within}")
     try:
@@ -155,4 +161,4 @@ def read_outside(path: Path, *, within: Path | None = None, limit: int = MAX_TEX
         data = f.read(limit + 1)
     if len(data) > limit:  # grew while being read
         raise CorruptFileError(path, f"it is more than the {limit // (1024 * 1024)} MB tandem reads")
-    return data
+    return data, info

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import statistics
 import sys
 import textwrap
@@ -115,6 +116,25 @@ def test_watcher_tolerates_a_missing_or_corrupt_file(tmp_path: Path) -> None:
     path.write_bytes(saved[: len(saved) // 2])  # a torn file
     assert watcher.poll() is None
     assert watcher.poll() is None and "cannot be read" in str(watcher.problem)
+    atomic_write_bytes(path, saved)
+    assert watcher.poll() is not None and watcher.problem is None
+
+
+def test_watcher_never_blocks_on_a_named_pipe(tmp_path: Path) -> None:
+    """A pipe put where the meeting file was (a teammate's sync, a prank) is reported, not
+    waited on: the poll runs on a timer and would hang the follower for good."""
+    ws = running_meeting(tmp_path / "ws", FakeClock(START))
+    watcher = MeetingWatcher(Workspace(ws.home, read_only=True), MID)
+    good = watcher.poll()
+    path = ws.meeting_path(MID)
+    saved = path.read_bytes()
+    path.unlink()
+    os.mkfifo(path)
+    for _ in range(3):
+        assert watcher.poll() is None
+    assert "a named pipe, not a regular file" in str(watcher.problem)
+    assert watcher.record is good
+    path.unlink()
     atomic_write_bytes(path, saved)
     assert watcher.poll() is not None and watcher.problem is None
 
