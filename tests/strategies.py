@@ -23,7 +23,7 @@ def choice(values: tuple[str, ...]) -> st.SearchStrategy[str]:
 
 attendee = st.builds(r.Attendee, name=name, team=choice(r.TEAMS))
 series = st.builds(r.Series, id=rid, title=name, cadence=st.sampled_from(["weekly", "biweekly", "ad hoc"]), default_template=text, description=text)
-checkin = st.builds(r.CheckIn, date=day, value=number, status=choice(r.OBJECTIVE_STATUSES), meeting_id=text, comment=text)
+checkin = st.builds(r.CheckIn, date=day, value=number, status=choice(r.OBJECTIVE_STATUSES), meeting_id=st.one_of(st.just(""), rid), comment=text)
 objective = st.builds(
     r.Objective,
     id=rid,

@@ -41,7 +41,11 @@ def _count(n: int, noun: str) -> str:
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
-    click.echo(f"tandem: {message}", err=True)
+    from tandem.store.outside import clean_text
+
+    # The sentence may quote a file name or an id read from disk: no escape sequence or line
+    # break of theirs reaches the terminal.
+    click.echo(f"tandem: {' '.join(clean_text(message).split())}", err=True)
     sys.exit(code)
 
 
@@ -340,15 +344,16 @@ def backup(env: Env, file: Path) -> None:
 
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Replace a workspace that is not empty.")
+@click.option("--force", is_flag=True, help="Replace a workspace that is not empty (zipped into its backups/ folder first).")
 @click.pass_obj
 def restore(env: Env, file: Path, force: bool) -> None:
-    """Restore a backup archive FILE into an empty workspace."""
+    """Restore a backup archive FILE into an empty workspace, all or nothing."""
     from tandem.store.upkeep.backup import restore as do_restore
 
     workspace = env.workspace()
-    count = do_restore(workspace, file, force=force)
-    click.echo(f"Restored {_count(count, 'file')} from {file} into {workspace.home}.", err=True)
+    done = do_restore(workspace, file, force=force)
+    kept = f"; what it replaced is kept in {done.kept_in}" if done.kept_in is not None else ""
+    click.echo(f"Restored {_count(done.files, 'file')} from {file} into {workspace.home}{kept}.", err=True)
 
 
 @cli.command()
@@ -370,6 +375,7 @@ def doctor(env: Env, do_repair: bool, yes: bool, as_json: bool) -> None:
     alone exit 0). A file written by a newer tandem, or a meeting open for editing, is never
     changed.
     """
+    from tandem.store.outside import clean_text
     from tandem.store.upkeep.doctor import LEVELS, OK, PROBLEM, WARNING, check, repair
     from tandem.store.workspace import default_home
     from tandem.tui.cli import output
@@ -396,7 +402,7 @@ def doctor(env: Env, do_repair: bool, yes: bool, as_json: bool) -> None:
                 fix = f" --repair: {f.repair}." if f.repair else ""
                 click.echo(f"  {f.message}{fix}")
 
-    click.echo(f"Workspace {report.home}: {_count(report.files_checked, 'file')} checked.")
+    click.echo(f"Workspace {' '.join(clean_text(str(report.home)).split())}: {_count(report.files_checked, 'file')} checked.")
     click.echo()
     show(list(report))
     click.echo()
@@ -416,7 +422,8 @@ def doctor(env: Env, do_repair: bool, yes: bool, as_json: bool) -> None:
         return click.confirm(question, default=False)
 
     click.echo()
-    results = repair(report, confirm=confirm)
+    click.echo("--repair will:" if yes else "--repair will, once you say yes:")
+    results = repair(report, confirm=confirm, say=lambda line: click.echo(f"  {line}"))
     click.echo()
     show(results, title=False)
     after = check(home)
