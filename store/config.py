@@ -60,6 +60,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tandem.store.errors import CorruptFileError
+from tandem.store.outside import read_outside
+
 FILE_NAME = "config.toml"
 MAX_BYTES = 256 * 1024
 
@@ -206,11 +209,14 @@ def load_config(path: Path | None = None, known: Known | None = None) -> LoadedC
     path = path if path is not None else config_path()
     known = known or Known()
     try:
-        raw = path.read_bytes()
+        # Not limited to the config folder: a config.toml linked from a dotfiles clone is
+        # common. read_outside's own limit stops a huge file before it is read whole.
+        raw = read_outside(path)
     except FileNotFoundError:
         return LoadedConfig(Config(), path, exists=False)
-    except IsADirectoryError:
-        return _broken(path, 1, "this is a folder, not a config file")
+    except CorruptFileError as exc:
+        detail = "this is a folder, not a config file" if exc.detail.startswith("it is a folder") else exc.detail
+        return _broken(path, 1, detail)
     except OSError as exc:
         return _broken(path, 1, f"cannot be read ({exc.strerror or exc})")
     if len(raw) > MAX_BYTES:
@@ -232,7 +238,44 @@ def load_config(path: Path | None = None, known: Known | None = None) -> LoadedC
             line = text.count("\n") + 1
             message = message.removesuffix("(at end of document)").rstrip() + " (at the end of the file)"
         return _broken(path, line, f"not valid TOML: {message[:1].lower()}{message[1:]}")
+    except RecursionError:
+        # tomllib recurses once per level of [ or {: a few hundred levels exhaust the stack.
+        line = _deep_nesting_line(text)
+        return _broken(path, line, "lists or tables are nested too deeply to read (hundreds of [ or { inside each other)")
     return _Validator(path, text, known).run(data)
+
+
+#: Deeper than any setting needs (three: [vocabulary] teams = { … }): past it, a nesting
+#: that broke the TOML reader is reported.
+MAX_NESTING = 32
+
+
+def _deep_nesting_line(text: str) -> int:
+    """The line where ``[`` and ``{`` first nest deeper than :data:`MAX_NESTING`, outside
+    strings and comments (1 if they never do). Only locates the problem for the message."""
+    depth, quote = 0, ""
+    for number, line in enumerate(text.split("\n"), 1):
+        escaped = False
+        for ch in line:
+            if quote:
+                if escaped:
+                    escaped = False
+                elif ch == "\\" and quote == '"':
+                    escaped = True
+                elif ch == quote:
+                    quote = ""
+            elif ch in "\"'":
+                quote = ch
+            elif ch == "#":
+                break
+            elif ch in "[{":
+                depth += 1
+                if depth > MAX_NESTING:
+                    return number
+            elif ch in "]}":
+                depth = max(depth - 1, 0)
+        quote = ""  # a one-line string ends with its line (multi-line ones are rare here)
+    return 1
 
 
 def _broken(path: Path, line: int, message: str) -> LoadedConfig:
@@ -492,16 +535,17 @@ class _KeyLines:
     """Finds the line of a key in TOML text: under which table header, or by dotted key,
     or inside an inline table (then the line of the outermost key written)."""
 
-    _HEADER = re.compile(r"^\s*\[\[?\s*(?P<key>[^\]]*?)\s*\]\]?\s*(?:#.*)?$")
+    #: The longest key whose prefixes are indexed; settings are at most four keys deep.
+    _PREFIX_DEPTH = 8
 
     def __init__(self, text: str) -> None:
         self.entries: list[tuple[tuple[str, ...], int]] = []
         table: tuple[str, ...] = ()
         for number, line in enumerate(text.splitlines(), 1):
-            header = self._HEADER.match(line)
-            if header:
-                parsed = _parse_key(header.group("key"))
-                if parsed is not None and parsed[1] == len(header.group("key")):
+            key = _header_key(line)
+            if key is not None:
+                parsed = _parse_key(key)
+                if parsed is not None and parsed[1] == len(key):
                     table = parsed[0]
                     self.entries.append((table, number))
                     continue
@@ -510,19 +554,49 @@ class _KeyLines:
                 rest = line.lstrip()[parsed[1] :].lstrip()
                 if rest.startswith("=") and not rest.startswith("=="):
                     self.entries.append(((*table, *parsed[0]), number))
+        # Looked up by key, not by a scan of every entry per problem: a file of thousands
+        # of wrong keys is reported in linear time.
+        self.first: dict[tuple[str, ...], int] = {}
+        self.first_under: dict[tuple[str, ...], int] = {}
+        for parts, number in self.entries:
+            self.first.setdefault(parts, number)
+            for end in range(1, min(len(parts), self._PREFIX_DEPTH) + 1):
+                self.first_under.setdefault(parts[:end], number)
 
     def line_of(self, parts: tuple[str, ...]) -> int:
-        best, best_len = 1, -1
-        for key, number in self.entries:
-            if key == parts:
-                return number
-        for key, number in self.entries:  # a dotted key that makes the table: live.next = …
-            if key[: len(parts)] == parts:
-                return number
-        for key, number in self.entries:
-            if len(key) > best_len and len(key) <= len(parts) and parts[: len(key)] == key:
-                best, best_len = number, len(key)
-        return best
+        if parts in self.first:
+            return self.first[parts]
+        # A dotted key that makes the table: live.next = …
+        if len(parts) <= self._PREFIX_DEPTH:
+            if parts in self.first_under:
+                return self.first_under[parts]
+        else:
+            found = next((number for key, number in self.entries if key[: len(parts)] == parts), None)
+            if found is not None:
+                return found
+        # Else the nearest table or key above it.
+        for end in range(len(parts) - 1, 0, -1):
+            if parts[:end] in self.first:
+                return self.first[parts[:end]]
+        return 1
+
+
+def _header_key(line: str) -> str | None:
+    """The key of a table header line (``[a.b]``, ``[[a]]``, a comment may follow), blanks
+    around it dropped; None for any other line. Scanned, not matched: a pattern with a lazy
+    key between runs of blanks backtracked cubically over a long run of them."""
+    text = line.lstrip()
+    if not text.startswith("["):
+        return None
+    inner = text[2:] if text.startswith("[[") else text[1:]
+    close = inner.find("]")
+    if close < 0:
+        return None
+    rest = inner[close + 1 :]
+    rest = (rest[1:] if rest.startswith("]") else rest).lstrip()
+    if rest and not rest.startswith("#"):
+        return None
+    return inner[:close].strip()
 
 
 def _parse_key(text: str) -> tuple[tuple[str, ...], int] | None:

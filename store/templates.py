@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from tandem.store import ids
-from tandem.store.errors import TandemError
+from tandem.store.errors import CorruptFileError, TandemError
+from tandem.store.outside import read_outside
 from tandem.store.records import AgendaItem
 
 MAX_BYTES = 256 * 1024
@@ -379,11 +380,13 @@ def template_files(folder: Path) -> list[Path]:
 
 def load_template(path: Path, *, builtin: bool = False) -> tuple[Template | None, list[Problem]]:
     try:
-        raw = path.read_bytes()
+        # A template may be a teammate's, or a link into a shared clone: read like any
+        # outside file (a named pipe named *.md must not hang `tandem templates check`).
+        raw = read_outside(path)
     except FileNotFoundError:
         return None, [Problem(1, "no such file")]
-    except IsADirectoryError:
-        return None, [Problem(1, "this is a folder, not a template file")]
+    except CorruptFileError as exc:
+        return None, [Problem(1, "this is a folder, not a template file" if exc.detail.startswith("it is a folder") else exc.detail)]
     except OSError as exc:
         return None, [Problem(1, f"cannot be read ({exc.strerror})")]
     if len(raw) > MAX_BYTES:

@@ -17,7 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tandem.store.errors import CorruptFileError
 from tandem.store.mdescape import read_yaml_string
+from tandem.store.outside import clean_text, read_outside
 from tandem.store.records import Attendee
 from tandem.store.review.model import code_for
 
@@ -88,6 +90,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
         raise MinutesFormatError(path, 1, "the front matter is not closed by a '---' line") from None
+    # Values are cleaned once unescaped: "\u001b" in quotes is an escape sequence only then.
     data: dict[str, Any] = {}
     current_list: list[dict[str, str]] | None = None
     for n, raw in enumerate(lines[1:end], start=2):
@@ -101,7 +104,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
             if not current_list or ":" not in entry:
                 raise MinutesFormatError(path, n, "expected 'key: value' in a list entry")
             key, _, value = entry.partition(":")
-            current_list[-1][key.strip()] = read_yaml_string(value)
+            current_list[-1][key.strip()] = clean_text(read_yaml_string(value))
             continue
         key, sep, value = raw.partition(":")
         if not sep or raw.startswith(" "):
@@ -112,7 +115,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
             data[key.strip()] = current_list
         else:
             current_list = None
-            data[key.strip()] = read_yaml_string(value)
+            data[key.strip()] = clean_text(read_yaml_string(value))
     return data, "\n".join(lines[end + 1 :]), end + 2
 
 
@@ -122,7 +125,14 @@ def _parser() -> Any:
     most of a file (agenda notes, tables of plain words) never needs it."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("inline")
+    # markdown-it's text rule stops at every character a rule of any plugin may start at
+    # (":" for linkify, "-" for typographer, "$" for math) and tries each rule there: some
+    # 5 µs a character, seconds for a line of dashes and colons. Here it stops only where
+    # an enabled rule starts (and at "]", which ends a link's label). markdown-it-py 4.3+;
+    # older versions keep their own rule, just slower.
+    md.inline.terminator_re = re.compile(r"[\n!&*<\[\\\]_`~]")
+    return md
 
 
 #: What can start inline markup (escapes, code, emphasis, strikethrough, links, images,
@@ -206,8 +216,28 @@ def _people(entries: Any) -> list[Attendee]:
 #: H2 sections whose structure is read (tables, lists, H3 days); the others (attendance,
 #: prospect voice, content pipeline, next meeting) are only listed by title.
 _STRUCTURED = frozenset({"Objectives", "Lead feedback", "Shadow-day takeaways", "Decisions", "Action items", "Action review", "Parking lot"})
-_ATX_LINE = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE_LINE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")
+
+
+def atx_heading(line: str) -> tuple[int, str] | None:
+    """An ATX heading's level and title (closing hashes and the blanks around it dropped),
+    or None when ``line`` is not one.
+
+    String scanning, not a regular expression: the obvious pattern (a lazy title before an
+    optional run of blanks and hashes) backtracks quadratically over a long run of blanks,
+    and a line of a minutes file is anyone's text."""
+    start = len(line) - len(line.lstrip(" "))
+    if start > 3:
+        return None
+    after = line[start:].lstrip("#")
+    level = len(line) - start - len(after)
+    if not 1 <= level <= 6 or after[:1] not in ("", " ", "\t"):
+        return None
+    title = after.strip(" \t")
+    unclosed = title.rstrip("#")
+    if len(unclosed) < len(title) and unclosed[-1:] in (" ", "\t"):
+        title = unclosed.rstrip(" \t")
+    return level, title
 
 
 def _prepare(lines: list[str]) -> tuple[list[str], dict[int, list[str]]]:
@@ -226,10 +256,10 @@ def _prepare(lines: list[str]) -> tuple[list[str], dict[int, list[str]]]:
             m = _FENCE_LINE.match(line)
             if m and m[1][0] == fence[0] and len(m[1]) >= len(fence) and not m[2].strip():
                 fence = ""
-        elif (m := _ATX_LINE.match(line)) and len(m[1]) <= 3:
-            level = len(m[1])
+        elif (heading := atx_heading(line)) is not None and heading[0] <= 3:
+            level = heading[0]
             if level <= 2:
-                section = (m[2] or "").strip() if level == 2 else ""
+                section = heading[1].strip() if level == 2 else ""
                 # The agenda's table is read (the series' health); its notes are not.
                 keep, current = section in _STRUCTURED or section == "Agenda" or level == 1, None
                 out.append(line)
@@ -265,7 +295,11 @@ _DAY = r"\d{4}-\d{2}-\d{2}"
 _ACTION_TAIL = re.compile(rf"(?:, due ({_DAY}))?(?: \(done ({_DAY})\))?$")
 _BLANK_OWNER = re.compile(rf" — \*{{4}}(?:, due {_DAY})?(?: \(done {_DAY}\))?$")
 _WAS = re.compile(r" \(was [^()]*\)$")
-_MEASURE = re.compile(r"\s*([^\d\s.+-]*)\s*([-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s?(.*?)\s*$")
+# A measure is read in two anchored steps and plain string methods: one pattern for it
+# all (a lazy unit before trailing blanks, optional blanks around a unit in front)
+# backtracked quadratically over a long run of blanks. Each step here has one way to match.
+_MEASURE_HEAD = re.compile(r"\s*([^\d\s.+-]*)\s*")
+_NUMBER = re.compile(r"[-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 _SHADOW_HEADING = re.compile(rf"(.+) \(([^()]+), ({_DAY})\)$")
 _REPORT_BACK = re.compile(rf", report back ({_DAY})$")
 #: The date after the earlier decision a decision changed: `` (2026-11-12)`` at the end.
@@ -278,14 +312,19 @@ def measure_value(text: str) -> tuple[float, str] | None:
     """``"26.9%"`` → (26.9, "%"), ``"60 SQLs"`` → (60, "SQLs"), ``"1,200"`` → (1200, ""),
     ``"1.03$M"`` → (1.03, "$M"); a unit written before the number (``"$2.4M"``) is kept
     in front of the one after it. None when there is no number."""
-    m = _MEASURE.match(text)
-    if not m:
+    head = _MEASURE_HEAD.match(text)
+    number = _NUMBER.match(text, head.end()) if head else None
+    if head is None or number is None:
+        return None
+    unit = text[number.end() :]
+    unit = unit[1:].rstrip() if unit[:1].isspace() else unit.rstrip()
+    if "\n" in unit:  # a cell of two lines (<br>): not one measure
         return None
     try:
-        value = float(m[2].replace(",", ""))
+        value = float(number[0].replace(",", ""))
     except ValueError:
         return None
-    return value, m[1] + m[3]
+    return value, head[1] + unit
 
 
 def split_objective(cell: str) -> tuple[str, str]:
@@ -368,11 +407,22 @@ def _split_pair(who: str, people: list[str]) -> tuple[str, str]:
     """``"Shadow with Host"``; when a name holds " with " itself, the split that gives a
     known person wins, else the first."""
     parts = who.split(" with ")
-    splits = [(" with ".join(parts[:i]), " with ".join(parts[i:])) for i in range(1, len(parts))]
-    if not splits:
+    if len(parts) < 2:
         return who, ""
     known = {" ".join(p.split()) for p in people}
-    return next((s for s in splits if s[0] in known or s[1] in known), splits[0])
+    # A side is compared only when its length is a known name's: joining every split would
+    # be quadratic in a heading of many " with ".
+    lengths = {len(name) for name in known}
+    at, first = 0, (who, "")
+    for n, part in enumerate(parts[:-1]):
+        at += len(part)
+        left_end, right_start = at, at + len(" with ")
+        if (left_end in lengths and who[:left_end] in known) or (len(who) - right_start in lengths and who[right_start:] in known):
+            return who[:left_end], who[right_start:]
+        if n == 0:
+            first = (who[:left_end], who[right_start:])
+        at = right_start
+    return first
 
 
 class _Reader:
@@ -612,14 +662,22 @@ def _is_day(value: str) -> bool:
         return False
 
 
-def read_minutes(path: Path) -> MinutesSummary:
-    raw = path.read_bytes()
+def read_minutes(path: Path, *, within: Path | None = None) -> MinutesSummary:
+    """The minutes in ``path``. What is not minutes raises :class:`MinutesFormatError`: a
+    named pipe or device (which would hang the reader), a link out of ``within`` (the
+    folder being browsed), a file over the size limit, a file without front matter."""
+    try:
+        raw = read_outside(path, within=within)
+    except CorruptFileError as exc:
+        raise MinutesFormatError(path, 1, f"cannot be read: {exc.detail}") from None
     try:
         text, bad_line = raw.decode("utf-8"), 0
     except UnicodeDecodeError as exc:  # read anyway, and say so: the rest may be fine
         text, bad_line = raw.decode("utf-8", errors="replace"), raw.count(b"\n", 0, exc.start) + 1
     text = text.removeprefix("\ufeff")  # a byte order mark, as Notepad saves one
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # a clone with CRLF line ends (git on Windows)
+    # Someone else's file: no escape sequence or bidi override reaches a table or a search.
+    text = clean_text(text)
     try:
         meta, body, first_line = split_front_matter(text, path)
     except MinutesFormatError:
@@ -667,7 +725,7 @@ def read_folder(folder: Path) -> MinutesFolder:
     summaries, problems = [], []
     for path in sorted(folder.glob("*.md")):
         try:
-            summaries.append(read_minutes(path))
+            summaries.append(read_minutes(path, within=folder))
         except MinutesFormatError as exc:
             problems.append(str(exc))
         except OSError as exc:

@@ -10,6 +10,7 @@ re-exporting an unchanged meeting gives byte-identical minutes.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -19,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from tandem.store import mdescape
-from tandem.store.errors import TandemError
+from tandem.store.errors import CorruptFileError, TandemError
+from tandem.store.outside import read_outside
 from tandem.store.records import (
     TAKEAWAY_CATEGORIES,
     ActionItem,
@@ -244,12 +246,32 @@ def builtin_layout_path(name: str = LAYOUT_NAME) -> Path:
     return builtin_dir() / name
 
 
+#: The most items a layout may make by multiplying a text or a list, and the largest
+#: exponent of a power of a number: beyond them, a one-line layout fills the memory or
+#: computes for hours (Jinja's sandbox already stops ranges of more than 100,000).
+MAX_REPEAT = 1_000_000
+MAX_EXPONENT = 4096
+
+
 @functools.cache
 def _environment() -> Any:
     from jinja2 import StrictUndefined
+    from jinja2.exceptions import SecurityError
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    env = ImmutableSandboxedEnvironment(
+    class Sandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**" and isinstance(right, int) and right > MAX_EXPONENT and isinstance(left, (int, float)) and abs(left) > 1:
+                raise SecurityError(f"a power of {right} is more than the {MAX_EXPONENT} a layout may raise a number to")
+            if operator == "*":
+                count, seq = (right, left) if isinstance(right, int) else (left, right)
+                if isinstance(count, int) and isinstance(seq, (str, list, tuple)) and len(seq) * count > MAX_REPEAT:
+                    raise SecurityError(f"{len(seq):,} characters or items repeated {count:,} times make more than the {MAX_REPEAT:,} a layout may make")
+            return super().call_binop(context, operator, left, right)
+
+    env = Sandbox(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -268,41 +290,65 @@ def _environment() -> Any:
     return env
 
 
+def _sentence(text: object) -> str:
+    """An error's words as one clause: one line, no full stop inside or at the end."""
+    return " ".join(str(text).split()).rstrip(".").replace(". ", "; ")
+
+
 @functools.cache
 def _compiled(path: Path, mtime_ns: int) -> Any:
-    from jinja2 import TemplateSyntaxError
+    from jinja2 import TemplateSyntaxError, nodes
 
     try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MinutesLayoutError(f"{path}:1: the minutes layout cannot be read ({exc}).") from None
+        raw = read_outside(path)
+    except CorruptFileError as exc:
+        raise MinutesLayoutError(f"{path}:1: the minutes layout cannot be read ({exc.detail}).") from None
+    except OSError as exc:
+        raise MinutesLayoutError(f"{path}:1: the minutes layout cannot be read ({exc.strerror or exc}).") from None
     try:
-        return _environment().from_string(source)
+        source = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise MinutesLayoutError(f"{path}:{line}: the minutes layout is not UTF-8 text.") from None
+    env = _environment()
+    try:
+        tree = env.parse(source)
     except TemplateSyntaxError as exc:
-        raise MinutesLayoutError(f"{path}:{exc.lineno}: {exc.message}.") from None
+        raise MinutesLayoutError(f"{path}:{exc.lineno}: {_sentence(exc.message)}.") from None
+    except RecursionError:
+        raise MinutesLayoutError(f"{path}:1: the minutes layout nests brackets or blocks too deeply to read.") from None
+    # The sandbox has no loader, so these would only fail when rendered, as a TypeError.
+    node = next(tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)), None)
+    if node is not None:
+        raise MinutesLayoutError(f"{path}:{node.lineno}: a layout cannot include, import or extend another file; put it all in {path.name}.")
+    try:
+        return env.from_string(tree)
+    except RecursionError:
+        raise MinutesLayoutError(f"{path}:1: the minutes layout nests brackets or blocks too deeply to read.") from None
 
 
 def layout(name: str = LAYOUT_NAME) -> tuple[Path, Any]:
-    """The layout ``name``: the user's copy in the config folder if there is one, else the
-    built-in one."""
+    """The layout ``name``: the user's copy in the config folder if there is one (whatever
+    it is: a pipe or a folder there is reported, not passed over), else the built-in one."""
     path = user_layout_path(name)
-    if not path.is_file():
+    if not os.path.lexists(path):
         path = builtin_layout_path(name)
-    return path, _compiled(path, path.stat().st_mtime_ns)
+    try:
+        mtime_ns = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise MinutesLayoutError(f"{path}:1: the minutes layout cannot be read ({exc.strerror or exc}).") from None
+    return path, _compiled(path, mtime_ns)
 
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 def _render(name: str, context: dict[str, Any]) -> str:
-    from jinja2 import TemplateError
-
     path, template = layout(name)
     try:
         text = template.render(context)
-    except TemplateError as exc:
-        line = _template_line(exc)
-        raise MinutesLayoutError(f"{path}:{line}: {exc}.") from None
+    except Exception as exc:  # noqa: BLE001 - whatever a layout does wrong is the layout's: FILE:LINE, not a crash
+        raise MinutesLayoutError(f"{path}:{_template_line(exc)}: {_layout_problem(exc)}.") from None
     return _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
 
 
@@ -341,6 +387,21 @@ def render_shadow_day(day: ShadowDay) -> str:
     """A shadow day on its own as Markdown (layout ``shadow.md.j2``): the same escaping and
     determinism as meeting minutes."""
     return _render(SHADOW_LAYOUT_NAME, shadow_context(day))
+
+
+def _layout_problem(exc: BaseException) -> str:
+    from jinja2 import TemplateError
+    from jinja2.sandbox import MAX_RANGE
+
+    if isinstance(exc, RecursionError):
+        return "the layout calls itself without end (a macro that calls itself?)"
+    if isinstance(exc, MemoryError):
+        return "the layout makes more text than fits in memory"
+    if isinstance(exc, OverflowError) and str(exc).startswith("Range too big"):
+        return f"a range of more than {MAX_RANGE:,} numbers is more than a layout may loop over"
+    if isinstance(exc, TemplateError):
+        return _sentence(exc)
+    return f"the layout failed ({_sentence(exc) or type(exc).__name__})"
 
 
 def _template_line(exc: BaseException) -> int:

@@ -21,8 +21,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tandem.store.errors import NotFoundError, TandemError
+from tandem.store.errors import CorruptFileError, NotFoundError, TandemError
 from tandem.store.minutes.reader import MinutesFormatError, MinutesObjective, MinutesSummary, read_minutes
+from tandem.store.outside import clean_text, read_outside
 from tandem.store.records import HELD_STATUSES, label
 from tandem.store.review.model import (
     ActionRow,
@@ -184,7 +185,9 @@ class MinutesFolderSource:
                     if not entry.name.endswith(".md") or entry.name.startswith("."):
                         continue
                     try:
-                        if not entry.is_file():
+                        # A named pipe or a device is listed, and read_minutes says what it
+                        # is: skipped in silence, it would look like a meeting gone missing.
+                        if entry.is_dir():
                             continue
                         st = entry.stat()
                     except OSError:
@@ -215,7 +218,7 @@ class MinutesFolderSource:
             dirty = True
             path = self.folder / name
             try:
-                self._files[name] = _File(sig, read_minutes(path), None)
+                self._files[name] = _File(sig, read_minutes(path, within=self.folder), None)
             except MinutesFormatError as exc:
                 self._files[name] = _File(sig, None, f"{exc}.")
             except OSError as exc:
@@ -288,7 +291,8 @@ class MinutesFolderSource:
     # --- minutes and search ----------------------------------------------------------
 
     def minutes(self, meeting_id: str) -> str:
-        """The file's text as it is on disk."""
+        """The file's text as it is on disk, less what must never reach a terminal
+        (:func:`~tandem.store.outside.clean_text`)."""
         with self._lock:
             # Files are renamed and replaced under us (a git pull): which file holds the
             # meeting now, not at the last load.
@@ -298,7 +302,9 @@ class MinutesFolderSource:
             raise NotFoundError(f"No minutes of meeting {meeting_id!r} in {self.folder}.")
         path = self.folder / name
         try:
-            return path.read_bytes().decode("utf-8", errors="replace")
+            return clean_text(read_outside(path, within=self.folder).decode("utf-8", errors="replace"))
+        except CorruptFileError as exc:
+            raise NotFoundError(f"The minutes of meeting {meeting_id} cannot be read ({path}: {exc.detail}).") from None
         except OSError as exc:
             raise NotFoundError(f"The minutes of meeting {meeting_id} cannot be read ({path}: {exc.strerror or exc}).") from None
 

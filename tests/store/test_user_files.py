@@ -1,0 +1,161 @@
+"""config.toml, agenda templates and minutes layouts are files a person wrote or copied:
+whatever they hold, tandem says in one sentence at FILE:LINE what is wrong with them, and
+never waits on a named pipe or follows them into a stack overflow."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tandem.store import records as r
+from tandem.store.config import load_config
+from tandem.store.minutes.render import MinutesLayoutError, render_shadow_day
+from tandem.store.templates import load_template
+from tests.conftest import build_sample, run_cli
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+
+
+def without_hanging(fifo: Path, call: Callable[[], Any], seconds: float = 10) -> Any:
+    """``call()``'s result; fails (and unblocks the reader) if it waits on ``fifo``."""
+    result: list[Any] = []
+    worker = threading.Thread(target=lambda: result.append(call()), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # a writer that hangs up: EOF
+        worker.join(seconds)
+        pytest.fail(f"the reader waited on the named pipe {fifo}")
+    assert result, "the call raised (see the thread's exception above)"
+    return result[0]
+
+
+# --- config.toml ------------------------------------------------------------------------------
+
+
+def test_deeply_nested_lists_in_the_config_are_one_problem(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('facilitator = "Dana"\n\nkeymap = ' + "[" * 3000 + "1" + "]" * 3000 + "\n", encoding="utf-8")
+    loaded = load_config(path)
+    assert [p.format() for p in loaded.problems] == [f"{path}:3: lists or tables are nested too deeply to read (hundreds of [ or {{ inside each other)"]
+    assert loaded.config.facilitator == "", "a file TOML cannot read gives every default"
+
+
+def test_deeply_nested_inline_tables_are_found_at_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('# "[[[[" in a comment, "{{{{" in a string\nx = "[[[["\n[vocabulary]\nteams = ' + "{a=" * 2000 + "1" + "}" * 2000 + "\n", encoding="utf-8")
+    assert [(p.line, p.message[:30]) for p in load_config(path).problems] == [(4, "lists or tables are nested too")]
+
+
+@needs_fifo
+def test_a_named_pipe_as_config_is_a_problem_not_a_hang(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    os.mkfifo(path)
+    loaded = without_hanging(path, lambda: load_config(path))
+    assert [p.format() for p in loaded.problems] == [f"{path}:1: it is a named pipe, not a regular file"]
+
+
+def test_a_long_line_of_blanks_in_the_config_is_read_in_linear_time(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('facilitator = "Dana"\n[' + " " * 3000 + "x\n", encoding="utf-8")
+    start = time.perf_counter()
+    loaded = load_config(path)
+    # The header pattern this replaced took 9 s for 2,000 blanks (cubic).
+    assert time.perf_counter() - start < 0.5
+    assert [p.line for p in loaded.problems] == [2] and "not valid TOML" in loaded.problems[0].message
+
+
+def test_a_config_of_thousands_of_wrong_keys_is_checked_in_linear_time(tmp_path: Path) -> None:
+    from tandem.store.config import Known
+
+    path = tmp_path / "config.toml"
+    path.write_text("[keymap]\n" + "".join(f'"k{n}" = "ctrl+x"\n' for n in range(12_000)), encoding="utf-8")
+    start = time.perf_counter()
+    loaded = load_config(path, Known(binding_ids=["home.new_meeting"]))
+    assert time.perf_counter() - start < 5, "each problem found its line by a scan of every key before"
+    assert len(loaded.problems) == 12_000 and loaded.problems[-1].line == 12_001
+
+
+def test_the_config_cli_reports_a_nested_file_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text("a = " + "[" * 3000 + "]" * 3000 + "\n", encoding="utf-8")
+    result = run_cli("config", "check", env=dict(os.environ, TANDEM_CONFIG_DIR=str(tmp_path)))
+    assert result.code == 1
+    assert result.out == f"{tmp_path / 'config.toml'}:1: lists or tables are nested too deeply to read (hundreds of [ or {{ inside each other)\n"
+    assert "unexpected error" not in result.err and "Traceback" not in result.err
+
+
+# --- agenda templates -------------------------------------------------------------------------
+
+
+@needs_fifo
+def test_a_named_pipe_as_template_is_a_problem_not_a_hang(tmp_path: Path) -> None:
+    path = tmp_path / "sync.md"
+    os.mkfifo(path)
+    template, problems = without_hanging(path, lambda: load_template(path))
+    assert template is None and [p.format(path) for p in problems] == [f"{path}:1: it is a named pipe, not a regular file"]
+
+
+# --- minutes layouts --------------------------------------------------------------------------
+
+DAY = r.ShadowDay(id="sd1", shadow="Ana", host="Bo", direction="marketing_to_sales", date="2026-11-20", status="done")
+
+
+@pytest.fixture
+def layout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("TANDEM_CONFIG_DIR", str(tmp_path))
+    return tmp_path / "shadow.md.j2"
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "message"),
+    [
+        ('# {{ day.shadow }}\n{% include "other.j2" %}\n', 2, "a layout cannot include, import or extend another file; put it all in shadow.md.j2"),
+        ('{% extends "base.j2" %}\n', 1, "a layout cannot include, import or extend another file; put it all in shadow.md.j2"),
+        ("# x\n\n{% for i in range(10**9) %}{{ i }}{% endfor %}\n", 3, "a range of more than 100,000 numbers is more than a layout may loop over"),
+        ("# x\n{% macro f() %}{{ f() }}{% endmacro %}\n{{ f() }}\n", 2, "the layout calls itself without end (a macro that calls itself?)"),
+        ("{{ 'ab' * 10**7 }}\n", 1, "2 characters or items repeated 10,000,000 times make more than the 1,000,000 a layout may make"),
+        ("{{ 7 ** 1000000000 }}\n", 1, "a power of 1000000000 is more than the 4096 a layout may raise a number to"),
+        ("x\n\n{{ 1 / 0 }}\n", 3, "the layout failed (division by zero)"),
+        ("{% for %}\n", 1, "Expected an expression, got 'end of statement block'"),
+    ],
+)
+def test_a_broken_layout_is_one_sentence_at_its_line(layout: Path, source: str, line: int, message: str) -> None:
+    layout.write_text(source, encoding="utf-8")
+    with pytest.raises(MinutesLayoutError) as caught:
+        render_shadow_day(DAY)
+    assert str(caught.value) == f"{layout}:{line}: {message}."
+
+
+def test_a_layout_nested_past_the_parser_is_one_sentence(layout: Path) -> None:
+    layout.write_text("{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}\n", encoding="utf-8")
+    with pytest.raises(MinutesLayoutError, match=r"shadow\.md\.j2:1: the minutes layout nests brackets or blocks too deeply to read\.$"):
+        render_shadow_day(DAY)
+
+
+@needs_fifo
+def test_a_named_pipe_as_layout_is_a_problem_not_a_hang(layout: Path) -> None:
+    os.mkfifo(layout)
+
+    def render() -> str:
+        try:
+            return render_shadow_day(DAY)
+        except MinutesLayoutError as exc:
+            return str(exc)
+
+    assert without_hanging(layout, render) == f"{layout}:1: the minutes layout cannot be read (it is a named pipe, not a regular file)."
+
+
+def test_export_with_a_broken_layout_exits_1_with_one_sentence(tmp_path: Path) -> None:
+    build_sample(tmp_path / "ws")
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "minutes.md.j2").write_text("# {{ meeting.title }}\n{% include 'agenda.j2' %}\n", encoding="utf-8")
+    result = run_cli("export", "latest", env=dict(os.environ, TANDEM_CONFIG_DIR=str(config), TANDEM_HOME=str(tmp_path / "ws")))
+    assert result.code == 1
+    assert result.err == f"tandem: {config / 'minutes.md.j2'}:2: a layout cannot include, import or extend another file; put it all in minutes.md.j2.\n"
