@@ -551,7 +551,9 @@ async def test_keys_typed_past_quit_are_dropped_quietly(tmp_path: Path) -> None:
             item = shown_notes(app)
             assert item is not None
             inject(app, [("key", "a", 0)] * 100 + [("key", "ctrl+q", 0)] + [("key", "b", 0)] * 100)
-            for _ in range(200):
+            # Up to 30 s: the 100 keys go in one at a time, each once the editor settled,
+            # which took more than 4 s with both cores busy (return code still None).
+            for _ in range(1500):
                 if not running(app):
                     break
                 await asyncio.sleep(0.02)
