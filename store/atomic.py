@@ -61,10 +61,28 @@ def ensure_dir(path: Path) -> None:
     path.mkdir(mode=DIR_MODE, exist_ok=True)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or a new file in ``folder`` durable."""
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    os.fsync(fd)
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path``, which must not exist yet (0600, flushed to disk): for a
+    file nobody reads before it is complete (a staging folder, a kept copy)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        _write_all(fd, data)
     finally:
         os.close(fd)
 
@@ -81,11 +99,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except OSError as exc:  # name the file the user knows, not our hidden temp file
         raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
+        _write_all(fd, data)
     except BaseException:
         os.close(fd)
         tmp.unlink(missing_ok=True)
@@ -96,7 +110,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def pid_alive(pid: int) -> bool:
@@ -115,15 +129,16 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def temp_file_pid(name: str) -> int | None:
-    """The pid of the writer that made temp file ``name`` (see :func:`temp_path_for`)."""
-    pid_part = name.rsplit(TEMP_MARK, 1)[-1].split("-", 1)[0]
-    return int(pid_part) if pid_part.isascii() and pid_part.isdigit() else None
-
-
 #: The whole name :func:`temp_path_for` gives: a folder shared with other tools (an export
 #: folder in a git repository) may hold their ``.x.tmp-…`` files, which are not ours to remove.
 _TEMP_NAME = re.compile(rf"\..+{re.escape(TEMP_MARK)}(\d+)-\d+")
+
+
+def temp_file_pid(name: str) -> int | None:
+    """The pid of the writer that made temp file ``name``; None if ``name`` is not the
+    whole name :func:`temp_path_for` gives."""
+    match = _TEMP_NAME.fullmatch(name)
+    return int(match.group(1)) if match is not None else None
 
 
 def clean_stale_temp_files(folder: Path, *, of: str | None = None) -> list[Path]:
@@ -135,12 +150,12 @@ def clean_stale_temp_files(folder: Path, *, of: str | None = None) -> list[Path]
     removed = []
     with os.scandir(folder) as entries:
         for entry in entries:
-            match = _TEMP_NAME.fullmatch(entry.name)
-            if match is None or not entry.is_file(follow_symlinks=False):
+            pid = temp_file_pid(entry.name)
+            if pid is None or not entry.is_file(follow_symlinks=False):
                 continue
             if of is not None and not entry.name.startswith(f".{of}{TEMP_MARK}"):
                 continue
-            if pid_alive(int(match.group(1))):
+            if pid_alive(pid):
                 continue
             tmp = Path(entry.path)
             try:

@@ -244,9 +244,9 @@ class Workspace:
     def _listed_meeting(self, meeting_id: str) -> tuple[Path, dict[str, Any] | None]:
         """The path and tables of a meeting file found by :meth:`meeting_ids`; damage (a name
         that is no meeting id, a link out of the workspace) is a :class:`CorruptFileError`."""
-        if name_problem(meeting_id) is not None:
+        if (problem := name_problem(meeting_id)) is not None:
             shown = self.meetings_dir / shown_name(f"{meeting_id}.json")
-            raise CorruptFileError(shown, f"its name cannot be a meeting id: {name_problem(meeting_id)}; rename it or move it out of the workspace")
+            raise CorruptFileError(shown, f"its name cannot be a meeting id: {problem}; rename it or move it out of the workspace")
         return self._read_meeting_file(self.meetings_dir / f"{meeting_id}.json")
 
     def _read_meeting_file(self, path: Path) -> tuple[Path, dict[str, Any] | None]:

@@ -45,9 +45,11 @@ from tandem.store.atomic import (
     encode,
     ensure_dir,
     file_header,
+    fsync_dir,
     pid_alive,
     read_file,
     read_regular,
+    write_new,
 )
 from tandem.store.errors import CorruptFileError, NewerSchemaError, ReadOnlyError, TandemError, ValidationError, WorkspaceNotEmptyError, describe_os_error
 from tandem.store.layout import MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, WORKSPACE_FILE
@@ -445,25 +447,6 @@ def _clean_leftovers(home: Path) -> None:
         shutil.rmtree(entry, ignore_errors=True)
 
 
-def _write_new(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two folders in one step; False where the system or file system cannot."""
     try:
@@ -499,17 +482,17 @@ def _swap_in(home: Path, encoded: dict[str, bytes]) -> Path | None:
             target = staging / name
             if not target.parent.is_dir():
                 os.mkdir(target.parent, DIR_MODE)
-            _write_new(target, data)
+            write_new(target, data)
         ensure_dir(staging / MEETINGS_DIR)
-        _fsync_dir(staging / MEETINGS_DIR)
-        _fsync_dir(staging)
+        fsync_dir(staging / MEETINGS_DIR)
+        fsync_dir(staging)
         if not os.path.lexists(home):
             os.rename(staging, home)
         else:
             os.chmod(staging, stat.S_IMODE(os.stat(home).st_mode))
             _move_others(home, staging)
             old = staging if _exchange(staging, home) else _set_aside(home, staging)
-        _fsync_dir(parent)
+        fsync_dir(parent)
     except BaseException:
         if old is None and staging.is_dir():
             with contextlib.suppress(OSError):

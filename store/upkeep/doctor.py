@@ -58,11 +58,12 @@ from tandem.store.atomic import (
     atomic_write_bytes,
     pid_alive,
     temp_file_pid,
+    write_new,
 )
 from tandem.store.errors import NotFoundError, TandemError, ValidationError
 from tandem.store.layout import MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, SNAPSHOTS_DIR, WORKSPACE_FILE
 from tandem.store.locks import HOLDER_LIMIT, WriterLock
-from tandem.store.outside import clean_text, inside, is_clean, name_problem, shown_name
+from tandem.store.outside import clean_text, file_kind, inside, is_clean, name_problem, shown_name
 from tandem.store.records import Record
 
 PROBLEM = "problem"
@@ -190,17 +191,7 @@ def _count(n: int, word: str) -> str:
 
 def _not_regular(mode: int) -> str | None:
     """What a non-regular file is, in words; None for a regular file."""
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a regular file"
+    return None if stat.S_ISREG(mode) else file_kind(mode)
 
 
 class _Skip(Exception):
@@ -240,11 +231,6 @@ def _read_regular_mode(path: Path) -> tuple[bytes, int]:
 
 def _is_temp(name: str) -> bool:
     return name.startswith(".") and TEMP_MARK in name
-
-
-#: The exact name :func:`tandem.store.atomic.temp_path_for` gives: ``.NAME.tmp-PID-NS``.
-#: Only files named so are tandem's temp files; any other ``.x.tmp-…`` is left alone.
-_TEMP_NAME = re.compile(rf"\.[A-Za-z0-9][A-Za-z0-9._-]*{re.escape(TEMP_MARK)}[0-9]+-[0-9]+")
 
 
 def _one_line_clean(text: str) -> bool:
@@ -782,14 +768,16 @@ class _Checker:
 
     def _temps(self, entries: list[os.DirEntry[str]], folder: str) -> None:
         for entry in entries:
-            if _TEMP_NAME.fullmatch(entry.name) is None or not entry.is_file(follow_symlinks=False):
+            # Only the whole name tandem gives its temp files (.NAME.tmp-PID-NS): any other
+            # ".x.tmp-…" belongs to another tool and is left alone.
+            pid = temp_file_pid(entry.name)
+            if pid is None or not entry.is_file(follow_symlinks=False):
                 continue
             self.files_checked += 1
             rel = f"{folder}/{entry.name}" if folder else entry.name
-            pid = temp_file_pid(entry.name)
-            if pid is not None and pid_alive(pid):
+            if pid_alive(pid):
                 continue  # a write in progress
-            who = f"PID {pid}" if pid is not None else "an unknown process"
+            who = f"PID {pid}"
             self.add(
                 WARNING,
                 rel,
@@ -1184,15 +1172,7 @@ def _keep_broken(path: Path, now: datetime) -> Path:
     except OSError as exc:
         if exc.errno not in (errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.EACCES):
             raise
-    data = _read_regular(path)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    write_new(target, _read_regular(path))
     return target
 
 
