@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,6 +33,21 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> CliResult:
         timeout=120,
     )
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+def without_hanging(fifo: Path, call: Callable[[], Any], seconds: float = 10) -> Any:
+    """``call()``'s result; fails (and unblocks the reader) if it waits on the named pipe
+    ``fifo``: a reader that opens it blocking would otherwise hang the test run."""
+    result: list[Any] = []
+    worker = threading.Thread(target=lambda: result.append(call()), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # a writer that hangs up: EOF
+        worker.join(seconds)
+        pytest.fail(f"the reader waited on the named pipe {fifo}")
+    assert result, "the call raised (see the thread's exception above)"
+    return result[0]
 
 
 def rendered_text(widget, width: int = 200) -> str:

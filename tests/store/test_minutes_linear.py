@@ -7,9 +7,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ from hypothesis import strategies as st
 
 from tandem.store.minutes.reader import MinutesFormatError, _split_pair, atx_heading, measure_value, read_folder, read_minutes
 from tandem.store.review.from_minutes import MinutesFolderSource
+from tests.conftest import without_hanging
 
 FRONT = '---\nid: "adv"\ntitle: "Adversarial"\ndate: "2026-01-01"\nseries: "s"\n---\n'
 
@@ -269,20 +268,6 @@ def test_one_long_line_of_anything_reads_in_linear_time(unit: str, context: str,
 # --- files that are not minutes -------------------------------------------------------------
 
 GOOD = FRONT + "# Adversarial\n\n## Decisions\n\n- keep it\n"
-
-
-def without_hanging(fifo: Path, call: Callable[[], Any], seconds: float = 10) -> Any:
-    """``call()``'s result; fails (and unblocks the reader) if it waits on ``fifo``."""
-    result: list[Any] = []
-    worker = threading.Thread(target=lambda: result.append(call()), daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # a writer that hangs up: EOF
-        worker.join(seconds)
-        pytest.fail(f"reading the folder waited on the named pipe {fifo}")
-    assert result, "the call raised (see the thread's exception above)"
-    return result[0]
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")

@@ -5,11 +5,8 @@ never waits on a named pipe or follows them into a stack overflow."""
 from __future__ import annotations
 
 import os
-import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -17,23 +14,9 @@ from tandem.store import records as r
 from tandem.store.config import load_config
 from tandem.store.minutes.render import MinutesLayoutError, render_shadow_day
 from tandem.store.templates import load_template
-from tests.conftest import build_sample, run_cli
+from tests.conftest import build_sample, run_cli, without_hanging
 
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
-
-
-def without_hanging(fifo: Path, call: Callable[[], Any], seconds: float = 10) -> Any:
-    """``call()``'s result; fails (and unblocks the reader) if it waits on ``fifo``."""
-    result: list[Any] = []
-    worker = threading.Thread(target=lambda: result.append(call()), daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # a writer that hangs up: EOF
-        worker.join(seconds)
-        pytest.fail(f"the reader waited on the named pipe {fifo}")
-    assert result, "the call raised (see the thread's exception above)"
-    return result[0]
 
 
 # --- config.toml ------------------------------------------------------------------------------
