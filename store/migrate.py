@@ -8,16 +8,14 @@ file goes into ``backups/before-schema-N-<time>.zip`` first.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tandem.store.atomic import SCHEMA_VERSION, atomic_write_bytes, decode, encode, file_header, read_regular
 from tandem.store.errors import CorruptFileError, MeetingLockedError, TandemError
-from tandem.store.outside import file_kind
+from tandem.store.outside import read_head
 
 if TYPE_CHECKING:
     from tandem.store.workspace import Workspace
@@ -49,23 +47,10 @@ class Migration:
 _SCHEMA = re.compile(rb'^\{"_tandem":\{"kind":"[a-z_]*","schema":(\d+)\}')
 
 
-def _head(path: Path, size: int) -> bytes:
-    """The first ``size`` bytes of a regular file (every start-up reads the header of every
-    data file: the whole files would cost their size)."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise CorruptFileError(path, f"it is {file_kind(mode)}, not a regular file")
-        return os.read(fd, size)
-    finally:
-        os.close(fd)
-
-
 def _schema_of(path: Path) -> tuple[int | None, dict[str, Any] | None]:
     """The schema of a file from its header; the whole file is parsed only if its first
     bytes do not say. Read without blocking: a named pipe in its place would hang start-up."""
-    m = _SCHEMA.match(_head(path, 80))
+    m = _SCHEMA.match(read_head(path, 80))
     if m:
         return int(m.group(1)), None
     header = file_header(read_regular(path))

@@ -138,6 +138,29 @@ def read_outside_stat(path: Path, *, within: Path | None = None, limit: int = MA
     poller's stamp is that of the bytes it got, not of a save landing just after)."""
     if within is not None and not inside(within, path):
         raise CorruptFileError(path, f"it is a link that leads out of {within}")
+    fd, info = _open_regular(path)
+    with os.fdopen(fd, "rb") as f:
+        if info.st_size > limit:
+            raise CorruptFileError(path, f"it is {info.st_size // (1024 * 1024)} MB, more than the {limit // (1024 * 1024)} MB tandem reads")
+        data = f.read(limit + 1)
+    if len(data) > limit:  # grew while being read
+        raise CorruptFileError(path, f"it is more than the {limit // (1024 * 1024)} MB tandem reads")
+    return data, info
+
+
+def read_head(path: Path, size: int) -> bytes:
+    """The first ``size`` bytes of a regular file (a header), with :func:`read_outside`'s
+    refusals: never blocks on a pipe or device."""
+    fd, _info = _open_regular(path)
+    try:
+        return os.read(fd, size)
+    finally:
+        os.close(fd)
+
+
+def _open_regular(path: Path) -> tuple[int, os.stat_result]:
+    """A descriptor open on ``path`` and its status, only if it is a regular file; opened
+    without blocking, and checked on the open file (not a name that may change under us)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except IsADirectoryError:
@@ -155,10 +178,4 @@ def read_outside_stat(path: Path, *, within: Path | None = None, limit: int = MA
         os.close(fd)
         kind = file_kind(info.st_mode)
         raise CorruptFileError(path, "it is a folder, not a file" if kind == "a folder" else f"it is {kind}, not a regular file")
-    with os.fdopen(fd, "rb") as f:
-        if info.st_size > limit:
-            raise CorruptFileError(path, f"it is {info.st_size // (1024 * 1024)} MB, more than the {limit // (1024 * 1024)} MB tandem reads")
-        data = f.read(limit + 1)
-    if len(data) > limit:  # grew while being read
-        raise CorruptFileError(path, f"it is more than the {limit // (1024 * 1024)} MB tandem reads")
-    return data, info
+    return fd, info
