@@ -21,6 +21,9 @@ MEETINGS_DIR = "meetings"
 SNAPSHOTS_DIR = "snapshots"
 #: Half-typed capture forms kept when tandem was closed by its terminal (store/drafts.py).
 DRAFTS_DIR = "drafts"
+#: Derived files only (the meeting index, the export manifest): never the source of truth,
+#: never committed to git, deleted at will — tandem rebuilds what it needs from the data.
+CACHE_DIR = "cache"
 WORKSPACE_FILE = "workspace.json"
 
 #: Small workspace-wide files: file name → (file kind, table, record type).
