@@ -246,7 +246,7 @@ class AtomicStorage(Storage):
         path: str | Path,
         *,
         kind: str = "data",
-        before_write: Callable[[], None] | None = None,
+        before_write: Callable[[Path], None] | None = None,
         read_only: bool = False,
         hold_reads: bool = False,
     ) -> None:
@@ -271,7 +271,7 @@ class AtomicStorage(Storage):
         if self._read_only:
             raise PermissionError(f"{self.path} was opened read-only")
         if self._before_write is not None:
-            self._before_write()
+            self._before_write(self.path)  # told which file: its old bytes may be wanted first
         atomic_write_bytes(self.path, encode(data, self.kind))
         if self._hold_reads:
             self._held = data

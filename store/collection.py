@@ -56,7 +56,7 @@ class Collection(Generic[R]):
         *,
         file_kind: str,
         guard: Guard,
-        before_write: Callable[[], None],
+        before_write: Callable[[Path], None],
     ) -> None:
         self.path = path
         self.table = table

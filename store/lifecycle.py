@@ -184,6 +184,6 @@ def delete_meeting(workspace: Workspace, meeting_id: str) -> Deleted:
         _refuse_unless(meeting, ("planned", "cancelled", "ended"), "deleted")
         stamp = workspace.now().strftime("%Y%m%d-%H%M%S")
         kept_in = workspace.snapshots.take(workspace.home / DELETED_DIR / f"deleted-{meeting_id}-{stamp}.zip", [writer.path])
-        workspace.before_write()
+        workspace.before_write(writer.path)  # today's snapshot may still want the file
         writer.path.unlink()
     return Deleted(meeting=meeting, kept_in=kept_in)

@@ -47,7 +47,7 @@ class Migration:
 _SCHEMA = re.compile(rb'^\{"_tandem":\{"kind":"[a-z_]*","schema":(\d+)\}')
 
 
-def _schema_of(path: Path) -> tuple[int | None, dict[str, Any] | None]:
+def schema_of(path: Path) -> tuple[int | None, dict[str, Any] | None]:
     """The schema of a file from its header; the whole file is parsed only if its first
     bytes do not say. Read without blocking: a named pipe in its place would hang start-up."""
     m = _SCHEMA.match(read_head(path, 80))
@@ -63,7 +63,7 @@ def outdated_files(workspace: Workspace) -> list[tuple[Path, int, str]]:
     found = []
     for path in workspace.data_files():
         try:
-            schema, header = _schema_of(path)
+            schema, header = schema_of(path)
             if schema is not None and schema < SCHEMA_VERSION and header is None:
                 header = file_header(read_regular(path))
         except (OSError, CorruptFileError):  # unreadable: reported by list and doctor

@@ -152,17 +152,28 @@ class Workspace:
         if self.read_only:
             raise ReadOnlyError(f"The workspace {self.home} is open read-only; nothing can be changed here.")
 
-    def before_write(self) -> None:
-        """Runs before every file write: folders exist, and today's snapshot is taken."""
+    def before_write(self, path: Path | None = None) -> None:
+        """Runs before every file write (``path``: the file replaced, created or deleted;
+        None: not said): folders exist, and today's snapshot is started, given the file's
+        bytes before they change if it has not read them yet."""
         self._refuse_if_read_only()
         ensure_dir(self.home)
         ensure_dir(self.meetings_dir)
         self.snapshots.take_if_due()
+        self.snapshots.before_change(path)
         if not self.upgrade_checked:
-            from tandem.store.migrate import backup_before_upgrade
+            from tandem.store.atomic import SCHEMA_VERSION
+            from tandem.store.migrate import schema_of, backup_before_upgrade
 
-            self.upgrade_checked = True
-            backup_before_upgrade(self)
+            # Only a write to a file of an older schema loses old data (it is re-encoded), so
+            # only that file's header is read here, not every file's (0.25 s at 5,000 meetings).
+            try:
+                schema = schema_of(path)[0] if path is not None else 0
+            except (OSError, CorruptFileError):  # a new file, or unreadable: no old data in it
+                schema = None
+            if schema is not None and schema < SCHEMA_VERSION:
+                self.upgrade_checked = True
+                backup_before_upgrade(self)
 
     def short_lock(self, path: Path) -> WriterLock:
         self._refuse_if_read_only()
@@ -508,10 +519,10 @@ class MeetingWriter:
         self.actions: Collection[ActionItem] = table("actions")
         self.parking_lot: Collection[ParkedItem] = table("parking_lot")
 
-    def _before_write(self) -> None:
+    def _before_write(self, path: Path | None = None) -> None:
         if not self._lock.is_locked:
             raise TandemError(f"Meeting {self.meeting_id} was closed for editing; reopen it to save.")
-        self.workspace.before_write()
+        self.workspace.before_write(path)
 
     @contextlib.contextmanager
     def _guard(self) -> Iterator[None]:

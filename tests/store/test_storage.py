@@ -100,6 +100,7 @@ def test_files_are_0600_and_folders_0700_even_with_a_permissive_umask(tmp_path: 
         writer = ws.open_meeting(MEETING_ID)  # keeps a lock and a holder file on disk
         clock.set(datetime(2026, 11, 21, 9, 0))
         writer.actions.add(ActionItem(id="act-3", text="Next day", meeting_id=MEETING_ID))  # takes a snapshot
+        ws.snapshots.wait()  # taken in the background
     finally:
         os.umask(old_umask)
     try:
