@@ -17,23 +17,30 @@ Everything is built in memory first and then written: one atomic write per meeti
 one per shared collection. A marker file is written before the first and removed after the
 last, so a seeding killed halfway is known as such (and built again, not reused); a lock
 keeps a second seeding of the same folder out meanwhile.
+
+Generation is linear in the number of meetings (20,000 for a scale test): nothing a meeting
+needs is found by walking the whole history; the calendar, the content by ETA and each
+series' action items are indexed as they grow.
 """
 
 from __future__ import annotations
 
+import heapq
 import os
 import random
 import shutil
 import socket
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tandem.store.atomic import atomic_write_bytes, ensure_dir
+from tandem.store.atomic import AtomicStorage, atomic_write_bytes, ensure_dir
 from tandem.store.demo_story import (
     ACTIONS,
     ACTIVITY_NOTES,
@@ -100,6 +107,7 @@ from tandem.store.demo_story import (
 from tandem.store.errors import TandemError, UsageError, WorkspaceNotEmptyError
 from tandem.store.ids import meeting_id as make_meeting_id
 from tandem.store.ids import new_id
+from tandem.store.layout import MEETING_TABLES
 from tandem.store.locks import WriterLock, _holder_sentence
 from tandem.store.records import (
     DEFAULT_ACTIVITIES,
@@ -132,6 +140,10 @@ SEEDING_MARKER = ".demo-seeding"
 SEEDING_LOCK = ".demo-seeding.lock"
 
 DEMO_TODAY = date(2026, 11, 26)
+
+#: Meeting files written at once. Each write waits on its fsyncs, which the file system
+#: commits together when several are waiting: one at a time, 20,000 meetings took minutes.
+WRITERS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,18 +185,40 @@ def seed_demo(
     workspace.set_info(demo=True, seed=seed)
     # Series first, so a reader that lists meetings while we write can always name their series.
     workspace.series.add_many(list(SERIES))
-    total = len(data.meetings)
-    for done, record in enumerate(data.meetings, start=1):
-        with workspace.open_meeting(record.meeting.id, must_exist=False) as writer:
-            writer.write_all(record)
-        if progress is not None:
-            progress(done, total)
+    _write_meetings(workspace, data.meetings, progress)
     workspace.objectives.add_many(data.objectives)
     workspace.insights.add_many(data.insights)
     workspace.content.add_many(data.content)
     workspace.shadow_days.add_many(data.shadow_days)
     marker.unlink()  # every file above was fsynced first: the marker goes only once they are whole
     return data.summary()
+
+
+def _write_meetings(workspace: Workspace, records: list[MeetingRecord], progress: Callable[[int, int], None] | None) -> None:
+    """One atomic write per meeting file, several at once.
+
+    No writer lock per meeting: the seeding lock keeps the folder to this seeding and each
+    file is created once, never rewritten, so a lock (its holder file written and fsynced,
+    a ``.lock`` file left behind) only doubled the time of a large demo."""
+
+    def write(record: MeetingRecord) -> None:
+        tables = {name: {str(i): row.to_dict() for i, row in enumerate(getattr(record, name), start=1)} for name in MEETING_TABLES if name != "meeting"}
+        tables["meeting"] = {"1": record.meeting.to_dict()}
+        AtomicStorage(workspace.meeting_path(record.meeting.id), kind="meeting", before_write=workspace.before_write).write(tables)
+
+    total = len(records)
+    with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="tandem-demo") as pool:
+        futures = [pool.submit(write, record) for record in records]
+        try:
+            for done, future in enumerate(as_completed(futures), start=1):
+                future.result()
+                if progress is not None:
+                    progress(done, total)
+        except BaseException:
+            # Stopped (an error, Ctrl-C): the writes under way finish, no new one starts, and
+            # the marker left behind has the half-built demo built again next time.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 @contextmanager
@@ -268,6 +302,50 @@ class _Data:
 
 
 @dataclass(slots=True)
+class _SeriesActions:
+    """One series' action items as its meetings go by, so that a meeting's action review
+    counts what is still open without walking the series' whole history. Meetings of a series
+    come in date order, so an item once overdue stays overdue and one closed stays closed."""
+
+    #: Every action item of the series, in the order they were given.
+    actions: list[ActionItem] = field(default_factory=list)
+    #: How many of ``actions`` are filed below (those of earlier meetings).
+    filed: int = 0
+    #: Items never closed: how many, those not yet due as a heap of (due, order, item), and of
+    #: the overdue ones how many, their owners and the one given first.
+    open_count: int = 0
+    not_due: list[tuple[str, int, ActionItem]] = field(default_factory=list)
+    overdue: int = 0
+    overdue_owners: set[str] = field(default_factory=set)
+    first_stuck: tuple[int, ActionItem] | None = None
+    #: Items a later meeting closes, kept until that meeting has passed (at most three meetings on).
+    closing: list[ActionItem] = field(default_factory=list)
+
+    def review(self, meeting_id: str, day: str) -> tuple[int, list[ActionItem], ActionItem | None]:
+        """As of the meeting ``meeting_id`` on ``day``: how many items of earlier meetings are
+        still open, the overdue ones among those a later meeting closes, and the first given
+        of the overdue ones never closed (counted in ``overdue``, named in ``overdue_owners``)."""
+        actions = self.actions
+        while self.filed < len(actions) and actions[self.filed].meeting_id != meeting_id:
+            action, order = actions[self.filed], self.filed
+            self.filed += 1
+            if action.status == "open":
+                self.open_count += 1
+                heapq.heappush(self.not_due, (action.due, order, action))
+            else:
+                self.closing.append(action)
+        self.closing = [a for a in self.closing if a.closed_on > day]
+        while self.not_due and self.not_due[0][0] < day:
+            _, order, action = heapq.heappop(self.not_due)
+            self.overdue += 1
+            self.overdue_owners.add(action.owner.split()[0])
+            if self.first_stuck is None or order < self.first_stuck[0]:
+                self.first_stuck = (order, action)
+        late = [a for a in self.closing if a.due < day]
+        return self.open_count + len(self.closing), late, None if self.first_stuck is None else self.first_stuck[1]
+
+
+@dataclass(slots=True)
 class _Ctx:
     """One meeting while it is being generated."""
 
@@ -299,15 +377,23 @@ class _Builder:
         self.objectives = {spec.key: self._objective(spec) for spec in OBJECTIVES}
         self.insights: dict[int, ProspectInsight] = {}
         self.content: list[ContentItem] = []
+        self.content_by_id: dict[str, ContentItem] = {}
+        #: Content with an ETA as (eta, order made, item), sorted. ETAs only change in
+        #: finish_content, after the last meeting.
+        self.by_eta: list[tuple[str, int, ContentItem]] = []
         self.shadow_days: list[ShadowDay] = []
+        #: Shadow days as (date, position in shadow_days), sorted, once they are planned.
+        self.shadow_dates: list[tuple[str, int]] = []
         self.titles: set[str] = set()
+        #: Per content title, the lowest "(vN)" edition that may be free: all below are taken.
+        self.next_edition: dict[str, int] = {}
         self.content_created: dict[str, date] = {}
         self.slips: set[str] = set()  # content that misses its ETA and is still in progress today
         self.plan_used = 0
         self.ideas_used = 0
         # Actions by the meeting that will close them, so that meeting's review can say so.
         self.closing: dict[str, list[ActionItem]] = {}
-        self.series_actions: dict[str, list[ActionItem]] = {s.id: [] for s in SERIES}
+        self.series_actions: dict[str, _SeriesActions] = {s.id: _SeriesActions() for s in SERIES}
         self.action_texts: set[str] = set()
         self.carry: dict[str, list[ParkedItem]] = {}
         self.events: dict[str, set[str]] = {}
@@ -377,6 +463,7 @@ class _Builder:
     def build(self) -> _Data:
         slots = self.schedule()
         self.plan_shadow_days(slots)
+        self.shadow_dates = sorted((s.date, i) for i, s in enumerate(self.shadow_days))
         self.plan_events(slots)
         for slot in slots:
             self.records.append(self.meeting(slot))
@@ -403,26 +490,30 @@ class _Builder:
         weekly_first = on_or_before(today, 1) + timedelta(days=7)  # next Tuesday: planned
         review_first = on_or_before(today, 3)
         debrief_first = on_or_before(today - timedelta(days=10), 4)
-        gaps: list[int] = []
+        # Go back a week at a time, as far as it takes to hold n meetings at the usual cadence,
+        # walking each series back once (rebuilding the calendar every week was quadratic).
+        # Each debrief draws the gap to the one before it when it is reached, as it always
+        # has: a seed gives the same calendar.
+        weekly: list[tuple[date, str]] = []
+        reviews: list[tuple[date, str]] = []
+        debriefs: list[tuple[date, str]] = []
+        weekly_next, review_next, debrief_next = weekly_first, review_first, debrief_first
         weeks = 26
-        while True:  # go back as far as it takes to hold n meetings at the usual cadence
+        while True:
             start = today - timedelta(weeks=weeks)
-            found: list[tuple[date, str]] = []
-            for first, step, series_id in ((weekly_first, 7, WEEKLY), (review_first, 14, REVIEW)):
-                d = first
-                while d >= start:
-                    found.append((d, series_id))
-                    d -= timedelta(days=step)
-            d, i = debrief_first, 0
-            while d >= start:
-                found.append((d, DEBRIEF))
-                if i == len(gaps):
-                    gaps.append(rng.choice((4, 5, 5, 6)))
-                d -= timedelta(weeks=gaps[i])
-                i += 1
-            if len(found) >= self.n:
+            while weekly_next >= start:
+                weekly.append((weekly_next, WEEKLY))
+                weekly_next -= timedelta(days=7)
+            while review_next >= start:
+                reviews.append((review_next, REVIEW))
+                review_next -= timedelta(days=14)
+            while debrief_next >= start:
+                debriefs.append((debrief_next, DEBRIEF))
+                debrief_next -= timedelta(weeks=rng.choice((4, 5, 5, 6)))
+            if len(weekly) + len(reviews) + len(debriefs) >= self.n:
                 break
             weeks += 1
+        found = weekly + reviews + debriefs
         found.sort(key=lambda s: (s[0], SERIES_ORDER[s[1]]))
         excess = len(found) - self.n
         # A few skipped weeks (holidays, a trade show) read truer than a perfect calendar; the
@@ -843,7 +934,7 @@ class _Builder:
                 action.closed_in = later.id
                 self.closing.setdefault(later.id, []).append(action)
         ctx.record.actions.append(action)
-        self.series_actions[slot.series_id].append(action)
+        self.series_actions[slot.series_id].actions.append(action)
         return action
 
     def park(self, ctx: _Ctx, text: str) -> None:
@@ -949,10 +1040,15 @@ class _Builder:
         weeks: tuple[int, int] = (2, 8),
     ) -> ContentItem:
         rng = self.rng
-        base, k = title, 1
-        while title in self.titles:  # a long-running demo re-runs old ideas as refreshed editions
-            k += 1
-            title = f"{base} ({ctx.slot.day.year} refresh)" if k == 2 else f"{base} (v{k})"
+        base = title
+        if title in self.titles:  # a long-running demo re-runs old ideas as refreshed editions
+            title = f"{base} ({ctx.slot.day.year} refresh)"
+            if title in self.titles:
+                k = self.next_edition.get(base, 3)
+                while f"{base} (v{k})" in self.titles:
+                    k += 1
+                title = f"{base} (v{k})"
+                self.next_edition[base] = k + 1
         self.titles.add(title)
         owner = CONTENT_OWNER[kind]
         eta = "" if by_sales else (ctx.slot.day + timedelta(days=7 * rng.randint(*weeks))).isoformat()
@@ -972,6 +1068,9 @@ class _Builder:
         if insight is not None:
             insight.content_item_id = item.id
         self.content.append(item)
+        self.content_by_id[item.id] = item
+        if eta:
+            insort(self.by_eta, (eta, len(self.content), item))  # (eta, order) is unique: items are never compared
         self.content_created[item.id] = ctx.slot.day
         if rng.random() < 0.08:
             self.slips.add(item.id)
@@ -979,7 +1078,8 @@ class _Builder:
 
     def content_title_near(self, day: date) -> str:
         """A piece of content people would be talking about on ``day`` (short title)."""
-        near = sorted((c for c in self.content if c.eta and c.eta >= day.isoformat()), key=lambda c: c.eta)[:3]
+        first = bisect_left(self.by_eta, (day.isoformat(),))
+        near = [item for _, _, item in self.by_eta[first : first + 3]]  # due soonest, the first made first
         title = self.pick(near).title if near else self.pick(CONTENT_PLAN)[1]
         return title.split(": ", 1)[-1]
 
@@ -1228,7 +1328,12 @@ class _Builder:
         rng, day = self.rng, ctx.slot.day
         lo, hi = (day - timedelta(days=7)).isoformat(), (day + timedelta(weeks=weeks)).isoformat()
         lines = []
-        for item in [c for c in self.content if c.eta and lo <= c.eta <= hi][:4]:
+        due: list[tuple[int, ContentItem]] = []
+        for when, order, item in self.by_eta[bisect_left(self.by_eta, (lo,)) :]:
+            if when > hi:
+                break
+            due.append((order, item))
+        for _, item in sorted(due, key=lambda pair: pair[0])[:4]:  # the first four made
             eta = date.fromisoformat(item.eta)
             who = item.owner.split()[0] if item.owner else "tbd"
             if eta < day and item.id in self.slips:
@@ -1304,7 +1409,7 @@ class _Builder:
             else:
                 lines.append(f"Pain ({spec.persona}): {spec.text}; heard {insight.times_heard}×")
             if insight.content_item_id:
-                title = next(c.title for c in self.content if c.id == insight.content_item_id)
+                title = self.content_by_id[insight.content_item_id].title
                 lines.append(f"  - covered by *{title}*, make sure reps know")
         if chosen:
             short = INSIGHTS[chosen[0]].text.split(",")[0].rstrip("?")
@@ -1314,8 +1419,9 @@ class _Builder:
     def do_actions(self, ctx: _Ctx) -> list[str]:
         day = ctx.slot.day.isoformat()
         closed = self.closing.get(ctx.slot.id, [])
-        still_open = [a for a in self.series_actions[ctx.slot.series_id] if a.meeting_id != ctx.slot.id and (a.status == "open" or a.closed_on > day)]
-        overdue = [a for a in still_open if a.due < day]
+        series = self.series_actions[ctx.slot.series_id]
+        still_open, late, stuck = series.review(ctx.slot.id, day)
+        overdue = series.overdue + len(late)
         lines = []
         for action in closed[:4]:
             mark = "✅" if action.status == "done" else "✗ dropped,"
@@ -1323,17 +1429,16 @@ class _Builder:
         if len(closed) > 4:
             lines.append(f"+{len(closed) - 4} more closed")
         if overdue:
-            names = sorted({a.owner.split()[0] for a in overdue}, key=PERSON_ORDER.__getitem__)
-            lines.append(f"**Overdue** ({len(overdue)}): {', '.join(names)}")
+            names = sorted(series.overdue_owners | {a.owner.split()[0] for a in late}, key=PERSON_ORDER.__getitem__)
+            lines.append(f"**Overdue** ({overdue}): {', '.join(names)}")
         if not closed and not still_open:
             return [self.pick(("Nothing open", "Clean slate, nothing carried over", "No open items"))]
         if still_open:
-            lines.append(f"{len(still_open)} still open" + (f", {len(overdue)} overdue" if overdue else ""))
+            lines.append(f"{still_open} still open" + (f", {overdue} overdue" if overdue else ""))
         else:
             lines.append("Nothing else open")
-        stuck = [a for a in overdue if a.status == "open"]
-        if stuck and self.rng.random() < 0.3:
-            lines.append(f"{stuck[0].owner.split()[0]}: “{stuck[0].text}” slipped again, still worth doing")
+        if stuck is not None and self.rng.random() < 0.3:
+            lines.append(f"{stuck.owner.split()[0]}: “{stuck.text}” slipped again, still worth doing")
         return lines
 
     def do_wins(self, ctx: _Ctx) -> list[str]:
@@ -1434,10 +1539,10 @@ class _Builder:
         return [f"**Experiment**: {experiment.text}", f"Owner {owner}, report back {day_label(report)}"]
 
     def do_next_pairing(self, ctx: _Ctx) -> list[str]:
-        later = [s for s in self.shadow_days if s.date > ctx.slot.day.isoformat()]
-        upcoming = min(later, key=lambda s: s.date) if later else None
-        if upcoming is None:
+        after = bisect_right(self.shadow_dates, (ctx.slot.day.isoformat(), len(self.shadow_days)))
+        if after == len(self.shadow_dates):
             return ["Next pairing TBD"]
+        upcoming = self.shadow_days[self.shadow_dates[after][1]]
         day = date.fromisoformat(upcoming.date)
         return [f"Next: {upcoming.shadow.split()[0]} → {label(upcoming.direction).split(' → ')[1]}, w/ {upcoming.host.split()[0]}, {day_label(day)}"]
 

@@ -39,7 +39,8 @@ def meeting_files(home: Path) -> int:
 
 def test_a_demo_killed_halfway_is_built_again_with_a_note(tmp_path: Path) -> None:
     home = tmp_path / "demo"
-    proc = subprocess.Popen(tandem("--home", str(home), "demo", "--no-open", "--meetings", "60"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # 600: meeting files are written several at once, so a short demo is done before the kill lands.
+    proc = subprocess.Popen(tandem("--home", str(home), "demo", "--no-open", "--meetings", "600"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         end = time.monotonic() + 60
         while meeting_files(home) < 3 and proc.poll() is None and time.monotonic() < end:
@@ -48,7 +49,7 @@ def test_a_demo_killed_halfway_is_built_again_with_a_note(tmp_path: Path) -> Non
     finally:
         proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
-    assert 3 <= meeting_files(home) < 60, "the kill did not land halfway"
+    assert 3 <= meeting_files(home) < 600, "the kill did not land halfway"
 
     result = run("--home", str(home), "demo", "--no-open", "--meetings", "12")
     assert result.returncode == 0, result.stderr
@@ -74,6 +75,15 @@ def test_a_seeding_stopped_by_an_error_is_not_reused(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "half-built" in result.stderr
     assert meeting_files(ws.home) == 8
+
+
+def test_a_demo_of_more_than_20000_meetings_is_refused_saying_the_limit(tmp_path: Path) -> None:
+    home = tmp_path / "demo"
+    result = run("--home", str(home), "demo", "--no-open", "--meetings", "20001")
+    assert result.returncode == 2
+    assert_one_sentence(result.stderr, "--meetings", "20001", "20000")
+    assert not home.exists()
+    assert "at most 20,000" in run("demo", "--help").stdout
 
 
 HOLD = """

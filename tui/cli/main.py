@@ -309,7 +309,7 @@ def decisions(env: Env, status: str | None, series: str | None, search: str | No
 
 
 @cli.command()
-@click.option("--meetings", type=click.IntRange(1, 10_000), default=40, show_default=True, help="How many meetings to create.")
+@click.option("--meetings", type=click.IntRange(1, 20_000), default=40, show_default=True, help="How many meetings to create (at most 20,000).")
 @click.option("--seed", type=int, default=7, show_default=True, help="Random seed (same seed, same workspace).")
 @click.option("--no-open", is_flag=True, help="Only create the workspace; do not open the app.")
 @click.option("--reset", is_flag=True, help="Recreate the demo workspace even if one exists.")
