@@ -333,9 +333,14 @@ def pick_followed(workspace: Workspace, requested: str | None) -> str:
         return workspace.get_meeting(requested).id
     live: list[tuple[str, str, str]] = []
     unreadable: list[str] = []
-    for meeting_id in workspace.meeting_ids():
+    # The headers come from the meeting index; a file it could not read is read here again,
+    # to say why in follow's words.
+    for meeting_id, entry in workspace.meeting_entries():
+        meeting = (
+            workspace.index.use(entry, lambda data: Meeting.trusted(data["meeting"]), ("meeting",)) if entry is not None and entry.problem is None else None
+        )
         try:
-            meeting = workspace.get_meeting(meeting_id)
+            meeting = meeting or workspace.get_meeting(meeting_id)
         except NotFoundError:  # deleted since the folder was listed
             continue
         except TandemError as exc:

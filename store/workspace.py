@@ -51,6 +51,7 @@ from tandem.store.records import (
 from tandem.store.upkeep.snapshots import Snapshots
 
 if TYPE_CHECKING:
+    from tandem.store.index import Entry, MeetingIndex
     from tandem.store.templates import Template
 
 
@@ -107,6 +108,10 @@ def _decode_meeting(path: Path, tables: dict[str, Any], only: Iterable[str] | No
     )
 
 
+#: The record tables of a meeting file that the meeting index keeps (besides the header).
+INDEXED_TABLES = ("actions", "decisions", "lead_feedback")
+
+
 class Workspace:
     def __init__(self, home: Path | str, *, now: Callable[[], datetime] = datetime.now, read_only: bool = False) -> None:
         self.home = Path(home).expanduser()
@@ -116,6 +121,10 @@ class Workspace:
         self.read_only = read_only
         #: Whether this process has checked for files of an older schema before writing.
         self.upgrade_checked = False
+        #: Whether the queries across meetings answer from the meeting index (``index``).
+        #: False: every file is read and validated again, as the index's tests compare.
+        self.indexed = True
+        self._index: MeetingIndex | None = None
         self.snapshots = Snapshots(self.home / SNAPSHOTS_DIR, self.home, now=now)
         self.drafts = Drafts(self.home / DRAFTS_DIR)
         # snapshots/ too: a writer killed while zipping the daily snapshot leaves a temp zip there.
@@ -281,32 +290,155 @@ class Workspace:
             raise NotFoundError(f"No meeting {meeting_id!r} in {self.home}.")
         return _meeting_header(path, tables)
 
+    @property
+    def index(self) -> MeetingIndex:
+        """What the queries across meetings read instead of every file (``store/index``)."""
+        if self._index is None:
+            from tandem.store.index import MeetingIndex
+
+            self._index = MeetingIndex(self.home)
+        return self._index
+
+    def _meeting_files(self, series_id: str | None = None) -> Iterator[tuple[str, Entry | None]]:
+        """Every meeting file (its stem, in id order) with its index entry, or None where the
+        file is to be read and decoded here: the index is off, or has no entry for it (a name
+        that is no meeting id, a file that cannot be read as a whole: reading it says why,
+        and what can be read of it is used, as before there was an index). ``series_id``:
+        the entries of other series are left out (files to be read are not)."""
+        if not self.indexed:
+            yield from ((stem, None) for stem in self.meeting_ids())
+            return
+        if not self._meetings_folder_inside():
+            return
+        self.index.refresh()
+        for stem, entry in self.index.listing():
+            if entry is None or series_id is None or entry.series_id == series_id:
+                yield stem, entry
+
+    def meeting_entries(self, *, every_file: bool = True) -> list[tuple[str, Entry | None]]:
+        """Every meeting file (its stem, in id order) with its index entry, refreshed now:
+        for a reader that reports each file's problem itself (review). None: a name that
+        can be no meeting id (the file is not read). ``every_file``: see ``MeetingIndex.refresh``."""
+        if not self._meetings_folder_inside():
+            return []
+        self.index.refresh(every_file=every_file)
+        return self.index.entries()
+
+    def _tables(
+        self,
+        table: str,
+        kind: type[R],
+        where: Callable[[dict[str, Any]], bool] | None = None,
+        *,
+        header: bool,
+        series_id: str | None = None,
+    ) -> Iterator[tuple[str, Meeting | None, list[R]]]:
+        """One table of every meeting file (stem, header, records), decoding only that table,
+        and the header if ``header`` (checked as :meth:`read_meeting` checks it)."""
+
+        def indexed(data: dict[str, Any]) -> tuple[Meeting | None, list[R]]:
+            docs = [data["meeting"]] if table == "meeting" else data[table]
+            return (Meeting.trusted(data["meeting"]) if header else None), [kind.trusted(d) for d in docs if where is None or where(d)]
+
+        parts = ("meeting",) if table == "meeting" else ("meeting", table)
+        for stem, entry in self._meeting_files(series_id):
+            found = self.index.use(entry, indexed, parts) if entry is not None else None
+            if found is None:
+                path, tables = self._listed_meeting(stem)
+                if tables is None:  # deleted since we listed the folder
+                    continue
+                found = (_meeting_header(path, tables) if header else None), decode_table(path, tables, table, kind, where)
+            yield stem, *found
+
     def iter_meeting_records(self, only: Iterable[str] | None = None) -> Iterator[MeetingRecord]:
         """Every meeting with its records; ``only`` limits which record tables are decoded
-        (``("actions",)`` for a list of meetings with their open actions: 3× faster)."""
-        for meeting_id in self.meeting_ids():
-            path, tables = self._listed_meeting(meeting_id)
-            if tables is not None:  # deleted since we listed the folder
-                yield _decode_meeting(path, tables, only)
+        (``("actions",)`` for a list of meetings with their open actions: from the index)."""
+        wanted = None if only is None else tuple(only)
+        listing = self._meeting_files() if wanted is not None and set(wanted) <= set(INDEXED_TABLES) else ((stem, None) for stem in self.meeting_ids())
+
+        def indexed(data: dict[str, Any]) -> MeetingRecord:
+            def table(name: str, kind: type[R]) -> list[R]:
+                return [kind.trusted(d) for d in data[name]] if name in (wanted or ()) else []
+
+            return MeetingRecord(
+                meeting=Meeting.trusted(data["meeting"]),
+                lead_feedback=table("lead_feedback", LeadFeedback),
+                decisions=table("decisions", Decision),
+                actions=table("actions", ActionItem),
+            )
+
+        parts = ("meeting", *(wanted or ()))
+        for stem, entry in listing:
+            record = self.index.use(entry, indexed, parts) if entry is not None else None
+            if record is None:
+                path, tables = self._listed_meeting(stem)
+                if tables is None:  # deleted since we listed the folder
+                    continue
+                record = _decode_meeting(path, tables, wanted)
+            yield record
+
+    def iter_listed(self) -> Iterator[tuple[MeetingRecord, dict[str, int]]]:
+        """What ``tandem list`` shows of every meeting (in id order): the meeting with its
+        action items (its other tables left empty), and how many agenda items, lead
+        feedback and decisions it has (``agenda_items``, ``lead_feedback``, ``decisions``).
+        A file is refused as :meth:`read_meeting` refuses it, whatever table is damaged."""
+
+        def indexed(data: dict[str, Any]) -> tuple[MeetingRecord, dict[str, int]]:
+            summary = data["summary"]
+            record = MeetingRecord(meeting=Meeting.trusted(data["meeting"]), actions=[ActionItem.trusted(d) for d in data["actions"]])
+            return record, {"agenda_items": int(summary["items"]), "lead_feedback": int(summary["lead_feedback"]), "decisions": int(summary["decisions"])}
+
+        for stem, entry in self._meeting_files():
+            found = self.index.use(entry, indexed, ("meeting", "actions", "summary")) if entry is not None else None
+            if found is None:
+                path, tables = self._listed_meeting(stem)
+                if tables is None:  # deleted since we listed the folder
+                    continue
+                record = _decode_meeting(path, tables)
+                counts = {"agenda_items": len(record.agenda), "lead_feedback": len(record.lead_feedback), "decisions": len(record.decisions)}
+                found = MeetingRecord(record.meeting, actions=record.actions), counts
+            yield found
 
     def _iter_tables(self, table: str, kind: type[Any], where: Callable[[dict[str, Any]], bool] | None = None) -> Iterator[tuple[str, list[Any]]]:
         """One table from every meeting file, decoding only that table."""
-        for meeting_id in self.meeting_ids():
-            path, tables = self._listed_meeting(meeting_id)
-            if tables is not None:
-                yield meeting_id, decode_table(path, tables, table, kind, where)
+        for stem, _, rows in self._tables(table, kind, where, header=False):
+            yield stem, rows
 
     def list_meetings(self, series_id: str | None = None) -> list[Meeting]:
         """Meetings in date order (then id), optionally of one series."""
-        meetings = [rows[0] for _, rows in self._iter_tables("meeting", Meeting) if rows]
+        meetings = [rows[0] for _, _, rows in self._tables("meeting", Meeting, header=False, series_id=series_id) if rows]
         if series_id is not None:
             meetings = [m for m in meetings if m.series_id == series_id]
         meetings.sort(key=lambda m: (m.date, m.id))
         return meetings
 
     def latest_meeting(self, series_id: str) -> Meeting | None:
-        meetings = self.list_meetings(series_id)
-        return meetings[-1] if meetings else None
+        if not self.indexed:
+            meetings = self.list_meetings(series_id)
+            return meetings[-1] if meetings else None
+        # The index knows each file's date and id: only the latest meeting is decoded. Among
+        # equal keys (a copied file) the last in id order wins, as the sorted list's last.
+        latest_key: tuple[str, str] | None = None
+        latest: Entry | Meeting | None = None
+        for stem, entry in self._meeting_files(series_id):
+            found: Entry | Meeting
+            if entry is not None:
+                key, found = (entry.date, entry.meeting_id), entry
+            else:
+                path, tables = self._listed_meeting(stem)
+                rows = decode_table(path, tables, "meeting", Meeting) if tables is not None else []
+                if not rows or rows[0].series_id != series_id:
+                    continue
+                key, found = (rows[0].date, rows[0].id), rows[0]
+            if latest_key is None or key >= latest_key:
+                latest_key, latest = key, found
+        if latest is None or isinstance(latest, Meeting):
+            return latest
+        meeting = self.index.use(latest, lambda data: Meeting.trusted(data["meeting"]), ("meeting",))
+        if meeting is None:  # the index was damaged: from the files
+            meetings = self.list_meetings(series_id)
+            return meetings[-1] if meetings else None
+        return meeting
 
     # --- meetings: writing -----------------------------------------------------------
 
@@ -397,12 +529,12 @@ class Workspace:
         """Each meeting (in id order) with its decisions, decoding only those tables."""
         return self._iter_table("decisions", Decision)
 
-    def _iter_table(self, table: str, kind: type[R], where: Callable[[dict[str, Any]], bool] | None = None) -> Iterator[tuple[Meeting, list[R]]]:
-        for meeting_id in self.meeting_ids():
-            path, tables = self._listed_meeting(meeting_id)
-            if tables is None:  # deleted since we listed the folder
-                continue
-            yield _meeting_header(path, tables), decode_table(path, tables, table, kind, where)
+    def _iter_table(
+        self, table: str, kind: type[R], where: Callable[[dict[str, Any]], bool] | None = None, *, series_id: str | None = None
+    ) -> Iterator[tuple[Meeting, list[R]]]:
+        for _, meeting, rows in self._tables(table, kind, where, header=True, series_id=series_id):
+            assert meeting is not None  # header=True
+            yield meeting, rows
 
     def series_open_actions(self, series_id: str, *, before: str | None = None) -> list[ActionItem]:
         """Open action items of every meeting of the series (only meetings dated before
@@ -413,8 +545,8 @@ class Workspace:
         if before is not None:
             _check_day("before", before)
         found = [
-            (meeting.date, meeting.id, n, action)
-            for meeting, actions in self.iter_actions(lambda d: d.get("status") == "open")
+            (meeting.date, meeting.id, n, action if action.meeting_id else action.replace(meeting_id=meeting.id))
+            for meeting, actions in self._iter_table("actions", ActionItem, lambda d: d.get("status") == "open", series_id=series_id)
             if meeting.series_id == series_id and (before is None or meeting.date < before)
             for n, action in enumerate(actions)
         ]

@@ -1,16 +1,17 @@
 """Full-text search over meetings: every word must appear, matches are counted, and the
 lines that hold them come back as snippets.
 
-The index is one folded string per meeting plus its lines (see :func:`fold`). A scan of
-500 meetings takes a few milliseconds, so there is nothing cleverer to keep in step with
-the files: callers re-index a meeting whenever its file signature changes.
+The index is one folded string per meeting (see :func:`fold`), scanned whole for each
+query: 20,000 meetings take a few tens of milliseconds. The lines themselves are needed
+only for the snippets of the best hits: a source may keep them elsewhere and hand them
+over when asked (``fetch``), so that memory holds one copy of the text, not three.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from tandem.store.review.model import SearchHit, Snippet
@@ -41,9 +42,15 @@ def fold(text: str) -> str:
 @dataclass(slots=True)
 class _Doc:
     signature: object
-    lines: list[tuple[str, str]]
-    folded: list[str]
+    #: The folded lines joined by line breaks (folding leaves none in a line).
     text: str
+    #: (where, text) of each line with text, or None: ask ``fetch`` for them.
+    lines: list[tuple[str, str]] | None
+
+
+#: Gives the lines of the meetings asked for (by id); a meeting it has none of gets no
+#: snippets.
+Fetch = Callable[[list[str]], dict[str, Sequence[tuple[str, str]]]]
 
 
 def _snippet(text: str, needles: Sequence[str]) -> str:
@@ -67,16 +74,10 @@ def _snippet(text: str, needles: Sequence[str]) -> str:
     return ("…" if lo else "") + piece + ("…" if lo + SNIPPET_WIDTH < len(text) else "")
 
 
-class _Desc(str):
-    __slots__ = ()
-
-    def __lt__(self, other: str) -> bool:
-        return str.__gt__(self, other)
-
-
 class SearchIndex:
-    def __init__(self) -> None:
+    def __init__(self, fetch: Fetch | None = None) -> None:
         self._docs: dict[str, _Doc] = {}
+        self._fetch = fetch
 
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self._docs
@@ -91,8 +92,12 @@ class SearchIndex:
     def put(self, doc_id: str, signature: object, lines: Iterable[tuple[str, str]]) -> None:
         """(Re)index one meeting: ``lines`` are (where, text) pairs, e.g. ("Notes · 2. Pipeline", "…")."""
         kept = [(where, text) for where, text in lines if text and text.strip()]
-        folded = [fold(text) for _, text in kept]
-        self._docs[doc_id] = _Doc(signature, kept, folded, "\n".join(folded))
+        self._docs[doc_id] = _Doc(signature, "\n".join(fold(text) for _, text in kept), kept)
+
+    def put_text(self, doc_id: str, signature: object, text: str) -> None:
+        """(Re)index one meeting by its folded lines (``text``, joined by line breaks), whose
+        lines as written ``fetch`` gives when the meeting is among the hits."""
+        self._docs[doc_id] = _Doc(signature, text, None)
 
     def remove(self, doc_id: str) -> None:
         self._docs.pop(doc_id, None)
@@ -101,18 +106,22 @@ class SearchIndex:
         needles = [n for t in terms(query) if (n := fold(t))]
         if not needles:
             return []
+        found = [(doc_id, sum(doc.text.count(n) for n in needles)) for doc_id, doc in self._docs.items() if all(n in doc.text for n in needles)]
+        # Most matches first; among equals the newest (meeting ids start with the date): two
+        # stable sorts, the second key first (no key object per hit: thousands may match).
+        found.sort(key=lambda hit: hit[0], reverse=True)
+        found.sort(key=lambda hit: -hit[1])
+        found = found[:limit]
+        missing = [doc_id for doc_id, _ in found if self._docs[doc_id].lines is None]
+        fetched = self._fetch(missing) if missing and self._fetch is not None else {}
         hits = []
-        for doc_id, doc in self._docs.items():
-            if not all(n in doc.text for n in needles):
-                continue
-            matches = sum(doc.text.count(n) for n in needles)
+        for doc_id, matches in found:
+            lines = self._docs[doc_id].lines
             snippets = []
-            for (where, text), folded in zip(doc.lines, doc.folded, strict=True):
-                if any(n in folded for n in needles):
+            for where, text in lines if lines is not None else fetched.get(doc_id, ()):
+                if any(n in fold(text) for n in needles):
                     snippets.append(Snippet(where, _snippet(text, needles)))
                     if len(snippets) == SNIPPETS:
                         break
             hits.append(SearchHit(doc_id, matches, tuple(snippets)))
-        # Most matches first; among equals the newest (meeting ids start with the date).
-        hits.sort(key=lambda h: (-h.matches, _Desc(h.meeting_id)))
-        return hits[:limit]
+        return hits

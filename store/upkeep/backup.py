@@ -52,7 +52,7 @@ from tandem.store.atomic import (
     write_new,
 )
 from tandem.store.errors import CorruptFileError, NewerSchemaError, ReadOnlyError, TandemError, ValidationError, WorkspaceNotEmptyError, describe_os_error
-from tandem.store.layout import MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, WORKSPACE_FILE
+from tandem.store.layout import CACHE_DIR, MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, WORKSPACE_FILE
 from tandem.store.locks import WriterLock
 from tandem.store.migrate import BACKUPS_DIR
 from tandem.store.outside import MAX_DATA_FILE_BYTES, file_kind, is_clean, name_problem, read_outside, shown_name
@@ -394,13 +394,14 @@ def _safety_copy(workspace: Workspace) -> Path:
 
 def _owned(parts: tuple[str, ...]) -> bool:
     """Whether the entry at ``parts`` (relative to a workspace) belongs to the restore: data
-    it replaces, and locks and temp files that die with the folder they are in. Everything
-    else (snapshots, backups, drafts, a .git folder, the user's own files) moves along."""
+    it replaces, what is derived from it (the cache folder: rebuilt from the restored data),
+    and locks and temp files that die with the folder they are in. Everything else
+    (snapshots, backups, drafts, a .git folder, the user's own files) moves along."""
     name = parts[-1]
     if name.endswith((".lock", ".holder")) or TEMP_MARK in name:
         return True
     if len(parts) == 1:
-        return name in TOP_FILES
+        return name in TOP_FILES or name == CACHE_DIR
     return len(parts) == 2 and parts[0] == MEETINGS_DIR and name.endswith(".json") and not name.startswith(".")
 
 

@@ -136,18 +136,22 @@ def test_a_problem_goes_away_with_its_file(tmp_path: Path) -> None:
 
 
 def test_a_meeting_deleted_while_loading_is_no_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tandem.store.index import entry as index_entry
+
     ws = small_workspace(tmp_path / "ws")
     source = WorkspaceSource(ws.home)
-    real = source.workspace.read_meeting
+    real = index_entry.read_regular
 
-    def deleted_meanwhile(meeting_id: str):
-        if meeting_id == "2026-11-19-sync":
-            ws.meeting_path(meeting_id).unlink(missing_ok=True)
-        return real(meeting_id)
+    def deleted_meanwhile(path: Path) -> bytes:  # after the folder was listed, before the read
+        if path.name == "2026-11-19-sync.json":
+            path.unlink(missing_ok=True)
+        return real(path)
 
-    monkeypatch.setattr(source.workspace, "read_meeting", deleted_meanwhile)
+    monkeypatch.setattr(index_entry, "read_regular", deleted_meanwhile)
     data = source.load()
     assert [m.id for m in data.meetings] == [LIVE] and data.problems == []
+    assert source.changed()  # the folder changed while it was read
+    assert [m.id for m in source.load().meetings] == [LIVE] and not source.changed()
 
 
 def test_a_file_that_cannot_even_be_opened_is_reported_not_raised(tmp_path: Path) -> None:
