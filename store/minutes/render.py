@@ -12,12 +12,13 @@ from __future__ import annotations
 import functools
 import os
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sized
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tandem.store import mdescape
 from tandem.store.errors import CorruptFileError, TandemError
@@ -48,9 +49,22 @@ class MinutesLayoutError(TandemError):
     pass
 
 
+T = TypeVar("T")
+
+#: An action review row as :meth:`Shared.review_rows` gives it: the action's index in
+#: ``Shared.actions`` times two, plus one when it was closed in the meeting itself.
+ReviewRow = int
+
+
 @dataclass
 class Shared:
-    """Workspace-wide records, loaded once per export run."""
+    """Workspace-wide records, loaded once per export run.
+
+    What a meeting's minutes take from them (its series neighbours, the records it shows,
+    its action review) is looked up in indices built once, on first use, so that rendering
+    every meeting costs what the meetings hold, not their number squared. An index is built
+    again when a list it was built from is replaced or grows; a list changed in place at
+    the same length is not noticed, so assign a new list to change one."""
 
     series: dict[str, Series] = field(default_factory=dict)
     objectives: list[Objective] = field(default_factory=list)
@@ -60,6 +74,7 @@ class Shared:
     meetings: list[Meeting] = field(default_factory=list)
     #: Every action item with its origin meeting filled in: a meeting's action review.
     actions: list[ActionItem] = field(default_factory=list)
+    _indices: dict[str, tuple[tuple[int, ...], tuple[Sized, ...], Any]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def load(cls, workspace: Workspace) -> Shared:
@@ -68,28 +83,187 @@ class Shared:
         for meeting, raised in workspace.iter_actions():
             meetings.append(meeting)
             actions.extend(raised)
-        meetings.sort(key=lambda m: (m.date, m.id))
+        return cls.assemble(workspace, meetings, actions)
+
+    @classmethod
+    def assemble(cls, workspace: Workspace, meetings: list[Meeting], actions: list[ActionItem]) -> Shared:
+        """The shared files of ``workspace`` with meetings and action items read elsewhere
+        (in meeting-file order, origins filled in, as :meth:`Workspace.iter_actions` gives them)."""
         return cls(
             series={s.id: s for s in workspace.series.all()},
             objectives=workspace.objectives.all(),
             insights=workspace.insights.all(),
             content=workspace.content.all(),
             shadow_days=workspace.shadow_days.all(),
-            meetings=meetings,
+            meetings=sorted(meetings, key=lambda m: (m.date, m.id)),
             actions=actions,
         )
+
+    def _index(self, name: str, sources: tuple[Sized, ...], build: Callable[[], T]) -> T:
+        # The sources are kept with the index: while they are, no other list can take one's
+        # id(), so a list replaced by another of the same length is never taken for it.
+        stamp = (*map(id, sources), *map(len, sources))
+        held = self._indices.get(name)
+        if held is not None and held[0] == stamp:
+            found: T = held[2]
+            return found
+        value = build()
+        self._indices[name] = (stamp, sources, value)
+        return value
 
     def series_title(self, series_id: str) -> str:
         series = self.series.get(series_id)
         return series.title if series else series_id
 
+    def meetings_by_id(self) -> dict[str, Meeting]:
+        """Meeting id → meeting (of two with one id, the later in ``meetings``)."""
+        return self._index("by_id", (self.meetings,), lambda: {m.id: m for m in self.meetings})
+
+    def _series_positions(self) -> dict[str, tuple[list[Meeting], dict[str, int]]]:
+        def build() -> dict[str, tuple[list[Meeting], dict[str, int]]]:
+            found: dict[str, tuple[list[Meeting], dict[str, int]]] = {}
+            for m in self.meetings:
+                same, positions = found.setdefault(m.series_id, ([], {}))
+                positions.setdefault(m.id, len(same))
+                same.append(m)
+            return found
+
+        return self._index("series", (self.meetings,), build)
+
     def previous_and_next(self, meeting: Meeting) -> tuple[Meeting | None, Meeting | None]:
-        same = [m for m in self.meetings if m.series_id == meeting.series_id]
-        ids = [m.id for m in same]
-        if meeting.id not in ids:
+        """The meetings before and after ``meeting`` in its series (in ``meetings`` order)."""
+        same, positions = self._series_positions().get(meeting.series_id, ([], {}))
+        i = positions.get(meeting.id)
+        if i is None:
             return None, None
-        i = ids.index(meeting.id)
         return (same[i - 1] if i else None), (same[i + 1] if i + 1 < len(same) else None)
+
+    def insights_of(self, meeting_id: str) -> list[ProspectInsight]:
+        """The prospect insights heard in the meeting, in stored order."""
+        return list(self._index("insights", (self.insights,), lambda: _group(self.insights, lambda i: i.meeting_id)).get(meeting_id, ()))
+
+    def content_of(self, meeting_id: str) -> list[ContentItem]:
+        """The content items that came from the meeting, in stored order."""
+        return list(self._index("content", (self.content,), lambda: _group(self.content, lambda c: c.meeting_id)).get(meeting_id, ()))
+
+    def objective_checkins(self, meeting_id: str) -> list[tuple[int, int]]:
+        """The objectives checked in on in the meeting, as (index in ``objectives``, index of
+        its check-in in the objective's history by date): its first check-in there."""
+
+        def build() -> dict[str, list[tuple[int, int]]]:
+            found: dict[str, list[tuple[int, int]]] = {}
+            for o, objective in enumerate(self.objectives):
+                seen: set[str] = set()
+                for n, checkin in enumerate(_history(objective)):
+                    if checkin.meeting_id not in seen:
+                        seen.add(checkin.meeting_id)
+                        found.setdefault(checkin.meeting_id, []).append((o, n))
+            return found
+
+        return list(self._index("objectives", (self.objectives,), build).get(meeting_id, ()))
+
+    def objective_rows(self, meeting: Meeting) -> list[dict[str, Any]]:
+        rows = []
+        for o, n in self.objective_checkins(meeting.id):
+            objective = self.objectives[o]
+            history = _history(objective)
+            rows.append({"objective": objective, "checkin": history[n], "previous": history[n - 1] if n else None})
+        return rows
+
+    def shadow_days_of(self, meeting: Meeting, previous: Meeting | None) -> list[ShadowDay]:
+        """The shadow days a debrief in ``meeting`` shows (:func:`_shadow_days`), whether or
+        not its agenda has a debrief item."""
+
+        def build() -> tuple[dict[str, list[int]], list[str], list[int]]:
+            meeting_ids = {m.id for m in self.meetings}
+            debriefed: dict[str, list[int]] = {}
+            floating: list[tuple[str, int]] = []
+            for i, d in enumerate(self.shadow_days):
+                if d.debriefed_in:
+                    debriefed.setdefault(d.debriefed_in, []).append(i)
+                if (not d.debriefed_in or d.debriefed_in not in meeting_ids) and d.status != "planned":
+                    floating.append((d.date, i))
+            floating.sort()
+            return debriefed, [date for date, _ in floating], [i for _, i in floating]
+
+        debriefed, dates, where = self._index("shadow_days", (self.shadow_days, self.meetings), build)
+        start = previous.date if previous else ""
+        found = set(debriefed.get(meeting.id, ()))
+        found.update(where[bisect_right(dates, start) : bisect_right(dates, meeting.date)])
+        days = self.shadow_days
+        # By date and id; the stored order decides between equals, as the stable sort of a scan did.
+        return [days[i] for i in sorted(found, key=lambda i: (days[i].date, days[i].id, i))]
+
+    def review_rows(self, meeting: Meeting) -> list[ReviewRow] | None:
+        """The rows of ``meeting``'s action review (see :data:`ReviewRow`), in ``actions``
+        order; None when the index cannot say (two meetings share an id, or ``meeting`` is
+        not the one of that id in ``meetings``): :func:`action_review` then scans."""
+        rows = self._index("review", (self.actions, self.meetings), self._review_index)
+        known = self.meetings_by_id().get(meeting.id)
+        if rows is None or known is None or (known.date, known.series_id) != (meeting.date, meeting.series_id):
+            return None
+        return rows.get(meeting.id, [])
+
+    def _review_index(self) -> dict[str, list[ReviewRow]] | None:
+        """Each meeting's action review, in one pass over the action items.
+
+        An action item is in the review of the meetings of its origin's series after its
+        origin, up to the meeting that closed it (there as done or dropped) or the first
+        one dated after it was closed: :func:`closed_by` turns true once along the series
+        (dates and ids only grow along it) and stays true, so where it does is found by
+        bisection, and the item is in the review of the meetings in between."""
+        meetings = self.meetings_by_id()
+        if len(meetings) != len(self.meetings):
+            return None  # with two meetings of one id, "closed in X" has no single date
+        lines: dict[str, list[Meeting]] = {}
+        for m in self.meetings:
+            lines.setdefault(m.series_id, []).append(m)
+        keys: dict[str, list[tuple[str, str]]] = {}
+        dates: dict[str, list[str]] = {}
+        found: dict[str, list[list[ReviewRow]]] = {}
+        for series_id, line in lines.items():
+            line.sort(key=lambda m: (m.date, m.id))
+            keys[series_id] = [(m.date, m.id) for m in line]
+            dates[series_id] = [m.date for m in line]
+            found[series_id] = [[] for _ in line]
+        for k, action in enumerate(self.actions):
+            origin = meetings.get(action.meeting_id)
+            if origin is None:
+                continue
+            line, rows = lines[origin.series_id], found[origin.series_id]
+            start = stop = bisect_right(keys[origin.series_id], (origin.date, origin.id))
+            here = None
+            if action.status == "open":
+                stop = len(line)  # open: in every later review
+            elif action.closed_in:
+                closer = meetings.get(action.closed_in)
+                if closer is None:
+                    stop = len(line)  # closed in a meeting that is gone: nobody can say when
+                else:
+                    stop = max(start, bisect_left(keys[origin.series_id], (closer.date, closer.id)))
+                    if stop < len(line) and line[stop].id == action.closed_in:
+                        here = stop
+            elif action.closed_on:
+                stop = max(start, bisect_right(dates[origin.series_id], action.closed_on))
+            for j in range(start, stop):
+                rows[j].append(2 * k)
+            if here is not None:
+                rows[here].append(2 * k + 1)
+        index: dict[str, list[ReviewRow]] = {}
+        for series_id, line in lines.items():
+            index.update(zip((m.id for m in line), found[series_id], strict=True))
+        return index
+
+
+def _group(items: list[T], key: Callable[[T], str]) -> dict[str, list[T]]:
+    found: dict[str, list[T]] = {}
+    for item in items:
+        found.setdefault(key(item), []).append(item)
+    return found
+
+
+def _history(objective: Objective) -> list[CheckIn]:
+    return sorted(objective.checkins, key=lambda c: (c.date, c.meeting_id))
 
 
 def planned_minutes(meeting: Meeting, agenda: list[AgendaItem]) -> int:
@@ -118,35 +292,13 @@ def lead_summary(record: MeetingRecord) -> list[tuple[str, list[tuple[str, int]]
     ]
 
 
-def _objective_rows(meeting: Meeting, objectives: list[Objective]) -> list[dict[str, Any]]:
-    rows = []
-    for objective in objectives:
-        history = sorted(objective.checkins, key=lambda c: (c.date, c.meeting_id))
-        for n, checkin in enumerate(history):
-            if checkin.meeting_id == meeting.id:
-                previous: CheckIn | None = history[n - 1] if n else None
-                rows.append({"objective": objective, "checkin": checkin, "previous": previous})
-                break
-    return rows
-
-
 def _shadow_days(record: MeetingRecord, shared: Shared, previous: Meeting | None) -> list[ShadowDay]:
     """Shadow days debriefed here, in a meeting whose agenda has a shadow-day item: those
     its debrief pulled in, and those not recorded as debriefed anywhere (older data) that
     were held since the series' previous meeting."""
     if not any(item.captures == "shadow" for item in record.agenda):
         return []
-    start = previous.date if previous else ""
-    meeting_ids = {m.id for m in shared.meetings}
-    return sorted(
-        (
-            d
-            for d in shared.shadow_days
-            if d.debriefed_in == record.meeting.id
-            or ((not d.debriefed_in or d.debriefed_in not in meeting_ids) and start < d.date <= record.meeting.date and d.status != "planned")
-        ),
-        key=lambda d: (d.date, d.id),
-    )
+    return shared.shadow_days_of(record.meeting, previous)
 
 
 def _when(meetings: dict[str, Meeting], meeting_id: str) -> tuple[str, str] | None:
@@ -157,7 +309,8 @@ def _when(meetings: dict[str, Meeting], meeting_id: str) -> tuple[str, str] | No
 def closed_by(action: ActionItem, meeting: Meeting, meetings: dict[str, Meeting]) -> bool:
     """Whether the action was closed before ``meeting`` or in it: the state the meeting's
     minutes show. A closing later on changes nothing in them, so finalized minutes stay
-    byte for byte what they were."""
+    byte for byte what they were. (:meth:`Shared._review_index` finds by bisection where
+    this turns true along a series: a change here is a change there.)"""
     if action.status == "open":
         return False
     if action.closed_in:
@@ -184,6 +337,25 @@ def _actions(record: MeetingRecord, meetings: dict[str, Meeting]) -> list[Action
 def action_review(meeting: Meeting, shared: Shared) -> list[dict[str, Any]]:
     """The series' action items raised before ``meeting``, as its action review left them:
     done or dropped in it, or still open (not closed before it, nor in it)."""
+    found = shared.review_rows(meeting)
+    if found is None:
+        return _scan_action_review(meeting, shared)
+    meetings = shared.meetings_by_id()
+    order = {"done": 0, "dropped": 1}
+    rows: list[tuple[int, Meeting, ActionItem]] = []
+    for row in found:
+        action = shared.actions[row // 2]
+        origin = meetings[action.meeting_id]
+        if row % 2:
+            rows.append((order[action.status], origin, action))
+        else:
+            rows.append((2, origin, action.replace(status="open", closed_in="", closed_on="")))
+    rows.sort(key=lambda row: (row[0], row[1].date, row[1].id, row[2].id))
+    return [{"action": action, "origin": origin} for _, origin, action in rows]
+
+
+def _scan_action_review(meeting: Meeting, shared: Shared) -> list[dict[str, Any]]:
+    """:func:`action_review` by scanning every action item of the workspace."""
     meetings = {m.id: m for m in shared.meetings}
     here = (meeting.date, meeting.id)
     rows: list[tuple[int, Meeting, ActionItem]] = []
@@ -210,7 +382,6 @@ def minutes_context(record: MeetingRecord, shared: Shared) -> dict[str, Any]:
         if present or absent:
             attendance.append({"team": team, "present": present, "absent": absent})
     agenda = [{"item": item, "actual": _minutes_text(item.elapsed_s)} for item in record.agenda]
-    known = {m.id: m for m in shared.meetings}
     return {
         "meeting": meeting,
         "series_title": shared.series_title(meeting.series_id),
@@ -218,14 +389,14 @@ def minutes_context(record: MeetingRecord, shared: Shared) -> dict[str, Any]:
         "agenda": agenda,
         "planned_total": planned_minutes(meeting, record.agenda),
         "actual_total": _minutes_text(sum(item.elapsed_s for item in record.agenda)),
-        "objectives": _objective_rows(meeting, shared.objectives),
+        "objectives": shared.objective_rows(meeting),
         "lead_feedback": record.lead_feedback,
         "lead_summary": lead_summary(record),
-        "insights": [i for i in shared.insights if i.meeting_id == meeting.id],
-        "content": [c for c in shared.content if c.meeting_id == meeting.id],
+        "insights": shared.insights_of(meeting.id),
+        "content": shared.content_of(meeting.id),
         "shadow_days": _shadow_days(record, shared, previous),
         "decisions": record.decisions,
-        "actions": _actions(record, known),
+        "actions": _actions(record, shared.meetings_by_id()),
         "action_review": action_review(meeting, shared),
         "parking_lot": record.parking_lot,
         # Finalized minutes say only what was said at the meeting: planning the next one
@@ -416,12 +587,18 @@ def _template_line(exc: BaseException) -> int:
 
 def file_name(meeting: Meeting, taken: set[str]) -> str:
     """``YYYY-MM-DD_<series-slug>.md``; ``_2``, ``_3``… when two share a day."""
-    from tandem.store.ids import slugify
-
-    base = f"{meeting.date}_{slugify(meeting.series_id)}"
+    base = f"{meeting.date}_{_series_slug(meeting.series_id)}"
     name, n = f"{base}.md", 1
     while name in taken:
         n += 1
         name = f"{base}_{n}.md"
     taken.add(name)
     return name
+
+
+@functools.lru_cache(maxsize=256)
+def _series_slug(series_id: str) -> str:
+    # Every meeting of a series has the same: named once, not for each of thousands.
+    from tandem.store.ids import slugify
+
+    return slugify(series_id)

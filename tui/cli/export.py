@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
 
 from tandem.store import words
 from tandem.store.errors import NotFoundError
-from tandem.store.minutes.export import export_csv, export_minutes, resolve_meeting, select_meetings, write_file
+from tandem.store.minutes.export import ExportResult, export_csv, export_minutes, plan_export, resolve_meeting, select_meetings, write_file
 from tandem.store.minutes.render import Shared, render_minutes
+from tandem.store.records import Meeting
 from tandem.store.workspace import Workspace
 
 
@@ -24,13 +26,16 @@ def run_export(
     since: str | None,
     fmt: str,
 ) -> None:
+    if meeting is None and fmt == "md":
+        assert out is not None
+        run_export_all(workspace, out, series=series, since=since)
+        return
+
     shared = Shared.load(workspace)
     if meeting is not None:
         ids = [resolve_meeting(workspace, meeting)]
     else:
-        if series is not None and series not in shared.series and not any(m.series_id == series for m in shared.meetings):
-            known = ", ".join(sorted(shared.series)) or "none"
-            raise NotFoundError(f"No series {series!r} in {workspace.home}; known series: {known}.")
+        _check_series(workspace, series, shared.series, shared.meetings)
         ids = select_meetings(shared, series=series, since=since)
 
     if fmt == "csv":
@@ -39,7 +44,7 @@ def run_export(
         click.echo(f"Wrote {words.count(len(ids), 'meeting')}' action items and lead feedback to {paths[0]} and {paths[1]}.", err=True)
         return
 
-    if meeting is not None and out is None:
+    if out is None:
         text = render_minutes(workspace.read_meeting(ids[0]), shared)
         if output is None:
             click.echo(text, nl=False)
@@ -48,16 +53,38 @@ def run_export(
             click.echo(f"{'Wrote' if changed else 'Unchanged:'} {output}", err=True)
         return
 
-    assert out is not None
-    if sys.stderr.isatty() and len(ids) > 1:
-        with click.progressbar(length=len(ids), label="Exporting minutes", file=sys.stderr) as bar:
-            result = export_minutes(workspace, ids, out, shared=shared, progress=bar.update)
-    else:
-        result = export_minutes(workspace, ids, out, shared=shared)
+    _report(export_minutes(workspace, ids, out, shared=shared), out)
+
+
+def _report(result: ExportResult, out: Path) -> None:
     click.echo(
         f"Exported {words.count(result.total, 'meeting')} to {out}: {len(result.written)} written, {len(result.unchanged)} unchanged.",
         err=True,
     )
+
+
+def _check_series(workspace: Workspace, series: str | None, known: Iterable[str], meetings: Iterable[Meeting] | None = None) -> None:
+    """A :class:`NotFoundError` unless ``series`` is None, a series, or the series of a meeting
+    (whose series record is gone); ``meetings`` are listed only if the last needs saying."""
+    if series is None or series in known:
+        return
+    if any(m.series_id == series for m in (workspace.list_meetings() if meetings is None else meetings)):
+        return
+    names = ", ".join(sorted(known)) or "none"
+    raise NotFoundError(f"No series {series!r} in {workspace.home}; known series: {names}.")
+
+
+def run_export_all(workspace: Workspace, out: Path, *, series: str | None, since: str | None) -> None:
+    """``tandem export --all``: the minutes of every meeting, re-rendering only those whose
+    inputs changed since the last export into ``out`` (store/minutes/export.py)."""
+    _check_series(workspace, series, [s.id for s in workspace.series.all()])
+    plan = plan_export(workspace, out, series=series, since=since)
+    if sys.stderr.isatty() and len(plan.ids) > 1 and not plan.settled:
+        with click.progressbar(length=len(plan.ids), label="Exporting minutes", file=sys.stderr) as bar:
+            result = plan.run(progress=bar.update)
+    else:
+        result = plan.run()
+    _report(result, out)
 
 
 def run_export_shadow(workspace: Workspace, ref: str, *, output: Path | None) -> None:
