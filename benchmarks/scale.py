@@ -1,41 +1,65 @@
 #!/usr/bin/env python
-"""Scale benchmark: tandem with far more data than a team makes in a year.
+"""Scale benchmark: the growth curve of every cost from 500 to 20,000 meetings, and tandem
+with far more data than a team makes in a year.
 
-* one series with 5,000 meetings (``--meetings``): home's first screen, ``tandem list
-  --json``, review's first screen and a search;
-* 1,000 people (``--people``) across the meetings, all of them on the series' last
-  meeting: the new-meeting form opening with them, and a capture form's owner suggestion;
-* a 200 KB note (``--note-kb``) pasted into a live meeting: what a keystroke costs then
-  (the whole key, as ``pilot.press`` waits for it, and the UI-thread handler alone), and
-  rendering that meeting's minutes.
+The growth curve (issue 19), over ``--sizes`` (default 500, 2,000, 5,000, 20,000 meetings),
+side by side in one run, each figure with its per-meeting cost ratio between the largest and
+the smallest size and, where the issue sets one, its target:
 
-The workspaces are seeded straight through the store's file encoding (one file per
-meeting, no fsync), which takes seconds where ``seed_demo`` would take minutes.
+* ``tandem export --all``: the first export (and its cost per meeting), the re-export with
+  nothing changed and with one meeting's notes changed; the output byte-identical in a fresh
+  folder;
+* ``tandem review``: its first screen with the index in ``cache/`` warm and deleted, search
+  p95 (on screen, and through the review source), peak memory, the change poll with nothing
+  changed, and its CPU next to a live meeting saving every 0.3 s (at one size);
+* home's first frame against a 50-meeting workspace, the new-meeting form, ``tandem list
+  --json``;
+* the first save of a day against the other saves, and the save itself;
+* ``tandem demo --meetings N`` generation time.
 
-Targets: home's first screenful, the forms of 1,000 people and reopening a meeting ≤ 1 s;
-a whole 5,000-meeting series loaded (home's every row, review, the new-meeting form, which
-reads the series' meetings) ≤ 3 s — ten times the 500 meetings the 1 s targets of the
-review and start-up issues were set for; a keystroke p95 ≤ 50 ms.
+The earlier figures (``--earlier``, on by default): one series of 5,000 meetings
+(``--meetings``) against 50, 1,000 people (``--people``) on the series' last meeting, and a
+200 KB note (``--note-kb``) in a live meeting: what a keystroke costs then and rendering its
+minutes. Targets: home's first screenful, the forms of 1,000 people and reopening a meeting
+≤ 1 s; a whole 5,000-meeting series loaded ≤ 3 s; a keystroke p95 ≤ 50 ms.
 
-    python benchmarks/scale.py [--meetings 5000] [--people 1000] [--note-kb 200] [--keys 60] [--json PATH]
+Workspaces are seeded once per size and run, in a temp folder: by ``tandem demo`` where its
+command line accepts the size, above that by ``seed_series`` (straight through the store's
+file encoding, one series, no fsync: seconds where the demo takes minutes); ``--seeding``
+picks one way for every size. What only reads is measured on the seed; what writes, on a copy.
+
+    python benchmarks/scale.py [--sizes 500,2000,5000,20000] [--seeding auto|demo|fast]
+        [--cpu-seconds 60] [--starts 3] [--days 5] [--before PATH] [--no-earlier]
+        [--meetings 5000] [--people 1000] [--note-kb 200] [--keys 60] [--json PATH]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import importlib.util
 import json
 import os
+import platform
+import random
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from tandem.store.atomic import DIR_MODE, FILE_MODE, encode, ensure_dir
+from tandem.store.layout import CACHE_DIR
 from tandem.store.records import ActionItem, AgendaItem, Attendee, Decision, LeadFeedback, Meeting, Series
 from tandem.store.workspace import MeetingRecord, Workspace
 
@@ -145,9 +169,9 @@ async def until(pilot, condition, timeout: float = 120, step: float = 0.005) -> 
         await pilot.pause(step)
 
 
-async def home_first_screen(home: Path, meetings: int) -> tuple[float, float]:
+async def home_first_screen(home: Path, meetings: int, *, every_row: bool = True) -> tuple[float, float]:
     """Seconds from starting the app until the meetings table shows a screenful, and until
-    it holds every meeting."""
+    it holds every meeting (the screenful again when not ``every_row``)."""
     from textual.widgets import DataTable
 
     from tandem.tui.app import create_app
@@ -161,9 +185,10 @@ async def home_first_screen(home: Path, meetings: int) -> tuple[float, float]:
             return tables.first(DataTable).row_count if tables else 0
 
         await until(pilot, lambda: rows() >= min(meetings, 30))
-        screenful = time.perf_counter() - t
-        await until(pilot, lambda: rows() >= meetings)
-        elapsed = time.perf_counter() - t
+        screenful = elapsed = time.perf_counter() - t
+        if every_row:
+            await until(pilot, lambda: rows() >= meetings)
+            elapsed = time.perf_counter() - t
         await pilot.press("down", "down", "s", "s")  # still answers
         await pilot.press("ctrl+q")
     return screenful, elapsed
@@ -222,24 +247,33 @@ async def review_load_and_search(home: Path, queries: list[str]) -> tuple[float,
 
 async def new_meeting_form(home: Path, people: int) -> float:
     """Seconds from n on home until the form lists every person of the last meeting."""
+    return (await new_meeting_form_times(home, people, opens=1))[0]
+
+
+async def new_meeting_form_times(home: Path, people: int, *, opens: int) -> list[float]:
+    """Seconds from n on home until the form lists at least ``people`` people (those of the
+    series' last meeting), ``opens`` times in one app, Escape back to home between them."""
     from textual.widgets import SelectionList
 
     from tandem.tui.app import create_app
     from tandem.tui.screens.new_meeting import NewMeetingScreen
 
+    times = []
     app = create_app(Workspace(home), clock=lambda: datetime(2026, 11, 26, 9, 30))
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: bool(app.screen.query("#meetings")) and app.screen.query_one("#meetings").row_count > 0)
-        t = time.perf_counter()
-        await pilot.press("n")
-        await until(
-            pilot,
-            lambda: isinstance(app.screen, NewMeetingScreen) and app.screen.query_one("#people", SelectionList).option_count >= people,
-        )
-        elapsed = time.perf_counter() - t
-        await pilot.press("escape")
+        for _ in range(opens):
+            t = time.perf_counter()
+            await pilot.press("n")
+            await until(
+                pilot,
+                lambda: isinstance(app.screen, NewMeetingScreen) and app.screen.query_one("#people", SelectionList).option_count >= people,
+            )
+            times.append(time.perf_counter() - t)
+            await pilot.press("escape")
+            await until(pilot, lambda: not isinstance(app.screen, NewMeetingScreen))
         await pilot.press("ctrl+q")
-    return elapsed
+    return times
 
 
 async def live_screen(home: Path, meeting_id: str) -> float:
@@ -370,14 +404,793 @@ async def note_keys(home: Path, meeting_id: str, note: str, keys: int) -> dict[s
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--meetings", type=int, default=5000)
-    parser.add_argument("--people", type=int, default=1000)
-    parser.add_argument("--note-kb", type=int, default=200)
-    parser.add_argument("--keys", type=int, default=60)
-    parser.add_argument("--json", type=Path, default=DEFAULT_JSON)
-    args = parser.parse_args()
+# --- the growth curve: seeding ------------------------------------------------------------------
+
+TANDEM = Path(sys.executable).parent / "tandem"
+DEFAULT_SIZES = "500,2000,5000,20000"
+#: Home's first frame is compared with a workspace this small, seeded the same way.
+BASELINE_MEETINGS = 50
+#: The one size review's CPU next to a live meeting is measured at (or the largest below it).
+CPU_SIZE = 5000
+NOTES_EVERY_S = 0.3
+CHANGED_NOTE = "\nChanged by benchmarks/scale.py: one meeting's notes."
+#: About twenty searches, in the words of both seedings (the demo's story, seed_series'
+#: lines), with a name, a phrase, and one that matches nothing.
+GROWTH_QUERIES = [
+    "routing", "EMEA", "G2 leads", "lead quality", "pipeline", "webinar", "objectives", "decision",
+    "follow up", "no fit", "LinkedIn", "SAL within 24h", '"security review"', "forecast accuracy",
+    "procurement", "Maya", "Person 0007", "batch 42", "CRM-1234", "nothing-matches-this",
+]  # fmt: skip
+#: Every command and child process runs on the seeds' day: ``tandem demo`` dates its meetings from it.
+ENV = {**os.environ, "TANDEM_TODAY": TODAY.isoformat()}
+#: How a size was seeded, as the table's "seeded by" row says it.
+SEEDINGS = {"demo": "demo", "seed_demo": "seed_demo", "fast": "fast"}
+SEEDING_LEGEND = (
+    "seeded by: demo = tandem demo --meetings N; seed_demo = its seeding function (the command line refuses N); "
+    "fast = this script's seed_series (one series, written without fsync)"
+)
+
+
+@dataclass
+class Seed:
+    """One seeded workspace, kept for the run: what only reads is measured on it."""
+
+    size: int
+    how: str  # a key of SEEDINGS
+    home: Path
+    seconds: float
+    #: CPU seconds of the demo's generation (None for seed_series, which is no product figure).
+    demo_cpu_s: float | None = None
+
+
+def tandem_cli(home: Path, *args: str, check: bool = True) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """Seconds of one ``tandem --home HOME ARGS``, a fresh process as a user starts it."""
+    t = time.perf_counter()
+    done = subprocess.run([str(TANDEM), "--home", str(home), *args], capture_output=True, text=True, env=ENV)
+    seconds = time.perf_counter() - t
+    if check and done.returncode != 0:
+        raise RuntimeError(f"tandem {' '.join(args)} exited {done.returncode}: {done.stderr.strip()}")
+    return seconds, done
+
+
+def children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def make_seed(root: Path, size: int, seeding: str) -> Seed:
+    """``auto``: ``tandem demo`` where its command line accepts the size, seed_series above;
+    ``demo``: the demo at every size, through its seeding function where the command line
+    refuses the size (as the issue measured 20,000); ``fast``: seed_series at every size."""
+    if seeding in ("auto", "demo"):
+        home = root / f"demo-{size}"
+        cpu = children_cpu_s()
+        seconds, done = tandem_cli(home, "demo", "--meetings", str(size), "--no-open", check=False)
+        if done.returncode == 0:
+            return Seed(size, "demo", home, seconds, children_cpu_s() - cpu)
+        if done.returncode != 2 or "--meetings" not in done.stderr:
+            raise RuntimeError(f"tandem demo --meetings {size} exited {done.returncode}: {done.stderr.strip()}")
+        shutil.rmtree(home, ignore_errors=True)  # refused: the size is above the command's cap
+        if seeding == "demo":
+            from tandem.store.demo import seed_demo
+
+            t, cpu = time.perf_counter(), time.process_time()
+            seed_demo(Workspace(home), meetings=size, today=TODAY)
+            return Seed(size, "seed_demo", home, time.perf_counter() - t, time.process_time() - cpu)
+    home = root / f"fast-{size}"
+    t = time.perf_counter()
+    seed_series(home, meetings=size)
+    return Seed(size, "fast", home, time.perf_counter() - t)
+
+
+def copy_of(seed: Seed, root: Path) -> Path:
+    """A copy to write to, the seed's cache/ included (what a user's workspace has)."""
+    target = root / f"{seed.how}-{seed.size}-copy"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(seed.home, target, symlinks=True)
+    return target
+
+
+# --- the growth curve: measuring in child processes ---------------------------------------------
+
+
+def run_child(kind: str, params: dict[str, Any], *, timeout: float = 3600) -> dict[str, Any]:
+    """One measurement in a fresh process (its imports, memory and CPU its own); the JSON it
+    prints last."""
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--child", kind, json.dumps(params)],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=timeout,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the {kind} measurement failed:\n{done.stderr.strip()[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (``ru_maxrss`` is KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def review_rows(app) -> int:
+    from textual.widgets import DataTable
+
+    tables = app.screen.query("#review-meetings")
+    return tables.first(DataTable).row_count if tables else 0
+
+
+async def review_child(home: Path, queries: list[str], source_too: bool) -> dict[str, Any]:
+    """Review's first screen through its app factory (from building the source until the
+    meetings table has rows), searches until their results are in the table, the peak
+    memory; with ``source_too``, then the review source alone: load, the change poll with
+    nothing changed, and search."""
+    from textual.widgets import Input
+
+    from tandem.store.review.from_workspace import WorkspaceSource
+    from tandem.tui.review_app import create_review_app
+    from tandem.tui.widgets.review.meetings import MeetingsPane
+
+    shown: dict[str, float] = {}
+    original = MeetingsPane._show_hits
+
+    def timed(self, query, hits, seconds):
+        original(self, query, hits, seconds)
+        shown[query] = time.perf_counter()
+
+    MeetingsPane._show_hits = timed  # type: ignore[method-assign]
+    ui_ms: list[float] = []
+    t = time.perf_counter()
+    app = create_review_app(WorkspaceSource(home), today=TODAY)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: review_rows(app) > 0, timeout=1800)
+        first_screen = time.perf_counter() - t
+        if queries:
+            search = app.screen.query_one(MeetingsPane).query_one("#search", Input)
+            for query in queries:
+                shown.pop(query, None)
+                t = time.perf_counter()
+                search.value = query
+                deadline = t + 600
+                while query not in shown:
+                    if time.perf_counter() > deadline:
+                        raise TimeoutError(f"no results for {query!r} within 600 s")
+                    await asyncio.sleep(0.001)
+                ui_ms.append((shown[query] - t) * 1000)
+                search.value = ""
+                await pilot.pause(0.02)
+    MeetingsPane._show_hits = original  # type: ignore[method-assign]
+    result: dict[str, Any] = {"first_screen_s": first_screen, "peak_mb": peak_rss_mb(), "ui_search_ms": ui_ms}
+    if source_too:
+        source = WorkspaceSource(home)
+        t = time.perf_counter()
+        source.load()
+        result["source_load_s"] = time.perf_counter() - t
+        polls, saw_change = [], False
+        for _ in range(50):
+            t = time.perf_counter()
+            saw_change = source.changed() or saw_change
+            polls.append((time.perf_counter() - t) * 1000)
+        searches, hits = [], {}
+        for query in queries:
+            t = time.perf_counter()
+            found = source.search(query)
+            searches.append((time.perf_counter() - t) * 1000)
+            hits[query] = len(found)
+        result.update(poll_ms=polls, poll_saw_change=saw_change, source_search_ms=searches, source_hits=hits)
+    return result
+
+
+async def review_cpu_child(home: Path, seconds: float) -> dict[str, Any]:
+    """The review app open, headless, for ``seconds`` after its first screen: the CPU time of
+    the whole process (UI thread, workers, polls) per second of wall time."""
+    from tandem.store.review.from_workspace import WorkspaceSource
+    from tandem.tui.review_app import create_review_app
+
+    source = WorkspaceSource(home)
+    loads: list[float] = []
+    load = source.load
+
+    def counted():
+        loads.append(time.perf_counter())
+        return load()
+
+    source.load = counted  # type: ignore[method-assign]
+    app = create_review_app(source, today=TODAY)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: review_rows(app) > 0, timeout=1800)
+        await pilot.pause(1.0)  # the first load's last rows
+        loaded = len(loads)
+        cpu, t = time.process_time(), time.perf_counter()
+        await asyncio.sleep(seconds)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - t
+        reloads = len(loads) - loaded
+    return {"cpu_s": cpu, "wall_s": wall, "core_percent": 100 * cpu / wall, "reloads": reloads}
+
+
+def live_child(home: Path, meeting_id: str) -> dict[str, Any]:
+    """A facilitator typing: the meeting started, its notes changed every 0.3 s through a
+    LiveSession (whose saver writes them), until stdin closes."""
+    from tandem.store.live import LiveSession
+
+    written: list[float] = []
+    session = LiveSession(Workspace(home), meeting_id, on_written=lambda: written.append(time.monotonic()))
+    session.start()
+    session.saver.flush(600)  # the day's first save, and whatever it does first, before the window
+    item = session.active_item or session.agenda[0]
+    stop = threading.Event()
+
+    def until_stdin_closes() -> None:
+        sys.stdin.read()
+        stop.set()
+
+    threading.Thread(target=until_stdin_closes, daemon=True).start()
+    print("ready", flush=True)
+    before, notes, typed = len(written), item.notes, 0
+    while not stop.wait(NOTES_EVERY_S):
+        typed += 1
+        notes += f" word{typed}"
+        session.set_notes(item.id, notes)
+    saves = len(written) - before
+    session.close()
+    return {"notes_set": typed, "saves": saves}
+
+
+def change_child(home: Path) -> dict[str, Any]:
+    """One meeting's notes changed through the store, as an edit of it would."""
+    ws = Workspace(home)
+    ids = ws.meeting_ids()
+    for meeting_id in ids[len(ids) // 2 :] + ids[: len(ids) // 2]:
+        if ws.get_meeting(meeting_id).status == "cancelled":
+            continue
+        with ws.open_meeting(meeting_id, allow_finalized=True) as writer:
+            items = writer.agenda.all()
+            if items:
+                writer.agenda.update(items[0].replace(notes=items[0].notes + CHANGED_NOTE))
+                return {"meeting": meeting_id}
+    raise RuntimeError(f"no meeting in {home} has an agenda item to change")
+
+
+def child(kind: str, params: dict[str, Any]) -> None:
+    home = Path(params["home"])
+    if kind == "review":
+        result = asyncio.run(review_child(home, params["queries"], params["source_too"]))
+    elif kind == "review-cpu":
+        result = asyncio.run(review_cpu_child(home, params["seconds"]))
+    elif kind == "live":
+        result = live_child(home, params["meeting"])
+    elif kind == "change":
+        result = change_child(home)
+    else:
+        raise SystemExit(f"no child measurement {kind!r}")
+    print(json.dumps(result), flush=True)
+
+
+# --- the growth curve: measuring ----------------------------------------------------------------
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def measure_export(seed: Seed, home: Path, out: Path, start_s: float) -> dict[str, Any]:
+    """``tandem export --all`` on ``home`` (a copy: one meeting is changed): the first export,
+    again into a fresh folder (byte-identical?), with nothing changed, with one meeting's
+    notes changed (one file differs?)."""
+    first_s, _ = tandem_cli(home, "export", "--all", "--out", str(out / "first"))
+    fresh_s, _ = tandem_cli(home, "export", "--all", "--out", str(out / "fresh"))
+    first = file_hashes(out / "first")
+    identical = first == file_hashes(out / "fresh")
+    unchanged_s, _ = tandem_cli(home, "export", "--all", "--out", str(out / "first"))
+    untouched = file_hashes(out / "first") == first
+    changed_meeting = run_child("change", {"home": str(home)})["meeting"]
+    changed_s, _ = tandem_cli(home, "export", "--all", "--out", str(out / "first"))
+    after = file_hashes(out / "first")
+    differing = sorted(name for name in first.keys() | after.keys() if first.get(name) != after.get(name))
+    return {
+        "first_s": first_s,
+        "fresh_folder_s": fresh_s,
+        # The start-up every tandem command pays is taken out: what is left grows with the data.
+        "first_per_meeting_ms": max(0.0, first_s - start_s) * 1000 / seed.size,
+        "unchanged_s": unchanged_s,
+        "changed_s": changed_s,
+        "files": len(first),
+        "identical_in_fresh_folder": identical,
+        "unchanged_left_alone": untouched,
+        "changed_meeting": changed_meeting,
+        "files_differing_after_change": differing,
+        "one_file_differs": len(differing) == 1,
+        "digest": hashlib.sha256("\n".join(f"{k} {v}" for k, v in sorted(first.items())).encode()).hexdigest(),
+    }
+
+
+def measure_review(seed: Seed, queries: list[str]) -> dict[str, Any]:
+    """Cold (cache/ deleted) first, then warm: after the cold review and a ``tandem list``,
+    whatever the entry points keep in cache/ is there."""
+    shutil.rmtree(seed.home / CACHE_DIR, ignore_errors=True)
+    cold = run_child("review", {"home": str(seed.home), "queries": [], "source_too": False})
+    tandem_cli(seed.home, "list", "--json")
+    warm = run_child("review", {"home": str(seed.home), "queries": queries, "source_too": True})
+    return {"cold": cold, "warm": warm}
+
+
+def list_walls(seed: Seed, runs: int = 3) -> dict[str, Any]:
+    walls, listed = [], 0
+    for _ in range(runs):
+        seconds, done = tandem_cli(seed.home, "list", "--json")
+        walls.append(seconds)
+        listed = len(json.loads(done.stdout))
+    return {"median_s": statistics.median(walls), "walls_s": walls, "listed": listed}
+
+
+async def home_screenful(home: Path) -> float:
+    """Without tmux: seconds from building the app until home's table shows its rows."""
+    return (await home_first_screen(home, BASELINE_MEETINGS, every_row=False))[0]
+
+
+def tmux_first_frame(command: list[str], mark: str, *, timeout: float = 300) -> float:
+    """As ``_terminal.first_frame``, but a program that exits before ``mark`` is on screen
+    fails at once, with the last screen it showed, rather than after ``timeout``."""
+    name = f"bench-scale-{time.monotonic_ns()}"
+    t = time.perf_counter()
+    subprocess.run(["tmux", "-L", name, "new-session", "-d", "-x", "120", "-y", "36", *command], check=True)
+    screen = ""
+    try:
+        while time.perf_counter() - t < timeout:
+            shot = subprocess.run(["tmux", "-L", name, "capture-pane", "-p"], capture_output=True, text=True)
+            if shot.returncode != 0:  # the window closed: the program has exited
+                raise RuntimeError(f"{Path(command[0]).name} exited before {mark!r} was on screen; its last screen:\n{screen.strip()}")
+            screen = shot.stdout
+            if mark in screen:
+                return time.perf_counter() - t
+            time.sleep(0.005)
+        raise RuntimeError(f"{mark!r} was not on screen within {timeout:.0f} s; the screen:\n{screen.strip()}")
+    finally:
+        subprocess.run(["tmux", "-L", name, "kill-server"], capture_output=True)
+
+
+def measure_home(seed: Seed, baseline: Seed, starts: int) -> dict[str, Any]:
+    """Home's first frame at this size and at 50 meetings seeded the same way, interleaved:
+    in a 120×36 tmux window from starting ``tandem`` until "Open action items" is on screen
+    (as benchmarks/start.py), or, without tmux, the app through its factory until the
+    meetings table shows a screenful."""
+    if shutil.which("tmux"):
+        how = "tmux: tandem started → home with its summary on screen"
+
+        def frame(home: Path) -> float:
+            return tmux_first_frame([str(TANDEM), "--home", str(home)], "Open action items")
+
+    else:
+        how = "Pilot: create_app → a screenful of rows"
+
+        def frame(home: Path) -> float:
+            return asyncio.run(home_screenful(home))
+
+    frame(seed.home)  # untimed: what a first start does once, and the disk cache
+    frame(baseline.home)
+    many, few = [], []
+    for _ in range(starts):
+        many.append(frame(seed.home))
+        few.append(frame(baseline.home))
+    forms = asyncio.run(new_meeting_form_times(seed.home, 1, opens=3))
+    return {
+        "how": how,
+        "first_frame_s": statistics.median(many),
+        "first_frame_50_s": statistics.median(few),
+        "starts_s": many,
+        "starts_50_s": few,
+        "form_s": statistics.median(forms),
+        "form_opens_s": forms,
+    }
+
+
+def bench_store() -> ModuleType:
+    """benchmarks/store.py, for its save measurement's parts (loaded by path: "store" is
+    also a package name under tests/)."""
+    spec = importlib.util.spec_from_file_location("bench_store", Path(__file__).resolve().parent / "store.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def wait_for_snapshot(ws: Workspace, day: date, timeout: float) -> bool:
+    """Whether the day's snapshot appeared within ``timeout`` (taken beside the save, it must
+    not land in the next save's timing)."""
+    path_for = getattr(ws.snapshots, "path_for", None)
+    if path_for is None:  # snapshots no longer a file a day: nothing to wait for
+        return False
+    target = path_for(day.isoformat())
+    deadline = time.perf_counter() + timeout
+    while not target.exists():
+        if time.perf_counter() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def measure_saves(seed: Seed, home: Path, days: int) -> dict[str, Any]:
+    """On a copy, with the workspace's clock set: on each of ``days`` new days, the first
+    save of the day and five more that day; then the save latency as benchmarks/store.py
+    times it (an action item added to an open meeting, gc off, 25 saves each in four
+    meetings) next to the disk alone (an atomic write of the same size)."""
+    store = bench_store()
+    rng = random.Random(store.SEED)
+    moment = [datetime.combine(TODAY + timedelta(days=1), datetime.min.time()).replace(hour=9)]
+    ws = Workspace(home, now=lambda: moment[0])
+    ids = [m.id for m in ws.list_meetings() if m.status != "cancelled"]
+    target = ids[len(ids) // 2]
+    first: list[float] = []
+    other: list[float] = []
+    with ws.open_meeting(target, allow_finalized=True) as writer:
+        writer.actions.add(store.new_action(rng, target))  # untimed: the process's upgrade check, day 0's snapshot
+        snapshots = wait_for_snapshot(ws, moment[0].date(), 120)
+        for _ in range(days):
+            moment[0] += timedelta(days=1)
+            action = store.new_action(rng, target)
+            t = time.perf_counter()
+            writer.actions.add(action)
+            first.append(time.perf_counter() - t)
+            if snapshots:
+                wait_for_snapshot(ws, moment[0].date(), 120)
+            for action in [store.new_action(rng, target) for _ in range(5)]:
+                t = time.perf_counter()
+                writer.actions.add(action)
+                other.append(time.perf_counter() - t)
+    meetings = [ids[len(ids) * k // 5] for k in range(1, 5)]
+    batches = {m: [store.new_action(rng, m) for _ in range(25)] for m in meetings}
+    size = round(statistics.mean(ws.meeting_path(m).stat().st_size for m in meetings))
+    store.settle()
+    floor_before = store.io_floor(ws.meetings_dir, size)
+    saves: list[float] = []
+    with store.no_gc():
+        for m in meetings:
+            with ws.open_meeting(m, allow_finalized=True) as writer:
+                writer.actions.add(store.new_action(rng, m))  # warm-up, untimed
+                save, batch = writer.actions.add, batches[m]
+                saves.extend(store.time_calls(lambda i, save=save, batch=batch: save(batch[i]), len(batch), gc_off=False))
+    floor_after = store.io_floor(ws.meetings_dir, size)
+    return {
+        "first_of_day_ms": statistics.median(first) * 1000,
+        "other_saves_ms": statistics.median(other) * 1000,
+        "first_of_day_samples_ms": [x * 1000 for x in first],
+        "other_samples_ms": [x * 1000 for x in other],
+        "snapshot_file_seen": snapshots,
+        "save_median_ms": statistics.median(saves) * 1000,
+        "save_p95_ms": p95(saves) * 1000,
+        "save_samples_ms": [round(x * 1000, 4) for x in saves],
+        "meeting_file_bytes": size,
+        "disk_alone_median_ms": statistics.median([floor_before["median_ms"], floor_after["median_ms"]]),
+        "disk_alone": {"before": floor_before, "after": floor_after},
+    }
+
+
+def measure_cpu(home: Path, seconds: float) -> dict[str, Any]:
+    """Review's CPU alone, then next to a live meeting on a planned meeting of ``home``."""
+    planned = [m.id for m in Workspace(home).list_meetings() if m.status == "planned"]
+    if not planned:
+        raise RuntimeError(f"no planned meeting in {home} to run live")
+    idle = run_child("review-cpu", {"home": str(home), "seconds": seconds})
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", "live", json.dumps({"home": str(home), "meeting": planned[0]})]
+    live = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+    try:
+        assert live.stdout is not None
+        if live.stdout.readline().strip() != "ready":
+            raise RuntimeError(f"the live meeting did not start:\n{live.communicate(timeout=60)[1].strip()[-3000:]}")
+        busy = run_child("review-cpu", {"home": str(home), "seconds": seconds})
+    finally:
+        out, err = live.communicate(timeout=120)  # closes its stdin: the facilitator stops
+    if live.returncode != 0:
+        raise RuntimeError(f"the live meeting failed:\n{err.strip()[-3000:]}")
+    return {"meeting": planned[0], "idle": idle, "live": busy, "typing": json.loads(out.strip().splitlines()[-1])}
+
+
+def export_start_s(root: Path, runs: int = 5) -> float:
+    """What every ``tandem export --all`` pays before its first meeting: the same command on
+    an empty workspace."""
+    empty = root / "empty"
+    empty.mkdir(exist_ok=True)
+    walls = [tandem_cli(empty, "export", "--all", "--out", str(root / "empty-out"))[0] for _ in range(runs)]
+    return statistics.median(walls)
+
+
+def attempt(what: str, errors: list[str], measure: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """A long run keeps its other figures when one measurement fails (another change
+    broke it, a timeout): the error is printed and reported, the figure left blank."""
+    t = time.perf_counter()
+    try:
+        result = measure()
+    except Exception as exc:  # noqa: BLE001 — reported below and in the JSON, and the run FAILs
+        errors.append(f"{what}: {type(exc).__name__}: {exc}")
+        lines = str(exc).strip().splitlines()
+        print(f"  {what}: FAILED ({type(exc).__name__}: {lines[-1] if lines else ''})", flush=True)
+        return {}
+    print(f"  {what}: {time.perf_counter() - t:.1f} s", flush=True)
+    return result
+
+
+def measure_size(seed: Seed, baseline: Seed, root: Path, args: argparse.Namespace, start_s: float, cpu_here: bool, errors: list[str]) -> dict[str, Any]:
+    n = seed.size
+    print(f"{n:,} meetings ({SEEDINGS[seed.how]}, {seed.seconds:.1f} s):", flush=True)
+    load = os.getloadavg()[0]
+    review = attempt(f"review [{n}]", errors, lambda: measure_review(seed, GROWTH_QUERIES))
+    listing = attempt(f"list --json [{n}]", errors, lambda: list_walls(seed))
+    home = attempt(f"home and the new-meeting form [{n}]", errors, lambda: measure_home(seed, baseline, args.starts))
+    copy = copy_of(seed, root)
+    out = root / f"export-{n}"
+    export = attempt(f"export --all [{n}]", errors, lambda: measure_export(seed, copy, out, start_s))
+    shutil.rmtree(out, ignore_errors=True)
+    saves = attempt(f"saves [{n}]", errors, lambda: measure_saves(seed, copy, args.days))
+    cpu = attempt(f"review CPU for 2 × {args.cpu_seconds:g} s [{n}]", errors, lambda: measure_cpu(copy, args.cpu_seconds)) if cpu_here else {}
+    shutil.rmtree(copy, ignore_errors=True)
+    return {
+        "seeding": seed.how,
+        "seed_s": seed.seconds,
+        "demo_cpu_s": seed.demo_cpu_s,
+        "loadavg": [load, os.getloadavg()[0]],
+        "review": review,
+        "list": listing,
+        "home": home,
+        "export": export,
+        "saves": saves,
+        "cpu": cpu,
+    }
+
+
+# --- the growth curve: the table ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    text: str
+    bound: float
+    #: The size the issue sets the target for: the figure there, or at the nearest size run
+    #: (then said in the pass column); None: at every size. ``on`` "growth" and "per_meeting"
+    #: compare the ratio between the largest and the smallest size instead.
+    at: int | None = None
+    on: str = "value"
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    unit: str  # "s", "ms", "MB", "%", "×", "check"
+    #: "total": a cost of the whole workspace (per meeting: ÷ size); "per_meeting": already
+    #: per meeting; "": no growth ratio (a ratio itself, or measured at one size).
+    kind: str
+    values: dict[int, Any]
+    target: Target | None = None
+
+    def ratios(self) -> tuple[float | None, float | None]:
+        """(growth, per-meeting ratio) between the largest and the smallest size."""
+        sizes = sorted(n for n, v in self.values.items() if isinstance(v, int | float) and not isinstance(v, bool))
+        if not self.kind or len(sizes) < 2 or not self.values[sizes[0]]:
+            return None, None
+        small, large = sizes[0], sizes[-1]
+        ratio = self.values[large] / self.values[small]
+        if self.kind == "per_meeting":
+            return ratio * large / small, ratio
+        return ratio, ratio * small / large
+
+    def verdict(self) -> tuple[bool | None, str]:
+        """(passed, text for the pass column); None when there is nothing to judge."""
+        target = self.target
+        measured = {n: v for n, v in self.values.items() if v is not None}
+        if target is None or not measured:
+            return None, ""
+        if target.on in ("growth", "per_meeting"):
+            growth, per_meeting = self.ratios()
+            ratio = growth if target.on == "growth" else per_meeting
+            if ratio is None:
+                return None, ""
+            ok = ratio <= target.bound
+            return ok, "pass" if ok else "FAIL"
+        if target.at is None:
+            ok = all(v is True if self.unit == "check" else v <= target.bound for v in measured.values())
+            return ok, "pass" if ok else "FAIL"
+        below = [n for n in measured if n <= target.at]
+        size = target.at if target.at in measured else max(below) if below else min(measured)
+        value = measured[size]
+        ok = value is True if self.unit == "check" else value <= target.bound
+        where = "" if size == target.at else f" (at {size:,})"
+        return ok, ("pass" if ok else "FAIL") + where
+
+
+def dig(data: dict[str, Any], *path: str) -> Any:
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            return None
+        data = data[key]
+    return data
+
+
+def growth_rows(figures: dict[int, dict[str, Any]], before: dict[str, Any] | None) -> list[Row]:
+    sizes = sorted(figures)
+
+    def each(*path: str, scale: float = 1.0, how: Callable[[Any], Any] | None = None) -> dict[int, Any]:
+        values = {}
+        for n in sizes:
+            value = dig(figures[n], *path)
+            if value is not None and how is not None:
+                value = how(value)
+            values[n] = value * scale if isinstance(value, int | float) and not isinstance(value, bool) else value
+        return values
+
+    def ratio(a: dict[int, Any], b: dict[int, Any]) -> dict[int, Any]:
+        return {n: a[n] / b[n] if a.get(n) is not None and b.get(n) else None for n in sizes}
+
+    def demo_only(path: tuple[str, ...]) -> dict[int, Any]:
+        return {n: dig(figures[n], *path) if figures[n]["seeding"] != "fast" else None for n in sizes}
+
+    home, home50 = each("home", "first_frame_s"), each("home", "first_frame_50_s")
+    first_day, other = each("saves", "first_of_day_ms"), each("saves", "other_saves_ms")
+    rows = [
+        Row("demo_s", "demo: generate (s)", "s", "total", demo_only(("seed_s",)), Target("≤ 60 s at 20,000", 60, 20000)),
+        Row("demo_cpu_s", "demo: generate, CPU (s)", "s", "total", demo_only(("demo_cpu_s",))),
+        Row("export_first_s", "export --all: first (s)", "s", "total", each("export", "first_s")),
+        Row("export_first_per_meeting_ms", "  per meeting, start-up taken out (ms)", "ms", "per_meeting", each("export", "first_per_meeting_ms"),
+            Target("≤ 1.3× smallest", 1.3, on="per_meeting")),
+        Row("export_unchanged_s", "export --all: nothing changed (s)", "s", "total", each("export", "unchanged_s"), Target("≤ 2 s at 20,000", 2.0, 20000)),
+        Row("export_changed_s", "export --all: one meeting changed (s)", "s", "total", each("export", "changed_s"), Target("≤ 0.5 s at 20,000", 0.5, 20000)),
+        Row("export_identical", "export: fresh folder byte-identical", "check", "", each("export", "identical_in_fresh_folder"), Target("yes", 0)),
+        Row("export_one_file", "export: one change → one file differs", "check", "", each("export", "one_file_differs"), Target("yes", 0)),
+        Row("review_warm_s", "review: first screen, index warm (s)", "s", "total", each("review", "warm", "first_screen_s"), Target("≤ 1 s at 20,000", 1.0, 20000)),
+        Row("review_cold_s", "review: first screen, cache/ deleted (s)", "s", "total", each("review", "cold", "first_screen_s"), Target("≤ 3 s at 20,000", 3.0, 20000)),
+        Row("review_search_ui_p95_ms", "review: search on screen, p95 (ms)", "ms", "total", each("review", "warm", "ui_search_ms", how=lambda v: p95(v) if v else None),
+            Target("≤ 200 ms at 20,000", 200, 20000)),
+        Row("review_search_source_p95_ms", "review source: search(), p95 (ms)", "ms", "total", each("review", "warm", "source_search_ms", how=lambda v: p95(v) if v else None),
+            Target("≤ 200 ms at 20,000", 200, 20000)),
+        Row("review_peak_mb", "review: peak memory, index warm (MB)", "MB", "total", each("review", "warm", "peak_mb"), Target("≤ 200 MB at 20,000", 200, 20000)),
+        Row("review_cold_peak_mb", "review: peak memory, cache/ deleted (MB)", "MB", "total", each("review", "cold", "peak_mb"), Target("≤ 200 MB at 20,000", 200, 20000)),
+        Row("review_source_load_s", "review source: load() (s)", "s", "total", each("review", "warm", "source_load_s")),
+        Row("poll_ms", "change poll, nothing changed, median (ms)", "ms", "total", each("review", "warm", "poll_ms", how=lambda v: statistics.median(v)),
+            Target("≤ 20 ms at 20,000", 20, 20000)),
+        Row("poll_quiet", "change poll says nothing changed", "check", "", each("review", "warm", "poll_saw_change", how=lambda v: not v), Target("yes", 0)),
+        Row("home_s", "home: first frame (s)", "s", "total", home),
+        Row("home_50_s", "home: first frame, 50 meetings (s)", "s", "", home50),
+        Row("home_ratio", "home: first frame ÷ the 50-meeting one", "×", "", ratio(home, home50), Target("≤ 1.3× at 20,000", 1.3, 20000)),
+        Row("form_s", "new-meeting form open, median (s)", "s", "total", each("home", "form_s"), Target("≤ 0.3 s at 20,000", 0.3, 20000)),
+        Row("list_s", "tandem list --json, median (s)", "s", "total", each("list", "median_s"), Target("≤ 2 s at 20,000", 2.0, 20000)),
+        Row("list_all", "list --json lists every meeting", "check", "", {n: dig(figures[n], "list", "listed") == n if figures[n]["list"] else None for n in sizes}, Target("yes", 0)),
+        Row("cpu_idle_percent", "review CPU, nothing changing (% core)", "%", "", each("cpu", "idle", "core_percent")),
+        Row("cpu_live_percent", "review CPU next to a live meeting (% core)", "%", "", each("cpu", "live", "core_percent"), Target("≤ 5 % at 5,000", 5, 5000)),
+        Row("live_saved", "  the live meeting saved meanwhile", "check", "", each("cpu", "typing", "saves", how=lambda v: v > 0), Target("yes", 0)),
+        Row("save_first_of_day_ms", "first save of a day, median (ms)", "ms", "total", first_day),
+        Row("save_other_ms", "other saves that day, median (ms)", "ms", "total", other),
+        Row("save_first_ratio", "first save of a day ÷ other saves", "×", "", ratio(first_day, other), Target("≤ 2× at 5,000", 2, 5000)),
+        Row("save_median_ms", "save one record, median (ms)", "ms", "total", each("saves", "save_median_ms"), Target("growth ≤ 1.1×", 1.1, on="growth")),
+        Row("save_p95_ms", "save one record, p95 (ms)", "ms", "total", each("saves", "save_p95_ms")),
+        Row("disk_alone_ms", "  disk alone, same bytes, median (ms)", "ms", "total", each("saves", "disk_alone_median_ms")),
+    ]  # fmt: skip
+    for row in rows:
+        if row.key in ("cpu_idle_percent", "cpu_live_percent", "live_saved"):
+            row.values = {n: v for n, v in row.values.items() if v is not None}
+    if before is not None:
+        old = {row["key"]: row for row in dig(before, "curve", "rows") or []}
+        old_saves = {int(n): v for n, v in dig(old, "save_median_ms", "values").items()} if "save_median_ms" in old else {}
+        saves = each("saves", "save_median_ms")
+        rows.append(
+            Row("save_vs_before", "save median ÷ the --before run's", "×", "", {n: saves[n] / old_saves[n] if saves[n] and old_saves.get(n) else None for n in sizes},
+                Target("≤ 1.1× at every size", 1.1)),
+        )  # fmt: skip
+        old_digests = dig(before, "curve", "export_digests") or {}
+        same = {}
+        for n in sizes:
+            mine, theirs = dig(figures[n], "export", "digest"), old_digests.get(str(n))
+            same[n] = mine == theirs["digest"] if mine and theirs and theirs["seeding"] == figures[n]["seeding"] else None
+        rows.append(Row("export_same_as_before", "export: byte-identical to --before's", "check", "", same, Target("yes", 0)))
+    return rows
+
+
+def cell(value: Any, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "check":
+        return "yes" if value else "NO"
+    if unit in ("×", "%"):
+        return f"{value:.2f}" if unit == "×" else f"{value:.1f}"
+    if unit == "MB":
+        return f"{value:.0f}"
+    digits = 3 if unit == "s" else 1
+    return f"{value:.{digits}f}" if value < 1000 else f"{value:,.0f}"
+
+
+def print_growth(rows: list[Row], figures: dict[int, dict[str, Any]], errors: list[str]) -> None:
+    sizes = sorted(figures)
+    width = max(len(r.label) for r in rows) + 2
+    print()
+    print(f"{'meetings':<{width}}" + "".join(f"{n:>10,}" for n in sizes) + f"{'growth':>9}{'÷/mtg':>8}  {'target':<22}pass")
+    print(f"{'seeded by':<{width}}" + "".join(f"{SEEDINGS[figures[n]['seeding']]:>10}" for n in sizes))
+    for row in rows:
+        growth, per_meeting = row.ratios()
+        _, verdict = row.verdict()
+        ratios = f"{growth:>8.2f}x{per_meeting:>7.2f}x" if growth is not None and per_meeting is not None else f"{'':>9}{'':>8}"
+        target = row.target.text if row.target else ""
+        print(f"{row.label:<{width}}" + "".join(f"{cell(row.values.get(n), row.unit):>10}" for n in sizes) + f"{ratios}  {target:<22}{verdict}")
+    print(
+        "growth: the figure at the largest size ÷ at the smallest; ÷/mtg: the same per meeting (1.00: linear, "
+        "below: less than linear). A target the issue sets at 20,000 (or 5,000) is judged at the nearest size run."
+    )
+    print(SEEDING_LEGEND)
+    if len({figures[n]["seeding"] for n in sizes}) > 1:
+        print(
+            "The sizes were seeded differently (see 'seeded by'): ratios across them compare different shapes of data; --seeding fast or demo gives one shape."
+        )
+    cpu = next((figures[n]["cpu"] for n in sizes if figures[n]["cpu"]), None)
+    if cpu:
+        t = cpu["typing"]
+        print(
+            f"review CPU: {cpu['idle']['wall_s']:.0f} s alone, {cpu['live']['wall_s']:.0f} s next to {cpu['meeting']} "
+            f"({t['notes_set']} notes changes, {t['saves']} saves; the app reloaded {cpu['live']['reloads']} times)"
+        )
+    for n in sizes:
+        export = figures[n]["export"]
+        if export and not export["one_file_differs"]:
+            print(f"export at {n:,}: changing {export['changed_meeting']} changed {len(export['files_differing_after_change'])} files")
+        home = figures[n]["home"]
+        if home and n == sizes[-1]:
+            print(f"home: {home['how']}")
+    for error in errors:
+        print(f"ERROR {error}")
+
+
+def run_growth(args: argparse.Namespace, sizes: list[int], root: Path) -> dict[str, Any]:
+    errors: list[str] = []
+    before = json.loads(args.before.read_text()) if args.before else None
+    start_s = export_start_s(root)
+    cpu_size = CPU_SIZE if CPU_SIZE in sizes else max((n for n in sizes if n <= CPU_SIZE), default=None)
+    seeds = root / "seeds"
+    baselines: dict[str, Seed] = {}
+    figures: dict[int, dict[str, Any]] = {}
+    for n in sizes:
+        seed = make_seed(seeds, n, args.seeding)
+        # Home's 50-meeting figure comes from the same seeding as the size it is compared with.
+        base_how = "fast" if seed.how == "fast" else "demo"
+        if base_how not in baselines:
+            baselines[base_how] = make_seed(root / "baselines", BASELINE_MEETINGS, base_how)
+        figures[n] = measure_size(seed, baselines[base_how], root, args, start_s, n == cpu_size, errors)
+        shutil.rmtree(seed.home, ignore_errors=True)
+    rows = growth_rows(figures, before)
+    print_growth(rows, figures, errors)
+    verdicts = [row.verdict()[0] for row in rows]
+    return {
+        "sizes": sizes,
+        "seeding": {str(n): figures[n]["seeding"] for n in sizes},
+        "export_start_s": start_s,
+        "cpu_size": cpu_size,
+        "cpu_seconds": args.cpu_seconds,
+        "rows": [
+            {
+                "key": row.key,
+                "label": row.label.strip(),
+                "unit": row.unit,
+                "values": {str(n): v for n, v in row.values.items()},
+                "growth": row.ratios()[0],
+                "per_meeting_ratio": row.ratios()[1],
+                "target": row.target.text if row.target else None,
+                "pass": row.verdict()[0],
+            }
+            for row in rows
+        ],
+        "export_digests": {str(n): {"seeding": figures[n]["seeding"], "digest": dig(figures[n], "export", "digest")} for n in sizes},
+        "details": {str(n): figures[n] for n in sizes},
+        "errors": errors,
+        "pass": not errors and False not in verdicts,
+    }
+
+
+# --- the earlier figures -----------------------------------------------------------------------
+
+
+def run_earlier(args: argparse.Namespace) -> dict[str, Any]:
+    """One series of ``--meetings`` against 50, 1,000 people, a 200 KB note: printed, and returned."""
     queries = ["routing", f"batch {args.meetings - 2}", "Person 0007", "nothing-matches-this"]
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -494,8 +1307,70 @@ def main() -> None:
         print(f"{name:<56}{value:>10.3f}{base}{target:>8}")
     print("baselines: the same with a 50-meeting series, or the same keys in an empty note")
     print(f"note saved intact: {saved_intact}; minutes hold every line: {results['minutes_hold_note']}; list --json: {listed} meetings")
+    return results
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+
+def sizes_arg(text: str) -> list[int]:
+    try:
+        sizes = sorted({int(part) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a list of whole numbers such as 500,2000") from None
+    if not sizes or sizes[0] < 3:
+        raise argparse.ArgumentTypeError("give at least one size, each of 3 meetings or more")
+    return sizes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    curve = parser.add_argument_group("the growth curve")
+    curve.add_argument("--sizes", type=sizes_arg, default=sizes_arg(DEFAULT_SIZES), help=f"meetings per workspace (default {DEFAULT_SIZES})")
+    curve.add_argument("--seeding", choices=("auto", "demo", "fast"), default="auto", help="how the workspaces are seeded (default auto, see above)")
+    curve.add_argument("--cpu-seconds", type=float, default=60, help="how long review's CPU is measured, alone and next to a live meeting (default 60)")
+    curve.add_argument("--starts", type=int, default=3, help="home's first frame: starts per size (default 3)")
+    curve.add_argument("--days", type=int, default=5, help="new days the first save of a day is timed on (default 5)")
+    curve.add_argument("--before", type=Path, help="a scale.json of an earlier run: save latency and the export's bytes compared with it")
+    curve.add_argument("--no-curve", dest="curve", action="store_false", help="only the earlier figures")
+    earlier = parser.add_argument_group("the earlier figures")
+    earlier.add_argument("--earlier", action=argparse.BooleanOptionalAction, default=True, help="5,000 meetings, 1,000 people, a 200 KB note (default on)")
+    earlier.add_argument("--meetings", type=int, default=5000)
+    earlier.add_argument("--people", type=int, default=1000)
+    earlier.add_argument("--note-kb", type=int, default=200)
+    earlier.add_argument("--keys", type=int, default=60)
+    parser.add_argument("--json", type=Path, default=DEFAULT_JSON)
+    args = parser.parse_args()
+    if args.days < 1 or args.starts < 1 or args.cpu_seconds <= 0:
+        parser.error("--days and --starts need 1 or more, --cpu-seconds more than 0")
+
+    results: dict[str, Any] = {
+        "benchmark": "scale",
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "command": " ".join([os.path.basename(sys.executable), *sys.argv]),
+        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(), "loadavg_at_start": list(os.getloadavg())},
+    }
+    passed = True
+    if args.curve:
+        print(f"growth curve over {', '.join(f'{n:,}' for n in args.sizes)} meetings (seeding: {args.seeding})", flush=True)
+        with tempfile.TemporaryDirectory(prefix="tandem-scale-") as tmp:
+            results["curve"] = run_growth(args, args.sizes, Path(tmp))
+        passed = passed and results["curve"]["pass"]
+    if args.earlier:
+        print(f"\nearlier figures: {args.meetings:,} meetings, {args.people:,} people, a {args.note_kb} KB note", flush=True)
+        try:
+            results["earlier"] = run_earlier(args)
+        except Exception as exc:  # noqa: BLE001 — the growth curve's figures are still written, and the run FAILs
+            print(f"ERROR earlier figures: {type(exc).__name__}: {exc}")
+            results["earlier"] = {"error": f"{type(exc).__name__}: {exc}", "pass": False}
+        passed = passed and results["earlier"]["pass"]
+    results["machine"]["loadavg_at_end"] = list(os.getloadavg())
+    results["pass"] = passed
     finish(results, args.json)
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--child"]:
+        child(sys.argv[2], json.loads(sys.argv[3]))
+    else:
+        main()
