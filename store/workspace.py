@@ -172,7 +172,7 @@ class Workspace:
         self.snapshots.before_change(path)
         if not self.upgrade_checked:
             from tandem.store.atomic import SCHEMA_VERSION
-            from tandem.store.migrate import schema_of, backup_before_upgrade
+            from tandem.store.migrate import backup_before_upgrade, schema_of
 
             # Only a write to a file of an older schema loses old data (it is re-encoded), so
             # only that file's header is read here, not every file's (0.25 s at 5,000 meetings).
@@ -314,6 +314,15 @@ class Workspace:
         for stem, entry in self.index.listing():
             if entry is None or series_id is None or entry.series_id == series_id:
                 yield stem, entry
+
+    def refresh_meeting_index(self, *, every_file: bool = True) -> bool:
+        """Bring the meeting index in line with the files (``MeetingIndex.refresh``), for a
+        reader that then asks it what changed (review); False, the index left as it was,
+        when there is no meetings folder."""
+        if not self._meetings_folder_inside():
+            return False
+        self.index.refresh(every_file=every_file)
+        return True
 
     def meeting_entries(self, *, every_file: bool = True) -> list[tuple[str, Entry | None]]:
         """Every meeting file (its stem, in id order) with its index entry, refreshed now:

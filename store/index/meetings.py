@@ -12,13 +12,19 @@ an entry that does not match its file is read again, never believed.
 Two files of one shape: a header line (format, schema, a fingerprint of both and of the
 record fields, the checksum of the table), a table line (a row per entry: its meeting
 file's signature and digest, where its body is, checksums), then the bodies, one a line.
-``meetings.index`` holds what the listings need (read whole at the first query);
-``search.index`` what search needs, read on the first search only, body by body: the
-first screen does not pay for it.
+``meetings.index`` holds what the listings need: its table is read at the first query,
+each body when it is used, through a descriptor kept open (memory holds the entries, not
+their data); ``search.index`` what search needs, read on the first search only, body by
+body: the first screen does not pay for it.
+
+Each refresh that finds changes starts a new generation and notes which files changed
+in it (:meth:`MeetingIndex.changed_since`): a poller's reload remakes what it derived
+from those files only.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import math
@@ -26,6 +32,7 @@ import os
 import stat
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields
 from pathlib import Path
@@ -37,7 +44,7 @@ from tandem.store.atomic import SCHEMA_VERSION, atomic_write_bytes, clean_stale_
 from tandem.store.errors import TandemError
 from tandem.store.index.entry import PARTS, Entry, SearchText, Sig, check_of, digest_of, read_entry, search_entry, search_lines, search_text, sig_of
 from tandem.store.layout import CACHE_DIR, MEETINGS_DIR
-from tandem.store.outside import MAX_DATA_FILE_BYTES, inside, name_problem, read_outside
+from tandem.store.outside import MAX_DATA_FILE_BYTES, inside, name_problem
 from tandem.store.records import ActionItem, Attendee, Decision, LeadFeedback, Meeting
 from tandem.store.workspace import _decode_meeting
 
@@ -60,6 +67,9 @@ WRITE_AFTER_CHANGES = 64
 #: though the meetings folder did not change: a file rewritten in place (not renamed into
 #: the folder, as every tandem save is) leaves the folder as it was, and waits this long.
 FULL_PASS_EVERY_S = 10.0
+#: How many generations :meth:`MeetingIndex.changed_since` can tell the changes of: a reader
+#: further behind rebuilds what it derived (a poller is one or two generations behind).
+CHANGES_KEPT = 256
 
 
 @functools.cache
@@ -89,14 +99,29 @@ class MeetingIndex:
         #: ids too (they have no entry: their readers report them).
         self._stems: list[str] = []
         self._loaded = False
+        #: Whether ``_stems`` holds a listing of the folder (not yet: the index file's entries
+        #: may be of files gone).
+        self._listed = False
         self._folder_stamp: tuple[int, int] | None = None
         self._last_pass = -math.inf
         self._last_write = -math.inf
         self._write_failed = -math.inf
+        self._write_looked = -math.inf
+        #: The index file the entries' data is read from (see ``Entry.at``), open; and what closes it.
+        self._fd: int | None = None
+        self._closer: Callable[[], Any] = _nothing
         #: Where the search file holds what search keeps of each meeting (see ``_At``), in
         #: the version of the file ``_search_file`` identifies; None until read.
         self._search_at: dict[str, _At] | None = None
         self._search_file: tuple[int, int, int] | None = None
+        #: The stems whose entry changed (read anew, gone, new) at each generation: the last
+        #: :data:`CHANGES_KEPT` of them (see :meth:`changed_since`).
+        self._changes: dict[int, frozenset[str]] = {}
+        #: The inode of each entry a quick pass may take as unchanged without a stat
+        #: (settled, readable, with a signature), by file name.
+        self._quick: dict[str, int] = {}
+        #: The last listing of the folder: each name with its inode number.
+        self._listing: dict[str, int] = {}
 
     # --- reading the folder --------------------------------------------------------------
 
@@ -131,16 +156,48 @@ class MeetingIndex:
         with self._lock:
             return [(stem, self._entries.get(stem)) for stem in self._stems]
 
+    def entry(self, stem: str) -> tuple[bool, Entry | None]:
+        """Whether ``stem`` is listed in the folder (as of the last refresh), and its entry
+        (problems included; None for a name that is no meeting id)."""
+        with self._lock:
+            entry = self._entries.get(stem)
+            at = bisect.bisect_left(self._stems, stem)
+            return entry is not None or (at < len(self._stems) and self._stems[at] == stem), entry
+
+    def changed_since(self, generation: int) -> set[str] | None:
+        """The stems whose entries changed (read anew, gone, new, or a name that is no
+        meeting id come or gone) since ``generation``; None when that is no longer known
+        (too long ago): the caller derives everything again."""
+        with self._lock:
+            if generation == self.generation:
+                return set()
+            wanted = range(generation + 1, self.generation + 1)
+            if generation > self.generation or any(g not in self._changes for g in wanted):
+                return None
+            out: set[str] = set()
+            for g in wanted:
+                out |= self._changes[g]
+            return out
+
+    def _changed(self, stems: Iterable[str]) -> None:
+        """A new generation, in which the entries of ``stems`` changed."""
+        self.generation += 1
+        self._changes[self.generation] = frozenset(stems)
+        self._changes.pop(self.generation - CHANGES_KEPT, None)
+
     def use(self, entry: Entry, build: Callable[[dict[str, Any]], T], parts: Iterable[str] = PARTS) -> T | None:
         """``build`` applied to the entry's data (its ``parts``). None when the data is not
         what this tandem writes (a damaged index file): the entry is marked unknown, so its
         file is read again at the next refresh, and the caller reads the file meanwhile."""
         try:
-            return build(entry.decoded(parts))
-        except (ValueError, TypeError, KeyError, AttributeError, TandemError):
+            with self._lock:  # the index file may be written again meanwhile
+                raw = self._data_of(entry)
+            return build(entry.decoded(parts, raw))
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, TandemError):
             with self._lock:
                 entry.sig, entry.digest, entry.settled, entry.persisted = None, "", False, False
-                self.generation += 1
+                self._quick.pop(f"{entry.stem}.json", None)
+                self._changed((entry.stem,))
             return None
 
     def _pass(self, *, quick: bool = False) -> bool:
@@ -149,44 +206,76 @@ class MeetingIndex:
             self._last_pass = time.monotonic()
         # Before listing: a file renamed in during the listing moves the stamp again.
         self._folder_stamp = self._stamp()
-        listed: list[tuple[str, os.DirEntry[str]]] = []
+        # Each name with its inode number, which comes with the listing (no stat): a file
+        # renamed in (every save) has a new one: after a save, a look-up per file finds the
+        # files to look at (a comparison of the listings as sets of pairs took four times as long).
         try:
             with os.scandir(self.folder) as found:
-                listed = [(e.name[:-5], e) for e in found if e.name.endswith(".json") and not e.name.startswith(".")]
+                listing = {e.name: e.inode() for e in found}
         except OSError:  # no meetings folder (yet), or one that cannot be listed: no meetings
-            pass
-        listed.sort(key=lambda pair: pair[0])
-        stems = [stem for stem, _ in listed]
-        kept: dict[str, Entry] = {}
-        changed = False
-        for stem, dir_entry in listed:
-            if stem not in self._entries and name_problem(stem) is not None:
+            listing = {}
+        if self._listed and listing.keys() == self._listing.keys():
+            stems = self._stems  # the same names: no sort
+            gone: set[str] = set()
+        else:
+            stems = sorted(name[:-5] for name in listing if _meeting_file(name))
+            # Entries of files gone, and those the index file had of files not there.
+            gone = (set(self._stems) | self._entries.keys()) - set(stems)
+            self._listed = True
+        self._listing = listing
+        if quick:
+            inode_of = self._quick.get
+            looked = sorted(name for name, inode in listing.items() if inode_of(name) != inode and _meeting_file(name))
+        else:
+            self._quick = {}
+            looked = sorted(name for name in listing if _meeting_file(name))
+        changed = gone | (set(stems) - set(self._stems) if stems is not self._stems else set())
+        entries = self._entries
+        folder = os.fspath(self.folder)  # joined as text: a Path per file took a third of a pass
+        for stem in gone:
+            entries.pop(stem, None)
+            self._quick.pop(f"{stem}.json", None)  # a new file may get the inode number back
+        for name in looked:
+            stem = name[:-5]
+            self._quick.pop(name, None)
+            old = entries.get(stem)
+            if old is None and name_problem(stem) is not None:
                 continue
-            old = self._entries.get(stem)
-            # The directory entry's inode number comes with the listing, without a stat.
-            if quick and old is not None and old.sig is not None and old.settled and not old.retry and dir_entry.inode() == old.sig[3]:
-                kept[stem] = old
-                continue
+            path = os.path.join(folder, name)
             try:
-                sig: Sig | None = sig_of(dir_entry.stat())
+                sig: Sig | None = sig_of(os.stat(path))
+            except FileNotFoundError:
+                sig = None
+                if not os.path.lexists(path):  # gone since the folder was listed
+                    if stems is self._stems:
+                        stems = list(stems)
+                    if stem in stems:
+                        stems.remove(stem)
+                    entries.pop(stem, None)
+                    changed.add(stem)
+                    continue
             except OSError:
                 sig = None
             if old is not None and sig is not None and old.sig == sig and old.settled and not old.retry:
-                kept[stem] = old
+                self._quick[name] = sig[3]
                 continue
-            entry = read_entry(self.home, Path(dir_entry.path), stem, is_link=dir_entry.is_symlink(), sig=sig, now_ns=now, old=old)
+            entry = read_entry(self.home, Path(path), stem, is_link=os.path.islink(path), sig=sig, now_ns=now, old=old)
             if entry is None:  # gone since the folder was listed
+                if stems is self._stems:
+                    stems = list(stems)
                 stems.remove(stem)
+                entries.pop(stem, None)
+                changed.add(stem)
                 continue
-            kept[stem] = entry
-            changed |= entry is not old
-        # A file gone, or one more or less in the listing (names that can be no meeting id too).
-        changed |= stems != self._stems or any(stem not in kept for stem in self._entries)
+            entries[stem] = entry
+            if entry.sig is not None and entry.settled and not entry.retry:
+                self._quick[name] = entry.sig[3]
+            if entry is not old:
+                changed.add(stem)
         self._stems = stems
-        self._entries = kept
         if changed:
-            self.generation += 1
-        return changed
+            self._changed(changed)
+        return bool(changed)
 
     def _stamp(self) -> tuple[int, int] | None:
         try:
@@ -260,10 +349,19 @@ class MeetingIndex:
         the search file, or its meeting file when neither has it. An entry whose file
         changed since it was read is left out (the next refresh reads it)."""
         with self._lock:
-            from_file = self._read_bodies([e for e in entries if e.lines is None], lines=False)
+            # One body at a time, as the file holds them: the search file of 20,000 meetings
+            # holds tens of megabytes, read whole they tripled review's memory for a moment.
+            held: set[str] = set()
+            for entry, raw in self._bodies([e for e in entries if e.lines is None], lines=False):
+                held.add(entry.stem)
+                text = search_text(raw)
+                if text is not None:
+                    yield entry, text
             for entry in entries:
-                raw = self._part(entry, from_file, 0)
-                text = search_text(raw) if raw is not None else None
+                if entry.stem in held:
+                    continue
+                scanned = self._part(entry, {}, 0)
+                text = search_text(scanned) if scanned is not None else None
                 if text is not None:
                     yield entry, text
             self._maybe_write()
@@ -303,12 +401,15 @@ class MeetingIndex:
     def _read_bodies(self, entries: list[Entry], *, lines: bool) -> dict[str, bytes]:
         """The part (scanned, or ``lines``) of each entry's body in the search file, by
         stem, for the entries the file holds as they are; each checked against its checksum."""
-        out: dict[str, bytes] = {}
+        return {entry.stem: raw for entry, raw in self._bodies(entries, lines=lines)}
+
+    def _bodies(self, entries: list[Entry], *, lines: bool) -> Iterator[tuple[Entry, bytes]]:
+        """:meth:`_read_bodies` one at a time, in the order of the file."""
         if not entries:
-            return out
+            return
         opened = self._open_search()
         if opened is None:
-            return out
+            return
         fd, table = opened
         try:
             for entry in sorted(entries, key=lambda e: table[e.stem][1] if e.stem in table else 0):
@@ -319,12 +420,11 @@ class MeetingIndex:
                 length, check = (lines_length, lines_check) if lines else (scanned, scanned_check)
                 raw = os.pread(fd, length, offset + scanned + 1 if lines else offset)
                 if check_of(raw) == check:
-                    out[entry.stem] = raw
+                    yield entry, raw
         except OSError:
-            return out
+            return
         finally:
             os.close(fd)
-        return out
 
     def _open_search(self) -> tuple[int, dict[str, _At]] | None:
         """The search file, open, and its table (read again if the file was replaced)."""
@@ -357,20 +457,50 @@ class MeetingIndex:
         return self.persist and self.home.is_dir() and (not os.path.lexists(self.cache) or inside(self.home, self.cache))
 
     def _load(self) -> None:
+        """The entries of the index file: its table only, each entry's data left in the
+        file (read when used, through the descriptor kept open: a file written over it
+        since by another reader leaves ours readable)."""
         if self._loaded:
             return
         self._loaded = True
         if not self._usable_cache():
             return
-        try:
-            raw = read_outside(self.cache / INDEX_FILE, limit=MAX_DATA_FILE_BYTES)
-        except (OSError, TandemError):
+        fd = _open_index(self.cache / INDEX_FILE)
+        if fd is None:
             return
-        self._entries = _parse(raw)
+        entries = _parse(fd)
+        if entries:
+            self._keep_open(fd)
+            self._entries = entries
+        else:
+            os.close(fd)
+
+    def _keep_open(self, fd: int | None) -> None:
+        """Read the entries' data through ``fd`` from now on (closed with the index)."""
+        self._closer()
+        self._fd = fd
+        self._closer = weakref.finalize(self, os.close, fd) if fd is not None else _nothing
+
+    def _data_of(self, entry: Entry) -> bytes | None:
+        """The data of ``entry`` as the index file holds it, or None when it is in memory;
+        ValueError if it cannot be read (then its file is read again)."""
+        if entry.at < 0:
+            return None
+        if self._fd is None:
+            raise ValueError("the index file is no longer open")
+        raw = os.pread(self._fd, entry.length, entry.at)
+        if len(raw) != entry.length:
+            raise ValueError("the index file is shorter than its table")
+        return raw
 
     def _maybe_write(self) -> None:
         """Write the index files if enough is new in them: a few changed files cost a
         reader a few reads, and rewriting the index each time would cost more."""
+        now = time.monotonic()
+        # Whether it is due takes a look at every entry: not at every refresh of a poller.
+        if now - max(self._last_write, self._write_looked) < WRITE_EVERY_S:
+            return
+        self._write_looked = now
         kept = [e for e in self._entries.values() if e.settled and not e.retry]
         if len(kept) < PERSIST_FROM:
             return
@@ -379,8 +509,7 @@ class MeetingIndex:
         search_due = sum(e.lines is not None for e in kept if e.problem is None) >= due
         if not (index_due or search_due):
             return
-        now = time.monotonic()
-        if now - self._last_write < WRITE_EVERY_S or now - self._write_failed < WRITE_EVERY_S or not self._usable_cache():
+        if now - self._write_failed < WRITE_EVERY_S or not self._usable_cache():
             return
         try:
             ensure_dir(self.cache)
@@ -396,11 +525,34 @@ class MeetingIndex:
         self._last_write = now
 
     def _write(self, kept: list[Entry]) -> None:
-        kept = sorted(kept, key=lambda e: e.stem)
-        rows = [[e.stem, *(e.sig or (0, 0, 0, 0)), e.digest, e.problem, e.meeting_id, e.series_id, e.date, len(e.data), check_of(e.data)] for e in kept]
-        atomic_write_bytes(self.cache / INDEX_FILE, _framed(rows, [(e.data,) for e in kept]))
-        for e in kept:
+        """The index file with every entry in ``kept``; then their data is left in it."""
+        written: list[tuple[Entry, bytes]] = []
+        for e in sorted(kept, key=lambda e: e.stem):
+            try:
+                raw = self._data_of(e)
+            except (OSError, ValueError):  # read from its meeting file at the next refresh
+                e.sig, e.digest, e.settled, e.persisted = None, "", False, False
+                continue
+            written.append((e, e.data if raw is None else raw))
+        rows = [[e.stem, *(e.sig or (0, 0, 0, 0)), e.digest, e.problem, e.meeting_id, e.series_id, e.date, len(data), check_of(data)] for e, data in written]
+        payload = _framed(rows, [(data,) for _, data in written])
+        path = self.cache / INDEX_FILE
+        atomic_write_bytes(path, payload)
+        for e, _ in written:
             e.persisted = True
+        fd = _open_index(path)
+        head = payload[: payload.find(b"\n") + 1]
+        # The file just written, unless another reader wrote one since: then the data stays
+        # in memory. (The head holds the table's checksum: the same head, the same table.)
+        if fd is None or os.fstat(fd).st_size != len(payload) or os.pread(fd, len(head), 0) != head:
+            if fd is not None:
+                os.close(fd)
+            return
+        self._keep_open(fd)
+        at = payload.find(b"\n", len(head)) + 1  # the first body, after the table
+        for e, data in written:
+            e.at, e.length, e.unchecked, e.data = at, len(data), check_of(data), b""
+            at += len(data) + 1
 
     def _write_search(self, kept: list[Entry]) -> None:
         """The search file with every entry it can hold: those in memory, and those the file
@@ -427,6 +579,16 @@ class MeetingIndex:
 #: Where the search file holds a meeting's body: (digest of the meeting file, offset, length
 #: and checksum of the scanned part, length and checksum of the lines).
 _At = tuple[str, int, int, int, int, int]
+
+
+def _nothing() -> None:
+    """Closes no file."""
+
+
+def _meeting_file(name: str) -> bool:
+    """Whether a name in the meetings folder is that of a meeting file (or of one that
+    cannot be a meeting file's, which its readers report): not a temp file or a lock."""
+    return name.endswith(".json") and not name.startswith(".")
 
 
 def _framed(rows: list[list[Any]], bodies: list[tuple[bytes, ...]]) -> bytes:
@@ -499,14 +661,38 @@ def _row_ok(row: Any) -> bool:
     )
 
 
-def _parse(raw: bytes) -> dict[str, Entry]:
-    """The entries of an index file; none if it is not one this tandem wrote."""
-    head_end = raw.find(b"\n")
-    table_end = raw.find(b"\n", head_end + 1) if head_end >= 0 else -1
-    rows = _table(raw[:head_end], raw[head_end + 1 : table_end]) if table_end >= 0 else None
+def _open_index(path: Path) -> int | None:
+    """The index file open for reading, if it is a regular file of a sane size."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISREG(st.st_mode) and st.st_size <= MAX_DATA_FILE_BYTES:
+            return fd
+    except OSError:
+        pass
+    os.close(fd)
+    return None
+
+
+def _parse(fd: int) -> dict[str, Entry]:
+    """The entries of the index file open at ``fd`` (its table; their data left in it);
+    none if it is not one this tandem wrote."""
+    try:
+        st = os.fstat(fd)
+        with os.fdopen(os.dup(fd), "rb") as f:
+            head = f.readline(64 * 1024)
+            table = f.readline(MAX_DATA_FILE_BYTES)
+    except OSError:
+        return {}
+    if not head.endswith(b"\n") or not table.endswith(b"\n"):
+        return {}
+    rows = _table(head[:-1], table[:-1])
     if rows is None or not all(_row_ok(row) for row in rows):
         return {}
-    offsets = _offsets(rows, table_end + 1, len(raw), lambda row: row[10])
+    offsets = _offsets(rows, len(head) + len(table), st.st_size, lambda row: row[10])
     if offsets is None:
         return {}
     entries: dict[str, Entry] = {}
@@ -521,8 +707,9 @@ def _parse(raw: bytes) -> dict[str, Entry]:
             meeting_id=meeting_id,
             series_id=series_id,
             date=day,
-            data=raw[offset : offset + length],
             persisted=True,
             unchecked=check,
+            at=offset,
+            length=length,
         )
     return entries

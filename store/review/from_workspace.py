@@ -4,10 +4,13 @@ written, no cleanup (the meeting index may be kept in the cache folder, see ``st
 A file that cannot be read (corrupt, newer schema) is reported and skipped; the rest of
 the workspace is still shown.
 
-Everything about the meetings comes from the meeting index: a load costs one stat per
-meeting file and a read of each file that changed, and a meeting's rows are made again
-only when its file or its series' title changed. The search lines are read on the first
-search, not before the first screen. Polls (:meth:`WorkspaceSource.changed`) look at the
+Everything about the meetings comes from the meeting index: a first load costs one stat
+per meeting file and a read of each file that changed; a load after that (a poll's, after
+a save) asks the index which files changed (:meth:`MeetingIndex.changed_since`) and
+remakes their rows only, putting them in place in the lists it keeps (``_View``): its cost
+is that of the meetings saved, and :attr:`ReviewData.changes` says what differs. A
+meeting's rows are made again only when its file or its series' title changed. The
+search lines are read on the first search, not before the first screen. Polls (:meth:`WorkspaceSource.changed`) look at the
 meetings folder and the files changed in the last seconds, and stat every file only every
 few seconds (``store/index/meetings.py``: ``FULL_PASS_EVERY_S``).
 
@@ -17,19 +20,28 @@ minutes); one lock makes them take turns, since they share the index and the cac
 
 from __future__ import annotations
 
+import bisect
+import contextlib
+import gc
+import operator
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import fields
+from operator import attrgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from sys import intern
+from typing import Any, NamedTuple, TypeVar, cast
 
+from tandem.store.collection import Collection
 from tandem.store.errors import CorruptFileError, TandemError, ValidationError
 from tandem.store.index import Entry
-from tandem.store.index.entry import Sig, indexed_parts, meeting_lines, planned_min, settled, sig_of
+from tandem.store.index.entry import Sig, indexed_parts, meeting_lines, settled, sig_of
+from tandem.store.index.shared import SharedFiles
 from tandem.store.layout import SHARED_FILES
 from tandem.store.minutes.render import Shared, render_minutes
-from tandem.store.records import HELD_STATUSES, ActionItem, Meeting
+from tandem.store.records import ActionItem, Meeting
 from tandem.store.review.model import (
     ActionRow,
     CheckInPoint,
@@ -37,6 +49,7 @@ from tandem.store.review.model import (
     FeedbackRow,
     MeetingRow,
     ObjectiveRow,
+    ReviewChanges,
     ReviewData,
     SearchHit,
     ShadowRow,
@@ -45,6 +58,23 @@ from tandem.store.review.model import (
 )
 from tandem.store.review.search import SearchIndex, fold
 from tandem.store.workspace import MeetingRecord, Workspace
+
+T = TypeVar("T")
+R = TypeVar("R", ActionRow, FeedbackRow, DecisionRow)
+
+
+@contextlib.contextmanager
+def _bulk() -> Iterator[None]:
+    """Python's cycle collector held off while a load makes its objects: none of them form
+    cycles, and the collector, woken every few hundred new objects, went through all those
+    made so far each time (a third of the first load of 20,000 meetings)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def file_signature(path: Path) -> Sig | None:
@@ -117,43 +147,111 @@ class _Rows(NamedTuple):
     feedback: list[FeedbackRow]
 
 
+def _builder(cls: type[T]) -> Callable[..., T]:
+    """A function that makes a ``cls`` (a frozen dataclass with slots and no
+    ``__post_init__``) from every field, in order, by setting its slots: a frozen
+    dataclass's ``__init__`` sets each field through ``object.__setattr__``, and a
+    20,000-meeting workspace has over a hundred thousand rows, which took twice as long."""
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    setters = {f"set_{name}": cls.__dict__[name].__set__ for name in names}
+    args = ", ".join(names)
+    body = [f"def build({args}):", "    row = new(cls)", *(f"    set_{n}(row, {n})" for n in names), "    return row"]
+    scope: dict[str, Any] = {"new": object.__new__, "cls": cls, **setters}
+    exec("\n".join(body), scope)  # the row class's own field names only, never data
+    return cast("Callable[..., T]", scope["build"])
+
+
+_meeting_row = _builder(MeetingRow)
+_decision_row = _builder(DecisionRow)
+_action_row = _builder(ActionRow)
+_feedback_row = _builder(FeedbackRow)
+
+
 def _rows(parts: dict[str, Any], series_title: str, key: tuple[str, str]) -> _Rows:
-    """A meeting's rows from its indexed parts (``store/index/entry.py``: ``indexed_parts``)."""
-    m, agenda = parts["meeting"], parts["summary"]
-    mid, series, day = m["id"], m["series_id"], m["date"]
-    held = m["status"] in HELD_STATUSES
-    row = MeetingRow(
-        id=mid,
-        title=m["title"],
-        series=series,
-        series_title=series_title,
-        date=day,
-        facilitator=m["facilitator"],
-        status=m["status"],
-        attendees=tuple(a["name"] for a in m["attendees"]),
-        agenda_items=agenda["items"],
-        decisions=len(parts["decisions"]),
-        actions=len(parts["actions"]),
-        feedback=len(parts["lead_feedback"]),
-        rating=m["rating"],
-        planned_min=planned_min(m, agenda),
-        # The agenda's time, as the minutes' total shows it.
-        actual_min=round(agenda["elapsed_s"] / 60) if held else None,
-        items_done=agenda["done"],
-        items_skipped=agenda["skipped"],
-        items_parked=agenda["parked"],
-        teams_present=tuple(a["team"] for a in m["attendees"]),
+    """A meeting's rows from its indexed parts (``store/index/entry.py``: ``review_part``).
+
+    The codes and names that recur across meetings (owners, statuses, personas, teams)
+    are interned: a 20,000-meeting workspace holds each once instead of tens of thousands
+    of copies."""
+    (mid, title, series, day, facilitator, status, names, *counts, teams), decisions, actions, feedback = parts["review"]
+    series, day = intern(series), intern(day)
+    row = _meeting_row(
+        mid,
+        title,
+        series,
+        series_title,
+        day,
+        intern(facilitator),
+        intern(status),
+        tuple(map(intern, names)),
+        *counts,
+        tuple(map(intern, teams)),
     )
     return _Rows(
         key,
         row,
-        [DecisionRow(d["id"], d["text"], d["decided_by"], mid, series, day, d["supersedes"], d["reverses"]) for d in parts["decisions"]],
-        [ActionRow(a["text"], a["owner"], a["due"], a["status"], mid, series, day, a["closed_on"]) for a in parts["actions"]],
+        [_decision_row(d, text, intern(by), mid, series, day, sup, rev, "active", "", "") for d, text, by, sup, rev in decisions],
+        [_action_row(text, intern(owner), intern(due), intern(st), mid, series, day, intern(closed)) for text, owner, due, st, closed in actions],
         [
-            FeedbackRow(mid, day, series, f["reference"], f["source"], f["persona"], f["stage_reached"], f["verdict"], tuple(f["reasons"]), f["stage_lost"])
-            for f in parts["lead_feedback"]
+            _feedback_row(mid, day, series, ref, intern(source), intern(persona), intern(stage), intern(verdict), tuple(map(intern, reasons)), intern(lost))
+            for ref, source, persona, stage, verdict, reasons, lost in feedback
         ],
     )
+
+
+_MEETING_KEY = attrgetter("date", "id")
+_MEETING_OF = attrgetter("meeting_id")
+
+
+class _View:
+    """What the last load showed, kept so that the next one is made from the meetings
+    that changed: the lists in the order a load gives them, and each meeting's rows."""
+
+    __slots__ = ("actions", "decisions", "feedback", "meetings", "problems", "raw_decisions", "rows")
+
+    def __init__(self) -> None:
+        #: The rows of each meeting shown, by file stem.
+        self.rows: dict[str, _Rows] = {}
+        #: Why a meeting file is left out, by stem.
+        self.problems: dict[str, str] = {}
+        #: Oldest first, by (date, id): a load shows them newest first.
+        self.meetings: list[MeetingRow] = []
+        #: In file order (each meeting's rows together): found by bisection on the meeting id.
+        self.actions: list[ActionRow] = []
+        self.feedback: list[FeedbackRow] = []
+        self.raw_decisions: list[DecisionRow] = []
+        #: ``raw_decisions`` with their statuses (:func:`with_statuses`).
+        self.decisions: list[DecisionRow] = []
+
+
+def _same(a: list[Any], b: list[Any]) -> bool:
+    """Whether two lists hold the same objects (at memory speed: no comparison of rows)."""
+    return len(a) == len(b) and all(map(operator.is_, a, b))
+
+
+def _changes(old: _View, new: _View) -> ReviewChanges:
+    """What differs between two loads made each from every meeting."""
+    meetings = {
+        stem
+        for stem in old.rows.keys() | new.rows.keys()
+        if (a := old.rows.get(stem)) is not (b := new.rows.get(stem)) and (a is None or b is None or a.meeting != b.meeting)
+    }
+    pieces = {"meetings"} if meetings or not _same(old.meetings, new.meetings) else set()
+    for name in ("actions", "feedback", "decisions"):
+        if not _same(getattr(old, name), getattr(new, name)):
+            pieces.add(name)
+    return ReviewChanges(frozenset(meetings), frozenset(pieces))
+
+
+def _splice(rows: list[R], stem: str, new: list[R]) -> bool:
+    """Put ``new`` in place of the rows of meeting ``stem`` in ``rows`` (in file order);
+    whether anything changed."""
+    lo = bisect.bisect_left(rows, stem, key=_MEETING_OF)
+    hi = bisect.bisect_right(rows, stem, lo=lo, key=_MEETING_OF)
+    if rows[lo:hi] == new:
+        return False
+    rows[lo:hi] = new
+    return True
 
 
 class WorkspaceSource:
@@ -163,13 +261,19 @@ class WorkspaceSource:
         self._search = SearchIndex(self._fetch_lines)
         self._series_titles: dict[str, str] = {}
         self._shared: Shared | None = None
+        #: Reads the shared files, validating each version of a file once (``store/index/shared.py``).
+        self._shared_files = SharedFiles(self.workspace.home)
         #: Signatures of the shared files ``_shared`` was read from.
         self._shared_seen: dict[str, Sig | None] = {}
         #: Shared files that could not be read, by name: one sentence each.
         self._shared_problems: dict[str, str] = {}
         self._extra: dict[str, list[tuple[str, str]]] = {}
-        #: The rows of each meeting last shown, by file stem.
-        self._rows: dict[str, _Rows] = {}
+        #: What the last load showed (None: nothing yet).
+        self._view: _View | None = None
+        #: The reading of the shared files the last load was made with.
+        self._view_shared = -1
+        #: The problems the last load reported.
+        self._shown_problems: list[str] = []
         #: The meetings' entries as of the last load or search (the files that are shown).
         self._entries: dict[str, Entry] = {}
         #: The index's generation when the rows were last loaded.
@@ -178,8 +282,6 @@ class WorkspaceSource:
         self._shared_read = 0
         #: The objectives' and shadow days' rows, and the reading of the shared files they are of.
         self._shared_made: tuple[int, list[ObjectiveRow], list[ShadowRow]] | None = None
-        #: The decisions with their statuses, and the meetings' decision rows they are of.
-        self._decisions: tuple[list[list[DecisionRow]], list[DecisionRow]] | None = None
         #: The index's generation and the shared files' reading the search index is of.
         self._searched: tuple[int, int] | None = None
         #: Each meeting with its action items (origins filled in) for the minutes, by stem,
@@ -233,15 +335,16 @@ class WorkspaceSource:
     def _load_shared(self) -> Shared:
         ws = self.workspace
         shared = Shared()
-        for name, attr, collection in (
+        collections: tuple[tuple[str, str, Collection[Any]], ...] = (
             ("series.json", "series", ws.series),
             ("objectives.json", "objectives", ws.objectives),
             ("insights.json", "insights", ws.insights),
             ("content.json", "content", ws.content),
             ("shadow_days.json", "shadow_days", ws.shadow_days),
-        ):
+        )
+        for name, attr, collection in collections:
             try:
-                rows = collection.all()
+                rows = self._shared_files.all(collection)
             except TandemError as exc:
                 self._shared_problems[name] = str(exc)
                 continue
@@ -267,49 +370,132 @@ class WorkspaceSource:
         return self._shared
 
     def load(self) -> ReviewData:
-        with self._lock:
+        with self._lock, _bulk():
             return self._load()
 
     def _load(self) -> ReviewData:
-        entries = self.workspace.meeting_entries(every_file=False)
-        loaded = self.workspace.index.generation
+        ws, index = self.workspace, self.workspace.index
+        view, since = self._view, None
+        if view is not None and self._loaded is not None and ws.refresh_meeting_index(every_file=False):
+            since = index.changed_since(self._loaded)
+        entries = ws.meeting_entries(every_file=False) if since is None else None
+        loaded = index.generation
         shared = self._fresh_shared()
-        titles = self._series_titles
-        data = ReviewData()
-        problems = dict(self._shared_problems)
-        rows: dict[str, _Rows] = {}
+        objectives, shadow_days = self._shared_rows(shared)
+        shared_read = self._view_shared != self._shared_read
+        if view is None or entries is not None or shared_read:
+            # A first load, one too far behind, or the series' titles may have changed:
+            # every meeting looked at (its rows made again only if its file or title changed).
+            made = self._view_of(entries if entries is not None else index.entries())
+            changes = None if view is None else _changes(view, made)
+            view = made
+        else:
+            assert since is not None
+            changes = self._update(view, since)
+        self._view = view
+        self._view_shared = self._shared_read
+        self._loaded = loaded
+        problems = sorted({**self._shared_problems, **view.problems}.values())
+        if changes is not None:
+            more = {"objectives", "shadow_days"} if shared_read else set()
+            if problems != self._shown_problems:
+                more.add("problems")
+            changes = ReviewChanges(changes.meetings, changes.pieces | more)
+        self._shown_problems = problems
+        # Copies (made at memory speed): a screen may sort or filter what it is given.
+        return ReviewData(
+            meetings=view.meetings[::-1],
+            actions=list(view.actions),
+            objectives=list(objectives),
+            feedback=list(view.feedback),
+            shadow_days=list(shadow_days),
+            decisions=list(view.decisions),
+            problems=list(problems),
+            changes=changes,
+        )
+
+    def _made(self, stem: str, entry: Entry | None, old: _Rows | None) -> tuple[_Rows | None, str | None]:
+        """The rows of meeting file ``stem`` (``old`` if its file and series' title are as they
+        were), or why it is left out."""
+        problem = self._problem(stem, entry)
+        if problem is not None:
+            return None, problem
+        assert entry is not None
+        title = self._series_titles.get(entry.series_id, entry.series_id)
+        key = (entry.digest, title)
+        if old is not None and old.key == key:
+            return old, None
+        return self._made_rows(entry, title, key), None
+
+    def _view_of(self, entries: list[tuple[str, Entry | None]]) -> _View:
+        """Every meeting's rows, reusing those of the last load whose file and title did not change."""
+        old = self._view.rows if self._view is not None else {}
+        view = _View()
         shown: dict[str, Entry] = {}
         for stem, entry in entries:
-            problem = self._problem(stem, entry)
+            found, problem = self._made(stem, entry, old.get(stem))
             if problem is not None:
-                problems[stem] = problem
+                view.problems[stem] = problem
+            if found is None:
                 continue
             assert entry is not None
-            title = titles.get(entry.series_id, entry.series_id)
-            key = (entry.digest, title)
-            found = self._rows.get(stem)
-            if found is None or found.key != key:
-                found = self._made_rows(entry, title, key)
-                if found is None:
-                    continue
-            rows[stem] = found
+            view.rows[stem] = found
             shown[stem] = entry
-            data.decisions.extend(found.decisions)
-            data.actions.extend(found.actions)
-            data.feedback.extend(found.feedback)
-        data.meetings = sorted((r.meeting for r in rows.values()), key=lambda r: (r.date, r.id), reverse=True)
-        data.objectives, data.shadow_days = self._shared_rows(shared)
-        # A poll's reload after a save: the decisions are those of last time, statuses too.
-        decisions_of = [found.decisions for found in rows.values() if found.decisions]
-        held = self._decisions
-        if held is None or len(held[0]) != len(decisions_of) or any(a is not b for a, b in zip(held[0], decisions_of, strict=True)):
-            held = self._decisions = decisions_of, with_statuses(data.decisions)
-        data.decisions = list(held[1])
-        data.problems = sorted(problems.values())
-        self._rows = rows
+            view.actions.extend(found.actions)
+            view.feedback.extend(found.feedback)
+            view.raw_decisions.extend(found.decisions)
+        view.meetings = sorted((r.meeting for r in view.rows.values()), key=_MEETING_KEY)
+        held = self._view
+        # A reload after a save that left every decision as it was: their statuses too.
+        same = held is not None and _same(held.raw_decisions, view.raw_decisions)
+        view.decisions = held.decisions if same and held is not None else with_statuses(view.raw_decisions)
         self._entries = shown
-        self._loaded = loaded
-        return data
+        return view
+
+    def _update(self, view: _View, stems: set[str]) -> ReviewChanges:
+        """``view`` brought in line with the meeting files ``stems`` (those that changed since
+        it was made): the cost of a load after a save is that of the meetings saved."""
+        index = self.workspace.index
+        meetings: set[str] = set()
+        pieces: set[str] = set()
+        for stem in sorted(stems):
+            listed, entry = index.entry(stem)
+            old = view.rows.get(stem)
+            found, problem = self._made(stem, entry, old) if listed else (None, None)
+            if problem is None:
+                view.problems.pop(stem, None)
+            else:
+                view.problems[stem] = problem
+            if found is old:
+                if found is not None and entry is not None:
+                    self._entries[stem] = entry
+                continue
+            before = old.meeting if old is not None else None
+            after = found.meeting if found is not None else None
+            if before != after:
+                meetings.add(before.id if before is not None else after.id if after is not None else stem)
+                pieces.add("meetings")
+                if before is not None:
+                    at = bisect.bisect_left(view.meetings, _MEETING_KEY(before), key=_MEETING_KEY)
+                    del view.meetings[at]
+                if after is not None:
+                    bisect.insort(view.meetings, after, key=_MEETING_KEY)
+            if _splice(view.actions, stem, found.actions if found is not None else []):
+                pieces.add("actions")
+            if _splice(view.feedback, stem, found.feedback if found is not None else []):
+                pieces.add("feedback")
+            if _splice(view.raw_decisions, stem, found.decisions if found is not None else []):
+                pieces.add("decisions")
+            if found is None:
+                view.rows.pop(stem, None)
+                self._entries.pop(stem, None)
+            else:
+                assert entry is not None
+                view.rows[stem] = found
+                self._entries[stem] = entry
+        if "decisions" in pieces:
+            view.decisions = with_statuses(view.raw_decisions)
+        return ReviewChanges(frozenset(meetings), frozenset(pieces))
 
     def _shared_rows(self, shared: Shared) -> tuple[list[ObjectiveRow], list[ShadowRow]]:
         """The objectives' and shadow days' rows, made again only when a shared file was read."""
@@ -349,7 +535,7 @@ class WorkspaceSource:
         return list(objectives), list(shadow_days)
 
     def _made_rows(self, entry: Entry, title: str, key: tuple[str, str]) -> _Rows | None:
-        found = self.workspace.index.use(entry, lambda parts: _rows(parts, title, key))
+        found = self.workspace.index.use(entry, lambda parts: _rows(parts, title, key), ("review",))
         if found is None:  # the index entry was damaged: from the file itself
             record = self._read(entry.stem)
             if record is None or record.meeting.id != entry.stem:
@@ -446,5 +632,6 @@ class WorkspaceSource:
 
     def search(self, query: str, limit: int = 200) -> list[SearchHit]:
         with self._lock:
-            self._refresh_index()
+            with _bulk():
+                self._refresh_index()
             return self._search.search(query, limit)

@@ -180,6 +180,19 @@ class ShadowRow:
     meeting_id: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class ReviewChanges:
+    """What a load found changed since the load before it of the same source (see
+    :attr:`ReviewData.changes`): a screen redraws only what is named here."""
+
+    #: The ids of the meetings whose :class:`MeetingRow` changed, appeared or went away.
+    meetings: frozenset[str] = frozenset()
+    #: The names of :class:`ReviewData`'s lists that differ from the previous load's
+    #: (``"meetings"``, ``"actions"``, ``"decisions"``, ``"feedback"``, ``"objectives"``,
+    #: ``"shadow_days"``, ``"problems"``); a list not named here equals the previous one.
+    pieces: frozenset[str] = frozenset()
+
+
 @dataclass(slots=True)
 class ReviewData:
     meetings: list[MeetingRow] = field(default_factory=list)
@@ -190,6 +203,10 @@ class ReviewData:
     decisions: list[DecisionRow] = field(default_factory=list)
     #: Files that could not be read, one sentence each; shown, never fatal.
     problems: list[str] = field(default_factory=list)
+    #: What changed since the previous load of the same source; None: not known (a first
+    #: load, a source that does not tell), everything is to be shown anew. Not compared:
+    #: two loads of the same files are equal however they were made.
+    changes: ReviewChanges | None = field(default=None, compare=False)
 
     def series(self) -> list[tuple[str, str]]:
         """(id, title) of every series, by title: the title of its newest meeting, since
