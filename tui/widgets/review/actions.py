@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -19,12 +19,11 @@ from tandem.tui.charts import bar_rows
 from tandem.tui.widgets.review.base import (
     TOP,
     OpenMinutes,
+    PagedTable,
     Place,
     ReviewPane,
     cell,
-    place_of,
     redraw_after_new_columns,
-    restore_place,
 )
 from tandem.tui.widgets.ticks import TickBox
 
@@ -67,7 +66,7 @@ class ActionsPane(ReviewPane):
             yield TickBox("Overdue only", id="overdue", compact=True)
         yield Static(id="actions-status", classes="pane-status")
         with Horizontal(id="actions-body"):
-            yield DataTable(id="review-actions", cursor_type="row", zebra_stripes=True)
+            yield PagedTable(self._cells, lambda a, n: f"{n}:{a.meeting_id}", id="review-actions", cursor_type="row", zebra_stripes=True)
             yield Static(id="owners", classes="chart")
 
     def on_mount(self) -> None:
@@ -100,9 +99,15 @@ class ActionsPane(ReviewPane):
             table.add_column("Raised", key="raised")
         table.add_column("Action item", key="action")
 
-    def show(self, data: ReviewData, today: date) -> None:
-        if self._loaded and data.actions == self._rows and today == self._today:
-            return  # a poll found another file changed: nothing to redraw here
+    uses_today = True
+
+    def depends(self, data: ReviewData) -> Any:
+        return data.actions
+
+    def _table(self) -> PagedTable[ActionRow]:
+        return self.query_one("#review-actions", PagedTable)
+
+    def draw(self, data: ReviewData, today: date) -> None:
         self._loaded = True
         self._rows = data.actions
         self._today = today
@@ -121,36 +126,36 @@ class ActionsPane(ReviewPane):
         return sorted(rows, key=lambda a: (not a.overdue(self._today), a.due or "9999", a.raised))
 
     def _keep(self) -> tuple[tuple[str, str, str] | None, Place]:
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        return (identity(self._shown[row]) if 0 <= row < len(self._shown) and table.row_count else None), place_of(table)
+        table = self._table()
+        item = table.item_at_cursor()
+        return (identity(item) if item is not None else None), table.place()
+
+    def _cells(self, a: ActionRow, _n: int) -> list[Text]:
+        mark, style = STATUS_MARK.get(a.status, (a.status, ""))
+        late = a.overdue(self._today)
+        cells = [
+            # Overdue is marked, not only coloured: NO_COLOR and monochrome terminals.
+            Text(f"{a.due} ⚠" if late else a.due or "—", style="bold red" if late else ""),
+            Text(f"{a.age_days(self._today)} d", justify="right"),
+            cell(a.owner or "—", OWNER_WIDTH),
+        ]
+        if self._narrow:
+            cells.append(Text.assemble((mark.split()[0] + " ", style), a.text))
+        else:
+            cells = [Text(mark, style=style), *cells, Text(a.raised), Text(a.text)]
+        return cells
 
     def _refill(self, *, in_place: bool = False, keep: tuple[tuple[str, str, str] | None, Place] | None = None) -> None:
         """Fill the table, keeping the highlighted action item highlighted at the same height
         on screen. ``in_place``: a refresh, where an item that went away (done, say, under
         "Open") leaves the cursor on the row that took its place; a filter change that
         drops it starts at the top."""
-        table = self.query_one(DataTable)
+        table = self._table()
         kept, place = keep if keep is not None else self._keep()
-        table.clear()
         rows = self._filtered()
         self._shown = rows
-        for n, a in enumerate(rows):
-            mark, style = STATUS_MARK.get(a.status, (a.status, ""))
-            late = a.overdue(self._today)
-            cells = [
-                # Overdue is marked, not only coloured: NO_COLOR and monochrome terminals.
-                Text(f"{a.due} ⚠" if late else a.due or "—", style="bold red" if late else ""),
-                Text(f"{a.age_days(self._today)} d", justify="right"),
-                cell(a.owner or "—", OWNER_WIDTH),
-            ]
-            if self._narrow:
-                cells.append(Text.assemble((mark.split()[0] + " ", style), a.text))
-            else:
-                cells = [Text(mark, style=style), *cells, Text(a.raised), Text(a.text)]
-            table.add_row(*cells, key=f"{n}:{a.meeting_id}")
         row = next((n for n, a in enumerate(rows) if identity(a) == kept), None) if kept is not None else None
-        restore_place(table, TOP if row is None and not in_place else place, row)
+        table.fill(rows, TOP if row is None and not in_place else place, row)
         self._summary(rows)
 
     def _summary(self, rows: list[ActionRow]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -13,7 +14,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from tandem.store import words
 from tandem.store.review.model import DECISION_STATUSES, DecisionRow, ReviewData
-from tandem.tui.widgets.review.base import OpenMinutes, ReviewPane, cell, place_of, restore_place
+from tandem.tui.widgets.review.base import OpenMinutes, PagedTable, ReviewPane, cell
 
 STATUS_CHOICES = [(s.capitalize(), s) for s in DECISION_STATUSES]
 STATUS_STYLE = {"active": "bold", "superseded": "yellow", "reversed": "red"}
@@ -45,7 +46,8 @@ class DecisionsPane(ReviewPane):
             yield Input(placeholder="Words in a decision, who decided it", id="decision-words", compact=True)
             yield Select(STATUS_CHOICES, prompt="Any status", id="decision-status", compact=True)
         yield Static(id="decisions-status", classes="pane-status")
-        yield DataTable(id="review-decisions", cursor_type="row", zebra_stripes=True)
+        # Row heights follow the wrapped decision.
+        yield PagedTable(self._cells, lambda _d, n: str(n), row_height=None, id="review-decisions", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self._set_columns()
@@ -71,9 +73,10 @@ class DecisionsPane(ReviewPane):
             self._set_columns()
             self._refill()
 
-    def show(self, data: ReviewData, today: date) -> None:
-        if self._loaded and data.decisions == self._rows:
-            return  # a poll found another file changed: nothing to redraw here
+    def depends(self, data: ReviewData) -> Any:
+        return data.decisions
+
+    def draw(self, data: ReviewData, today: date) -> None:
         self._loaded = True
         self._rows = data.decisions
         self._refill()
@@ -83,21 +86,15 @@ class DecisionsPane(ReviewPane):
         status = self.query_one("#decision-status", Select).value
         return [d for d in self._rows if (status == Select.NULL or d.status == status) and (not query.strip() or d.matches(query))]
 
+    def _cells(self, d: DecisionRow, _n: int) -> tuple[Text, ...]:
+        return Text(d.date), Text(d.status, style=STATUS_STYLE.get(d.status, "")), decision_cell(d), cell(d.decided_by or "—", BY_WIDTH)
+
     def _refill(self) -> None:
-        table = self.query_one(DataTable)
-        place = place_of(table)
-        highlighted = self._shown[place.row].key if 0 <= place.row < len(self._shown) and table.row_count else None
+        table: PagedTable[DecisionRow] = self.query_one("#review-decisions", PagedTable)
+        place = table.place()
+        current = table.item_at_cursor()
+        highlighted = current.key if current is not None else None
         self._shown = self._filtered()
-        table.clear()
-        for n, d in enumerate(self._shown):
-            table.add_row(
-                Text(d.date),
-                Text(d.status, style=STATUS_STYLE.get(d.status, "")),
-                decision_cell(d),
-                cell(d.decided_by or "—", BY_WIDTH),
-                key=str(n),
-                height=None,
-            )
         counts = Counter(d.status for d in self._rows)
         status = Text(words.count(len(self._rows), "decision"), style="bold")
         status.append(" · " + " · ".join(f"{counts[s]} {s}" for s in DECISION_STATUSES), style="dim")
@@ -108,7 +105,7 @@ class DecisionsPane(ReviewPane):
         elif not self._shown:
             status.append("   none match: change the words or the status", style="yellow")
         self.query_one("#decisions-status", Static).update(status)
-        restore_place(table, place, next((n for n, d in enumerate(self._shown) if d.key == highlighted), None))
+        table.fill(self._shown, place, next((n for n, d in enumerate(self._shown) if d.key == highlighted), None))
 
     @on(Input.Changed, "#decision-words")
     @on(Select.Changed, "#decision-status")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from rich.console import Group, JustifyMethod
 from rich.table import Table
@@ -87,9 +88,10 @@ class HealthPane(ReviewPane):
         with VerticalScroll(id="health-scroll", can_focus=True):
             yield Static(id="health-text")
 
-    def show(self, data: ReviewData, today: date) -> None:
-        if data.meetings == self._meetings:
-            return
+    def depends(self, data: ReviewData) -> Any:
+        return data.meetings
+
+    def draw(self, data: ReviewData, today: date) -> None:
         self._meetings = data.meetings
         blocks = [series_block(h) for h in series_health(data.meetings)]
         body = Group(*blocks) if blocks else Text("No meeting held yet: the health of each series shows here once one has ended.", style="dim")

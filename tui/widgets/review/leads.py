@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -134,7 +135,11 @@ class LeadQualityPane(ReviewPane):
             for name in ("months", "meetings", "reasons", "sources", "personas", "stages"):
                 yield Static(id=f"lead-{name}", classes="chart")
 
-    def show(self, data: ReviewData, today: date) -> None:
+    def depends(self, data: ReviewData) -> Any:
+        # The series filter lists the series with feedback: their titles count too.
+        return data.feedback, data.series()
+
+    def draw(self, data: ReviewData, today: date) -> None:
         self._rows = data.feedback
         select = self.query_one(Select)
         current = select.value

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,12 +25,11 @@ from tandem.tui.screen_base import from_worker
 from tandem.tui.widgets.review.base import (
     TOP,
     OpenMinutes,
+    PagedTable,
     Place,
     ReviewPane,
     cell,
-    place_of,
     redraw_after_new_columns,
-    restore_place,
 )
 
 _DAY = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
@@ -90,6 +90,8 @@ class MeetingsPane(ReviewPane):
         self.search_seconds: float | None = None
         self._narrow = False
         self._widths = (10, 8)
+        self._fixed: tuple[int, ...] | None = None
+        self._loads = 0
 
     def compose(self) -> ComposeResult:
         with Grid(id="meeting-filters"):
@@ -99,7 +101,7 @@ class MeetingsPane(ReviewPane):
             yield Input(placeholder="From YYYY-MM-DD", id="since", compact=True, max_length=10)
             yield Input(placeholder="To YYYY-MM-DD", id="until", compact=True, max_length=10)
         yield Static(id="meetings-status", classes="pane-status")
-        yield DataTable(id="review-meetings", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(self._cells, lambda r, _n: r.id, id="review-meetings", cursor_type="row", zebra_stripes=True)
         yield Static(id="snippets")
 
     def on_mount(self) -> None:
@@ -109,29 +111,66 @@ class MeetingsPane(ReviewPane):
 
     def on_resize(self) -> None:
         if self._narrow != (self.size.width < NARROW) or self._widths != name_widths(self.size.width, counts=not self._narrow):
-            keep = (self._highlighted_id(), place_of(self.query_one(DataTable)))  # before the columns go
+            keep = (self._highlighted_id(), self._table().place())  # before the columns go
             self._set_columns()
             self._refill(keep=keep)
             redraw_after_new_columns(self.query_one(DataTable))
 
-    def _set_columns(self) -> None:
-        """Narrow terminals keep date, series, facilitator and status; wide ones get the counts."""
+    def _table(self) -> PagedTable[MeetingRow]:
+        return self.query_one("#review-meetings", PagedTable)
+
+    def _set_columns(self, widths: tuple[int, ...] | None = None) -> None:
+        """Narrow terminals keep date, series, facilitator and status; wide ones get the
+        counts. ``widths``: each column's, for a list longer than the table's window (see
+        :meth:`_column_widths`); None: measured from the rows, as a DataTable does."""
         self._narrow = self.size.width < NARROW
         self._widths = name_widths(self.size.width, counts=not self._narrow)
-        table = self.query_one(DataTable)
+        self._fixed = widths
+        table = self._table()
         table.clear(columns=True)
-        table.add_column("Date", key="date")
-        table.add_column("Series", key="series")
-        table.add_column("Facilitator", key="facilitator")
+        labels: list[str | Text] = ["Date", "Series", "Facilitator"]
+        keys = ["date", "series", "facilitator"]
         if not self._narrow:
-            for name in COUNTS:
-                table.add_column(Text(name, justify="right"), key=name.lower())
-        table.add_column("Status", key="status")
-        table.add_column(Text("Matches", justify="right"), key="matches")
+            labels += [Text(name, justify="right") for name in COUNTS]
+            keys += [name.lower() for name in COUNTS]
+        labels += ["Status", Text("Matches", justify="right")]
+        keys += ["status", "matches"]
+        for n, (name, key) in enumerate(zip(labels, keys, strict=True)):
+            table.add_column(name, key=key, width=widths[n] if widths else None)
+
+    def _column_widths(self, rows: list[MeetingRow]) -> tuple[int, ...] | None:
+        """The width a DataTable holding every row would give each column (the widest
+        cell or the header), measured on the distinct values: the window's own widths
+        would change as it moves through the list."""
+        if len(rows) <= PagedTable.WINDOW:
+            return None
+
+        def widest(header: str, values: set[str], cap: int | None = None) -> int:
+            longest = max(map(cell_len, values), default=0)
+            return max(cell_len(header), longest if cap is None else min(cap, longest))
+
+        widths = [
+            widest("Date", {r.date for r in rows}),
+            widest("Series", {r.series_title for r in rows}, self._widths[0]),
+            widest("Facilitator", {r.facilitator or "—" for r in rows}, self._widths[1]),
+        ]
+        if not self._narrow:
+            counts = ({r.agenda_items for r in rows}, {r.decisions for r in rows}, {r.actions for r in rows}, {r.feedback for r in rows})
+            widths += [widest(name, set(map(str, values))) for name, values in zip(COUNTS, counts, strict=True)]
+        hits = self._hits or {}
+        matches = {str(hits[r.id].matches) for r in rows if r.id in hits} if hits else set()
+        widths += [widest("Status", {label(s) for s in {r.status for r in rows}}), widest("Matches", matches)]
+        return tuple(widths)
+
+    def depends(self, data: ReviewData) -> Any:
+        # A search is run again on every change: a reload may change what matches.
+        return data.meetings, self._query, self._loads if self._query else 0
 
     def show(self, data: ReviewData, today: date) -> None:
-        if self._series is not None and data.meetings == self._rows and not self._query:
-            return  # a poll found another file changed: nothing to redraw here
+        self._loads += 1
+        super().show(data, today)
+
+    def draw(self, data: ReviewData, today: date) -> None:
         self._rows = data.meetings
         options = data.series()
         if options != self._series:  # new options reset the choice, and refill once more
@@ -157,6 +196,8 @@ class MeetingsPane(ReviewPane):
         if self._hits is not None:
             rank = {mid: i for i, mid in enumerate(self._hits)}
             rows = sorted((r for r in rows if r.id in rank), key=lambda r: rank[r.id])
+        if series == Select.NULL and not person and not since and not until:
+            return rows
         return [
             r
             for r in rows
@@ -171,27 +212,17 @@ class MeetingsPane(ReviewPane):
         screen. ``top``: start at the best match (a new search). ``in_place``: a refresh, where
         a meeting that went away leaves the cursor on the row that took its place (other
         changes, a filter say, start at the top instead)."""
-        table = self.query_one(DataTable)
-        keep_id, place = keep if keep is not None else (self._highlighted_id(), place_of(table))
+        table = self._table()
+        keep_id, place = keep if keep is not None else (self._highlighted_id(), table.place())
         self._shown = self._filtered()
-        table.clear()
-        for r in self._shown:
-            hit = self._hits.get(r.id) if self._hits is not None else None
-            counts = () if self._narrow else (r.agenda_items, r.decisions, r.actions, r.feedback)
-            table.add_row(
-                Text(r.date),  # never a plain str: DataTable reads those as markup
-                cell(r.series_title, self._widths[0]),
-                cell(r.facilitator or "—", self._widths[1]),
-                *(Text(str(n), justify="right") for n in counts),
-                Text(label(r.status), style=STATUS_STYLE.get(r.status, "")),
-                Text(str(hit.matches) if hit else "", justify="right"),
-                key=r.id,
-            )
+        widths = self._column_widths(self._shown)
+        if widths != self._fixed:
+            self._set_columns(widths)
         row = next((n for n, r in enumerate(self._shown) if r.id == keep_id), None) if keep_id is not None else None
         if top or (row is None and not in_place):
-            restore_place(table, TOP, 0)
+            table.fill(self._shown, TOP, 0)
         else:
-            restore_place(table, place, row)
+            table.fill(self._shown, place, row)
         self._status()
         self._snippets()
 
@@ -216,14 +247,21 @@ class MeetingsPane(ReviewPane):
         for name in ("since", "until"):
             self.query_one(f"#{name}", Input).set_class(name in bad, "-invalid")
 
+    def _cells(self, r: MeetingRow, _n: int) -> tuple[Text, ...]:
+        hit = self._hits.get(r.id) if self._hits is not None else None
+        counts = () if self._narrow else (r.agenda_items, r.decisions, r.actions, r.feedback)
+        return (
+            Text(r.date),  # never a plain str: DataTable reads those as markup
+            cell(r.series_title, self._widths[0]),
+            cell(r.facilitator or "—", self._widths[1]),
+            *(Text(str(n), justify="right") for n in counts),
+            Text(label(r.status), style=STATUS_STYLE.get(r.status, "")),
+            Text(str(hit.matches) if hit else "", justify="right"),
+        )
+
     def _highlighted_id(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        try:
-            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:  # noqa: BLE001 — an empty or just-cleared table has no cursor cell
-            return None
+        row = self._table().item_at_cursor()
+        return row.id if row is not None else None
 
     def _snippets(self) -> None:
         box = self.query_one("#snippets", Static)

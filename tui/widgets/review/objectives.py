@@ -4,6 +4,7 @@ as a chart."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -53,9 +54,10 @@ class ObjectivesPane(ReviewPane):
             table.add_column(Text(name, justify="right"), key=name.lower())
         super().on_mount()
 
-    def show(self, data: ReviewData, today: date) -> None:
-        if self._loaded and data.objectives == self._rows:
-            return  # a poll found another file changed: nothing to redraw here
+    def depends(self, data: ReviewData) -> Any:
+        return data.objectives
+
+    def draw(self, data: ReviewData, today: date) -> None:
         self._loaded = True
         table = self.query_one(DataTable)
         place = place_of(table)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -67,9 +68,10 @@ class ShadowPane(ReviewPane):
         table.add_column("Experiment", key="experiment")
         super().on_mount()
 
-    def show(self, data: ReviewData, today: date) -> None:
-        if self._loaded and data.shadow_days == self._days:
-            return  # a poll found another file changed: nothing to redraw here
+    def depends(self, data: ReviewData) -> Any:
+        return data.shadow_days
+
+    def draw(self, data: ReviewData, today: date) -> None:
         self._loaded = True
         table = self.query_one(DataTable)
         place = place_of(table)
