@@ -171,10 +171,11 @@ def test_lifecycle_dialog_snapshot(snap_compare, tmp_path: Path, meeting_id: str
 def test_a_planned_meeting_past_its_day_is_counted_not_next(tmp_path: Path) -> None:
     from datetime import date
 
+    from tandem.tui.home_data import read_home
     from tandem.tui.screens.home import summary_line
 
     ws = build_sample(tmp_path / "ws")
-    records = list(ws.iter_meeting_records())
+    records = read_home(ws)
     on_the_day = summary_line(records, date(2026, 11, 26)).plain
     assert "Next: Weekly smarketing sync on 2026-11-26" in on_the_day and "past its date" not in on_the_day
     week_later = summary_line(records, date(2026, 12, 3)).plain

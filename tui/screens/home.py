@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
@@ -25,10 +26,10 @@ from textual.widgets import (
 
 from tandem.store.errors import TandemError
 from tandem.store.lifecycle import missed_meetings, next_meeting
-from tandem.store.records import Meeting, Series, ShadowDay, label
+from tandem.store.records import HELD_STATUSES, Meeting, Series, ShadowDay, label
 from tandem.store.words import count
-from tandem.store.workspace import MeetingRecord, Workspace
-from tandem.tui.home_data import HomeData, read_home
+from tandem.store.workspace import Workspace
+from tandem.tui.home_data import HomeData, HomeRow, read_home
 from tandem.tui.screen_base import TandemScreen, from_worker
 from tandem.tui.seams import any_app, main_app
 from tandem.tui.widgets.footer import Footer
@@ -49,9 +50,9 @@ EMPTY_TEXT = (
 )
 
 
-def summary_line(records: list[MeetingRecord], today: date) -> Text:
+def summary_line(data: HomeData, today: date) -> Text:
     """Live meeting, next planned one, open action items — the facilitator's glance."""
-    meetings = [r.meeting for r in records]
+    meetings = data.pending  # the live and planned: all that can be next or missed
     text = Text()
     m = next_meeting(meetings, today)
     if m is not None and m.status == "live":
@@ -66,10 +67,11 @@ def summary_line(records: list[MeetingRecord], today: date) -> Text:
     if missed:
         # Planned for a day gone by: never held. Cancel or move it, or run it by name.
         text.append(f"{count(len(missed), 'meeting')} past its date, still planned   ", style="bold yellow")
-    actions = [a for r in records for a in r.actions if a.status == "open"]
-    overdue = sum(a.is_overdue(today) for a in actions)
+    day = today.isoformat()
+    # Due dates are checked when written (YYYY-MM-DD): as text they compare as days do.
+    overdue = sum(due < day for r in data.rows for due in r.open_due)
     text.append("Open action items: ", style="bold")
-    text.append(str(len(actions)))
+    text.append(str(sum(r.open_actions for r in data.rows)))
     if overdue:
         text.append(f" ({overdue} overdue)", style="bold red")
     return text
@@ -81,8 +83,15 @@ MORE_ROWS = 10
 #: follow the first frame (a table measures every cell it is given).
 ALL_AT_ONCE = 200
 #: ... and come this long after it, once the first frame has reached the terminal (the
-#: driver writes it from a thread, which a busy main thread starves).
+#: driver writes it from a thread, which a busy main thread starves) ...
 PENDING_ROWS_AFTER_S = 0.25
+#: ... this many at a time, keys handled in between: 20,000 rows take the table about two
+#: seconds, which in one go would freeze the screen.
+PENDING_ROWS_CHUNK = 250
+#: Past this many rows, the meetings table is given more only as the cursor nears its end:
+#: a table works out every row's place again whenever it changes or its focus or style does
+#: (6 ms a time at 20,000 rows, dozens of times when a form opens over it).
+TABLE_ROWS = 5000
 
 
 class HomeScreen(TandemScreen[None]):
@@ -120,12 +129,20 @@ class HomeScreen(TandemScreen[None]):
         super().__init__()
         self.workspace = workspace
         self._early = early
-        self._records: dict[str, MeetingRecord] = {}
+        self._rows: dict[str, HomeRow] = {}
+        self._data: HomeData | None = None
+        #: The highlighted meeting's id and the meeting as last read from its file (None:
+        #: it could not be read); see ``selected``.
+        self._read: tuple[str, Meeting | None] | None = None
         self._series: list[Series] = []
         self._series_filter: str | None = None
         self._select: str | None = None
         self._shadow_days: list[ShadowDay] = []
-        self._pending_rows: list[MeetingRecord] = []  # added after the first frame
+        #: Per table, the fill whose rows beyond the first screen are being added (a new
+        #: fill stops the one before).
+        self._fills: dict[str, int] = {}
+        #: The meetings listed but not in the table yet, in the table's order.
+        self._unlisted: list[HomeRow] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -157,7 +174,7 @@ class HomeScreen(TandemScreen[None]):
         if early is not None and early.done() and early.exception() is None:
             # Read before Textual started: the first layout has the meetings in it.
             self._early = None
-            self._show(*early.result())
+            self._show(early.result())
             return
         for widget_id in ("#home-tabs", "#empty", "#summary"):
             self.query_one(widget_id).display = False
@@ -171,18 +188,18 @@ class HomeScreen(TandemScreen[None]):
 
     def action_refresh(self, select: str | None = None) -> None:
         self._select = select
-        self.query_one("#loading").display = not self._records
+        self.query_one("#loading").display = not self._rows
         self._load()
 
     @work(thread=True, exclusive=True, group="load")
     def _load(self) -> None:
         early, self._early = self._early, None
         try:
-            records, series, shadow_days = early.result() if early is not None else read_home(self.workspace)
+            data = early.result() if early is not None else read_home(self.workspace)
         except TandemError as exc:
             from_worker(self, self._show_problem, str(exc))
             return
-        from_worker(self, self._show, records, series, shadow_days)
+        from_worker(self, self._show, data)
 
     def _show_problem(self, message: str) -> None:
         self.query_one("#loading").display = False
@@ -190,13 +207,15 @@ class HomeScreen(TandemScreen[None]):
         problem.update(Text.assemble(("Cannot open this workspace. ", "bold"), message))
         problem.display = True
 
-    def _show(self, records: list[MeetingRecord], series: list[Series], shadow_days: list[ShadowDay] | None = None) -> None:
+    def _show(self, data: HomeData) -> None:
         self.query_one("#loading").display = False
         self.query_one("#problem").display = False
-        self._records = {r.meeting.id: r for r in records}
-        self._series = sorted(series, key=lambda s: s.title)
-        self._shadow_days = sorted(shadow_days or [], key=lambda d: (d.date, d.id), reverse=True)
-        empty = not records and not self._shadow_days
+        self._data = data
+        self._rows = {r.id: r for r in data.rows}
+        self._read = None
+        self._series = sorted(data.series, key=lambda s: s.title)
+        self._shadow_days = sorted(data.shadow_days, key=lambda d: (d.date, d.id), reverse=True)
+        empty = not data.rows and not self._shadow_days
         self.query_one("#empty", Static).update(EMPTY_TEXT.format(home=escape(str(self.workspace.home))))
         self.query_one("#empty").display = empty
         self.query_one("#home-tabs").display = not empty
@@ -205,7 +224,7 @@ class HomeScreen(TandemScreen[None]):
             self.query_one("#shadow-days" if self._on_shadow_tab() else "#meetings", DataTable).focus()
         summary = self.query_one("#summary", Static)
         summary.display = not empty
-        summary.update(summary_line(records, main_app(self).clock().date()))
+        summary.update(summary_line(data, main_app(self).clock().date()))
         self._fill_table()
 
     def _series_title(self, series_id: str) -> str:
@@ -214,61 +233,94 @@ class HomeScreen(TandemScreen[None]):
     def _fill_table(self) -> None:
         table = self.query_one("#meetings", DataTable)
         current = table.cursor_row
-        chosen = self._records.get(self._select or "")
-        if chosen is not None and self._series_filter not in (None, chosen.meeting.series_id):
+        chosen = self._rows.get(self._select or "")
+        if chosen is not None and self._series_filter not in (None, chosen.series_id):
             self._series_filter = None  # show the meeting just planned, even in another series
         table.clear()
-        self._pending_rows = []
-        rows = [
-            r
-            for r in sorted(self._records.values(), key=lambda r: (r.meeting.date, r.meeting.id), reverse=True)
-            if not self._series_filter or r.meeting.series_id == self._series_filter
-        ]
+        # Newest first, by date then id: two stable sorts make no key tuple per row (at
+        # 20,000 rows the collector walked those tuples for a fifth of a second).
+        rows = sorted(self._rows.values(), key=attrgetter("id"), reverse=True)
+        rows.sort(key=attrgetter("date"), reverse=True)
+        if self._series_filter:
+            rows = [r for r in rows if r.series_id == self._series_filter]
         label = self._series_title(self._series_filter) if self._series_filter else "all series"
         table.border_title = Text(f"Meetings · {label} · {len(rows)}")
         if not rows:
+            self._unlisted = []
+            self._add_later("meetings", [], self._add_rows)
             self.query_one("#detail", MeetingDetail).show(None, "")
             return
         row = min(current, len(rows) - 1)
-        if self._select is not None and self._select in self._records:
-            row = next((n for n, r in enumerate(rows) if r.meeting.id == self._select), row)
+        if self._select is not None and self._select in self._rows:
+            row = next((n for n, r in enumerate(rows) if r.id == self._select), row)
             self._select = None
         # The rows a screen shows (and the cursor's) first; the rest after that frame is
         # drawn: a table measures every cell it is given, 0.05 s for 500 meetings.
-        screenful = self.app.size.height + MORE_ROWS
-        first = len(rows) if len(rows) <= ALL_AT_ONCE else max(screenful, row + screenful)
+        first = self._first_rows(len(rows), row)
         self._add_rows(rows[:first])
-        self._pending_rows = rows[first:]
-        if self._pending_rows:
-            self.set_timer(PENDING_ROWS_AFTER_S, self._add_pending_rows)
+        self._unlisted = rows[first:]
+        self._add_later("meetings", self._unlisted, self._add_rows, until=TABLE_ROWS)
         table.move_cursor(row=row)
         self._show_detail(self.selected_id)
 
-    def _add_rows(self, rows: list[MeetingRecord]) -> None:
+    def _add_rows(self, rows: list[HomeRow]) -> None:
         table = self.query_one("#meetings", DataTable)
-        for record in rows:
-            m = record.meeting
-            open_actions = sum(a.status == "open" for a in record.actions)
+        titles = {s.id: s.title for s in self._series}
+        for m in rows:
             table.add_row(
                 m.date,
-                Text(self._series_title(m.series_id)),
+                Text(titles.get(m.series_id, m.series_id)),
                 Text(m.facilitator),
                 Text(m.status, style=STATUS_STYLE.get(m.status, "")),
-                Text(str(open_actions), justify="right"),
+                Text(str(m.open_actions), justify="right"),
                 key=m.id,
             )
 
-    def _add_pending_rows(self) -> None:
-        rows, self._pending_rows = self._pending_rows, []
-        if rows and self.is_mounted:
-            self._add_rows(rows)
+    def _first_rows(self, rows: int, cursor: int) -> int:
+        """How many rows a table is given before the first frame: a screenful (the cursor's)."""
+        screenful = self.app.size.height + MORE_ROWS
+        return rows if rows <= ALL_AT_ONCE else max(screenful, cursor + screenful)
+
+    def _add_later(self, table: str, rows: list[R], add: Callable[[list[R]], None], *, until: int | None = None) -> None:
+        """``add`` the rows beyond a table's first screen after the first frame, a chunk at a
+        time (taken from ``rows``), the screen handling what came meanwhile (a key, a resize)
+        in between, until the table holds ``until`` rows; this fill of ``table`` stops the
+        one before."""
+        fill = self._fills[table] = self._fills.get(table, 0) + 1
+
+        def next_chunk() -> None:
+            if self._fills.get(table) != fill or not self.is_mounted or not rows:
+                return
+            room = PENDING_ROWS_CHUNK if until is None else min(PENDING_ROWS_CHUNK, until - self.query_one(f"#{table}", DataTable).row_count)
+            if room <= 0:
+                return
+            if not self.is_current:  # a form or a meeting in front: it has the time, not rows unseen
+                self.set_timer(PENDING_ROWS_AFTER_S, next_chunk)
+                return
+            add(rows[:room])
+            del rows[:room]
+            if rows:
+                self.set_timer(0.01, next_chunk)
+
+        if rows:
+            self.set_timer(PENDING_ROWS_AFTER_S, next_chunk)
 
     def _fill_shadow_days(self) -> None:
         table = self.query_one("#shadow-days", DataTable)
         current = table.cursor_row
         table.clear()
         today = main_app(self).clock().date().isoformat()
-        for day in self._shadow_days:
+        first = self._first_rows(len(self._shadow_days), current)
+        self._add_shadow_days(self._shadow_days[:first], today)
+        self._add_later("shadow-days", self._shadow_days[first:], lambda days: self._add_shadow_days(days, today))
+        upcoming = sum(1 for d in self._shadow_days if d.date >= today and d.status != "done")
+        table.border_title = f"Shadow days · {upcoming} upcoming · {len(self._shadow_days) - upcoming} past · n plans one"
+        if table.row_count:
+            table.move_cursor(row=min(current, table.row_count - 1))
+
+    def _add_shadow_days(self, days: list[ShadowDay], today: str) -> None:
+        table = self.query_one("#shadow-days", DataTable)
+        for day in days:
             when = "upcoming" if day.date >= today and day.status != "done" else ""
             table.add_row(
                 Text(day.date, style="bold" if when else ""),
@@ -281,10 +333,6 @@ class HomeScreen(TandemScreen[None]):
                 Text(day.experiment.text if day.experiment else "—", overflow="ellipsis", no_wrap=True),
                 key=day.id,
             )
-        upcoming = sum(1 for d in self._shadow_days if d.date >= today and d.status != "done")
-        table.border_title = f"Shadow days · {upcoming} upcoming · {len(self._shadow_days) - upcoming} past · n plans one"
-        if table.row_count:
-            table.move_cursor(row=min(current, table.row_count - 1))
 
     @on(TabbedContent.TabActivated, "#home-tabs")
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
@@ -343,11 +391,36 @@ class HomeScreen(TandemScreen[None]):
 
     @property
     def selected(self) -> Meeting | None:
-        record = self._records.get(self.selected_id or "")
-        return record.meeting if record else None
+        """The highlighted meeting, as its file holds it: read when it was highlighted (the
+        list keeps only what it shows of each meeting), or now; None if it cannot be read."""
+        meeting_id = self.selected_id
+        if meeting_id is None or meeting_id not in self._rows:
+            return None
+        if self._read is None or self._read[0] != meeting_id:
+            try:
+                meeting: Meeting | None = self.workspace.get_meeting(meeting_id)  # ~1 ms: one file
+            except TandemError:
+                meeting = None
+            self._read = (meeting_id, meeting)
+        return self._read[1]
+
+    def _list_more(self, cursor: int) -> None:
+        """More meetings into the table, when the cursor is within a screenful of its end."""
+        table = self.query_one("#meetings", DataTable)
+        if self._unlisted and cursor >= table.row_count - self.app.size.height:
+            chunk = self._unlisted[:PENDING_ROWS_CHUNK]
+            del self._unlisted[:PENDING_ROWS_CHUNK]
+            self._add_rows(chunk)
+
+    def _list_up_to(self, meeting_id: str) -> None:
+        """The table holds the meeting (if it is listed at all)."""
+        table = self.query_one("#meetings", DataTable)
+        while self._unlisted and meeting_id not in table.rows:
+            self._list_more(table.row_count)
 
     @on(DataTable.RowHighlighted, "#meetings")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._list_more(event.cursor_row)
         self._show_detail(event.row_key.value)
         self.refresh_bindings()  # the keys follow what the highlighted meeting allows
 
@@ -360,12 +433,14 @@ class HomeScreen(TandemScreen[None]):
         self.action_open_meeting()
 
     def _show_detail(self, meeting_id: str | None) -> None:
-        record = self._records.get(meeting_id or "")
-        if record is not None:
+        record = None
+        self._read = None
+        if meeting_id is not None and meeting_id in self._rows:
             try:
-                record = self.workspace.read_meeting(record.meeting.id)  # ~1 ms: one file
+                record = self.workspace.read_meeting(meeting_id)  # ~1 ms: one file
             except TandemError as exc:
                 self.notify(str(exc), severity="error", markup=False)
+            self._read = (meeting_id, record.meeting if record is not None else None)
         title = self._series_title(record.meeting.series_id) if record else ""
         self.query_one("#detail", MeetingDetail).show(record, title)
 
@@ -555,7 +630,7 @@ class HomeScreen(TandemScreen[None]):
             ("meeting: new", "plan_meeting", "Plan a meeting from a template"),
             ("shadow day: plan one", "plan_shadow", "A day in the other team's shoes"),
         ]
-        live = next((r.meeting for r in self._records.values() if r.meeting.status == "live"), None)
+        live = next((r for r in self._rows.values() if r.status == "live"), None)
         if live is not None:
             commands.append((f"meeting: resume {live.title} ({live.date})", "resume_live", "Back to the live meeting"))
         shadow_tab = self._on_shadow_tab()
@@ -594,17 +669,18 @@ class HomeScreen(TandemScreen[None]):
         self.action_refresh()
 
     def action_resume_live(self) -> None:
-        live = next((r.meeting for r in self._records.values() if r.meeting.status == "live"), None)
+        live = next((r for r in self._rows.values() if r.status == "live"), None)
         if live is not None:
             main_app(self).open_meeting(live.id)
 
     def action_export_latest(self) -> None:
-        held = sorted((r.meeting for r in self._records.values() if r.meeting.held), key=lambda m: (m.date, m.id))
+        held = sorted((r for r in self._rows.values() if r.status in HELD_STATUSES), key=lambda m: (m.date, m.id))
         if not held:
             self.notify("No meeting has taken place yet.", severity="warning", markup=False)
             return
         table = self.query_one("#meetings", DataTable)
         self._series_filter = None
         self._fill_table()
+        self._list_up_to(held[-1].id)
         table.move_cursor(row=table.get_row_index(held[-1].id))
         self.action_export()
