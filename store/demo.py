@@ -318,7 +318,7 @@ class _SeriesActions:
     overdue: int = 0
     overdue_owners: set[str] = field(default_factory=set)
     first_stuck: tuple[int, ActionItem] | None = None
-    #: Items a later meeting closes, kept until that meeting has passed (at most three meetings on).
+    #: Items a later meeting closes, kept until that meeting has passed (at most a year on).
     closing: list[ActionItem] = field(default_factory=list)
 
     def review(self, meeting_id: str, day: str) -> tuple[int, list[ActionItem], ActionItem | None]:
@@ -552,6 +552,15 @@ class _Builder:
     def next_in_series(self, slot: _Slot, k: int = 1) -> _Slot | None:
         series = self.series_slots[slot.series_id]
         return series[slot.index + k] if slot.index + k < len(series) else None
+
+    def year_later(self, slot: _Slot) -> _Slot | None:
+        """The series' first meeting a year or more after ``slot``."""
+        series = self.series_slots[slot.series_id]
+        due = slot.day + timedelta(days=365)
+        for later in series[slot.index + 1 :]:
+            if later.day >= due:
+                return later
+        return None
 
     def next_day(self, slot: _Slot) -> date:
         later = self.next_in_series(slot)
@@ -926,13 +935,22 @@ class _Builder:
         # Decide now how it ends: the later meeting that closes it is already scheduled.
         age = (self.today - slot.day).days
         stays_open = rng.random() < (0.03 if age > 70 else 0.15 if age > 21 else 0.35)
+        later: _Slot | None = None
         if not stays_open:
             later = self.next_in_series(slot, rng.choices((1, 2, 3), weights=(60, 28, 12))[0])
             if later is not None and later.status != "planned":
                 action.status = "dropped" if rng.random() < 0.09 else "done"
-                action.closed_on = later.day.isoformat()
-                action.closed_in = later.id
-                self.closing.setdefault(later.id, []).append(action)
+        elif age > 365:
+            # Nobody keeps a forgotten to-do for ever: a year on, the series drops it. Without
+            # this a long history piles hundreds of open items into every action review, so
+            # a large demo would not be a larger version of the same team.
+            later = self.year_later(slot)
+            if later is not None and later.status != "planned":
+                action.status = "dropped"
+        if later is not None and action.status != "open":
+            action.closed_on = later.day.isoformat()
+            action.closed_in = later.id
+            self.closing.setdefault(later.id, []).append(action)
         ctx.record.actions.append(action)
         self.series_actions[slot.series_id].actions.append(action)
         return action
