@@ -42,7 +42,7 @@ import orjson
 
 from tandem.store.atomic import SCHEMA_VERSION, atomic_write_bytes, clean_stale_temp_files, decode, ensure_dir, read_regular
 from tandem.store.errors import TandemError
-from tandem.store.index.entry import PARTS, Entry, SearchText, Sig, check_of, digest_of, read_entry, search_entry, search_lines, search_text, sig_of
+from tandem.store.index.entry import PARTS, RACY_NS, Entry, SearchText, Sig, check_of, digest_of, read_entry, search_entry, search_lines, search_text, sig_of
 from tandem.store.layout import CACHE_DIR, MEETINGS_DIR
 from tandem.store.outside import MAX_DATA_FILE_BYTES, inside, name_problem
 from tandem.store.records import ActionItem, Attendee, Decision, LeadFeedback, Meeting
@@ -122,6 +122,9 @@ class MeetingIndex:
         self._quick: dict[str, int] = {}
         #: The last listing of the folder: each name with its inode number.
         self._listing: dict[str, int] = {}
+        #: The folder's stamp as :meth:`refresh_changed` found it when it was old enough to
+        #: move with any later change in the folder; None: not (yet).
+        self._stamp_trusted: tuple[int, int] | None = None
 
     # --- reading the folder --------------------------------------------------------------
 
@@ -139,6 +142,29 @@ class MeetingIndex:
             self._maybe_write()
             return changed
 
+    def refresh_changed(self) -> bool:
+        """A refresh for a question a long-running reader asks now and then (the new-meeting
+        form's last meeting of a series): one stat of the meetings folder, and only if it
+        moved since the last pass (every save renames a file into it; a git checkout or a
+        sync creates, replaces and removes files in it), a quick pass: a listing, and the
+        files with a new inode read. Files this process has not looked at yet, and those
+        changed in the last seconds, are looked at as by a full pass. A file rewritten in
+        place (its inode kept, the folder left as it was) is seen at the next full refresh:
+        stat-ing 20,000 files to find one took 0.2-0.35 s. True if anything changed."""
+        with self._lock:
+            self._load()
+            stamp = self._stamp()
+            if stamp is not None and stamp == self._folder_stamp == self._stamp_trusted and all(e.settled and not e.retry for e in self._entries.values()):
+                return False
+            before = time.time_ns()
+            changed = self._pass(quick=True)
+            # The folder's times tick coarsely: a file renamed in within the tick its stamp was
+            # read in leaves the stamp as it was. So it is trusted only once older than that.
+            stamp = self._folder_stamp
+            self._stamp_trusted = stamp if stamp is not None and before - stamp[0] > RACY_NS else None
+            self._maybe_write()
+            return changed
+
     def listing(self) -> list[tuple[str, Entry | None]]:
         """Every meeting file (by stem, in order) with its entry, as of the last refresh;
         None for a file the caller must read itself: a name that is no meeting id, or a
@@ -149,6 +175,23 @@ class MeetingIndex:
                 entry = self._entries.get(stem)
                 out.append((stem, entry if entry is not None and entry.problem is None else None))
             return out
+
+    def latest(self, series_id: str) -> tuple[Entry | None, list[str]]:
+        """As of the last refresh: the entry of ``series_id`` with the latest date, then
+        meeting id, then file name; and the stems :meth:`listing` gives no entry for (the
+        caller reads those files). No list of every entry is made: at 20,000 meetings one
+        woke the garbage collector up for a fifth of a second."""
+        with self._lock:
+            best: Entry | None = None
+            unread: list[str] = []
+            entries = self._entries
+            for stem in self._stems:
+                entry = entries.get(stem)
+                if entry is None or entry.problem is not None:
+                    unread.append(stem)
+                elif entry.series_id == series_id and (best is None or (entry.date, entry.meeting_id) >= (best.date, best.meeting_id)):
+                    best = entry  # in file name order: among equal keys the last name wins
+            return best, unread
 
     def entries(self) -> list[tuple[str, Entry | None]]:
         """Every meeting file (by stem, in order) with its entry, problems included; None
