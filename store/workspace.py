@@ -538,7 +538,16 @@ class Workspace:
     # --- meetings: writing -----------------------------------------------------------
 
     def new_meeting_id(self, day: date | str, series_id: str) -> str:
-        return ids.meeting_id(day, series_id, taken=set(self.meeting_ids()))
+        taken = set(self.meeting_ids())
+        if (self.home / ".git").exists():
+            # Shared through git: a teammate's clone may plan the same series on the same day
+            # before the two sync, and the two files must not be one. Four random characters
+            # make a clash a one-in-a-million event; the date and series still lead the id.
+            while True:
+                candidate = f"{ids.meeting_id(day, series_id)}-{ids.new_id()[:4]}"
+                if candidate not in taken:
+                    return candidate
+        return ids.meeting_id(day, series_id, taken=taken)
 
     def create_meeting(self, meeting: Meeting, agenda: Iterable[AgendaItem] = (), *, actions: Iterable[ActionItem] = ()) -> Meeting:
         """Create the meeting's file with its agenda (and any action items it starts with,

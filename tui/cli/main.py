@@ -729,8 +729,10 @@ _NoArgsIsHelp: type[click.UsageError] = getattr(click.exceptions, "NoArgsIsHelpE
 
 def _register_meeting_commands() -> None:
     from tandem.tui.cli.meeting import meeting_group
+    from tandem.tui.cli.sync import sync_group
 
     cli.add_command(meeting_group)
+    cli.add_command(sync_group)
 
 
 _register_meeting_commands()

@@ -1,0 +1,185 @@
+"""`tandem sync` against the real git binary: a bare repository in a temporary folder as the
+team's remote, clones as teammates' laptops."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tandem.store.errors import TandemError, UsageError
+from tandem.store.records import LeadFeedback
+from tandem.store.sync.git import OfflineError
+from tandem.store.sync.merge import recorded_conflicts
+from tandem.store.sync.run import Sync
+from tandem.store.sync.setup import clone, init
+from tandem.store.workspace import Workspace
+from tests.store.sync_team import FIRST_MEETING, data_files, git, new_content, run_sync, seed, set_notes, team
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+
+
+def test_a_change_on_one_laptop_reaches_the_other_with_a_message_that_says_what(tmp_path: Path) -> None:
+    maya, jose = team(tmp_path, ["Maya", "Jose"])
+    ws = Workspace(jose)
+    with ws.open_meeting(FIRST_MEETING) as writer:
+        for n in range(3):
+            writer.lead_feedback.add(LeadFeedback(id=f"lead0000000{n}", reference=f"CRM-{n}", verdict="poor", reasons=["no_budget"]))
+    set_notes(ws, FIRST_MEETING, "agd000000001", "- three poor leads from the webinar")
+
+    sent = run_sync(jose)
+    assert "sent" in sent and "3 lead feedback" in sent
+    message = git(jose, "log", "-1", "--format=%s")
+    assert message.startswith("Jose: ") and "3 lead feedback" in message and f"notes in {FIRST_MEETING}" in message
+
+    got = run_sync(maya)
+    assert "3 lead feedback" in got and "from Jose" in got
+    record = Workspace(maya).read_meeting(FIRST_MEETING)
+    assert [f.reference for f in record.lead_feedback] == ["CRM-0", "CRM-1", "CRM-2"]
+    assert record.agenda[0].notes == "- three poor leads from the webinar"
+    assert data_files(maya) == data_files(jose)
+
+
+def test_nothing_new_is_said_so_and_makes_no_commit(tmp_path: Path) -> None:
+    maya, _ = team(tmp_path, ["Maya", "Jose"])
+    before = git(maya, "rev-parse", "HEAD")
+    assert run_sync(maya) == "Synced: nothing new here or from the team."
+    assert git(maya, "rev-parse", "HEAD") == before
+
+
+def test_edits_of_one_file_on_two_laptops_both_arrive_and_notes_keep_both_texts(tmp_path: Path) -> None:
+    maya, jose = team(tmp_path, ["Maya", "Jose"])
+    set_notes(Workspace(maya), FIRST_MEETING, "agd000000001", "Maya: leads were late")
+    set_notes(Workspace(jose), FIRST_MEETING, "agd000000001", "José: the webinar list was poor")
+    with Workspace(jose).open_meeting(FIRST_MEETING) as writer:
+        writer.lead_feedback.add(LeadFeedback(id="leadjose0001", reference="CRM-9", verdict="good"))
+    run_sync(maya)
+    run_sync(jose)
+    run_sync(maya)
+    assert data_files(maya) == data_files(jose)
+    record = Workspace(maya).read_meeting(FIRST_MEETING)
+    notes = record.agenda[0].notes
+    assert "Maya: leads were late" in notes and "José: the webinar list was poor" in notes
+    assert [f.id for f in record.lead_feedback] == ["leadjose0001"]
+    assert b"<<<<<<<" not in b"".join(data_files(maya).values())
+
+
+def test_the_same_field_changed_on_two_laptops_keeps_the_losing_value(tmp_path: Path) -> None:
+    maya, jose = team(tmp_path, ["Maya", "Jose"])
+    for home, title in ((maya, "Pricing page v2"), (jose, "Pricing page, new")):
+        ws = Workspace(home)
+        item = ws.content.get("cnt000000001")
+        ws.content.update(type(item)(**{**item.to_dict(), "title": title}))
+    run_sync(maya)
+    said = run_sync(jose)
+    assert "decided" in said
+    run_sync(maya)
+    assert data_files(maya) == data_files(jose)
+    import orjson
+
+    doc = orjson.loads((maya / "content.json").read_bytes())
+    lost = recorded_conflicts(doc)
+    kept = Workspace(maya).content.get("cnt000000001").title
+    assert {kept, *(c.lost for c in lost)} == {"Pricing page v2", "Pricing page, new"}
+
+
+def test_a_meeting_planned_on_two_laptops_for_the_same_day_stays_two_meetings(tmp_path: Path) -> None:
+    from tandem.store.records import Meeting
+
+    maya, jose = team(tmp_path, ["Maya", "Jose"])
+    made = []
+    for home in (maya, jose):
+        ws = Workspace(home)
+        meeting_id = ws.new_meeting_id("2026-12-15", "weekly")
+        assert meeting_id.startswith("2026-12-15-weekly-")
+        ws.create_meeting(Meeting(id=meeting_id, series_id="weekly", title="Weekly sync", date="2026-12-15"))
+        made.append(meeting_id)
+    assert made[0] != made[1]
+    run_sync(maya)
+    run_sync(jose)
+    run_sync(maya)
+    assert set(made) <= set(Workspace(maya).meeting_ids()) and set(made) <= set(Workspace(jose).meeting_ids())
+
+
+def test_offline_the_work_is_committed_and_goes_with_the_next_sync(tmp_path: Path) -> None:
+    maya, jose = team(tmp_path, ["Maya", "Jose"])
+    remote = tmp_path / "team.git"
+    made = new_content(Workspace(maya), "Case study")
+    remote.rename(tmp_path / "away.git")
+    with pytest.raises(OfflineError) as caught:
+        Sync(maya).run()
+    assert "could not be reached" in str(caught.value) and "\n" not in str(caught.value)
+    assert git(maya, "status", "--porcelain") == ""  # committed here
+    assert any("To send: 1 commit" in line for line in Sync(maya).status())
+    (tmp_path / "away.git").rename(remote)
+    run_sync(maya)
+    run_sync(jose)
+    assert Workspace(jose).content.get(made).title == "Case study"
+
+
+def test_a_pull_restores_private_modes(tmp_path: Path) -> None:
+    maya, jose = team(tmp_path, ["Maya", "Jose"])
+    new_content(Workspace(maya), "Battlecard")
+    run_sync(maya)
+    run_sync(jose)
+    assert stat.S_IMODE(os.stat(jose / "content.json").st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(jose / "meetings").st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(jose / ".git").st_mode) == 0o700
+
+
+def test_volatile_files_never_travel(tmp_path: Path) -> None:
+    maya, _ = team(tmp_path, ["Maya", "Jose"])
+    with Workspace(maya).open_meeting(FIRST_MEETING):
+        run_sync(maya)  # a writer's lock and holder files exist now
+    tracked = git(maya, "ls-files").split()
+    assert not [name for name in tracked if name.endswith((".lock", ".holder")) or name.startswith(("cache/", "snapshots/", "backups/"))]
+
+
+def test_a_plain_git_pull_that_stopped_on_conflicts_is_finished_by_sync(tmp_path: Path) -> None:
+    maya, jose = team(tmp_path, ["Maya", "Jose"])
+    set_notes(Workspace(maya), FIRST_MEETING, "agd000000001", "from Maya")
+    set_notes(Workspace(jose), FIRST_MEETING, "agd000000001", "from José")
+    run_sync(maya)
+    git(jose, "add", "-A")
+    git(jose, "commit", "-qm", "by hand")
+    pulled = subprocess.run(["git", "pull", "-q", "--no-rebase", "origin", "main"], cwd=jose, capture_output=True, text=True)
+    assert pulled.returncode != 0, pulled.stderr  # conflict markers in the meeting file now
+    assert b"<<<<<<<" in (jose / "meetings" / f"{FIRST_MEETING}.json").read_bytes()
+    run_sync(jose)
+    notes = Workspace(jose).read_meeting(FIRST_MEETING).agenda[0].notes
+    assert "from Maya" in notes and "from José" in notes
+    run_sync(maya)
+    assert data_files(maya) == data_files(jose)
+
+
+def test_a_meeting_open_for_editing_here_is_not_rewritten_under_its_writer(tmp_path: Path) -> None:
+    maya, jose = team(tmp_path, ["Maya", "Jose"])
+    set_notes(Workspace(jose), FIRST_MEETING, "agd000000002", "from José")
+    run_sync(jose)
+    with Workspace(maya).open_meeting(FIRST_MEETING), pytest.raises(TandemError, match="open for editing here"):
+        Sync(maya).run()
+    assert Workspace(maya).read_meeting(FIRST_MEETING).agenda[1].notes == ""
+    run_sync(maya)  # closed now: it comes in
+    assert Workspace(maya).read_meeting(FIRST_MEETING).agenda[1].notes == "from José"
+
+
+def test_init_and_clone_refuse_what_they_cannot_do(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="not a tandem workspace"):
+        init(tmp_path / "nothing")
+    home = tmp_path / "ws"
+    seed(home)
+    init(home)
+    with pytest.raises(UsageError, match="already shared"):
+        init(home)
+    with pytest.raises(UsageError, match="not empty"):
+        clone(str(tmp_path / "x.git"), home)
+    alone = tmp_path / "alone"
+    seed(alone)
+    with pytest.raises(TandemError, match="not shared yet"):
+        Sync(alone)
+    with pytest.raises(TandemError, match="no workspace at"):
+        Sync(tmp_path / "missing")
