@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +73,8 @@ class Git:
         self.root = root
         self.interactive = interactive
         self._binary = git_binary()
+        #: Seconds spent waiting on git so far (benchmarks tell tandem's own time from it).
+        self.seconds = 0.0
 
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -88,6 +91,7 @@ class Git:
 
     def run(self, *args: str, check: bool = True, network: bool = False, stdin: bytes | None = None) -> Result:
         timeout = NETWORK_TIMEOUT if network else LOCAL_TIMEOUT
+        started = time.perf_counter()
         try:
             done = subprocess.run(
                 [self._binary, *args],
@@ -108,6 +112,8 @@ class Git:
             raise GitError(f"{what} took longer than {timeout:.0f} s in {self.root}; try again.") from None
         except OSError as exc:
             raise GitError(f"Could not run git in {self.root}: {exc.strerror or exc}.") from None
+        finally:
+            self.seconds += time.perf_counter() - started
         result = Result(done.returncode, done.stdout, done.stderr.decode("utf-8", "replace").strip())
         if check and result.code != 0:
             raise self.error(args, result, network=network)
