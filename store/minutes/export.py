@@ -6,6 +6,12 @@ its minutes are made of (its file, its series neighbours, the shared records and
 it shows, the layout, this tandem) and the signature of the minutes file as written; a meeting
 whose key and file are both as recorded is not rendered again. The manifest is derived: a
 missing, damaged or newer one means a full export, comparing each file's bytes as before.
+
+After an export that went to the end, the next one after a few changes reads no more than
+those: one ``stat`` per meeting file and per minutes file finds them, and the manifest's
+details (a file beside it, a line per meeting file read by its offset) say what the minutes
+of a changed meeting need of the other files. What it changes in the manifest goes into a
+small patch file beside it, not into a manifest of 20,000 entries written again.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import io
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
@@ -27,7 +33,7 @@ from typing import Any, overload
 import orjson
 
 from tandem import __version__
-from tandem.store.atomic import atomic_write_bytes, clean_stale_temp_files, ensure_dir, read_file
+from tandem.store.atomic import TEMP_MARK, atomic_write_bytes, clean_stale_temp_files, ensure_dir, read_file
 from tandem.store.collection import decode_table
 from tandem.store.errors import NotFoundError, TandemError
 from tandem.store.layout import CACHE_DIR, SHARED_FILES
@@ -85,8 +91,16 @@ def prepare_folder(out: Path, targets: Iterable[Path] = ()) -> None:
     for path in targets:
         check_target(path)
     ensure_dir(out)
+    _clean_temp_files(out)
+
+
+def _clean_temp_files(folder: Path) -> None:
+    """Remove the temp files of writers killed halfway from ``folder``, if it has any: the
+    names are searched as one text first, as matching each of 20,000 names took twice as
+    long as listing them."""
     with contextlib.suppress(OSError):  # an unreadable folder: the writes say why in words
-        clean_stale_temp_files(out)
+        if TEMP_MARK in "\0".join(os.listdir(folder)):
+            clean_stale_temp_files(folder)
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
@@ -251,7 +265,7 @@ def reexport_if_exported(workspace: Workspace, meeting_id: str, folder: Path) ->
 Signature = tuple[int, int, int, int]
 
 #: The manifest's format; a manifest of another format is rebuilt.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 #: Save the manifest after this many minutes files rendered, so that an export killed
 #: halfway keeps what it did.
 CHECKPOINT_EVERY = 500
@@ -284,6 +298,28 @@ def _signature_of(path: str | Path, *, follow: bool = True) -> Signature | None:
         return signature(os.stat(path, follow_symlinks=follow))
     except OSError:
         return None
+
+
+def _sig_texts(folder: Path, names: Iterable[str], *, follow: bool, suffix: str = "") -> list[str]:
+    """The signature (as :func:`_sig_text`) of each of ``names`` + ``suffix`` in ``folder``; ""
+    for one that cannot be told. One ``stat`` each, relative to the folder opened once, kept
+    as text: a Path and a tuple per file cost a third as much again as the stats."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return ["" for _ in names]
+    stat_at, texts = os.stat, []
+    try:
+        for name in names:
+            try:
+                info = stat_at(f"{name}{suffix}", dir_fd=fd, follow_symlinks=follow)
+            except (OSError, ValueError):  # ValueError: a NUL in a name from a damaged manifest
+                texts.append("")
+            else:
+                texts.append(f"{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_size}:{info.st_ino}")
+    finally:
+        os.close(fd)
+    return texts
 
 
 def _sig_text(sig: Signature | None) -> str:
@@ -379,11 +415,6 @@ def _face(signature: Signature | None, meeting: Meeting, actions: list[ActionIte
     ]
 
 
-def _meeting_signatures(workspace: Workspace) -> dict[str, Signature | None]:
-    folder = str(workspace.meetings_dir)  # a str, not a Path per file: a quarter of the time
-    return {stem: _signature_of(f"{folder}/{stem}.json") for stem in workspace.meeting_ids()}
-
-
 def _load(workspace: Workspace, signatures: dict[str, Signature | None]) -> _Loaded:
     """:meth:`Shared.load`, and which meeting each action item was read with."""
     meetings: list[Meeting] = []
@@ -403,18 +434,31 @@ def _load(workspace: Workspace, signatures: dict[str, Signature | None]) -> _Loa
 #: The shared files a meeting's minutes show records of, by a letter each: a quick export
 #: reads only those its minutes show (the largest hold every meeting's records).
 _SHOWN = {"o": "objectives.json", "i": "insights.json", "c": "content.json", "s": "shadow_days.json"}
+#: Those of them whose records a quick export takes from the manifest's details
+#: (:class:`_Details`): each holds a record or more per meeting, and would be read whole for
+#: the few rendered. objectives.json is read: an objective is shown whole by every meeting
+#: that checks in on it.
+_KEPT = ("i", "c", "s")
 
 
 class _Keys:
     """Each meeting's key: a digest of everything its minutes are made of, without reading
-    its file (its signature stands for it). Two meetings' minutes with one key are the same."""
+    its file (its signature stands for it). Two meetings' minutes with one key are the same.
 
-    def __init__(self, context: str, loaded: _Loaded, names: dict[str, str]) -> None:
+    With ``capture`` (a full pass: the lists are whole), what a quick export needs to render
+    each meeting's minutes alone is noted as well (:attr:`needs`)."""
+
+    def __init__(self, context: str, loaded: _Loaded, names: dict[str, str], *, capture: bool = False) -> None:
         self.context = context
         self.loaded = loaded
         self.shared = loaded.shared
         self.names = names
         self._records: dict[int, str] = {}
+        #: Meeting id → what its minutes take from other meeting files and from the files
+        #: of _KEPT, as the details keep it (see :class:`_Details`); with ``capture`` only.
+        self.needs: dict[str, list[Any]] | None = {} if capture else None
+        self._places: dict[int, dict[int, int]] = {}
+        self._files: list[int] | None = None
         #: Meeting id → which shared files its minutes show records of (see _SHOWN), once keyed.
         self.shows: dict[str, str] = {}
         #: Meeting file → the meetings its action items were closed in (whose dates decide
@@ -438,6 +482,13 @@ class _Keys:
             found = self._records[id(record)] = _digest(orjson.dumps(record))
         return found
 
+    def _placed(self, records: Sequence[Record], shown: Sequence[Record]) -> list[list[Any]]:
+        """``shown``, each with its place in ``records``."""
+        places = self._places.get(id(records))
+        if places is None:
+            places = self._places[id(records)] = {id(record): n for n, record in enumerate(records)}
+        return [[places[id(record)], record] for record in shown]
+
     def key(self, meeting: Meeting) -> str | None:
         shared = self.shared
         rows = shared.review_rows(meeting)
@@ -446,6 +497,19 @@ class _Keys:
         previous, following = shared.previous_and_next(meeting)
         meetings = shared.meetings_by_id()
         closed_in = sorted(self.closers.get(meeting.id, ()))
+        insights, content, days = shared.insights_of(meeting.id), shared.content_of(meeting.id), shared.shadow_days_of(meeting, previous)
+        if self.needs is not None:
+            if self._files is None:
+                # Review row → the place of its item's file: a review lists a hundred rows.
+                places = {stem: n for n, stem in enumerate(sorted(self.loaded.faces))}
+                self._files = [places[source] for source in self.loaded.sources for _ in "ox"]
+            shown = [self._placed(shared.insights, insights), self._placed(shared.content, content), self._placed(shared.shadow_days, days)]
+            self.needs[meeting.id] = [
+                previous.id if previous else "",
+                following.id if following else "",
+                sorted(set(map(self._files.__getitem__, rows))),
+                shown if any(shown) else [],
+            ]
         parts = [
             self.names[meeting.id],
             self.loaded.signatures.get(meeting.id),
@@ -453,15 +517,20 @@ class _Keys:
             [previous.id, previous.date] if previous else None,
             [following.id, following.date] if following else None,
             [[self._record(shared.objectives[o]), n] for o, n in shared.objective_checkins(meeting.id)],
-            [self._record(i) for i in shared.insights_of(meeting.id)],
-            [self._record(c) for c in shared.content_of(meeting.id)],
-            [self._record(d) for d in shared.shadow_days_of(meeting, previous)],
+            [self._record(i) for i in insights],
+            [self._record(c) for c in content],
+            [self._record(d) for d in days],
             [[c, meetings[c].date if c in meetings else None] for c in closed_in],
             # A meeting may review hundreds of action items: one digest of them all.
             _digest(b"".join(map(self._rows.__getitem__, rows))),
         ]
         self.shows[meeting.id] = "".join(name for name, records in zip(_SHOWN, parts[5:9], strict=True) if records)
         return _digest(self.context.encode() + orjson.dumps(parts))
+
+
+def _plain_name(name: str) -> bool:
+    """Whether ``name`` can be a minutes file that :func:`file_names` gave: in the folder, not hidden."""
+    return name.endswith(".md") and not name.startswith(".") and "/" not in name and "\0" not in name
 
 
 @dataclass
@@ -476,11 +545,12 @@ class _Entry:
         return [self.key, self.file, _sig_text(self.signature), self.shows]
 
     @classmethod
-    def read(cls, entry: Any) -> _Entry | None:
-        """An entry as stored, or None if it is not one."""
-        if isinstance(entry, list) and len(entry) == 4 and isinstance(entry[0], str) and isinstance(entry[1], str) and isinstance(entry[3], str):
-            sig = _text_sig(entry[2])
-            return cls(entry[0], entry[1], sig, entry[3]) if sig is not None else None
+    def read(cls, key: object, file: object, sig: object, shows: object) -> _Entry | None:
+        """An entry as stored, or None if it is not one. Its file is written to on the quick
+        path: a name that is no minutes file name (a damaged manifest) is no entry."""
+        if isinstance(key, str) and isinstance(file, str) and isinstance(shows, str) and _plain_name(file):
+            found = _text_sig(sig)
+            return cls(key, file, found, shows) if found is not None else None
         return None
 
     def claims(self, key: str, name: str, info: os.stat_result | None) -> bool:
@@ -488,20 +558,128 @@ class _Entry:
         return (self.key, self.file) == (key, name) and info is not None and signature(info) == self.signature
 
 
+class _Sorted(Container[str]):
+    """Membership in a sorted list, by bisection: no set of 20,000 names for a few look-ups."""
+
+    def __init__(self, items: list[str]) -> None:
+        self.items = items
+
+    def position(self, item: object) -> int | None:
+        items = self.items
+        if not isinstance(item, str):
+            return None
+        n = bisect.bisect_left(items, item)
+        return n if n < len(items) and items[n] == item else None
+
+    def __contains__(self, item: object) -> bool:
+        return self.position(item) is not None
+
+
+class _Details:
+    """What a quick export reads of a few meeting files, kept in a file beside the manifest:
+    a line per meeting file, in the manifest's order of them, ``[stem, date, series, digest,
+    action items, needs]``: its face (:func:`_face`, without its signature, which the
+    manifest keeps) and, for a meeting exported, what its minutes need of the other files:
+    ``[previous, next, reviewed, shown]``: its series neighbours, the files the action items
+    of its review are in (their places in the manifest's list: a review lists a hundred
+    items from a few dozen files), and the records of the files of _KEPT it shows, each
+    with its place in its file's list (as :meth:`_Keys._placed`).
+
+    Written by the full pass that completes the manifest, it holds as long as that does: a
+    quick export changes no face, no shared file, hence none of these. Only the file
+    written is read (its signature): anything else gives way to a full pass."""
+
+    def __init__(self, path: Path, sig: str, at: list[int]) -> None:
+        self.path, self.sig, self.at = path, sig, at
+
+    @staticmethod
+    def path_of(manifest: Path) -> Path:
+        return manifest.with_name(f"{manifest.stem}.details.jsonl")
+
+    @classmethod
+    def write(cls, workspace: Workspace, manifest: Path, faces: dict[str, list[Any]], needs: dict[str, list[Any]]) -> dict[str, Any] | None:
+        """Write the details of the meeting files ``faces`` (in sorted order); what the
+        manifest keeps of them (None: nothing was written)."""
+        at, lines, offset = [], [], 0
+        for stem in sorted(faces):
+            line = orjson.dumps([stem, *faces[stem][1:], needs.get(stem)]) + b"\n"
+            at.append(offset)
+            lines.append(line)
+            offset += len(line)
+        path = cls.path_of(manifest)
+        if workspace.read_only or not workspace.home.is_dir():
+            return None
+        try:
+            ensure_dir(path.parent)
+            atomic_write_bytes(path, b"".join(lines))
+        except OSError:
+            return None
+        sig = _signature_of(path, follow=False)
+        return {"sig": _sig_text(sig), "at": at} if sig else None
+
+    @classmethod
+    def read(cls, manifest: Path, data: object, count: int) -> _Details | None:
+        if not isinstance(data, dict):
+            return None
+        sig, at = data.get("sig"), data.get("at")
+        if isinstance(sig, str) and sig and isinstance(at, list) and len(at) == count:
+            return cls(cls.path_of(manifest), sig, at)
+        return None
+
+    def lines(self, wanted: dict[str, int | None]) -> dict[str, list[Any]]:
+        """The line of each meeting file ``wanted`` (stem → its place). Any doubt raises one
+        of _QUICK_MISSES: the caller gives way to the full pass."""
+        found: dict[str, list[Any]] = {}
+        fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as f:
+            if _sig_text(signature(os.fstat(fd))) != self.sig:
+                raise ValueError(f"{self.path} is not the file the manifest wrote")
+            for stem, n in wanted.items():
+                if n is None:
+                    raise KeyError(stem)
+                f.seek(self.at[n])
+                line = orjson.loads(f.readline())
+                if not isinstance(line, list) or len(line) != 6 or line[0] != stem:
+                    raise ValueError(f"{self.path} has no line of {stem} there")
+                found[stem] = line
+        return found
+
+
+#: The manifest's columns of minutes entries (see :class:`_Entry`).
+_COLUMNS = ("ids", "keys", "files", "sigs", "shows")
+#: The most changes a manifest takes in its patch file (see :meth:`_Manifest.save_patch`)
+#: before it is written whole again.
+PATCH_LIMIT = 256
+
+
 @dataclass
 class _Manifest:
     path: Path
     folder: str
-    #: Meeting id → its minutes' entry as stored (see :meth:`_Entry.dump`): read one by one
-    #: when used (:meth:`entry`), as an export after one change uses a few of 20,000.
-    minutes: dict[str, Any] = field(default_factory=dict)
+    #: Each meeting's minutes entry (:class:`_Entry`) in columns: meeting ids and, for
+    #: each, its key, file, signature and shown files, as stored (checked by :meth:`entry`).
+    #: An export after one change compares every signature and reads a few entries. A key
+    #: of None: no entry (its minutes file is claimed by nothing).
+    ids: list[str] = field(default_factory=list)
+    keys: list[Any] = field(default_factory=list)
+    files: list[Any] = field(default_factory=list)
+    sigs: list[Any] = field(default_factory=list)
+    shows: list[Any] = field(default_factory=list)
     #: The digest of the inputs other than the meeting files (:func:`_base`) and the
-    #: meetings of the last export that went to the end.
+    #: meetings of the last export that went to the end (stored first, in this order).
     complete: tuple[str, list[str]] | None = None
-    #: Meeting file → its face (:func:`_face`) as the minutes of the other meetings show it,
-    #: when ``complete``. Read as stored: the quick path checks what it uses, and anything
-    #: unexpected sends it back to the full pass.
-    files: dict[str, Any] = field(default_factory=dict)
+    #: When ``complete``: the meeting files (stems, sorted) with their signatures as stored,
+    #: and what the manifest keeps of their details (:meth:`_Details.write`).
+    stems: list[str] = field(default_factory=list)
+    stem_sigs: list[Any] = field(default_factory=list)
+    details: dict[str, Any] | None = None
+    #: Written with the manifest, and with the patch file that amends it (see :meth:`save_patch`).
+    token: str = ""
+    #: What changed since the manifest was written whole: minutes entries by meeting id
+    #: (as :meth:`_Entry.dump`), signatures of meeting files by stem.
+    patched: dict[str, list[Any]] = field(default_factory=dict)
+    patched_sigs: dict[str, str] = field(default_factory=dict)
+    _at: dict[str, int] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, workspace: Workspace, out: Path) -> _Manifest:
@@ -509,36 +687,148 @@ class _Manifest:
         path = workspace.home / CACHE_DIR / f"export-{_digest(folder.encode())}.json"
         manifest = cls(path, folder)
         data = _load_cache(path)
-        if data is None or data.get("folder") != folder or not isinstance(data.get("minutes"), dict):
+        minutes = data.get("minutes") if data is not None and data.get("folder") == folder else None
+        if not isinstance(minutes, dict):
             return manifest
-        manifest.minutes = data["minutes"]
-        complete = data.get("complete")
+        got: list[Any] = [minutes.get(name) for name in _COLUMNS]
+        ids, keys, files, sigs, shows = got
+        if not all(isinstance(c, list) and len(c) == len(got[0]) for c in got):
+            return manifest
+        if not all(isinstance(i, str) for i in ids) or len(set(ids)) != len(ids):
+            return manifest
+        manifest.ids, manifest.keys, manifest.files, manifest.sigs, manifest.shows = ids, keys, files, sigs, shows
+        assert data is not None
+        token, complete, stems, stem_sigs = data.get("token"), data.get("complete"), data.get("stems"), data.get("stem_sigs")
+        manifest.token = token if isinstance(token, str) else ""
         if (
             isinstance(complete, list)
             and len(complete) == 2
             and isinstance(complete[0], str)
-            and isinstance(complete[1], list)
-            and all(isinstance(i, str) and i in manifest.minutes for i in complete[1])
+            and type(complete[1]) is int
+            and 0 <= complete[1] <= len(ids)
+            and None not in keys[: complete[1]]
+            and isinstance(stems, list)
+            and isinstance(stem_sigs, list)
+            and len(stems) == len(stem_sigs)
         ):
-            manifest.complete = (complete[0], complete[1])
-            files = data.get("files")
-            manifest.files = files if isinstance(files, dict) else {}
+            manifest.complete = (complete[0], ids[: complete[1]])
+            manifest.stems, manifest.stem_sigs, manifest.details = stems, stem_sigs, data.get("details")
+        manifest._apply_patch()
         return manifest
 
+    def _patch_path(self) -> Path:
+        return self.path.with_name(f"{self.path.stem}.patch")
+
+    def _apply_patch(self) -> None:
+        """Take in the patch file written since the manifest, if it amends this one."""
+        data = _load_cache(self._patch_path()) if self.token else None
+        if data is None or data.get("token") != self.token:
+            return
+        minutes, sigs = data.get("minutes"), data.get("sigs")
+        if not isinstance(minutes, dict) or not isinstance(sigs, dict):
+            return
+        for meeting_id, entry in minutes.items():
+            if isinstance(entry, list) and len(entry) == 4:
+                self._set(meeting_id, entry)
+        known = _Sorted(self.stems)
+        for stem, sig in sigs.items():
+            n = known.position(stem)
+            if n is not None:
+                self.stem_sigs[n] = self.patched_sigs[stem] = sig
+
+    def details_file(self) -> _Details | None:
+        return _Details.read(self.path, self.details, len(self.stems)) if self.complete is not None else None
+
+    def _index(self) -> dict[str, int]:
+        if self._at is None:
+            self._at = {meeting_id: n for n, meeting_id in enumerate(self.ids)}
+        return self._at
+
     def entry(self, meeting_id: str) -> _Entry | None:
-        return _Entry.read(self.minutes.get(meeting_id))
+        n = self._index().get(meeting_id)
+        return None if n is None else _Entry.read(self.keys[n], self.files[n], self.sigs[n], self.shows[n])
+
+    def has_all(self, meeting_ids: Iterable[str]) -> bool:
+        at, keys = self._index(), self.keys
+        return all(i in at and keys[at[i]] is not None for i in meeting_ids)
+
+    def put(self, meeting_id: str, entry: _Entry) -> None:
+        self._set(meeting_id, entry.dump())
+
+    def _set(self, meeting_id: str, entry: list[Any]) -> None:
+        at = self._index()
+        n = at.get(meeting_id)
+        if n is None:
+            at[meeting_id] = n = len(self.ids)
+            self.ids.append(meeting_id)
+            for column in (self.keys, self.files, self.sigs, self.shows):
+                column.append(None)
+        self.keys[n], self.files[n], self.sigs[n], self.shows[n] = entry
+        self.patched[meeting_id] = entry
+
+    def drop(self, meeting_id: str) -> None:
+        n = self._index().get(meeting_id)
+        if n is not None:
+            self.keys[n] = None
+        self.patched.pop(meeting_id, None)
+
+    def keep(self, known: Container[str]) -> None:
+        """Only the entries of meetings in ``known``."""
+        rows = [n for n, meeting_id in enumerate(self.ids) if meeting_id in known]
+        columns = (self.ids, self.keys, self.files, self.sigs, self.shows)
+        self.ids, self.keys, self.files, self.sigs, self.shows = ([column[n] for n in rows] for column in columns)
+        self._at = None
+
+    def set_sig(self, stem: str, sig: Signature | None) -> None:
+        """The signature of meeting file ``stem`` (one of ``stems``) now."""
+        n = _Sorted(self.stems).position(stem)
+        assert n is not None
+        self.stem_sigs[n] = self.patched_sigs[stem] = _sig_text(sig)
+
+    def files_of(self, meeting_ids: list[str]) -> list[Any]:
+        """The minutes file of each of ``meeting_ids``, which have entries (as stored)."""
+        return self._of(self.files, meeting_ids)
+
+    def sigs_of(self, meeting_ids: list[str]) -> list[Any]:
+        """The signature of the minutes file of each of ``meeting_ids`` (as stored)."""
+        return self._of(self.sigs, meeting_ids)
+
+    def _of(self, column: list[Any], meeting_ids: list[str]) -> list[Any]:
+        if self.ids[: len(meeting_ids)] == meeting_ids:  # as loaded: those of ``complete``
+            return column[: len(meeting_ids)]
+        at = self._index()
+        return [column[at[i]] for i in meeting_ids]
 
     def save(self, workspace: Workspace) -> None:
-        _save_cache(
-            workspace,
-            self.path,
-            {
-                "folder": self.folder,
-                "complete": list(self.complete) if self.complete else None,
-                "files": self.files if self.complete else {},
-                "minutes": self.minutes,
-            },
-        )
+        """Write the manifest whole (a new token: a patch file of the last one no longer applies)."""
+        rows: Iterable[int] = (n for n, key in enumerate(self.keys) if key is not None)
+        complete: list[Any] | None = None
+        if self.complete is not None:
+            at, first = self._index(), self.complete[1]
+            chosen = {at[i] for i in first}
+            rows = [*(at[i] for i in first), *(n for n in rows if n not in chosen)]
+            complete = [self.complete[0], len(first)]
+        kept = list(rows)
+        columns: tuple[list[Any], ...] = (self.ids, self.keys, self.files, self.sigs, self.shows)
+        if kept != list(range(len(self.ids))):
+            columns = tuple([column[n] for n in kept] for column in columns)
+        self.token = os.urandom(8).hex()
+        data: dict[str, Any] = {"folder": self.folder, "token": self.token, "complete": complete, "minutes": dict(zip(_COLUMNS, columns, strict=True))}
+        if complete is not None:
+            data.update(stems=self.stems, stem_sigs=self.stem_sigs, details=self.details)
+        _save_cache(workspace, self.path, data)
+        self.patched, self.patched_sigs = {}, {}
+        with contextlib.suppress(OSError):
+            self._patch_path().unlink(missing_ok=True)
+
+    def save_patch(self, workspace: Workspace) -> None:
+        """Write what changed since the manifest was written whole into its patch file: a
+        quick export writes a few entries, not 20,000. Whole again past PATCH_LIMIT changes,
+        or when the manifest no longer says the last export went to the end."""
+        if self.complete is None or not self.token or len(self.patched) + len(self.patched_sigs) > PATCH_LIMIT:
+            self.save(workspace)
+            return
+        _save_cache(workspace, self._patch_path(), {"token": self.token, "minutes": self.patched, "sigs": self.patched_sigs})
 
 
 class _InFolder(Sequence[Path]):
@@ -604,7 +894,7 @@ class ExportPlan:
         found = {i: _target_info(out, names[i]) for i in self.ids}
         prepare_folder(out)
         known = {m.id: m for m in shared.meetings}
-        manifest.minutes = {i: e for i, e in manifest.minutes.items() if i in known}
+        manifest.keep(known)
         manifest.complete = None
         result = ExportResult([], [])
         unchanged: list[str] = []
@@ -624,17 +914,21 @@ class ExportPlan:
                         unchanged.append(names[meeting_id])
                     # The minutes file first, then the entry that claims it.
                     if key is not None and sig is not None:
-                        manifest.minutes[meeting_id] = _Entry(key, names[meeting_id], sig, self.keys.shows[meeting_id]).dump()
+                        manifest.put(meeting_id, _Entry(key, names[meeting_id], sig, self.keys.shows[meeting_id]))
                     else:
-                        manifest.minutes.pop(meeting_id, None)
+                        manifest.drop(meeting_id)
                     rendered += 1
                     if rendered % CHECKPOINT_EVERY == 0:
                         manifest.save(workspace)
                 if progress:
                     progress(1)
-            if self.loaded.keyed and all(i in manifest.minutes for i in self.ids):
+            if self.loaded.keyed and manifest.has_all(self.ids):
+                faces = self.loaded.faces
+                # The details before the manifest that names them.
+                manifest.details = _Details.write(workspace, manifest.path, faces, self.keys.needs) if self.keys.needs is not None else None
                 manifest.complete = (self.inputs, self.ids)
-                manifest.files = self.loaded.faces
+                manifest.stems = sorted(faces)
+                manifest.stem_sigs = [faces[stem][0] for stem in manifest.stems]
         finally:
             manifest.save(workspace)
         result.unchanged = _InFolder(out, unchanged)
@@ -647,40 +941,38 @@ class ExportPlan:
             check_target(out / patch.keys.names[meeting_id])
         prepare_folder(out)
         result = ExportResult([], [])
-        unchanged: list[str] = []
+        unchanged = manifest.files_of(self.ids)
+        written: set[str] = set()
         try:
-            for meeting_id in self.ids:
-                record = patch.records.get(meeting_id)
-                if record is None:
-                    unchanged.append(manifest.minutes[meeting_id][1])
-                else:
-                    name = patch.keys.names[meeting_id]
-                    key = patch.keys.key(record.meeting)
-                    changed, sig = _write_if_changed(out / name, render_minutes(record, shared).encode("utf-8"))
-                    if changed:
-                        result.written.append(out / name)
-                    else:
-                        unchanged.append(name)
-                    if key is not None and sig is not None:
-                        manifest.minutes[meeting_id] = _Entry(key, name, sig, patch.keys.shows[meeting_id]).dump()
-                    else:  # no claim on the file: the next export is a full pass
-                        manifest.minutes.pop(meeting_id)
-                        manifest.complete = None
+            for meeting_id in [i for i in self.ids if i in patch.records]:  # in the export's order
+                record = patch.records[meeting_id]
+                name = patch.keys.names[meeting_id]
+                key = patch.keys.key(record.meeting)
+                changed, sig = _write_if_changed(out / name, render_minutes(record, shared).encode("utf-8"))
+                if changed:
+                    result.written.append(out / name)
+                    written.add(name)
+                if key is not None and sig is not None:
+                    manifest.put(meeting_id, _Entry(key, name, sig, patch.keys.shows[meeting_id]))
+                else:  # no claim on the file: the next export is a full pass
+                    manifest.drop(meeting_id)
+                    manifest.complete = None
                 if progress:
                     progress(1)
+            if progress:
+                progress(len(self.ids) - len(patch.records))
             # Only once every minutes file they change is written: a file recorded with its
             # new signature is taken for one whose minutes are as it says.
             for stem, sig in patch.signatures.items():
-                manifest.files[stem][0] = _sig_text(sig)
+                manifest.set_sig(stem, sig)
         finally:
-            manifest.save(workspace)
-        result.unchanged = _InFolder(out, unchanged)
+            manifest.save_patch(workspace)
+        result.unchanged = _InFolder(out, [name for name in unchanged if name not in written] if written else unchanged)
         return result
 
     def _run_settled(self) -> ExportResult:
-        with contextlib.suppress(OSError):  # the temp files an export killed halfway left
-            clean_stale_temp_files(self.out)
-        return ExportResult([], _InFolder(self.out, [self.manifest.minutes[i][1] for i in self.ids]))
+        _clean_temp_files(self.out)
+        return ExportResult([], _InFolder(self.out, self.manifest.files_of(self.ids)))
 
 
 def _base(context: str, series: str | None, since: str | None, shared_files: list[list[Any]]) -> str:
@@ -688,34 +980,38 @@ def _base(context: str, series: str | None, since: str | None, shared_files: lis
     return _digest(orjson.dumps([context, series, since, shared_files]))
 
 
-#: What goes wrong in reading a manifest entry or a meeting file on the quick path: it
-#: gives way to the full pass, which reports the files it cannot read.
+#: What goes wrong in reading a manifest entry, its details or a meeting file on the quick
+#: path: it gives way to the full pass, which reports the files it cannot read.
 _QUICK_MISSES = (TandemError, OSError, TypeError, ValueError, IndexError, KeyError, AttributeError)
 
 
-def _quick_plan(workspace: Workspace, out: Path, manifest: _Manifest, base: str, signatures: dict[str, Signature | None], context: str) -> ExportPlan | None:
+def _quick_plan(workspace: Workspace, out: Path, manifest: _Manifest, base: str, stems: list[str], sigs: list[str], context: str) -> ExportPlan | None:
     """The plan of an export after a few changes since the last one that went to the end, if
     that can be told without reading every meeting: the same shared files, layout and tandem,
-    the same meeting files, a few of them rewritten with the same face (:func:`_face`: they
-    change their own minutes only), a few minutes files changed by hand. None: a full pass."""
-    complete, files = manifest.complete, manifest.files
-    if complete is None or complete[0] != base or files.keys() != signatures.keys():
+    the same meeting files (``stems``, with their signatures ``sigs``), a few of them rewritten
+    with the same face (:func:`_face`: they change their own minutes only), a few minutes
+    files changed by hand. None: a full pass."""
+    complete = manifest.complete
+    if complete is None or complete[0] != base or manifest.stems != stems:
         return None
-    ids, folder, minutes = complete[1], str(out), manifest.minutes
+    ids = complete[1]
     try:
-        changed = {stem: sig for stem, sig in signatures.items() if sig is None or files[stem][0] != _sig_text(sig)}
-        stale = {i for i in ids if _sig_text(_signature_of(f"{folder}/{minutes[i][1]}", follow=False)) != minutes[i][2]}
+        changed = {stem: _text_sig(sig) for stem, sig, known in zip(stems, sigs, manifest.stem_sigs, strict=True) if not sig or sig != known}
+        files, claimed = manifest.files_of(ids), manifest.sigs_of(ids)
+        found = _sig_texts(out, files, follow=False)
+        stale = {i for i, sig, known in zip(ids, found, claimed, strict=True) if not sig or sig != known}
         if not changed and not stale:
             return ExportPlan(workspace, out, ids, True, manifest, base)
-        render = stale | (changed.keys() & set(ids))
-        if len(changed) + len(stale) > QUICK_LIMIT or None in changed.values():
+        details = manifest.details_file()
+        if details is None or len(changed) + len(stale) > QUICK_LIMIT or None in changed.values():
             return None
+        render = stale | (changed.keys() & set(ids))
         entries = {i: manifest.entry(i) for i in render}
         names = {i: e.file for i, e in entries.items() if e is not None}
         if len(names) < len(render):
             return None
         shows = {_SHOWN[c] for e in entries.values() if e is not None for c in e.shows if c in _SHOWN}
-        patch = _patch(workspace, files, changed, render, context, names, shows)
+        patch = _patch(workspace, manifest, details, changed, render, context, names, shows)
     except _QUICK_MISSES:
         return None
     if patch is None:
@@ -724,73 +1020,56 @@ def _quick_plan(workspace: Workspace, out: Path, manifest: _Manifest, base: str,
 
 
 def _patch(
-    workspace: Workspace, files: dict[str, Any], changed: dict[str, Signature | None], render: set[str], context: str, names: dict[str, str], shows: set[str]
+    workspace: Workspace,
+    manifest: _Manifest,
+    details: _Details,
+    changed: dict[str, Signature | None],
+    render: set[str],
+    context: str,
+    names: dict[str, str],
+    shows: set[str],
 ) -> _Patch | None:
     """The minutes of ``render`` made of what they show, read alone: a :class:`Shared` of the
-    records they show, their series neighbours, and the action items their reviews may list
-    with the meetings those were raised and closed in. Every other part of the lists would
-    change nothing in these minutes (``test_export_incremental`` compares with full renders).
-    None if a changed meeting file changed its face: others' minutes may show it."""
+    records they show, their series neighbours, and the action items of the files their
+    reviews list items of, with the meetings those were raised and closed in, as the details
+    say (:class:`_Details`). Every other part of the lists would change nothing in these
+    minutes: an item of those files that another review lists is in that review here too,
+    its origin and closer being read (``test_export_incremental`` compares with full
+    renders). None if a changed meeting file changed its face: others' minutes may show it."""
+    known = _Sorted(manifest.stems)
+    lines = details.lines({stem: known.position(stem) for stem in sorted(changed.keys() | render)})
     records: dict[str, MeetingRecord] = {}
     own: dict[str, tuple[Meeting, list[ActionItem]]] = {}
-    for stem in changed.keys() | render:
+    for stem, line in lines.items():
         record = workspace.read_meeting(stem)
         raised = [a if a.meeting_id else a.replace(meeting_id=stem) for a in record.actions]
-        if record.meeting.id != stem or (stem in changed and _face(changed[stem], record.meeting, raised)[1:] != files[stem][1:]):
+        if record.meeting.id != stem or (stem in changed and _face(changed[stem], record.meeting, raised)[1:] != line[1:5]):
             return None
         own[stem] = record.meeting, raised
         if stem in render:
             records[stem] = record
-    # The series of the minutes to render, in order: their neighbours.
-    lines: dict[str, list[tuple[str, str]]] = {files[i][2]: [] for i in render}
-    for stem, face in files.items():
-        if face[2] in lines:
-            lines[face[2]].append((face[1], stem))
-    here: dict[str, list[tuple[str, str]]] = {series_id: [] for series_id in lines}
-    needed = set(render)
+    needed = set(render)  # the meeting files read: their headers, and all action items of ``reviewed``
+    reviewed: set[str] = set()
+    kept: dict[str, dict[int, Any]] = {letter: {} for letter in _KEPT}
     for meeting_id in render:
-        series_id, key = files[meeting_id][2], (files[meeting_id][1], meeting_id)
-        line = lines[series_id]
-        line.sort()
-        n = bisect.bisect_left(line, key)
-        needed.update(line[m][1] for m in (n - 1, n + 1) if 0 <= m < len(line))
-        here[series_id].append(key)
-    for found in here.values():
-        found.sort()
-    # The action items a review in ``render`` may list (as Shared._review_index places
-    # them): raised in its series before it and not closed before it, which is enough to
-    # tell for the first meeting to render after the item was raised.
-    wanted: dict[str, set[str]] = {}
-    for source, face in files.items():
-        for action_id, origin, status, closed_in, closed_on in face[4]:
-            origin = origin or source
-            origin_face = files.get(origin)
-            keys = here.get(origin_face[2]) if origin_face is not None else None
-            if not keys or origin_face is None:
-                continue
-            n = bisect.bisect_right(keys, (origin_face[1], origin))
-            if n == len(keys):
-                continue
-            if status != "open":
-                closer = files.get(closed_in) if closed_in else None
-                if closed_in and closer is not None and (closer[1], closed_in) < keys[n]:
-                    continue
-                if not closed_in and (not closed_on or closed_on < keys[n][0]):
-                    continue
-            wanted.setdefault(source, set()).add(action_id)
-            needed.add(origin)
-            if closed_in in files:
-                needed.add(closed_in)
+        previous, following, files, shown = lines[meeting_id][5]
+        needed.update(m for m in (previous, following) if m)
+        reviewed.update(manifest.stems[n] for n in files)
+        for letter, placed in zip(_KEPT, shown or [[] for _ in _KEPT], strict=True):
+            for place, item in placed:
+                kept[letter][place] = item
+    needed |= reviewed
     read: dict[str, tuple[Meeting, list[ActionItem]]] = {}
-    while len(read) < len(needed | wanted.keys()):
-        for stem in (needed | wanted.keys()) - read.keys():
-            face = own.get(stem) or _read_face(workspace, stem, wanted.get(stem, set()))
+    while len(read) < len(needed):
+        for stem in needed - read.keys():
+            face = own.get(stem) or _read_face(workspace, stem, every=stem in reviewed)
             if face is None:
                 return None
             read[stem] = face
-            # Whatever is read, the meetings its items were closed in: one taken for gone
-            # would show a closed item in every later review.
-            needed.update(a.closed_in for a in face[1] if a.closed_in in files)
+            # Whatever is read, the meetings its items were raised and closed in: an item
+            # whose origin is missing is in no review, one whose closer is missing is taken
+            # as closed in a meeting that is gone, in every later review.
+            needed.update(m for a in face[1] for m in (a.meeting_id, a.closed_in) if m in known)
     meetings: list[Meeting] = []
     actions: list[ActionItem] = []
     sources: list[str] = []
@@ -799,13 +1078,14 @@ def _patch(
         meetings.append(read[stem][0])
         actions.extend(read[stem][1])
         sources.extend([stem] * len(read[stem][1]))
-        signatures[stem] = changed[stem] if stem in changed else _text_sig(files[stem][0])
-    shared = _shown(workspace, meetings, actions, render, files.keys(), shows)
+        n = known.position(stem)
+        signatures[stem] = changed[stem] if stem in changed else _text_sig(manifest.stem_sigs[n]) if n is not None else None
+    shared = _shown(workspace, meetings, actions, render, shows, kept)
     return _Patch(records, _Keys(context, _Loaded(shared, signatures, sources, True), names), changed)
 
 
-def _read_face(workspace: Workspace, stem: str, wanted: set[str]) -> tuple[Meeting, list[ActionItem]] | None:
-    """The header of meeting file ``stem`` and its action items of ids ``wanted`` (origins
+def _read_face(workspace: Workspace, stem: str, *, every: bool) -> tuple[Meeting, list[ActionItem]] | None:
+    """The header of meeting file ``stem`` and, if ``every``, its action items (origins
     filled in), checked as reading the meeting does; None if it is a link (read in full)."""
     path = workspace.meeting_path(stem)
     if path.is_symlink():
@@ -816,20 +1096,24 @@ def _read_face(workspace: Workspace, stem: str, wanted: set[str]) -> tuple[Meeti
     header = decode_table(path, tables, "meeting", Meeting)
     if len(header) != 1 or header[0].id != stem:
         return None
-    raised = decode_table(path, tables, "actions", ActionItem, lambda d: d.get("id") in wanted) if wanted else []
+    raised = decode_table(path, tables, "actions", ActionItem) if every else []
     return header[0], [a if a.meeting_id else a.replace(meeting_id=stem) for a in raised]
 
 
-def _shown(workspace: Workspace, meetings: list[Meeting], actions: list[ActionItem], render: set[str], stems: Iterable[str], shows: set[str]) -> Shared:
+def _shown(
+    workspace: Workspace, meetings: list[Meeting], actions: list[ActionItem], render: set[str], shows: set[str], kept: dict[str, dict[int, Any]]
+) -> Shared:
     """:meth:`Shared.assemble` with only the shared records the minutes of ``render`` show,
-    in their stored order: those of these meetings, and the shadow days debriefed nowhere
-    (a debrief shows those held since the series' previous meeting). Of the files in
-    ``_SHOWN``, only those in ``shows`` are read: the others have none to show."""
-    known = set(stems)
+    in their stored order: the series, the objectives they check in on (read from their
+    file if ``shows`` has it), and the records of the files of _KEPT the details hold
+    (``kept``: letter → place in the file's list → record as stored), decoded as reading
+    the file does."""
 
-    def shared(name: str, where: Callable[[dict[str, Any]], bool] | None = None) -> list[Any]:
-        if name in _SHOWN.values() and name not in shows:
-            return []
+    def held(letter: str) -> list[Any]:
+        kind = SHARED_FILES[_SHOWN[letter]][2]
+        return [kind.from_dict(record) for _, record in sorted(kept[letter].items())]
+
+    def read(name: str, where: Callable[[dict[str, Any]], bool] | None = None) -> list[Any]:
         path = workspace.home / name
         _, table, kind = SHARED_FILES[name]
         return decode_table(path, read_file(path), table, kind, where)
@@ -837,15 +1121,12 @@ def _shown(workspace: Workspace, meetings: list[Meeting], actions: list[ActionIt
     def checked_in(d: dict[str, Any]) -> bool:
         return any(isinstance(c, dict) and c.get("meeting_id") in render for c in d.get("checkins") or ())
 
-    def debriefed(d: dict[str, Any]) -> bool:
-        return d.get("debriefed_in") in render or d.get("debriefed_in") not in known
-
     return Shared(
-        series={s.id: s for s in shared("series.json")},
-        objectives=shared("objectives.json", checked_in),
-        insights=shared("insights.json", lambda d: d.get("meeting_id") in render),
-        content=shared("content.json", lambda d: d.get("meeting_id") in render),
-        shadow_days=shared("shadow_days.json", debriefed),
+        series={s.id: s for s in read("series.json")},
+        objectives=read("objectives.json", checked_in) if "objectives.json" in shows else [],
+        insights=held("i"),
+        content=held("c"),
+        shadow_days=held("s"),
         meetings=sorted(meetings, key=lambda m: (m.date, m.id)),
         actions=actions,
     )
@@ -860,18 +1141,19 @@ def plan_export(workspace: Workspace, out: Path, *, series: str | None = None, s
     few meeting files were rewritten without changing what other minutes show of them,
     only their minutes are rendered, from what they show (:func:`_quick_plan`)."""
     # Signatures first, then reading: a file changed meanwhile shows as changed next time.
-    signatures = _meeting_signatures(workspace)
+    stems = workspace.meeting_ids()
+    sigs = _sig_texts(workspace.meetings_dir, stems, follow=True, suffix=".json")
     context = render_context()
     shared_files = [[name, _signature_of(workspace.home / name)] for name in SHARED_FILES]
     base = _base(context, series, since, shared_files)
     manifest = _Manifest.load(workspace, out)
-    quick = _quick_plan(workspace, out, manifest, base, signatures, context)
+    quick = _quick_plan(workspace, out, manifest, base, stems, sigs, context)
     if quick is not None:
         return quick
-    loaded = _load(workspace, signatures)
+    loaded = _load(workspace, {stem: _text_sig(sig) for stem, sig in zip(stems, sigs, strict=True)})
     names = file_names(workspace, loaded.shared)
     ids = select_meetings(loaded.shared, series=series, since=since)
-    return ExportPlan(workspace, out, ids, False, manifest, base, loaded, _Keys(context, loaded, names), names)
+    return ExportPlan(workspace, out, ids, False, manifest, base, loaded, _Keys(context, loaded, names, capture=True), names)
 
 
 def export_all(

@@ -405,16 +405,19 @@ def minutes_context(record: MeetingRecord, shared: Shared) -> dict[str, Any]:
     }
 
 
+# Found without importing the agenda templates' module (its user_dir and builtin_dir name
+# the same folders, as test_export_incremental checks): every export looks for the layout,
+# and needs nothing else of that module.
 def user_layout_path(name: str = LAYOUT_NAME) -> Path:
-    from tandem.store.templates import user_dir
+    from tandem.store.config import config_dir
 
-    return user_dir().parent / name
+    return config_dir() / name
 
 
 def builtin_layout_path(name: str = LAYOUT_NAME) -> Path:
-    from tandem.store.templates import builtin_dir
+    import tandem
 
-    return builtin_dir() / name
+    return Path(tandem.__file__).parent / "templates" / name
 
 
 #: The most items a layout may make by multiplying a text or a list, and the largest

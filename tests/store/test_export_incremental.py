@@ -3,7 +3,10 @@ the folder always holds what a full render gives, byte for byte."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,6 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tandem.store import records as r
+from tandem.store import templates
+from tandem.store.atomic import TEMP_MARK
 from tandem.store.demo import seed_demo
 from tandem.store.layout import CACHE_DIR
 from tandem.store.minutes import export as ex
@@ -290,7 +295,7 @@ def test_the_quick_path_reads_only_what_the_minutes_show(ws: Workspace, tmp_path
     edit_notes(ws, target.id, " (edited)")
     read: list[str] = []
     real = ex._read_face
-    monkeypatch.setattr(ex, "_read_face", lambda workspace, stem, wanted: read.append(stem) or real(workspace, stem, wanted))
+    monkeypatch.setattr(ex, "_read_face", lambda workspace, stem, every: read.append(stem) or real(workspace, stem, every=every))
     monkeypatch.setattr(ex, "_load", lambda *args: pytest.fail("the quick path reads every meeting"))
     plan = plan_export(ws, out)
     assert plan.patch is not None
@@ -508,8 +513,10 @@ def test_a_missing_damaged_or_newer_manifest_means_a_full_export(ws: Workspace, 
     elif damage == "other folder":
         path.write_bytes(orjson.dumps({**data, "folder": str(tmp_path / "elsewhere")}))
     else:
-        first = next(iter(data["minutes"]))
-        path.write_bytes(orjson.dumps({**data, "minutes": {**data["minutes"], first: ["key", 3, "sig"]}}))
+        first = data["minutes"]["ids"][0]
+        data["minutes"]["files"][0] = 3
+        data["minutes"]["sigs"][0] = "sig"
+        path.write_bytes(orjson.dumps(data))
     renders = Renders(monkeypatch)
     result = export_all(ws, out)
     if damage == "bad entry":
@@ -590,9 +597,9 @@ def test_the_manifest_claims_only_files_that_were_written(ws: Workspace, tmp_pat
     with pytest.raises(OSError):
         export_all(ws, out)
     entries = orjson.loads(manifest_path(ws).read_bytes())["minutes"]
-    assert sorted(out / e[1] for e in entries.values()) == sorted(writes)
+    assert sorted(out / name for name in entries["files"]) == sorted(writes)
     expected = fresh_minutes(ws)
-    for _, name, sig, _ in entries.values():
+    for name, sig in zip(entries["files"], entries["sigs"], strict=True):
         assert ex._sig_text(ex.signature((out / name).stat())) == sig and (out / name).read_bytes() == expected[name]
     monkeypatch.setattr(ex, "atomic_write_bytes", real_write)
     renders = Renders(monkeypatch)
@@ -619,6 +626,145 @@ def test_indices_follow_lists_that_are_replaced_or_grow(ws: Workspace) -> None:
     assert render.action_review(target, shared) == before
     shared.content = [r.ContentItem(id="c", title="New", meeting_id=target.id)]
     assert [c.id for c in shared.content_of(target.id)] == ["c"]
+
+
+# --- what an export after one change reads and writes --------------------------------------
+
+
+def side_file(ws: Workspace, suffix: str) -> Path:
+    """The manifest's details (``.details.jsonl``) or patch file (``.patch``)."""
+    path = manifest_path(ws)
+    return path.with_name(path.stem + suffix)
+
+
+def test_the_quick_path_takes_what_minutes_show_from_the_details(ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The files holding a record or more per meeting are never read for a few meetings: the
+    # details hold what each meeting shows of them. Every meeting of the demo in turn:
+    # debriefs show shadow days, pipeline reviews content items and insights.
+    out = tmp_path / "minutes"
+    export_all(ws, out)
+    read: list[str] = []
+    real = ex.read_file
+    monkeypatch.setattr(ex, "read_file", lambda path: read.append(path.name) or real(path))
+    shown: set[str] = set()
+    for n, meeting in enumerate(ws.list_meetings()):
+        edit_notes(ws, meeting.id, f" (again {n})")
+        plan = plan_export(ws, out)
+        assert plan.patch is not None, meeting.id
+        shown.update(part for part in ("insights", "content", "shadow_days") if getattr(plan.patch.keys.shared, part))
+        assert_like_a_full_render(ws, out, plan.run(), [meeting.id])
+    assert {"insights", "content", "shadow_days"} <= shown, "the demo's minutes show each of them"
+    assert not {"insights.json", "content.json", "shadow_days.json"} & set(read)
+    assert "series.json" in read and "objectives.json" in read
+
+
+@pytest.mark.parametrize("damage", ["deleted", "rewritten", "other offsets"])
+def test_details_that_cannot_be_trusted_mean_a_full_pass(ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    out = tmp_path / "minutes"
+    export_all(ws, out)
+    details = side_file(ws, ".details.jsonl")
+    if damage == "deleted":
+        details.unlink()
+    elif damage == "rewritten":  # the same bytes, written again: not the file the manifest wrote
+        details.write_bytes(details.read_bytes())
+    else:
+        data = orjson.loads(manifest_path(ws).read_bytes())
+        data["details"]["at"] = data["details"]["at"][1:] + data["details"]["at"][:1]
+        manifest_path(ws).write_bytes(orjson.dumps(data))
+    meeting = ws.list_meetings()[-1]
+    edit_notes(ws, meeting.id, " (edited)")
+    renders = Renders(monkeypatch)
+    plan = plan_export(ws, out)
+    assert plan.patch is None and not plan.settled
+    assert_like_a_full_render(ws, out, plan.run(), [damage])
+    assert renders.take() == [meeting.id]
+    edit_notes(ws, meeting.id, " (twice)")
+    assert plan_export(ws, out).patch is not None, "the full pass wrote the details again"
+
+
+def test_a_quick_export_amends_the_manifest_in_a_patch_file(ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "minutes"
+    export_all(ws, out)
+    whole, patch = manifest_path(ws), side_file(ws, ".patch")
+    written = whole.stat()
+    meetings = ws.list_meetings()
+    edit_notes(ws, meetings[0].id, " a")
+    export_all(ws, out)
+    assert patch.exists() and whole.stat().st_ino == written.st_ino, "a few entries, not the whole manifest"
+    assert plan_export(ws, out).settled, "the patch file is read with the manifest"
+    monkeypatch.setattr(ex, "PATCH_LIMIT", 4)  # two entries a meeting: its minutes, its file
+    edit_notes(ws, meetings[1].id, " b")
+    export_all(ws, out)
+    assert patch.exists()
+    edit_notes(ws, meetings[2].id, " c")
+    export_all(ws, out)
+    assert whole.stat().st_ino != written.st_ino and not patch.exists(), "past PATCH_LIMIT, written whole again"
+    assert plan_export(ws, out).settled
+
+
+@pytest.mark.parametrize("damage", ["garbage", "another manifest's"])
+def test_a_patch_file_that_does_not_amend_the_manifest_is_not_read(ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    out = tmp_path / "minutes"
+    export_all(ws, out)
+    meeting = ws.list_meetings()[-1]
+    edit_notes(ws, meeting.id, " (edited)")
+    export_all(ws, out)
+    patch = side_file(ws, ".patch")
+    data = orjson.loads(patch.read_bytes())
+    [name] = [entry[1] for entry in data["minutes"].values()]
+    # A hand edit of those minutes, which a patch file recording their new signature would hide.
+    with (out / name).open("ab") as f:
+        f.write(b"hand edit\n")
+    [entry] = data["minutes"].values()
+    entry[2] = ex._sig_text(ex.signature((out / name).stat()))
+    patch.write_bytes(b"[1, 2" if damage == "garbage" else orjson.dumps({**data, "token": "another"}))
+    renders = Renders(monkeypatch)
+    result = export_all(ws, out)
+    assert renders.take() == [meeting.id]
+    assert [p.name for p in result.written] == [name]
+    assert_like_a_full_render(ws, out, result, [damage])
+    assert plan_export(ws, out).settled
+
+
+def test_a_meeting_file_rewritten_in_place_is_rendered(ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Another program's edit: the same inode, the same size, the modification time put back.
+    # The folder is as it was, and the inode too: the change time tells.
+    out = tmp_path / "minutes"
+    meeting = ws.list_meetings()[-1]
+    edit_notes(ws, meeting.id, " xxxx")
+    export_all(ws, out)
+    path = ws.meeting_path(meeting.id)
+    before = path.stat()
+    raw = path.read_bytes()
+    with path.open("r+b") as f:
+        f.write(raw.replace(b" xxxx", b" yyyy"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_ino, path.stat().st_size, path.stat().st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
+    renders = Renders(monkeypatch)
+    result = export_all(ws, out)
+    assert renders.take() == [meeting.id]
+    assert b" yyyy" in result.written[0].read_bytes()
+
+
+def test_an_export_with_nothing_to_render_removes_a_dead_exports_temp_files(ws: Workspace, tmp_path: Path) -> None:
+    out = tmp_path / "minutes"
+    export_all(ws, out)
+    name = sorted(p.name for p in out.iterdir())[0]
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = out / f".{name}{TEMP_MARK}{dead.pid}-1"
+    stale.write_bytes(b"# half a minu")
+    theirs = out / f".notes{TEMP_MARK}draft"  # another tool's name, not tandem's pattern
+    theirs.write_bytes(b"mine")
+    plan = plan_export(ws, out)
+    assert plan.settled
+    plan.run()
+    assert not stale.exists() and theirs.read_bytes() == b"mine"
+
+
+def test_the_layout_is_found_where_the_templates_module_says(tmp_path: Path) -> None:
+    assert render.user_layout_path() == templates.user_dir().parent / render.LAYOUT_NAME
+    assert render.builtin_layout_path() == templates.builtin_dir() / render.LAYOUT_NAME
 
 
 # --- any sequence of changes -------------------------------------------------------------
@@ -700,6 +846,24 @@ def _change(ws: Workspace, out: Path, data: st.DataObject, kind: str) -> str:
         else:
             path.write_bytes(b"someone else's file\n")
         return f"minutes file {path.name} {how}"
+    if kind == "meeting in place":  # another program's edit: the file's inode stays
+        m = _pick(data, meetings, "meeting")
+        path, kept = ws.meeting_path(m.id), ws.home / ".kept"
+        os.link(path, kept)
+        edit_notes(ws, m.id, " (in place)")
+        edited = path.read_bytes()
+        os.replace(kept, path)
+        with path.open("r+b") as f:
+            f.write(edited)
+            f.truncate()
+        return f"meeting in place {m.id}"
+    if kind == "patch file":
+        for path in (ws.home / CACHE_DIR).glob("export-*.patch"):
+            if data.draw(st.booleans(), label="garbage"):
+                path.write_bytes(b"[1, 2")
+            else:
+                path.unlink()
+        return "patch file"
     if kind == "manifest":
         how = data.draw(st.sampled_from(["delete", "garbage", "newer"]), label="how")
         for path in (ws.home / CACHE_DIR).glob("export-*.json"):
@@ -734,6 +898,8 @@ CHANGES = [
     "shared",
     "shared",
     "minutes file",
+    "meeting in place",
+    "patch file",
     "manifest",
     "layout",
 ]
@@ -754,7 +920,7 @@ def test_after_any_changes_the_folder_is_a_full_render(template: Path, tmp_path_
         story.append(_change(ws, out, data, kind))
         plan = plan_export(ws, out)
         # A change that leaves what other minutes show alone is rendered alone.
-        assert plan.patch is not None or plan.settled or kind not in ("notes", "minutes file"), story
+        assert plan.patch is not None or plan.settled or kind not in ("notes", "minutes file", "meeting in place"), story
         result = plan.run()
         assert_like_a_full_render(ws, out, result, story)
         # Whatever happened, nothing stays that an unchanged export would have to redo...

@@ -79,7 +79,8 @@ def run_export_all(workspace: Workspace, out: Path, *, series: str | None, since
     inputs changed since the last export into ``out`` (store/minutes/export.py)."""
     _check_series(workspace, series, [s.id for s in workspace.series.all()])
     plan = plan_export(workspace, out, series=series, since=since)
-    if sys.stderr.isatty() and len(plan.ids) > 1 and not plan.settled:
+    # A bar for a full pass only: an export after a few changes renders those few at once.
+    if sys.stderr.isatty() and len(plan.ids) > 1 and not plan.settled and plan.patch is None:
         with click.progressbar(length=len(plan.ids), label="Exporting minutes", file=sys.stderr) as bar:
             result = plan.run(progress=bar.update)
     else:
