@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tinydb import TinyDB
+from tinydb.table import Document
 
 from tandem.store import ids
 from tandem.store.atomic import AtomicStorage, clean_stale_temp_files, ensure_dir, read_file
@@ -31,11 +31,12 @@ from tandem.store.errors import (
     TandemError,
     ValidationError,
 )
-from tandem.store.layout import DRAFTS_DIR, MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, SNAPSHOTS_DIR, WORKSPACE_FILE
+from tandem.store.layout import DRAFTS_DIR, INFO_KEY, MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, SNAPSHOTS_DIR, WORKSPACE_FILE
 from tandem.store.locks import WriterLock
 from tandem.store.outside import inside, name_problem, shown_name
 from tandem.store.records import (
     ACTION_STATUSES,
+    SEQ,
     ActionItem,
     AgendaItem,
     ContentItem,
@@ -48,6 +49,7 @@ from tandem.store.records import (
     Series,
     ShadowDay,
 )
+from tandem.store.tables import RecordDB, keyed
 from tandem.store.upkeep.snapshots import Snapshots
 
 if TYPE_CHECKING:
@@ -74,6 +76,15 @@ class MeetingRecord:
     decisions: list[Decision] = field(default_factory=list)
     actions: list[ActionItem] = field(default_factory=list)
     parking_lot: list[ParkedItem] = field(default_factory=list)
+
+
+def meeting_tables(record: MeetingRecord) -> dict[str, dict[str, Any]]:
+    """The tables of a meeting's file, as :meth:`MeetingWriter.write_all` writes them."""
+    tables = {"meeting": keyed([record.meeting.to_dict()], table="meeting")}
+    for name in MEETING_TABLES:
+        if name != "meeting":
+            tables[name] = keyed((row.to_dict() for row in getattr(record, name)), table=name)
+    return tables
 
 
 def _meeting_header(path: Path, tables: dict[str, Any]) -> Meeting:
@@ -212,16 +223,18 @@ class Workspace:
 
     def info(self) -> dict[str, Any]:
         tables = read_file(self.home / WORKSPACE_FILE) or {}
-        return dict(tables.get("workspace", {}).get("1", {}))
+        info = dict(tables.get("workspace", {}).get(INFO_KEY, {}))
+        info.pop(SEQ, None)
+        return info
 
     def set_info(self, **values: Any) -> None:
         with self.short_lock(self.home / WORKSPACE_FILE):
-            db = TinyDB(self.home / WORKSPACE_FILE, storage=AtomicStorage, kind="workspace", before_write=self.before_write)
+            db = RecordDB(self.home / WORKSPACE_FILE, storage=AtomicStorage, kind="workspace", before_write=self.before_write)
             table = db.table("workspace", cache_size=0)
-            if table.get(doc_id=1) is None:
-                table.insert({**values})
+            if table.get(doc_id=INFO_KEY) is None:  # type: ignore[call-overload]
+                table.insert(Document(values, doc_id=INFO_KEY))  # type: ignore[arg-type]
             else:
-                table.update(values, doc_ids=[1])
+                table.update(values, doc_ids=[INFO_KEY])  # type: ignore[list-item]
 
     def data_files(self) -> list[Path]:
         """Every data file of the workspace (not locks, temp files or snapshots), and none
@@ -667,7 +680,7 @@ class MeetingWriter:
         self._lock = WriterLock(self.path.with_suffix(".lock"), subject=meeting_id, now=workspace.now, timeout=0)
         ensure_dir(workspace.meetings_dir)
         self._lock.acquire()
-        self._db = TinyDB(self.path, storage=AtomicStorage, kind="meeting", before_write=self._before_write)
+        self._db = RecordDB(self.path, storage=AtomicStorage, kind="meeting", before_write=self._before_write)
 
         def table(name: str) -> Collection[Any]:
             return Collection(
@@ -710,19 +723,15 @@ class MeetingWriter:
         if meeting.id != self.meeting_id:
             raise ValidationError("meeting.id", "cannot change a meeting's id")
         table = self._db.table("meeting", cache_size=0)
-        if table.get(doc_id=1) is None:
+        if not len(table):
             table.insert(meeting.to_dict())
         else:
-            table.update(meeting.to_dict(), doc_ids=[1])
+            table.update(meeting.to_dict())  # the file's one meeting document, whatever its key
         return meeting
 
     def write_all(self, record: MeetingRecord) -> None:
         """Replace the whole file in one atomic write (creation, restore, seeding)."""
-        tables: dict[str, dict[str, Any]] = {"meeting": {"1": record.meeting.to_dict()}}
-        for name in ("agenda", "lead_feedback", "decisions", "actions", "parking_lot"):
-            rows = getattr(record, name)
-            tables[name] = {str(i): row.to_dict() for i, row in enumerate(rows, start=1)}
-        self._db.storage.write(tables)
+        self._db.storage.write(meeting_tables(record))
 
     def close(self) -> None:
         self._lock.release()
