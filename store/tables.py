@@ -24,7 +24,7 @@ from tinydb.table import Document, Table
 from tandem.store.errors import CorruptFileError, ValidationError
 from tandem.store.records import SEQ
 
-__all__ = ["SEQ", "RecordDB", "RecordTable", "keyed", "ordered", "rekey_counter_ids"]
+__all__ = ["SEQ", "RecordDB", "RecordTable", "keyed", "ordered", "rekey_counter_ids", "stored_seqs"]
 
 
 def _seq(path: Path, table: str, key: str, doc: Any) -> tuple[int, str]:
@@ -98,15 +98,32 @@ class RecordDB(TinyDB):
     table_class = RecordTable
 
 
-def keyed(docs: Iterable[dict[str, Any]], *, table: str) -> dict[str, dict[str, Any]]:
-    """A table built in one go (a new meeting file, a restore, seeding): each document under
-    its ``id``, numbered in the order given."""
+def keyed(docs: Iterable[dict[str, Any]], *, table: str, stored: Mapping[str, int] | None = None) -> dict[str, dict[str, Any]]:
+    """A table written in one go (a new meeting file, a live meeting's save, seeding): each
+    document under its ``id``. A document the file held keeps its number (``stored``: key →
+    ``_seq`` of the table on disk), so a save changes the lines of the records that changed
+    only; the others are numbered after the table's highest, in the order given."""
+    stored = stored or {}
     out: dict[str, dict[str, Any]] = {}
-    for seq, doc in enumerate(docs, start=1):
+    seq = max(stored.values(), default=0)
+    for doc in docs:
         key = _key_of(doc)
         if key in out:
             raise ValidationError(f"{table}.id", f"{key!r} is used twice")
-        out[key] = {**doc, SEQ: seq}
+        kept = stored.get(key)
+        if kept is None:
+            seq += 1
+            kept = seq
+        out[key] = {**doc, SEQ: kept}
+    return out
+
+
+def stored_seqs(tables: Mapping[str, Any] | None) -> dict[str, dict[str, int]]:
+    """Table → key → ``_seq`` of the documents of a file's tables (what :func:`keyed` keeps)."""
+    out: dict[str, dict[str, int]] = {}
+    for name, docs in (tables or {}).items():
+        if isinstance(docs, dict):
+            out[name] = {k: d[SEQ] for k, d in docs.items() if type(d) is dict and type(d.get(SEQ)) is int}
     return out
 
 

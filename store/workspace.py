@@ -49,7 +49,7 @@ from tandem.store.records import (
     Series,
     ShadowDay,
 )
-from tandem.store.tables import RecordDB, keyed
+from tandem.store.tables import RecordDB, keyed, stored_seqs
 from tandem.store.upkeep.snapshots import Snapshots
 
 if TYPE_CHECKING:
@@ -78,12 +78,14 @@ class MeetingRecord:
     parking_lot: list[ParkedItem] = field(default_factory=list)
 
 
-def meeting_tables(record: MeetingRecord) -> dict[str, dict[str, Any]]:
-    """The tables of a meeting's file, as :meth:`MeetingWriter.write_all` writes them."""
-    tables = {"meeting": keyed([record.meeting.to_dict()], table="meeting")}
+def meeting_tables(record: MeetingRecord, stored: dict[str, dict[str, int]] | None = None) -> dict[str, dict[str, Any]]:
+    """The tables of a meeting's file, as :meth:`MeetingWriter.write_all` writes them;
+    ``stored``: the order numbers of the file it replaces (see ``tables.keyed``)."""
+    stored = stored or {}
+    tables = {"meeting": keyed([record.meeting.to_dict()], table="meeting", stored=stored.get("meeting"))}
     for name in MEETING_TABLES:
         if name != "meeting":
-            tables[name] = keyed((row.to_dict() for row in getattr(record, name)), table=name)
+            tables[name] = keyed((row.to_dict() for row in getattr(record, name)), table=name, stored=stored.get(name))
     return tables
 
 
@@ -661,6 +663,14 @@ class Workspace:
         return items
 
 
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
 def _check_day(name: str, value: str) -> None:
     try:
         ok = isinstance(value, str) and len(value) == 10 and bool(date.fromisoformat(value))
@@ -681,6 +691,8 @@ class MeetingWriter:
         ensure_dir(workspace.meetings_dir)
         self._lock.acquire()
         self._db = RecordDB(self.path, storage=AtomicStorage, kind="meeting", before_write=self._before_write)
+        #: The file's signature when this writer last wrote it whole, and its order numbers.
+        self._seqs: tuple[tuple[int, int, int] | None, dict[str, dict[str, int]]] | None = None
 
         def table(name: str) -> Collection[Any]:
             return Collection(
@@ -730,8 +742,20 @@ class MeetingWriter:
         return meeting
 
     def write_all(self, record: MeetingRecord) -> None:
-        """Replace the whole file in one atomic write (creation, restore, seeding)."""
-        self._db.storage.write(meeting_tables(record))
+        """Replace the whole file in one atomic write (creation, a live meeting's saves);
+        records the file held keep their order numbers."""
+        tables = meeting_tables(record, self._stored_seqs())
+        self._db.storage.write(tables)
+        self._seqs = (_signature(self.path), stored_seqs(tables))
+
+    def _stored_seqs(self) -> dict[str, dict[str, int]]:
+        """The order numbers in the file, read again only when the file changed since this
+        writer last wrote it whole (a live meeting saves every few seconds: one stat, not a
+        read, per save). Another write replaces the file, so its inode tells."""
+        signature = _signature(self.path)
+        if self._seqs is None or self._seqs[0] != signature:
+            self._seqs = (signature, stored_seqs(read_file(self.path) if signature is not None else None))
+        return self._seqs[1]
 
     def close(self) -> None:
         self._lock.release()

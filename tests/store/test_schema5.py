@@ -259,6 +259,35 @@ def test_an_edit_of_one_record_changes_only_its_lines(old_home: Path) -> None:
     assert changed == [f'-      "owner": {orjson.dumps(action.owner).decode()},', '+      "owner": "Someone Else",']
 
 
+def test_a_whole_meeting_save_keeps_the_order_numbers_it_found(old_home: Path) -> None:
+    # A live meeting saves the whole file every few seconds: a record it did not change
+    # keeps its lines, though numbers are missing (a deleted record) or shared (a merge).
+    migrate_workspace(Workspace(old_home))
+    ws = Workspace(old_home)
+    path = old_home / "meetings" / f"{MEETING}.json"
+    with ws.open_meeting(MEETING, allow_finalized=True) as writer:
+        writer.lead_feedback.delete(writer.lead_feedback.all()[0].id)
+        before = path.read_text().splitlines()
+        record = writer.read()
+        old_notes = record.agenda[-1].notes
+        record.agenda[-1] = record.agenda[-1].replace(notes="Said in the live meeting")
+        writer.write_all(record)
+        after = path.read_text().splitlines()
+        changed = [line for line in difflib.unified_diff(before, after, lineterm="", n=0) if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+        assert changed == [f'-      "notes": {orjson.dumps(old_notes).decode()},', '+      "notes": "Said in the live meeting",']
+        # A record added in memory comes after the others, saved once or many times.
+        record.actions.append(ActionItem(id="live-1", text="Captured live", meeting_id=MEETING))
+        writer.write_all(record)
+        writer.actions.add(ActionItem(id="added-between", text="Through the table", meeting_id=MEETING))
+        record.actions.append(ActionItem(id="added-between", text="Through the table", meeting_id=MEETING))
+        record.actions.append(ActionItem(id="live-2", text="Captured later", meeting_id=MEETING))
+        writer.write_all(record)
+    ids = [a.id for a in ws.read_meeting(MEETING).actions]
+    assert ids[-3:] == ["live-1", "added-between", "live-2"]
+    seqs = {k: d[SEQ] for k, d in orjson.loads(path.read_bytes())["actions"].items()}
+    assert len(set(seqs.values())) == len(seqs)
+
+
 GIT = shutil.which("git")
 
 
