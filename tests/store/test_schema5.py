@@ -20,6 +20,8 @@ import pytest
 from tandem.store import atomic
 from tandem.store.atomic import SCHEMA_VERSION, decode, encode, read_file
 from tandem.store.errors import CorruptFileError, ValidationError
+from tandem.store.index.shared import SharedFiles
+from tandem.store.layout import CACHE_DIR
 from tandem.store.migrate import migrate_workspace, outdated_files, schema_of
 from tandem.store.records import ActionItem, AgendaItem, Meeting, Objective, Series
 from tandem.store.review.from_workspace import WorkspaceSource
@@ -231,6 +233,17 @@ def test_the_order_number_never_reaches_a_record() -> None:
     assert Series.trusted({**full, SEQ: 3}) == Series(id="s", title="T")
     with pytest.raises(ValidationError, match="unknown field '_other'"):
         Series.from_dict({**doc, "_other": 1})
+
+
+def test_a_shared_file_validated_once_is_trusted_with_its_order_numbers(old_home: Path) -> None:
+    migrate_workspace(Workspace(old_home))
+    (old_home / CACHE_DIR).mkdir()
+    ws = Workspace(old_home)
+    first = SharedFiles(old_home)
+    listed = first.all(ws.insights)
+    assert first.validated == 1 and len(listed) > 1
+    again = SharedFiles(old_home)
+    assert again.all(ws.insights) == listed and again.validated == 0
 
 
 def test_a_record_table_takes_its_keys_from_the_ids(tmp_path: Path) -> None:
