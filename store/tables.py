@@ -24,7 +24,7 @@ from tinydb.table import Document, Table
 from tandem.store.errors import CorruptFileError, ValidationError
 from tandem.store.records import SEQ
 
-__all__ = ["SEQ", "RecordDB", "RecordTable", "keyed", "ordered", "rekey_counter_ids", "stored_seqs"]
+__all__ = ["SEQ", "RecordDB", "RecordTable", "keyed", "ordered", "rekey_counter_ids"]
 
 
 def _seq(path: Path, table: str, key: str, doc: Any) -> tuple[int, str]:
@@ -98,32 +98,29 @@ class RecordDB(TinyDB):
     table_class = RecordTable
 
 
-def keyed(docs: Iterable[dict[str, Any]], *, table: str, stored: Mapping[str, int] | None = None) -> dict[str, dict[str, Any]]:
+def keyed(docs: Iterable[dict[str, Any]], *, table: str, stored: Mapping[str, Any] | None = None) -> dict[str, dict[str, Any]]:
     """A table written in one go (a new meeting file, a live meeting's save, seeding): each
-    document under its ``id``. A document the file held keeps its number (``stored``: key →
-    ``_seq`` of the table on disk), so a save changes the lines of the records that changed
-    only; the others are numbered after the table's highest, in the order given."""
-    stored = stored or {}
+    document under its ``id``, numbered in place (pass fresh dicts, as ``to_dict`` gives).
+    A document the file held keeps its number (``stored``: that table as the file holds
+    it), so a save changes the lines of the records that changed only; the others are
+    numbered after the table's highest, in the order given."""
     out: dict[str, dict[str, Any]] = {}
-    seq = max(stored.values(), default=0)
+    top: int | None = None
     for doc in docs:
-        key = _key_of(doc)
+        key = doc.get("id") if type(doc) is dict else None
+        if type(key) is not str or not key:
+            key = _key_of(doc)
         if key in out:
             raise ValidationError(f"{table}.id", f"{key!r} is used twice")
-        kept = stored.get(key)
-        if kept is None:
-            seq += 1
-            kept = seq
-        out[key] = {**doc, SEQ: kept}
-    return out
-
-
-def stored_seqs(tables: Mapping[str, Any] | None) -> dict[str, dict[str, int]]:
-    """Table → key → ``_seq`` of the documents of a file's tables (what :func:`keyed` keeps)."""
-    out: dict[str, dict[str, int]] = {}
-    for name, docs in (tables or {}).items():
-        if isinstance(docs, dict):
-            out[name] = {k: d[SEQ] for k, d in docs.items() if type(d) is dict and type(d.get(SEQ)) is int}
+        old = stored.get(key) if stored else None
+        seq = old.get(SEQ) if type(old) is dict else None
+        if type(seq) is not int:
+            if top is None:  # only a new record needs the highest: a save of known ones never looks
+                top = _next_seq(stored or {}) - 1
+            top += 1
+            seq = top
+        doc[SEQ] = seq
+        out[key] = doc
     return out
 
 

@@ -49,7 +49,7 @@ from tandem.store.records import (
     Series,
     ShadowDay,
 )
-from tandem.store.tables import RecordDB, keyed, stored_seqs
+from tandem.store.tables import RecordDB, keyed
 from tandem.store.upkeep.snapshots import Snapshots
 
 if TYPE_CHECKING:
@@ -78,9 +78,10 @@ class MeetingRecord:
     parking_lot: list[ParkedItem] = field(default_factory=list)
 
 
-def meeting_tables(record: MeetingRecord, stored: dict[str, dict[str, int]] | None = None) -> dict[str, dict[str, Any]]:
+def meeting_tables(record: MeetingRecord, stored: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
     """The tables of a meeting's file, as :meth:`MeetingWriter.write_all` writes them;
-    ``stored``: the order numbers of the file it replaces (see ``tables.keyed``)."""
+    ``stored``: the tables of the file it replaces, whose order numbers are kept (see
+    ``tables.keyed``)."""
     stored = stored or {}
     tables = {"meeting": keyed([record.meeting.to_dict()], table="meeting", stored=stored.get("meeting"))}
     for name in MEETING_TABLES:
@@ -691,8 +692,8 @@ class MeetingWriter:
         ensure_dir(workspace.meetings_dir)
         self._lock.acquire()
         self._db = RecordDB(self.path, storage=AtomicStorage, kind="meeting", before_write=self._before_write)
-        #: The file's signature when this writer last wrote it whole, and its order numbers.
-        self._seqs: tuple[tuple[int, int, int] | None, dict[str, dict[str, int]]] | None = None
+        #: The file's signature when this writer last wrote it whole, and the tables written.
+        self._written: tuple[tuple[int, int, int] | None, dict[str, Any]] | None = None
 
         def table(name: str) -> Collection[Any]:
             return Collection(
@@ -744,18 +745,19 @@ class MeetingWriter:
     def write_all(self, record: MeetingRecord) -> None:
         """Replace the whole file in one atomic write (creation, a live meeting's saves);
         records the file held keep their order numbers."""
-        tables = meeting_tables(record, self._stored_seqs())
+        tables = meeting_tables(record, self._stored_tables())
         self._db.storage.write(tables)
-        self._seqs = (_signature(self.path), stored_seqs(tables))
+        self._written = (_signature(self.path), tables)
 
-    def _stored_seqs(self) -> dict[str, dict[str, int]]:
-        """The order numbers in the file, read again only when the file changed since this
-        writer last wrote it whole (a live meeting saves every few seconds: one stat, not a
-        read, per save). Another write replaces the file, so its inode tells."""
+    def _stored_tables(self) -> dict[str, Any]:
+        """The tables in the file, for their order numbers: read again only when the file
+        changed since this writer last wrote it whole (a live meeting saves every few
+        seconds: one stat, not a read, per save). Another write replaces the file, so its
+        inode tells."""
         signature = _signature(self.path)
-        if self._seqs is None or self._seqs[0] != signature:
-            self._seqs = (signature, stored_seqs(read_file(self.path) if signature is not None else None))
-        return self._seqs[1]
+        if self._written is None or self._written[0] != signature:
+            self._written = (signature, (read_file(self.path) if signature is not None else None) or {})
+        return self._written[1]
 
     def close(self) -> None:
         self._lock.release()
