@@ -22,6 +22,7 @@ from tinydb import TinyDB
 from tinydb.table import Document, Table
 
 from tandem.store.errors import CorruptFileError, ValidationError
+from tandem.store.outside import shown_name
 from tandem.store.records import SEQ
 
 __all__ = ["SEQ", "RecordDB", "RecordTable", "keyed", "ordered", "rekey_counter_ids"]
@@ -32,7 +33,7 @@ def _seq(path: Path, table: str, key: str, doc: Any) -> tuple[int, str]:
         return 0, key  # not a record at all: decoding it says so, naming the file
     seq = doc.get(SEQ, 0)
     if type(seq) is not int:
-        raise CorruptFileError(path, f"the {table} record {key!r} has an order number ({SEQ}) that is not a whole number")
+        raise CorruptFileError(path, f"the {table} record {shown_name(key)} has an order number ({SEQ}) that is not a whole number")
     return seq, key
 
 

@@ -756,7 +756,11 @@ class MeetingWriter:
         inode tells."""
         signature = _signature(self.path)
         if self._written is None or self._written[0] != signature:
-            self._written = (signature, (read_file(self.path) if signature is not None else None) or {})
+            try:
+                tables = read_file(self.path) if signature is not None else None
+            except (TandemError, OSError):
+                tables = None  # replaced whole, as before there were numbers to keep
+            self._written = (signature, tables or {})
         return self._written[1]
 
     def close(self) -> None:

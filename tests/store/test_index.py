@@ -132,7 +132,7 @@ class Files:
         if not path.is_file():
             return False
         raw = path.read_bytes()
-        for old, new in ((b'"status":"open"', b'"status":"done"'), (b'"status":"done"', b'"status":"open"')):
+        for old, new in ((b'"status": "open"', b'"status": "done"'), (b'"status": "done"', b'"status": "open"')):
             if old in raw:
                 self.in_place(stem, raw.replace(old, new, 1))
                 return True

@@ -301,6 +301,18 @@ def test_a_whole_meeting_save_keeps_the_order_numbers_it_found(old_home: Path) -
     assert len(set(seqs.values())) == len(seqs)
 
 
+def test_a_whole_meeting_save_over_a_file_it_cannot_read_replaces_it_as_before(tmp_path: Path) -> None:
+    ws = Workspace(tmp_path / "ws")
+    ws.series.add(Series(id="s", title="S"))
+    ws.create_meeting(Meeting(id="2026-01-05-s", series_id="s", title="S", date="2026-01-05"), [AgendaItem(id="i0", title="Item", position=0)])
+    path = ws.meeting_path("2026-01-05-s")
+    with ws.open_meeting("2026-01-05-s") as writer:
+        record = writer.read()
+        path.write_bytes(b"")  # emptied behind the writer's back
+        writer.write_all(record)
+    assert ws.read_meeting("2026-01-05-s") == record
+
+
 GIT = shutil.which("git")
 
 
