@@ -61,7 +61,7 @@ from typing import Any
 from tandem.store.atomic import DIR_MODE, FILE_MODE, encode, ensure_dir
 from tandem.store.layout import CACHE_DIR
 from tandem.store.records import ActionItem, AgendaItem, Attendee, Decision, LeadFeedback, Meeting, Series
-from tandem.store.workspace import MeetingRecord, Workspace
+from tandem.store.workspace import MeetingRecord, Workspace, meeting_tables
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import finish, p95
@@ -84,13 +84,10 @@ def person(n: int) -> Attendee:
 def _write_record(ws: Workspace, record: MeetingRecord) -> None:
     """One meeting file, encoded as the store encodes it (what ``MeetingWriter.write_all``
     writes), without the lock and the two fsyncs of a real save."""
-    tables: dict[str, dict[str, Any]] = {"meeting": {"1": record.meeting.to_dict()}}
-    for name in ("agenda", "lead_feedback", "decisions", "actions", "parking_lot"):
-        tables[name] = {str(i): row.to_dict() for i, row in enumerate(getattr(record, name), start=1)}
     path = ws.meeting_path(record.meeting.id)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     with os.fdopen(fd, "wb") as out:
-        out.write(encode(tables, "meeting"))
+        out.write(encode(meeting_tables(record), "meeting"))
 
 
 def seed_series(home: Path, *, meetings: int = 5000, people: int = 12, last_planned: bool = True) -> Workspace:

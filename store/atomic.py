@@ -21,12 +21,15 @@ from tinydb.storages import Storage
 
 from tandem.store.errors import CorruptFileError, NewerSchemaError
 from tandem.store.outside import MAX_DATA_FILE_BYTES, read_outside
+from tandem.store.tables import rekey_counter_ids
 
 #: 1: tandem 0.1.0. 2: stored text holds no control characters (see ``_clean_text``).
 #: 3: a meeting may be "cancelled" (an older tandem would call such a file corrupt; it is
 #: told the workspace is newer instead).
 #: 4: a decision may supersede or reverse an earlier one (fields an older tandem rejects).
-SCHEMA_VERSION = 4
+#: 5: git-friendly: documents keyed by their record's id with an order number (see
+#: ``store/tables.py``), files pretty-printed with sorted keys (see :func:`encode`).
+SCHEMA_VERSION = 5
 HEADER_KEY = "_tandem"
 TEMP_MARK = ".tmp-"
 FILE_MODE = 0o600
@@ -48,7 +51,7 @@ def _clean_text(value: Any) -> Any:
 
 
 #: Upgrades from older schemas: ``MIGRATIONS[n]`` turns schema-n data into schema n+1.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _clean_text, 2: lambda data: data, 3: lambda data: data}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _clean_text, 2: lambda data: data, 3: lambda data: data, 4: rekey_counter_ids}
 
 
 def ensure_dir(path: Path) -> None:
@@ -166,11 +169,14 @@ def clean_stale_temp_files(folder: Path, *, of: str | None = None) -> list[Path]
     return removed
 
 
+#: One key per line, two-space indents, keys sorted, a final newline: an edit of one record
+#: changes only its own lines, so git shows it as such and merges edits of different records.
+#: Sorted keys also put the header first (``_`` sorts before lowercase table names).
+ENCODING = orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+
+
 def encode(tables: dict[str, Any], kind: str) -> bytes:
-    return orjson.dumps(
-        {HEADER_KEY: {"schema": SCHEMA_VERSION, "kind": kind}, **tables},
-        option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS,
-    )
+    return orjson.dumps({HEADER_KEY: {"schema": SCHEMA_VERSION, "kind": kind}, **tables}, option=ENCODING)
 
 
 def decode(raw: bytes, path: Path) -> dict[str, Any]:

@@ -12,11 +12,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from tinydb import Query, TinyDB
+from tinydb import Query
 
 from tandem.store.atomic import AtomicStorage, read_file
 from tandem.store.errors import CorruptFileError, NotFoundError, ValidationError
 from tandem.store.records import Record
+from tandem.store.tables import RecordDB, ordered
 
 R = TypeVar("R", bound=Record)
 
@@ -30,7 +31,8 @@ def decode_table(
     kind: type[R],
     where: Callable[[dict[str, Any]], bool] | None = None,
 ) -> list[R]:
-    """The records of one table in insertion order; a bad record names the file.
+    """The records of one table in their kept order (``store/tables.py``); a bad record
+    names the file.
 
     ``where`` filters raw documents before they are decoded: a query that wants a few
     records out of thousands does not pay for validating the rest."""
@@ -38,11 +40,7 @@ def decode_table(
     if not isinstance(docs, dict):
         raise CorruptFileError(path, f"table {table!r} is not an object")
     try:
-        ordered = sorted(docs.items(), key=lambda kv: int(kv[0]))
-    except ValueError:
-        raise CorruptFileError(path, f"table {table!r} has a document id that is not a number") from None
-    try:
-        return [kind.from_dict(doc) for _, doc in ordered if where is None or (isinstance(doc, dict) and where(doc))]
+        return [kind.from_dict(doc) for _, doc in ordered(path, docs, table) if where is None or (isinstance(doc, dict) and where(doc))]
     except ValidationError as exc:
         raise CorruptFileError(path, f"a {table} record is invalid: {exc}") from None
 
@@ -86,7 +84,7 @@ class Collection(Generic[R]):
         with self._guard():
             # One TinyDB per operation, under the writer lock: the file is read once per
             # operation (hold_reads), never cached from one operation to the next.
-            db = TinyDB(
+            db = RecordDB(
                 self.path,
                 storage=AtomicStorage,
                 kind=self._file_kind,

@@ -107,7 +107,6 @@ from tandem.store.demo_story import (
 from tandem.store.errors import TandemError, UsageError, WorkspaceNotEmptyError
 from tandem.store.ids import meeting_id as make_meeting_id
 from tandem.store.ids import new_id
-from tandem.store.layout import MEETING_TABLES
 from tandem.store.locks import WriterLock, _holder_sentence
 from tandem.store.records import (
     DEFAULT_ACTIVITIES,
@@ -128,7 +127,7 @@ from tandem.store.records import (
     Takeaway,
     label,
 )
-from tandem.store.workspace import MeetingRecord, Workspace
+from tandem.store.workspace import MeetingRecord, Workspace, meeting_tables
 
 T = TypeVar("T")
 
@@ -202,9 +201,7 @@ def _write_meetings(workspace: Workspace, records: list[MeetingRecord], progress
     a ``.lock`` file left behind) only doubled the time of a large demo."""
 
     def write(record: MeetingRecord) -> None:
-        tables = {name: {str(i): row.to_dict() for i, row in enumerate(getattr(record, name), start=1)} for name in MEETING_TABLES if name != "meeting"}
-        tables["meeting"] = {"1": record.meeting.to_dict()}
-        AtomicStorage(workspace.meeting_path(record.meeting.id), kind="meeting", before_write=workspace.before_write).write(tables)
+        AtomicStorage(workspace.meeting_path(record.meeting.id), kind="meeting", before_write=workspace.before_write).write(meeting_tables(record))
 
     total = len(records)
     with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="tandem-demo") as pool:

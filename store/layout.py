@@ -25,6 +25,9 @@ DRAFTS_DIR = "drafts"
 #: never committed to git, deleted at will — tandem rebuilds what it needs from the data.
 CACHE_DIR = "cache"
 WORKSPACE_FILE = "workspace.json"
+#: The key of workspace.json's one document, which has no id of its own: the "1" TinyDB's
+#: counter gave it before records were keyed by their ids (schema 5), kept as it was.
+INFO_KEY = "1"
 
 #: Small workspace-wide files: file name → (file kind, table, record type).
 SHARED_FILES: dict[str, tuple[str, str, type[Record]]] = {

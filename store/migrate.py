@@ -48,14 +48,17 @@ class Migration:
 
 
 #: The header comes first in every file (keys are sorted and "_tandem" sorts before the
-#: lowercase table names), so its schema is within the first bytes.
-_SCHEMA = re.compile(rb'^\{"_tandem":\{"kind":"[a-z_]*","schema":(\d+)\}')
+#: lowercase table names), so its schema is within the first bytes: compact (schemas 1-4)
+#: or pretty-printed (schema 5 on).
+_SCHEMA = re.compile(rb'^\{\s*"_tandem":\s*\{\s*"kind":\s*"[a-z_]*",\s*"schema":\s*(\d+)\s*\}')
+#: Enough for the pretty header of the longest kind ("shadow_days": 63 bytes).
+_HEAD_BYTES = 96
 
 
 def schema_of(path: Path) -> tuple[int | None, dict[str, Any] | None]:
     """The schema of a file from its header; the whole file is parsed only if its first
     bytes do not say. Read without blocking: a named pipe in its place would hang start-up."""
-    m = _SCHEMA.match(read_head(path, 80))
+    m = _SCHEMA.match(read_head(path, _HEAD_BYTES))
     if m:
         return int(m.group(1)), None
     header = file_header(read_regular(path))

@@ -18,6 +18,10 @@ from tandem.store.errors import ValidationError
 from tandem.store.outside import clean_text as clean
 from tandem.store.outside import is_clean
 
+#: The order number a data file keeps with each document (see ``store/tables.py``): the
+#: storage's, not the record's, so reading a record drops it.
+SEQ = "_seq"
+
 TEAMS = ("sales", "marketing", "other")
 OWNER_TEAMS = ("shared", "sales", "marketing")
 MEETING_STATUSES = ("planned", "live", "ended", "finalized", "cancelled")
@@ -309,9 +313,12 @@ class Record:
             raise ValidationError(cls.__name__, "expected an object")
         this: type = cls  # (hashable: see __post_init__)
         unknown = data.keys() - _field_names(this)
-        if unknown:
-            raise ValidationError(cls.__name__, f"unknown field {sorted(unknown)[0]!r}")
         kwargs = dict(data)
+        if unknown:
+            unknown.discard(SEQ)
+            if unknown:
+                raise ValidationError(cls.__name__, f"unknown field {sorted(unknown)[0]!r}")
+            del kwargs[SEQ]
         for name, kind in cls.NESTED.items():
             if name not in kwargs:
                 continue
@@ -338,8 +345,9 @@ class Record:
         record without changing the index. Data without exactly the record's fields (an
         index written by another version) goes through :meth:`from_dict` instead."""
         this: type = cls  # (hashable: see __post_init__)
-        # As many keys as fields, and each field found (else KeyError): the same fields.
-        if len(data) == len(_field_names(this)):
+        # As many keys as fields (besides a stored document's order number), and each field
+        # found (else KeyError): the same fields.
+        if len(data) - (SEQ in data) == len(_field_names(this)):
             try:
                 return _trusted_builder(this)(data)  # type: ignore[no-any-return]
             except KeyError:

@@ -19,7 +19,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
-from tinydb import TinyDB
+from tinydb.table import Document
 
 from tandem.store import ids
 from tandem.store.atomic import AtomicStorage, clean_stale_temp_files, ensure_dir, read_file
@@ -33,11 +33,12 @@ from tandem.store.errors import (
     TandemError,
     ValidationError,
 )
-from tandem.store.layout import DRAFTS_DIR, MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, SNAPSHOTS_DIR, WORKSPACE_FILE
+from tandem.store.layout import DRAFTS_DIR, INFO_KEY, MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, SNAPSHOTS_DIR, WORKSPACE_FILE
 from tandem.store.locks import WriterLock
 from tandem.store.outside import inside, name_problem, shown_name
 from tandem.store.records import (
     ACTION_STATUSES,
+    SEQ,
     ActionItem,
     AgendaItem,
     ContentItem,
@@ -50,6 +51,7 @@ from tandem.store.records import (
     Series,
     ShadowDay,
 )
+from tandem.store.tables import RecordDB, keyed
 from tandem.store.upkeep.snapshots import Snapshots
 
 if TYPE_CHECKING:
@@ -76,6 +78,18 @@ class MeetingRecord:
     decisions: list[Decision] = field(default_factory=list)
     actions: list[ActionItem] = field(default_factory=list)
     parking_lot: list[ParkedItem] = field(default_factory=list)
+
+
+def meeting_tables(record: MeetingRecord, stored: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+    """The tables of a meeting's file, as :meth:`MeetingWriter.write_all` writes them;
+    ``stored``: the tables of the file it replaces, whose order numbers are kept (see
+    ``tables.keyed``)."""
+    stored = stored or {}
+    tables = {"meeting": keyed([record.meeting.to_dict()], table="meeting", stored=stored.get("meeting"))}
+    for name in MEETING_TABLES:
+        if name != "meeting":
+            tables[name] = keyed((row.to_dict() for row in getattr(record, name)), table=name, stored=stored.get(name))
+    return tables
 
 
 def _meeting_header(path: Path, tables: dict[str, Any]) -> Meeting:
@@ -214,16 +228,18 @@ class Workspace:
 
     def info(self) -> dict[str, Any]:
         tables = read_file(self.home / WORKSPACE_FILE) or {}
-        return dict(tables.get("workspace", {}).get("1", {}))
+        info = dict(tables.get("workspace", {}).get(INFO_KEY, {}))
+        info.pop(SEQ, None)
+        return info
 
     def set_info(self, **values: Any) -> None:
         with self.short_lock(self.home / WORKSPACE_FILE):
-            db = TinyDB(self.home / WORKSPACE_FILE, storage=AtomicStorage, kind="workspace", before_write=self.before_write)
+            db = RecordDB(self.home / WORKSPACE_FILE, storage=AtomicStorage, kind="workspace", before_write=self.before_write)
             table = db.table("workspace", cache_size=0)
-            if table.get(doc_id=1) is None:
-                table.insert({**values})
+            if table.get(doc_id=INFO_KEY) is None:  # type: ignore[call-overload]
+                table.insert(Document(values, doc_id=INFO_KEY))  # type: ignore[arg-type]
             else:
-                table.update(values, doc_ids=[1])
+                table.update(values, doc_ids=[INFO_KEY])  # type: ignore[list-item]
 
     def data_files(self) -> list[Path]:
         """Every data file of the workspace (not locks, temp files or snapshots), and none
@@ -718,6 +734,14 @@ class Workspace:
         return items
 
 
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
 def _check_day(name: str, value: str) -> None:
     try:
         ok = isinstance(value, str) and len(value) == 10 and bool(date.fromisoformat(value))
@@ -737,7 +761,9 @@ class MeetingWriter:
         self._lock = WriterLock(self.path.with_suffix(".lock"), subject=meeting_id, now=workspace.now, timeout=0)
         ensure_dir(workspace.meetings_dir)
         self._lock.acquire()
-        self._db = TinyDB(self.path, storage=AtomicStorage, kind="meeting", before_write=self._before_write)
+        self._db = RecordDB(self.path, storage=AtomicStorage, kind="meeting", before_write=self._before_write)
+        #: The file's signature when this writer last wrote it whole, and the tables written.
+        self._written: tuple[tuple[int, int, int] | None, dict[str, Any]] | None = None
 
         def table(name: str) -> Collection[Any]:
             return Collection(
@@ -780,19 +806,32 @@ class MeetingWriter:
         if meeting.id != self.meeting_id:
             raise ValidationError("meeting.id", "cannot change a meeting's id")
         table = self._db.table("meeting", cache_size=0)
-        if table.get(doc_id=1) is None:
+        if not len(table):
             table.insert(meeting.to_dict())
         else:
-            table.update(meeting.to_dict(), doc_ids=[1])
+            table.update(meeting.to_dict())  # the file's one meeting document, whatever its key
         return meeting
 
     def write_all(self, record: MeetingRecord) -> None:
-        """Replace the whole file in one atomic write (creation, restore, seeding)."""
-        tables: dict[str, dict[str, Any]] = {"meeting": {"1": record.meeting.to_dict()}}
-        for name in ("agenda", "lead_feedback", "decisions", "actions", "parking_lot"):
-            rows = getattr(record, name)
-            tables[name] = {str(i): row.to_dict() for i, row in enumerate(rows, start=1)}
+        """Replace the whole file in one atomic write (creation, a live meeting's saves);
+        records the file held keep their order numbers."""
+        tables = meeting_tables(record, self._stored_tables())
         self._db.storage.write(tables)
+        self._written = (_signature(self.path), tables)
+
+    def _stored_tables(self) -> dict[str, Any]:
+        """The tables in the file, for their order numbers: read again only when the file
+        changed since this writer last wrote it whole (a live meeting saves every few
+        seconds: one stat, not a read, per save). Another write replaces the file, so its
+        inode tells."""
+        signature = _signature(self.path)
+        if self._written is None or self._written[0] != signature:
+            try:
+                tables = read_file(self.path) if signature is not None else None
+            except (TandemError, OSError):
+                tables = None  # replaced whole, as before there were numbers to keep
+            self._written = (signature, tables or {})
+        return self._written[1]
 
     def close(self) -> None:
         self._lock.release()

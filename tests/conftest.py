@@ -35,6 +35,11 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> CliResult:
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
 
+def first_doc(docs: dict[str, Any]) -> dict[str, Any]:
+    """The first document of a table as stored (keyed by record id), in tandem's order."""
+    return min(docs.values(), key=lambda doc: doc.get("_seq", 0))
+
+
 def without_hanging(fifo: Path, call: Callable[[], Any], seconds: float = 10) -> Any:
     """``call()``'s result; fails (and unblocks the reader) if it waits on the named pipe
     ``fifo``: a reader that opens it blocking would otherwise hang the test run."""

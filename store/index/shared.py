@@ -29,7 +29,8 @@ from tandem.store.errors import TandemError
 from tandem.store.index.entry import digest_of
 from tandem.store.layout import CACHE_DIR
 from tandem.store.outside import inside, read_outside
-from tandem.store.records import Record
+from tandem.store.records import SEQ, Record
+from tandem.store.tables import ordered
 
 R = TypeVar("R", bound=Record)
 
@@ -84,14 +85,15 @@ class SharedFiles:
         if trusted:
             docs = tables.get(collection.table, {})
             try:
-                ordered = sorted(docs.items(), key=lambda kv: int(kv[0]))
-                return [kind.trusted(doc) for _, doc in ordered]
+                return [kind.trusted(doc) for _, doc in ordered(path, docs, collection.table)]
             except (TypeError, ValueError, AttributeError, KeyError, TandemError):
                 pass  # not what was validated after all: validated below, as any file
         records = decode_table(path, tables, collection.table, kind)
         self.validated += 1
         docs = tables.get(collection.table, {})
-        ordered_docs = [doc for _, doc in sorted(docs.items(), key=lambda kv: int(kv[0]))]
+        ordered_docs = [doc for _, doc in ordered(path, docs, collection.table)]
+        for doc in ordered_docs:
+            doc.pop(SEQ, None)  # the storage's, never the record's (these docs are ours alone)
         if [r.to_dict() for r in records] == ordered_docs:
             self._mark(key, digest)
         return records

@@ -38,6 +38,7 @@ from tandem import __version__
 from tandem.store.atomic import (
     DIR_MODE,
     FILE_MODE,
+    MIGRATIONS,
     SCHEMA_VERSION,
     TEMP_MARK,
     atomic_write_bytes,
@@ -56,6 +57,7 @@ from tandem.store.layout import CACHE_DIR, MEETING_TABLES, MEETINGS_DIR, SHARED_
 from tandem.store.locks import WriterLock
 from tandem.store.migrate import BACKUPS_DIR
 from tandem.store.outside import MAX_DATA_FILE_BYTES, file_kind, is_clean, name_problem, read_outside, shown_name
+from tandem.store.tables import ordered
 from tandem.store.workspace import Workspace
 
 FORMAT = "tandem-backup"
@@ -169,11 +171,11 @@ def validate_archive(raw: bytes, path: Path) -> dict[str, tuple[str, dict[str, A
         raise CorruptFileError(path, "its schema version is missing")
     if schema > SCHEMA_VERSION:
         raise NewerSchemaError(path, schema, SCHEMA_VERSION)
-    if schema < SCHEMA_VERSION:
-        raise CorruptFileError(path, f"schema {schema} archives must be restored with an older tandem first")
     files = archive.get("files")
     if not isinstance(files, dict):
         raise CorruptFileError(path, "it holds no files")
+    if schema < SCHEMA_VERSION:
+        files = _upgraded(files, schema, path)
     # On a case-insensitive disk (macOS, Windows) both would be written to one file.
     folded: dict[str, str] = {}
     for name in files:
@@ -181,6 +183,21 @@ def validate_archive(raw: bytes, path: Path) -> dict[str, tuple[str, dict[str, A
         if other != name:
             raise CorruptFileError(path, f"it holds both {shown_name(other)} and {shown_name(name)}, which are one file on some disks")
     return validate_files(files, path)
+
+
+def _upgraded(files: dict[str, Any], schema: int, path: Path) -> dict[str, Any]:
+    """The files of an archive from an older tandem, upgraded as reading each file upgrades
+    it (``atomic.MIGRATIONS``); checked afterwards like any archive."""
+    out = {}
+    for name, tables in files.items():
+        version = schema
+        while isinstance(tables, dict) and version < SCHEMA_VERSION:
+            if version not in MIGRATIONS:
+                raise CorruptFileError(path, f"it is a schema {schema} archive, which this tandem cannot upgrade")
+            tables = MIGRATIONS[version](tables)
+            version += 1
+        out[name] = tables
+    return out
 
 
 def validate_files(files: dict[str, Any], path: Path) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -198,9 +215,14 @@ def validate_files(files: dict[str, Any], path: Path) -> dict[str, tuple[str, di
         for table, docs in tables.items():
             if table not in table_kinds:
                 raise CorruptFileError(path, f"{name} has an unknown table {shown_name(table)}")
-            # ASCII digits only: '²'.isdigit() is True but int('²') fails when it is read.
-            if not isinstance(docs, dict) or not all(k.isascii() and k.isdigit() for k in docs):
+            # Each record under its id (the workspace's one document under its fixed key): a
+            # key is written as a JSON key, and a git conflict or a diff shows it.
+            if not isinstance(docs, dict) or not all(name_problem(k) is None for k in docs):
                 raise CorruptFileError(path, f"{name} table {table!r} is malformed")
+            try:
+                ordered(path, docs, table)
+            except CorruptFileError as exc:
+                raise CorruptFileError(path, f"{name}: {exc.detail}") from None
             kind = table_kinds[table]
             for doc in docs.values():
                 try:

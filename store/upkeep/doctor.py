@@ -60,11 +60,12 @@ from tandem.store.atomic import (
     temp_file_pid,
     write_new,
 )
-from tandem.store.errors import NotFoundError, TandemError, ValidationError
+from tandem.store.errors import CorruptFileError, NotFoundError, TandemError, ValidationError
 from tandem.store.layout import MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, SNAPSHOTS_DIR, WORKSPACE_FILE
 from tandem.store.locks import HOLDER_LIMIT, WriterLock
 from tandem.store.outside import clean_text, file_kind, inside, is_clean, name_problem, shown_name
 from tandem.store.records import Record
+from tandem.store.tables import ordered
 
 PROBLEM = "problem"
 WARNING = "warning"
@@ -291,8 +292,9 @@ def _spec(rel: str) -> tuple[str, dict[str, type[Record] | None]]:
 
 
 def _record_label(doc: Any, doc_id: str) -> str:
+    """The record's id, else the key it is stored under (which is its id when tandem wrote it)."""
     rid = doc.get("id") if isinstance(doc, dict) else None
-    return rid if isinstance(rid, str) and rid.strip() else f"#{doc_id}"
+    return shown_name(rid if isinstance(rid, str) and rid.strip() else doc_id)
 
 
 def _inspect(raw: bytes, rel: str) -> _Inspection:
@@ -355,13 +357,15 @@ def _inspect(raw: bytes, rel: str) -> _Inspection:
                 "unknown-table",
             )
             continue
-        if not all(k.isascii() and k.isdigit() for k in docs):
-            out.add(PROBLEM, f"{rel}: its table {name!r} has a document id that is not a number.", "table", unreadable=True)
+        try:
+            in_order = ordered(Path(rel), docs, name)
+        except CorruptFileError as exc:
+            out.add(PROBLEM, f"{rel}: {exc.detail}.", "table", unreadable=True)
             continue
         kind_of = table_kinds[name]
         valid: list[Any] = []
         bad = 0
-        for doc_id, doc in sorted(docs.items(), key=lambda kv: int(kv[0])):
+        for doc_id, doc in in_order:
             try:
                 if kind_of is None:
                     if not isinstance(doc, dict):

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import build_sample, run_cli
+from conftest import build_sample, first_doc, run_cli
 
 from tandem.store.atomic import SCHEMA_VERSION, encode
 
@@ -67,7 +67,7 @@ def test_home_from_environment(tmp_path: Path) -> None:
 BAD_FILES = {
     "truncated": lambda good: good[: len(good) // 2],
     "garbage": lambda good: b"\x00\xff not json at all \x89PNG",
-    "newer schema": lambda good: encode({"meeting": {}}, "meeting").replace(b'"schema":%d' % SCHEMA_VERSION, b'"schema":99'),
+    "newer schema": lambda good: encode({"meeting": {}}, "meeting").replace(b'"schema": %d' % SCHEMA_VERSION, b'"schema": 99'),
 }
 
 
@@ -116,7 +116,7 @@ def test_restore_rejects_bad_archives_before_writing(tmp_path: Path) -> None:
     run_cli("--home", str(tmp_path / "ws"), "backup", str(archive))
     data = json.loads(archive.read_text())
     name = "meetings/2026-11-26-weekly-smarketing-sync.json"
-    data["files"][name]["actions"]["1"]["status"] = "maybe"
+    first_doc(data["files"][name]["actions"])["status"] = "maybe"
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(data))
     target = tmp_path / "target"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from conftest import CliResult, build_sample
+from conftest import CliResult, build_sample, first_doc
 
 from tandem.store.atomic import SCHEMA_VERSION
 
@@ -109,7 +109,7 @@ def truncated(home: Path, outside: Path) -> None:
 
 def newer_schema(home: Path, outside: Path) -> None:
     raw = meeting_file(home).read_bytes()
-    meeting_file(home).write_bytes(raw.replace(b'"schema":%d' % SCHEMA_VERSION, b'"schema":99'))
+    meeting_file(home).write_bytes(raw.replace(b'"schema": %d' % SCHEMA_VERSION, b'"schema": 99'))
 
 
 def renamed(name: str) -> Callable[[Path, Path], None]:
@@ -122,7 +122,7 @@ def renamed(name: str) -> Callable[[Path, Path], None]:
 def stored_id(meeting_id: str) -> Callable[[Path, Path], None]:
     def plant(home: Path, outside: Path) -> None:
         data = orjson.loads(meeting_file(home).read_bytes())
-        data["meeting"]["1"]["id"] = meeting_id
+        first_doc(data["meeting"])["id"] = meeting_id
         meeting_file(home).write_bytes(orjson.dumps(data))
 
     return plant

@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import build_sample, run_cli
+from conftest import build_sample, first_doc, run_cli
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -53,7 +53,7 @@ def sample_archive(tmp_path: Path) -> tuple[Path, dict]:
 
 def renamed(data: dict, new_id: str) -> dict:
     tables = data["files"].pop(f"meetings/{MEETING}.json")
-    tables["meeting"]["1"]["id"] = new_id
+    first_doc(tables["meeting"])["id"] = new_id
     data["files"][f"meetings/{new_id}.json"] = tables
     return data
 
@@ -97,7 +97,7 @@ def test_force_refuses_while_a_meeting_is_open_elsewhere(tmp_path: Path) -> None
 def test_force_refuses_over_a_newer_schema_file(tmp_path: Path) -> None:
     archive, _ = sample_archive(tmp_path)
     path = Workspace(tmp_path / "ws").meeting_path(MEETING)
-    newer = path.read_bytes().replace(b'"schema":%d' % SCHEMA_VERSION, b'"schema":99')
+    newer = path.read_bytes().replace(b'"schema": %d' % SCHEMA_VERSION, b'"schema": 99')
     path.write_bytes(newer)
     result = run_cli("--home", str(tmp_path / "ws"), "restore", "--force", str(archive))
     assert result.code == 1
@@ -108,7 +108,7 @@ def test_force_refuses_over_a_newer_schema_file(tmp_path: Path) -> None:
 def test_force_says_where_it_kept_what_it_replaced(tmp_path: Path) -> None:
     archive, _ = sample_archive(tmp_path)
     home = tmp_path / "ws"
-    edited = encode({"content": {"1": {"id": "c1", "title": "Written after the backup", "type": "blog"}}}, "content")
+    edited = encode({"content": {"c1": {"id": "c1", "title": "Written after the backup", "type": "blog", "_seq": 1}}}, "content")
     (home / "content.json").write_bytes(edited)
     result = run_cli("--home", str(home), "restore", "--force", str(archive))
     assert result.code == 0, result.err
@@ -169,17 +169,17 @@ def mutate(data: dict, kind: str, value: str) -> None:
     elif kind == "member":
         files[f"meetings/{value}.json"] = files.pop(f"meetings/{MEETING}.json")
     elif kind == "action id":
-        meeting["actions"]["1"]["id"] = value
+        first_doc(meeting["actions"])["id"] = value
     elif kind == "agenda id":
-        meeting["agenda"]["1"]["id"] = value
+        first_doc(meeting["agenda"])["id"] = value
     elif kind == "reference":
-        meeting["decisions"]["1"]["agenda_item_id"] = value
+        first_doc(meeting["decisions"])["agenda_item_id"] = value
     elif kind == "action text":
-        meeting["actions"]["1"]["text"] = value
+        first_doc(meeting["actions"])["text"] = value
     elif kind == "attendee":
-        meeting["meeting"]["1"]["attendees"][0]["name"] = value
+        first_doc(meeting["meeting"])["attendees"][0]["name"] = value
     elif kind == "notes":
-        meeting["agenda"]["1"]["notes"] = value
+        first_doc(meeting["agenda"])["notes"] = value
     elif kind == "info":
         files.setdefault("workspace.json", {"workspace": {"1": {}}})["workspace"]["1"]["label"] = value
     else:

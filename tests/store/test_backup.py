@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import strategies as gen
-from conftest import build_sample
+from conftest import build_sample, first_doc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -102,7 +102,7 @@ def archive_of(tmp_path: Path) -> tuple[Workspace, dict]:
 
 def with_meeting_id(data: dict, new_id: str) -> dict:
     tables = data["files"].pop(f"meetings/{MEETING}.json")
-    tables["meeting"]["1"]["id"] = new_id
+    first_doc(tables["meeting"])["id"] = new_id
     data["files"][f"meetings/{new_id}.json"] = tables
     return data
 
@@ -153,11 +153,11 @@ def test_names_and_text_with_control_or_bidi_characters_are_refused(tmp_path: Pa
     elif where == "member name":
         files[value] = files.pop(f"meetings/{MEETING}.json")
     elif where == "record id":
-        files[f"meetings/{MEETING}.json"]["actions"]["1"]["id"] = value
+        first_doc(files[f"meetings/{MEETING}.json"]["actions"])["id"] = value
     elif where == "reference":
-        files[f"meetings/{MEETING}.json"]["actions"]["1"]["meeting_id"] = value
+        first_doc(files[f"meetings/{MEETING}.json"]["actions"])["meeting_id"] = value
     elif where == "text":
-        files[f"meetings/{MEETING}.json"]["actions"]["1"]["text"] = value
+        first_doc(files[f"meetings/{MEETING}.json"]["actions"])["text"] = value
     else:
         files["workspace.json"] = {"workspace": {"1": {"name": value}}}
     archive = write(tmp_path, data)
@@ -198,7 +198,7 @@ def test_force_refuses_over_a_newer_schema_file(tmp_path: Path) -> None:
     ws, data = archive_of(tmp_path)
     archive = write(tmp_path, data, "backup.json")
     newer = ws.home / "content.json"
-    newer.write_bytes(encode({"content": {}}, "content").replace(b'"schema":%d' % SCHEMA_VERSION, b'"schema":99'))
+    newer.write_bytes(encode({"content": {}}, "content").replace(b'"schema": %d' % SCHEMA_VERSION, b'"schema": 99'))
     before = tree(ws.home)
     with pytest.raises(TandemError, match="newer tandem") as caught:
         restore(ws, archive, force=True)

@@ -26,7 +26,7 @@ from tandem.store.upkeep import doctor
 from tandem.store.workspace import Workspace
 
 SERIES = "weekly-smarketing-sync"
-CURRENT = b'"schema":%d' % SCHEMA_VERSION
+CURRENT = b'"schema": %d' % SCHEMA_VERSION
 M0, M1, M2 = (f"2026-11-{d}-{SERIES}" for d in (12, 19, 26))
 NOPE = "2026-01-01-no-such-meeting"
 
@@ -85,7 +85,8 @@ def edit(path: Path, kind: str, change: Callable[[dict[str, Any]], None]) -> Non
 
 
 def first(tables: dict[str, Any], table: str) -> dict[str, Any]:
-    return tables[table]["1"]
+    """The first record of a table, in the order tandem lists them."""
+    return min(tables[table].values(), key=lambda doc: doc["_seq"])
 
 
 def not_ok(report: doctor.Report) -> list[doctor.Finding]:
@@ -171,7 +172,7 @@ UNREADABLE = {
     "empty meeting": (rel(M1), lambda raw: b"", "is empty"),
     "garbage shared file": ("objectives.json", lambda raw: b"\x00\xff not json \x89PNG", "is not valid JSON"),
     "no header": ("series.json", lambda raw: b'{"series": {}}', "no tandem header"),
-    "newer schema": (rel(M1), lambda raw: raw.replace(CURRENT, b'"schema":99'), "newer tandem (schema 99"),
+    "newer schema": (rel(M1), lambda raw: raw.replace(CURRENT, b'"schema": 99'), "newer tandem (schema 99"),
     "series data in a meeting file": (rel(M1), lambda raw: encode({"series": {}}, "series"), "holds series data"),
 }
 
@@ -206,7 +207,7 @@ def test_newer_schema_is_never_repaired(tmp_path: Path) -> None:
     ws = build_linked(tmp_path / "ws")
     take_snapshot(ws)  # a readable older copy exists, and still must not be used
     path = ws.meeting_path(M1)
-    path.write_bytes(path.read_bytes().replace(CURRENT, b'"schema":%d' % (SCHEMA_VERSION + 1)))
+    path.write_bytes(path.read_bytes().replace(CURRENT, b'"schema": %d' % (SCHEMA_VERSION + 1)))
     before = tree(ws.home)
     report = doctor.check(ws.home)
     assert report.repairs == []
@@ -235,11 +236,11 @@ def _set(table: str, **values: Any) -> Callable[[dict[str, Any]], None]:
 
 
 def _add_duplicate_action(t: dict[str, Any]) -> None:
-    t["actions"]["2"] = {**first(t, "actions"), "text": "The same id again"}
+    t["actions"]["act-1-copy"] = {**first(t, "actions"), "text": "The same id again"}
 
 
 def _add_parked(t: dict[str, Any]) -> None:
-    t["parking_lot"] = {"1": {"id": "park-1", "text": "Pricing page", "meeting_id": M1, "carried_to": NOPE}}
+    t["parking_lot"] = {"park-1": {"id": "park-1", "text": "Pricing page", "meeting_id": M1, "carried_to": NOPE, "_seq": 1}}
 
 
 def _checkin(**values: Any) -> Callable[[dict[str, Any]], None]:
@@ -428,7 +429,7 @@ def test_many_similar_findings_are_capped_but_counted(tmp_path: Path) -> None:
 
     def many(t: dict[str, Any]) -> None:
         action = first(t, "actions")
-        t["actions"] = {str(n): {**action, "id": f"act-{n}", "closed_in": NOPE} for n in range(1, 26)}
+        t["actions"] = {f"act-{n}": {**action, "id": f"act-{n}", "closed_in": NOPE, "_seq": n} for n in range(1, 26)}
 
     edit(ws.meeting_path(M1), "meeting", many)
     report = doctor.check(ws.home)
@@ -615,7 +616,7 @@ def test_repair_never_touches_a_meeting_open_in_a_live_process(tmp_path: Path) -
         locked = ws.meeting_path(M1)
         locked.write_bytes(locked.read_bytes()[:120])  # damaged while open: still hands off
         newer = ws.meeting_path(M0)
-        newer.write_bytes(newer.read_bytes().replace(CURRENT, b'"schema":99'))
+        newer.write_bytes(newer.read_bytes().replace(CURRENT, b'"schema": 99'))
         (ws.home / "series.json").write_bytes(b"garbage")  # something doctor may repair
         holder = ws.meetings_dir / f"{M1}.holder"
         untouchable = {p: p.read_bytes() for p in (locked, newer, holder, ws.meetings_dir / f"{M1}.lock")}

@@ -42,7 +42,7 @@ from tandem.store.records import (
     ShadowDay,
 )
 from tandem.store.review.from_workspace import WorkspaceSource
-from tandem.store.workspace import MeetingRecord, Workspace
+from tandem.store.workspace import MeetingRecord, Workspace, meeting_tables
 
 IDS = ("2026-01-05-a", "2026-01-05-b", "2026-01-12-a", "2026-02-02-b", "2026-03-09-a")
 SERIES = ("a", "b")
@@ -80,10 +80,7 @@ def records(draw: st.DrawFn, meeting_id: str) -> MeetingRecord:
 
 
 def encoded(record: MeetingRecord) -> bytes:
-    tables: dict[str, Any] = {"meeting": {"1": record.meeting.to_dict()}}
-    for table in ("agenda", "lead_feedback", "decisions", "actions", "parking_lot"):
-        tables[table] = {str(n): r.to_dict() for n, r in enumerate(getattr(record, table), start=1)}
-    return encode(tables, "meeting")
+    return encode(meeting_tables(record), "meeting")
 
 
 class Files:
@@ -135,7 +132,7 @@ class Files:
         if not path.is_file():
             return False
         raw = path.read_bytes()
-        for old, new in ((b'"status":"open"', b'"status":"done"'), (b'"status":"done"', b'"status":"open"')):
+        for old, new in ((b'"status": "open"', b'"status": "done"'), (b'"status": "done"', b'"status": "open"')):
             if old in raw:
                 self.in_place(stem, raw.replace(old, new, 1))
                 return True
@@ -156,7 +153,7 @@ BROKEN = {
 def broken_table(record: MeetingRecord, table: str) -> bytes:
     """A file whose one table holds an invalid record (the rest can still be read)."""
     tables = orjson.loads(encoded(record))
-    tables[table] = {"1": {"id": "x", "text": "t", "title": "t", "status": "nonsense", "reference": "r", "verdict": "meh"}}
+    tables[table] = {"x": {"id": "x", "text": "t", "title": "t", "status": "nonsense", "reference": "r", "verdict": "meh", "_seq": 1}}
     return orjson.dumps(tables)
 
 
@@ -609,7 +606,7 @@ def test_a_same_size_rewrite_in_the_same_clock_tick_is_seen(tmp_path: Path) -> N
         path = ws.meeting_path("2026-01-03-a")
         raw = path.read_bytes()
         with open(path, "r+b") as f:  # in place, same size
-            f.write(raw.replace(b'"status":"done"', b'"status":"open"', 1))
+            f.write(raw.replace(b'"status": "done"', b'"status": "open"', 1))
         assert len(reader.open_action_items()) == opened + 1
         assert source.changed()
         assert sum(a.status == "open" for a in source.load().actions) == opened + 1

@@ -37,7 +37,7 @@ def snapshot(home: Path) -> dict[str, bytes]:
 
 
 def test_the_fixture_is_an_older_schema() -> None:
-    assert SCHEMA_VERSION == 4
+    assert SCHEMA_VERSION == 5
     assert schemas(FIXTURE) == {1}
     assert "\\u001b[31m" in (FIXTURE / "meetings" / f"{PASTED}.json").read_text()
 

@@ -24,7 +24,7 @@ from tandem.store.records import DIRECTIONS, ActionItem, AgendaItem, Attendee, D
 from tandem.store.review import from_workspace as review_workspace
 from tandem.store.review.from_workspace import WorkspaceSource
 from tandem.store.review.model import ActionRow, DecisionRow, FeedbackRow, MeetingRow, ReviewChanges, ReviewData
-from tandem.store.workspace import MeetingRecord, Workspace
+from tandem.store.workspace import MeetingRecord, Workspace, meeting_tables
 
 DIRECTION = DIRECTIONS[0]
 
@@ -49,10 +49,7 @@ def seeded(home: Path, n: int) -> Workspace:
             decisions=[Decision(id=f"d{k}", text=f"Decision {k}", meeting_id=mid)],
             lead_feedback=[LeadFeedback(id=f"f{k}", reference=f"L-{k}", source="webinar", verdict="poor", reasons=["no_fit"], meeting_id=mid)],
         )
-        tables: dict[str, Any] = {"meeting": {"1": record.meeting.to_dict()}}
-        for table in ("agenda", "lead_feedback", "decisions", "actions", "parking_lot"):
-            tables[table] = {str(i): row.to_dict() for i, row in enumerate(getattr(record, table), start=1)}
-        ws.meeting_path(mid).write_bytes(encode(tables, "meeting"))
+        ws.meeting_path(mid).write_bytes(encode(meeting_tables(record), "meeting"))
     return ws
 
 

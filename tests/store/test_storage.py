@@ -243,12 +243,12 @@ def _truncate(raw: bytes) -> bytes:
 
 DAMAGES: dict[str, Callable[[bytes], bytes]] = {
     "truncated": _truncate,
-    "truncated-last-byte": lambda raw: raw[:-1],
+    "truncated-last-byte": lambda raw: raw.rstrip()[:-1],  # the closing brace (the final newline is no JSON)
     "garbage": lambda raw: b"\x00\x17\xffnot json at all\x8c" * 40,
     "empty": lambda raw: b"",
     "no-header": lambda raw: orjson.dumps({k: v for k, v in orjson.loads(raw).items() if k != HEADER_KEY}),
     "not-an-object": lambda raw: b"[1, 2, 3]",
-    "bad-schema": lambda raw: raw.replace(b'"schema":%d' % SCHEMA_VERSION, b'"schema":"one"'),
+    "bad-schema": lambda raw: raw.replace(b'"schema": %d' % SCHEMA_VERSION, b'"schema": "one"'),
 }
 
 
@@ -307,7 +307,7 @@ def test_invalid_record_is_reported_with_the_path(tmp_path: Path) -> None:
     ws = _populate(home)
     path = ws.meeting_path(MEETING_ID)
     data = orjson.loads(path.read_bytes())
-    data["actions"]["1"]["status"] = "maybe"
+    data["actions"]["act-1"]["status"] = "maybe"
     raw = orjson.dumps(data)
     path.write_bytes(raw)
     with pytest.raises(CorruptFileError, match=r"action_item\.status") as info:
@@ -358,7 +358,7 @@ def test_older_schema_goes_through_the_migration_hooks(tmp_path: Path, monkeypat
     assert calls and all(step in (now + 1, now + 2) for step, _ in calls)
     saved = orjson.loads(path.read_bytes())
     assert saved[HEADER_KEY]["schema"] == now + 2
-    assert saved["actions"]["1"]["text"] == "v3: FIX LEAD ROUTING"
+    assert saved["actions"]["act-1"]["text"] == "v3: FIX LEAD ROUTING"
     calls.clear()
     assert [a.text for a in ws.read_meeting(MEETING_ID).actions][-1] == "After migration"
     assert calls == []  # already at the current schema: no migration
