@@ -38,6 +38,11 @@ SHARED_FILES: dict[str, tuple[str, str, type[Record]]] = {
     "shadow_days.json": ("shadow_days", "shadow_days", ShadowDay),
 }
 
+#: Any data file may also hold this table: what ``tandem sync`` decided when two machines
+#: changed the same field (the value that lost, see ``store/sync/merge.py``), so that the
+#: losing value travels with the file and nobody loses a word. Every writer keeps it.
+CONFLICTS_TABLE = "conflicts"
+
 #: Tables of one meeting file (``meetings/<meeting id>.json``).
 MEETING_TABLES: dict[str, type[Record]] = {
     "meeting": Meeting,

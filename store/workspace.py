@@ -33,7 +33,7 @@ from tandem.store.errors import (
     TandemError,
     ValidationError,
 )
-from tandem.store.layout import DRAFTS_DIR, INFO_KEY, MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, SNAPSHOTS_DIR, WORKSPACE_FILE
+from tandem.store.layout import CONFLICTS_TABLE, DRAFTS_DIR, INFO_KEY, MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, SNAPSHOTS_DIR, WORKSPACE_FILE
 from tandem.store.locks import WriterLock
 from tandem.store.outside import inside, name_problem, shown_name
 from tandem.store.records import (
@@ -89,6 +89,8 @@ def meeting_tables(record: MeetingRecord, stored: dict[str, Any] | None = None) 
     for name in MEETING_TABLES:
         if name != "meeting":
             tables[name] = keyed((row.to_dict() for row in getattr(record, name)), table=name, stored=stored.get(name))
+    if isinstance(stored.get(CONFLICTS_TABLE), dict) and stored[CONFLICTS_TABLE]:
+        tables[CONFLICTS_TABLE] = stored[CONFLICTS_TABLE]  # what a sync decided stays with the file
     return tables
 
 

@@ -71,11 +71,11 @@ from typing import Any, Final
 import orjson
 
 from tandem.store.errors import TandemError
+from tandem.store.layout import CONFLICTS_TABLE
 from tandem.store.sync.order import merged_order
 from tandem.store.sync.text import combine_texts, merge_text
 
 HEADER: Final = "_tandem"
-CONFLICTS_TABLE: Final = "conflicts"
 STAMP: Final = "updated_at"
 POSITION: Final = "position"
 

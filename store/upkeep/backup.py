@@ -53,7 +53,7 @@ from tandem.store.atomic import (
     write_new,
 )
 from tandem.store.errors import CorruptFileError, NewerSchemaError, ReadOnlyError, TandemError, ValidationError, WorkspaceNotEmptyError, describe_os_error
-from tandem.store.layout import CACHE_DIR, MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, WORKSPACE_FILE
+from tandem.store.layout import CACHE_DIR, CONFLICTS_TABLE, MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, WORKSPACE_FILE
 from tandem.store.locks import WriterLock
 from tandem.store.migrate import BACKUPS_DIR
 from tandem.store.outside import MAX_DATA_FILE_BYTES, file_kind, is_clean, name_problem, read_outside, shown_name
@@ -205,6 +205,7 @@ def validate_files(files: dict[str, Any], path: Path) -> dict[str, tuple[str, di
     out: dict[str, tuple[str, dict[str, Any]]] = {}
     for name, tables in files.items():
         file_kind, table_kinds = _kind_of(name, path)
+        table_kinds = {**table_kinds, CONFLICTS_TABLE: None}
         if not isinstance(tables, dict):
             raise CorruptFileError(path, f"{name} is not an object")
         # Before the records are built: they would clean the text, but the archive's own

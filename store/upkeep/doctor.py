@@ -61,10 +61,11 @@ from tandem.store.atomic import (
     write_new,
 )
 from tandem.store.errors import CorruptFileError, NotFoundError, TandemError, ValidationError
-from tandem.store.layout import MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, SNAPSHOTS_DIR, WORKSPACE_FILE
+from tandem.store.layout import CONFLICTS_TABLE, MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, SNAPSHOTS_DIR, WORKSPACE_FILE
 from tandem.store.locks import HOLDER_LIMIT, WriterLock
 from tandem.store.outside import clean_text, file_kind, inside, is_clean, name_problem, shown_name
 from tandem.store.records import Record
+from tandem.store.sync.merge import recorded_conflicts
 from tandem.store.tables import ordered
 
 PROBLEM = "problem"
@@ -81,6 +82,8 @@ BROKEN_MARK = ".broken-"
 #: Keys of the findings that make tandem refuse a whole file (see :func:`_inspect`).
 _UNREADABLE_KEYS = frozenset({"empty", "json", "header", "schema", "kind", "table", "invalid", "no-meeting"})
 _SNAPSHOT_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}\.zip$")
+#: The lines git writes around the two sides of a conflict it could not merge.
+_CONFLICT_MARKS = re.compile(rb"^<{7} .*$(?s:.*)^={7}$(?s:.*)^>{7} ", re.MULTILINE)
 
 
 # --- findings ----------------------------------------------------------------------------
@@ -284,11 +287,11 @@ class _Inspection:
 def _spec(rel: str) -> tuple[str, dict[str, type[Record] | None]]:
     """The file kind and tables (with their record types) a data file should hold."""
     if rel == WORKSPACE_FILE:
-        return "workspace", {"workspace": None}
+        return "workspace", {"workspace": None, CONFLICTS_TABLE: None}
     if rel in SHARED_FILES:
         file_kind, table, kind = SHARED_FILES[rel]
-        return file_kind, {table: kind}
-    return "meeting", dict(MEETING_TABLES)
+        return file_kind, {table: kind, CONFLICTS_TABLE: None}
+    return "meeting", {**MEETING_TABLES, CONFLICTS_TABLE: None}
 
 
 def _record_label(doc: Any, doc_id: str) -> str:
@@ -307,6 +310,15 @@ def _inspect(raw: bytes, rel: str) -> _Inspection:
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
+        if _CONFLICT_MARKS.search(raw):
+            out.add(
+                PROBLEM,
+                f"{rel} holds git's conflict markers: a git pull or merge stopped half-way; run `tandem sync` to finish "
+                "it (it merges the file record by record from git's own copies), or `git merge --abort` to undo the pull.",
+                "json",
+                unreadable=True,
+            )
+            return out
         detail = str(exc).split(":")[0].lower()
         out.add(PROBLEM, f"{rel} is not valid JSON ({detail}): it is damaged or truncated.", "json", unreadable=True)
         return out
@@ -629,9 +641,25 @@ class _Checker:
             self.add(level, rel, message, key=f"{rel}:{key}")
         if inspection.schema is not None and inspection.schema < SCHEMA_VERSION and not inspection.unreadable:
             self.older.append((rel, inspection.schema))
+        self._decided(rel, inspection.tables)
         data = _Data(rel, path, inspection)
         self.data[rel] = data
         return data
+
+    def _decided(self, rel: str, tables: dict[str, Any] | None) -> None:
+        """What ``tandem sync`` decided in this file when two machines changed the same field:
+        the value kept, and the other one, which the file still holds."""
+        conflicts = recorded_conflicts(tables or {})
+        for n, conflict in enumerate(conflicts):
+            if n == MAX_SIMILAR:
+                self.add(WARNING, rel, f"{rel}: {len(conflicts) - MAX_SIMILAR} more values were decided the same way.", key=f"{rel}:decided")
+                break
+            where = " ".join([conflict.table.replace("_", " "), shown_name(conflict.record), *(shown_name(p) for p in conflict.path)])
+            if conflict.rule == "both_texts":
+                said = "both texts are kept in it, one after the other"
+            else:
+                said = f"tandem sync kept {shown_name(str(conflict.kept), 80)}; the other value, {shown_name(str(conflict.lost), 80)}, is kept in this file"
+            self.add(WARNING, rel, f"{rel}: {where} was changed on two machines at once: {said}.", key=f"{rel}:decided:{conflict.id}")
 
     def _older_schemas(self) -> None:
         if not self.older:

@@ -9,6 +9,7 @@ import stat
 import subprocess
 from pathlib import Path
 
+import orjson
 import pytest
 
 from tandem.store.errors import TandemError, UsageError
@@ -17,6 +18,7 @@ from tandem.store.sync.git import OfflineError
 from tandem.store.sync.merge import recorded_conflicts
 from tandem.store.sync.run import Sync
 from tandem.store.sync.setup import clone, init
+from tandem.store.upkeep import doctor
 from tandem.store.workspace import Workspace
 from tests.store.sync_team import FIRST_MEETING, data_files, git, new_content, run_sync, seed, set_notes, team
 
@@ -79,12 +81,32 @@ def test_the_same_field_changed_on_two_laptops_keeps_the_losing_value(tmp_path: 
     assert "decided" in said
     run_sync(maya)
     assert data_files(maya) == data_files(jose)
-    import orjson
-
     doc = orjson.loads((maya / "content.json").read_bytes())
     lost = recorded_conflicts(doc)
     kept = Workspace(maya).content.get("cnt000000001").title
     assert {kept, *(c.lost for c in lost)} == {"Pricing page v2", "Pricing page, new"}
+    said = [f.message for f in doctor.check(maya) if f.level == doctor.WARNING]
+    assert any("content.json: content cnt000000001 title was changed on two machines at once" in m and lost[0].lost in m for m in said), said
+    # A later save of the file through the store keeps what the sync decided.
+    item = Workspace(maya).content.get("cnt000000001")
+    Workspace(maya).content.update(type(item)(**{**item.to_dict(), "owner": "Maya"}))
+    assert recorded_conflicts(orjson.loads((maya / "content.json").read_bytes())) == lost
+
+
+def test_a_live_save_of_a_meeting_keeps_what_a_sync_decided(tmp_path: Path) -> None:
+    maya, jose = team(tmp_path, ["Maya", "Jose"])
+    for home, title in ((maya, "Leads (Maya)"), (jose, "Leads (José)")):
+        with Workspace(home).open_meeting(FIRST_MEETING) as writer:
+            item = writer.agenda.get("agd000000001")
+            writer.agenda.update(type(item)(**{**item.to_dict(), "title": title}))
+    run_sync(maya)
+    run_sync(jose)
+    path = jose / "meetings" / f"{FIRST_MEETING}.json"
+    decided = recorded_conflicts(orjson.loads(path.read_bytes()))
+    assert len(decided) == 1
+    with Workspace(jose).open_meeting(FIRST_MEETING) as writer:
+        writer.write_all(writer.read())  # the whole-file save a live meeting makes
+    assert recorded_conflicts(orjson.loads(path.read_bytes())) == decided
 
 
 def test_a_meeting_planned_on_two_laptops_for_the_same_day_stays_two_meetings(tmp_path: Path) -> None:
@@ -149,6 +171,8 @@ def test_a_plain_git_pull_that_stopped_on_conflicts_is_finished_by_sync(tmp_path
     pulled = subprocess.run(["git", "pull", "-q", "--no-rebase", "origin", "main"], cwd=jose, capture_output=True, text=True)
     assert pulled.returncode != 0, pulled.stderr  # conflict markers in the meeting file now
     assert b"<<<<<<<" in (jose / "meetings" / f"{FIRST_MEETING}.json").read_bytes()
+    told = [f.message for f in doctor.check(jose) if f.level == doctor.PROBLEM]
+    assert any("conflict markers" in m and "tandem sync" in m for m in told), told
     run_sync(jose)
     notes = Workspace(jose).read_meeting(FIRST_MEETING).agenda[0].notes
     assert "from Maya" in notes and "from José" in notes
