@@ -534,6 +534,10 @@ class MeetingIndex:
         raw = os.pread(self._fd, entry.length, entry.at)
         if len(raw) != entry.length:
             raise ValueError("the index file is shorter than its table")
+        # Copied into a new index file under a fresh checksum: bytes damaged since they were
+        # written must not be vouched for by it (they are read from the meeting file again).
+        if entry.unchecked is not None and check_of(raw) != entry.unchecked:
+            raise ValueError("the index file's data does not match its checksum")
         return raw
 
     def _maybe_write(self) -> None:
