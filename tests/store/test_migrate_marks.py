@@ -194,7 +194,7 @@ def test_a_same_size_rewrite_with_its_old_modification_time_is_found(upgraded: P
     """Only the change time (and the inode, for a file renamed over) tells this one apart."""
     path = upgraded / "meetings" / f"{MEETING}.json"
     raw = path.read_bytes()
-    older = raw.replace(b'"schema":%d' % SCHEMA_VERSION, b'"schema":%d' % (SCHEMA_VERSION - 1), 1)
+    older = raw.replace(b'"schema": %d' % SCHEMA_VERSION, b'"schema": %d' % (SCHEMA_VERSION - 1), 1)
     assert len(older) == len(raw) and older != raw
     in_place(path, older, keep_mtime=True)
     with marked_at_once():
