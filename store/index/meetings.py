@@ -409,6 +409,38 @@ class MeetingIndex:
                     yield entry, text
             self._maybe_write()
 
+    def search_parts(self, entries: list[Entry]) -> Iterator[tuple[Entry, bytes, bytes]]:
+        """Each of ``entries`` (read, no problem) with both parts of what search keeps of it
+        (:func:`search_entry`: what it scans, the lines as written), undecoded: from memory,
+        the search file (in its order, one body at a time) or its meeting file. An entry
+        whose file changed since it was read is left out. For a reader that keeps them in a
+        file of its own (review's ``store/review/scan.py``)."""
+        with self._lock:
+            done: set[str] = set()
+            opened = self._open_search() if any(e.lines is None for e in entries) else None
+            if opened is not None:
+                fd, table = opened
+                try:
+                    for entry in sorted((e for e in entries if e.lines is None and e.stem in table), key=lambda e: table[e.stem][1]):
+                        digest, offset, scanned, scanned_check, lines_length, lines_check = table[entry.stem]
+                        raw = os.pread(fd, scanned + 1 + lines_length, offset) if digest == entry.digest else b""
+                        first, second = raw[:scanned], raw[scanned + 1 :]
+                        if raw and check_of(first) == scanned_check and check_of(second) == lines_check:
+                            done.add(entry.stem)
+                            yield entry, first, second
+                except OSError:
+                    pass  # the rest from their meeting files
+                finally:
+                    os.close(fd)
+            for entry in entries:
+                if entry.stem in done:
+                    continue
+                if entry.lines is None:
+                    entry.lines = self._search_entry_of(entry)
+                if entry.lines is not None:
+                    yield entry, entry.lines[0], entry.lines[1]
+            self._maybe_write()
+
     def search_lines(self, entries: list[Entry]) -> dict[str, list[tuple[str, str]]]:
         """The lines as written of a few ``entries`` (the hits of a search), by stem."""
         with self._lock:

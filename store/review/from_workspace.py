@@ -9,10 +9,19 @@ per meeting file and a read of each file that changed; a load after that (a poll
 a save) asks the index which files changed (:meth:`MeetingIndex.changed_since`) and
 remakes their rows only, putting them in place in the lists it keeps (``_View``): its cost
 is that of the meetings saved, and :attr:`ReviewData.changes` says what differs. A
-meeting's rows are made again only when its file or its series' title changed. The
-search lines are read on the first search, not before the first screen. Polls (:meth:`WorkspaceSource.changed`) look at the
-meetings folder and the files changed in the last seconds, and stat every file only every
-few seconds (``store/index/meetings.py``: ``FULL_PASS_EVERY_S``).
+meeting's rows are made again only when its file or its series' title changed. Polls
+(:meth:`WorkspaceSource.changed`) look at the meetings folder and the files changed in the
+last seconds, and stat every file only every few seconds (``store/index/meetings.py``:
+``FULL_PASS_EVERY_S``).
+
+Before the first load, :meth:`WorkspaceSource.preview` reads the newest few hundred meeting
+files alone, whatever the state of the index (gone, it takes every file to rebuild): the
+first screen lists them while every meeting is read. Search scans what the search index
+keeps of each meeting from a file of its own in the cache folder, a chunk at a time
+(``store/review/scan.py``), never holding the text of every meeting in memory; what it
+reads before its first look is read once the meetings are shown
+(:meth:`WorkspaceSource.prepare_search`). The content items, which only the minutes
+show, are kept once minutes are asked for.
 
 The review screen calls a source from several worker threads (loads, polls, searches,
 minutes); one lock makes them take turns, since they share the index and the caches.
@@ -29,10 +38,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import fields
+from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
 from sys import intern
 from typing import Any, NamedTuple, TypeVar, cast
+
+import orjson
 
 from tandem.store.collection import Collection
 from tandem.store.errors import CorruptFileError, TandemError, ValidationError
@@ -41,7 +53,8 @@ from tandem.store.index.entry import Sig, indexed_parts, meeting_lines, settled,
 from tandem.store.index.shared import SharedFiles
 from tandem.store.layout import SHARED_FILES
 from tandem.store.minutes.render import Shared, render_minutes
-from tandem.store.records import ActionItem, Meeting
+from tandem.store.outside import name_problem
+from tandem.store.records import ActionItem, ContentItem, Meeting
 from tandem.store.review.model import (
     ActionRow,
     CheckInPoint,
@@ -49,14 +62,17 @@ from tandem.store.review.model import (
     FeedbackRow,
     MeetingRow,
     ObjectiveRow,
+    Preview,
     ReviewChanges,
     ReviewData,
     SearchHit,
     ShadowRow,
+    Snippet,
     TakeawayRow,
     with_statuses,
 )
-from tandem.store.review.search import SearchIndex, fold
+from tandem.store.review.scan import ScanSearch
+from tandem.store.review.search import SNIPPETS, fold, needles_of, ranked, snippet
 from tandem.store.workspace import MeetingRecord, Workspace
 
 T = TypeVar("T")
@@ -123,28 +139,48 @@ def _extra_lines(extra: Sequence[tuple[str, str]], *, debrief: bool) -> Iterator
 
 
 def _kept(lines: Iterator[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The lines search keeps: those with text (see ``SearchIndex.put``)."""
+    """The lines search keeps: those with text (as ``SearchIndex.put`` keeps them)."""
     return [(where, text) for where, text in lines if text and text.strip()]
 
 
-class _Indexed(NamedTuple):
-    """What a meeting was indexed for search from (its signature in the search index), and
-    the lines review adds to its own: the series' title (after the meeting's title), and
-    what the shared files say of it (at the end)."""
+#: The meetings the shared files say something of, and the lines they say, folded: the
+#: lines searched always, then those searched only in a meeting with a shadow-day item, each
+#: as (every meeting's lines joined, where each meeting's start, where they end).
+FoldedLines = tuple[list[str], tuple[tuple[str, list[int], list[int]], ...]]
 
-    key: tuple[str, str, tuple[tuple[str, str], ...]]
-    series: list[tuple[str, str]]
-    tail: list[tuple[str, str]]
+
+def _folded_extra(extra: dict[str, list[tuple[str, str]]]) -> FoldedLines:
+    """What search looks for in the lines the shared files hold of each meeting: each
+    meeting's lines joined by line breaks (a term holds none, so a count in the joined text
+    is the sum over its lines), every meeting's joined too, so that a term in none of them
+    is passed over at one look, and counted in each meeting by one call (in C)."""
+    stems = list(extra)
+    kinds = []
+    for shadow in (False, True):
+        begins: list[int] = []
+        ends: list[int] = []
+        at = 0
+        texts = []
+        for stem in stems:
+            text = "\n".join(fold(t) for where, t in extra[stem] if t.strip() and where.startswith(SHADOW_LINES) == shadow)
+            begins.append(at)
+            ends.append(at + len(text))
+            at += len(text) + 1
+            texts.append(text)
+        kinds.append(("\n".join(texts), begins, ends))
+    return stems, tuple(kinds)
 
 
 class _Rows(NamedTuple):
-    """What review shows of one meeting, and what it was made from."""
+    """What review shows of one meeting, and what it was made from. Tuples: most meetings
+    have no decisions or lead feedback, and an empty tuple takes no memory (20,000 empty
+    lists took 4 MB)."""
 
     key: tuple[str, str]
     meeting: MeetingRow
-    decisions: list[DecisionRow]
-    actions: list[ActionRow]
-    feedback: list[FeedbackRow]
+    decisions: tuple[DecisionRow, ...]
+    actions: tuple[ActionRow, ...]
+    feedback: tuple[FeedbackRow, ...]
 
 
 def _builder(cls: type[T]) -> Callable[..., T]:
@@ -190,12 +226,14 @@ def _rows(parts: dict[str, Any], series_title: str, key: tuple[str, str]) -> _Ro
     return _Rows(
         key,
         row,
-        [_decision_row(d, text, intern(by), mid, series, day, sup, rev, "active", "", "") for d, text, by, sup, rev in decisions],
-        [_action_row(text, intern(owner), intern(due), intern(st), mid, series, day, intern(closed)) for text, owner, due, st, closed in actions],
-        [
-            _feedback_row(mid, day, series, ref, intern(source), intern(persona), intern(stage), intern(verdict), tuple(map(intern, reasons)), intern(lost))
-            for ref, source, persona, stage, verdict, reasons, lost in feedback
-        ],
+        tuple([_decision_row(d, text, intern(by), mid, series, day, sup, rev, "active", "", "") for d, text, by, sup, rev in decisions]),
+        tuple([_action_row(text, intern(owner), intern(due), intern(st), mid, series, day, intern(closed)) for text, owner, due, st, closed in actions]),
+        tuple(
+            [
+                _feedback_row(mid, day, series, ref, intern(source), intern(persona), intern(stage), intern(verdict), tuple(map(intern, reasons)), intern(lost))
+                for ref, source, persona, stage, verdict, reasons, lost in feedback
+            ]
+        ),
     )
 
 
@@ -243,12 +281,12 @@ def _changes(old: _View, new: _View) -> ReviewChanges:
     return ReviewChanges(frozenset(meetings), frozenset(pieces))
 
 
-def _splice(rows: list[R], stem: str, new: list[R]) -> bool:
+def _splice(rows: list[R], stem: str, new: Sequence[R]) -> bool:
     """Put ``new`` in place of the rows of meeting ``stem`` in ``rows`` (in file order);
     whether anything changed."""
     lo = bisect.bisect_left(rows, stem, key=_MEETING_OF)
     hi = bisect.bisect_right(rows, stem, lo=lo, key=_MEETING_OF)
-    if rows[lo:hi] == new:
+    if rows[lo:hi] == list(new):
         return False
     rows[lo:hi] = new
     return True
@@ -258,7 +296,8 @@ class WorkspaceSource:
     def __init__(self, home: Path | str) -> None:
         self.workspace = Workspace(home, read_only=True)
         self.label = str(self.workspace.home)
-        self._search = SearchIndex(self._fetch_lines)
+        #: What search scans, from the cache folder (``store/review/scan.py``).
+        self._scan = ScanSearch(self.workspace.home, persist=lambda: self.workspace.index.persist)
         self._series_titles: dict[str, str] = {}
         self._shared: Shared | None = None
         #: Reads the shared files, validating each version of a file once (``store/index/shared.py``).
@@ -268,6 +307,8 @@ class WorkspaceSource:
         #: Shared files that could not be read, by name: one sentence each.
         self._shared_problems: dict[str, str] = {}
         self._extra: dict[str, list[tuple[str, str]]] = {}
+        #: The content items, once minutes were asked for (see ``_content_items``).
+        self._content: list[ContentItem] | None = None
         #: What the last load showed (None: nothing yet).
         self._view: _View | None = None
         #: The reading of the shared files the last load was made with.
@@ -282,8 +323,15 @@ class WorkspaceSource:
         self._shared_read = 0
         #: The objectives' and shadow days' rows, and the reading of the shared files they are of.
         self._shared_made: tuple[int, list[ObjectiveRow], list[ShadowRow]] | None = None
-        #: The index's generation and the shared files' reading the search index is of.
+        #: The index's generation and the shared files' reading the search was last brought
+        #: in line with (``_entries``, ``_by_series``, ``_folded_titles``, ``_folded_extra``).
         self._searched: tuple[int, int] | None = None
+        #: The stems of the meetings shown, by series id; each series' title folded for
+        #: search (None: blank, not searched); and the lines of the shared files folded
+        #: (see :func:`_folded_extra`).
+        self._by_series: dict[str, list[str]] = {}
+        self._folded_titles: dict[str, str | None] = {}
+        self._folded_extra: FoldedLines = ([], ())
         #: Each meeting with its action items (origins filled in) for the minutes, by stem,
         #: with the digest of the file they came from: made on the first minutes asked for.
         self._for_minutes: dict[str, tuple[str, Meeting, list[ActionItem]]] = {}
@@ -345,15 +393,31 @@ class WorkspaceSource:
         for name, attr, collection in collections:
             try:
                 rows = self._shared_files.all(collection)
-            except TandemError as exc:
-                self._shared_problems[name] = str(exc)
-                continue
-            except OSError as exc:
-                self._shared_problems[name] = str(CorruptFileError(collection.path, (exc.strerror or str(exc)).lower()))
+            except (TandemError, OSError) as exc:
+                problem = exc if isinstance(exc, TandemError) else CorruptFileError(collection.path, (exc.strerror or str(exc)).lower())
+                self._shared_problems[name] = str(problem)
+                if attr == "content" and self._content is not None:
+                    self._content = []  # as the other files: none of its records shown
                 continue
             self._shared_problems.pop(name, None)
+            if attr == "content":
+                # Only the minutes show the content items (10 MB of them with 20,000
+                # meetings): read and checked now, so that a damaged file is reported with
+                # the others, but kept only once minutes are asked for (_content).
+                self._content = rows if self._content is not None else None
+                continue
             setattr(shared, attr, {s.id: s for s in rows} if attr == "series" else rows)
         return shared
+
+    def _content_items(self) -> list[ContentItem]:
+        """The content items for the minutes: read on the first minutes asked for, and
+        again after the file changed (see ``_load_shared``)."""
+        if self._content is None:
+            try:
+                self._content = self._shared_files.all(self.workspace.content)
+            except (TandemError, OSError):
+                self._content = []  # reported by the load, as a problem of content.json
+        return self._content
 
     def _fresh_shared(self) -> Shared:
         """The shared records as they are on disk now, read again when a file changed (or
@@ -372,6 +436,46 @@ class WorkspaceSource:
     def load(self) -> ReviewData:
         with self._lock, _bulk():
             return self._load()
+
+    def preview(self, limit: int) -> Preview | None:
+        """The newest meetings by file name (meeting ids start with their date), about
+        ``limit`` of them, read from their files: a few hundred files, read in a fraction of
+        a second whatever the size of the workspace or the state of its index, while the
+        first load stats (and, with the index gone, reads) every file. None once loaded, or
+        when there are no more files than ``limit``.
+
+        A meeting moved to another day than its id's stays where its id puts it: the full
+        load, which follows, puts it in its place. A file that cannot be read is left out
+        (the full load says why)."""
+        with self._lock:
+            if self._view is not None:
+                return None
+            try:
+                with os.scandir(self.workspace.meetings_dir) as found:
+                    stems = sorted((e.name[:-5] for e in found if e.name.endswith(".json") and not e.name.startswith(".")), reverse=True)
+            except OSError:
+                return None
+            if len(stems) <= limit:
+                return None
+            try:
+                series = self._shared_files.all(self.workspace.series)
+            except (TandemError, OSError):
+                series = []  # the full load says why; meanwhile, series by id
+            titles = {s.id: s.title for s in series}
+            rows: list[MeetingRow] = []
+            with _bulk():
+                for stem in stems:
+                    if len(rows) == limit:
+                        break
+                    if name_problem(stem) is not None:
+                        continue
+                    record = self._read(stem)
+                    if record is None or record.meeting.id != stem:
+                        continue
+                    title = titles.get(record.meeting.series_id, record.meeting.series_id)
+                    rows.append(_rows(indexed_parts(record), title, ("", title)).meeting)
+            rows.sort(key=_MEETING_KEY, reverse=True)
+            return Preview(rows, len(stems))
 
     def _load(self) -> ReviewData:
         ws, index = self.workspace, self.workspace.index
@@ -480,11 +584,11 @@ class WorkspaceSource:
                     del view.meetings[at]
                 if after is not None:
                     bisect.insort(view.meetings, after, key=_MEETING_KEY)
-            if _splice(view.actions, stem, found.actions if found is not None else []):
+            if _splice(view.actions, stem, found.actions if found is not None else ()):
                 pieces.add("actions")
-            if _splice(view.feedback, stem, found.feedback if found is not None else []):
+            if _splice(view.feedback, stem, found.feedback if found is not None else ()):
                 pieces.add("feedback")
-            if _splice(view.raw_decisions, stem, found.decisions if found is not None else []):
+            if _splice(view.raw_decisions, stem, found.decisions if found is not None else ()):
                 pieces.add("decisions")
             if found is None:
                 view.rows.pop(stem, None)
@@ -575,7 +679,7 @@ class WorkspaceSource:
             series=shared.series,
             objectives=shared.objectives,
             insights=shared.insights,
-            content=shared.content,
+            content=self._content_items(),
             shadow_days=shared.shadow_days,
             meetings=meetings,
             actions=actions,
@@ -585,53 +689,97 @@ class WorkspaceSource:
         with self._lock:
             return render_minutes(self.workspace.read_meeting(meeting_id), self._shared_for_minutes())
 
-    def _refresh_index(self) -> None:
-        """Re-index the meetings whose files (or series' titles, or lines in the shared
-        files) changed since they were indexed; search what is on disk now."""
+    def _refresh_search(self) -> None:
+        """The meetings shown as they are on disk now, with what search adds to their own
+        text: their series' titles, and what the shared files say of them."""
         index = self.workspace.index
         entries = self.workspace.meeting_entries(every_file=False) if self._loaded is None or index.stale() else None
         self._fresh_shared()
-        if entries is None and self._searched == (index.generation, self._shared_read):
+        key = (index.generation, self._shared_read)
+        if entries is None and self._searched == key:
             return  # nothing changed since the last search: nothing to look at
         entries = index.entries() if entries is None else entries
+        shown = {stem: entry for stem, entry in entries if entry is not None and self._problem(stem, entry) is None}
+        by_series: dict[str, list[str]] = {}
+        for stem, entry in shown.items():
+            by_series.setdefault(entry.series_id, []).append(stem)
         titles = self._series_titles
-        shown: dict[str, Entry] = {}
-        wanted: list[Entry] = []
-        for stem, entry in entries:
-            if entry is None or self._problem(stem, entry) is not None:
-                continue
-            shown[stem] = entry
-            signature = self._search.signature(stem)
-            if not isinstance(signature, _Indexed) or signature.key != (
-                entry.digest,
-                titles.get(entry.series_id, entry.series_id),
-                tuple(self._extra.get(stem, ())),
-            ):
-                wanted.append(entry)
-        for entry, text in index.search_texts(wanted):
-            title = titles.get(entry.series_id, entry.series_id)
-            extra = tuple(self._extra.get(entry.stem, ()))
-            series = [("Series", title)] if title and title.strip() else []
-            tail = _kept(_extra_lines(extra, debrief=text.debrief))
-            folded = text.text(fold(title) if series else None, (fold(t) for _, t in tail))
-            self._search.put_text(entry.stem, _Indexed((entry.digest, title, extra), series, tail), folded)
-        for gone in set(self._search.ids()) - shown.keys():
-            self._search.remove(gone)
+        self._folded_titles = {sid: fold(title) if title and title.strip() else None for sid in by_series for title in (titles.get(sid, sid),)}
+        if self._searched is None or self._searched[1] != self._shared_read:
+            self._folded_extra = _folded_extra(self._extra)
         self._entries = shown
-        self._searched = (index.generation, self._shared_read)
+        self._by_series = by_series
+        self._searched = key
 
-    def _fetch_lines(self, stems: list[str]) -> dict[str, Sequence[tuple[str, str]]]:
-        """The lines of meetings among a search's hits, as they were indexed."""
-        entries = [self._entries[stem] for stem in stems if stem in self._entries]
-        out: dict[str, Sequence[tuple[str, str]]] = {}
-        for stem, own in self.workspace.index.search_lines(entries).items():
-            indexed = self._search.signature(stem)
-            if isinstance(indexed, _Indexed):
-                out[stem] = [*own[:1], *indexed.series, *own[1:], *indexed.tail]
+    def _snippets(self, stems: list[str], needles: list[str]) -> dict[str, tuple[Snippet, ...]]:
+        """The snippets of a search's hits: the first lines holding a term, in the order
+        the minutes show them (the title, the series' title, the other lines, what the
+        shared files say of the meeting). The lines are picked on the folded text search
+        scanned (its lines are the meeting's, one for one), and only those shown are
+        folded again, to cut them around their match."""
+        out: dict[str, tuple[Snippet, ...]] = {}
+        for stem, (debrief, text, raw) in self._scan.docs(stems, self._entries, self.workspace.index.search_parts).items():
+            try:
+                own = orjson.loads(raw)
+                folded = text.decode().split("\n") if text else []
+                if len(folded) != len(own):
+                    raise ValueError("the lines are not those of the text")
+                series_id = self._entries[stem].series_id
+                title = self._series_titles.get(series_id, series_id)
+                series = [(("Series", title), self._folded_titles.get(series_id))] if title and title.strip() else []
+                tail = _kept(_extra_lines(self._extra.get(stem, ()), debrief=debrief))
+                lines = [*zip(own[:1], folded[:1], strict=True), *series, *zip(own[1:], folded[1:], strict=True), *((line, fold(line[1])) for line in tail)]
+                picked = []
+                for (where, line), seen in lines:
+                    if seen is not None and any(n in seen for n in needles):
+                        picked.append(Snippet(where, snippet(line, needles)))
+                        if len(picked) == SNIPPETS:
+                            break
+                out[stem] = tuple(picked)
+            except (ValueError, TypeError, AttributeError, orjson.JSONDecodeError):
+                out[stem] = ()  # the search index damaged: a hit without snippets
         return out
 
+    def prepare_search(self) -> None:
+        """What the first search reads before it can look (the scan file's table, the lines
+        of the shared files folded), read now: review asks for it once the meetings are
+        shown, so that the first search takes no longer than the others."""
+        with self._lock, _bulk():
+            self._refresh_search()
+            assert self._searched is not None
+            self._scan.sync(self._searched[0], self._entries, self.workspace.index.search_parts)
+
     def search(self, query: str, limit: int = 200) -> list[SearchHit]:
-        with self._lock:
-            with _bulk():
-                self._refresh_index()
-            return self._search.search(query, limit)
+        needles = needles_of(query)
+        if not needles:
+            return []
+        with self._lock, _bulk():
+            self._refresh_search()
+            shown = self._entries
+            assert self._searched is not None
+            version, parts = self._searched[0], self.workspace.index.search_parts
+            self._scan.sync(version, shown, parts)  # whether each meeting debriefs shadow days
+            # Besides its own text (from the scan), a meeting's series' title and the lines
+            # the shared files hold of it are searched: every term must be in one of them.
+            elsewhere: list[dict[str, int]] = []
+            extra_stems, extra_texts = self._folded_extra
+            for needle in needles:
+                counts: dict[str, int] = {}
+                for series_id, title in self._folded_titles.items():
+                    if title is not None and (n := title.count(needle)):
+                        counts.update(dict.fromkeys(self._by_series.get(series_id, ()), n))
+                for shadow, (text, begins, ends) in enumerate(extra_texts):
+                    if needle in text:
+                        for stem, n in zip(extra_stems, map(text.count, repeat(needle), begins, ends), strict=True):
+                            if n and stem in shown and (not shadow or self._scan.debrief(stem)):
+                                counts[stem] = counts.get(stem, 0) + n
+                elsewhere.append(counts)
+            found = self._scan.matches(version, shown, parts, [n.encode() for n in needles], elsewhere)
+            totals = found
+            for other in elsewhere:
+                for stem, n in other.items():
+                    if stem in totals:
+                        totals[stem] += n
+            best = ranked(totals.items(), limit)
+            snippets = self._snippets([stem for stem, _ in best], needles)
+            return [SearchHit(stem, matches, snippets.get(stem, ())) for stem, matches in best]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from tandem.store.records import HELD_STATUSES, LABELS
 
@@ -227,6 +227,34 @@ class SearchHit:
     meeting_id: str
     matches: int
     snippets: tuple[Snippet, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """The newest meetings, read before the rest: what the first screen shows while every
+    meeting is read (see :class:`StagedSource`)."""
+
+    #: Newest first, each row as a full load makes it.
+    meetings: list[MeetingRow]
+    #: How many meeting files there are: what the full load reads.
+    files: int
+
+
+@runtime_checkable
+class StagedSource(Protocol):
+    """A source of a workspace large enough to be read in stages: the newest meetings at
+    once, then every meeting (``load``), then what search reads before it looks."""
+
+    def preview(self, limit: int) -> Preview | None:
+        """About ``limit`` of the newest meetings, read at once (a few files, whatever the
+        size of the workspace); None when the full load would show them as soon (a small
+        workspace, or one loaded already)."""
+        ...
+
+    def prepare_search(self) -> None:
+        """Read what the first search needs before it can look, so that it takes no longer
+        than the others."""
+        ...
 
 
 class ReviewSource(Protocol):

@@ -1,18 +1,22 @@
 """Full-text search over meetings: every word must appear, matches are counted, and the
 lines that hold them come back as snippets.
 
-The index is one folded string per meeting (see :func:`fold`), scanned whole for each
-query: 20,000 meetings take a few tens of milliseconds. The lines themselves are needed
-only for the snippets of the best hits: a source may keep them elsewhere and hand them
-over when asked (``fetch``), so that memory holds one copy of the text, not three.
+:class:`SearchIndex` holds one folded string per meeting (see :func:`fold`), scanned whole
+for each query: the minutes source's (a folder of exported minutes). The workspace source
+scans the same text from a file in the cache folder instead (``store/review/scan.py``);
+both rank and cut snippets with the functions here, so that they find and show the same.
+The lines themselves are needed only for the snippets of the best hits: a source may keep
+them elsewhere and hand them over when asked (``fetch``).
 """
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from tandem.store.review.model import SearchHit, Snippet
 
@@ -53,7 +57,7 @@ class _Doc:
 Fetch = Callable[[list[str]], dict[str, Sequence[tuple[str, str]]]]
 
 
-def _snippet(text: str, needles: Sequence[str]) -> str:
+def snippet(text: str, needles: Sequence[str]) -> str:
     """The part of a line around its first match, with an ellipsis where it was cut."""
     text = " ".join(text.split())
     if len(text) <= SNIPPET_WIDTH:
@@ -103,25 +107,41 @@ class SearchIndex:
         self._docs.pop(doc_id, None)
 
     def search(self, query: str, limit: int = 200) -> list[SearchHit]:
-        needles = [n for t in terms(query) if (n := fold(t))]
+        needles = needles_of(query)
         if not needles:
             return []
         found = [(doc_id, sum(doc.text.count(n) for n in needles)) for doc_id, doc in self._docs.items() if all(n in doc.text for n in needles)]
-        # Most matches first; among equals the newest (meeting ids start with the date): two
-        # stable sorts, the second key first (no key object per hit: thousands may match).
-        found.sort(key=lambda hit: hit[0], reverse=True)
-        found.sort(key=lambda hit: -hit[1])
-        found = found[:limit]
+        found = ranked(found, limit)
         missing = [doc_id for doc_id, _ in found if self._docs[doc_id].lines is None]
         fetched = self._fetch(missing) if missing and self._fetch is not None else {}
         hits = []
         for doc_id, matches in found:
             lines = self._docs[doc_id].lines
-            snippets = []
-            for where, text in lines if lines is not None else fetched.get(doc_id, ()):
-                if any(n in fold(text) for n in needles):
-                    snippets.append(Snippet(where, _snippet(text, needles)))
-                    if len(snippets) == SNIPPETS:
-                        break
-            hits.append(SearchHit(doc_id, matches, tuple(snippets)))
+            hits.append(SearchHit(doc_id, matches, snippets_of(lines if lines is not None else fetched.get(doc_id, ()), needles)))
         return hits
+
+
+def needles_of(query: str) -> list[str]:
+    """The query's terms as search compares them (:func:`fold`), none empty."""
+    return [n for t in terms(query) if (n := fold(t))]
+
+
+def ranked(found: Iterable[tuple[str, int]], limit: int) -> list[tuple[str, int]]:
+    """The ``limit`` best of (meeting id, matches): most matches first; among equals the
+    newest (meeting ids start with the date). Thousands may match: picked with a key made
+    in C, without sorting them all."""
+    return heapq.nlargest(limit, found, key=_MATCHES_THEN_ID)
+
+
+_MATCHES_THEN_ID = itemgetter(1, 0)
+
+
+def snippets_of(lines: Iterable[tuple[str, str]], needles: Sequence[str]) -> tuple[Snippet, ...]:
+    """The first :data:`SNIPPETS` lines (where, text) holding a match, cut around it."""
+    snippets = []
+    for where, text in lines:
+        if any(n in fold(text) for n in needles):
+            snippets.append(Snippet(where, snippet(text, needles)))
+            if len(snippets) == SNIPPETS:
+                break
+    return tuple(snippets)

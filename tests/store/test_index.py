@@ -42,6 +42,7 @@ from tandem.store.records import (
     ShadowDay,
 )
 from tandem.store.review.from_workspace import WorkspaceSource
+from tandem.store.review.scan import SCAN_FILE
 from tandem.store.workspace import MeetingRecord, Workspace, meeting_tables
 
 IDS = ("2026-01-05-a", "2026-01-05-b", "2026-01-12-a", "2026-02-02-b", "2026-03-09-a")
@@ -323,7 +324,7 @@ def test_every_query_equals_the_files_alone(data: st.DataObject) -> None:
                     # Drawn whatever the files hold (their sizes depend on inode numbers, times).
                     where = data.draw(st.floats(0, 1, exclude_max=True), label="where")
                     value = data.draw(st.sampled_from(b'x"{}[],\t\n0'), label="value")
-                    for index_file in (home / CACHE_DIR / INDEX_FILE, home / CACHE_DIR / SEARCH_FILE):
+                    for index_file in (home / CACHE_DIR / INDEX_FILE, home / CACHE_DIR / SEARCH_FILE, home / CACHE_DIR / SCAN_FILE):
                         raw = bytearray(index_file.read_bytes() if index_file.exists() else b"")
                         # A letter in a body keeps the JSON valid: damage only a checksum finds.
                         bodies = raw.find(b"\n", raw.find(b"\n") + 1) + 1

@@ -2,12 +2,18 @@
 
 Rows are loaded off the UI thread; a poll re-reads them (and re-runs the search) whenever a
 file changes, so nothing stale stays on screen while a meeting is being saved elsewhere.
+
+A large workspace opens on its newest meetings (``StagedSource.preview``: a few hundred
+files, read whatever the state of the index), listed and usable at once, while every
+meeting is read behind them; the other tabs say they are reading until then (their
+figures come from every meeting), and a search waits for the whole list.
 """
 
 from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Callable
 from datetime import date
 from typing import ClassVar
 
@@ -26,7 +32,7 @@ from textual.widgets import (
 )
 
 from tandem.store.errors import TandemError
-from tandem.store.review.model import ReviewData, ReviewSource, SearchHit
+from tandem.store.review.model import Preview, ReviewData, ReviewSource, SearchHit, StagedSource
 from tandem.store.review.search import terms
 from tandem.tui.screen_base import TandemScreen, from_worker
 from tandem.tui.seams import any_app
@@ -35,9 +41,12 @@ from tandem.tui.widgets.lazy import Lazy
 from tandem.tui.widgets.review.actions import ActionsPane
 from tandem.tui.widgets.review.base import (
     OpenMinutes,
+    ReadingNotice,
     ReviewPane,
+    reading_text,
     safe,
     safe_data,
+    safe_rows,
     safe_text,
 )
 from tandem.tui.widgets.review.decisions import DecisionsPane
@@ -66,6 +75,12 @@ TABS = (
 SHORT_TITLES = {"actions": "Actions", "leads": "Leads", "shadow": "Shadow"}
 #: How often the files are checked for changes (a stat per file: ~3 ms for 500 meetings).
 POLL_SECONDS = 1.0
+#: How many of the newest meetings the first screen lists while every meeting is read (a
+#: window of the meetings table).
+PREVIEW_ROWS = 300
+#: How long the load waits for the first screen to be drawn before it takes the interpreter
+#: (a bound: the screen may have gone meanwhile).
+PREVIEW_DRAWN_WAIT_S = 2.0
 
 
 class ReviewScreen(TandemScreen[None]):
@@ -101,6 +116,12 @@ class ReviewScreen(TandemScreen[None]):
         self.today = today
         self.data: ReviewData | None = None
         self._lock = threading.Lock()
+        #: Set once the newest meetings are on screen (see ``_preview``).
+        self._preview_drawn = threading.Event()
+        #: Whether every meeting is being read behind the newest, listed meanwhile.
+        self._reading = False
+        #: Minutes asked for before every meeting was read: (meeting id, text to find).
+        self._minutes_wanted: tuple[str, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -110,25 +131,33 @@ class ReviewScreen(TandemScreen[None]):
             with TabPane("1 Meetings", id="tab-meetings"):
                 yield MeetingsPane(self._search, id="meetings-pane")
             with TabPane("2 Action items", id="tab-actions"):
+                yield ReadingNotice(classes="reading")
                 yield Lazy(ActionsPane(id="actions-pane"))
             with TabPane("3 Objectives", id="tab-objectives"):
+                yield ReadingNotice(classes="reading")
                 yield Lazy(ObjectivesPane(id="objectives-pane"))
             with TabPane("4 Lead quality", id="tab-leads"):
+                yield ReadingNotice(classes="reading")
                 yield Lazy(LeadQualityPane(id="leads-pane"))
             with TabPane("5 Shadow days", id="tab-shadow"):
+                yield ReadingNotice(classes="reading")
                 yield Lazy(ShadowPane(id="shadow-pane"))
             with TabPane("6 Decisions", id="tab-decisions"):
+                yield ReadingNotice(classes="reading")
                 yield Lazy(DecisionsPane(id="decisions-pane"))
             with TabPane("7 Health", id="tab-health"):
+                yield ReadingNotice(classes="reading")
                 yield Lazy(HealthPane(id="health-pane"))
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#review-problems").display = False
+        # Until every meeting is read, the tabs other than the meetings say so (review.tcss).
+        self.add_class("-reading")
         # The first frame (tabs, filters, the loading indicator) is drawn before the load
         # starts: a load started at once held the interpreter while the screen was laid
         # out, and the first frame waited for it (13 s with 20,000 meetings).
-        self.call_after_refresh(self._load)
+        self.call_after_refresh(self._first_load)
         self.set_interval(POLL_SECONDS, self._poll)
 
     def on_resize(self) -> None:
@@ -147,6 +176,9 @@ class ReviewScreen(TandemScreen[None]):
         with self._lock:
             return [safe(hit) for hit in self.source.search(query)]
 
+    def _first_load(self) -> None:
+        self._refresh(force=True, first=True)
+
     def _load(self) -> None:
         self._refresh(force=True)
 
@@ -155,12 +187,14 @@ class ReviewScreen(TandemScreen[None]):
             self._refresh(force=False)
 
     @work(thread=True, group="load")
-    def _refresh(self, *, force: bool) -> None:
+    def _refresh(self, *, force: bool, first: bool = False) -> None:
         # Sources are not thread-safe: load, poll and search take turns, and a poll that
         # finds the source busy simply skips this round.
         if not self._lock.acquire(blocking=force):
             return
         try:
+            if first and self._preview():
+                return  # the rest is read by _read_rest, which typed keys do not wait for
             if not force and not self.source.changed():
                 return
             data = self.source.load()
@@ -172,10 +206,81 @@ class ReviewScreen(TandemScreen[None]):
         # Rows already made safe for the screen's last load are not checked again.
         from_worker(self, self._show, safe_data(data, self.data))
 
+    def _preview(self) -> bool:
+        """The newest meetings on screen before every meeting is read (in the load's
+        worker); whether there were any to show that way."""
+        source = self.source
+        if not isinstance(source, StagedSource):
+            return False
+        try:
+            preview = source.preview(PREVIEW_ROWS)
+        except (TandemError, OSError):
+            return False  # the load says what is wrong
+        if preview is None:
+            return False
+        self._preview_drawn.clear()
+        from_worker(self, self._show_preview, Preview(safe_rows(preview.meetings), preview.files))
+        return True
+
+    def _in_background(self, target: Callable[[], None], name: str) -> None:
+        """Run ``target`` in a thread of its own, neither a worker nor waited for: the keys
+        typed meanwhile go to the meetings listed (a worker of the screen holds them, see
+        tui/typeahead.py), and quitting does not wait for it (the executor's threads are
+        joined at exit: 12 s for every file of 20,000 read with the index gone). It only
+        reads; the cache files it may write are replaced whole (store/atomic.py)."""
+        threading.Thread(target=target, name=name, daemon=True).start()
+
+    def _read_rest(self) -> None:
+        # The load (seconds of work in this thread) starts once the newest meetings are
+        # drawn: started at once, it took the interpreter from the first frame half the time.
+        self._preview_drawn.wait(PREVIEW_DRAWN_WAIT_S)
+        if not self.is_attached:
+            return  # closed meanwhile (quit during the first frame)
+        with self._lock:
+            try:
+                data = self.source.load()
+            except TandemError as exc:
+                from_worker(self, self._reading_failed, safe_text(str(exc)))
+                return
+            except Exception as exc:  # noqa: BLE001 - outside a worker, nothing else would tell
+                # A thread's own traceback would be printed over the screen: said here instead.
+                from_worker(self, self._reading_failed, safe_text(f"Reading the meetings in {self.source.label} failed: {type(exc).__name__}: {exc}"))
+                return
+        from_worker(self, self._show, safe_data(data, self.data))
+
+    def _reading_failed(self, problem: str) -> None:
+        self._reading = False
+        self._problem([problem])
+        self.query_one(MeetingsPane).reading_failed()
+        for notice in self.query(ReadingNotice):
+            notice.update(Text("The meetings could not all be read (see above); r reads them again.", style="bold"))
+
+    def _show_preview(self, preview: Preview) -> None:
+        if self.data is not None:
+            return
+        self.query_one("#loading").display = False
+        self.query_one(MeetingsPane).show_preview(preview.meetings, preview.files)
+        for notice in self.query(ReadingNotice):
+            notice.update(reading_text(preview.files))
+        if not self.focused:
+            self.query_one("#review-meetings").focus()
+        self.call_after_refresh(self._preview_drawn.set)
+        self._reading = True
+        self._in_background(self._read_rest, "review: every meeting")
+
     def _show(self, data: ReviewData) -> None:
         first = self.data is None
         self.data = data
+        self._reading = False
         self.query_one("#loading").display = False
+        if first:
+            self.remove_class("-reading")
+            if isinstance(self.focused, ReadingNotice):  # on to what the tab now shows
+                active = self.query_one(TabbedContent).active.removeprefix("tab-")
+                self.call_after_refresh(self._focus_tab, active)
+            if self._minutes_wanted is not None:
+                self._read_minutes(*self._minutes_wanted)
+                self._minutes_wanted = None
         for pane in self.query(ReviewPane):
             # A lazy pane still on its way pulls ``self.data`` itself when it mounts; a
             # hidden one draws the rows when its tab is shown.
@@ -189,6 +294,17 @@ class ReviewScreen(TandemScreen[None]):
             # them again. Each full collection walked every row (0.2-0.3 s with 20,000
             # meetings, 0 s once frozen); frozen objects are still freed by their counts.
             gc.freeze()
+            if isinstance(self.source, StagedSource):
+                self._in_background(self._prepare_search, "review: search")
+
+    def _prepare_search(self) -> None:
+        source = self.source
+        if isinstance(source, StagedSource):
+            with self._lock:
+                try:
+                    source.prepare_search()
+                except Exception:  # noqa: BLE001 - the first search (a worker) meets it again and says what is wrong
+                    pass
 
     def _problem(self, problems: list[str]) -> None:
         self.query_one("#loading").display = False
@@ -215,7 +331,7 @@ class ReviewScreen(TandemScreen[None]):
 
     def _focus_tab(self, key: str) -> bool:
         pane = self.query_one(f"#tab-{key}", TabPane)
-        targets = pane.query("DataTable, #lead-charts, #health-scroll")
+        targets = pane.query(ReadingNotice if self.data is None and key != "meetings" else "DataTable, #lead-charts, #health-scroll")
         if targets:
             self.set_focus(targets.first())  # now, not a message later: see BINDINGS
         return bool(targets)
@@ -277,6 +393,9 @@ class ReviewScreen(TandemScreen[None]):
         any_app(self).copy_with_notice("\t".join(header) + "\n" + "\t".join(plain), "The row")
 
     def action_reload(self) -> None:
+        if self._reading:
+            self.notify("Every meeting is being read already.", timeout=2)
+            return
         self._load()
         self.notify("Reloaded.", timeout=2)
 
@@ -287,6 +406,13 @@ class ReviewScreen(TandemScreen[None]):
 
     @on(OpenMinutes)
     def _open_minutes(self, message: OpenMinutes) -> None:
+        if self.data is None:
+            # The minutes name the meetings before and after in the series and the action
+            # items carried over: they are made once every meeting is read. Asked for
+            # meanwhile, they open then; the keys typed until then are not held.
+            self._minutes_wanted = (message.meeting_id, message.find)
+            self.notify("These minutes open once every meeting is read.", timeout=4)
+            return
         self._read_minutes(message.meeting_id, message.find)
 
     @work(thread=True, exclusive=True, group="minutes")

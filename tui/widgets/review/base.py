@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
 from textual.message import Message
-from textual.widgets import DataTable, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from tandem.store.outside import clean_text, is_clean
 from tandem.store.review.model import ReviewData
@@ -237,6 +237,31 @@ class OpenMinutes(Message):
 
     meeting_id: str
     find: str = ""
+
+
+class ReadingNotice(Static, can_focus=True):
+    """What a tab shows while every meeting is read: its figures come from all of them, so
+    none is shown before (a count from the newest few would be wrong). It takes the focus
+    in its tab, so that keys never go to a table hidden behind it."""
+
+    DEFAULT_CSS = """
+    ReadingNotice {
+        height: 1fr;
+        padding: 1 2;
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(reading_text(None), **kwargs)
+
+
+def reading_text(files: int | None) -> Text:
+    """The notice of a tab waiting for every meeting (``files``: how many there are, if known)."""
+    what = "every meeting file" if files is None else f"all {files:,} meeting files"
+    text = Text(f"Reading {what}…", style="bold")
+    text.append("\nThis tab shows its figures once all of them are read; the Meetings tab (1) lists the newest meanwhile.")
+    return text
 
 
 class ReviewPane(Vertical):

@@ -1,5 +1,6 @@
 """The meeting list: filters (series, person, dates), full-text search with highlighted
-snippets, and Enter to read the minutes."""
+snippets, and Enter to read the minutes. In a large workspace it lists the newest meetings
+first (:meth:`MeetingsPane.show_preview`), then every one once all are read."""
 
 from __future__ import annotations
 
@@ -92,6 +93,16 @@ class MeetingsPane(ReviewPane):
         self._widths = (10, 8)
         self._fixed: tuple[int, ...] | None = None
         self._loads = 0
+        #: The widths of the columns but the matches, for every meeting (see
+        #: :meth:`_column_widths`), with the rows and sizes they are of.
+        self._every_width: tuple[list[MeetingRow], tuple[bool, tuple[int, int]], tuple[int, ...]] | None = None
+        #: Each meeting's row by id, with the rows it is of (for a search's hits).
+        self._row_of: tuple[list[MeetingRow], dict[str, MeetingRow]] | None = None
+        #: While only the newest meetings are listed (see :meth:`show_preview`): how many
+        #: meeting files there are. None: every meeting is listed.
+        self._partial: int | None = None
+        #: The others could not be read (see :meth:`reading_failed`).
+        self._partial_failed = False
 
     def compose(self) -> ComposeResult:
         with Grid(id="meeting-filters"):
@@ -139,28 +150,34 @@ class MeetingsPane(ReviewPane):
             table.add_column(name, key=key, width=widths[n] if widths else None)
 
     def _column_widths(self, rows: list[MeetingRow]) -> tuple[int, ...] | None:
-        """The width a DataTable holding every row would give each column (the widest
-        cell or the header), measured on the distinct values: the window's own widths
-        would change as it moves through the list."""
-        if len(rows) <= PagedTable.WINDOW:
+        """The width a DataTable holding every meeting would give each column (the widest
+        cell or the header), measured on the distinct values of every meeting (of ``rows``,
+        those shown, only the matches): the widths stay as they are whatever is shown,
+        through the window's moves, searches and filters, so that the columns need not be
+        made again each time. None for a list that fits in one window: the table measures it."""
+        if len(self._rows) <= PagedTable.WINDOW and self._partial is None:
             return None
 
         def widest(header: str, values: set[str], cap: int | None = None) -> int:
             longest = max(map(cell_len, values), default=0)
             return max(cell_len(header), longest if cap is None else min(cap, longest))
 
-        widths = [
-            widest("Date", {r.date for r in rows}),
-            widest("Series", {r.series_title for r in rows}, self._widths[0]),
-            widest("Facilitator", {r.facilitator or "—" for r in rows}, self._widths[1]),
-        ]
-        if not self._narrow:
-            counts = ({r.agenda_items for r in rows}, {r.decisions for r in rows}, {r.actions for r in rows}, {r.feedback for r in rows})
-            widths += [widest(name, set(map(str, values))) for name, values in zip(COUNTS, counts, strict=True)]
+        every = self._rows
+        known = self._every_width
+        if known is None or known[0] is not every or known[1] != (self._narrow, self._widths):
+            widths = [
+                widest("Date", {r.date for r in every}),
+                widest("Series", {r.series_title for r in every}, self._widths[0]),
+                widest("Facilitator", {r.facilitator or "—" for r in every}, self._widths[1]),
+            ]
+            if not self._narrow:
+                counts = ({r.agenda_items for r in every}, {r.decisions for r in every}, {r.actions for r in every}, {r.feedback for r in every})
+                widths += [widest(name, set(map(str, values))) for name, values in zip(COUNTS, counts, strict=True)]
+            widths.append(widest("Status", {label(s) for s in {r.status for r in every}}))
+            known = self._every_width = (every, (self._narrow, self._widths), tuple(widths))
         hits = self._hits or {}
         matches = {str(hits[r.id].matches) for r in rows if r.id in hits} if hits else set()
-        widths += [widest("Status", {label(s) for s in {r.status for r in rows}}), widest("Matches", matches)]
-        return tuple(widths)
+        return (*known[2], widest("Matches", matches))
 
     def depends(self, data: ReviewData) -> Any:
         # A search is run again on every change: a reload may change what matches.
@@ -171,6 +188,31 @@ class MeetingsPane(ReviewPane):
         super().show(data, today)
 
     def draw(self, data: ReviewData, today: date) -> None:
+        self._partial = None
+        self._partial_failed = False
+        self._set_rows(data)
+        if self._query:
+            self._run_search(self._query)  # a reload may change what matches (or a search typed while reading)
+        else:
+            self._refill(in_place=True)
+
+    def show_preview(self, rows: list[MeetingRow], files: int) -> None:
+        """The newest meetings (``rows``, newest first) while all ``files`` are read: listed,
+        filtered and opened as every meeting will be; the status says it is the newest only,
+        and a search waits for every meeting. :meth:`draw` replaces them, keeping the
+        highlighted meeting highlighted."""
+        if self._drawn is not None:  # every meeting is in already
+            return
+        self._partial = files
+        self._set_rows(ReviewData(meetings=rows))
+        self._refill(in_place=True)
+
+    def reading_failed(self) -> None:
+        """The other meetings could not be read (the screen says why): the newest stay."""
+        self._partial_failed = True
+        self._status()
+
+    def _set_rows(self, data: ReviewData) -> None:
         self._rows = data.meetings
         options = data.series()
         if options != self._series:  # new options reset the choice, and refill once more
@@ -180,10 +222,6 @@ class MeetingsPane(ReviewPane):
             select.set_options([(Text(title), sid) for sid, title in options])
             if current != Select.NULL and any(sid == current for sid, _ in options):
                 select.value = current
-        if self._query:
-            self._run_search(self._query)  # a reload may change what matches
-        else:
-            self._refill(in_place=True)
 
     # --- filtering --------------------------------------------------------------------
 
@@ -194,8 +232,10 @@ class MeetingsPane(ReviewPane):
         until = day_filter(self.query_one("#until", Input).value)
         rows = self._rows
         if self._hits is not None:
-            rank = {mid: i for i, mid in enumerate(self._hits)}
-            rows = sorted((r for r in rows if r.id in rank), key=lambda r: rank[r.id])
+            if self._row_of is None or self._row_of[0] is not rows:
+                self._row_of = (rows, {r.id: r for r in rows})
+            row_of = self._row_of[1]
+            rows = [row_of[mid] for mid in self._hits if mid in row_of]  # in the order of the hits
         if series == Select.NULL and not person and not since and not until:
             return rows
         return [
@@ -232,16 +272,27 @@ class MeetingsPane(ReviewPane):
         if self._hits is not None:
             total = sum(self._hits[r.id].matches for r in self._shown)
             text.append(f"{n} meeting{'s' if n != 1 else ''} match ", style="bold")
-            text.append(f"“{self._query}”")
+            text.append(f"“{self._hits_query}”")
             text.append(f" · {words.count(total, 'hit')}", style="dim")
+        elif self._partial is not None:
+            newest = len(self._rows)
+            shown = f"{newest} newest of {self._partial:,} meeting files" if n == newest else f"{n} of the {newest} newest meetings"
+            text.append(shown, style="bold")
         else:
             text.append(f"{n} of {words.count(len(self._rows), 'meeting')}", style="bold")
+        if self._partial is not None and self._partial_failed:
+            text.append(" · the others could not be read", style="bold red")
+        elif terms(self._query) and self._query != self._hits_query:
+            waits = " once every meeting is read" if self._partial is not None else ""
+            text.append(f"   searching “{self._query}”{waits}…", style="italic")
+        elif self._partial is not None:
+            text.append(" · reading the others…", style="dim")
         bad = [name for name in ("since", "until") if day_filter(self.query_one(f"#{name}", Input).value) is None]
         if bad:
             text.append("   dates look like 2026-03 or 2026-03-14", style="bold red")
         if not n and self._rows:
             text.append("   nothing matches: Esc clears the search and filters", style="yellow")
-        elif not self._rows:
+        elif not self._rows and self._partial is None:
             text.append("   no meetings here yet", style="yellow")
         self.query_one("#meetings-status", Static).update(text)
         for name in ("since", "until"):
@@ -295,6 +346,9 @@ class MeetingsPane(ReviewPane):
             self.search_seconds = None
             self._refill()
             return
+        self._status()  # searching…
+        if self._partial is not None:
+            return  # among every meeting: draw() runs it once they are all read
         self._search_worker(self._query)
 
     @work(thread=True, exclusive=True, group="search")
