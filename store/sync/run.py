@@ -19,6 +19,7 @@ files left by a killed sync are removed by the next one (only then: a live git m
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,7 +29,7 @@ from typing import Any
 import orjson
 
 from tandem.store.atomic import SCHEMA_VERSION, atomic_write_bytes, decode, encode, file_header
-from tandem.store.errors import CorruptFileError, NewerSchemaError, TandemError
+from tandem.store.errors import CorruptFileError, TandemError
 from tandem.store.layout import MEETINGS_DIR
 from tandem.store.locks import WriterLock, holder_alive
 from tandem.store.outside import read_outside
@@ -86,12 +87,12 @@ class Sync:
         self.git = Git(home, interactive=interactive)
         self.now = now
         self.who = who or self.git.value("config", "user.name") or "tandem"
-        self._identity = identity_args(self.git)
-        self._dot_git = self._git_dir()
+        self._dot_git = Path(self.git.value("rev-parse", "--absolute-git-dir") or self.home / ".git")
 
-    def _git_dir(self) -> Path:
-        path = Path(self.git.value("rev-parse", "--absolute-git-dir") or self.home / ".git")
-        return path
+    @functools.cached_property
+    def _identity(self) -> list[str]:
+        """Asked of git only by a sync that commits (status never does)."""
+        return identity_args(self.git)
 
     # --- the whole sync ----------------------------------------------------------------
 
@@ -142,21 +143,18 @@ class Sync:
     def _take(self, upstream: str, report: SyncReport) -> None:
         head = self.git.value("rev-parse", "--verify", "-q", "HEAD")
         theirs = self.git.value("rev-parse", upstream)
-        if theirs and not head:
-            # Nothing committed here yet (a clone of a repository that was empty then).
-            self.git.run("checkout", "-q", "-B", upstream.removeprefix("origin/"), "--track", upstream)
-            changed = self.git.value("ls-files").splitlines()
-            private_modes(self.home, changed)
-            report.received = summarise(self._versions(None, "HEAD", changed))
-            return
-        if not theirs or self.git.ok("merge-base", "--is-ancestor", theirs, head):
+        if not theirs or (head and self.git.ok("merge-base", "--is-ancestor", theirs, head)):
             return  # nothing new from the team
-        self._refuse_if_open_here(head, theirs)
-        authors = self.git.value("log", "--format=%an", f"{head}..{theirs}").splitlines()
+        if head:
+            self._refuse_if_open_here(head, theirs)
+        authors = self.git.value("log", "--format=%an", f"{head}..{theirs}" if head else theirs).splitlines()
         for name in authors:
             if name and name not in report.authors and name != self.who:
                 report.authors.append(name)
-        if self.git.ok("merge-base", "--is-ancestor", head, theirs):
+        if not head:
+            # Nothing committed here yet (a clone of a repository that was empty then).
+            self.git.run("checkout", "-q", "-B", upstream.removeprefix("origin/"), "--track", upstream)
+        elif self.git.ok("merge-base", "--is-ancestor", head, theirs):
             self.git.run("merge", "-q", "--ff-only", theirs)
         else:
             merged = self.git.run(*self._identity, "merge", "-q", "--no-commit", "--no-ff", theirs, check=False)
@@ -164,20 +162,18 @@ class Sync:
                 raise self.git.error(("merge",), merged, network=False)
             report.conflicts += self._resolve(head, theirs)
             self.git.run(*self._identity, "commit", "-q", "--no-verify", "-m", f"{self.who}: sync with the team")
-        changed = self._paths_between(head, "HEAD")
+        changed = self._paths_between(head, "HEAD") if head else self.git.value("ls-files").splitlines()
         private_modes(self.home, changed)
-        report.received = summarise(self._versions(head, "HEAD", changed))
+        report.received = summarise(self._versions(head or None, "HEAD", changed))
 
     def _refuse_if_open_here(self, head: str, theirs: str) -> None:
         """A meeting being run in this workspace must not be rewritten under its writer: the
         writer's next save would put its own version back."""
         base = self.git.value("merge-base", head, theirs) or head
         for path in self._paths_between(base, theirs):
-            if path.startswith(f"{MEETINGS_DIR}/") and path.endswith(".json"):
-                lock = self.home / path.removesuffix(".json")
-                lock = lock.with_suffix(".lock")
-                if holder_alive(lock):
-                    raise TandemError(f"Not merged: {path} came in changed but is open for editing here; your work is committed, sync again once it is closed.")
+            meeting = path.startswith(f"{MEETINGS_DIR}/") and path.endswith(".json")
+            if meeting and holder_alive((self.home / path).with_suffix(".lock")):  # MeetingWriter's lock
+                raise TandemError(f"Not merged: {path} came in changed but is open for editing here; your work is committed, sync again once it is closed.")
 
     def _finish_merge(self, report: SyncReport) -> None:
         if not (self._dot_git / "MERGE_HEAD").exists():
@@ -199,9 +195,14 @@ class Sync:
         data = [p for p in both if is_data_path(p)]
         blobs = self._blobs([(rev, p) for p in data for rev in (base, head, theirs) if rev])
         conflicts = 0
+        staged: list[str] = []
         for path in data:
             versions = [blobs.get((rev, path)) if rev else None for rev in (base, head, theirs)]
+            if versions[1] is None and versions[2] is None:
+                (self.home / path).unlink(missing_ok=True)  # deleted on both sides: git agrees
+                continue
             conflicts += self._merge_file(path, *versions)
+            staged.append(path)
         for path in both:
             if path not in data and path in unmerged:
                 # Not a data file (minutes exported into the repository, a README): this
@@ -210,21 +211,21 @@ class Sync:
                 if self.git.run("checkout", "-q", "--ours", "--", path, check=False).code != 0:
                     self.git.run("rm", "-q", "--cached", "--", path, check=False)
                     continue
-                self.git.run("add", "--", path)
+                staged.append(path)
+        if staged:  # one git for every file, not one per file
+            paths = "\0".join(staged).encode("utf-8", "surrogateescape")
+            self.git.run("add", "--pathspec-from-file=-", "--pathspec-file-nul", stdin=paths)
         return conflicts
 
     def _merge_file(self, path: str, base: bytes | None, ours: bytes | None, theirs: bytes | None) -> int:
+        """Write the merge of one data file (both sides hold it, or one changed what the
+        other deleted); the number of same-field conflicts decided."""
         target = self.home / path
-        if ours is None and theirs is None:
-            target.unlink(missing_ok=True)
-            self.git.run("rm", "-q", "--cached", "--ignore-unmatch", "--", path)
-            return 0
         if ours is None or theirs is None:
             # Deleted on one side, changed on the other: the change is kept, whole.
             kept = ours if ours is not None else theirs
             assert kept is not None
             atomic_write_bytes(target, kept)
-            self.git.run("add", "--", path)
             return 0
         docs = [self._document(raw, path) if raw is not None else None for raw in (base, ours, theirs)]
         base_doc, ours_doc, theirs_doc = docs
@@ -239,7 +240,6 @@ class Sync:
             current = None
         if current != data:
             atomic_write_bytes(target, data)
-        self.git.run("add", "--", path)
         return len(merged.conflicts)
 
     def _document(self, raw: bytes, path: str) -> dict[str, Any]:
@@ -247,8 +247,6 @@ class Sync:
         header = file_header(raw) or {}
         try:
             tables = decode(raw, Path(path))
-        except NewerSchemaError:
-            raise
         except CorruptFileError as exc:
             raise TandemError(f"{path} in the team repository cannot be read ({exc.detail}); fix it there (tandem doctor explains) and sync again.") from None
         return {HEADER: {"kind": str(header.get("kind", "data")), "schema": SCHEMA_VERSION}, **tables}
