@@ -36,7 +36,8 @@ def test_a_change_on_one_laptop_reaches_the_other_with_a_message_that_says_what(
     sent = run_sync(jose)
     assert "sent" in sent and "3 lead feedback" in sent
     message = git(jose, "log", "-1", "--format=%s")
-    assert message.startswith("Jose: ") and "3 lead feedback" in message and f"notes in {FIRST_MEETING}" in message
+    # The meeting by its date and title, as the team says it (store/sync/describe.py).
+    assert message.startswith("Jose: ") and "3 lead feedback" in message and "notes in 2026-12-08 Weekly sync" in message
 
     got = run_sync(maya)
     assert "3 lead feedback" in got and "from Jose" in got
