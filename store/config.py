@@ -35,6 +35,19 @@ validates the file. Every key is optional; a missing file means every default::
     funnel_stages = ["lead", "mql", "sql", "discovery", "proposal", "won", "lost"]
     teams = { sales = "Revenue", marketing = "Growth" }
 
+    # A workspace shared through git (`tandem sync init` / `clone`): when the app syncs it
+    # on its own, in the background. "On start" is a full sync (it commits what changed
+    # here first, which is what makes taking the team's changes safe), when the app or
+    # review opens. "After meeting": when a meeting starts (the facilitator's claim travels),
+    # ends or is finalized. "On quit": a `tandem sync` left running after the app closes.
+    # auto = false turns all of it off; a workspace that is not shared never syncs.
+    [sync]
+    auto = true
+    on_start = true
+    after_meeting = true
+    on_quit = true
+    timeout_s = 60
+
     # Your keys, by binding id (the help screen, ? or F1, lists every id). Several keys: "a,b".
     [keymap]
     "home.new_meeting" = "ctrl+n"
@@ -67,11 +80,15 @@ FILE_NAME = "config.toml"
 MAX_BYTES = 256 * 1024
 
 #: The top-level keys, in the order `tandem config show` prints them.
-TOP_KEYS = ("facilitator", "export_dir", "theme", "overrun_alert", "series", "vocabulary", "keymap")
+TOP_KEYS = ("facilitator", "export_dir", "theme", "overrun_alert", "series", "vocabulary", "sync", "keymap")
 #: How the live screen tells that the item's timebox has run out, beyond its timer's colour.
 OVERRUN_ALERTS = ("off", "bell", "flash", "both")
 SERIES_KEYS = ("template",)
 VOCABULARY_KEYS = ("lead_sources", "personas", "reason_codes", "funnel_stages", "teams")
+SYNC_KEYS = ("auto", "on_start", "after_meeting", "on_quit", "timeout_s")
+#: The bounds of ``[sync] timeout_s``: one fetch and one push over a slow link fit in the
+#: lower; past the upper, a sync that hangs is better told than waited for.
+SYNC_TIMEOUT_S = (5, 600)
 #: The teams a config may name (``[vocabulary] teams``): the attendees' and the owners'.
 TEAM_IDS = ("sales", "marketing", "other", "shared")
 MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
@@ -127,6 +144,26 @@ class Vocabulary:
 
 
 @dataclass(frozen=True, slots=True)
+class SyncConfig:
+    """``[sync]``: when the app syncs a workspace shared through git on its own (in the
+    background, never a commit per keystroke). Nothing happens in a workspace that is not
+    shared."""
+
+    #: The master switch: False, the app never syncs by itself (``tandem sync`` still does).
+    auto: bool = True
+    #: Sync when the app or ``tandem review`` opens: the team's changes come in (a full
+    #: sync: what changed here is committed first, which is what makes the merge safe).
+    on_start: bool = True
+    #: Sync when a meeting starts (so the facilitator's claim reaches the team), ends or
+    #: is finalized.
+    after_meeting: bool = True
+    #: On quit, leave a ``tandem sync`` running; the app does not wait for it.
+    on_quit: bool = True
+    #: How long a sync may take before it is stopped (and said so); seconds.
+    timeout_s: float = 60.0
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The settings in effect: each one from the file, or its default."""
 
@@ -142,6 +179,7 @@ class Config:
     #: Per-series settings, by series id.
     series: dict[str, SeriesConfig] = field(default_factory=dict)
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    sync: SyncConfig = field(default_factory=SyncConfig)
     #: Binding id → keys (Textual's syntax: "ctrl+n", several as "f2,ctrl+e").
     keymap: dict[str, str] = field(default_factory=dict)
 
@@ -362,6 +400,8 @@ class _Validator:
                 values[key] = self.series(parts, value)
             elif key == "vocabulary":
                 values[key] = self.vocabulary(parts, value)
+            elif key == "sync":
+                values[key] = self.sync(parts, value)
             elif key == "keymap":
                 values[key] = self.keymap(parts, value)
         config = Config(**values)
@@ -455,6 +495,32 @@ class _Validator:
                 fields[key] = tuple(dict.fromkeys(words))
                 self.from_file.add(dotted(*at))
         return Vocabulary(**fields)
+
+    def sync(self, parts: tuple[str, ...], value: object) -> SyncConfig:
+        table = self.table(parts, value)
+        fields: dict[str, Any] = {}
+        low, high = SYNC_TIMEOUT_S
+        for key, item in (table or {}).items():
+            at = (*parts, key)
+            if key not in SYNC_KEYS:
+                self.unknown(at, SYNC_KEYS)
+                continue
+            if key == "timeout_s":
+                # TOML's true is a Python int: not a number of seconds.
+                if isinstance(item, bool) or not isinstance(item, (int, float)):
+                    self.problem(at, f"must be a number of seconds, like 60, not {_type_name(item)}")
+                    continue
+                if not low <= item <= high:  # NaN fails both
+                    self.problem(at, f"{item} is out of range: from {low} to {high} seconds")
+                    continue
+                fields[key] = float(item)
+            elif not isinstance(item, bool):
+                self.problem(at, f"must be true or false, not {_type_name(item)}")
+                continue
+            else:
+                fields[key] = item
+            self.from_file.add(dotted(*at))
+        return SyncConfig(**fields)
 
     def teams(self, parts: tuple[str, ...], value: object) -> dict[str, str] | None:
         table = self.table(parts, value)
@@ -641,6 +707,10 @@ def _parse_key(text: str) -> tuple[tuple[str, ...], int] | None:
 
 
 def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(int(value)) if float(value).is_integer() else repr(value)
     if isinstance(value, Path):
         value = str(value)
     if isinstance(value, str):
@@ -687,6 +757,11 @@ def render_config(loaded: LoadedConfig, default_keys: dict[str, str] | None = No
     for key in VOCABULARY_KEYS:
         note = {"reason_codes": "tandem's own", "funnel_stages": "tandem's own", "teams": "sales, marketing, other, shared"}.get(key, "none")
         out += [origin(dotted("vocabulary", key), note), f"{key} = {_toml_value(getattr(config.vocabulary, key))}"]
+    out += ["", "[sync]"]
+    low, high = SYNC_TIMEOUT_S
+    notes = {"auto": "true; only a workspace shared through git syncs", "timeout_s": f"60; from {low} to {high}"}
+    for key in SYNC_KEYS:
+        out += [origin(dotted("sync", key), notes.get(key, "true")), f"{key} = {_toml_value(getattr(config.sync, key))}"]
     out += ["", "[keymap]"]
     ids = sorted(set(default_keys or {}) | set(config.keymap))
     for binding_id in ids:

@@ -44,6 +44,19 @@ class MeetingLockedError(TandemError):
         super().__init__(f"{what} {meeting_id} is open for editing by {holder}.")
 
 
+class MeetingClaimedError(MeetingLockedError):
+    """A live meeting run on another clone of the team's workspace (its claim came with a
+    sync): the holder is named, and the two ways on are said."""
+
+    def __init__(self, meeting_id: str, holder: str) -> None:
+        self.holder = holder
+        super().__init__(meeting_id, holder)
+        self.args = (
+            f"Meeting {meeting_id} is being run by {holder}; 'tandem review' shows what has been synced,"
+            f" and 'tandem run {meeting_id} --take-over' takes it over if that machine is gone.",
+        )
+
+
 class NotFoundError(TandemError):
     pass
 

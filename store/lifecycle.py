@@ -147,6 +147,7 @@ def unstart_meeting(workspace: Workspace, meeting_id: str) -> Meeting:
             clock_running_since=None,
             saved_at=None,
             planned_min=0,
+            claim=None,
         )
         writer.write_all(record)
         return record.meeting

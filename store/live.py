@@ -30,7 +30,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from tandem.store import ids
 from tandem.store.errors import TandemError
 from tandem.store.pacing import Forecast, forecast
-from tandem.store.records import AgendaItem, Attendee, Meeting, ParkedItem
+from tandem.store.records import AgendaItem, Attendee, Claim, Meeting, ParkedItem
 from tandem.store.saver import Clock, Saver
 from tandem.store.workspace import MeetingRecord, MeetingWriter, Workspace
 
@@ -96,6 +96,7 @@ class LiveSession:
         on_written: Callable[[], None] | None = None,
         left_running: bool = False,
         monotonic: Callable[[], float] | None = None,
+        take_over: bool = False,
     ) -> None:
         """``left_running``: this same tandem left the meeting for another screen with
         its clock running, and comes back to it; tandem was open meanwhile, so the time
@@ -103,7 +104,11 @@ class LiveSession:
 
         ``monotonic``: seconds of a clock that never jumps, to check ``clock`` against; by
         default the system's when ``clock`` is the system's. With a clock of the caller's
-        and none given, only jumps back are seen (a jump forward looks like time passing)."""
+        and none given, only jumps back are seen (a jump forward looks like time passing).
+
+        ``take_over``: run it even though another clone of the team's workspace claims it
+        (the laptop that died mid-meeting); without it such a meeting is refused with
+        :class:`~tandem.store.errors.MeetingClaimedError` naming the holder."""
         self.workspace = workspace
         self.left_running = left_running
         self.clock = clock
@@ -118,6 +123,10 @@ class LiveSession:
         try:
             self.record = self.writer.read()
             self._refuse(self.record.meeting)
+            if not self.amending and not take_over:
+                from tandem.store.sync.claim import refuse_if_claimed
+
+                refuse_if_claimed(self.record.meeting, workspace.home)
         except BaseException:
             self.writer.close()
             raise
@@ -292,6 +301,10 @@ class LiveSession:
         meeting = self.meeting
         saved = _parse(meeting.saved_at)  # before _now(), which forgets one it finds in the future
         now = self._now()
+        if meeting.status == "planned" or not self._claimed_here():
+            claim = self._claim(now)
+            with self._lock:
+                meeting.claim = claim
         if meeting.status == "planned":
             with self._lock:
                 meeting.status = "live"
@@ -311,6 +324,19 @@ class LiveSession:
             if first is not None:
                 self._activate(first, now)
         self._changed()
+
+    def _claimed_here(self) -> bool:
+        from tandem.store.sync.claim import is_ours
+
+        claim = self.meeting.claim
+        return claim is not None and is_ours(claim, self.workspace.home)
+
+    def _claim(self, now: datetime) -> Claim:
+        """This clone's claim on the meeting, saved with it: the team's other clones see
+        who runs it once it syncs (see :mod:`tandem.store.sync.claim`)."""
+        from tandem.store.sync.claim import this_claim
+
+        return this_claim(self.workspace.home, now)
 
     def _pull_shadow_days(self) -> None:
         """A debrief planned before its shadow days were held pulls them in when it starts:
@@ -533,6 +559,7 @@ class LiveSession:
             meeting = self.meeting
             meeting.status = "ended"
             meeting.ended_at = _ts(now)
+            meeting.claim = None
             meeting.active_item_id = None
             meeting.rating = rating
             meeting.rating_comment = comment

@@ -388,8 +388,32 @@ class Attendee(Record):
 
 
 @dataclass(kw_only=True, slots=True)
+class Claim(Record):
+    """Who runs a live meeting, on which machine, since when. It travels with the meeting's
+    file when the team syncs, so another clone refuses to run the same meeting a second
+    time (the writer lock only guards one machine). ``clone``: a random id of the workspace
+    copy that claimed it (two clones may share a host: a laptop with two checkouts)."""
+
+    person: str
+    host: str
+    since: str
+    clone: str = ""
+
+    def _validate(self) -> None:
+        _check_str("claim.person", self.person, required=True, max_len=200)
+        _check_str("claim.host", self.host, required=True, max_len=255)
+        _check_timestamp("claim.since", self.since, optional=False)
+        _check_str("claim.clone", self.clone, max_len=64)
+
+    @property
+    def holder(self) -> str:
+        """ "Maya on maya-laptop since 2026-12-08 10:02", as a refusal names the holder."""
+        return f"{self.person} on {self.host} since {self.since[:16].replace('T', ' ')}"
+
+
+@dataclass(kw_only=True, slots=True)
 class Meeting(Record):
-    NESTED: ClassVar[dict[str, type[Record]]] = {"attendees": Attendee, "absentees": Attendee}
+    NESTED: ClassVar[dict[str, type[Record]]] = {"attendees": Attendee, "absentees": Attendee, "claim": Claim}
 
     id: str
     series_id: str
@@ -414,6 +438,8 @@ class Meeting(Record):
     rating: int | None = None
     rating_comment: str = ""
     next_meeting: str = ""
+    #: Who runs it while it is live (None before it starts and once it ended).
+    claim: Claim | None = None
 
     def _validate(self) -> None:
         _check_str("meeting.id", self.id, required=True, max_len=120)
@@ -437,6 +463,8 @@ class Meeting(Record):
         for a in (*self.attendees, *self.absentees):
             if not isinstance(a, Attendee):
                 raise ValidationError("meeting.attendees", "expected attendees")
+        if self.claim is not None and not isinstance(self.claim, Claim):
+            raise ValidationError("meeting.claim", "expected who runs the meeting")
 
     @property
     def people(self) -> list[Attendee]:

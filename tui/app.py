@@ -15,6 +15,7 @@ from textual.widgets import TextArea
 
 from tandem.store.errors import TandemError
 from tandem.store.workspace import Workspace
+from tandem.tui.autosync import AutoSync
 from tandem.tui.base_app import BaseApp
 from tandem.tui.home_data import HomeData
 from tandem.tui.screens.home import HomeScreen
@@ -40,6 +41,8 @@ class StartWith:
     meeting_id: str | None = None
     new_meeting: bool = False
     shadow_day_id: str | None = None
+    #: Run ``meeting_id`` even though another clone of the team's workspace claims it.
+    take_over: bool = False
     #: A sentence to show once the app is up (e.g. that the workspace was upgraded).
     notice: str = ""
 
@@ -68,6 +71,15 @@ class TandemApp(BaseApp):
         self.shadow_session: ShadowSession | None = None
         self.sub_title = str(workspace.home)
         self._home_early = early
+        #: config.toml's [sync] in a workspace shared through git (tui/autosync.py).
+        self.autosync = AutoSync(
+            self,
+            workspace.home,
+            self.settings.sync,
+            before=self._flush_session,
+            received=self._synced,
+            open_here=lambda: self.session.meeting.id if self.session is not None else None,
+        )
 
     def on_mount(self) -> None:
         self.set_timer(STARTUP_GC_PAUSE_S, resume_gc)
@@ -75,18 +87,22 @@ class TandemApp(BaseApp):
         if self.start.notice:
             self.notify(self.start.notice, timeout=15, markup=False)
         if self.start.meeting_id:
-            self.open_meeting(self.start.meeting_id)
+            self.open_meeting(self.start.meeting_id, take_over=self.start.take_over)
         elif self.start.shadow_day_id:
             self.open_shadow_day(self.start.shadow_day_id)
         elif self.start.new_meeting:
             self.new_meeting()
         self.app_suspend_signal.subscribe(self, self._flush_session)
+        self.autosync.request("start")
 
     # --- meetings -----------------------------------------------------------------------
 
-    def open_meeting(self, meeting_id: str, *, amend: bool = False) -> None:
+    def open_meeting(self, meeting_id: str, *, amend: bool = False, take_over: bool = False) -> None:
         """Run (or resume) a meeting on the live screen; ``amend``: open an ended one to
-        put its notes, records, people and rating right, its clocks stopped."""
+        put its notes, records, people and rating right, its clocks stopped. A meeting run
+        on a teammate's clone (its claim came with a sync) opens read-only, as minutes,
+        unless ``take_over``."""
+        from tandem.store.errors import MeetingClaimedError
         from tandem.store.live import AmendSession, LiveSession
         from tandem.tui.screens.live import LiveScreen
 
@@ -102,12 +118,38 @@ class TandemApp(BaseApp):
                 on_saved=lambda: self._from_saver(self.notify, "Saving works again; everything is on disk.", markup=False),
                 on_written=lambda: self._from_saver(self._show_save_state),
                 left_running=meeting_id in self._left_running,
+                take_over=take_over,
             )
+        except MeetingClaimedError as exc:
+            self.notify(str(exc), title="Read-only: run on another machine", severity="warning", timeout=12, markup=False)
+            self._show_claimed(meeting_id)
+            return
         except (TandemError, OSError) as exc:
             self.notify(str(exc), title="Cannot open the meeting", severity="error", timeout=8, markup=False)
             return
         self.session = session
         self.push_screen(LiveScreen(session), callback=self._meeting_closed)
+
+    @work(thread=True, exclusive=True, group="claimed")
+    def _show_claimed(self, meeting_id: str) -> None:
+        """The minutes of a meeting someone else is running, as far as the last sync
+        brought them: read-only, like ``tandem review`` shows them."""
+        from tandem.store.minutes.render import Shared, render_minutes
+        from tandem.tui.screen_base import from_worker
+
+        try:
+            record = self.workspace.read_meeting(meeting_id)
+            markdown = render_minutes(record, Shared.load(self.workspace))
+        except (TandemError, OSError) as exc:
+            from_worker(self, self.notify, f"Cannot show the minutes: {exc}", severity="error", markup=False)
+            return
+        title = f"{record.meeting.title} — {record.meeting.date} (read-only)"
+        from_worker(self, self._push_claimed, title, markdown, meeting_id)
+
+    def _push_claimed(self, title: str, markdown: str, meeting_id: str) -> None:
+        from tandem.tui.screens.minutes import MinutesScreen
+
+        self.push_screen(MinutesScreen(title, markdown, source=meeting_id))
 
     def open_shadow_day(self, day_id: str) -> None:
         """Run (or resume) a shadow day."""
@@ -163,11 +205,23 @@ class TandemApp(BaseApp):
         if self.session is not None and self.session.meeting.status == "live":
             # Left for home with the clock running: coming back is no "tandem was closed".
             self._left_running.add(self.session.meeting.id)
+        ended = self.session is not None and self.session.meeting.status in ("ended", "finalized")
         self.session = None
         self.sub_title = str(self.workspace.home)
         home = self.screen
         if isinstance(home, HomeScreen):
             home.action_refresh()
+        self.autosync.meeting_closed(ended=ended)
+
+    def sync_after_meeting(self) -> None:
+        """A meeting started or was finalized: sync in the background if config.toml says so."""
+        self.autosync.request("meeting")
+
+    def _synced(self) -> None:
+        """A sync brought or sent something: home, if in front, reads the files again (coming
+        back from a meeting or the goals reads them anyway)."""
+        if isinstance(self.screen, HomeScreen):
+            self.screen.action_refresh()
 
     def _from_saver(self, callback: Callable[..., object], *args: object, **kwargs: object) -> None:
         """Report from the saver thread without waiting for the UI: the UI thread may be
@@ -249,6 +303,7 @@ class TandemApp(BaseApp):
                 with contextlib.suppress(Exception):
                     session.close(timeout=self.SIGNAL_SAVE_S, letting_go=True)
                 setattr(self, name, None)
+        self.autosync.quit()
 
     def _keep_draft(self) -> None:
         """A capture form open when the terminal went: its fields go to a draft file, and
@@ -310,6 +365,7 @@ class TandemApp(BaseApp):
         if not await asyncio.to_thread(self._close_sessions):
             self.notify("The last changes could not be saved; not quitting so nothing is lost.", severity="error", markup=False)
             return
+        self.autosync.quit()  # a sync left running: quitting does not wait for the network
         self.exit()
 
 

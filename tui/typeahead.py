@@ -57,7 +57,7 @@ if TYPE_CHECKING:
     from tandem.tui.base_app import BaseApp
 
 #: Worker groups that run beside typing and never hold a key.
-BACKGROUND_GROUPS = frozenset({"settings", "follow-poll", "search", "minutes-view-load", "poll", "drafts"})
+BACKGROUND_GROUPS = frozenset({"settings", "follow-poll", "search", "minutes-view-load", "poll", "drafts", "sync"})
 
 #: The longest a key is held; past it, keys go to the screen in front.
 MAX_HOLD_S = 5.0

@@ -41,6 +41,9 @@ The same field changed on both sides to different values:
   else the value whose canonical JSON (keys sorted, UTF-8) sorts last, a rule that is
   arbitrary but the same on every machine. The losing value is a conflict;
 - ``updated_at`` itself takes the later time and is never a conflict.
+- a meeting's ``claim`` (who runs it, where, ``since`` when) is one value, never merged
+  key by key: the later claim wins whole (two take-overs of one meeting), and it is a
+  conflict like any other field.
 
 Every conflict (:class:`Conflict`: table, record key, field path, the value kept, the value
 that lost, the rule) is returned and also written into the file's ``conflicts`` table under
@@ -78,6 +81,10 @@ from tandem.store.sync.text import combine_texts, merge_text
 HEADER: Final = "_tandem"
 STAMP: Final = "updated_at"
 POSITION: Final = "position"
+#: Objects that are one fact and never merge key by key: a meeting's claim (who runs it, on
+#: which machine, since when) mixed from two take-overs would name a person on a machine
+#: that never ran the meeting. The later claim (canonical order on a tie) wins whole.
+WHOLE_VALUES: Final = frozenset({"claim"})
 
 # How a conflict was decided (Conflict.rule).
 LATER_EDIT: Final = "later_edit"
@@ -209,11 +216,13 @@ class _Merger:
             return theirs
         if theirs is _MISSING:
             return ours
-        if isinstance(ours, dict) and isinstance(theirs, dict):
+        if isinstance(ours, dict) and isinstance(theirs, dict) and path[-1] not in WHOLE_VALUES:
             return self._object(base if isinstance(base, dict) else {}, ours, theirs, path, stamps)
         if isinstance(ours, list) and isinstance(theirs, list):
             return self._list(base if isinstance(base, list) else [], ours, theirs, path, stamps)
         field = path[-1]
+        if field in WHOLE_VALUES and isinstance(ours, dict) and isinstance(theirs, dict):
+            stamps = (_when(ours.get("since")), _when(theirs.get("since")))
         if field == STAMP and isinstance(ours, str) and isinstance(theirs, str):
             return _later_stamp(ours, theirs)
         if isinstance(ours, str) and isinstance(theirs, str) and _is_free_text(field, base, ours, theirs):

@@ -104,6 +104,13 @@ def init(home: Path, remote: str | None = None) -> str:
     else:
         git.run("init", "-q")
         git.run("symbolic-ref", "HEAD", f"refs/heads/{BRANCH}")
+    # The team's history starts in today's format: a workspace from an older tandem is
+    # upgraded first (its old files zipped into backups/, as at any upgrade), so no clone
+    # ever holds, rewrites and commits the old files on its own.
+    from tandem.store.migrate import migrate_workspace
+    from tandem.store.workspace import Workspace
+
+    migrate_workspace(Workspace(home))
     _write_if_missing(home / ".gitignore", IGNORE)
     _write_if_missing(home / ".gitattributes", ATTRIBUTES)
     git.run("add", "-A")

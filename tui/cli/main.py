@@ -105,25 +105,60 @@ def _open_review(home: Path, notice: str = "") -> None:
 
 @cli.command()
 @click.argument("meeting", required=False)
+@click.option(
+    "--take-over",
+    is_flag=True,
+    help="Run MEETING although a teammate's clone runs it (their laptop died mid-meeting); asks first.",
+)
+@click.option("--yes", is_flag=True, help="With --take-over: do not ask (for scripts).")
 @click.pass_obj
-def run(env: Env, meeting: str | None) -> None:
+def run(env: Env, meeting: str | None, take_over: bool, yes: bool) -> None:
     """Run a meeting live (resumes it where it was).
 
     Without MEETING: the live meeting, else the next planned one, else the new-meeting form.
+    A meeting a teammate runs on another clone of the team's workspace is refused, naming
+    them; --take-over runs it here instead.
     """
     from tandem.store.errors import TandemError
     from tandem.tui.app import StartWith
     from tandem.tui.cli.run import pick_meeting
 
+    if take_over and meeting is None:
+        raise click.UsageError("--take-over needs the MEETING to take over")
+    if yes and not take_over:
+        raise click.UsageError("--yes goes with --take-over")
     workspace = env.workspace()
     problem = workspace.write_problem()
     if problem is not None:
         raise TandemError(f"The workspace {workspace.home} is read-only ({problem}); 'tandem review' shows it.")
     today = _today()
-    meeting_id = pick_meeting(workspace, meeting, today=today)
+    meeting_id = pick_meeting(workspace, meeting, today=today, take_over=take_over)
     if meeting is None and meeting_id is not None and not _start_anyway(workspace.get_meeting(meeting_id), today):
         return
-    _open_app(workspace, StartWith(meeting_id=meeting_id, new_meeting=meeting_id is None))
+    if take_over and meeting_id is not None and not _take_over_anyway(workspace, meeting_id, yes):
+        return
+    _open_app(workspace, StartWith(meeting_id=meeting_id, new_meeting=meeting_id is None, take_over=take_over))
+
+
+def _take_over_anyway(workspace: Workspace, meeting_id: str, yes: bool) -> bool:
+    """Whether to take over a meeting a teammate's clone claims: asked first on a terminal,
+    as their tandem, if it is still running, keeps writing its own copy (both are merged
+    by the next sync, the later claim winning)."""
+    from tandem.tui.cli.run import foreign_claim
+
+    claim = foreign_claim(workspace, meeting_id)
+    if claim is None:
+        return True  # nobody else claims it: running it is all --take-over asks
+    question = f"Meeting {meeting_id} is being run by {claim.holder}. Take it over here?"
+    if yes:
+        click.echo(f"{question} [y/N]: y (--yes)")
+        return True
+    if not sys.stdin.isatty():
+        raise click.UsageError("--take-over asks first, but stdin is not a terminal; add --yes to take over without asking")
+    if click.confirm(question, default=False):
+        return True
+    click.echo("Nothing taken over.")
+    return False
 
 
 def _start_anyway(picked: Meeting, today: date) -> bool:

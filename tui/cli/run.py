@@ -6,11 +6,14 @@ from datetime import date
 
 from tandem.store.errors import TandemError
 from tandem.store.lifecycle import next_meeting, resolve_meeting_ref
+from tandem.store.records import Claim
+from tandem.store.sync.claim import is_ours, refuse_if_claimed
 from tandem.store.workspace import Workspace
 
 
-def pick_meeting(workspace: Workspace, requested: str | None, *, today: date | None = None) -> str | None:
-    """The meeting to run; None means: offer to create one. Refusals are one sentence."""
+def pick_meeting(workspace: Workspace, requested: str | None, *, today: date | None = None, take_over: bool = False) -> str | None:
+    """The meeting to run; None means: offer to create one. Refusals are one sentence: a
+    meeting run on a teammate's clone is refused naming the holder, unless ``take_over``."""
     if requested is not None:
         meeting = resolve_meeting_ref(workspace, requested)
     else:
@@ -22,6 +25,17 @@ def pick_meeting(workspace: Workspace, requested: str | None, *, today: date | N
         raise TandemError(f"Meeting {meeting.id} has {meeting.status}; export its minutes with 'tandem export {meeting.id}'.")
     if meeting.status == "cancelled":
         raise TandemError(f"Meeting {meeting.id} is cancelled; 'tandem meeting uncancel {meeting.id}' plans it again.")
-    # Refuse now, in one sentence, if someone else is running it.
+    # Refuse now, in one sentence, if someone else is running it: here, or on another clone.
     workspace.open_meeting(meeting.id).close()
+    if not take_over:
+        refuse_if_claimed(meeting, workspace.home)
     return meeting.id
+
+
+def foreign_claim(workspace: Workspace, meeting_id: str) -> Claim | None:
+    """The claim of a live meeting made on another clone, or None (nothing to take over)."""
+    meeting = workspace.get_meeting(meeting_id)
+    claim = meeting.claim
+    if meeting.status != "live" or claim is None or is_ours(claim, workspace.home):
+        return None
+    return claim

@@ -50,14 +50,25 @@ EMPTY_TEXT = (
 )
 
 
-def summary_line(data: HomeData, today: date) -> Text:
-    """Live meeting, next planned one, open action items — the facilitator's glance."""
+def _claimed_here(meeting: Meeting, home: Path) -> bool:
+    # Imported when a live meeting is shown: the sync package is no part of start-up.
+    from tandem.store.sync.claim import is_ours
+
+    return meeting.claim is None or is_ours(meeting.claim, home)
+
+
+def summary_line(data: HomeData, today: date, home: Path | None = None) -> Text:
+    """Live meeting, next planned one, open action items — the facilitator's glance.
+    ``home``: the workspace, to tell a meeting run here from one a teammate runs."""
     meetings = data.pending  # the live and planned: all that can be next or missed
     text = Text()
     m = next_meeting(meetings, today)
     if m is not None and m.status == "live":
         text.append(" ● LIVE ", style="bold reverse green")
-        text.append(f" {m.title} ({m.date}): Enter to resume   ")
+        if m.claim is not None and home is not None and not _claimed_here(m, home):
+            text.append(f" {m.title} ({m.date}): run by {m.claim.person} on {m.claim.host}, Enter shows it   ")
+        else:
+            text.append(f" {m.title} ({m.date}): Enter to resume   ")
     elif m is not None:
         text.append("Next: ", style="bold")
         text.append(f"{m.title} on {m.date}   ")
@@ -224,7 +235,7 @@ class HomeScreen(TandemScreen[None]):
             self.query_one("#shadow-days" if self._on_shadow_tab() else "#meetings", DataTable).focus()
         summary = self.query_one("#summary", Static)
         summary.display = not empty
-        summary.update(summary_line(data, main_app(self).clock().date()))
+        summary.update(summary_line(data, main_app(self).clock().date(), self.workspace.home))
         self._fill_table()
 
     def _series_title(self, series_id: str) -> str:
@@ -510,7 +521,8 @@ class HomeScreen(TandemScreen[None]):
             written = f" Its exported minutes say so ({again})." if again else ""
             return f"{meeting.title} ({meeting.date}) is finalized: read-only. u reopens it.{written}"
 
-        await self._change(done, lambda: self._reexported(meeting.id, True))
+        if await self._change(done, lambda: self._reexported(meeting.id, True)):
+            main_app(self).sync_after_meeting()
 
     @work(group="lifecycle")
     async def action_unfinalize(self) -> None:

@@ -13,9 +13,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Static, TextArea
 
 from tandem.store.errors import TandemError, describe_os_error
+from tandem.store.kinds import TITLES, Captured
 from tandem.store.live import LiveSession, end_summary
 from tandem.store.pacing import WARN_AT
 from tandem.store.records import AgendaItem, label
+from tandem.store.sync.merge import Conflict
+from tandem.store.sync.recorded import Decided, by_agenda_item, explain, mark
 from tandem.tui.forms import FORMS_TCSS
 from tandem.tui.screen_base import TandemScreen
 from tandem.tui.screens.live_capture import CaptureFlow
@@ -50,6 +53,15 @@ class LiveScreen(TandemScreen[None]):
             id="live.capture_typing",
         ),
         Binding("escape", "focus_agenda", "Agenda", tooltip="Leave the notes for the agenda and its one-letter keys", id="live.focus_agenda"),
+        # Only there when a sync kept two values of a field here (check_action); not a key
+        # of the agenda, so that it also reads the highlighted captured record's.
+        Binding(
+            "w",
+            "show_conflicts",
+            "⚑ Both",
+            tooltip="Both values of a field changed on two machines at once",
+            id="live.conflicts",
+        ),
     ]
 
     def __init__(self, session: LiveSession) -> None:
@@ -58,6 +70,12 @@ class LiveScreen(TandemScreen[None]):
         self._shown_item: str | None = None
         #: Items whose timebox running out was announced (config.toml's overrun_alert).
         self._alerted: set[str] = set()
+        #: The conflicts syncs recorded in this meeting's file, and in the shared files
+        #: (loaded by the flow with the captured records, see ``show_conflicts_found``).
+        self.decided = Decided()
+        self.shared_decided = Decided()
+        #: The meeting's conflicts by agenda item: its own and those of its records.
+        self._item_conflicts: dict[str, tuple[Conflict, ...]] = {}
         self.flow = CaptureFlow(self)
 
     # --- layout ---------------------------------------------------------------------
@@ -71,6 +89,7 @@ class LiveScreen(TandemScreen[None]):
                 with Horizontal(id="item-head"):
                     yield Static(id="item-title")
                     yield Static(id="item-timer")
+                yield Static(id="conflicts-note")
                 yield Static(id="prompts")
                 yield TextArea(id="notes", soft_wrap=True, tab_behavior="focus")
                 yield Static(id="review-title", classes="pane-title")
@@ -86,9 +105,15 @@ class LiveScreen(TandemScreen[None]):
         agenda.border_title = "Agenda"
         agenda.border_subtitle = "esc: here · i: notes"
         self.app.sub_title = f"{self.session.meeting.title} · {self.session.meeting.date}"
+        self.query_one("#conflicts-note").display = False
         if self.session.amending:
             self.app.sub_title += " · editing after the meeting"
+        before = (self.session.meeting.status, self.session.meeting.claim)
         self.session.start()
+        after = (self.session.meeting.status, self.session.meeting.claim)
+        if after[0] == "live" and after != before:
+            # Started here (or taken over): the team learns who runs it at the next sync.
+            main_app(self).sync_after_meeting()
         self.refresh_all()
         self.query_one("#notes", TextArea).focus()
         self.set_interval(0.5, self.tick)
@@ -132,7 +157,7 @@ class LiveScreen(TandemScreen[None]):
     def refresh_agenda(self) -> None:
         session = self.session
         elapsed = {item.id: session.item_elapsed(item) for item in session.agenda}
-        self.query_one("#agenda", AgendaList).show(session.agenda, elapsed, set(session.forecast().will_not_fit))
+        self.query_one("#agenda", AgendaList).show(session.agenda, elapsed, set(session.forecast().will_not_fit), frozenset(self._item_conflicts))
 
     def refresh_item(self) -> None:
         session = self.session
@@ -163,6 +188,8 @@ class LiveScreen(TandemScreen[None]):
             heading.append(f"  · captures {label(item.captures)}", style="dim")
         if item.carried_from:
             heading.append(f"  · carried over from {item.carried_from}", style="dim italic")
+        if item.id in self._item_conflicts:
+            heading.append(f"  {mark(len(self._item_conflicts[item.id]))} (w)", style="bold magenta")
         title.update(heading)
         if item.prompts:
             prompts.update(Text("\n".join(f"• {p}" for p in item.prompts)))
@@ -405,6 +432,8 @@ class LiveScreen(TandemScreen[None]):
             return not self.session.amending
         if action == "amend_outcome":
             return self.session.amending
+        if action == "show_conflicts":
+            return bool(self.decided) or self.flow.captured_flagged
         return True
 
     def action_focus_agenda(self) -> None:
@@ -459,6 +488,70 @@ class LiveScreen(TandemScreen[None]):
             self.notify(str(exc), severity="error", markup=False)
             return False
 
+    # --- values a sync decided --------------------------------------------------------------
+
+    def show_conflicts_found(self, meeting: Decided, shared: Decided) -> None:
+        """Mark what a sync kept two values of: the agenda items (⚑), the active item's
+        heading and a line saying where; the captured records are marked by the flow."""
+        # A record captured, moved or deleted moves its conflicts too: compared as placed.
+        placed, _ = by_agenda_item(self.session.record, meeting)
+        changed = meeting.conflicts != self.decided.conflicts or shared.conflicts != self.shared_decided.conflicts or placed != self._item_conflicts
+        self.decided, self.shared_decided, self._item_conflicts = meeting, shared, placed
+        if not changed:
+            return
+        self._show_conflicts_note()
+        self.refresh_agenda()
+        active = self.session.active_item
+        if self._shown_item == (active.id if active else None):  # else the item's own refresh is on its way
+            self.refresh_item()
+        self.refresh_bindings()
+
+    def _show_conflicts_note(self) -> None:
+        note = self.query_one("#conflicts-note", Static)
+        note.display = bool(self.decided)
+        if not self.decided:
+            return
+        # One line whatever the width: the notes keep the rows (live.tcss).
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f"{mark(len(self.decided))} from two machines", style="bold magenta")
+        text.append(" · w shows both")
+        note.update(text)
+
+    def _conflicts_at_cursor(self) -> tuple[str, list[Conflict], dict[tuple[str, str], str], bool]:
+        """What w shows: the highlighted captured record's conflicts when the captured list
+        has the focus, else the highlighted agenda item's (its own and its records'), else
+        the whole meeting's, else the marked records of the captured list. (title,
+        conflicts, names of shared records, whether the title names their one record)."""
+        captured = self.query_one("#captured", CapturedList)
+        row = captured.current if captured.has_focus else None
+        if row is not None and (found := self.flow.conflicts_of(row)):
+            name = self._captured_name(row)
+            return name, list(found), {(found[0].table, found[0].record): name}, True
+        item = self._highlighted()
+        if item is not None and item.id in self._item_conflicts:
+            number = self.session.agenda.index(item) + 1
+            return f"Agenda item {number} “{item.title}” and what was captured under it", list(self._item_conflicts[item.id]), {}, False
+        if self.decided:
+            return "This meeting", list(self.decided), {}, False
+        # Only records of the shared files are marked (an objective set here, say).
+        rows = [(row, found) for row in getattr(captured, "rows", []) if (found := self.flow.conflicts_of(row))]
+        names = {(found[0].table, found[0].record): self._captured_name(row) for row, found in rows}
+        return "What was captured under this item", [c for _, found in rows for c in found], names, False
+
+    @staticmethod
+    def _captured_name(row: Captured) -> str:
+        shown = " ".join(row.text.split())
+        return f"{TITLES[row.kind]} “{shown if len(shown) <= 40 else shown[:39] + '…'}”"
+
+    def action_show_conflicts(self) -> None:
+        from tandem.tui.screens.conflicts import ConflictsScreen
+
+        title, found, names, one_record = self._conflicts_at_cursor()
+        if not found:
+            self.notify("No field of this meeting was changed on two machines at once.", markup=False)
+            return
+        self.app.push_screen(ConflictsScreen(title, explain(found, self.session.record, names), one_record=one_record))
+
     # --- capturing records (the logic lives in CaptureFlow) --------------------------------
 
     def action_capture(self, kind: str) -> None:
@@ -505,6 +598,7 @@ class LiveScreen(TandemScreen[None]):
             ("meeting: pause or resume the clock", "toggle_pause", "Stop or restart the timers"),
             ("meeting: end", "end_meeting", "Summary, rating, then export"),
             ("meeting: people and rating", "amend_outcome", "Who was there, who facilitated, and the rating (after the meeting)"),
+            ("meeting: values kept from two machines", "show_conflicts", "Both values of each field a sync found changed on two machines at once"),
             ("meeting: back to home", "leave", "Save and leave the meeting"),
         ]
 

@@ -12,9 +12,10 @@ from textual.widgets import Static
 
 from tandem.store.capture import Capture
 from tandem.store.errors import TandemError, describe_os_error
-from tandem.store.kinds import TITLES
+from tandem.store.kinds import MEETING_TABLES, SHARED, TITLES
 from tandem.store.minutes.render import lead_summary
 from tandem.store.records import CheckIn, ContentItem, Objective, label, measure
+from tandem.store.sync.recorded import ConflictReader, Decided, mark
 from tandem.tui.screen_base import from_worker
 from tandem.tui.screens.capture_forms import (
     ActionForm,
@@ -63,6 +64,10 @@ class CaptureFlow:
         self.reviewed: dict[str, str] = {}  # action id → status chosen in this session
         self.reviewed_text: dict[str, Text] = {}
         self._words_loaded = False
+        #: What syncs decided in this meeting's file and the shared ones (read in ``_load``).
+        self.conflicts = ConflictReader(self.session.workspace.home)
+        #: Whether a record of the captured list is marked.
+        self.captured_flagged = False
 
     @property
     def app(self) -> Any:
@@ -84,8 +89,9 @@ class CaptureFlow:
         item = self.session.active_item
         if not self._words_loaded:
             self._load_words()
+        decided = self._decided()
         if item is None:
-            from_worker(self.screen, self._show, None, [], "", [])
+            from_worker(self.screen, self._show, None, [], "", [], decided)
             return
         try:
             rows = self.records.under(item.id)
@@ -93,7 +99,15 @@ class CaptureFlow:
         except TandemError as exc:
             from_worker(self.screen, self.notify_error, exc)
             return
-        from_worker(self.screen, self._show, item, rows, item.captures, review)
+        from_worker(self.screen, self._show, item, rows, item.captures, review, decided)
+
+    def _decided(self) -> tuple[Decided, Decided] | None:
+        """The conflicts recorded in the meeting's file and in the shared files, or None when
+        one cannot be read: what reads it for the meeting says why."""
+        try:
+            return self.conflicts.meeting(self.session.meeting.id), self.conflicts.captured_shared()
+        except (TandemError, OSError):
+            return None
 
     def _load_words(self) -> None:
         """Sources and personas already in use, for the forms' suggestions."""
@@ -197,12 +211,18 @@ class CaptureFlow:
         out.append(f"  ({details})", style="dim")
         return out
 
-    def _show(self, item: Any, rows: list[Any], mode: str, review: list[tuple[str, Text]]) -> None:
+    def _show(self, item: Any, rows: list[Any], mode: str, review: list[tuple[str, Text]], decided: tuple[Decided, Decided] | None = None) -> None:
         screen = self.screen
+        if decided is not None:
+            screen.show_conflicts_found(*decided)
         captured = screen.query_one("#captured", CapturedList)
         review_list = screen.query_one("#review", ReviewList)
         focused_list = next((w for w in (captured, review_list) if w.has_focus), None)
-        captured.show(rows)
+        marks = [mark(len(self.conflicts_of(row))) for row in rows]
+        captured.show(rows, marks)
+        if any(marks) != self.captured_flagged:
+            self.captured_flagged = any(marks)
+            screen.refresh_bindings()  # w, for a captured record of a shared file
         captured.border_title = f"Captured under this item ({len(rows)})" if rows else ""
         review_list.show(mode if mode in REVIEW_TITLES else "", review if mode in REVIEW_TITLES else [])
         if focused_list is not None and not focused_list.display:
@@ -216,6 +236,12 @@ class CaptureFlow:
         summary.display = mode == "lead_feedback"
         if mode == "lead_feedback":
             summary.update(self._lead_summary())
+
+    def conflicts_of(self, row: Any) -> tuple[Any, ...]:
+        """The recorded conflicts of a captured record (a ``Captured``)."""
+        if row.kind in MEETING_TABLES:
+            return self.screen.decided.of(MEETING_TABLES[row.kind], row.record.id)
+        return self.screen.shared_decided.of(SHARED[row.kind], row.record.id)
 
     def _lead_summary(self) -> Text:
         record = self.session.record

@@ -32,8 +32,10 @@ from textual.widgets import (
 )
 
 from tandem.store.errors import TandemError
+from tandem.store.review.from_workspace import WorkspaceSource
 from tandem.store.review.model import Preview, ReviewData, ReviewSource, SearchHit, StagedSource
 from tandem.store.review.search import terms
+from tandem.store.sync.recorded import ConflictReader, Explained, explain, into_minutes
 from tandem.tui.screen_base import TandemScreen, from_worker
 from tandem.tui.seams import any_app
 from tandem.tui.widgets.footer import Footer
@@ -106,6 +108,14 @@ class ReviewScreen(TandemScreen[None]):
             tooltip="Read the minutes of the highlighted meeting, action item or shadow day",
         ),
         Binding("y", "copy_row", "Copy", show=False, tooltip="Copy the highlighted row to the clipboard, over SSH too", id="review.copy_row"),
+        Binding(
+            "w",
+            "show_conflicts",
+            "⚑ Both",
+            show=False,
+            tooltip="Both values of a field of the highlighted meeting changed on two machines at once",
+            id="review.conflicts",
+        ),
         Binding("r", "reload", "Reload", show=False, tooltip="Read the files again now", id="review.reload"),
         Binding("q", "app.quit", "Quit", tooltip="Quit review", id="review.quit"),
     ]
@@ -360,6 +370,8 @@ class ReviewScreen(TandemScreen[None]):
             return isinstance(self.focused, DataTable) and self.focused.row_count > 0
         if action == "open_row":  # not on the objectives: they have no minutes of their own
             return isinstance(self.focused, DataTable) and self.focused.id != "review-objectives"
+        if action == "show_conflicts":  # a folder of minutes holds no file a sync merged
+            return isinstance(self.source, WorkspaceSource) and isinstance(self.focused, DataTable) and self.focused.id == "review-meetings"
         return True
 
     def action_search(self) -> None:
@@ -392,6 +404,12 @@ class ReviewScreen(TandemScreen[None]):
         header = [" ".join(str(column.label).split()) for column in table.ordered_columns]
         any_app(self).copy_with_notice("\t".join(header) + "\n" + "\t".join(plain), "The row")
 
+    def reload_changed(self) -> None:
+        """Read again what changed on disk, now rather than at the next poll (a sync
+        brought the team's changes)."""
+        if self.data is not None:
+            self._refresh(force=False)
+
     def action_reload(self) -> None:
         if self._reading:
             self.notify("Every meeting is being read already.", timeout=2)
@@ -422,7 +440,38 @@ class ReviewScreen(TandemScreen[None]):
         except (TandemError, OSError) as exc:
             from_worker(self, self.notify, safe_text(f"Cannot show the minutes: {exc}"), severity="error", markup=False)
             return
-        from_worker(self, self._push_minutes, meeting_id, markdown, find)
+        from_worker(self, self._push_minutes, meeting_id, into_minutes(markdown, self._decided(meeting_id)), find)
+
+    def _decided(self, meeting_id: str) -> list[Explained]:
+        """What syncs kept two values of in a meeting's file, in words (in a worker); none
+        for a folder of minutes, or a file that cannot be read (its minutes say why)."""
+        source = self.source
+        if not isinstance(source, WorkspaceSource):
+            return []
+        workspace = source.workspace
+        try:
+            found = ConflictReader(workspace.home).meeting(meeting_id)
+            return explain(found, workspace.read_meeting(meeting_id)) if found else []
+        except (TandemError, OSError):
+            return []
+
+    def action_show_conflicts(self) -> None:
+        meeting_id = self.query_one(MeetingsPane).highlighted()
+        if meeting_id:
+            self._read_conflicts(meeting_id)
+
+    @work(thread=True, exclusive=True, group="conflicts")
+    def _read_conflicts(self, meeting_id: str) -> None:
+        from_worker(self, self._push_conflicts, meeting_id, self._decided(meeting_id))
+
+    def _push_conflicts(self, meeting_id: str, explained: list[Explained]) -> None:
+        from tandem.tui.screens.conflicts import ConflictsScreen
+
+        if not explained:
+            self.notify("No field of this meeting was changed on two machines at once.", markup=False)
+            return
+        title = next((f"{m.title} — {m.date}" for m in (self.data.meetings if self.data else []) if m.id == meeting_id), meeting_id)
+        self.app.push_screen(ConflictsScreen(safe_text(title), explained))
 
     def _push_minutes(self, meeting_id: str, markdown: str, find: str) -> None:
         from tandem.tui.screens.minutes import MinutesScreen
@@ -435,6 +484,7 @@ class ReviewScreen(TandemScreen[None]):
         commands += [
             ("review: search all meetings", "search", "Full-text search across notes, records and titles"),
             ("review: open minutes of the highlighted meeting", "open_minutes", "Read the minutes"),
+            ("review: values kept from two machines", "show_conflicts", "Both values of each field two machines changed at once"),
             ("review: reload from disk", "reload", "Read every file again now"),
         ]
         return commands

@@ -22,19 +22,22 @@ from tandem.tui.widgets.click_again import ClickAgainToOpen
 MARK = {"pending": "·", "active": "▶", "done": "✓", "skipped": "–", "parked": "P"}
 
 
-def agenda_line(number: int, item: AgendaItem, elapsed_s: float, *, will_not_fit: bool, width: int, timer: bool = True) -> Text:
+def agenda_line(number: int, item: AgendaItem, elapsed_s: float, *, will_not_fit: bool, width: int, timer: bool = True, flagged: bool = False) -> Text:
     """One agenda line (the live sidebar's and the follow view's): mark, number and title,
     then the item's time against its timebox, in ``width`` cells (from about 20 cells up;
     narrower, the title keeps 4 cells and the end of the line is cut).
 
     ``timer=False`` leaves the time out (a very narrow sidebar: the titles need the room).
+    ``flagged``: a sync kept two values of a field of the item or of a record under it (⚑;
+    the live screen says so in words).
     """
     text = Text(no_wrap=True, overflow="ellipsis")
     style = {"active": "bold", "done": "dim", "skipped": "dim strike", "parked": "dim italic"}.get(item.status, "")
     text.append(f"{MARK.get(item.status, ' ')} ", style="bold" if item.status == "active" else "dim")
     timing = "" if not timer else f"{clock_text(elapsed_s)}/{item.timebox_min}m" if elapsed_s >= 1 else f"{item.timebox_min}m"
     warn = " ⚠" if will_not_fit else ""
-    title_width = max(4, width - 2 - 1 - cell_len(timing) - cell_len(warn))
+    flag = " ⚑" if flagged else ""
+    title_width = max(4, width - 2 - 1 - cell_len(timing) - cell_len(warn) - cell_len(flag))
     # Cut and padded in cells, not characters: a wide title (emoji, CJK) must not push the
     # timer off the line.
     title = Text(f"{number}. {item.title}", style=style)
@@ -45,6 +48,8 @@ def agenda_line(number: int, item: AgendaItem, elapsed_s: float, *, will_not_fit
     text.append(timing, style="bold red" if over else ("yellow" if will_not_fit else "dim"))
     if warn:
         text.append(warn, style="yellow")
+    if flag:
+        text.append(flag, style="bold magenta")
     return text
 
 
@@ -55,20 +60,22 @@ class AgendaLines(OptionList):
     #: Below this width the lines leave the time out.
     TIMER_MIN_WIDTH = 0
 
-    _shown: tuple[list[AgendaItem], dict[str, float], set[str]] | None = None
+    _shown: tuple[list[AgendaItem], dict[str, float], set[str], frozenset[str]] | None = None
 
     def on_resize(self) -> None:
         # Lines are cut to the width: cut them again.
         if self._shown is not None:
             self.show(*self._shown)
 
-    def show(self, items: list[AgendaItem], elapsed: dict[str, float], will_not_fit: set[str]) -> None:
-        """Rebuild the options, keeping the highlight on the same item (else on the active one)."""
-        self._shown = (items, elapsed, will_not_fit)
+    def show(self, items: list[AgendaItem], elapsed: dict[str, float], will_not_fit: set[str], flagged: frozenset[str] = frozenset()) -> None:
+        """Rebuild the options, keeping the highlight on the same item (else on the active
+        one). ``flagged``: the items marked ⚑ (see :func:`agenda_line`)."""
+        self._shown = (items, elapsed, will_not_fit, flagged)
         highlighted = self.highlighted_item_id
         self.clear_options()
         self.add_options(
-            Option(self._line(n, item, elapsed.get(item.id, item.elapsed_s), item.id in will_not_fit), id=item.id) for n, item in enumerate(items, start=1)
+            Option(self._line(n, item, elapsed.get(item.id, item.elapsed_s), item.id in will_not_fit, item.id in flagged), id=item.id)
+            for n, item in enumerate(items, start=1)
         )
         ids = [item.id for item in items]
         if highlighted in ids:
@@ -79,14 +86,15 @@ class AgendaLines(OptionList):
     def update_item(self, number: int, item: AgendaItem, elapsed_s: float, *, will_not_fit: bool) -> None:
         """One line again (the active item's timer, every second), nothing else touched."""
         try:
-            self.replace_option_prompt(item.id, self._line(number, item, elapsed_s, will_not_fit))
+            flagged = self._shown is not None and item.id in self._shown[3]
+            self.replace_option_prompt(item.id, self._line(number, item, elapsed_s, will_not_fit, flagged))
         except OptionDoesNotExist:  # not there (yet): the next rebuild shows it
             pass
 
-    def _line(self, number: int, item: AgendaItem, elapsed_s: float, will_not_fit: bool) -> Text:
+    def _line(self, number: int, item: AgendaItem, elapsed_s: float, will_not_fit: bool, flagged: bool = False) -> Text:
         # Inside the border, the padding and the scrollbar (a long agenda has one).
         width = max(10, self.scrollable_content_region.width or self.size.width or 30)
-        return agenda_line(number, item, elapsed_s, will_not_fit=will_not_fit, width=width, timer=width >= self.TIMER_MIN_WIDTH)
+        return agenda_line(number, item, elapsed_s, will_not_fit=will_not_fit, width=width, timer=width >= self.TIMER_MIN_WIDTH, flagged=flagged)
 
     @property
     def highlighted_item_id(self) -> str | None:

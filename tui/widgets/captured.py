@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -27,12 +28,16 @@ class CapturedList(ClickAgainToOpen, OptionList):
         Binding("escape", "screen.focus_agenda", "Agenda", show=False, id="captured.leave"),
     ]
 
-    def show(self, rows: list[Captured]) -> None:
+    def show(self, rows: list[Captured], marks: Sequence[str] = ()) -> None:
+        """``marks``: by row, what to show before its text ("⚑ 2 values": a sync kept two
+        values of one of its fields), or ""."""
         highlighted = self.highlighted
         self.clear_options()
         for n, row in enumerate(rows):
             prompt = Text(no_wrap=True, overflow="ellipsis")
             prompt.append(f"{TITLES[row.kind]:<16}", style="bold")
+            if n < len(marks) and marks[n]:
+                prompt.append(f"{marks[n]} ", style="bold magenta")
             prompt.append(row.text)
             self.add_option(Option(prompt, id=str(n)))
         self.rows = rows

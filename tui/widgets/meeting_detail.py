@@ -65,6 +65,9 @@ class MeetingDetail(Static):
         heading.append(f"\n{m.date} · {series_title} · {label(m.status)}", style="dim")
         if m.facilitator:
             heading.append(f"\nFacilitator: {m.facilitator}")
+        if m.status == "live" and m.claim is not None:
+            # Who runs it: on a team's clone, perhaps someone else on another machine.
+            heading.append(f"\nRun by {m.claim.holder}")
         return Group(
             heading,
             Text(),
