@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from tandem.store.atomic import SCHEMA_VERSION, atomic_write_bytes, decode, encode, file_header
+from tandem.store.atomic import SCHEMA_VERSION, atomic_write_bytes, decode, encode, ensure_dir, file_header
 from tandem.store.errors import CorruptFileError, TandemError
 from tandem.store.layout import MEETINGS_DIR
 from tandem.store.locks import WriterLock, holder_alive
@@ -157,8 +157,12 @@ class Sync:
         elif self.git.ok("merge-base", "--is-ancestor", head, theirs):
             self.git.run("merge", "-q", "--ff-only", theirs)
         else:
-            merged = self.git.run(*self._identity, "merge", "-q", "--no-commit", "--no-ff", theirs, check=False)
-            if merged.code not in (0, 1):
+            # "-s ours" records the merge and changes no file: the team's side is then
+            # written by _resolve, file by file, each write atomic. Git's own merge would
+            # first put conflict markers into the files both sides changed, and a sync
+            # killed right then would leave a workspace that does not load.
+            merged = self.git.run(*self._identity, "merge", "-q", "--no-commit", "--no-ff", "-s", "ours", theirs, check=False)
+            if merged.code != 0:
                 raise self.git.error(("merge",), merged, network=False)
             report.conflicts += self._resolve(head, theirs)
             self.git.run(*self._identity, "commit", "-q", "--no-verify", "-m", f"{self.who}: sync with the team")
@@ -185,17 +189,38 @@ class Sync:
         self.git.run(*self._identity, "commit", "-q", "--no-verify", "-m", f"{self.who}: finish the merge with the team")
 
     def _resolve(self, head: str, theirs: str) -> int:
-        """Merge every data file both sides changed, from git's three versions; settle the
-        other files git could not merge. The number of same-field conflicts decided."""
+        """Bring the team's side into the work tree of a merge in progress: the files only
+        they changed as they have them, every data file both sides changed merged record by
+        record from git's three versions, the other files git could not merge settled. Each
+        data file is written whole and atomically, so a sync killed at any moment leaves
+        files that load (and MERGE_HEAD, for the next sync to finish from git's versions).
+        The number of same-field conflicts decided."""
         base = self.git.value("merge-base", head, theirs)
         ours_changed = set(self._paths_between(base, head)) if base else set()
         theirs_changed = set(self._paths_between(base, theirs)) if base else set()
         unmerged = set(self.git.value("diff", "--name-only", "--diff-filter=U").splitlines())
         both = sorted((ours_changed & theirs_changed) | unmerged)
+        only_theirs = sorted(theirs_changed - ours_changed - unmerged)
         data = [p for p in both if is_data_path(p)]
-        blobs = self._blobs([(rev, p) for p in data for rev in (base, head, theirs) if rev])
+        taken = [p for p in only_theirs if is_data_path(p)]
+        blobs = self._blobs([(rev, p) for p in data for rev in (base, head, theirs) if rev] + [(theirs, p) for p in taken])
         conflicts = 0
         staged: list[str] = []
+        for path in taken:
+            staged.append(path)
+            self._take_file(path, blobs.get((theirs, path)))
+        others = [p for p in only_theirs if not is_data_path(p)]
+        if others:
+            # Minutes exported into the repository, a README: git writes them (their modes,
+            # a link) as the team has them; one they deleted goes.
+            gone = self._deleted_between(base, theirs)
+            for path in others:
+                if path in gone:
+                    (self.home / path).unlink(missing_ok=True)
+            present = "\0".join(p for p in others if p not in gone).encode("utf-8", "surrogateescape")
+            if present:
+                self.git.run("checkout", "-q", theirs, "--pathspec-from-file=-", "--pathspec-file-nul", stdin=present)
+            staged.extend(others)
         for path in data:
             versions = [blobs.get((rev, path)) if rev else None for rev in (base, head, theirs)]
             if versions[1] is None and versions[2] is None:
@@ -212,10 +237,24 @@ class Sync:
                     self.git.run("rm", "-q", "--cached", "--", path, check=False)
                     continue
                 staged.append(path)
-        if staged:  # one git for every file, not one per file
+        if staged:  # one git for every file, not one per file (-A: deletions too)
             paths = "\0".join(staged).encode("utf-8", "surrogateescape")
-            self.git.run("add", "--pathspec-from-file=-", "--pathspec-file-nul", stdin=paths)
+            self.git.run("add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul", stdin=paths)
         return conflicts
+
+    def _take_file(self, path: str, theirs: bytes | None) -> None:
+        """A data file only the team changed, as they have it (None: they deleted it)."""
+        target = self.home / path
+        if theirs is None:
+            target.unlink(missing_ok=True)
+            return
+        try:
+            current = read_outside(target, limit=len(theirs) + 1)
+        except (OSError, CorruptFileError):
+            current = None
+        if current != theirs:  # a plain `git pull` may have written it already
+            ensure_dir(target.parent)
+            atomic_write_bytes(target, theirs)
 
     def _merge_file(self, path: str, base: bytes | None, ours: bytes | None, theirs: bytes | None) -> int:
         """Write the merge of one data file (both sides hold it, or one changed what the
@@ -270,6 +309,10 @@ class Sync:
     def _paths_between(self, old: str, new: str) -> list[str]:
         out = self.git.run("diff", "--name-only", "-z", "--no-renames", old, new).out
         return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+
+    def _deleted_between(self, old: str, new: str) -> set[str]:
+        out = self.git.run("diff", "--name-only", "-z", "--no-renames", "--diff-filter=D", old, new).out
+        return {p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p}
 
     def _versions(self, old: str | None, new: str, paths: Iterable[str]) -> Iterable[tuple[str, bytes | None, bytes | None]]:
         """(path, bytes at ``old``, bytes at ``new``) for data files; ``new`` "" is the index."""

@@ -208,3 +208,64 @@ def test_init_and_clone_refuse_what_they_cannot_do(tmp_path: Path) -> None:
         Sync(alone)
     with pytest.raises(TandemError, match="no workspace at"):
         Sync(tmp_path / "missing")
+
+
+def test_a_sync_killed_right_after_git_records_the_merge_leaves_files_that_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Both retitle one content item: git's own line merge of content.json conflicts, and
+    # writes markers into the file when it is asked to merge files.
+    maya, jose = team(tmp_path, ["Maya", "Jose"])
+    for home, title in ((jose, "Pricing page (José)"), (maya, "Pricing page (Maya)")):
+        ws = Workspace(home)
+        ws.content.update(ws.content.get("cnt000000001").replace(title=title))
+    new_content(Workspace(jose), "José's battlecard")
+    run_sync(jose)
+    mine = new_content(Workspace(maya), "Maya's case study")
+
+    class Killed(BaseException):
+        pass
+
+    def killed(*_: object) -> int:
+        raise Killed  # as a kill -9 between git's merge and tandem's record merge
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Sync, "_resolve", killed)
+        with pytest.raises(Killed):
+            Sync(maya).run()
+    assert (maya / ".git" / "MERGE_HEAD").exists()
+    for raw in data_files(maya).values():
+        assert b"<<<<<<<" not in raw
+    assert [c.id for c in Workspace(maya).content.all() if c.id == mine] == [mine]  # it loads
+    run_sync(maya)  # and the next sync finishes the merge
+    titles = {c.title for c in Workspace(maya).content.all()}
+    assert {"José's battlecard", "Maya's case study"} <= titles
+    assert not (maya / ".git" / "MERGE_HEAD").exists()
+
+
+def test_files_only_the_team_changed_arrive_added_changed_or_deleted(tmp_path: Path) -> None:
+    maya, jose = team(tmp_path, ["Maya", "Jose"])
+    minutes = maya / "minutes"
+    minutes.mkdir()
+    (minutes / "old.md").write_text("# Old minutes\n")
+    (minutes / "kept.md").write_text("# Kept\n")
+    (minutes / "both.md").write_text("# Both\n")
+    git(maya, "add", "-A")
+    git(maya, "commit", "-q", "-m", "minutes")
+    run_sync(maya)
+    run_sync(jose)
+    # Maya: minutes added, changed, deleted, and one both change; José: data and that one.
+    (minutes / "new.md").write_text("# New minutes\n")
+    (minutes / "kept.md").write_text("# Kept, corrected\n")
+    (minutes / "old.md").unlink()
+    (minutes / "both.md").write_text("# Both, Maya's\n")
+    new_content(Workspace(maya), "Maya's case study")
+    run_sync(maya)
+    (jose / "minutes" / "both.md").write_text("# Both, José's\n")
+    new_content(Workspace(jose), "José's battlecard")
+    run_sync(jose)
+    got = jose / "minutes"
+    assert (got / "new.md").read_text() == "# New minutes\n"
+    assert (got / "kept.md").read_text() == "# Kept, corrected\n"
+    assert not (got / "old.md").exists()
+    assert (got / "both.md").read_text() == "# Both, José's\n"  # minutes are written again by the next export
+    assert {c.title for c in Workspace(jose).content.all()} >= {"José's battlecard", "Maya's case study"}
+    assert git(jose, "status", "--porcelain").strip() == ""
