@@ -48,6 +48,12 @@ validates the file. Every key is optional; a missing file means every default::
     on_quit = true
     timeout_s = 60
 
+    # Who you are, on the contributions you add between meetings (`tandem add …`); asked
+    # once, or set with `tandem me "Ana Ruiz" --team sales`. Team: sales, marketing or other.
+    [me]
+    name = "Ana Ruiz"
+    team = "sales"
+
     # Your keys, by binding id (the help screen, ? or F1, lists every id). Several keys: "a,b".
     [keymap]
     "home.new_meeting" = "ctrl+n"
@@ -80,11 +86,14 @@ FILE_NAME = "config.toml"
 MAX_BYTES = 256 * 1024
 
 #: The top-level keys, in the order `tandem config show` prints them.
-TOP_KEYS = ("facilitator", "export_dir", "theme", "overrun_alert", "series", "vocabulary", "sync", "keymap")
+TOP_KEYS = ("facilitator", "export_dir", "theme", "overrun_alert", "series", "vocabulary", "sync", "me", "keymap")
 #: How the live screen tells that the item's timebox has run out, beyond its timer's colour.
 OVERRUN_ALERTS = ("off", "bell", "flash", "both")
 SERIES_KEYS = ("template",)
 VOCABULARY_KEYS = ("lead_sources", "personas", "reason_codes", "funnel_stages", "teams")
+ME_KEYS = ("name", "team")
+#: The teams a person belongs to (``[me] team``): an attendee's.
+ME_TEAMS = ("sales", "marketing", "other")
 SYNC_KEYS = ("auto", "on_start", "after_meeting", "on_quit", "timeout_s")
 #: The bounds of ``[sync] timeout_s``: one fetch and one push over a slow link fit in the
 #: lower; past the upper, a sync that hangs is better told than waited for.
@@ -164,6 +173,16 @@ class SyncConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class MeConfig:
+    """``[me]``: who you are, on what you contribute between meetings."""
+
+    #: Your name as the team knows it ("": not said yet; a contributing command asks).
+    name: str = ""
+    #: Your team: sales, marketing or other.
+    team: str = "other"
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The settings in effect: each one from the file, or its default."""
 
@@ -180,6 +199,7 @@ class Config:
     series: dict[str, SeriesConfig] = field(default_factory=dict)
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
     sync: SyncConfig = field(default_factory=SyncConfig)
+    me: MeConfig = field(default_factory=MeConfig)
     #: Binding id → keys (Textual's syntax: "ctrl+n", several as "f2,ctrl+e").
     keymap: dict[str, str] = field(default_factory=dict)
 
@@ -402,6 +422,8 @@ class _Validator:
                 values[key] = self.vocabulary(parts, value)
             elif key == "sync":
                 values[key] = self.sync(parts, value)
+            elif key == "me":
+                values[key] = self.me(parts, value)
             elif key == "keymap":
                 values[key] = self.keymap(parts, value)
         config = Config(**values)
@@ -521,6 +543,27 @@ class _Validator:
                 fields[key] = item
             self.from_file.add(dotted(*at))
         return SyncConfig(**fields)
+
+    def me(self, parts: tuple[str, ...], value: object) -> MeConfig:
+        table = self.table(parts, value)
+        fields: dict[str, str] = {}
+        for key, item in (table or {}).items():
+            at = (*parts, key)
+            if key not in ME_KEYS:
+                self.unknown(at, ME_KEYS)
+                continue
+            text = self.string(at, item, empty_ok=False)
+            if text is None:
+                continue
+            if key == "name" and len(text) > 200:
+                self.problem(at, f"is {len(text)} characters long; a name may have at most 200")
+                continue
+            if key == "team" and text not in ME_TEAMS:
+                self.problem(at, f"{text!r} is not one of: {', '.join(ME_TEAMS)}")
+                continue
+            fields[key] = text
+            self.from_file.add(dotted(*at))
+        return MeConfig(**fields)
 
     def teams(self, parts: tuple[str, ...], value: object) -> dict[str, str] | None:
         table = self.table(parts, value)
@@ -762,6 +805,9 @@ def render_config(loaded: LoadedConfig, default_keys: dict[str, str] | None = No
     notes = {"auto": "true; only a workspace shared through git syncs", "timeout_s": f"60; from {low} to {high}"}
     for key in SYNC_KEYS:
         out += [origin(dotted("sync", key), notes.get(key, "true")), f"{key} = {_toml_value(getattr(config.sync, key))}"]
+    out += ["", "[me]"]
+    out += [origin(dotted("me", "name"), "not said yet; `tandem me NAME` sets it"), f"name = {_toml_value(config.me.name)}"]
+    out += [origin(dotted("me", "team"), f"other; one of {', '.join(ME_TEAMS)}"), f"team = {_toml_value(config.me.team)}"]
     out += ["", "[keymap]"]
     ids = sorted(set(default_keys or {}) | set(config.keymap))
     for binding_id in ids:
@@ -774,3 +820,43 @@ def render_config(loaded: LoadedConfig, default_keys: dict[str, str] | None = No
     if not ids:
         out.append('# "binding.id" = "ctrl+n"   # the help screen (? or F1) lists every id')
     return "\n".join(out) + "\n"
+
+
+def save_me(name: str, team: str, path: Path | None = None) -> Path:
+    """Write ``[me]`` (name and team) into config.toml, keeping every other line as it is:
+    an earlier ``[me]`` table is replaced where it stands, else the table is added at the
+    end. Refused (:class:`~tandem.store.errors.UsageError`, naming the file) when the file
+    is not valid TOML now, as the edit could not be checked."""
+    from tandem.store.atomic import atomic_write_bytes, ensure_dir
+    from tandem.store.errors import UsageError
+
+    path = path if path is not None else config_path()
+    try:
+        text = read_outside(path).decode("utf-8")
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError, CorruptFileError) as exc:
+        raise UsageError(f"{path} cannot be read ({getattr(exc, 'strerror', None) or exc}); fix it, then run `tandem me` again.") from None
+    try:
+        tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        raise UsageError(f"{path} is not valid TOML (`tandem config check` says where); fix it, then run `tandem me` again.") from None
+    table = f"[me]\nname = {_toml_value(name)}\nteam = {_toml_value(team)}\n"
+    lines = text.splitlines(keepends=True)
+    start = next((n for n, line in enumerate(lines) if _header_key(line) == "me"), None)
+    if start is None:
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += "\n"
+        out = "".join(lines) + ("\n" if lines else "") + table
+    else:
+        end = next((n for n in range(start + 1, len(lines)) if _header_key(lines[n]) is not None), len(lines))
+        kept_blank = "\n" if end < len(lines) else ""
+        out = "".join(lines[:start]) + table + kept_blank + "".join(lines[end:])
+    try:
+        tomllib.loads(out)
+    except tomllib.TOMLDecodeError:
+        # [me] was written with dotted keys elsewhere too (me.name = …): not ours to untangle.
+        raise UsageError(f"{path} names [me] in a way tandem cannot edit; set name and team under [me] by hand.") from None
+    ensure_dir(path.parent)
+    atomic_write_bytes(path, out.encode("utf-8"))
+    return path

@@ -24,6 +24,11 @@ DRAFTS_DIR = "drafts"
 #: Derived files only (the meeting index, the export manifest): never the source of truth,
 #: never committed to git, deleted at will — tandem rebuilds what it needs from the data.
 CACHE_DIR = "cache"
+#: One file per person of what they contributed between meetings (``store/contrib``):
+#: ``contributions/<slug of their name>.json``, written only by that person's tandem.
+CONTRIBUTIONS_DIR = "contributions"
+#: The one table of a contributions file.
+CONTRIBUTIONS_TABLE = "contributions"
 WORKSPACE_FILE = "workspace.json"
 #: The key of workspace.json's one document, which has no id of its own: the "1" TinyDB's
 #: counter gave it before records were keyed by their ids (schema 5), kept as it was.

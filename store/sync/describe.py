@@ -16,7 +16,7 @@ from typing import Any
 
 from tandem.store.atomic import decode
 from tandem.store.errors import CorruptFileError, NewerSchemaError
-from tandem.store.layout import MEETINGS_DIR
+from tandem.store.layout import CONTRIBUTIONS_DIR, CONTRIBUTIONS_TABLE, MEETINGS_DIR
 from tandem.store.outside import clean_text
 from tandem.store.records import SEQ, measure
 from tandem.store.words import count
@@ -33,6 +33,10 @@ _ADDED_NOUNS = {
     "shadow_days": "shadow day",
     "series": "series",
 }
+
+#: A contribution between meetings (``store/contrib``), by its kind: the noun for one. Lead
+#: feedback and questions count with those captured in meetings ("5 lead feedback").
+_CONTRIBUTED_NOUNS = {"lead": "lead feedback", "question": "prospect question", "topic": "topic", "content": "content idea", "checkin": "check-in"}
 
 #: Longest title or name inside a phrase: a phrase names one thing and goes into a one-line
 #: commit subject beside others ("Weekly smarketing sync" is 22).
@@ -81,11 +85,12 @@ def said(value: object, limit: int = NAME_LIMIT) -> str:
 
 def is_data_path(path: str) -> bool:
     """A tandem data file, by its path in the repository (``meetings/<id>.json`` or a file at
-    the top); minutes, a README or anything a team keeps beside them is not."""
+    the top, or a person's ``contributions/<name>.json``); minutes, a README or anything a
+    team keeps beside them is not."""
     parts = path.split("/")
     if len(parts) == 1:
         return parts[0].endswith(".json") and not parts[0].startswith(".")
-    return len(parts) == 2 and parts[0] == MEETINGS_DIR and parts[1].endswith(".json") and not parts[1].startswith(".")
+    return len(parts) == 2 and parts[0] in (MEETINGS_DIR, CONTRIBUTIONS_DIR) and parts[1].endswith(".json") and not parts[1].startswith(".")
 
 
 def _tables(raw: bytes | None, path: str) -> dict[str, Any] | None:
@@ -203,6 +208,11 @@ class Changes:
             return
         if after is None:
             return
+        if path.startswith(f"{CONTRIBUTIONS_DIR}/"):
+            self._contributed(before, after)
+            if sum(self.tally.values()) + len(self.noted) == told and before != after:
+                self.tally["other change"] += 1
+            return
         was_header, now_header = _header(before), _header(after)
         name = _meeting_name(was_header or now_header, path)
         if meeting and was_header is not None and now_header is not None:
@@ -231,6 +241,21 @@ class Changes:
                 self.noted.append(name)
         if sum(self.tally.values()) + len(self.noted) == told and before != after:
             self.tally["other change"] += 1
+
+    def _contributed(self, before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> None:
+        """A person's contributions file: what they added ("3 lead feedback", "1 topic"),
+        and what they withdrew."""
+        was, now = _records(before, CONTRIBUTIONS_TABLE), _records(after, CONTRIBUTIONS_TABLE)
+        # In the order they were made (the files keep keys sorted, and the keys are random).
+        for key, record in sorted(now.items(), key=lambda kv: kv[1].get(SEQ, 0) if isinstance(kv[1], dict) and type(kv[1].get(SEQ)) is int else 0):
+            if not isinstance(record, dict):
+                continue
+            noun = _CONTRIBUTED_NOUNS.get(_text(record.get("kind")), "contribution")
+            earlier = was.get(key)
+            if earlier is None:
+                self.tally[noun] += 1
+            elif isinstance(earlier, dict) and earlier.get("status") != "withdrawn" and record.get("status") == "withdrawn":
+                self._count(noun, "withdrawn")
 
     def _meeting_changed(self, name: str, was: Mapping[str, Any], now: Mapping[str, Any]) -> None:
         """What happened to a meeting, from its header before and after."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tandem.store.atomic import DIR_MODE, FILE_MODE, atomic_write_bytes, ensure_dir
 from tandem.store.errors import TandemError, UsageError
-from tandem.store.layout import MEETINGS_DIR, WORKSPACE_FILE
+from tandem.store.layout import CONTRIBUTIONS_DIR, MEETINGS_DIR, WORKSPACE_FILE
 from tandem.store.sync.git import Git, GitError, OfflineError
 
 #: Files that belong to one machine and never travel: locks and who holds them, a killed
@@ -72,10 +72,11 @@ def private_modes(home: Path, paths: list[str] | None = None) -> None:
     a clone or a pull leaves them readable by everyone on the machine. ``paths``: only these
     (relative) files, plus the folders; None: every file of the workspace."""
     # .git too: its history holds every version of every record.
-    for folder in (home, home / MEETINGS_DIR, home / ".git"):
+    for folder in (home, home / MEETINGS_DIR, home / CONTRIBUTIONS_DIR, home / ".git"):
         if folder.is_dir() and not folder.is_symlink():
             os.chmod(folder, DIR_MODE)
-    names = [p.relative_to(home).as_posix() for p in [*home.glob("*.json"), *home.glob(f"{MEETINGS_DIR}/*.json")]] if paths is None else paths
+    found = [*home.glob("*.json"), *home.glob(f"{MEETINGS_DIR}/*.json"), *home.glob(f"{CONTRIBUTIONS_DIR}/*.json")]
+    names = [p.relative_to(home).as_posix() for p in found] if paths is None else paths
     for name in names:
         path = home / name
         try:

@@ -53,7 +53,7 @@ from tandem.store.atomic import (
     write_new,
 )
 from tandem.store.errors import CorruptFileError, NewerSchemaError, ReadOnlyError, TandemError, ValidationError, WorkspaceNotEmptyError, describe_os_error
-from tandem.store.layout import CACHE_DIR, CONFLICTS_TABLE, MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, WORKSPACE_FILE
+from tandem.store.layout import CACHE_DIR, CONFLICTS_TABLE, CONTRIBUTIONS_DIR, CONTRIBUTIONS_TABLE, MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, WORKSPACE_FILE
 from tandem.store.locks import WriterLock
 from tandem.store.migrate import BACKUPS_DIR
 from tandem.store.outside import MAX_DATA_FILE_BYTES, file_kind, is_clean, name_problem, read_outside, shown_name
@@ -82,6 +82,9 @@ def build_archive(workspace: Workspace) -> dict[str, Any]:
     # a folder must stop the backup, not vanish from it.
     paths = [workspace.home / name for name in TOP_FILES if os.path.lexists(workspace.home / name)]
     paths += [p for p in workspace.data_files() if p.parent == workspace.meetings_dir]
+    from tandem.store.contrib import Contributions
+
+    paths += Contributions(workspace).files()
     for path in paths:
         tables = read_file(path)
         if tables is not None:
@@ -117,6 +120,11 @@ def _kind_of(name: object, path: Path) -> tuple[str, dict[str, type[Any] | None]
     pure = PurePosixPath(name) if isinstance(name, str) else None
     if pure is not None and len(pure.parts) == 2 and pure.parts[0] == MEETINGS_DIR and pure.suffix == ".json" and name_problem(pure.stem) is None:
         return "meeting", dict(MEETING_TABLES)
+    if pure is not None and len(pure.parts) == 2 and pure.parts[0] == CONTRIBUTIONS_DIR and pure.suffix == ".json" and name_problem(pure.stem) is None:
+        from tandem.store.contrib import Contribution
+        from tandem.store.contrib.store import FILE_KIND
+
+        return FILE_KIND, {CONTRIBUTIONS_TABLE: Contribution}
     if pure is not None and len(pure.parts) == 2 and pure.parts[0] == MEETINGS_DIR and pure.suffix == ".json":
         raise CorruptFileError(path, f"it holds a meeting file named {shown_name(pure.stem)}, which cannot be used: {name_problem(pure.stem)}")
     raise CorruptFileError(path, f"it names an unexpected file {shown_name(name)}")
@@ -425,7 +433,7 @@ def _owned(parts: tuple[str, ...]) -> bool:
         return True
     if len(parts) == 1:
         return name in TOP_FILES or name == CACHE_DIR
-    return len(parts) == 2 and parts[0] == MEETINGS_DIR and name.endswith(".json") and not name.startswith(".")
+    return len(parts) == 2 and parts[0] in (MEETINGS_DIR, CONTRIBUTIONS_DIR) and name.endswith(".json") and not name.startswith(".")
 
 
 def _move_others(source: Path, target: Path, parts: tuple[str, ...] = ()) -> None:

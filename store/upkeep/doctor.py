@@ -61,7 +61,16 @@ from tandem.store.atomic import (
     write_new,
 )
 from tandem.store.errors import CorruptFileError, NotFoundError, TandemError, ValidationError
-from tandem.store.layout import CONFLICTS_TABLE, MEETING_TABLES, MEETINGS_DIR, SHARED_FILES, SNAPSHOTS_DIR, WORKSPACE_FILE
+from tandem.store.layout import (
+    CONFLICTS_TABLE,
+    CONTRIBUTIONS_DIR,
+    CONTRIBUTIONS_TABLE,
+    MEETING_TABLES,
+    MEETINGS_DIR,
+    SHARED_FILES,
+    SNAPSHOTS_DIR,
+    WORKSPACE_FILE,
+)
 from tandem.store.locks import HOLDER_LIMIT, WriterLock
 from tandem.store.outside import clean_text, file_kind, inside, is_clean, name_problem, shown_name
 from tandem.store.records import Record
@@ -291,6 +300,11 @@ def _spec(rel: str) -> tuple[str, dict[str, type[Record] | None]]:
     if rel in SHARED_FILES:
         file_kind, table, kind = SHARED_FILES[rel]
         return file_kind, {table: kind, CONFLICTS_TABLE: None}
+    if rel.startswith(f"{CONTRIBUTIONS_DIR}/"):
+        from tandem.store.contrib import Contribution
+        from tandem.store.contrib.store import FILE_KIND
+
+        return FILE_KIND, {CONTRIBUTIONS_TABLE: Contribution, CONFLICTS_TABLE: None}
     return "meeting", {**MEETING_TABLES, CONFLICTS_TABLE: None}
 
 
@@ -464,11 +478,14 @@ class _Checker:
         home_entries = self._list(home, "")
         meetings_entries: list[os.DirEntry[str]] = []
         snapshot_entries: list[os.DirEntry[str]] = []
+        contribution_entries: list[os.DirEntry[str]] = []
         for entry in home_entries:
-            if entry.name in (MEETINGS_DIR, SNAPSHOTS_DIR):
+            if entry.name in (MEETINGS_DIR, SNAPSHOTS_DIR, CONTRIBUTIONS_DIR):
                 entries = self._subfolder(entry)
                 if entry.name == MEETINGS_DIR:
                     meetings_entries = entries
+                elif entry.name == CONTRIBUTIONS_DIR:
+                    contribution_entries = entries
                 else:
                     snapshot_entries = entries
                 with contextlib.suppress(OSError):
@@ -489,9 +506,10 @@ class _Checker:
         home_entries = self._odd_names(home_entries, "")
         meetings_entries = self._odd_names(meetings_entries, MEETINGS_DIR)
         snapshot_entries = self._odd_names(snapshot_entries, SNAPSHOTS_DIR)
+        contribution_entries = self._odd_names(contribution_entries, CONTRIBUTIONS_DIR)
         for entry in home_entries:
             name = entry.name
-            if name in (MEETINGS_DIR, SNAPSHOTS_DIR) or _is_temp(name):
+            if name in (MEETINGS_DIR, SNAPSHOTS_DIR, CONTRIBUTIONS_DIR) or _is_temp(name):
                 continue
             if name in known:
                 self._data_file(Path(entry.path), name, shared=True)
@@ -513,9 +531,19 @@ class _Checker:
             if data is not None:
                 self.meeting_files[Path(name).stem] = data
 
+        # Each person's contributions (store/contrib): checked as the shared files are.
+        for entry in contribution_entries:
+            if entry.name.endswith(".json") and not entry.name.startswith(".") and not _is_temp(entry.name):
+                self._data_file(Path(entry.path), f"{CONTRIBUTIONS_DIR}/{entry.name}")
+
         self._locks(home_entries, "")
         self._locks(meetings_entries, MEETINGS_DIR)
-        for entries, folder in ((home_entries, ""), (meetings_entries, MEETINGS_DIR), (snapshot_entries, SNAPSHOTS_DIR)):
+        for entries, folder in (
+            (home_entries, ""),
+            (meetings_entries, MEETINGS_DIR),
+            (snapshot_entries, SNAPSHOTS_DIR),
+            (contribution_entries, CONTRIBUTIONS_DIR),
+        ):
             self._temps(entries, folder)
             self._broken_copies(entries, folder)
         self.snapshots = sorted(Path(e.path) for e in snapshot_entries if _SNAPSHOT_NAME.match(e.name) and not e.name.startswith("."))
