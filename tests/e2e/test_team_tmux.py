@@ -63,6 +63,16 @@ def test_one_facilitator_across_clones_and_the_notes_reach_the_other(tmp_path: P
             second.close()
         assert f"Meeting {FIRST_MEETING} is being run by Maya on " in screen, screen
         assert "--take-over" in screen and "Traceback" not in screen
+        # Taking over asks first; no leaves her meeting alone.
+        asked = Tmux([str(TANDEM), "--home", str(jose), "run", FIRST_MEETING, "--take-over"], width=80, height=24)
+        try:
+            assert "is being run by Maya on " in _flat(asked.wait_for("[y/N]"))
+            asked.type("n", "<Enter>")
+            assert "Nothing taken over." in asked.wait_for("__EXIT_0__")
+        finally:
+            asked.close()
+        claim = Workspace(jose).get_meeting(FIRST_MEETING).claim
+        assert claim is not None and claim.person == "Maya"
 
         # Maya ends the meeting and leaves; her work goes to the team.
         facilitator.type("e")
