@@ -3,14 +3,17 @@
 The steps, and why each survives a kill -9 or a lost network:
 
 1. A merge left unfinished (a sync killed half-way, or a plain ``git pull`` that stopped on
-   conflicts) is finished first, from the three versions git keeps (merge base, ``HEAD``,
-   ``MERGE_HEAD``), never from the files in the folder, which may hold conflict markers.
+   conflicts) is finished first, from the versions git keeps (merge base, ``HEAD``,
+   ``MERGE_HEAD``) and the files in the folder where they load (what was saved since);
+   a file holding conflict markers counts as ``HEAD``'s.
 2. Local work is committed with a message that says what changed. From here on it is safe:
    whatever happens to the network, it is in a commit and goes with the next sync.
-3. ``git fetch``; if the team moved on, ``git merge --no-commit``, then every data file that
-   both sides changed is merged again by :func:`tandem.store.sync.merge.merge_documents`
-   (even where git's line merge succeeded: lines that merge cleanly are not always records
-   that do), written atomically, and the merge is committed.
+3. ``git fetch``; if the team moved on, ``git merge --no-commit -s ours`` records the merge
+   without touching a file, then every data file the team changed is merged into the folder
+   by :func:`tandem.store.sync.merge.merge_documents` (git's line merge is never used for
+   them: lines that merge cleanly are not always records that do, and its conflict markers
+   would be left in a file by a kill), each under its writer's lock and written
+   atomically; other files are merged by ``git merge-file``; the merge is committed.
 4. ``git push``; when someone pushed in between, back to 3 (a few times).
 
 A lock in ``.git`` keeps two syncs of one workspace from running at once; git's own lock
@@ -184,102 +187,119 @@ class Sync:
             return
         theirs = self.git.value("rev-parse", "MERGE_HEAD")
         head = self.git.value("rev-parse", "HEAD")
+        self._refuse_if_open_here(head, theirs)
         report.conflicts += self._resolve(head, theirs)
         self.git.run("add", "-A")
         self.git.run(*self._identity, "commit", "-q", "--no-verify", "-m", f"{self.who}: finish the merge with the team")
 
     def _resolve(self, head: str, theirs: str) -> int:
-        """Bring the team's side into the work tree of a merge in progress: the files only
-        they changed as they have them, every data file both sides changed merged record by
-        record from git's three versions, the other files git could not merge settled. Each
-        data file is written whole and atomically, so a sync killed at any moment leaves
-        files that load (and MERGE_HEAD, for the next sync to finish from git's versions).
+        """Bring the team's side into the work tree of a merge in progress: every data file
+        either side changed since the merge base is merged record by record, "ours" being
+        the file in the folder (HEAD's version plus anything saved since, which a sync
+        killed earlier may have let the app write) — or HEAD's, where the folder's cannot
+        be read (a plain `git pull`'s conflict markers). Each data file is read, merged and
+        written under its writer's lock, whole and atomically, so a sync killed at any
+        moment leaves files that load (and MERGE_HEAD, for the next sync to finish), and a
+        save made meanwhile is merged, never overwritten. Other files are merged line by
+        line (``git merge-file``), this side's lines winning where both changed the same.
         The number of same-field conflicts decided."""
         base = self.git.value("merge-base", head, theirs)
-        ours_changed = set(self._paths_between(base, head)) if base else set()
         theirs_changed = set(self._paths_between(base, theirs)) if base else set()
         unmerged = set(self.git.value("diff", "--name-only", "--diff-filter=U").splitlines())
-        both = sorted((ours_changed & theirs_changed) | unmerged)
-        only_theirs = sorted(theirs_changed - ours_changed - unmerged)
-        data = [p for p in both if is_data_path(p)]
-        taken = [p for p in only_theirs if is_data_path(p)]
-        blobs = self._blobs([(rev, p) for p in data for rev in (base, head, theirs) if rev] + [(theirs, p) for p in taken])
+        touched = sorted(theirs_changed | unmerged)  # what only we changed is in place already
+        data = [p for p in touched if is_data_path(p)]
+        others = [p for p in touched if not is_data_path(p)]
+        blobs = self._blobs([(rev, p) for p in touched for rev in (base, head, theirs) if rev])
         conflicts = 0
-        staged: list[str] = []
-        for path in taken:
-            staged.append(path)
-            self._take_file(path, blobs.get((theirs, path)))
-        others = [p for p in only_theirs if not is_data_path(p)]
-        if others:
-            # Minutes exported into the repository, a README: git writes them (their modes,
-            # a link) as the team has them; one they deleted goes.
-            gone = self._deleted_between(base, theirs)
-            for path in others:
-                if path in gone:
-                    (self.home / path).unlink(missing_ok=True)
-            present = "\0".join(p for p in others if p not in gone).encode("utf-8", "surrogateescape")
-            if present:
-                self.git.run("checkout", "-q", theirs, "--pathspec-from-file=-", "--pathspec-file-nul", stdin=present)
-            staged.extend(others)
         for path in data:
-            versions = [blobs.get((rev, path)) if rev else None for rev in (base, head, theirs)]
-            if versions[1] is None and versions[2] is None:
-                (self.home / path).unlink(missing_ok=True)  # deleted on both sides: git agrees
-                continue
-            conflicts += self._merge_file(path, *versions)
-            staged.append(path)
-        for path in both:
-            if path not in data and path in unmerged:
-                # Not a data file (minutes exported into the repository, a README): this
-                # machine's version stays; the team's is in the merge's history, and minutes
-                # are written again by the next export.
-                if self.git.run("checkout", "-q", "--ours", "--", path, check=False).code != 0:
-                    self.git.run("rm", "-q", "--cached", "--", path, check=False)
-                    continue
-                staged.append(path)
+            base_raw, head_raw, theirs_raw = (blobs.get((rev, path)) if rev else None for rev in (base, head, theirs))
+            conflicts += self._merge_file(path, base_raw, head_raw, theirs_raw)
+        self._merge_others(others, [(blobs.get((base, p)), blobs.get((head, p)), blobs.get((theirs, p)), p in unmerged) for p in others], theirs)
+        staged = data + others
         if staged:  # one git for every file, not one per file (-A: deletions too)
             paths = "\0".join(staged).encode("utf-8", "surrogateescape")
             self.git.run("add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul", stdin=paths)
         return conflicts
 
-    def _take_file(self, path: str, theirs: bytes | None) -> None:
-        """A data file only the team changed, as they have it (None: they deleted it)."""
+    def _merge_file(self, path: str, base: bytes | None, head: bytes | None, theirs: bytes | None) -> int:
+        """Merge one data file into the folder; the number of same-field conflicts decided."""
         target = self.home / path
-        if theirs is None:
-            target.unlink(missing_ok=True)
-            return
+        lock = WriterLock(target.with_suffix(".lock"), subject=str(target), meeting=False, now=self.now, timeout=10)
+        if target.parent.is_dir():
+            lock.acquire()
         try:
-            current = read_outside(target, limit=len(theirs) + 1)
-        except (OSError, CorruptFileError):
-            current = None
-        if current != theirs:  # a plain `git pull` may have written it already
-            ensure_dir(target.parent)
-            atomic_write_bytes(target, theirs)
+            current = self._readable(target)
+            # Gone from the folder: deleted here. There but unreadable (a plain `git pull`'s
+            # conflict markers): HEAD's version is this side.
+            ours = None if not target.exists() else current if current is not None else head
+            if ours == base:
+                merged_raw, count = theirs, 0  # nothing changed here: the team's, as they have it
+            elif theirs == base:
+                return 0  # nothing changed there (git's view of a file only we changed)
+            elif ours is None or theirs is None:
+                merged_raw, count = (ours if ours is not None else theirs), 0  # deleted against changed: the change, whole
+            else:
+                docs = [self._document(raw, path) if raw is not None else None for raw in (base, ours, theirs)]
+                base_doc, ours_doc, theirs_doc = docs
+                assert ours_doc is not None and theirs_doc is not None
+                merged = merge_documents(base_doc, ours_doc, theirs_doc, source=path)
+                tables = {k: v for k, v in merged.document.items() if k != HEADER}
+                kind = str(merged.document.get(HEADER, {}).get("kind", "data"))
+                merged_raw, count = encode(tables, kind), len(merged.conflicts)
+            if merged_raw is None:
+                target.unlink(missing_ok=True)
+            elif merged_raw != current:
+                ensure_dir(target.parent)
+                atomic_write_bytes(target, merged_raw)
+            return count
+        finally:
+            lock.release()
 
-    def _merge_file(self, path: str, base: bytes | None, ours: bytes | None, theirs: bytes | None) -> int:
-        """Write the merge of one data file (both sides hold it, or one changed what the
-        other deleted); the number of same-field conflicts decided."""
-        target = self.home / path
-        if ours is None or theirs is None:
-            # Deleted on one side, changed on the other: the change is kept, whole.
-            kept = ours if ours is not None else theirs
-            assert kept is not None
-            atomic_write_bytes(target, kept)
-            return 0
-        docs = [self._document(raw, path) if raw is not None else None for raw in (base, ours, theirs)]
-        base_doc, ours_doc, theirs_doc = docs
-        assert ours_doc is not None and theirs_doc is not None
-        merged = merge_documents(base_doc, ours_doc, theirs_doc, source=path)
-        tables = {k: v for k, v in merged.document.items() if k != HEADER}
-        kind = str(merged.document.get(HEADER, {}).get("kind", "data"))
-        data = encode(tables, kind)
+    @staticmethod
+    def _readable(target: Path) -> bytes | None:
+        """The folder's version of a data file, if it is there and parses."""
         try:
-            current = read_outside(target, limit=len(data) + 1)
-        except (OSError, CorruptFileError):
-            current = None
-        if current != data:
-            atomic_write_bytes(target, data)
-        return len(merged.conflicts)
+            raw = read_outside(target)
+            decode(raw, target)
+        except (OSError, CorruptFileError, TandemError):
+            return None
+        return raw
+
+    def _merge_others(self, paths: list[str], versions: list[tuple[bytes | None, bytes | None, bytes | None, bool]], theirs: str) -> None:
+        """Files that are not tandem's data (minutes exported into the repository, a README):
+        the team's where only they changed one, a line merge where both did."""
+        taken: list[str] = []
+        for path, (base, head, their, unmerged) in zip(paths, versions, strict=True):
+            target = self.home / path
+            current = None if unmerged else (target.read_bytes() if target.is_file() else None)
+            ours = head if unmerged else current
+            if ours in (base, their):
+                if their is None:
+                    target.unlink(missing_ok=True)
+                else:
+                    taken.append(path)  # git writes it (its mode, a link) as the team has it
+            elif their in (base, None):
+                if unmerged and ours is not None:
+                    atomic_write_bytes(target, ours)  # this side's, without git's markers
+            elif ours is None:
+                taken.append(path)  # deleted here, changed there: the change
+            else:
+                atomic_write_bytes(target, self._line_merge(base or b"", ours, their))
+        if taken:
+            listed = "\0".join(taken).encode("utf-8", "surrogateescape")
+            self.git.run("checkout", "-q", theirs, "--pathspec-from-file=-", "--pathspec-file-nul", stdin=listed)
+
+    def _line_merge(self, base: bytes, ours: bytes, theirs: bytes) -> bytes:
+        """git merge-file of three texts, this side's lines where both changed the same."""
+        import tempfile
+
+        with tempfile.TemporaryDirectory(dir=self._dot_git, prefix="tandem-merge-") as folder:
+            names = []
+            for name, raw in (("ours", ours), ("base", base), ("theirs", theirs)):
+                path = Path(folder) / name
+                path.write_bytes(raw)
+                names.append(str(path))
+            return self.git.run("merge-file", "-p", "--ours", *names, check=False).out
 
     def _document(self, raw: bytes, path: str) -> dict[str, Any]:
         """A version of a data file as the merge takes it: in this tandem's schema."""

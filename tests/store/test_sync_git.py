@@ -20,7 +20,7 @@ from tandem.store.sync.run import Sync
 from tandem.store.sync.setup import clone, init
 from tandem.store.upkeep import doctor
 from tandem.store.workspace import Workspace
-from tests.store.sync_team import FIRST_MEETING, data_files, git, new_content, run_sync, seed, set_notes, team
+from tests.store.sync_team import FIRST_MEETING, add_checkin, data_files, git, new_content, run_sync, seed, set_notes, team
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -269,3 +269,43 @@ def test_files_only_the_team_changed_arrive_added_changed_or_deleted(tmp_path: P
     assert (got / "both.md").read_text() == "# Both, José's\n"  # minutes are written again by the next export
     assert {c.title for c in Workspace(jose).content.all()} >= {"José's battlecard", "Maya's case study"}
     assert git(jose, "status", "--porcelain").strip() == ""
+
+
+def test_work_saved_after_a_killed_sync_is_merged_by_the_next_not_overwritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    maya, jose = team(tmp_path, ["Maya", "Jose"])
+    add_checkin(Workspace(jose), "obj000000001", 10, "2026-12-01")  # only José changes objectives.json
+    new_content(Workspace(jose), "José's battlecard")
+    run_sync(jose)
+    new_content(Workspace(maya), "Maya's case study")  # a real merge, not a fast-forward
+
+    class Killed(BaseException):
+        pass
+
+    def killed(*_: object) -> int:
+        raise Killed
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Sync, "_resolve", killed)
+        with pytest.raises(Killed):
+            Sync(maya).run()
+    # Maya keeps working on the folder as the killed sync left it.
+    add_checkin(Workspace(maya), "obj000000001", 42, "2026-12-02")
+    run_sync(maya)
+    run_sync(jose)
+    for home in (maya, jose):
+        assert sorted(c.value for c in Workspace(home).objectives.get("obj000000001").checkins) == [10, 42]
+
+
+def test_a_text_file_both_sides_changed_keeps_both_sides_lines(tmp_path: Path) -> None:
+    maya, jose = team(tmp_path, ["Maya", "Jose"])
+    (maya / "README.md").write_text("line1\nline2\nline3\nline4\nline5\n")
+    run_sync(maya)
+    run_sync(jose)
+    (maya / "README.md").write_text("line1 MAYA\nline2\nline3\nline4\nline5\n")
+    (jose / "README.md").write_text("line1\nline2\nline3\nline4\nline5 JOSE\n")
+    new_content(Workspace(maya), "Maya's case study")
+    new_content(Workspace(jose), "José's battlecard")
+    for home in (maya, jose, maya):
+        run_sync(home)
+    for home in (maya, jose):
+        assert (home / "README.md").read_text() == "line1 MAYA\nline2\nline3\nline4\nline5 JOSE\n"
