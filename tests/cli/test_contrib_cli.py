@@ -93,7 +93,7 @@ def test_a_checkin_by_id_prefix_says_the_value_with_its_unit(home: Path) -> None
         (["lead", "SF-1", "--verdict", "poor"], 2, ["'--reason'", "needs at least one reason"]),
         (["lead", "SF-1", "--verdict", "poor", "--reason", "other"], 2, ["'--comment'", "'other' needs a comment"]),
         (["lead", "SF-1", "--verdict", "good", "--reason", "student"], 2, ["'--reason'", "'student' is not one of the reason codes"]),
-        (["lead", " ", "--verdict", "good"], 1, ["lead_feedback.reference: must not be empty"]),
+        (["lead", " ", "--verdict", "good"], 2, ["'REF': must not be empty"]),
         (["topic", "T", "--series", "nope"], 1, ["No series 'nope'", "known series: weekly"]),
         (["checkin", "obj", "3"], 1, ["'obj' matches 2 objectives"]),
         (["checkin", "MQLs", "nan"], 2, ["not a finite number"]),

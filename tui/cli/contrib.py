@@ -24,7 +24,17 @@ if TYPE_CHECKING:
 #: not imported before a command runs).
 TEAMS = ("sales", "marketing", "other")
 #: How ``tandem add …`` names a ValidationError's field as the flag the user typed.
-_FLAGS = {"reason": "--reason", "comment": "--comment", "stage": "--stage", "stage-lost": "--stage-lost"}
+_FLAGS = {
+    "reason": "--reason",
+    "comment": "--comment",
+    "stage": "--stage",
+    "stage-lost": "--stage-lost",
+    # The arguments, as the records name them.
+    "lead_feedback.reference": "REF",
+    "prospect_insight.text": "TEXT",
+    "topic.title": "TEXT",
+    "content_item.title": "TITLE",
+}
 
 
 def _said(text: object, limit: int = 60) -> str:
