@@ -10,6 +10,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import orjson
@@ -88,6 +89,11 @@ class Entry:
     #: rows, and then only for a few meetings. -1: the data is ``data``.
     at: int = -1
     length: int = 0
+    #: Where the index's spill file holds what a pass read of this file, while the index
+    #: files do not hold it yet (``data`` empty, ``lines`` None): (the spill file's number,
+    #: offset, then the length and checksum of the data, of the scanned part and of the
+    #: lines, one after the other). A first build of 20,000 meetings held 170 MB of them.
+    spilled: tuple[int, int, int, int, int, int, int, int] | None = None
 
     def decoded(self, parts: Iterable[str] = PARTS, raw: bytes | None = None) -> dict[str, Any]:
         """The entry's data (``raw``: as read from the index file at ``at``), only the
@@ -326,9 +332,11 @@ def read_entry(home: Path, path: Path, stem: str, *, is_link: bool, sig: Sig | N
         sig,
         digest,
         fresh,
-        meeting_id=m.id,
-        series_id=m.series_id,
-        date=m.date,
+        # One string for every entry's series and day, and the stem for the id it equals:
+        # 20,000 copies of each took 4 MB.
+        meeting_id=stem if m.id == stem else m.id,
+        series_id=intern(m.series_id),
+        date=intern(m.date),
         data=indexed(record),
         lines=search_entry(record),
         read_here=True,

@@ -17,6 +17,11 @@ each body when it is used, through a descriptor kept open (memory holds the entr
 their data); ``search.index`` what search needs, read on the first search only, body by
 body: the first screen does not pay for it.
 
+Nothing holds every meeting's data at once: a pass that reads many files (a first build)
+moves what it read to an unnamed spill file in the cache folder a hundred meetings at a
+time, and the index files are written from there (or from the old files, or memory) an
+entry at a time, a megabyte per write, under the table computed first.
+
 Each refresh that finds changes starts a new generation and notes which files changed
 in it (:meth:`MeetingIndex.changed_since`): a poller's reload remakes what it derived
 from those files only.
@@ -30,19 +35,22 @@ import hashlib
 import math
 import os
 import stat
+import tempfile
 import threading
 import time
 import weakref
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields
 from pathlib import Path
+from sys import intern
 from typing import Any, TypeVar
 
 import orjson
 
-from tandem.store.atomic import SCHEMA_VERSION, atomic_write_bytes, clean_stale_temp_files, decode, ensure_dir, read_regular
+from tandem.store.atomic import FILE_MODE, SCHEMA_VERSION, clean_stale_temp_files, decode, ensure_dir, fsync_dir, read_regular, temp_path_for
 from tandem.store.errors import TandemError
-from tandem.store.index.entry import PARTS, RACY_NS, Entry, SearchText, Sig, check_of, digest_of, read_entry, search_entry, search_lines, search_text, sig_of
+from tandem.store.index.entry import PARTS, RACY_NS, Entry, Sig, check_of, digest_of, read_entry, search_entry, sig_of
 from tandem.store.layout import CACHE_DIR, MEETINGS_DIR
 from tandem.store.outside import MAX_DATA_FILE_BYTES, inside, name_problem
 from tandem.store.records import ActionItem, Attendee, Decision, LeadFeedback, Meeting
@@ -70,6 +78,13 @@ FULL_PASS_EVERY_S = 10.0
 #: How many generations :meth:`MeetingIndex.changed_since` can tell the changes of: a reader
 #: further behind rebuilds what it derived (a poller is one or two generations behind).
 CHANGES_KEPT = 256
+#: A pass moves what it read of the meeting files (data and search lines, about 8 KB a
+#: meeting) to a spill file in the cache folder this many at a time, until the index files
+#: are written from it: a first build of 20,000 meetings held 170 MB of them, then joined
+#: each index file whole to write it (another 60 and 100 MB), and review peaked at 400 MB.
+SPILL_EVERY = 100
+#: The index files are written this many bytes at a time, their bodies read one by one.
+WRITE_CHUNK = 1 << 20
 
 
 @functools.cache
@@ -110,10 +125,14 @@ class MeetingIndex:
         #: The index file the entries' data is read from (see ``Entry.at``), open; and what closes it.
         self._fd: int | None = None
         self._closer: Callable[[], Any] = _nothing
-        #: Where the search file holds what search keeps of each meeting (see ``_At``), in
-        #: the version of the file ``_search_file`` identifies; None until read.
-        self._search_at: dict[str, _At] | None = None
-        self._search_file: tuple[int, int, int] | None = None
+        #: The spill file (see :data:`SPILL_EVERY`; no name, gone when closed), open; its
+        #: number (an entry's ``spilled`` names the file it is in), its size, what closes it,
+        #: and when it could not be made.
+        self._spill: int | None = None
+        self._spill_number = 0
+        self._spill_size = 0
+        self._spill_closer: Callable[[], Any] = _nothing
+        self._spill_failed = -math.inf
         #: The stems whose entry changed (read anew, gone, new) at each generation: the last
         #: :data:`CHANGES_KEPT` of them (see :meth:`changed_since`).
         self._changes: dict[int, frozenset[str]] = {}
@@ -275,6 +294,7 @@ class MeetingIndex:
         changed = gone | (set(stems) - set(self._stems) if stems is not self._stems else set())
         entries = self._entries
         folder = os.fspath(self.folder)  # joined as text: a Path per file took a third of a pass
+        read: list[Entry] = []  # read by this pass, not yet spilled
         for stem in gone:
             entries.pop(stem, None)
             self._quick.pop(f"{stem}.json", None)  # a new file may get the inode number back
@@ -315,6 +335,11 @@ class MeetingIndex:
                 self._quick[name] = entry.sig[3]
             if entry is not old:
                 changed.add(stem)
+                if entry.data and entry.lines is not None:
+                    read.append(entry)
+                    if len(read) >= SPILL_EVERY:
+                        self._spill_out(read)
+                        read = []
         self._stems = stems
         if changed:
             self._changed(changed)
@@ -364,103 +389,67 @@ class MeetingIndex:
         return fresh is not entry
 
     def _signatures_moved(self) -> bool:
+        """Whether a file came, went or has another signature: looked at one at a time as
+        the folder is listed (the listing of 20,000 files held with their status added
+        13 MB to review's peak)."""
+        stems, entries = self._stems, self._entries
+        seen = 0
         try:
             with os.scandir(self.folder) as found:
-                listed = {e.name[:-5]: e for e in found if e.name.endswith(".json") and not e.name.startswith(".")}
-        except OSError:
-            listed = {}
-        if sorted(listed) != self._stems:
-            return True
-        for stem, dir_entry in listed.items():
-            entry = self._entries.get(stem)
-            if entry is None:
-                if name_problem(stem) is None:
-                    return True
-                continue
-            try:
-                sig: Sig | None = sig_of(dir_entry.stat())
-            except OSError:
-                sig = None
-            if sig != entry.sig:
-                return True
-        return False
+                for dir_entry in found:
+                    name = dir_entry.name
+                    if not _meeting_file(name):
+                        continue
+                    stem = name[:-5]
+                    seen += 1
+                    at = bisect.bisect_left(stems, stem)
+                    if at == len(stems) or stems[at] != stem:
+                        return True
+                    entry = entries.get(stem)
+                    if entry is None:
+                        if name_problem(stem) is None:
+                            return True
+                        continue
+                    try:
+                        sig: Sig | None = sig_of(dir_entry.stat())
+                    except OSError:
+                        sig = None
+                    if sig != entry.sig:
+                        return True
+        except OSError:  # the folder gone, or not listable: as if empty
+            return bool(stems)
+        return seen != len(stems)
 
     # --- search ------------------------------------------------------------------------
-
-    def search_texts(self, entries: list[Entry]) -> Iterator[tuple[Entry, SearchText]]:
-        """Each of ``entries`` (read, no problem) with what search scans of it: from memory,
-        the search file, or its meeting file when neither has it. An entry whose file
-        changed since it was read is left out (the next refresh reads it)."""
-        with self._lock:
-            # One body at a time, as the file holds them: the search file of 20,000 meetings
-            # holds tens of megabytes, read whole they tripled review's memory for a moment.
-            held: set[str] = set()
-            for entry, raw in self._bodies([e for e in entries if e.lines is None], lines=False):
-                held.add(entry.stem)
-                text = search_text(raw)
-                if text is not None:
-                    yield entry, text
-            for entry in entries:
-                if entry.stem in held:
-                    continue
-                scanned = self._part(entry, {}, 0)
-                text = search_text(scanned) if scanned is not None else None
-                if text is not None:
-                    yield entry, text
-            self._maybe_write()
 
     def search_parts(self, entries: list[Entry]) -> Iterator[tuple[Entry, bytes, bytes]]:
         """Each of ``entries`` (read, no problem) with both parts of what search keeps of it
         (:func:`search_entry`: what it scans, the lines as written), undecoded: from memory,
-        the search file (in its order, one body at a time) or its meeting file. An entry
-        whose file changed since it was read is left out. For a reader that keeps them in a
-        file of its own (review's ``store/review/scan.py``)."""
+        the spill file, the search file (in its order, one body at a time) or its meeting
+        file. An entry whose file changed since it was read is left out. For a reader that
+        keeps them in a file of its own (review's ``store/review/scan.py``)."""
         with self._lock:
             done: set[str] = set()
-            opened = self._open_search() if any(e.lines is None for e in entries) else None
-            if opened is not None:
-                fd, table = opened
+            wanted = {e.stem: e for e in entries if not self._lines_pending(e)}
+            if wanted:
                 try:
-                    for entry in sorted((e for e in entries if e.lines is None and e.stem in table), key=lambda e: table[e.stem][1]):
-                        digest, offset, scanned, scanned_check, lines_length, lines_check = table[entry.stem]
-                        raw = os.pread(fd, scanned + 1 + lines_length, offset) if digest == entry.digest else b""
-                        first, second = raw[:scanned], raw[scanned + 1 :]
-                        if raw and check_of(first) == scanned_check and check_of(second) == lines_check:
-                            done.add(entry.stem)
-                            yield entry, first, second
+                    for fd, stem, at in self._search_rows():
+                        entry = wanted.get(stem)
+                        found = _search_body(fd, at, entry) if entry is not None and stem not in done else None
+                        if entry is not None and found is not None:
+                            done.add(stem)
+                            yield entry, found[0], found[1]
                 except OSError:
                     pass  # the rest from their meeting files
-                finally:
-                    os.close(fd)
             for entry in entries:
                 if entry.stem in done:
                     continue
-                if entry.lines is None:
-                    entry.lines = self._search_entry_of(entry)
-                if entry.lines is not None:
-                    yield entry, entry.lines[0], entry.lines[1]
+                parts = self._pending_lines(entry)
+                if parts is None:
+                    entry.lines = parts = self._search_entry_of(entry)
+                if parts is not None:
+                    yield entry, parts[0], parts[1]
             self._maybe_write()
-
-    def search_lines(self, entries: list[Entry]) -> dict[str, list[tuple[str, str]]]:
-        """The lines as written of a few ``entries`` (the hits of a search), by stem."""
-        with self._lock:
-            from_file = self._read_bodies([e for e in entries if e.lines is None], lines=True)
-            out: dict[str, list[tuple[str, str]]] = {}
-            for entry in entries:
-                raw = self._part(entry, from_file, 1)
-                lines = search_lines(raw) if raw is not None else None
-                if lines is not None:
-                    out[entry.stem] = lines
-            return out
-
-    def _part(self, entry: Entry, from_file: dict[str, bytes], part: int) -> bytes | None:
-        """Part ``part`` of what search keeps of ``entry``: from memory, from the search file
-        (``from_file``), else from its meeting file (then kept until the search file is written)."""
-        if entry.lines is None and entry.stem not in from_file:
-            entry.lines = self._search_entry_of(entry)
-        if entry.lines is not None:
-            return entry.lines[part]
-        return from_file.get(entry.stem)
 
     def _search_entry_of(self, entry: Entry) -> tuple[bytes, bytes] | None:
         """What search keeps of ``entry``'s file, read again; None if its bytes changed."""
@@ -473,36 +462,65 @@ class MeetingIndex:
         except (OSError, TandemError):
             return None
 
-    def _read_bodies(self, entries: list[Entry], *, lines: bool) -> dict[str, bytes]:
-        """The part (scanned, or ``lines``) of each entry's body in the search file, by
-        stem, for the entries the file holds as they are; each checked against its checksum."""
-        return {entry.stem: raw for entry, raw in self._bodies(entries, lines=lines)}
+    @staticmethod
+    def _lines_pending(entry: Entry) -> bool:
+        """Whether what search keeps of ``entry`` is in memory or in the spill file: the
+        search file does not hold it yet."""
+        return entry.lines is not None or entry.spilled is not None
 
-    def _bodies(self, entries: list[Entry], *, lines: bool) -> Iterator[tuple[Entry, bytes]]:
-        """:meth:`_read_bodies` one at a time, in the order of the file."""
-        if not entries:
-            return
-        opened = self._open_search()
-        if opened is None:
-            return
-        fd, table = opened
+    def _pending_lines(self, entry: Entry) -> tuple[bytes, bytes] | None:
+        """What search keeps of ``entry`` from memory or the spill file; None if neither
+        holds it (or the spill file no longer does)."""
+        if entry.lines is not None:
+            return entry.lines
+        spilled = entry.spilled
+        if spilled is None or spilled[0] != self._spill_number or self._spill is None:
+            return None
+        _, at, data_length, _, scanned, scanned_check, lines, lines_check = spilled
         try:
-            for entry in sorted(entries, key=lambda e: table[e.stem][1] if e.stem in table else 0):
-                at = table.get(entry.stem)
-                if at is None or at[0] != entry.digest:
-                    continue
-                _, offset, scanned, scanned_check, lines_length, lines_check = at
-                length, check = (lines_length, lines_check) if lines else (scanned, scanned_check)
-                raw = os.pread(fd, length, offset + scanned + 1 if lines else offset)
-                if check_of(raw) == check:
-                    yield entry, raw
+            raw = os.pread(self._spill, scanned + lines, at + data_length)
         except OSError:
+            return None
+        first, second = raw[:scanned], raw[scanned:]
+        if check_of(first) != scanned_check or check_of(second) != lines_check:
+            return None
+        return first, second
+
+    def _search_rows(self) -> Iterator[tuple[int, str, _At]]:
+        """The rows of the search file in the order of the file, each with the file open,
+        its table parsed a piece at a time (a table of every row held 8 MB at 20,000
+        meetings); none, or no more, once the file turns out not to be usable."""
+        if not self._usable_cache():
+            return
+        try:
+            fd = os.open(self.cache / SEARCH_FILE, os.O_RDONLY | os.O_NONBLOCK)
+        except OSError:
+            return
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                return
+            with os.fdopen(os.dup(fd), "rb") as f:
+                head = f.readline(64 * 1024)
+                table = f.readline(MAX_DATA_FILE_BYTES)
+            if not head.endswith(b"\n") or not table.endswith(b"\n") or not _head_ok(head[:-1], table[:-1]):
+                return
+            at = len(head) + len(table)
+            for rows in _pieces(table[:-1]):
+                for row in rows:
+                    if not _search_row_ok(row):
+                        return
+                    stem, digest, scanned, scanned_check, lines, lines_check = row
+                    yield fd, stem, (digest, at, scanned, scanned_check, lines, lines_check)
+                    at += scanned + 1 + lines + 1
+        except (OSError, _Uncut):  # what search keeps of the rest read from their files
             return
         finally:
             os.close(fd)
 
     def _open_search(self) -> tuple[int, dict[str, _At]] | None:
-        """The search file, open, and its table (read again if the file was replaced)."""
+        """The search file, open, and its table, read anew (a writer's, once in a while:
+        kept, the table of 20,000 meetings held 8 MB for nothing)."""
         if not self._usable_cache():
             return None
         try:
@@ -511,18 +529,13 @@ class MeetingIndex:
             return None
         try:
             st = os.fstat(fd)
-            identity = (st.st_ino, st.st_size, st.st_mtime_ns)
-            if identity != self._search_file or self._search_at is None:
-                found = _read_table(fd, st) if stat.S_ISREG(st.st_mode) else None
-                if found is None:
-                    os.close(fd)
-                    return None
-                self._search_at = {row[0]: (row[1], offset, row[2], row[3], row[4], row[5]) for row, offset in found if _search_row_ok(row)}
-                self._search_file = identity
+            found = _read_table(fd, st) if stat.S_ISREG(st.st_mode) else None
         except OSError:
+            found = None
+        if found is None:
             os.close(fd)
             return None
-        return fd, self._search_at
+        return fd, found
 
     # --- the index files -----------------------------------------------------------------
 
@@ -557,10 +570,19 @@ class MeetingIndex:
         self._closer = weakref.finalize(self, os.close, fd) if fd is not None else _nothing
 
     def _data_of(self, entry: Entry) -> bytes | None:
-        """The data of ``entry`` as the index file holds it, or None when it is in memory;
-        ValueError if it cannot be read (then its file is read again)."""
+        """The data of ``entry`` as the index file (or the spill file) holds it, or None when
+        it is in memory; ValueError if it cannot be read (then its file is read again)."""
         if entry.at < 0:
-            return None
+            spilled = entry.spilled
+            if spilled is None:
+                return None
+            number, at, length, check, *_ = spilled
+            if number != self._spill_number or self._spill is None:
+                raise ValueError("the spill file is gone")
+            raw = os.pread(self._spill, length, at)
+            if len(raw) != length or check_of(raw) != check:
+                raise ValueError("the spill file's data does not match its checksum")
+            return raw
         if self._fd is None:
             raise ValueError("the index file is no longer open")
         raw = os.pread(self._fd, entry.length, entry.at)
@@ -571,6 +593,60 @@ class MeetingIndex:
         if entry.unchecked is not None and check_of(raw) != entry.unchecked:
             raise ValueError("the index file's data does not match its checksum")
         return raw
+
+    def _spill_out(self, read: list[Entry]) -> None:
+        """Move the data and search lines of ``read`` (entries just read, with both) to the
+        spill file, in one write; left in memory if there is no spill file to be had."""
+        fd = self._spill_fd()
+        if fd is None:
+            return
+        pieces: list[bytes] = []
+        spilled: list[tuple[int, int, int, int, int, int, int, int]] = []
+        at = self._spill_size
+        for e in read:
+            assert e.lines is not None
+            scanned, lines = e.lines
+            spilled.append((self._spill_number, at, len(e.data), check_of(e.data), len(scanned), check_of(scanned), len(lines), check_of(lines)))
+            pieces += (e.data, scanned, lines)
+            at += len(e.data) + len(scanned) + len(lines)
+        try:
+            _pwrite_all(fd, b"".join(pieces), self._spill_size)
+        except OSError:  # a full disk: these, and what is read next for a while, stay in memory
+            self._spill_failed = time.monotonic()
+            return
+        self._spill_size = at
+        for e, where in zip(read, spilled, strict=True):
+            e.spilled, e.data, e.lines = where, b"", None
+
+    def _spill_fd(self) -> int | None:
+        """The spill file, made (in the cache folder: on the workspace's disk, the index
+        files' own place) when first needed; None where the cache folder cannot be written."""
+        if time.monotonic() - self._spill_failed < WRITE_EVERY_S:
+            return None
+        if self._spill is not None:
+            return self._spill
+        if not self._usable_cache():
+            return None
+        try:
+            ensure_dir(self.cache)
+            # No name (or one removed at once): nothing is left behind by a writer killed.
+            spill = tempfile.TemporaryFile(dir=self.cache)  # noqa: SIM115 (open until _drop_spill)
+        except OSError:
+            self._spill_failed = time.monotonic()
+            return None
+        self._spill = spill.fileno()
+        self._spill_number += 1
+        self._spill_size = 0
+        self._spill_closer = weakref.finalize(self, spill.close)
+        return self._spill
+
+    def _drop_spill(self) -> None:
+        """Close the spill file: what entries held in it is read from their files again."""
+        self._spill_closer()
+        self._spill_closer = _nothing
+        self._spill = None
+        self._spill_size = 0
+        self._spill_number += 1
 
     def _maybe_write(self) -> None:
         """Write the index files if enough is new in them: a few changed files cost a
@@ -585,7 +661,7 @@ class MeetingIndex:
             return
         due = max(1, min(WRITE_AFTER_CHANGES, len(kept) // 20))
         index_due = sum(not e.persisted for e in kept) >= due
-        search_due = sum(e.lines is not None for e in kept if e.problem is None) >= due
+        search_due = sum(self._lines_pending(e) for e in kept if e.problem is None) >= due
         if not (index_due or search_due):
             return
         if now - self._write_failed < WRITE_EVERY_S or not self._usable_cache():
@@ -602,62 +678,174 @@ class MeetingIndex:
             self._write_failed = now
             return
         self._last_write = now
+        if self._spill is not None:
+            self._unspill()
+
+    def _unspill(self) -> None:
+        """Once the index files are written: what the spill file still holds (of files
+        changed too lately to be written) back in memory, and the file closed: a few
+        entries must not keep a file of a hundred megabytes."""
+        for e in self._entries.values():
+            if e.spilled is None:
+                continue
+            try:
+                data = self._data_bytes(e) if e.at < 0 else e.data
+            except (OSError, ValueError):  # read from its meeting file at the next refresh
+                e.sig, e.digest, e.settled, e.persisted = None, "", False, False
+                data = b""
+            e.lines, e.data, e.spilled = self._pending_lines(e), data, None
+        self._drop_spill()
 
     def _write(self, kept: list[Entry]) -> None:
-        """The index file with every entry in ``kept``; then their data is left in it."""
-        written: list[tuple[Entry, bytes]] = []
+        """The index file with every entry in ``kept``; then their data is left in it.
+        Written as it is read, an entry at a time (see :data:`SPILL_EVERY`)."""
+        written: list[tuple[Entry, int, int]] = []
         for e in sorted(kept, key=lambda e: e.stem):
             try:
-                raw = self._data_of(e)
+                data = self._data_bytes(e)
             except (OSError, ValueError):  # read from its meeting file at the next refresh
                 e.sig, e.digest, e.settled, e.persisted = None, "", False, False
                 continue
-            written.append((e, e.data if raw is None else raw))
-        rows = [[e.stem, *(e.sig or (0, 0, 0, 0)), e.digest, e.problem, e.meeting_id, e.series_id, e.date, len(data), check_of(data)] for e, data in written]
-        payload = _framed(rows, [(data,) for _, data in written])
+            written.append((e, len(data), check_of(data)))
+        rows = [[e.stem, *(e.sig or (0, 0, 0, 0)), e.digest, e.problem, e.meeting_id, e.series_id, e.date, length, check] for e, length, check in written]
+        head = _head(rows)
+
+        def pieces() -> Iterator[bytes]:
+            yield from head
+            for e, length, check in written:
+                data = self._data_bytes(e)
+                if len(data) != length or check_of(data) != check:  # changed under us: not written
+                    raise OSError(f"the data of {e.stem} changed while the index was written")
+                yield data
+                yield b"\n"
+
         path = self.cache / INDEX_FILE
-        atomic_write_bytes(path, payload)
-        for e, _ in written:
+        size = write_streamed(path, pieces()).st_size
+        for e, _, _ in written:
             e.persisted = True
         fd = _open_index(path)
-        head = payload[: payload.find(b"\n") + 1]
+        first = head[0]
         # The file just written, unless another reader wrote one since: then the data stays
-        # in memory. (The head holds the table's checksum: the same head, the same table.)
-        if fd is None or os.fstat(fd).st_size != len(payload) or os.pread(fd, len(head), 0) != head:
+        # where it is. (The first line holds the table's checksum: the same line, the same table.)
+        if fd is None or os.fstat(fd).st_size != size or os.pread(fd, len(first), 0) != first:
             if fd is not None:
                 os.close(fd)
             return
         self._keep_open(fd)
-        at = payload.find(b"\n", len(head)) + 1  # the first body, after the table
-        for e, data in written:
-            e.at, e.length, e.unchecked, e.data = at, len(data), check_of(data), b""
-            at += len(data) + 1
+        at = sum(map(len, head))  # the first body, after the table
+        for e, length, check in written:
+            e.at, e.length, e.unchecked, e.data = at, length, check, b""
+            at += length + 1
+
+    def _data_bytes(self, entry: Entry) -> bytes:
+        """The data of ``entry`` from wherever it is (see :meth:`_data_of`)."""
+        raw = self._data_of(entry)
+        return entry.data if raw is None else raw
 
     def _write_search(self, kept: list[Entry]) -> None:
-        """The search file with every entry it can hold: those in memory, and those the file
-        holds already (copied, not decoded)."""
+        """The search file with every entry it can hold: those in memory or the spill file,
+        and those the search file holds already (copied, not decoded), one at a time."""
         kept = sorted((e for e in kept if e.problem is None), key=lambda e: e.stem)
-        held = self._read_bodies([e for e in kept if e.lines is None], lines=False)
-        held_lines = self._read_bodies([e for e in kept if e.stem in held], lines=True)
-        rows: list[list[Any]] = []
-        bodies: list[tuple[bytes, ...]] = []
+        opened = self._open_search()
+        fd, table = opened if opened is not None else (None, {})
+        try:
+
+            def parts_of(e: Entry) -> tuple[bytes, bytes] | None:
+                found = self._pending_lines(e)
+                if found is None and fd is not None and not self._lines_pending(e):
+                    found = _search_body(fd, table.get(e.stem), e)
+                return found
+
+            written: list[tuple[Entry, int, int, int, int]] = []
+            for e in kept:
+                parts = parts_of(e)
+                if parts is not None:
+                    scanned, lines = parts
+                    written.append((e, len(scanned), check_of(scanned), len(lines), check_of(lines)))
+
+            def pieces() -> Iterator[bytes]:
+                yield from _head([[e.stem, e.digest, *sizes] for e, *sizes in written])
+                for e, *sizes in written:
+                    parts = parts_of(e)
+                    if parts is None or [len(parts[0]), check_of(parts[0]), len(parts[1]), check_of(parts[1])] != sizes:
+                        raise OSError(f"what search keeps of {e.stem} changed while the search index was written")
+                    yield parts[0]
+                    yield b"\t"
+                    yield parts[1]
+                    yield b"\n"
+
+            write_streamed(self.cache / SEARCH_FILE, pieces())
+        finally:
+            if fd is not None:
+                os.close(fd)
         for e in kept:
-            parts = e.lines if e.lines is not None else (held[e.stem], held_lines[e.stem]) if e.stem in held_lines else None
-            if parts is None:
-                continue
-            scanned, lines = parts
-            rows.append([e.stem, e.digest, len(scanned), check_of(scanned), len(lines), check_of(lines)])
-            bodies.append(parts)
-        atomic_write_bytes(self.cache / SEARCH_FILE, _framed(rows, bodies))
-        for e in kept:
-            e.lines = None
-        self._search_at = None  # read again from the new file when needed
-        self._search_file = None
+            e.lines, e.spilled = None, None
 
 
 #: Where the search file holds a meeting's body: (digest of the meeting file, offset, length
 #: and checksum of the scanned part, length and checksum of the lines).
 _At = tuple[str, int, int, int, int, int]
+
+
+def _search_body(fd: int, at: _At | None, entry: Entry) -> tuple[bytes, bytes] | None:
+    """Both parts of ``entry``'s body in the search file open at ``fd`` (``at``: its row in
+    the file's table), checked; None unless the file holds them for the bytes ``entry`` was
+    read from. OSError if the file cannot be read."""
+    if at is None or at[0] != entry.digest:
+        return None
+    _, offset, scanned, scanned_check, lines_length, lines_check = at
+    raw = os.pread(fd, scanned + 1 + lines_length, offset)
+    first, second = raw[:scanned], raw[scanned + 1 :]
+    if check_of(first) != scanned_check or check_of(second) != lines_check:
+        return None
+    return first, second
+
+
+def write_streamed(path: Path, pieces: Iterable[bytes]) -> os.stat_result:
+    """Replace ``path`` with ``pieces`` joined, written as they come, :data:`WRITE_CHUNK`
+    bytes at a time (as ``atomic_write_bytes`` does: a temp file in the same folder, flushed,
+    renamed over, the folder flushed), so that no reader sees half a file and memory never
+    holds the whole of it; the status of the file written. OSError if it cannot be
+    written (the temp file removed)."""
+    tmp = temp_path_for(path)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except OSError as exc:  # name the file the user knows, not the hidden temp file
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+    try:
+        buffer: list[bytes] = []
+        held = 0
+        for piece in pieces:
+            buffer.append(piece)
+            held += len(piece)
+            if held >= WRITE_CHUNK:
+                _write_all(fd, b"".join(buffer))
+                buffer, held = [], 0
+        if buffer:
+            _write_all(fd, b"".join(buffer))
+        os.fsync(fd)
+        os.replace(tmp, path)
+        st = os.fstat(fd)
+    except BaseException:
+        os.close(fd)
+        tmp.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+    fsync_dir(path.parent)
+    return st
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.pwrite(fd, view, offset)
+        view, offset = view[n:], offset + n
 
 
 def _nothing() -> None:
@@ -670,30 +858,91 @@ def _meeting_file(name: str) -> bool:
     return name.endswith(".json") and not name.startswith(".")
 
 
-def _framed(rows: list[list[Any]], bodies: list[tuple[bytes, ...]]) -> bytes:
-    """An index file: header, table (``rows``), then the bodies, each of its parts joined by
-    a tab (joined once: the search file of 20,000 meetings is a hundred megabytes)."""
-    table = orjson.dumps(rows)
-    head = orjson.dumps({"format": FORMAT, "schema": SCHEMA_VERSION, "records": records_fingerprint(), "table": check_of(table)})
-    pieces = [head, b"\n", table, b"\n"]
-    for parts in bodies:
-        for n, part in enumerate(parts):
-            pieces += (b"\t", part) if n else (part,)
-        pieces.append(b"\n")
-    return b"".join(pieces)
+def _head(rows: list[list[Any]]) -> list[bytes]:
+    """What an index file starts with: its header and table (``rows``) lines, in pieces.
+    The bodies follow, one a line, each of its parts joined by a tab.
+
+    The table's JSON is made :data:`HEAD_ROWS` rows at a time: orjson's buffer for the table
+    of 20,000 meetings in one call was four times the table's 4 MB."""
+    table = [b"["]
+    for n in range(0, len(rows), HEAD_ROWS):
+        part = orjson.dumps(rows[n : n + HEAD_ROWS])
+        table.append(b"," + part[1:-1] if n else part[1:-1])
+    table.append(b"]\n")
+    check = 0
+    for piece in table[:-1]:
+        check = zlib.crc32(piece, check)
+    check = zlib.crc32(b"]", check)
+    head = orjson.dumps({"format": FORMAT, "schema": SCHEMA_VERSION, "records": records_fingerprint(), "table": check})
+    return [head + b"\n", *table]
+
+
+#: How many rows of a table :func:`_head` makes the JSON of at a time.
+HEAD_ROWS = 1000
+
+
+def _head_ok(head: bytes, table: bytes) -> bool:
+    """Whether the first two lines of an index file are those of one this tandem wrote whole."""
+    try:
+        found = orjson.loads(head)
+    except orjson.JSONDecodeError:
+        return False
+    return type(found) is dict and found.get("format") == FORMAT and found.get("records") == records_fingerprint() and found.get("table") == check_of(table)
+
+
+#: The bytes of a table parsed at a time (see :func:`_pieces`).
+PIECE = 1 << 16
+
+
+class _Uncut(Exception):
+    """A table that :func:`_pieces` cannot cut into rows: it is parsed whole."""
+
+
+def _pieces(table: bytes) -> Iterator[list[Any]]:
+    """The rows of a table (its JSON), :data:`PIECE` bytes of them at a time: orjson takes
+    about ten times the size of what it parses besides the rows it makes, 25 MB for the
+    search file's table of 20,000 meetings. A row ends at ``],[``, unless those bytes are in
+    a string (a problem's sentence): then a piece ends inside a string, which no parse
+    takes, and :class:`_Uncut` is raised."""
+    if table == b"[]":
+        return
+    if not (table.startswith(b"[[") and table.endswith(b"]]")):
+        raise _Uncut
+    start, last = 1, len(table) - 1
+    while start < last:
+        cut = table.find(b"],[", start + PIECE)
+        end = last if cut < 0 else cut + 1
+        try:
+            rows = orjson.loads(b"".join((b"[", table[start:end], b"]")))
+        except orjson.JSONDecodeError:
+            raise _Uncut from None
+        if type(rows) is not list:
+            raise _Uncut
+        yield rows
+        start = end + 1
+
+
+def _every_row(table: bytes, use: Callable[[Iterable[Any]], T]) -> T | None:
+    """``use`` applied to the rows of ``table``, parsed a piece at a time (or whole, if it
+    cannot be cut: ``use`` is then applied again, from the start); None if it is no list."""
+    try:
+        return use(row for rows in _pieces(table) for row in rows)
+    except _Uncut:
+        pass
+    try:
+        rows = orjson.loads(table)
+    except orjson.JSONDecodeError:
+        return None
+    return use(rows) if type(rows) is list else None
 
 
 def _table(head: bytes, table: bytes) -> list[Any] | None:
     """The rows of an index file from its first two lines; None if it is not one this
     tandem wrote whole."""
-    try:
-        found = orjson.loads(head)
-        if type(found) is not dict or found.get("format") != FORMAT or found.get("records") != records_fingerprint() or found.get("table") != check_of(table):
-            return None
-        rows = orjson.loads(table)
-    except orjson.JSONDecodeError:
+    if not _head_ok(head, table):
         return None
-    return rows if type(rows) is list and all(type(row) is list and len(row) >= 2 and type(row[-2]) is int and row[-2] >= 0 for row in rows) else None
+    rows = _every_row(table, list)
+    return rows if rows is not None and all(type(row) is list and len(row) >= 2 and type(row[-2]) is int and row[-2] >= 0 for row in rows) else None
 
 
 def _offsets(rows: list[Any], start: int, size: int, lengths: Callable[[Any], int]) -> list[int] | None:
@@ -706,19 +955,27 @@ def _offsets(rows: list[Any], start: int, size: int, lengths: Callable[[Any], in
     return offsets if at == size else None
 
 
-def _read_table(fd: int, st: os.stat_result) -> list[tuple[list[Any], int]] | None:
-    """The rows of the search file open at ``fd``, each with where its body starts, reading
-    only the header and the table."""
+def _read_table(fd: int, st: os.stat_result) -> dict[str, _At] | None:
+    """Where the search file open at ``fd`` holds each meeting's body, by stem, reading
+    only the header and the table (a piece at a time: no list of every row is made)."""
     with os.fdopen(os.dup(fd), "rb") as f:
         head = f.readline(64 * 1024)
         table = f.readline(MAX_DATA_FILE_BYTES)
-    if not head.endswith(b"\n") or not table.endswith(b"\n"):
+    if not head.endswith(b"\n") or not table.endswith(b"\n") or not _head_ok(head[:-1], table[:-1]):
         return None
-    rows = _table(head[:-1], table[:-1])
-    if rows is None or not all(_search_row_ok(row) for row in rows):
-        return None
-    offsets = _offsets(rows, len(head) + len(table), st.st_size, lambda row: row[2] + 1 + row[4])
-    return None if offsets is None else list(zip(rows, offsets, strict=True))
+
+    def located(rows: Iterable[Any]) -> dict[str, _At] | None:
+        out: dict[str, _At] = {}
+        at = len(head) + len(table)
+        for row in rows:
+            if not _search_row_ok(row):
+                return None
+            stem, digest, scanned, scanned_check, lines, lines_check = row
+            out[stem] = (digest, at, scanned, scanned_check, lines, lines_check)
+            at += scanned + 1 + lines + 1
+        return out if at == st.st_size else None
+
+    return _every_row(table[:-1], located)
 
 
 def _search_row_ok(row: Any) -> bool:
@@ -783,9 +1040,9 @@ def _parse(fd: int) -> dict[str, Entry]:
             digest,
             True,
             problem=problem,
-            meeting_id=meeting_id,
-            series_id=series_id,
-            date=day,
+            meeting_id=stem if meeting_id == stem else meeting_id,  # as read_entry keeps them
+            series_id=intern(series_id),
+            date=intern(day),
             persisted=True,
             unchecked=check,
             at=offset,

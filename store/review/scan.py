@@ -247,10 +247,16 @@ def write_scan(path: Path, docs: Iterable[tuple[str, str, Doc]]) -> _Table:
         if texts:
             chunks.append(_write_chunk(fd, texts, lines))
         rows.update(stems=stems, digests=digests, debrief="".join(debriefs), lengths=lengths, lines=lines_lengths, lines_check=lines_checks, chunks=chunks)
-        table = orjson.dumps(rows)
         at = os.lseek(fd, 0, os.SEEK_CUR)
-        footer = orjson.dumps({"table": at, "check": zlib.crc32(table)})
-        _write_all(fd, b"".join((table, b"\n", footer.ljust(FOOTER - 1), b"\n")))
+        check = 0
+        for n, (key, value) in enumerate(rows.items()):
+            # The JSON of ``rows`` a key at a time: orjson's buffer for the whole table of
+            # 20,000 meetings took 8 MB, four times the table's size.
+            piece = b"".join((b"," if n else b"{", orjson.dumps(key), b":", orjson.dumps(value), b"}" if n == len(rows) - 1 else b""))
+            _write_all(fd, piece)
+            check = zlib.crc32(piece, check)
+        footer = orjson.dumps({"table": at, "check": check})
+        _write_all(fd, b"".join((b"\n", footer.ljust(FOOTER - 1), b"\n")))
         os.fsync(fd)
         os.replace(tmp, path)
         identity = _identity(os.fstat(fd))

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -233,9 +234,11 @@ def fresh_review(home: Path) -> Any:
 @contextlib.contextmanager
 def every_write_persisted() -> Iterator[None]:
     """The index files written at each refresh, whatever their size: the tests' workspaces
-    are small, and every path through the index file is to be taken."""
+    are small, and every path through the index file is to be taken (what a pass reads
+    spilled two meetings at a time)."""
     with (
         mock.patch.object(index_meetings, "PERSIST_FROM", 0),
+        mock.patch.object(index_meetings, "SPILL_EVERY", 2),
         mock.patch.object(index_meetings, "WRITE_EVERY_S", 0.0),
         mock.patch.object(index_meetings, "FULL_PASS_EVERY_S", 0.0),
     ):
@@ -375,9 +378,10 @@ def many(home: Path, n: int = 6) -> Workspace:
     ws = Workspace(home)
     ws.series.add(Series(id="a", title="Alpha sync"))
     for k in range(n):
-        mid = f"2026-01-{k + 1:02d}-a"
+        day = (date(2026, 1, 1) + timedelta(days=k)).isoformat()
+        mid = f"{day}-a"
         ws.create_meeting(
-            Meeting(id=mid, series_id="a", title="Alpha sync", date=f"2026-01-{k + 1:02d}", facilitator="Dana", status="ended"),
+            Meeting(id=mid, series_id="a", title="Alpha sync", date=day, facilitator="Dana", status="ended"),
             [AgendaItem(id="i0", title="Pipeline", position=0, notes=f"Notes of meeting {k}", status="done", elapsed_s=300)],
             actions=[ActionItem(id=f"a{k}", text=f"Follow up {k}", owner="Luis", status="open" if k % 2 else "done", meeting_id=mid)],
         )
@@ -450,7 +454,7 @@ def test_an_index_file_that_cannot_be_used_is_rebuilt_silently(tmp_path: Path, d
             bodies[0] = bodies[0].replace(b"Alpha sync", b"Forged sync")
             rows[0][1] += 1  # its modification time
             rows[0][10:] = [len(bodies[0]), index_entry.check_of(bodies[0])]
-            index_file.write_bytes(index_meetings._framed(rows, [(body,) for body in bodies]))
+            index_file.write_bytes(b"".join(index_meetings._head(rows)) + b"".join(body + b"\n" for body in bodies))
         else:
             index_file.unlink()
             index_file.mkdir()
@@ -535,6 +539,90 @@ def test_a_long_running_reader_writes_the_index_at_most_every_so_often(tmp_path:
             files.save(ws.read_meeting("2026-01-02-a"))
             assert len(reader.list_meetings()) == 6
         assert index_file.stat().st_ino == written, "not rewritten within WRITE_EVERY_S"
+
+
+def test_a_build_holds_a_few_meetings_at_a_time_and_writes_what_an_all_in_memory_one_would(tmp_path: Path) -> None:
+    # A first build of 20,000 meetings held every meeting's data and search lines until the
+    # index files were written, then each file joined whole: review peaked at 400 MB.
+    ws = many(tmp_path / "ws", n=60)
+    index_files = (INDEX_FILE, SEARCH_FILE)
+    reader = Workspace(ws.home, read_only=True)
+    held: list[int] = []
+    real_read = index_meetings.read_entry
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        held.append(sum(bool(e.data) or e.lines is not None for e in reader.index._entries.values()))
+        return real_read(*args, **kwargs)
+
+    written: list[int] = []
+    real_write = os.write
+
+    def measured(fd: int, data: Any) -> int:
+        written.append(len(data))
+        return real_write(fd, data)
+
+    with (
+        settled_at_once(),
+        mock.patch.object(index_meetings, "PERSIST_FROM", 10),
+        mock.patch.object(index_meetings, "SPILL_EVERY", 8, create=True),
+        mock.patch.object(index_meetings, "WRITE_CHUNK", 4096, create=True),
+        mock.patch.object(index_meetings, "read_entry", counted),
+        mock.patch("os.write", measured),
+    ):
+        assert answers(reader) == from_files(ws.home)
+    assert len(held) >= 60 and max(held) <= 8
+    # Each write a chunk, give or take a body; the table (a row per meeting) is written whole.
+    lines = [(ws.home / CACHE_DIR / name).read_bytes().split(b"\n") for name in index_files]
+    head, body = max(len(f[0]) + len(f[1]) + 2 for f in lines), max(len(line) + 1 for f in lines for line in f[2:])
+    assert len(lines[0][2]) > 0 and sum(map(len, lines[0][2:])) > 8 * 4096
+    assert written and max(written) <= max(4096, head) + body
+    streamed = {name: (ws.home / CACHE_DIR / name).read_bytes() for name in index_files}
+    shutil.rmtree(ws.home / CACHE_DIR)
+    with settled_at_once(), mock.patch.object(index_meetings, "PERSIST_FROM", 10), mock.patch.object(index_meetings, "SPILL_EVERY", 10**9, create=True):
+        assert answers(Workspace(ws.home, read_only=True)) == from_files(ws.home)
+    assert {name: (ws.home / CACHE_DIR / name).read_bytes() for name in index_files} == streamed
+    assert [p.name for p in (ws.home / CACHE_DIR).iterdir()] != [], "and the spill file left nothing behind"
+    assert {p.name for p in (ws.home / CACHE_DIR).iterdir()} <= {*index_files, "shared.index"}
+    assert reader.index._spill is None, "closed once the index files hold everything"
+
+
+def test_what_the_spill_file_holds_of_files_too_new_to_be_written_comes_back_to_memory(tmp_path: Path) -> None:
+    ws = many(tmp_path / "ws", n=40)
+    time.sleep(1.5)
+    files = Files(ws)
+    for k in range(20):  # changed within the racy window when the index is written: not written
+        record = ws.read_meeting(f"2026-01-{k + 1:02d}-a")
+        record.actions[0] = record.actions[0].replace(text=f"Changed {k}")
+        files.save(record)
+    with (
+        mock.patch.object(index_entry, "RACY_NS", 1_000_000_000),
+        mock.patch.object(index_meetings, "PERSIST_FROM", 10),
+        mock.patch.object(index_meetings, "SPILL_EVERY", 8),
+    ):
+        reader = Workspace(ws.home, read_only=True)
+        assert answers(reader) == from_files(ws.home)
+        index = reader.index
+        assert (ws.home / CACHE_DIR / INDEX_FILE).is_file() and index._spill is None
+        assert sum(not e.settled for e in index._entries.values()) == 20
+        assert all(e.spilled is None and e.data and e.lines is not None for e in index._entries.values() if not e.settled)
+        with reads_counted() as reads:
+            assert answers(reader) == from_files(ws.home)
+        assert set(reads) == {f"2026-01-{k + 1:02d}-a.json" for k in range(20)}, "the others' entries taken from the index file"
+
+
+@given(
+    st.lists(
+        st.lists(st.one_of(st.integers(0, 10**12), st.sampled_from(["],[", '"],["', "\\],[", "a]", "[b"]), st.text(max_size=8)), min_size=2, max_size=5),
+        max_size=30,
+    ),
+    st.integers(0, 40),
+)
+def test_a_table_is_read_a_piece_at_a_time_as_it_reads_whole(rows: list[list[Any]], piece: int) -> None:
+    # A row's end ("],[") may be inside a string: such a table is read whole.
+    table = orjson.dumps([[*row, len(row), 0] for row in rows])
+    head = orjson.dumps({"format": index_meetings.FORMAT, "records": index_meetings.records_fingerprint(), "table": index_entry.check_of(table)})
+    with mock.patch.object(index_meetings, "PIECE", piece):
+        assert index_meetings._table(head, table) == orjson.loads(table)
 
 
 # --- changes the folder does not show -----------------------------------------------------------------
