@@ -30,7 +30,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from tandem.store import ids
 from tandem.store.errors import TandemError
 from tandem.store.pacing import Forecast, forecast
-from tandem.store.records import AgendaItem, Attendee, Claim, Meeting, ParkedItem
+from tandem.store.records import AgendaItem, Attendee, Meeting, ParkedItem
 from tandem.store.saver import Clock, Saver
 from tandem.store.workspace import MeetingRecord, MeetingWriter, Workspace
 
@@ -302,7 +302,10 @@ class LiveSession:
         saved = _parse(meeting.saved_at)  # before _now(), which forgets one it finds in the future
         now = self._now()
         if meeting.status == "planned" or not self._claimed_here():
-            claim = self._claim(now)
+            # Saved with the meeting: the team's other clones see who runs it once it syncs.
+            from tandem.store.sync.claim import this_claim
+
+            claim = this_claim(self.workspace.home, now)
             with self._lock:
                 meeting.claim = claim
         if meeting.status == "planned":
@@ -330,13 +333,6 @@ class LiveSession:
 
         claim = self.meeting.claim
         return claim is not None and is_ours(claim, self.workspace.home)
-
-    def _claim(self, now: datetime) -> Claim:
-        """This clone's claim on the meeting, saved with it: the team's other clones see
-        who runs it once it syncs (see :mod:`tandem.store.sync.claim`)."""
-        from tandem.store.sync.claim import this_claim
-
-        return this_claim(self.workspace.home, now)
 
     def _pull_shadow_days(self) -> None:
         """A debrief planned before its shadow days were held pulls them in when it starts:

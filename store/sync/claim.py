@@ -14,8 +14,6 @@ workspace not shared through git has no such id, and claims compare hosts only.
 
 from __future__ import annotations
 
-import os
-import socket
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from tandem.store import ids
 from tandem.store.atomic import atomic_write_bytes
 from tandem.store.errors import MeetingClaimedError
 from tandem.store.records import Claim, Meeting
+from tandem.store.sync.setup import host_name, login_name
 
 #: In ``.git``: this clone's id (a few random characters, one line).
 CLONE_ID_FILE = "tandem-clone-id"
@@ -60,16 +59,11 @@ def person(home: Path) -> str:
             name = ""
         if name:
             return name
-    try:
-        return os.getlogin()
-    except OSError:
-        import getpass
-
-        return getpass.getuser() or "someone"
+    return login_name()
 
 
 def this_claim(home: Path, now: datetime) -> Claim:
-    return Claim(person=person(home), host=socket.gethostname() or "localhost", since=now.isoformat(timespec="seconds"), clone=clone_id(home))
+    return Claim(person=person(home), host=host_name(), since=now.isoformat(timespec="seconds"), clone=clone_id(home))
 
 
 def is_ours(claim: Claim, home: Path) -> bool:
@@ -78,11 +72,19 @@ def is_ours(claim: Claim, home: Path) -> bool:
     mine = clone_id(home) if claim.clone else ""
     if claim.clone and mine:
         return claim.clone == mine
-    return claim.host == (socket.gethostname() or "localhost")
+    return claim.host == host_name()
+
+
+def claimed_elsewhere(meeting: Meeting, home: Path) -> Claim | None:
+    """The claim of ``meeting`` if it is live and run by another clone, else None."""
+    claim = meeting.claim
+    if meeting.status != "live" or claim is None or is_ours(claim, home):
+        return None
+    return claim
 
 
 def refuse_if_claimed(meeting: Meeting, home: Path) -> None:
     """Refuse to run ``meeting`` when it is live and claimed by another clone."""
-    claim = meeting.claim
-    if meeting.status == "live" and claim is not None and not is_ours(claim, home):
+    claim = claimed_elsewhere(meeting, home)
+    if claim is not None:
         raise MeetingClaimedError(meeting.id, claim.holder)

@@ -41,13 +41,13 @@ def identity_args(git: Git) -> list[str]:
     that a first sync on a fresh laptop works; the user's own settings win when present."""
     args: list[str] = []
     if not git.value("config", "user.name"):
-        args += ["-c", f"user.name={_login()}"]
+        args += ["-c", f"user.name={login_name()}"]
     if not git.value("config", "user.email"):
-        args += ["-c", f"user.email={_login()}@{_host()}"]
+        args += ["-c", f"user.email={login_name()}@{host_name()}"]
     return args
 
 
-def _login() -> str:
+def login_name() -> str:
     try:
         return os.getlogin()
     except OSError:
@@ -56,7 +56,7 @@ def _login() -> str:
         return getpass.getuser() or "tandem"
 
 
-def _host() -> str:
+def host_name() -> str:
     import socket
 
     return socket.gethostname() or "localhost"

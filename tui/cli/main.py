@@ -144,9 +144,9 @@ def _take_over_anyway(workspace: Workspace, meeting_id: str, yes: bool) -> bool:
     """Whether to take over a meeting a teammate's clone claims: asked first on a terminal,
     as their tandem, if it is still running, keeps writing its own copy (both are merged
     by the next sync, the later claim winning)."""
-    from tandem.tui.cli.run import foreign_claim
+    from tandem.store.sync.claim import claimed_elsewhere
 
-    claim = foreign_claim(workspace, meeting_id)
+    claim = claimed_elsewhere(workspace.get_meeting(meeting_id), workspace.home)
     if claim is None:
         return True  # nobody else claims it: running it is all --take-over asks
     question = f"Meeting {meeting_id} is being run by {claim.holder}. Take it over here?"

@@ -6,8 +6,7 @@ from datetime import date
 
 from tandem.store.errors import TandemError
 from tandem.store.lifecycle import next_meeting, resolve_meeting_ref
-from tandem.store.records import Claim
-from tandem.store.sync.claim import is_ours, refuse_if_claimed
+from tandem.store.sync.claim import refuse_if_claimed
 from tandem.store.workspace import Workspace
 
 
@@ -30,12 +29,3 @@ def pick_meeting(workspace: Workspace, requested: str | None, *, today: date | N
     if not take_over:
         refuse_if_claimed(meeting, workspace.home)
     return meeting.id
-
-
-def foreign_claim(workspace: Workspace, meeting_id: str) -> Claim | None:
-    """The claim of a live meeting made on another clone, or None (nothing to take over)."""
-    meeting = workspace.get_meeting(meeting_id)
-    claim = meeting.claim
-    if meeting.status != "live" or claim is None or is_ours(claim, workspace.home):
-        return None
-    return claim

@@ -26,7 +26,7 @@ from textual.widgets import (
 
 from tandem.store.errors import TandemError
 from tandem.store.lifecycle import missed_meetings, next_meeting
-from tandem.store.records import HELD_STATUSES, Meeting, Series, ShadowDay, label
+from tandem.store.records import HELD_STATUSES, Claim, Meeting, Series, ShadowDay, label
 from tandem.store.words import count
 from tandem.store.workspace import Workspace
 from tandem.tui.home_data import HomeData, HomeRow, read_home
@@ -50,11 +50,13 @@ EMPTY_TEXT = (
 )
 
 
-def _claimed_here(meeting: Meeting, home: Path) -> bool:
-    # Imported when a live meeting is shown: the sync package is no part of start-up.
-    from tandem.store.sync.claim import is_ours
+def _claimed_elsewhere(meeting: Meeting, home: Path | None) -> Claim | None:
+    if home is None or meeting.claim is None:
+        return None
+    # Imported only for a claimed meeting: the sync package is no part of start-up.
+    from tandem.store.sync.claim import claimed_elsewhere
 
-    return meeting.claim is None or is_ours(meeting.claim, home)
+    return claimed_elsewhere(meeting, home)
 
 
 def summary_line(data: HomeData, today: date, home: Path | None = None) -> Text:
@@ -65,8 +67,9 @@ def summary_line(data: HomeData, today: date, home: Path | None = None) -> Text:
     m = next_meeting(meetings, today)
     if m is not None and m.status == "live":
         text.append(" ● LIVE ", style="bold reverse green")
-        if m.claim is not None and home is not None and not _claimed_here(m, home):
-            text.append(f" {m.title} ({m.date}): run by {m.claim.person} on {m.claim.host}, Enter shows it   ")
+        claim = _claimed_elsewhere(m, home)
+        if claim is not None:
+            text.append(f" {m.title} ({m.date}): run by {claim.person} on {claim.host}, Enter shows it   ")
         else:
             text.append(f" {m.title} ({m.date}): Enter to resume   ")
     elif m is not None:
