@@ -15,6 +15,7 @@ from tandem.store.records import (
     Record,
     Series,
     ShadowDay,
+    Triage,
 )
 
 MEETINGS_DIR = "meetings"
@@ -56,4 +57,5 @@ MEETING_TABLES: dict[str, type[Record]] = {
     "decisions": Decision,
     "actions": ActionItem,
     "parking_lot": ParkedItem,
+    "triage": Triage,
 }

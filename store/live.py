@@ -153,6 +153,7 @@ class LiveSession:
                 decisions=list(self.record.decisions),
                 actions=list(self.record.actions),
                 parking_lot=list(self.record.parking_lot),
+                triage=list(self.record.triage),
             )
         self.writer.write_all(snapshot)
 

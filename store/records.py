@@ -787,6 +787,52 @@ class ActionItem(Record):
         return self.status == "open" and bool(self.due) and date.fromisoformat(self.due) < today
 
 
+#: What a meeting did with a contribution: took it in (an agenda item, lead feedback, a
+#: question, a content idea, a check-in), left it for a later meeting, or declined it.
+TRIAGE_FATES = ("taken", "deferred", "declined")
+#: What a contribution's kind is (``store/contrib/records.py``'s ``KINDS``), repeated here
+#: because a triage row outlives the contributions file it names.
+CONTRIBUTION_KINDS = ("lead", "question", "topic", "content", "checkin")
+
+
+@dataclass(kw_only=True, slots=True)
+class Triage(Record):
+    """A meeting's answer to one contribution (its id is the contribution's).
+
+    Kept in the meeting's file, never in the contributor's: only its author writes that
+    file. It repeats who raised what and when, so that the minutes credit them even where
+    the contributions file has not arrived."""
+
+    id: str
+    kind: str
+    fate: str
+    author: str = ""
+    created_at: str = ""
+    subject: str = ""
+    #: When the facilitator decided.
+    at: str = ""
+    #: Why it was declined (a declined contribution needs one).
+    reason: str = ""
+    #: What it became in the meeting: the agenda item a topic became, the objective a
+    #: check-in went to, or the record (its id is the contribution's) otherwise.
+    record_id: str = ""
+    agenda_item_id: str = ""
+
+    def _validate(self) -> None:
+        _check_str("triage.id", self.id, required=True, max_len=64)
+        _check_choice("triage.kind", self.kind, CONTRIBUTION_KINDS)
+        _check_choice("triage.fate", self.fate, TRIAGE_FATES)
+        _check_str("triage.author", self.author, max_len=200)
+        _check_timestamp("triage.created_at", self.created_at)
+        _check_str("triage.subject", self.subject, max_len=300)
+        _check_timestamp("triage.at", self.at)
+        _check_str("triage.reason", self.reason, max_len=2000)
+        if self.fate == "declined" and not self.reason.strip():
+            raise ValidationError("triage.reason", "a declined contribution needs a reason: its author reads it")
+        _check_str("triage.record_id", self.record_id, max_len=64)
+        _check_str("triage.agenda_item_id", self.agenda_item_id, max_len=64)
+
+
 @dataclass(kw_only=True, slots=True)
 class ParkedItem(Record):
     """An entry of the parking lot: deferred to the series' next meeting."""

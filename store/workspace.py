@@ -50,6 +50,7 @@ from tandem.store.records import (
     ProspectInsight,
     Series,
     ShadowDay,
+    Triage,
 )
 from tandem.store.tables import RecordDB, keyed
 from tandem.store.upkeep.snapshots import Snapshots
@@ -78,6 +79,8 @@ class MeetingRecord:
     decisions: list[Decision] = field(default_factory=list)
     actions: list[ActionItem] = field(default_factory=list)
     parking_lot: list[ParkedItem] = field(default_factory=list)
+    #: What the meeting did with contributions (``store/contrib/triage.py``).
+    triage: list[Triage] = field(default_factory=list)
 
 
 def meeting_tables(record: MeetingRecord, stored: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
@@ -123,6 +126,7 @@ def _decode_meeting(path: Path, tables: dict[str, Any], only: Iterable[str] | No
         decisions=table("decisions", Decision),
         actions=table("actions", ActionItem),
         parking_lot=table("parking_lot", ParkedItem),
+        triage=table("triage", Triage),
     )
 
 
@@ -647,6 +651,10 @@ class Workspace:
         for meeting, actions in self._iter_table("actions", ActionItem, where):
             yield meeting, [a if a.meeting_id else a.replace(meeting_id=meeting.id) for a in actions]
 
+    def iter_triage(self) -> Iterator[tuple[Meeting, list[Triage]]]:
+        """Each meeting (in id order) with what it did with contributions (from the index)."""
+        return self._iter_table("triage", Triage)
+
     def iter_decisions(self) -> Iterator[tuple[Meeting, list[Decision]]]:
         """Each meeting (in id order) with its decisions, decoding only those tables."""
         return self._iter_table("decisions", Decision)
@@ -782,6 +790,7 @@ class MeetingWriter:
         self.decisions: Collection[Decision] = table("decisions")
         self.actions: Collection[ActionItem] = table("actions")
         self.parking_lot: Collection[ParkedItem] = table("parking_lot")
+        self.triage: Collection[Triage] = table("triage")
 
     def _before_write(self, path: Path | None = None) -> None:
         if not self._lock.is_locked:

@@ -35,7 +35,7 @@ RACY_NS = 3_000_000_000
 
 
 #: What an entry keeps of a meeting (see :func:`indexed`), in the order it keeps them.
-PARTS = ("meeting", "actions", "decisions", "lead_feedback", "summary", "review")
+PARTS = ("meeting", "actions", "decisions", "lead_feedback", "summary", "review", "triage")
 PART_AT = {name: n for n, name in enumerate(PARTS)}
 
 
@@ -186,6 +186,7 @@ def indexed_parts(record: MeetingRecord) -> dict[str, Any]:
         "lead_feedback": [f.to_dict() for f in record.lead_feedback],
         "summary": summary,
         "review": review_part(record, meeting, summary),
+        "triage": [t.to_dict() for t in record.triage],
     }
 
 

@@ -53,7 +53,7 @@ from tandem.store.errors import TandemError
 from tandem.store.index.entry import PARTS, RACY_NS, Entry, Sig, check_of, digest_of, read_entry, search_entry, sig_of
 from tandem.store.layout import CACHE_DIR, MEETINGS_DIR
 from tandem.store.outside import MAX_DATA_FILE_BYTES, inside, name_problem
-from tandem.store.records import ActionItem, Attendee, Decision, LeadFeedback, Meeting
+from tandem.store.records import ActionItem, Attendee, Decision, LeadFeedback, Meeting, Triage
 from tandem.store.workspace import _decode_meeting
 
 T = TypeVar("T")
@@ -91,7 +91,7 @@ WRITE_CHUNK = 1 << 20
 def records_fingerprint() -> str:
     """Changes with the format, the schema or the fields of any record the index keeps:
     an index written by another tandem is rebuilt, not misread."""
-    kinds = (Meeting, Attendee, ActionItem, Decision, LeadFeedback)
+    kinds = (Meeting, Attendee, ActionItem, Decision, LeadFeedback, Triage)
     text = repr((FORMAT, SCHEMA_VERSION, PARTS, [(k.__name__, [f.name for f in fields(k)]) for k in kinds]))
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 

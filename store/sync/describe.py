@@ -27,6 +27,7 @@ _ADDED_NOUNS = {
     "decisions": "decision",
     "actions": "action item",
     "parking_lot": "parked item",
+    "triage": "triaged contribution",
     "objectives": "objective",
     "content": "content item",
     "insights": "prospect question",

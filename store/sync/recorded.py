@@ -43,6 +43,7 @@ TABLE_TITLES: Final = {
     "decisions": "Decision",
     "actions": "Action item",
     "parking_lot": "Parking lot",
+    "triage": "Triage",
     "objectives": "Objective",
     "content": "Content item",
     "insights": "Prospect insight",
@@ -287,6 +288,8 @@ def _record_titles(record: MeetingRecord) -> dict[tuple[str, str], str]:
         titles["decisions", d.id] = f"Decision “{_short(d.text)}”"
     for a in record.actions:
         titles["actions", a.id] = f"Action item “{_short(a.text)}”"
+    for t in record.triage:
+        titles["triage", t.id] = f"Triage of “{_short(t.subject)}”"
     return titles
 
 

@@ -149,6 +149,43 @@ def test_inbox_lists_every_persons_waiting_contributions_newest_first(home: Path
     assert [c["id"] for c in mine] == [old.id]
 
 
+def _plan_next(home: Path) -> str:
+    ws = Workspace(home)
+    ws.create_meeting(Meeting(id="2026-12-08-weekly", series_id="weekly", title="Weekly sync", date="2026-12-08"))
+    return "2026-12-08-weekly"
+
+
+def test_inbox_leaves_out_what_a_meeting_took_in_or_declined_and_marks_a_deferral(home: Path) -> None:
+    from tandem.store.contrib.triage import TopicAnswer, triage_planned
+
+    store = Contributions(Workspace(home))
+    ana = {"author": "Ana Ruiz", "team": "sales", "now": datetime(2026, 12, 1, 9)}
+    taken, deferred, declined = (store.add(make.topic(t, **ana)) for t in ("Taken", "Deferred", "Declined"))
+    answers = [TopicAnswer(taken, "take"), TopicAnswer(deferred, "defer"), TopicAnswer(declined, "decline", reason="Covered")]
+    triage_planned(Workspace(home), _plan_next(home), answers, now=datetime(2026, 12, 2, 9))
+    listed = tandem(home, "inbox")
+    assert listed.code == 0 and len(listed.out.splitlines()) == 1, listed
+    assert "topic Deferred" in listed.out and "[deferred by 2026-12-08 Weekly sync]" in listed.out
+    assert [(c["id"], c["fate"]) for c in json.loads(tandem(home, "inbox", "--json").out)] == [(deferred.id, "deferred")]
+
+
+def test_withdraw_your_own_waiting_contribution_by_unique_prefix(home: Path) -> None:
+    from tandem.store.contrib.triage import TopicAnswer, triage_planned
+
+    store = Contributions(Workspace(home))
+    mine = store.add(make.question("Is there an SLA?", author="Ana Ruiz", team="sales", now=datetime(2026, 12, 1, 9)))
+    dana = store.add(make.topic("Pricing", author="Dana Kim", team="marketing", now=datetime(2026, 12, 1, 9)))
+    result = tandem(home, "withdraw", mine.id[:5])
+    assert (result.code, result.out) == (0, 'Prospect question "Is there an SLA?" withdrawn: the next meeting will not offer it.\n'), result
+    assert store.resolve(mine.id).status == "withdrawn" and tandem(home, "inbox", "--mine").out.startswith("Nothing of yours")
+    one_sentence(tandem(home, "withdraw", dana.id), 1, "No contribution")  # only your own
+    taken = store.add(make.topic("Taken", author="Ana Ruiz", team="sales", now=datetime(2026, 12, 1, 9)))
+    triage_planned(Workspace(home), _plan_next(home), [TopicAnswer(taken, "take")], now=datetime(2026, 12, 2, 9))
+    one_sentence(tandem(home, "withdraw", taken.id), 1, "taken into 2026-12-08 Weekly sync", "not withdrawn")
+    assert store.resolve(taken.id).status == "waiting"
+    one_sentence(tandem(home, "withdraw"), 2, "CONTRIBUTION")
+
+
 def test_done_and_drop_your_own_action_by_unique_prefix(home: Path) -> None:
     one_sentence(tandem(home, "done", "act"), 1, "'act' matches 2 of your open action items")
     done = tandem(home, "done", "act1")

@@ -409,15 +409,16 @@ def _age(created_at: str, now: datetime) -> str:
 def inbox_cmd(env: Env, mine: bool, series_ref: str | None, as_json: bool) -> None:
     """What awaits the next meeting, from everyone.
 
-    Every person's waiting contributions, newest first, with author and age."""
-    from tandem.store.contrib import Contributions
+    Every person's waiting contributions, newest first, with author and age (a meeting's
+    triage takes them off: taken in or declined; deferred ones wait on)."""
+    from tandem.store.contrib.triage import waiting as waiting_now
 
     workspace = env.workspace()
     series = _series(workspace, series_ref) if series_ref is not None else None
     author = whoami(workspace)[0] if mine else None
-    waiting = Contributions(workspace).waiting(series_id=series.id if series else None, author=author)
+    waiting = waiting_now(workspace, series_id=series.id if series else None, author=author)
     if as_json:
-        _print_json([c.to_dict() for c in waiting])
+        _print_json([{**c.to_dict(), "fate": fate.state} for c, fate in waiting])
         return
     if not waiting:
         whose = " of yours" if mine else ""
@@ -425,13 +426,41 @@ def inbox_cmd(env: Env, mine: bool, series_ref: str | None, as_json: bool) -> No
         return
     titles = {s.id: s.title for s in workspace.series.all()}
     now = datetime.now()
-    for c in waiting:
+    for c, fate in waiting:
         what = _said(c.subject, 60) + (f" ({c.record.get('verdict')})" if c.kind == "lead" else "")
         where = f" — for {_said(titles.get(c.series_id, c.series_id), 30)}" if c.series_id else ""
-        click.echo(f"{c.id[:6]}  {_age(c.created_at, now):>8}  {_said(c.author, 24)}: {c.noun} {what}{where}")
+        deferred = f" [deferred by {_said(fate.meeting_words, 40)}]" if fate.state == "deferred" else ""
+        click.echo(f"{c.id[:6]}  {_age(c.created_at, now):>8}  {_said(c.author, 24)}: {c.noun} {what}{where}{deferred}")
+
+
+@click.command("withdraw")
+@click.argument("ref", metavar="CONTRIBUTION")
+@_json_option
+@click.pass_obj
+def withdraw_cmd(env: Env, ref: str, as_json: bool) -> None:
+    """Take back one of your own waiting contributions.
+
+    CONTRIBUTION: its id or a unique start of it ('tandem inbox --mine' shows them). A
+    contribution a meeting has taken in or declined stays as it was."""
+    from tandem.store.contrib import Contributions
+    from tandem.store.contrib.triage import fate_of, fates
+    from tandem.store.errors import TandemError
+
+    workspace = env.workspace()
+    name, _ = whoami(workspace)
+    contributions = Contributions(workspace)
+    found = contributions.resolve(ref, author=name)
+    fate = fate_of(found, fates(workspace))
+    if fate.state in ("taken", "declined"):
+        raise TandemError(f"That {found.noun} was {_said(fate.words(), 120)}; a meeting's decision is not withdrawn.")
+    withdrawn = contributions.withdraw(name, found.id)
+    if as_json:
+        _print_json(withdrawn.to_dict())
+        return
+    click.echo(f'{found.noun.capitalize()} "{_said(found.subject, 60)}" withdrawn: the next meeting will not offer it.')
 
 
 def register(cli: click.Group) -> None:
     """Add these commands to ``tandem``."""
-    for command in (me_cmd, add_group, done_cmd, drop_cmd, inbox_cmd):
+    for command in (me_cmd, add_group, done_cmd, drop_cmd, inbox_cmd, withdraw_cmd):
         cli.add_command(command)
