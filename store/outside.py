@@ -52,6 +52,20 @@ def clean_text(text: str) -> str:
     return UNSAFE_CHARACTER.sub("", ANSI_SEQUENCE.sub("", text))
 
 
+def one_line(text: str, limit: int | None = None) -> str:
+    """Someone else's text fit for one line (a phrase, a toast, a line of output): escape
+    sequences, controls, bidi marks and line breaks gone, runs of blanks one space, cut at
+    ``limit`` characters with an ellipsis."""
+    # clean_text takes escape sequences out whole (else "[31m" would stay); what it keeps
+    # that is still not printable (tab, newline, format and unassigned characters, lone
+    # surrogates of an undecodable file name) becomes a blank, and the blanks collapse.
+    text = clean_text(text)
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else " " for ch in text)
+    text = " ".join(text.split())
+    return text if limit is None or len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def is_clean(text: str) -> bool:
     """Whether ``text`` holds nothing :func:`clean_text` would remove."""
     return text.isprintable() or (UNSAFE_CHARACTER.search(text) is None and "\r" not in text)

@@ -42,6 +42,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 
 from tandem.store.config import SyncConfig
 from tandem.store.layout import MEETINGS_DIR
+from tandem.store.outside import one_line
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -93,12 +94,6 @@ class Outcome:
     sentence: str
     #: Nothing came in and nothing went out: nothing to say, nothing to read again.
     quiet: bool = False
-
-
-def _one_line(text: str) -> str:
-    from tandem.store.outside import clean_text
-
-    return " ".join(clean_text(text).split())
 
 
 class AutoSync:
@@ -192,7 +187,9 @@ class AutoSync:
             return
         command = sync_command(self.home)
         if running:
-            lock = self.home / ".git" / "tandem-sync.lock"
+            from tandem.store.sync.run import SYNC_LOCK
+
+            lock = self.home / ".git" / SYNC_LOCK
             command = [sys.executable, "-c", _AFTER_THE_RUNNING_ONE, str(lock), str(self.timeout_s), *command[1:]]
         try:
             self.left_running = subprocess.Popen(
@@ -274,10 +271,10 @@ class AutoSync:
         from tandem.store.sync.run import SyncReport
 
         if code == 0:
-            sentence = _one_line(out.strip().splitlines()[-1] if out.strip() else "Synced.")
+            sentence = one_line(out.strip().splitlines()[-1] if out.strip() else "Synced.")
             nothing = {SyncReport().sentence(), SyncReport(remote=False).sentence()}
             return Outcome(True, sentence, quiet=sentence in nothing)
-        said = _one_line(err).removeprefix("tandem: ")
+        said = one_line(err).removeprefix("tandem: ")
         return Outcome(False, said or f"tandem sync stopped with exit status {code}; your work is kept here and goes with the next sync.")
 
     def _tell(self, outcome: Outcome) -> None:

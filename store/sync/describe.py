@@ -17,7 +17,7 @@ from typing import Any
 from tandem.store.atomic import decode
 from tandem.store.errors import CorruptFileError, NewerSchemaError
 from tandem.store.layout import CONTRIBUTIONS_DIR, CONTRIBUTIONS_TABLE, MEETINGS_DIR
-from tandem.store.outside import clean_text
+from tandem.store.outside import one_line
 from tandem.store.records import SEQ, measure
 from tandem.store.words import count
 
@@ -69,19 +69,9 @@ _GROUPED: dict[str, str] = {
 
 
 def said(value: object, limit: int = NAME_LIMIT) -> str:
-    """Teammate's text fit for a phrase: one line of printable characters (escape sequences,
-    controls, bidi marks and line breaks gone, runs of blanks one space), at most ``limit``
-    characters. Anything but text is nothing."""
-    if not isinstance(value, str):
-        return ""
-    # clean_text takes escape sequences out whole (else "[31m" would stay); what it keeps
-    # that is still not printable (tab, newline, format and unassigned characters, lone
-    # surrogates of an undecodable file name) becomes a blank, and the blanks collapse.
-    text = clean_text(value)
-    if not text.isprintable():
-        text = "".join(ch if ch.isprintable() else " " for ch in text)
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """Teammate's text fit for a phrase (:func:`~tandem.store.outside.one_line`), at most
+    ``limit`` characters. Anything but text is nothing."""
+    return one_line(value, limit) if isinstance(value, str) else ""
 
 
 def is_data_path(path: str) -> bool:

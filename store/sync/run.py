@@ -43,6 +43,8 @@ from tandem.store.sync.setup import identity_args, is_shared, private_modes
 
 #: How often a push refused because someone pushed in between is retried.
 PUSH_ATTEMPTS = 5
+#: In ``.git``: one sync of a workspace at a time (its holder file says who).
+SYNC_LOCK = "tandem-sync.lock"
 #: What ``tandem sync status`` reads: the last sync's time and result (local, in ``.git``).
 LAST_SYNC = "tandem-last-sync.json"
 #: git's lock files a killed git leaves in ``.git``.
@@ -100,8 +102,8 @@ class Sync:
     # --- the whole sync ----------------------------------------------------------------
 
     def run(self) -> SyncReport:
-        lock = WriterLock(self._dot_git / "tandem-sync.lock", subject="The team repository", meeting=False, now=self.now, timeout=0)
-        died = (self._dot_git / "tandem-sync.holder").exists() and holder_alive(self._dot_git / "tandem-sync.lock") is False
+        lock = WriterLock(self._dot_git / SYNC_LOCK, subject="The team repository", meeting=False, now=self.now, timeout=0)
+        died = lock.holder_path.exists() and holder_alive(lock.lock_path) is False
         with lock:
             if died:
                 self._remove_stale_git_locks()

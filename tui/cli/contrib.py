@@ -38,17 +38,10 @@ _FLAGS = {
 
 
 def _said(text: object, limit: int = 60) -> str:
-    """Text from a file or a teammate fit for one line of output: escape sequences and
-    control characters gone, blanks collapsed, cut at ``limit`` (the sync's own rule)."""
-    from tandem.store.outside import clean_text
+    """Text from a file or a teammate fit for one line of output (the sync's own rule)."""
+    from tandem.store.outside import one_line
 
-    if not isinstance(text, str):
-        text = "" if text is None else str(text)
-    text = clean_text(text)
-    if not text.isprintable():
-        text = "".join(ch if ch.isprintable() else " " for ch in text)
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return one_line("" if text is None else str(text), limit)
 
 
 def _print_json(data: Any) -> None:
