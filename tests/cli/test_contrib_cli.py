@@ -165,8 +165,13 @@ def test_inbox_leaves_out_what_a_meeting_took_in_or_declined_and_marks_a_deferra
     triage_planned(Workspace(home), _plan_next(home), answers, now=datetime(2026, 12, 2, 9))
     listed = tandem(home, "inbox")
     assert listed.code == 0 and len(listed.out.splitlines()) == 1, listed
-    assert "topic Deferred" in listed.out and "[deferred by 2026-12-08 Weekly sync]" in listed.out
+    assert "topic Deferred" in listed.out and "[waiting (deferred by 2026-12-08 Weekly sync)]" in listed.out
     assert [(c["id"], c["fate"]) for c in json.loads(tandem(home, "inbox", "--json").out)] == [(deferred.id, "deferred")]
+    every = tandem(home, "inbox", "--mine", "--all").out.splitlines()
+    assert sorted(line.split("[", 1)[1] for line in every) == sorted(
+        ["taken into 2026-12-08 Weekly sync]", "waiting (deferred by 2026-12-08 Weekly sync)]", "declined in 2026-12-08 Weekly sync: Covered]"]
+    )
+    assert tandem(home, "inbox", "--all", "--series", "weekly", "--json").code == 0
 
 
 def test_withdraw_your_own_waiting_contribution_by_unique_prefix(home: Path) -> None:

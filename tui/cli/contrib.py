@@ -396,34 +396,49 @@ def _age(created_at: str, now: datetime) -> str:
 
 @click.command("inbox")
 @click.option("--mine", is_flag=True, help="Only what you contributed.")
+@click.option("--all", "every", is_flag=True, help="Also what meetings took in or declined, and what was withdrawn, each with its fate.")
 @click.option("--series", "series_ref", metavar="S", help="Only what is for this series' next meeting (and for whichever meets next).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
 @click.pass_obj
-def inbox_cmd(env: Env, mine: bool, series_ref: str | None, as_json: bool) -> None:
+def inbox_cmd(env: Env, mine: bool, every: bool, series_ref: str | None, as_json: bool) -> None:
     """What awaits the next meeting, from everyone.
 
     Every person's waiting contributions, newest first, with author and age (a meeting's
-    triage takes them off: taken in or declined; deferred ones wait on)."""
+    triage takes them off: taken in or declined; deferred ones wait on). With --all, every
+    contribution and its fate ("taken into 2026-12-08 Weekly sync")."""
+    from tandem.store.contrib import Contributions
+    from tandem.store.contrib.triage import fate_of, fates
     from tandem.store.contrib.triage import waiting as waiting_now
 
     workspace = env.workspace()
     series = _series(workspace, series_ref) if series_ref is not None else None
     author = whoami(workspace)[0] if mine else None
-    waiting = waiting_now(workspace, series_id=series.id if series else None, author=author)
+    if every:
+        found = fates(workspace)
+        listed = [
+            (c, fate_of(c, found))
+            for c in Contributions(workspace).all()
+            if (author is None or c.author == author) and (series is None or c.series_id in ("", series.id))
+        ]
+    else:
+        listed = waiting_now(workspace, series_id=series.id if series else None, author=author)
     if as_json:
-        _print_json([{**c.to_dict(), "fate": fate.state} for c, fate in waiting])
+        _print_json([{**c.to_dict(), "fate": fate.state, "fate_words": fate.words()} for c, fate in listed])
         return
-    if not waiting:
+    if not listed:
         whose = " of yours" if mine else ""
-        click.echo(f"Nothing{whose} waits for the next meeting in {workspace.home}.")
+        if every:
+            click.echo(f"Nothing{whose} was contributed in {workspace.home}.")
+        else:
+            click.echo(f"Nothing{whose} waits for the next meeting in {workspace.home}.")
         return
     titles = {s.id: s.title for s in workspace.series.all()}
     now = datetime.now()
-    for c, fate in waiting:
+    for c, fate in listed:
         what = _said(c.subject, 60) + (f" ({c.record.get('verdict')})" if c.kind == "lead" else "")
         where = f" — for {_said(titles.get(c.series_id, c.series_id), 30)}" if c.series_id else ""
-        deferred = f" [deferred by {_said(fate.meeting_words, 40)}]" if fate.state == "deferred" else ""
-        click.echo(f"{c.id[:6]}  {_age(c.created_at, now):>8}  {_said(c.author, 24)}: {c.noun} {what}{where}{deferred}")
+        said = f" [{_said(fate.words(), 120)}]" if every or fate.state == "deferred" else ""
+        click.echo(f"{c.id[:6]}  {_age(c.created_at, now):>8}  {_said(c.author, 24)}: {c.noun} {what}{where}{said}")
 
 
 @click.command("withdraw")
