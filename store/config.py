@@ -54,6 +54,15 @@ validates the file. Every key is optional; a missing file means every default::
     name = "Ana Ruiz"
     team = "sales"
 
+    # How your CRM's lead exports read (`tandem import leads FILE.csv`): a preset, hubspot or
+    # salesforce, and any column or value of yours on top (store/crm/settings.py has them all).
+    [crm]
+    preset = "hubspot"
+    [crm.columns]
+    persona = "Buyer Persona"
+    [crm.status]
+    "Nurture" = "recycled"
+
     # Your keys, by binding id (the help screen, ? or F1, lists every id). Several keys: "a,b".
     [keymap]
     "home.new_meeting" = "ctrl+n"
@@ -79,6 +88,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tandem.store.crm.settings import CrmConfig, read_crm, render_crm
 from tandem.store.errors import CorruptFileError
 from tandem.store.outside import read_outside
 
@@ -86,7 +96,7 @@ FILE_NAME = "config.toml"
 MAX_BYTES = 256 * 1024
 
 #: The top-level keys, in the order `tandem config show` prints them.
-TOP_KEYS = ("facilitator", "export_dir", "theme", "overrun_alert", "series", "vocabulary", "sync", "me", "keymap")
+TOP_KEYS = ("facilitator", "export_dir", "theme", "overrun_alert", "series", "vocabulary", "sync", "me", "crm", "keymap")
 #: How the live screen tells that the item's timebox has run out, beyond its timer's colour.
 OVERRUN_ALERTS = ("off", "bell", "flash", "both")
 SERIES_KEYS = ("template",)
@@ -200,6 +210,8 @@ class Config:
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
     sync: SyncConfig = field(default_factory=SyncConfig)
     me: MeConfig = field(default_factory=MeConfig)
+    #: ``[crm]``: how a CRM's lead exports read (``store/crm/settings.py``).
+    crm: CrmConfig = field(default_factory=CrmConfig)
     #: Binding id → keys (Textual's syntax: "ctrl+n", several as "f2,ctrl+e").
     keymap: dict[str, str] = field(default_factory=dict)
 
@@ -424,6 +436,8 @@ class _Validator:
                 values[key] = self.sync(parts, value)
             elif key == "me":
                 values[key] = self.me(parts, value)
+            elif key == "crm":
+                values[key] = read_crm(self, parts, value)
             elif key == "keymap":
                 values[key] = self.keymap(parts, value)
         config = Config(**values)
@@ -808,6 +822,7 @@ def render_config(loaded: LoadedConfig, default_keys: dict[str, str] | None = No
     out += ["", "[me]"]
     out += [origin(dotted("me", "name"), "not said yet; `tandem me NAME` sets it"), f"name = {_toml_value(config.me.name)}"]
     out += [origin(dotted("me", "team"), f"other; one of {', '.join(ME_TEAMS)}"), f"team = {_toml_value(config.me.team)}"]
+    out += ["", *render_crm(config.crm, origin)]
     out += ["", "[keymap]"]
     ids = sorted(set(default_keys or {}) | set(config.keymap))
     for binding_id in ids:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tandem.store.crm.lead import Lead
 from tandem.store.records import (
     ActionItem,
     AgendaItem,
@@ -42,6 +43,8 @@ SHARED_FILES: dict[str, tuple[str, str, type[Record]]] = {
     "content.json": ("content", "content", ContentItem),
     "insights.json": ("insights", "insights", ProspectInsight),
     "shadow_days.json": ("shadow_days", "shadow_days", ShadowDay),
+    #: Lead lists imported from the team's CRM (``store/crm``), keyed by the CRM's id.
+    "leads.json": ("leads", "leads", Lead),
 }
 
 #: Any data file may also hold this table: what ``tandem sync`` decided when two machines

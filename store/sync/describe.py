@@ -33,6 +33,7 @@ _ADDED_NOUNS = {
     "insights": "prospect question",
     "shadow_days": "shadow day",
     "series": "series",
+    "leads": "imported lead",
 }
 
 #: A contribution between meetings (``store/contrib``), by its kind: the noun for one. Lead

@@ -764,12 +764,14 @@ _NoArgsIsHelp: type[click.UsageError] = getattr(click.exceptions, "NoArgsIsHelpE
 
 def _register_meeting_commands() -> None:
     from tandem.tui.cli.contrib import register as register_contrib
+    from tandem.tui.cli.crm import import_group
     from tandem.tui.cli.meeting import meeting_group
     from tandem.tui.cli.sync import sync_group
 
     cli.add_command(meeting_group)
     cli.add_command(sync_group)
     register_contrib(cli)
+    cli.add_command(import_group)
 
 
 _register_meeting_commands()
