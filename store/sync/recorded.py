@@ -49,6 +49,8 @@ TABLE_TITLES: Final = {
     "insights": "Prospect insight",
     "series": "Series",
     "shadow_days": "Shadow day",
+    "leads": "Imported lead",
+    "sla": "SLA version",
 }
 
 #: The records of a meeting file captured under an agenda item (they carry its id).
