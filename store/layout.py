@@ -18,6 +18,7 @@ from tandem.store.records import (
     ShadowDay,
     Triage,
 )
+from tandem.store.sla.record import SlaVersion
 
 MEETINGS_DIR = "meetings"
 SNAPSHOTS_DIR = "snapshots"
@@ -45,6 +46,8 @@ SHARED_FILES: dict[str, tuple[str, str, type[Record]]] = {
     "shadow_days.json": ("shadow_days", "shadow_days", ShadowDay),
     #: Lead lists imported from the team's CRM (``store/crm``), keyed by the CRM's id.
     "leads.json": ("leads", "leads", Lead),
+    #: The sales–marketing SLA (``store/sla``): every version agreed, none ever edited.
+    "sla.json": ("sla", "sla", SlaVersion),
 }
 
 #: Any data file may also hold this table: what ``tandem sync`` decided when two machines

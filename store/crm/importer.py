@@ -14,14 +14,18 @@ the file does not list is kept as it was (an export may be filtered).
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from tandem.store.atomic import atomic_write_bytes, encode, read_file
+import orjson
+
+from tandem.store.atomic import HEADER_KEY, SCHEMA_VERSION, atomic_write_bytes, decode, encode, read_file, read_regular
 from tandem.store.crm.lead import LEAD_STATUSES, LEADS_FILE, LEADS_TABLE, PERIOD, TEXT_MAX, Lead, lead_id
 from tandem.store.crm.settings import DATE_FIELDS, FIELDS, REQUIRED, CrmMapping, normal
 from tandem.store.errors import CorruptFileError, TandemError, UsageError, ValidationError
@@ -265,25 +269,19 @@ class _Reader:
         return lead.to_dict()
 
 
-def read_leads(
+def _read(
     path: Path,
     mapping: CrmMapping,
+    result: ImportResult,
     *,
-    period: str | None = None,
-    now: datetime | None = None,
-    progress: Callable[[int], None] | None = None,
-    shown: str | None = None,
-) -> tuple[dict[str, dict[str, Any]], ImportResult]:
-    """The leads of a CSV export, each as its record's dict by id (in the file's order),
-    and what was read. ``progress`` is told the bytes read so far, now and then; ``shown``
-    is how sentences name the file (default: ``path``)."""
-    label = shown if shown is not None else str(path)
-    if period is not None and not PERIOD.match(period):
-        raise UsageError(f"--period {one_line(period, 20)!r} is not a month; give it as YYYY-MM, like 2026-11.")
-    when = (now or datetime.now()).isoformat(timespec="seconds")
-    result = ImportResult(file=label)
+    period: str | None,
+    when: str,
+    progress: Callable[[int], None] | None,
+) -> Iterator[dict[str, Any]]:
+    """Each lead of the file as its record's dict, in the file's order, one at a time;
+    ``result`` counts the rows and periods as they go by."""
+    label = result.file
     reader = _Reader(label, mapping, period, when, one_line(path.name, TEXT_MAX))
-    docs: dict[str, dict[str, Any]] = {}
     lines: dict[str, int] = {}
     try:
         raw = path.open("rb")
@@ -305,14 +303,36 @@ def read_leads(
             if key in lines:
                 raise LeadFileError(label, line, f"lead {one_line(doc['reference'], 40)} is listed twice (first on line {lines[key]})")
             lines[key] = line
-            docs[key] = doc
             result.rows += 1
             result.periods[doc["period"]] = result.periods.get(doc["period"], 0) + 1
             if progress is not None and result.rows % PROGRESS_EVERY == 0:
                 progress(source.bytes)
+            yield doc
         if progress is not None:
             progress(source.bytes)
     result.periods = dict(sorted(result.periods.items()))
+
+
+def _start(period: str | None, now: datetime | None, path: Path, shown: str | None) -> tuple[str, ImportResult]:
+    if period is not None and not PERIOD.match(period):
+        raise UsageError(f"--period {one_line(period, 20)!r} is not a month; give it as YYYY-MM, like 2026-11.")
+    return (now or datetime.now()).isoformat(timespec="seconds"), ImportResult(file=shown if shown is not None else str(path))
+
+
+def read_leads(
+    path: Path,
+    mapping: CrmMapping,
+    *,
+    period: str | None = None,
+    now: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
+    shown: str | None = None,
+) -> tuple[dict[str, dict[str, Any]], ImportResult]:
+    """The leads of a CSV export, each as its record's dict by id (in the file's order),
+    and what was read. ``progress`` is told the bytes read so far, now and then; ``shown``
+    is how sentences name the file (default: ``path``)."""
+    when, result = _start(period, now, path, shown)
+    docs = {doc["id"]: doc for doc in _read(path, mapping, result, period=period, when=when, progress=progress)}
     return docs, result
 
 
@@ -322,12 +342,146 @@ def read_leads(
 _BOOKKEEPING = ("imported_at", "file")
 
 
-def _same(stored: Any, doc: dict[str, Any]) -> bool:
-    """Whether the stored document says what the import read (when and from which file it
-    was imported aside)."""
-    if not isinstance(stored, dict) or stored.keys() - {SEQ} != doc.keys():
-        return False
-    return all(stored[k] == v for k, v in doc.items() if k not in _BOOKKEEPING)
+def _digest(doc: Any) -> bytes | None:
+    """What a lead says, as 16 bytes: equal for two documents exactly when the import finds
+    the lead unchanged (the same fields with the same values, when and from which file it
+    was imported aside; the order kept in the file aside). None for a document that is not
+    an object, which is never unchanged."""
+    if not isinstance(doc, dict):
+        return None
+    said = {k: (None if k in _BOOKKEEPING else v) for k, v in doc.items() if k != SEQ}
+    try:
+        text = orjson.dumps(said, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # not what an import writes: never the same as a lead read
+        return None
+    return hashlib.blake2b(text, digest_size=16).digest()
+
+
+@dataclass(slots=True)
+class _Known:
+    """What ``leads.json`` said when the import compared against it: a digest per lead (a
+    few dozen bytes where the parsed lead takes a kilobyte), and the file's own digest, so
+    that under the lock a glance tells whether another import wrote in the meantime."""
+
+    digests: dict[str, bytes | None]
+    fingerprint: bytes | None
+
+    @classmethod
+    def of(cls, target: Path, raw: bytes | None) -> _Known:
+        if raw is None:
+            return cls({}, None)
+        digests = _walk(raw)
+        if digests is None:  # not as tandem writes it: the full decode says what is wrong, or reads it
+            digests = {key: _digest(doc) for key, doc in _table(target, decode(raw, target)).items()}
+        return cls(digests, _fingerprint(raw))
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)  # NaN and Infinity: not JSON, and orjson refuses them
+
+
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+_BLANK = re.compile(r"[ \t\n\r]*")
+
+
+def _walk(raw: bytes) -> dict[str, bytes | None] | None:
+    """The digest of each lead of ``leads.json``, decoding one lead at a time: the whole file
+    parsed at once takes three times its size (170 MB for 100,000 leads). None when the file
+    is anything but this schema's tables of objects (an older schema to migrate, a newer one,
+    broken JSON): the caller decodes it whole, which migrates or names the problem."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    scan = _DECODER.raw_decode
+
+    def skip(at: int) -> int:
+        return _BLANK.match(text, at).end()  # type: ignore[union-attr]
+
+    def members(at: int) -> Generator[tuple[str, int], int, None]:
+        """Each name of the object at ``at`` with where its value starts; the caller scans
+        the value and sends back where it ends. Stops at the closing brace."""
+        if text[at : at + 1] != "{":
+            raise ValueError("{")
+        at = skip(at + 1)
+        if text[at : at + 1] == "}":
+            yield "", at + 1
+            return
+        while True:
+            name, at = scan(text, at)
+            at = skip(at)
+            if not isinstance(name, str) or text[at : at + 1] != ":":
+                raise ValueError(":")
+            end = yield name, skip(at + 1)
+            at = skip(end)
+            if text[at : at + 1] == "}":
+                yield "", at + 1
+                return
+            if text[at : at + 1] != ",":
+                raise ValueError(",")
+            at = skip(at + 1)
+
+    digests: dict[str, bytes | None] = {}
+    header = False
+    try:
+        top = members(skip(0))
+        name, at = next(top)
+        while name:
+            if name == LEADS_TABLE:
+                leads = members(at)
+                key, at = next(leads)
+                while key:
+                    doc, at = scan(text, at)
+                    digests[key] = _digest(doc)
+                    key, at = leads.send(at)
+            else:
+                value, at = scan(text, at)
+                if not isinstance(value, dict):
+                    return None
+                if name == HEADER_KEY:
+                    header = value.get("schema") == SCHEMA_VERSION
+            name, at = top.send(at)
+        if not header or text[at:].strip():
+            return None
+    except (ValueError, IndexError, StopIteration):
+        return None
+    return digests
+
+
+def _fingerprint(raw: bytes | None) -> bytes | None:
+    return None if raw is None else hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def _raw(target: Path) -> bytes | None:
+    try:
+        return read_regular(target)
+    except FileNotFoundError:
+        return None
+
+
+def _table(target: Path, tables: dict[str, Any]) -> dict[str, Any]:
+    stored = tables.get(LEADS_TABLE, {})
+    if not isinstance(stored, dict):
+        raise CorruptFileError(target, f"table {LEADS_TABLE!r} is not an object")
+    return stored
+
+
+def _changes(leads: Iterator[dict[str, Any]], known: _Known, result: ImportResult) -> list[dict[str, Any]]:
+    """The leads that are new or changed, in the file's order; the others are counted and
+    dropped as they are read, so a re-import holds the stored leads' digests only."""
+    changed: list[dict[str, Any]] = []
+    result.new = result.updated = result.unchanged = 0
+    for doc in leads:
+        key = doc["id"]
+        if key not in known.digests:
+            result.new += 1
+        elif known.digests[key] is not None and known.digests[key] == _digest(doc):
+            result.unchanged += 1
+            continue
+        else:
+            result.updated += 1
+        changed.append(doc)
+    return changed
 
 
 def import_leads(
@@ -342,32 +496,39 @@ def import_leads(
 ) -> ImportResult:
     """Import the CSV export ``path`` into the workspace's ``leads.json``: new leads added,
     changed ones rewritten in place (keeping their place in the file), the rest untouched.
-    Nothing is written when nothing changed, so the file stays byte for byte as it was."""
-    docs, result = read_leads(path, mapping, period=period, now=now, progress=progress, shown=shown)
+    Nothing is written when nothing changed, so the file stays byte for byte as it was.
+
+    The file is compared with ``leads.json`` as it is read, against the stored leads'
+    digests, so the stored leads and the file's are never all in memory at once: a
+    re-import of an unchanged export holds neither."""
+    when, result = _start(period, now, path, shown)
     target = ws.home / LEADS_FILE
+    known = _Known.of(target, _raw(target))
+    changed = _changes(_read(path, mapping, result, period=period, when=when, progress=progress), known, result)
     with ws.short_lock(target):
-        tables = read_file(target) or {}
-        stored = tables.get(LEADS_TABLE, {})
-        if not isinstance(stored, dict):
-            raise CorruptFileError(target, f"table {LEADS_TABLE!r} is not an object")
-        top = max((d.get(SEQ, 0) for d in stored.values() if isinstance(d, dict) and type(d.get(SEQ, 0)) is int), default=0)
-        for key in list(docs):
-            doc = docs.pop(key)  # one copy at a time: the file's dict takes it over
-            old = stored.get(key)
-            if _same(old, doc):
-                result.unchanged += 1
-                continue
-            if isinstance(old, dict) and type(old.get(SEQ)) is int:
-                doc[SEQ] = old[SEQ]
-            else:
-                top += 1
-                doc[SEQ] = top
-            if old is None:
-                result.new += 1
-            else:
-                result.updated += 1
-            stored[key] = doc
-        if result.new or result.updated:
+        raw = _raw(target)
+        if _fingerprint(raw) != known.fingerprint:
+            # Another import (or a sync) wrote in the meantime: compare again, under the lock
+            # this time so nothing moves; rare, so no progress bar runs backwards for it.
+            changed = []
+            known = _Known.of(target, raw)
+            result = ImportResult(file=result.file)
+            changed = _changes(_read(path, mapping, result, period=period, when=when, progress=None), known, result)
+        del known
+        if changed:
+            tables = decode(raw, target) if raw is not None else {}
+            del raw
+            stored = _table(target, tables)
+            top = max((d.get(SEQ, 0) for d in stored.values() if isinstance(d, dict) and type(d.get(SEQ, 0)) is int), default=0)
+            for doc in changed:
+                old = stored.get(doc["id"])
+                if isinstance(old, dict) and type(old.get(SEQ)) is int:
+                    doc[SEQ] = old[SEQ]
+                else:
+                    top += 1
+                    doc[SEQ] = top
+                stored[doc["id"]] = doc
+            del changed
             tables[LEADS_TABLE] = stored
             ws.before_write(target)
             atomic_write_bytes(target, encode(tables, SHARED_FILES[LEADS_FILE][0]))

@@ -21,6 +21,9 @@ tandem's words (import) and back (export), with presets for HubSpot and Salesfor
     [crm.stage_export]              # tandem's stage code = the value written back
     mql = "Marketing Qualified Lead"
 
+    [crm.reason_export]             # tandem's reason code = your disqualification reason value
+    no_budget = "Budget"
+
 Columns and values are matched whatever their case and spacing ("lead status", "IN_PROGRESS"
 for "In Progress"). No Textual, no click: ``store/config`` reads the section through
 :func:`read_crm` with its own validator, so a mistake is a ``FILE:LINE`` problem like any
@@ -44,7 +47,9 @@ REQUIRED = ("reference", "created_at")
 DATE_FIELDS = ("created_at", "handed_over_at", "first_touch_at")
 #: How a date written with slashes or dots reads: month first (US) or day first.
 DATE_ORDERS = ("mdy", "dmy")
-CRM_KEYS = ("preset", "date_order", "columns", "status", "status_export", "stage", "stage_export")
+#: Columns only ``tandem export crm`` writes: the disqualification reason(s) of a lead.
+EXPORT_FIELDS = ("reason",)
+CRM_KEYS = ("preset", "date_order", "columns", "status", "status_export", "stage", "stage_export", "reason_export")
 
 _CODE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 
@@ -72,6 +77,8 @@ class CrmMapping:
     #: tandem's stage code → the CRM's value.
     stage_export: dict[str, str]
     date_order: str = "mdy"
+    #: tandem's reason code (``lead_feedback.reasons``) → the CRM's disqualification reason value.
+    reason_export: dict[str, str] = field(default_factory=dict)
 
     def column(self, name: str) -> str:
         return self.columns.get(name, "")
@@ -112,6 +119,23 @@ def _overlay(base: dict[str, str], mine: dict[str, str]) -> dict[str, str]:
 #   Industry) and the default Lead Status picklist (Open - Not Contacted, Working -
 #   Contacted, Closed - Converted, Closed - Not Converted). A Salesforce lead has no
 #   lifecycle stage, and neither CRM has a default "first touch" column: name your own.
+#
+# Neither CRM has a default disqualification-reason field: HubSpot's contact has none, and on
+# Salesforce the common practice is a custom "Disqualified Reason" picklist that depends on
+# Lead Status. The presets name such a column ("reason" under [crm.columns]: create the
+# property, or rename the column to yours) and write tandem's reason codes as these option
+# values, which [crm.reason_export] replaces with your property's own.
+REASONS: dict[str, str] = {
+    "no_fit": "No fit",
+    "no_budget": "No budget",
+    "no_authority": "No authority",
+    "bad_timing": "Bad timing",
+    "unreachable": "Unreachable",
+    "inaccurate_data": "Inaccurate data",
+    "no_interest": "No interest",
+    "chose_competitor": "Chose a competitor",
+    "other": "Other",
+}
 PRESETS: dict[str, CrmMapping] = {
     "hubspot": CrmMapping(
         preset="hubspot",
@@ -125,6 +149,7 @@ PRESETS: dict[str, CrmMapping] = {
             "status": "Lead Status",
             "created_at": "Create Date",
             "handed_over_at": "Became a Marketing Qualified Lead Date",
+            "reason": "Disqualification Reason",
         },
         status=_values(
             [
@@ -138,13 +163,15 @@ PRESETS: dict[str, CrmMapping] = {
                 ("Bad Timing", "recycled"),
             ]
         ),
+        # Lead Status' internal values (hs_lead_status): an import matches a dropdown's label
+        # or its internal value, and only the internal value survives a relabelled option.
         status_export={
-            "new": "New",
-            "working": "In Progress",
-            "accepted": "Connected",
-            "rejected": "Unqualified",
-            "recycled": "Bad Timing",
-            "converted": "Open Deal",
+            "new": "NEW",
+            "working": "IN_PROGRESS",
+            "accepted": "CONNECTED",
+            "rejected": "UNQUALIFIED",
+            "recycled": "BAD_TIMING",
+            "converted": "OPEN_DEAL",
         },
         stage=_values(
             [
@@ -169,6 +196,7 @@ PRESETS: dict[str, CrmMapping] = {
             "won": "Customer",
             "lost": "Other",
         },
+        reason_export=REASONS,
     ),
     "salesforce": CrmMapping(
         preset="salesforce",
@@ -178,6 +206,7 @@ PRESETS: dict[str, CrmMapping] = {
             "segment": "Industry",
             "status": "Lead Status",
             "created_at": "Created Date",
+            "reason": "Disqualified Reason",
         },
         status=_values(
             [
@@ -197,6 +226,7 @@ PRESETS: dict[str, CrmMapping] = {
         },
         stage={},
         stage_export={},
+        reason_export=REASONS,
     ),
 }
 
@@ -213,6 +243,7 @@ class CrmConfig:
     status_export: dict[str, str] = field(default_factory=dict)
     stage: dict[str, str] = field(default_factory=dict)
     stage_export: dict[str, str] = field(default_factory=dict)
+    reason_export: dict[str, str] = field(default_factory=dict)
 
     def mapping(self, preset: str | None = None) -> CrmMapping | None:
         """The mapping in effect: ``preset`` (or the file's), with the file's own columns and
@@ -229,6 +260,7 @@ class CrmConfig:
             stage=_overlay(base.stage, self.stage),
             stage_export={**base.stage_export, **self.stage_export},
             date_order=self.date_order or base.date_order,
+            reason_export={**base.reason_export, **self.reason_export},
         )
 
 
@@ -290,8 +322,8 @@ def _pairs(check: Checker, parts: tuple[str, ...], key: str, pairs: dict[str, An
             check.problem(at, f"is {len(text)} characters long; at most 200")
             continue
         if key == "columns":
-            if name not in FIELDS:
-                check.unknown(at, FIELDS)
+            if name not in FIELDS + EXPORT_FIELDS:
+                check.unknown(at, FIELDS + EXPORT_FIELDS)
                 continue
             if not text and name in REQUIRED:
                 check.problem(at, "must not be empty: every lead needs it")
@@ -308,8 +340,9 @@ def _pairs(check: Checker, parts: tuple[str, ...], key: str, pairs: dict[str, An
             if text and not (_CODE.match(text) and len(text) <= 40):
                 check.problem(at, f"{text!r} is not a stage code: lower-case letters and digits joined by _, like mql")
                 continue
-        elif key == "stage_export" and not (_CODE.match(name) and len(name) <= 40):
-            check.problem(at, f"{name!r} is not a stage code: lower-case letters and digits joined by _, like mql")
+        elif key in ("stage_export", "reason_export") and not (_CODE.match(name) and len(name) <= 40):
+            kind, like = ("stage", "mql") if key == "stage_export" else ("reason", "no_budget")
+            check.problem(at, f"{name!r} is not a {kind} code: lower-case letters and digits joined by _, like {like}")
             continue
         if not name.strip():
             check.problem(at, "an empty name matches nothing")
@@ -327,7 +360,7 @@ def render_crm(config: CrmConfig, origin: Callable[[str, str], str]) -> list[str
     if mapping is None:
         out.append("# no mapping: `tandem import leads` needs --preset, or a preset or [crm.columns] here")
         return out
-    for key in ("columns", "status", "status_export", "stage", "stage_export"):
+    for key in ("columns", "status", "status_export", "stage", "stage_export", "reason_export"):
         values: dict[str, str] = getattr(mapping, key)
         said = origin(f"crm.{key}", f"the {mapping.preset} preset's" if mapping.preset else "none")
         if mapping.preset and not said.startswith("# default"):

@@ -34,6 +34,7 @@ _ADDED_NOUNS = {
     "shadow_days": "shadow day",
     "series": "series",
     "leads": "imported lead",
+    "sla": "SLA version",
 }
 
 #: A contribution between meetings (``store/contrib``), by its kind: the noun for one. Lead

@@ -84,3 +84,25 @@ def import_leads(env: Env, file: Path, period: str | None, preset: str | None, a
     click.echo(f"{shown}: {count(result.rows, 'lead')} read: {result.new} new, {result.updated} updated, {result.unchanged} unchanged.")
     if result.missing:
         click.echo(f"tandem: not in the file, left empty: {', '.join(result.missing)}.", err=True)
+
+
+def run_export_crm(env: Env, preset: str | None, out: Path | None) -> None:
+    """``tandem export crm --preset hubspot|salesforce --out DIR``: leads.csv (one row per
+    lead with feedback, keyed by the CRM's id, status and reasons as the CRM's values) and
+    tasks.csv (the action items), ready for the CRM's import as an update."""
+    from tandem.store.crm.export import export_crm
+    from tandem.store.words import count
+
+    if out is None:
+        raise click.UsageError("export crm writes two files: give --out DIR")
+    mapping = _mapping(preset)
+    result = export_crm(env.workspace(), mapping, out)
+    if result.empty:
+        click.echo("Nothing to export: no lead has feedback and no action item is open or done.", err=True)
+        return
+    files = " and ".join(str(p) for p in (*result.written, *result.unchanged))
+    said = "Wrote" if result.written else "Unchanged:"
+    click.echo(f"{said} {files}: {count(result.leads, 'lead')} with feedback, {count(result.tasks, 'task')}.", err=True)
+    if result.unknown:
+        shown = ", ".join(result.unknown[:5]) + (", …" if len(result.unknown) > 5 else "")
+        click.echo(f"tandem: {count(len(result.unknown), 'lead')} not in any imported list (check the ids): {shown}.", err=True)

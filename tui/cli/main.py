@@ -485,6 +485,7 @@ def doctor(env: Env, do_repair: bool, yes: bool, as_json: bool) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["md", "csv"]), default="md", show_default=True, help="Markdown minutes, or CSV of action items and lead feedback."
 )
+@click.option("--preset", type=click.Choice(["hubspot", "salesforce"]), help="With crm: the CRM's layout (default: config.toml's [crm]).")
 @click.pass_obj
 def export(
     env: Env,
@@ -495,6 +496,7 @@ def export(
     series: str | None,
     since: str | None,
     fmt: str,
+    preset: str | None,
 ) -> None:
     """Export a meeting's minutes, or all of them, or a shadow day's.
 
@@ -504,8 +506,20 @@ def export(
     tandem export --all --out DIR         YYYY-MM-DD_<series>.md for every meeting
     tandem export --all --format csv --out DIR
     tandem export shadow ID [-o FILE]     one shadow day (id from 'tandem shadow list')
+    tandem export crm --preset hubspot --out DIR   leads.csv and tasks.csv for the CRM's import
     """
     from tandem.tui.cli.export import run_export, run_export_shadow
+
+    # Meeting ids start with their date, so a first argument "crm" is never a meeting either.
+    if args and args[0] == "crm":
+        if len(args) != 1 or export_all or output or series or since or fmt != "md":
+            raise click.UsageError("export crm takes --preset and --out DIR only")
+        from tandem.tui.cli.crm import run_export_crm
+
+        run_export_crm(env, preset, out)
+        return
+    if preset:
+        raise click.UsageError("--preset goes with export crm")
 
     # Meeting ids start with their date, so a first argument "shadow" is never a meeting.
     if args and args[0] == "shadow":
@@ -766,12 +780,14 @@ def _register_meeting_commands() -> None:
     from tandem.tui.cli.contrib import register as register_contrib
     from tandem.tui.cli.crm import import_group
     from tandem.tui.cli.meeting import meeting_group
+    from tandem.tui.cli.sla import sla_group
     from tandem.tui.cli.sync import sync_group
 
     cli.add_command(meeting_group)
     cli.add_command(sync_group)
     register_contrib(cli)
     cli.add_command(import_group)
+    cli.add_command(sla_group)
 
 
 _register_meeting_commands()
