@@ -271,7 +271,16 @@ CACHE_FORMAT = 3
 CHECKPOINT_EVERY = 500
 #: The modules whose code shapes the minutes: a change to one (an upgrade, a checkout of
 #: another version) renders everything again, as tandem's version number may not change.
-RENDER_MODULES = ("tandem.store.minutes.render", "tandem.store.mdescape", "tandem.store.outside", "tandem.store.records", "tandem.store.ids", "jinja2")
+RENDER_MODULES = (
+    "tandem.store.minutes.render",
+    "tandem.store.mdescape",
+    "tandem.store.outside",
+    "tandem.store.records",
+    "tandem.store.ids",
+    "tandem.store.contrib.triage",
+    "tandem.store.contrib.records",
+    "jinja2",
+)
 #: The most minutes files the quick path (:func:`_quick_plan`) renders again; beyond them a
 #: full pass, which reads every meeting once, costs less than reading their inputs one by one.
 QUICK_LIMIT = 100

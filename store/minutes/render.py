@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tandem.store import mdescape
+from tandem.store.contrib.records import NOUNS
+from tandem.store.contrib.triage import credit
 from tandem.store.errors import CorruptFileError, TandemError
 from tandem.store.outside import read_outside
 from tandem.store.records import (
@@ -372,6 +374,31 @@ def _scan_action_review(meeting: Meeting, shared: Shared) -> list[dict[str, Any]
     return [{"action": action, "origin": origin} for _, origin, action in rows]
 
 
+def _credits(record: MeetingRecord, insights: list[ProspectInsight], content: list[ContentItem], objectives: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
+    """Who raised what the meeting took in from a contribution ("raised by José,
+    2026-12-03"), by kind ("lead", "question", "content", "checkin", "topic") and the id of
+    what it became: only what the minutes show (a taken lead deleted since credits nobody)."""
+    shown = {
+        "lead": {f.id for f in record.lead_feedback},
+        "question": {i.id for i in insights},
+        "content": {c.id for c in content},
+        "checkin": {row["objective"].id for row in objectives},
+        "topic": {item.id for item in record.agenda},
+    }
+    found: dict[str, dict[str, str]] = {kind: {} for kind in shown}
+    for row in record.triage:
+        made = row.record_id or row.id
+        if row.fate == "taken" and made in shown[row.kind]:
+            found[row.kind][made] = credit(row)
+    return found
+
+
+def _contributions(record: MeetingRecord) -> list[dict[str, Any]]:
+    """What the meeting deferred or declined, as stored (the same order on every clone),
+    with who raised it."""
+    return [{"row": row, "noun": NOUNS[row.kind], "credit": credit(row)} for row in record.triage if row.fate in ("deferred", "declined")]
+
+
 def minutes_context(record: MeetingRecord, shared: Shared) -> dict[str, Any]:
     meeting = record.meeting
     previous, following = shared.previous_and_next(meeting)
@@ -381,7 +408,9 @@ def minutes_context(record: MeetingRecord, shared: Shared) -> dict[str, Any]:
         absent = [a.name for a in meeting.absentees if a.team == team]
         if present or absent:
             attendance.append({"team": team, "present": present, "absent": absent})
-    agenda = [{"item": item, "actual": _minutes_text(item.elapsed_s)} for item in record.agenda]
+    insights, content, objectives = shared.insights_of(meeting.id), shared.content_of(meeting.id), shared.objective_rows(meeting)
+    credits = _credits(record, insights, content, objectives)
+    agenda = [{"item": item, "actual": _minutes_text(item.elapsed_s), "credit": credits["topic"].get(item.id, "")} for item in record.agenda]
     return {
         "meeting": meeting,
         "series_title": shared.series_title(meeting.series_id),
@@ -389,11 +418,15 @@ def minutes_context(record: MeetingRecord, shared: Shared) -> dict[str, Any]:
         "agenda": agenda,
         "planned_total": planned_minutes(meeting, record.agenda),
         "actual_total": _minutes_text(sum(item.elapsed_s for item in record.agenda)),
-        "objectives": shared.objective_rows(meeting),
+        "objectives": objectives,
         "lead_feedback": record.lead_feedback,
         "lead_summary": lead_summary(record),
-        "insights": shared.insights_of(meeting.id),
-        "content": shared.content_of(meeting.id),
+        "insights": insights,
+        "content": content,
+        # A contribution taken in: who raised it, by kind and the id of what it became.
+        "credits": credits,
+        # Those deferred or declined, with the reason.
+        "contributions": _contributions(record),
         "shadow_days": _shadow_days(record, shared, previous),
         "decisions": record.decisions,
         "actions": _actions(record, shared.meetings_by_id()),

@@ -22,12 +22,14 @@ from tandem.store.sync.recorded import Decided, by_agenda_item, explain, mark
 from tandem.tui.forms import FORMS_TCSS
 from tandem.tui.screen_base import TandemScreen
 from tandem.tui.screens.live_capture import CaptureFlow
+from tandem.tui.screens.live_triage import TriageFlow
 from tandem.tui.seams import main_app
 from tandem.tui.timefmt import clock_text, minutes_text
 from tandem.tui.widgets.agenda import AgendaList
 from tandem.tui.widgets.captured import CapturedList, ReviewList
 from tandem.tui.widgets.clock_bar import append_clock
 from tandem.tui.widgets.footer import Footer
+from tandem.tui.widgets.waiting import WaitingList
 
 #: How long the item's heading flashes when its timebox runs out.
 FLASH_S = 1.5
@@ -62,12 +64,22 @@ class LiveScreen(TandemScreen[None]):
             tooltip="Both values of a field changed on two machines at once",
             id="live.conflicts",
         ),
+        # Not in the footer (80 columns hold no more): the list's title says it, help lists it.
+        Binding(
+            "f",
+            "focus_waiting",
+            "Waiting",
+            show=False,
+            tooltip="Go to the team's contributions waiting under this item",
+            id="live.focus_waiting",
+        ),
     ]
 
     def __init__(self, session: LiveSession) -> None:
         super().__init__()
         self.session = session
         self._shown_item: str | None = None
+        self._heading_shown: Text | None = None
         #: Items whose timebox running out was announced (config.toml's overrun_alert).
         self._alerted: set[str] = set()
         #: The conflicts syncs recorded in this meeting's file, and in the shared files
@@ -77,6 +89,7 @@ class LiveScreen(TandemScreen[None]):
         #: The meeting's conflicts by agenda item: its own and those of its records.
         self._item_conflicts: dict[str, tuple[Conflict, ...]] = {}
         self.flow = CaptureFlow(self)
+        self.triage = TriageFlow(self)
 
     # --- layout ---------------------------------------------------------------------
 
@@ -95,6 +108,7 @@ class LiveScreen(TandemScreen[None]):
                 yield Static(id="review-title", classes="pane-title")
                 yield Static(id="lead-summary")
                 yield ReviewList(id="review", compact=True)
+                yield WaitingList(id="waiting", compact=True)
                 yield CapturedList(id="captured", compact=True)
                 yield Static(id="forecast")
                 yield Static(id="save-state")
@@ -120,15 +134,21 @@ class LiveScreen(TandemScreen[None]):
         if self.session.gap_s >= 60:
             self._ask_about_gap()
         self.flow.recover_draft()
+        # After the first frame: the contributions are read in a worker, and a worker
+        # started now would share the interpreter with drawing it.
+        self.call_after_refresh(self.triage.load)
 
     def on_screen_resume(self) -> None:
         if self.is_mounted:
             self.tick()  # the clocks catch up; the rest did not change under the dialog
 
     def on_resize(self) -> None:
+        narrow = self.has_class("-narrow")
         self.set_class(self.size.width < 100, "-narrow")
         self.set_class(self.size.width < 70, "-tiny")
         self.set_class(self.size.height < 20, "-short")
+        if narrow != self.has_class("-narrow"):
+            self.show_waiting_count()  # the heading says it from 100 columns up
 
     @work
     async def _ask_about_gap(self) -> None:
@@ -170,7 +190,9 @@ class LiveScreen(TandemScreen[None]):
         if item is None:
             self._shown_item = None
             self.flow.refresh()
+            self.triage.show()
             title.update(Text("All items covered", style="bold"))
+            self._heading_shown = None
             prompts.update("Press e to end the meeting, or pick an item in the agenda and press Enter to go back to it.")
             if notes.has_focus:  # a disabled editor drops the focus, and then no key would work
                 self.query_one("#agenda", AgendaList).focus()
@@ -180,17 +202,7 @@ class LiveScreen(TandemScreen[None]):
             return
         notes.disabled = False
         notes.display = True
-        number = session.agenda.index(item) + 1
-        heading = Text(f"{number}. {item.title}", style="bold")
-        if item.presenter or item.presenter_team:
-            heading.append(f"  · {item.presenter or item.presenter_team}", style="dim")
-        if item.captures:
-            heading.append(f"  · captures {label(item.captures)}", style="dim")
-        if item.carried_from:
-            heading.append(f"  · carried over from {item.carried_from}", style="dim italic")
-        if item.id in self._item_conflicts:
-            heading.append(f"  {mark(len(self._item_conflicts[item.id]))} (w)", style="bold magenta")
-        title.update(heading)
+        self._show_heading(item)
         if item.prompts:
             prompts.update(Text("\n".join(f"• {p}" for p in item.prompts)))
         else:
@@ -201,6 +213,39 @@ class LiveScreen(TandemScreen[None]):
             notes.load_text(item.notes)
             notes.move_cursor(notes.document.end)
             self.flow.refresh()
+            self.triage.show(first=True)
+
+    def _heading(self, item: AgendaItem) -> Text:
+        number = self.session.agenda.index(item) + 1
+        heading = Text(f"{number}. {item.title}", style="bold")
+        if item.presenter or item.presenter_team:
+            heading.append(f"  · {item.presenter or item.presenter_team}", style="dim")
+        if item.captures:
+            heading.append(f"  · captures {label(item.captures)}", style="dim")
+        if item.carried_from:
+            heading.append(f"  · carried over from {item.carried_from}", style="dim italic")
+        # Under 100 columns the list's own title says it: here it took the notes a line.
+        waiting = 0 if self.has_class("-narrow") else self.triage.count_here(item)
+        if waiting:
+            heading.append(f"  · {waiting} waiting", style="bold yellow")
+        if item.id in self._item_conflicts:
+            heading.append(f"  {mark(len(self._item_conflicts[item.id]))} (w)", style="bold magenta")
+        return heading
+
+    def show_waiting_count(self) -> None:
+        """The active item's heading and lead summary, once what waits under it changed."""
+        item = self.session.active_item
+        if item is not None and item.id == self._shown_item:
+            self._show_heading(item)
+        self.flow.show_lead_summary()
+
+    def _show_heading(self, item: AgendaItem) -> None:
+        heading = self._heading(item)
+        # Only when it changed: redrawing it lays the pane out again, and a layout pass
+        # between loading the notes and scrolling them to their end left them at the top.
+        if heading != self._heading_shown:
+            self._heading_shown = heading
+            self.query_one("#item-title", Static).update(heading)
 
     def tick(self) -> None:
         """Clocks, forecast and save state; cheap enough to run twice a second."""
@@ -434,6 +479,12 @@ class LiveScreen(TandemScreen[None]):
             return self.session.amending
         if action == "show_conflicts":
             return bool(self.decided) or self.flow.captured_flagged
+        if action in ("take_waiting", "defer_waiting", "decline_waiting", "focus_waiting"):
+            return self.triage.current is not None
+        if action == "undo_waiting":
+            return self.triage.can_undo
+        if action == "take_topic":
+            return bool(self.triage.topics())
         return True
 
     def action_focus_agenda(self) -> None:
@@ -575,6 +626,39 @@ class LiveScreen(TandemScreen[None]):
     def action_review_action(self, status: str) -> None:
         self.flow.review_action(status)
 
+    # --- the team's waiting contributions (the logic lives in TriageFlow) -------------------
+
+    def action_take_waiting(self) -> None:
+        self.triage.take_current()
+
+    def action_defer_waiting(self) -> None:
+        self.triage.defer_current()
+
+    def action_decline_waiting(self) -> None:
+        self.triage.decline_current()
+
+    def action_undo_waiting(self) -> None:
+        self.triage.undo()
+
+    def action_focus_waiting(self) -> None:
+        waiting = self.query_one("#waiting", WaitingList)
+        if waiting.display:
+            waiting.focus()
+
+    @work
+    async def action_take_topic(self) -> None:
+        from tandem.tui.screens.choose import ChooseScreen
+
+        topics = self.triage.topics()
+        item = self.session.active_item
+        if not topics or item is None:
+            return
+        options = [(f"{c.subject} — {c.author}", c.id) for c, _ in topics]
+        chosen = await self.app.push_screen_wait(ChooseScreen("Take a waiting topic as an agenda item, after this one", options))
+        found = next((c for c, _ in topics if c.id == chosen), None)
+        if found is not None:
+            self.triage.take_one(found, item)
+
     def palette_commands(self) -> list[tuple[str, str, str]]:
         """(title, action, help) for the command palette, in this context."""
         commands = self._palette_commands()
@@ -598,6 +682,11 @@ class LiveScreen(TandemScreen[None]):
             ("meeting: pause or resume the clock", "toggle_pause", "Stop or restart the timers"),
             ("meeting: end", "end_meeting", "Summary, rating, then export"),
             ("meeting: people and rating", "amend_outcome", "Who was there, who facilitated, and the rating (after the meeting)"),
+            ("team: take in the highlighted contribution", "take_waiting", "Into this item, keeping its author (enter in the waiting list)"),
+            ("team: defer the highlighted contribution", "defer_waiting", "It waits for a later meeting (l in the waiting list)"),
+            ("team: decline the highlighted contribution", "decline_waiting", "With a reason its author reads (x in the waiting list)"),
+            ("team: undo the last take, deferral or decline", "undo_waiting", "It waits again (u in the waiting list)"),
+            ("team: take a waiting topic as an agenda item", "take_topic", "Added after the active item, its author presenting"),
             ("meeting: values kept from two machines", "show_conflicts", "Both values of each field a sync found changed on two machines at once"),
             ("meeting: back to home", "leave", "Save and leave the meeting"),
         ]

@@ -14,7 +14,7 @@ from tandem.store.capture import Capture
 from tandem.store.errors import TandemError, describe_os_error
 from tandem.store.kinds import MEETING_TABLES, SHARED, TITLES
 from tandem.store.minutes.render import lead_summary
-from tandem.store.records import CheckIn, ContentItem, Objective, label, measure
+from tandem.store.records import ActionItem, CheckIn, ContentItem, Meeting, Objective, label, measure
 from tandem.store.sync.recorded import ConflictReader, Decided, mark
 from tandem.tui.screen_base import from_worker
 from tandem.tui.screens.capture_forms import (
@@ -63,6 +63,10 @@ class CaptureFlow:
         self.ctx = FormContext(people=[a.name for a in meeting.people])
         self.reviewed: dict[str, str] = {}  # action id → status chosen in this session
         self.reviewed_text: dict[str, Text] = {}
+        #: Whether the lead-quality summary is shown (the active item captures lead feedback).
+        self._summary_shown = False
+        #: The series' action items closed between meetings (see ``_closed_between``).
+        self._between: list[ActionItem] | None = None
         self._words_loaded = False
         #: What syncs decided in this meeting's file and the shared ones (read in ``_load``).
         self.conflicts = ConflictReader(self.session.workspace.home)
@@ -160,6 +164,7 @@ class CaptureFlow:
                 (f"|{k}", self.reviewed_text[k]) for k in order if k not in open_keys and "|" in k and self.reviewed.get(k.split("|", 1)[1], "open") != "open"
             ]
             rows = sorted(rows + closed, key=lambda row: order.index(row[0].lstrip("|")) if row[0].lstrip("|") in order else len(order))
+            rows += [(f"|between|{action.id}", self._between_text(action)) for action in self._closed_between()]
         elif mode == "objective":
             for objective in ws.objectives.all():
                 if objective.status in ("met", "dropped"):
@@ -202,6 +207,40 @@ class CaptureFlow:
                 rows.append((item.id, text))
         return rows
 
+    def _closed_between(self) -> list[ActionItem]:
+        """The series' action items their owners closed since its last meeting (``tandem
+        done``/``drop``: a closing date, no meeting), read once: only a sync changes them."""
+        if self._between is None:
+            meeting = self.session.meeting
+            here = (meeting.date, meeting.id)
+            earlier: Meeting | None = None
+            closed: list[ActionItem] = []
+            for held, actions in self.session.workspace.iter_actions(
+                lambda d: d.get("status") != "open" and not d.get("closed_in") and bool(d.get("closed_on"))
+            ):
+                if held.series_id != meeting.series_id or (held.date, held.id) >= here:
+                    continue
+                if held.held and (earlier is None or (held.date, held.id) > (earlier.date, earlier.id)):
+                    earlier = held
+                closed += actions
+            # Closed on the day of the meeting that raised it, outside it: the minutes count
+            # it as closed there (render.closed_by), no news now.
+            since = earlier.date if earlier is not None else ""
+            self._between = sorted(
+                (a for a in closed if since <= a.closed_on and not (a.closed_on == since and earlier is not None and a.meeting_id == earlier.id)),
+                key=lambda a: (a.closed_on, a.meeting_id, a.id),
+            )
+        return self._between
+
+    @staticmethod
+    def _between_text(action: ActionItem) -> Text:
+        done = action.status == "done"
+        out = Text("✓ " if done else "✗ ", style="green" if done else "dim")
+        out.append(f"{'done' if done else 'dropped'}{f' by {action.owner}' if action.owner else ''} on {action.closed_on}: ", style="bold")
+        out.append(action.text)
+        out.append(f"  (from {action.meeting_id[:10]})", style="dim")
+        return out
+
     @staticmethod
     def _action_text(text: str, owner: str, due: str, meeting_id: str, reviewed: str | None) -> Text:
         mark = {"done": "✓ done", "dropped": "✗ dropped", "open": "↻ still open"}.get(reviewed or "", "☐")
@@ -232,10 +271,16 @@ class CaptureFlow:
         title = screen.query_one("#review-title", Static)
         title.update(Text(REVIEW_TITLES[mode], style="bold") if mode in REVIEW_TITLES and review else "")
         title.display = mode in REVIEW_TITLES and bool(review)
-        summary = screen.query_one("#lead-summary", Static)
-        summary.display = mode == "lead_feedback"
-        if mode == "lead_feedback":
-            summary.update(self._lead_summary())
+        self.show_lead_summary(mode)
+
+    def show_lead_summary(self, mode: str | None = None) -> None:
+        """The lead-quality item's summary (``mode``: what the item captures; None: the one
+        shown, the summary redrawn after a take or with what waits)."""
+        if mode is not None:
+            self._summary_shown = mode == "lead_feedback"
+            self.screen.query_one("#lead-summary", Static).display = self._summary_shown
+        if self._summary_shown:
+            self.screen.query_one("#lead-summary", Static).update(self._lead_summary())
 
     def conflicts_of(self, row: Any) -> tuple[Any, ...]:
         """The recorded conflicts of a captured record (a ``Captured``)."""
@@ -246,11 +291,16 @@ class CaptureFlow:
     def _lead_summary(self) -> Text:
         record = self.session.record
         text = Text(f"This meeting's lead feedback: {len(record.lead_feedback)}", style="bold")
+        # The team's waiting leads are not counted until taken in: a lead declined here
+        # must never have been in the meeting's figures.
+        waiting = self.screen.triage.count_here(self.session.active_item, kind="lead")
+        if waiting:
+            text.append(f" · {waiting} waiting", style="bold yellow")
         for title, counts in lead_summary(record):
             if counts:
                 text.append(f"\n{title}: ", style="bold")
                 text.append(" · ".join(f"{name} {n}" for name, n in counts))
-        if not record.lead_feedback:
+        if not record.lead_feedback and not waiting:
             text.append("  (press l on the agenda, or ctrl+r l, to add some)", style="dim")
         return text
 
@@ -401,6 +451,13 @@ class CaptureFlow:
         self.refresh()
         self.screen.refresh_agenda()
 
+    async def _reopen_orphans(self) -> None:
+        """A record a contribution became, deleted or its capture undone: it waits again."""
+        gone = await self._save(self.screen.triage.reopen_orphans)
+        if gone:
+            self.app.notify(f"Waiting again: {'; '.join(gone)}.", markup=False)
+            self.screen.triage.after_change()
+
     # --- editing what was captured ------------------------------------------------------
 
     def edit_current(self) -> None:
@@ -439,6 +496,7 @@ class CaptureFlow:
             if sure:
                 await self._save(self.records.delete, current.kind, current.record.id)
                 self.app.notify(f"{TITLES[current.kind]} deleted. Press u to undo.", markup=False)
+                await self._reopen_orphans()
                 self.after_change()
 
         self.screen.run_worker(run(), exclusive=False)
@@ -452,6 +510,7 @@ class CaptureFlow:
             message = await self._save(self.records.undo)
             if message:
                 self.app.notify(message, markup=False)
+            await self._reopen_orphans()
             self.after_change()
 
         self.screen.run_worker(run(), exclusive=False)
