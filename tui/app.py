@@ -265,6 +265,10 @@ class TandemApp(BaseApp):
         except (TandemError, OSError) as exc:
             self.notify(str(exc), title="Meeting not created", severity="error", markup=False)
             return
+        from tandem.tui.screens.topics import offer_topics
+
+        # The talking points teammates added for the series, before the meeting can start.
+        await offer_topics(self, self.workspace, record.meeting, self.clock)
         if record.meeting.date <= today.isoformat():
             self.open_meeting(record.meeting.id)
         else:

@@ -34,6 +34,7 @@ from tandem.tui.screen_base import TandemScreen, from_worker
 from tandem.tui.seams import any_app, main_app
 from tandem.tui.widgets.footer import Footer
 from tandem.tui.widgets.meeting_detail import MeetingDetail
+from tandem.tui.widgets.news import HomeNewsLine
 from tandem.tui.widgets.tabbed_content import TabbedContent
 
 R = TypeVar("R")
@@ -114,6 +115,8 @@ class HomeScreen(TandemScreen[None]):
     AUTO_FOCUS = "#meetings"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_meeting", "New", tooltip="Plan a new meeting", id="home.new_meeting"),
+        # Every participant's way in, so beside New, before the facilitator's keys.
+        Binding("a", "contribute", "Contribute", tooltip="Add for the next meeting (a lead's verdict, a topic…); see what became of it", id="home.contribute"),
         # Ahead of the table's own enter (hidden), so the footer says what enter does.
         Binding("enter", "open_meeting", "Run", priority=True, tooltip="Run or resume the highlighted meeting or shadow day", id="home.open"),
         Binding(
@@ -126,16 +129,20 @@ class HomeScreen(TandemScreen[None]):
         Binding("x", "export", "Export", tooltip="Export the highlighted meeting's minutes", id="home.export"),
         Binding("f", "finalize", "Finalize", tooltip="Lock an ended meeting against edits", id="home.finalize"),
         Binding("u", "unfinalize", "Unfinalize", tooltip="Make a finalized meeting editable (asks first)", id="home.unfinalize"),
-        Binding("c", "cancel_meeting", "Cancel", tooltip="Cancel the highlighted planned meeting (asks first)", id="home.cancel"),
-        Binding("c", "uncancel_meeting", "Plan again", tooltip="Plan the highlighted cancelled meeting again", id="home.uncancel"),
         # Rare and asked about: in help and the palette, not taking footer room from Quit at 80 columns.
+        Binding("c", "cancel_meeting", "Cancel", show=False, tooltip="Cancel the highlighted planned meeting (asks first)", id="home.cancel"),
+        Binding("c", "uncancel_meeting", "Plan again", show=False, tooltip="Plan the highlighted cancelled meeting again", id="home.uncancel"),
         Binding("d,delete", "delete_meeting", "Delete", show=False, tooltip="Delete the highlighted meeting, a copy kept (asks first)", id="home.delete"),
         Binding("g", "goals", "Goals", tooltip="Objectives and the content pipeline, between meetings", id="home.goals"),
-        Binding("s", "next_series", "Series", tooltip="Cycle the series filter", id="home.series_filter"),
+        # The table's title says which series is shown; the key is in help and the palette.
+        Binding("s", "next_series", "Series", show=False, tooltip="Cycle the series filter", id="home.series_filter"),
         Binding("1", "show_tab('tab-meetings')", "Meetings", show=False, tooltip="Show the meetings", id="home.tab_meetings"),
         Binding("2", "show_tab('tab-shadow')", "Shadow days", show=False, tooltip="Show the shadow days", id="home.tab_shadow"),
         Binding("r", "refresh", "Refresh", show=False, tooltip="Reload the meetings from disk", id="home.refresh"),
         Binding("q", "app.quit", "Quit", tooltip="Quit tandem", id="home.quit"),
+        # Hidden from the footer (80 columns hold Run … Quit): home's line of news names the key
+        # while topics wait for the highlighted planned meeting; help and the palette list it.
+        Binding("t", "topics", "Topics", show=False, tooltip="Offer the highlighted planned meeting the topics waiting for its series", id="home.topics"),
     ]
 
     def __init__(self, workspace: Workspace, *, early: Future[HomeData] | None = None) -> None:
@@ -161,6 +168,7 @@ class HomeScreen(TandemScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="summary")
+        yield HomeNewsLine(id="news")
         yield LoadingIndicator(id="loading")
         yield Static(id="problem", classes="banner")
         yield Static(id="empty")
@@ -239,6 +247,8 @@ class HomeScreen(TandemScreen[None]):
         summary = self.query_one("#summary", Static)
         summary.display = not empty
         summary.update(summary_line(data, main_app(self).clock().date(), self.workspace.home))
+        # What teammates contributed: read after this frame (every contributions file).
+        self.query_one(HomeNewsLine).read(self.workspace, data.pending, main_app(self).clock().date(), any_app(self).settings.me.name)
         self._fill_table()
 
     def _series_title(self, series_id: str) -> str:
@@ -361,12 +371,12 @@ class HomeScreen(TandemScreen[None]):
     #: Keys that act on the meetings table: on the shadow-days tab they would act on a
     #: meeting that is not on screen (finalize it, say), so they are off there.
     MEETING_ONLY = frozenset(
-        {"export", "finalize", "unfinalize", "next_series", "edit_meeting", "cancel_meeting", "uncancel_meeting", "delete_meeting", "unstart_meeting"}
+        {"export", "finalize", "unfinalize", "next_series", "edit_meeting", "cancel_meeting", "uncancel_meeting", "delete_meeting", "unstart_meeting", "topics"}
     )
 
     #: What can be done to a meeting in each status; the footer shows only these.
     FOR_STATUS: ClassVar[dict[str, frozenset[str]]] = {
-        "planned": frozenset({"open_meeting", "edit_meeting", "cancel_meeting", "delete_meeting"}),
+        "planned": frozenset({"open_meeting", "edit_meeting", "cancel_meeting", "delete_meeting", "topics"}),
         "live": frozenset({"open_meeting", "unstart_meeting"}),
         "ended": frozenset({"edit_meeting", "export", "finalize", "delete_meeting"}),
         "finalized": frozenset({"export", "unfinalize"}),
@@ -382,6 +392,8 @@ class HomeScreen(TandemScreen[None]):
             return False
         if action in self.BY_STATUS and not shadow_tab:
             meeting = self.selected
+            if action == "topics" and meeting is not None:  # shown while topics wait for its series
+                return meeting.status == "planned" and self.query_one(HomeNewsLine).news.topics_for(meeting.series_id) > 0
             return meeting is not None and action in self.FOR_STATUS[meeting.status]
         return True
 
@@ -591,6 +603,16 @@ class HomeScreen(TandemScreen[None]):
         await self._change(f"{meeting.title} changed{moved}.", change, select=meeting.id)
 
     @work(group="lifecycle")
+    async def action_topics(self) -> None:
+        from tandem.tui.screens.topics import offer_topics
+
+        meeting = self.selected
+        if meeting is None or meeting.status != "planned":
+            return
+        if await offer_topics(self.app, self.workspace, meeting, main_app(self).clock, say_none=True) is not None:
+            self.action_refresh(select=meeting.id)
+
+    @work(group="lifecycle")
     async def action_cancel_meeting(self) -> None:
         from tandem.store.lifecycle import cancel_meeting
 
@@ -658,6 +680,7 @@ class HomeScreen(TandemScreen[None]):
             ("meeting: finalize the highlighted meeting", "finalize", "Lock an ended meeting against edits"),
             ("meeting: unfinalize the highlighted meeting", "unfinalize", "Make a finalized meeting editable again"),
             ("meeting: change the date and people of the highlighted meeting", "edit_meeting", "Before it takes place"),
+            ("meeting: topics waiting for the highlighted meeting", "topics", "Take each into its agenda, defer or decline it"),
             ("meeting: cancel the highlighted meeting", "cancel_meeting", "Kept, marked cancelled; its carried items go on"),
             ("meeting: plan the highlighted cancelled meeting again", "uncancel_meeting", "Undo a cancellation"),
             ("meeting: take back the start of the highlighted meeting", "unstart_meeting", "A meeting started by mistake: planned again, clocks reset"),
@@ -678,6 +701,12 @@ class HomeScreen(TandemScreen[None]):
         from tandem.tui.screens.goals import GoalsScreen
 
         self.app.push_screen(GoalsScreen(self.workspace), callback=lambda _: self._back_from_goals())
+
+    def action_contribute(self) -> None:
+        from tandem.tui.screens.contribute import ContributeScreen
+
+        pending = self._data.pending if self._data is not None else None
+        self.app.push_screen(ContributeScreen(self.workspace, pending=pending), callback=lambda _: self._back_from_goals())
 
     def _back_from_goals(self) -> None:
         self.app.sub_title = str(self.workspace.home)

@@ -40,6 +40,7 @@ from tandem.tui.screen_base import TandemScreen, from_worker
 from tandem.tui.seams import any_app
 from tandem.tui.widgets.footer import Footer
 from tandem.tui.widgets.lazy import Lazy
+from tandem.tui.widgets.news import YourContributions
 from tandem.tui.widgets.review.actions import ActionsPane
 from tandem.tui.widgets.review.base import (
     OpenMinutes,
@@ -136,6 +137,7 @@ class ReviewScreen(TandemScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="review-problems", classes="banner")
+        yield YourContributions(id="review-mine")
         yield LoadingIndicator(id="loading")
         with TabbedContent(id="review-tabs"):
             with TabPane("1 Meetings", id="tab-meetings"):
@@ -297,6 +299,8 @@ class ReviewScreen(TandemScreen[None]):
             if pane.is_mounted:
                 pane.show(data, self.today)
         self._problem(data.problems)
+        # The reviewer's own contributions, read after every meeting is (a triage changes a meeting).
+        self.query_one(YourContributions).reload(getattr(self.source, "workspace", None), any_app(self).settings.me.name)
         if not self.focused:
             self.query_one("#review-meetings").focus()
         if first:
