@@ -67,10 +67,9 @@ def whoami(workspace: Workspace) -> tuple[str, str]:
         return me.name, me.team
     if not sys.stdin.isatty():
         raise UsageError('Nobody is named as you yet: run `tandem me "Your Name" --team sales` (or marketing, other) first.')
-    people: dict[str, str] = {}
-    for meeting in workspace.list_meetings():
-        for person in meeting.people:
-            people.setdefault(person.name, person.team)
+    from tandem.store.contrib.words import people_of
+
+    people = people_of(workspace)
     if people:
         click.echo(f"People of this workspace: {', '.join(_said(n, 40) for n in sorted(people, key=str.casefold))}", err=True)
     name = click.prompt("Who are you?", err=True).strip()
@@ -133,7 +132,7 @@ def _series(workspace: Workspace, ref: str | None) -> Series | None:
     raise NotFoundError(f"No series {ref!r} in {workspace.home}; known series: {known}.")
 
 
-def _record(env: Env, as_json: bool, build: Any, about: str, series_ref: str | None) -> None:
+def _record(env: Env, as_json: bool, build: Any, series_ref: str | None, objective: Objective | None = None) -> None:
     """Who am I, the series, build the contribution (``build(author, team, now, series_id)``),
     store it in the caller's file, and say so."""
     from tandem.store.contrib import Contributions
@@ -152,8 +151,9 @@ def _record(env: Env, as_json: bool, build: Any, about: str, series_ref: str | N
     if as_json:
         _print_json(contribution.to_dict())
         return
-    meeting = f"the next {_said(series.title)}" if series else "the next meeting"
-    click.echo(f"{contribution.noun[0].upper()}{contribution.noun[1:]} {about} recorded for {meeting} (waiting).")
+    from tandem.store.contrib.words import recorded
+
+    click.echo(recorded(contribution, series.title if series else None, objective))
 
 
 _series_option = click.option("--series", "series_ref", metavar="S", help="The series whose next meeting it is for (id or title; default: the only one).")
@@ -225,7 +225,7 @@ def add_lead(
             **who,
         )
 
-    _record(env, as_json, build, f"on {_said(reference)}", series_ref)
+    _record(env, as_json, build, series_ref)
 
 
 @add_group.command("question")
@@ -244,7 +244,7 @@ def add_question(env: Env, text: str, kind: str, persona: str, stage: str, heard
     def build(**who: Any) -> Contribution:
         return make.question(text, kind=kind, persona=persona, stage=stage, heard=heard, **who)
 
-    _record(env, as_json, build, f'"{_said(text)}"', series_ref)
+    _record(env, as_json, build, series_ref)
 
 
 @add_group.command("topic")
@@ -261,7 +261,7 @@ def add_topic(env: Env, text: str, minutes: int, note: str, series_ref: str | No
     def build(**who: Any) -> Contribution:
         return make.topic(text, minutes=minutes, note=note, **who)
 
-    _record(env, as_json, build, f'"{_said(text)}"', series_ref)
+    _record(env, as_json, build, series_ref)
 
 
 @add_group.command("content")
@@ -286,7 +286,7 @@ def add_content(env: Env, title: str, content_type: str, persona: str, stage: st
     def build(**who: Any) -> Contribution:
         return make.content(title, type=content_type, persona=persona, stage=stage, **who)
 
-    _record(env, as_json, build, f'"{_said(title)}"', series_ref)
+    _record(env, as_json, build, series_ref)
 
 
 def _objective(workspace: Workspace, ref: str) -> Objective:
@@ -318,7 +318,6 @@ def add_checkin(env: Env, objective_ref: str, value: float, status: str | None, 
     import math
 
     from tandem.store.contrib import make
-    from tandem.store.records import measure
 
     if not math.isfinite(value):
         raise click.BadParameter(f"{value} is not a finite number", param_hint="'VALUE'")
@@ -327,7 +326,7 @@ def add_checkin(env: Env, objective_ref: str, value: float, status: str | None, 
     def build(**who: Any) -> Contribution:
         return make.checkin(objective, value, status=status or "", comment=comment, **who)
 
-    _record(env, as_json, build, f"of {measure(value, objective.unit)} on {_said(objective.title)}", series_ref)
+    _record(env, as_json, build, series_ref, objective)
 
 
 # --- your own action items -------------------------------------------------------------

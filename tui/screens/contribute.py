@@ -30,8 +30,9 @@ from textual.widgets.option_list import Option
 from tandem.store.config import ME_TEAMS, MeConfig, Vocabulary, load_config, save_me
 from tandem.store.contrib import Contribution, Contributions, Topic, make
 from tandem.store.contrib.triage import Fate, fate_of, fates
+from tandem.store.contrib.words import people_of, recorded
 from tandem.store.errors import TandemError, ValidationError
-from tandem.store.outside import clean_text
+from tandem.store.outside import one_line
 from tandem.store.records import CheckIn, ContentItem, LeadFeedback, Meeting, Objective, ProspectInsight, Record, label, measure
 from tandem.store.workspace import Workspace
 from tandem.tui.forms import FORMS_TCSS, FieldGrid, compact
@@ -63,16 +64,6 @@ FATE_LOOK = {
 KIND_WORDS = {"lead": "Lead", "question": "Question", "topic": "Topic", "content": "Content idea", "checkin": "Check-in"}
 #: A ValidationError's field from ``make`` or a record → the form field it is about.
 FORM_FIELDS = {"reason": "reasons", "stage": "stage_reached", "stage-lost": "stage_lost"}
-
-
-def one_line(text: object, limit: int = 60) -> str:
-    """Text from a file (a teammate's, a synced one) fit for one line: escape sequences and
-    control characters gone, blanks collapsed, cut at ``limit``."""
-    text = clean_text(text if isinstance(text, str) else "" if text is None else str(text))
-    if not text.isprintable():
-        text = "".join(ch if ch.isprintable() else " " for ch in text)
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def age(created_at: str, now: datetime) -> str:
@@ -126,15 +117,6 @@ def words_in_use(workspace: Workspace, words: Vocabulary) -> tuple[list[str], li
     return sorted({f.source for f in feedback if f.source} | set(words.lead_sources)), sorted({p for p in personas if p} | set(words.personas))
 
 
-def people_of(workspace: Workspace) -> dict[str, str]:
-    """Name → team of everyone the workspace's meetings list, as ``tandem add`` offers them."""
-    people: dict[str, str] = {}
-    for meeting in workspace.list_meetings():
-        for person in meeting.people:
-            people.setdefault(person.name, person.team)
-    return people
-
-
 def read_mine(workspace: Workspace, name: str) -> list[tuple[Contribution, Fate]]:
     """``name``'s contributions, newest first, each with its fate."""
     mine = [c for c in Contributions(workspace).of(name).all() if c.author == name]
@@ -142,19 +124,6 @@ def read_mine(workspace: Workspace, name: str) -> list[tuple[Contribution, Fate]
     with collector_paused():  # every meeting's triage rows, from the index
         found = fates(workspace)
     return [(c, fate_of(c, found)) for c in mine]
-
-
-def recorded_words(c: Contribution, titles: dict[str, str], objective: Objective | None = None) -> str:
-    """What ``tandem add`` says once it has recorded ``c``."""
-    data = c.record
-    if c.kind == "lead":
-        about = f"on {one_line(data.get('reference'))}"
-    elif c.kind == "checkin" and objective is not None:
-        about = f"of {measure(float(data.get('value', 0)), objective.unit)} on {one_line(objective.title)}"
-    else:
-        about = f'"{one_line(c.subject)}"'
-    meeting = f"the next {one_line(titles.get(c.series_id, c.series_id))}" if c.series_id else "the next meeting"
-    return f"{c.noun[0].upper()}{c.noun[1:]} {about} recorded for {meeting} (waiting)."
 
 
 # --- the forms ----------------------------------------------------------------------------
@@ -636,7 +605,8 @@ class ContributeScreen(TandemScreen[None]):
                 self.notify(str(exc), title="Not saved", severity="error", markup=False)
                 typed = form.typed  # the form again, as it was typed
                 continue
-            self.notify(recorded_words(form.contribution, setting.titles, objective), markup=False)
+            c = form.contribution
+            self.notify(recorded(c, setting.titles.get(c.series_id, c.series_id) if c.series_id else None, objective), markup=False)
             self.action_refresh()
             return
 
@@ -678,7 +648,7 @@ class ContributeScreen(TandemScreen[None]):
         if not fate.open:
             self.notify(self._refusal(c, fate), severity="warning", markup=False)
             return
-        question = f'Withdraw your {c.noun} "{one_line(c.subject)}"?'
+        question = f'Withdraw your {c.noun} "{one_line(c.subject, 60)}"?'
         if not await self.app.push_screen_wait(ConfirmScreen(question, "The next meeting will not offer it. To bring it back, add it again.")):
             return
         try:
@@ -689,7 +659,7 @@ class ContributeScreen(TandemScreen[None]):
         if refused:
             self.notify(refused, severity="warning", markup=False)
         else:
-            self.notify(f'{c.noun.capitalize()} "{one_line(c.subject)}" withdrawn: the next meeting will not offer it.', markup=False)
+            self.notify(f'{c.noun.capitalize()} "{one_line(c.subject, 60)}" withdrawn: the next meeting will not offer it.', markup=False)
         self.action_refresh()
 
     def _withdraw(self, me: MeConfig, c: Contribution) -> str:
