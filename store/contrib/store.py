@@ -32,14 +32,17 @@ FILE_KIND = "contributions"
 
 
 def person_slug(name: str) -> str:
-    """The file stem of a person's contributions: ``José Núñez`` → ``jose-nunez``. A name
-    with no Latin letters or digits gets a stem from its hash, so two such names never share
-    a file."""
-    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    """The file stem of a person's contributions: ``Ana Ruiz`` → ``ana-ruiz``. A name that
+    loses letters on the way to ASCII gets a short digest of itself too (``José Núñez`` →
+    ``jose-nunez-`` and six hex digits), so that José and Jose — two people — never write one
+    file; a name with no Latin letters or digits is ``person-`` and its digest."""
+    digest = hashlib.sha256(name.strip().encode("utf-8")).hexdigest()
+    decomposed = unicodedata.normalize("NFKD", name)
+    ascii_text = decomposed.encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:48].rstrip("-")
-    if slug:
-        return slug
-    return "person-" + hashlib.sha256(name.strip().encode("utf-8")).hexdigest()[:12]
+    if not slug:
+        return "person-" + digest[:12]
+    return slug if ascii_text == decomposed else f"{slug}-{digest[:6]}"
 
 
 class Contributions:

@@ -72,7 +72,7 @@ def test_the_file_is_a_schema_5_data_file_of_its_author_only(ws: Workspace) -> N
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     store.add(make.topic("Other", author="José Núñez", team="marketing", now=NOW))
-    assert sorted(p.name for p in store.files()) == ["ana-ruiz.json", "jose-nunez.json"]
+    assert sorted(p.name for p in store.files()) == ["ana-ruiz.json", f"{person_slug('José Núñez')}.json"]
 
 
 @pytest.mark.parametrize(
@@ -162,7 +162,10 @@ def test_resolve_by_unique_prefix(ws: Workspace) -> None:
 
 
 def test_person_slug() -> None:
-    assert person_slug("José Núñez") == "jose-nunez"
+    assert person_slug("Ana Ruiz") == "ana-ruiz"
+    jose = person_slug("José Núñez")
+    assert jose.startswith("jose-nunez-") and len(jose) == len("jose-nunez-") + 6
+    assert person_slug("José") != person_slug("Jose") == "jose"  # two people, two files
     assert person_slug("李雷").startswith("person-") and person_slug("李雷") != person_slug("韩梅梅")
     assert person_slug("../../etc") == "etc"
 
