@@ -132,3 +132,21 @@ class Tmux:
 
     def close(self) -> None:
         subprocess.run(["tmux", *self.socket, "kill-server"], capture_output=True)
+
+
+def end_meeting_and_quit(term: Tmux, rating: str = "4") -> None:
+    """From a live meeting's agenda: end it with a rating, leave its summary for home and
+    quit tandem, each key pressed once the screen that takes it is up."""
+    term.type("e")
+    term.wait_for("End the meeting?")
+    time.sleep(0.6)  # a question takes only keys pressed after it appeared
+    term.type(rating)
+    time.sleep(0.8)  # only ctrl+s after a pause ends the meeting
+    term.type("<C-s>")
+    term.wait_for("Meeting ended")
+    time.sleep(0.6)
+    term.type("<Enter>")
+    term.wait_for("Open action items")
+    time.sleep(0.6)
+    term.type("q")
+    term.wait_for("__EXIT_0__")

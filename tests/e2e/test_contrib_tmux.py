@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
-from tmux import TANDEM, Tmux, needs_tmux
+from tmux import TANDEM, Tmux, end_meeting_and_quit, needs_tmux
 
 from tandem.store.records import Attendee, Meeting
 from tandem.store.workspace import Workspace
-from tests.store.sync_team import FIRST_MEETING, team
+from tests.store.sync_team import FIRST_MEETING, cli_sync, team
 
 pytestmark = [needs_tmux, pytest.mark.skipif(shutil.which("git") is None, reason="needs git")]
 
@@ -35,15 +35,7 @@ def _tandem(home: Path, config: Path, *args: str) -> str:
 
 
 def _sync(home: Path, config: Path) -> str:
-    """`tandem sync`; one the app started on its own (on quit) may hold the repository for a
-    moment, and then the next is simply retried."""
-    for _ in range(40):
-        done = run_cli("--home", str(home), "sync", env=_as(config))
-        if done.code == 0:
-            return done.out
-        assert "try again" in done.err, done.err
-        time.sleep(0.5)
-    raise AssertionError(f"{home}: the repository stayed busy")
+    return cli_sync(home, env=_as(config))
 
 
 def test_a_participant_contributes_and_the_facilitator_triages_across_clones(tmp_path: Path) -> None:
@@ -114,19 +106,7 @@ def test_a_participant_contributes_and_the_facilitator_triages_across_clones(tmp
         facilitator.wait_for("Taken in: prospect question")
         facilitator.type("<Escape>")
         time.sleep(0.5)
-        facilitator.type("e")
-        facilitator.wait_for("End the meeting?")
-        time.sleep(0.6)
-        facilitator.type("4")
-        time.sleep(0.8)  # only ctrl+s after a pause ends the meeting
-        facilitator.type("<C-s>")
-        facilitator.wait_for("Meeting ended")
-        time.sleep(0.6)
-        facilitator.type("<Enter>")
-        facilitator.wait_for("Open action items")
-        time.sleep(0.6)
-        facilitator.type("q")
-        facilitator.wait_for("__EXIT_0__")
+        end_meeting_and_quit(facilitator)
     finally:
         facilitator.close()
 

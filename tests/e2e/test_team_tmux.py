@@ -10,25 +10,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
-from tmux import TANDEM, Tmux, needs_tmux
+from tmux import TANDEM, Tmux, end_meeting_and_quit, needs_tmux
 
 from tandem.store.workspace import Workspace
 from tests.store.sync_team import FIRST_MEETING, team
+from tests.store.sync_team import cli_sync as _sync
 
 pytestmark = [needs_tmux, pytest.mark.skipif(shutil.which("git") is None, reason="needs git")]
-
-
-def _sync(home: Path) -> str:
-    """`tandem sync` on the command line; a sync the app started on its own (on quit, say)
-    may still hold the repository for a moment, and then the next one is simply retried."""
-    for _ in range(40):
-        done = run_cli("--home", str(home), "sync")
-        if done.code == 0:
-            return done.out
-        assert "try again" in done.err, done.err
-        time.sleep(0.5)
-    raise AssertionError(f"{home}: the repository stayed busy")
 
 
 def _flat(screen: str) -> str:
@@ -75,18 +63,7 @@ def test_one_facilitator_across_clones_and_the_notes_reach_the_other(tmp_path: P
         assert claim is not None and claim.person == "Maya"
 
         # Maya ends the meeting and leaves; her work goes to the team.
-        facilitator.type("e")
-        facilitator.wait_for("End the meeting?")
-        time.sleep(0.6)
-        facilitator.type("4")
-        time.sleep(0.8)  # only ctrl+s after a pause ends the meeting
-        facilitator.type("<C-s>")
-        facilitator.wait_for("Meeting ended")
-        time.sleep(0.6)
-        facilitator.type("<Enter>")
-        facilitator.wait_for("Open action items")
-        facilitator.type("q")
-        facilitator.wait_for("__EXIT_0__")
+        end_meeting_and_quit(facilitator)
     finally:
         facilitator.close()
     _sync(maya)

@@ -4,6 +4,7 @@ clones of one workspace, edited through the store as the app edits them."""
 from __future__ import annotations
 
 import subprocess
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -88,3 +89,17 @@ def new_content(ws: Workspace, title: str) -> str:
     item = ContentItem(id=ids.new_id(), title=title)
     ws.content.add(item)
     return item.id
+
+
+def cli_sync(home: Path, env: dict[str, str] | None = None) -> str:
+    """`tandem sync` on the command line; a sync the app started on its own (on quit, say)
+    may still hold the repository for a moment, and then the next one is simply retried."""
+    from conftest import run_cli
+
+    for _ in range(40):
+        done = run_cli("--home", str(home), "sync", env=env)
+        if done.code == 0:
+            return done.out
+        assert "try again" in done.err, done.err
+        time.sleep(0.5)
+    raise AssertionError(f"{home}: the repository stayed busy")
