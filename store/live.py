@@ -161,12 +161,13 @@ class LiveSession:
         self.saver.request(delay)
 
     @contextmanager
-    def editing(self) -> Iterator[MeetingRecord]:
+    def editing(self, delay: float = 0.0) -> Iterator[MeetingRecord]:
         """Change the meeting's rows in place (records captured under it): the saver does
-        not copy them halfway through a change, and saves them once it is done."""
+        not copy them halfway through a change, and saves them once it is done (``delay``:
+        within that many seconds, for changes that come a key at a time, as notes do)."""
         with self._lock:
             yield self.record
-        self._changed()
+        self._changed(delay)
 
     HEARTBEAT_S = 30.0
 

@@ -542,3 +542,20 @@ def stored_leads(ws: Workspace) -> list[Lead]:
 
     target = ws.home / LEADS_FILE
     return decode_table(target, read_file(target), LEADS_TABLE, Lead)
+
+
+def leads_for(ws: Workspace, period: str) -> tuple[str, list[Lead]]:
+    """The imported leads of ``period`` ("YYYY-MM"), or of the latest period imported when
+    that month has none, with the period they are of ("" and none: nothing imported)."""
+    from tandem.store.collection import decode_table
+
+    target = ws.home / LEADS_FILE
+    tables = read_file(target)
+    docs = (tables or {}).get(LEADS_TABLE, {})
+    # Only the month's leads are decoded (and validated): a list of a year's imports holds
+    # a hundred thousand the meeting does not show.
+    periods = {d.get("period") for d in docs.values() if isinstance(d, dict)} if isinstance(docs, dict) else set()
+    chosen = period if period in periods else max((p for p in periods if isinstance(p, str)), default="")
+    if not chosen:
+        return "", []
+    return chosen, decode_table(target, tables, LEADS_TABLE, Lead, lambda d: d.get("period") == chosen)

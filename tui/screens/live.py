@@ -22,6 +22,7 @@ from tandem.store.sync.recorded import Decided, by_agenda_item, explain, mark
 from tandem.tui.forms import FORMS_TCSS
 from tandem.tui.screen_base import TandemScreen
 from tandem.tui.screens.live_capture import CaptureFlow
+from tandem.tui.screens.live_leads import LeadTriage
 from tandem.tui.screens.live_triage import TriageFlow
 from tandem.tui.seams import main_app
 from tandem.tui.timefmt import clock_text, minutes_text
@@ -29,6 +30,7 @@ from tandem.tui.widgets.agenda import AgendaList
 from tandem.tui.widgets.captured import CapturedList, ReviewList
 from tandem.tui.widgets.clock_bar import append_clock
 from tandem.tui.widgets.footer import Footer
+from tandem.tui.widgets.lead_table import LeadTable
 from tandem.tui.widgets.waiting import WaitingList
 
 #: How long the item's heading flashes when its timebox runs out.
@@ -73,6 +75,8 @@ class LiveScreen(TandemScreen[None]):
             tooltip="Go to the team's contributions waiting under this item",
             id="live.focus_waiting",
         ),
+        # Likewise: the table's title says it.
+        Binding("r", "focus_leads", "Leads", show=False, tooltip="Go to the imported leads of a lead-quality item, to judge them", id="live.focus_leads"),
     ]
 
     def __init__(self, session: LiveSession) -> None:
@@ -90,6 +94,7 @@ class LiveScreen(TandemScreen[None]):
         self._item_conflicts: dict[str, tuple[Conflict, ...]] = {}
         self.flow = CaptureFlow(self)
         self.triage = TriageFlow(self)
+        self.leads = LeadTriage(self)
 
     # --- layout ---------------------------------------------------------------------
 
@@ -104,6 +109,9 @@ class LiveScreen(TandemScreen[None]):
                     yield Static(id="item-timer")
                 yield Static(id="conflicts-note")
                 yield Static(id="prompts")
+                yield Static(id="leads-hint")
+                yield LeadTable(id="leads")
+                yield Static(id="leads-legend")
                 yield TextArea(id="notes", soft_wrap=True, tab_behavior="focus")
                 yield Static(id="review-title", classes="pane-title")
                 yield Static(id="lead-summary")
@@ -137,6 +145,7 @@ class LiveScreen(TandemScreen[None]):
         # After the first frame: the contributions are read in a worker, and a worker
         # started now would share the interpreter with drawing it.
         self.call_after_refresh(self.triage.load)
+        self.call_after_refresh(self.leads.load)
 
     def on_screen_resume(self) -> None:
         if self.is_mounted:
@@ -149,6 +158,7 @@ class LiveScreen(TandemScreen[None]):
         self.set_class(self.size.height < 20, "-short")
         if narrow != self.has_class("-narrow"):
             self.show_waiting_count()  # the heading says it from 100 columns up
+            self.leads.fit()
 
     @work
     async def _ask_about_gap(self) -> None:
@@ -191,6 +201,7 @@ class LiveScreen(TandemScreen[None]):
             self._shown_item = None
             self.flow.refresh()
             self.triage.show()
+            self.leads.show()
             title.update(Text("All items covered", style="bold"))
             self._heading_shown = None
             prompts.update("Press e to end the meeting, or pick an item in the agenda and press Enter to go back to it.")
@@ -214,6 +225,7 @@ class LiveScreen(TandemScreen[None]):
             notes.move_cursor(notes.document.end)
             self.flow.refresh()
             self.triage.show(first=True)
+            self.leads.show(first=True)
 
     def _heading(self, item: AgendaItem) -> Text:
         number = self.session.agenda.index(item) + 1
@@ -259,7 +271,8 @@ class LiveScreen(TandemScreen[None]):
             self._show_save_state()
             return
         f = session.forecast()
-        self.query_one("#clockbar", Static).update(append_clock(Text(), f, running=session.running))
+        # One line whatever it says (live.tcss): twice a second, no layout of the screen.
+        self.query_one("#clockbar", Static).update(append_clock(Text(), f, running=session.running), layout=False)
         while session.clock_notes:  # the computer's clock jumped: say how the clocks took it
             self.notify(session.clock_notes.pop(0), title="Clock", severity="warning", timeout=12, markup=False)
 
@@ -340,7 +353,8 @@ class LiveScreen(TandemScreen[None]):
             widget.add_class("-error")
         else:
             widget.remove_class("-error")
-            widget.update(Text("All changes saved" if self._on_disk() else "Saving…", style="dim"))
+            # One line, docked: nothing to lay out again (it changes with every verdict).
+            widget.update(Text("All changes saved" if self._on_disk() else "Saving…", style="dim"), layout=False)
 
     # --- notes ----------------------------------------------------------------------
 
@@ -485,6 +499,10 @@ class LiveScreen(TandemScreen[None]):
             return self.triage.can_undo
         if action == "take_topic":
             return bool(self.triage.topics())
+        if action in ("lead_verdict", "lead_reason", "focus_leads"):
+            return self.leads.active
+        if action == "lead_take":
+            return self.leads.can_take()
         return True
 
     def action_focus_agenda(self) -> None:
@@ -645,6 +663,20 @@ class LiveScreen(TandemScreen[None]):
         if waiting.display:
             waiting.focus()
 
+    # --- the imported leads of a lead-quality item (the logic lives in LeadTriage) -------------
+
+    def action_lead_verdict(self, verdict: str) -> None:
+        self.leads.verdict(verdict)
+
+    def action_lead_reason(self, number: int) -> None:
+        self.leads.toggle_reason(number)
+
+    def action_lead_take(self) -> None:
+        self.leads.take()
+
+    def action_focus_leads(self) -> None:
+        self.leads.focus()
+
     @work
     async def action_take_topic(self) -> None:
         from tandem.tui.screens.choose import ChooseScreen
@@ -687,6 +719,10 @@ class LiveScreen(TandemScreen[None]):
             ("team: decline the highlighted contribution", "decline_waiting", "With a reason its author reads (x in the waiting list)"),
             ("team: undo the last take, deferral or decline", "undo_waiting", "It waits again (u in the waiting list)"),
             ("team: take a waiting topic as an agenda item", "take_topic", "Added after the active item, its author presenting"),
+            ("leads: the highlighted lead is good", "lead_verdict('good')", "Accepted; the cursor moves on (g in the lead table)"),
+            ("leads: the highlighted lead is poor", "lead_verdict('poor')", "Rejected at its stage, with the reasons ticked (p in the lead table)"),
+            ("leads: the highlighted lead came too early", "lead_verdict('too_early')", "Recycled to marketing (e in the lead table)"),
+            ("leads: take in a teammate's feedback on the highlighted lead", "lead_take", "Their verdict becomes the meeting's (enter in the lead table)"),
             ("meeting: values kept from two machines", "show_conflicts", "Both values of each field a sync found changed on two machines at once"),
             ("meeting: back to home", "leave", "Save and leave the meeting"),
         ]

@@ -65,6 +65,7 @@ class CaptureFlow:
         self.reviewed_text: dict[str, Text] = {}
         #: Whether the lead-quality summary is shown (the active item captures lead feedback).
         self._summary_shown = False
+        self._summary_lines = -1
         #: The series' action items closed between meetings (see ``_closed_between``).
         self._between: list[ActionItem] | None = None
         self._words_loaded = False
@@ -272,6 +273,8 @@ class CaptureFlow:
         title.update(Text(REVIEW_TITLES[mode], style="bold") if mode in REVIEW_TITLES and review else "")
         title.display = mode in REVIEW_TITLES and bool(review)
         self.show_lead_summary(mode)
+        screen.leads.fit()
+        screen.leads.sync()  # an undo, a deletion or a take changed a lead's feedback
 
     def show_lead_summary(self, mode: str | None = None) -> None:
         """The lead-quality item's summary (``mode``: what the item captures; None: the one
@@ -280,7 +283,12 @@ class CaptureFlow:
             self._summary_shown = mode == "lead_feedback"
             self.screen.query_one("#lead-summary", Static).display = self._summary_shown
         if self._summary_shown:
-            self.screen.query_one("#lead-summary", Static).update(self._lead_summary())
+            text = self._lead_summary()
+            # A lead judged changes a figure, seldom the number of lines: the pane is laid
+            # out again only then (a layout per key cost the lead table most of a frame).
+            lines = text.plain.count("\n")
+            self.screen.query_one("#lead-summary", Static).update(text, layout=lines != self._summary_lines or mode is not None)
+            self._summary_lines = lines
 
     def conflicts_of(self, row: Any) -> tuple[Any, ...]:
         """The recorded conflicts of a captured record (a ``Captured``)."""
@@ -301,7 +309,8 @@ class CaptureFlow:
                 text.append(f"\n{title}: ", style="bold")
                 text.append(" · ".join(f"{name} {n}" for name, n in counts))
         if not record.lead_feedback and not waiting:
-            text.append("  (press l on the agenda, or ctrl+r l, to add some)", style="dim")
+            hint = "r, then g good · p poor · e too early" if self.screen.leads.active else "press l on the agenda, or ctrl+r l"
+            text.append(f"  ({hint}, to add some)", style="dim")
         return text
 
     # --- capturing --------------------------------------------------------------------

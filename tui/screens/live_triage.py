@@ -182,6 +182,7 @@ class TriageFlow:
         if widget.has_focus and not widget.display:  # emptied: the focus must not fall into the notes
             screen.query_one("#agenda").focus()
         screen.show_waiting_count()
+        screen.leads.sync()  # a lead's line says what a teammate said of it
         screen.refresh_bindings()
 
     @property
