@@ -655,9 +655,10 @@ class Workspace:
         """Each meeting (in id order) with what it did with contributions (from the index)."""
         return self._iter_table("triage", Triage)
 
-    def iter_lead_feedback(self) -> Iterator[tuple[Meeting, list[LeadFeedback]]]:
-        """Each meeting (in id order) with its lead feedback, decoding only that table."""
-        return self._iter_table("lead_feedback", LeadFeedback)
+    def iter_lead_feedback(self, where: Callable[[dict[str, Any]], bool] | None = None) -> Iterator[tuple[Meeting, list[LeadFeedback]]]:
+        """Each meeting (in id order) with its lead feedback, decoding only that table (and
+        of it only the documents ``where`` keeps, if given)."""
+        return self._iter_table("lead_feedback", LeadFeedback, where)
 
     def iter_decisions(self) -> Iterator[tuple[Meeting, list[Decision]]]:
         """Each meeting (in id order) with its decisions, decoding only those tables."""

@@ -19,6 +19,7 @@ from tandem.store.records import label
 from tandem.store.review.model import FeedbackRow, ReviewData
 from tandem.tui.charts import bar_rows, legend, sparkline, stacked_bar
 from tandem.tui.widgets.review.base import ReviewPane
+from tandem.tui.widgets.review.sla import SlaScorecard
 
 MONTHS = 12
 RECENT_MEETINGS = 10
@@ -132,6 +133,7 @@ class LeadQualityPane(ReviewPane):
         yield Select([], prompt="All series", id="lead-series", compact=True)
         yield Static(id="leads-status", classes="pane-status")
         with VerticalScroll(id="lead-charts"):
+            yield SlaScorecard(id="lead-sla")
             for name in ("months", "meetings", "reasons", "sources", "personas", "stages"):
                 yield Static(id=f"lead-{name}", classes="chart")
 
@@ -141,6 +143,8 @@ class LeadQualityPane(ReviewPane):
 
     def draw(self, data: ReviewData, today: date) -> None:
         self._rows = data.feedback
+        # The feedback changed: so may the scorecard (a folder of minutes has none).
+        self.query_one(SlaScorecard).reload(getattr(getattr(self.screen, "source", None), "workspace", None), today)
         select = self.query_one(Select)
         current = select.value
         series = [(sid, title) for sid, title in data.series() if any(r.series == sid for r in self._rows)]
