@@ -154,16 +154,20 @@ def export_minutes(
     *,
     shared: Shared | None = None,
     progress: Callable[[int], None] | None = None,
+    render: Callable[[MeetingRecord, Shared], str] = render_minutes,
+    suffix: str = ".md",
 ) -> ExportResult:
+    """Every meeting of ``meeting_ids`` rendered, its file written if its bytes changed
+    (``render``/``suffix``: another format, as ``export --all --format html`` writes)."""
     shared = shared or Shared.load(workspace)
-    names = file_names(workspace, shared)
+    names = {i: name.removesuffix(".md") + suffix for i, name in file_names(workspace, shared).items()}
     prepare_folder(out, [out / names[i] for i in meeting_ids])
     written: list[Path] = []
     unchanged: list[Path] = []
     for meeting_id in meeting_ids:
         record = workspace.read_meeting(meeting_id)
         path = out / names[meeting_id]
-        changed = write_if_changed(path, render_minutes(record, shared).encode("utf-8"))
+        changed = write_if_changed(path, render(record, shared).encode("utf-8"))
         (written if changed else unchanged).append(path)
         if progress:
             progress(1)

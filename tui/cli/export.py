@@ -25,6 +25,7 @@ def run_export(
     series: str | None,
     since: str | None,
     fmt: str,
+    to: str | None = None,
 ) -> None:
     if meeting is None and fmt == "md":
         assert out is not None
@@ -44,6 +45,10 @@ def run_export(
         click.echo(f"Wrote {words.count(len(ids), 'meeting')}' action items and lead feedback to {paths[0]} and {paths[1]}.", err=True)
         return
 
+    if fmt in ("html", "eml"):
+        _export_page(workspace, ids, shared, fmt=fmt, output=output, out=out, to=to)
+        return
+
     if out is None:
         text = render_minutes(workspace.read_meeting(ids[0]), shared)
         if output is None:
@@ -54,6 +59,27 @@ def run_export(
         return
 
     _report(export_minutes(workspace, ids, out, shared=shared), out)
+
+
+def _export_page(workspace: Workspace, ids: list[str], shared: Shared, *, fmt: str, output: Path | None, out: Path | None, to: str | None) -> None:
+    """HTML minutes (one meeting, or each into ``out``) or one meeting's e-mail message."""
+    from tandem.store.minutes.html import render_html
+    from tandem.store.minutes.mail import Recipient, as_bytes, minutes_message, your_actions
+
+    if out is not None:
+        _report(export_minutes(workspace, ids, out, shared=shared, render=render_html, suffix=".html"), out)
+        return
+    record = workspace.read_meeting(ids[0])
+    recipient = Recipient.parse(to) if to is not None else None
+    if fmt == "eml":
+        data = as_bytes(minutes_message(record, shared, to=recipient))
+    else:
+        data = render_html(record, shared, preface=your_actions(recipient, record, shared)).encode("utf-8")
+    if output is None:
+        click.echo(data, nl=False)
+        return
+    changed = write_file(output, data)
+    click.echo(f"{'Wrote' if changed else 'Unchanged:'} {output}", err=True)
 
 
 def _report(result: ExportResult, out: Path) -> None:
@@ -86,6 +112,13 @@ def run_export_all(workspace: Workspace, out: Path, *, series: str | None, since
     else:
         result = plan.run()
     _report(result, out)
+    from tandem.store.interop.ics import FILE_NAME, write_calendar
+
+    # Kept up to date once there (`tandem export ics -o DIR/calendar.ics` starts it): a
+    # folder of minutes only stays one.
+    if (out / FILE_NAME).is_file():
+        path, changed = write_calendar(workspace, out, series=series)
+        click.echo(f"{'Wrote' if changed else 'Unchanged:'} {path}", err=True)
 
 
 def run_export_shadow(workspace: Workspace, ref: str, *, output: Path | None) -> None:

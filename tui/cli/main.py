@@ -265,21 +265,32 @@ def list_meetings(env: Env, as_json: bool) -> None:
 @click.option("--owner", metavar="NAME", help="Only the items of this owner (upper/lower case does not matter).")
 @click.option("--series", metavar="S", help="Only items from meetings of this series (its id).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--due-within", metavar="N[d|w]", help="Only open items due within N days (or weeks) from today, overdue ones included.")
+@click.option(
+    "--format", "task_format", type=click.Choice(["todotxt", "taskwarrior"]), help="todo.txt lines, or Taskwarrior JSON for 'task import' (one task a line)."
+)
 @click.pass_obj
-def actions(env: Env, only_open: bool, overdue: bool, owner: str | None, series: str | None, as_json: bool) -> None:
+def actions(
+    env: Env, only_open: bool, overdue: bool, owner: str | None, series: str | None, as_json: bool, due_within: str | None, task_format: str | None
+) -> None:
     """Action items across all meetings, oldest meeting first.
 
     Each with its meeting, date, series, owner, due date, status and age in days since its
     meeting; open items past their due date are marked overdue.
 
     For tests and scripts, the environment variable TANDEM_TODAY=YYYY-MM-DD sets the day
-    taken as today.
+    taken as today. --owner me is config.toml's [me] name.
     """
     from tandem.store.errors import NotFoundError
     from tandem.tui.cli import output
     from tandem.tui.home_data import collector_paused
 
     today = _today()
+    if as_json and task_format:
+        raise click.UsageError("give --json or --format, not both")
+    horizon = _due_within(due_within, today) if due_within is not None else None
+    if owner is not None and owner.strip().casefold() == "me":
+        owner = _me()
     workspace = env.workspace()
     found: list[tuple[Meeting, int, ActionItem]] = []
     seen_series: set[str] = set()
@@ -293,14 +304,22 @@ def actions(env: Env, only_open: bool, overdue: bool, owner: str | None, series:
         raise NotFoundError(f"No series {series!r} in {workspace.home}; known series: {known}.")
     wanted_owner = owner.strip().casefold() if owner is not None else None
     found.sort(key=lambda row: (row[0].date, row[0].id, row[1]))
-    rows = [
-        output.action_summary(action, meeting, today)
+    kept = [
+        (meeting, action)
         for meeting, _, action in found
         if (series is None or meeting.series_id == series)
         and (wanted_owner is None or action.owner.strip().casefold() == wanted_owner)
         and (not (only_open or overdue) or action.status == "open")
         and (not overdue or action.is_overdue(today))
+        and (horizon is None or (action.status == "open" and bool(action.due) and action.due <= horizon))
     ]
+    rows = [output.action_summary(action, meeting, today) for meeting, action in kept]
+    if task_format:
+        from tandem.store.interop.tasks import taskwarrior, todotxt
+
+        for meeting, action in kept:
+            click.echo(todotxt(action, meeting) if task_format == "todotxt" else _json_line(taskwarrior(action, meeting)))
+        return
     if as_json:
         output.print_json(rows)
         return
@@ -312,6 +331,50 @@ def actions(env: Env, only_open: bool, overdue: bool, owner: str | None, series:
         where = f" in series {series}" if series is not None else ""
         empty = f"No {kind}action items{whose}{where} in {workspace.home}."
     output.print_actions(rows, known_series, empty)
+
+
+def _due_within(value: str, today: date) -> str:
+    """``--due-within 3d`` (or ``2w``, or ``3``: days) → the last due date it takes in."""
+    text = value.strip().lower()
+    weeks = text.endswith("w")
+    number = text[:-1] if text[-1:] in ("d", "w") else text
+    if not number.isdigit() or int(number) > 3660:
+        raise click.BadParameter(f"{value!r} is not a number of days or weeks (3d, 2w)", param_hint="'--due-within'")
+    from datetime import timedelta
+
+    return (today + timedelta(days=int(number) * (7 if weeks else 1))).isoformat()
+
+
+def _me() -> str:
+    """config.toml's ``[me]`` name, for ``--owner me``; a usage error when it is not set."""
+    from tandem.store.config import config_path, load_config
+
+    name = load_config().config.me.name.strip()
+    if not name:
+        _fail(f"--owner me needs your name in {config_path()} ([me] name = ...).", 2)
+    return name
+
+
+def _json_line(value: object) -> str:
+    import orjson
+
+    return orjson.dumps(value).decode()
+
+
+@cli.command()
+@click.option("--owner", metavar="NAME", help="Count only this person's action items ('me': config.toml's [me] name).")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts, the next meeting and the line as JSON.")
+@click.pass_obj
+def status(env: Env, owner: str | None, as_json: bool) -> None:
+    """One short line for a shell prompt, tmux or cron: what is overdue or due soon, the
+    next meeting, the contributions waiting for it ("nothing due" when none).
+
+    Fast enough for every prompt: it reads a cache the workspace's files are checked
+    against. TANDEM_TODAY=YYYY-MM-DD sets the day taken as today.
+    """
+    from tandem.tui.cli.status import run_status
+
+    run_status(env.home, owner=owner, as_json=as_json, today=_today())
 
 
 @cli.command()
@@ -483,9 +546,17 @@ def doctor(env: Env, do_repair: bool, yes: bool, as_json: bool) -> None:
 @click.option("--series", help="With --all: only this series (its id).")
 @click.option("--since", metavar="DATE", help="With --all: only meetings on or after DATE (YYYY-MM-DD).")
 @click.option(
-    "--format", "fmt", type=click.Choice(["md", "csv"]), default="md", show_default=True, help="Markdown minutes, or CSV of action items and lead feedback."
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "csv", "html", "eml"]),
+    default="md",
+    show_default=True,
+    help="Markdown minutes, CSV of action items and lead feedback, a printable HTML page, or an e-mail message (eml).",
 )
+@click.option("--to", metavar="NAME", help="With html or eml: this person's open action items first; 'Name <address>' also sets the e-mail's To:.")
 @click.option("--preset", type=click.Choice(["hubspot", "salesforce"]), help="With crm: the CRM's layout (default: config.toml's [crm]).")
+@click.option("--owner", metavar="NAME", help="With ics: only this person's meetings, shadow days and action items.")
+@click.option("--todo", is_flag=True, help="With ics: action items as tasks (VTODO) instead of all-day events.")
 @click.pass_obj
 def export(
     env: Env,
@@ -496,7 +567,10 @@ def export(
     series: str | None,
     since: str | None,
     fmt: str,
+    to: str | None,
     preset: str | None,
+    owner: str | None = None,
+    todo: bool = False,
 ) -> None:
     """Export a meeting's minutes, or all of them, or a shadow day's.
 
@@ -505,14 +579,28 @@ def export(
     tandem export MEETING -o minutes.md   to a file
     tandem export --all --out DIR         YYYY-MM-DD_<series>.md for every meeting
     tandem export --all --format csv --out DIR
+    tandem export MEETING --format html -o minutes.html   a printable page
+    tandem export latest --format eml --to "Ana <ana@example.com>" | msmtp -t
     tandem export shadow ID [-o FILE]     one shadow day (id from 'tandem shadow list')
     tandem export crm --preset hubspot --out DIR   leads.csv and tasks.csv for the CRM's import
+    tandem export ics [--series S] [--owner NAME] [--todo] [-o FILE]   the calendar (.ics)
     """
     from tandem.tui.cli.export import run_export, run_export_shadow
 
+    # Meeting ids start with their date, so a first argument "ics" is never a meeting either.
+    if args and args[0] == "ics":
+        if len(args) != 1 or export_all or out or since or fmt != "md" or to or preset:
+            raise click.UsageError("export ics takes --series, --owner, --todo and -o FILE only")
+        from tandem.tui.cli.ics import run_export_ics
+
+        run_export_ics(env.workspace(), series=series, owner=owner, todo=todo, output=output)
+        return
+    if owner or todo:
+        raise click.UsageError("--owner and --todo go with export ics")
+
     # Meeting ids start with their date, so a first argument "crm" is never a meeting either.
     if args and args[0] == "crm":
-        if len(args) != 1 or export_all or output or series or since or fmt != "md":
+        if len(args) != 1 or export_all or output or series or since or fmt != "md" or to:
             raise click.UsageError("export crm takes --preset and --out DIR only")
         from tandem.tui.cli.crm import run_export_crm
 
@@ -525,7 +613,7 @@ def export(
     if args and args[0] == "shadow":
         if len(args) != 2:
             raise click.UsageError("give one shadow day: tandem export shadow ID")
-        if export_all or out or series or since or fmt != "md":
+        if export_all or out or series or since or fmt != "md" or to:
             raise click.UsageError("a shadow day exports as Markdown only: give at most -o FILE")
         run_export_shadow(env.workspace(), args[1], output=output)
         return
@@ -544,6 +632,10 @@ def export(
         raise click.UsageError("--series and --since go with --all")
     if output and (out or export_all):
         raise click.UsageError("-o FILE is for one meeting; use --out DIR with --all")
+    if fmt == "eml" and (out or export_all):
+        raise click.UsageError("--format eml writes one meeting's message: give a MEETING (and -o FILE or a pipe)")
+    if to is not None and (fmt not in ("html", "eml") or export_all):
+        raise click.UsageError("--to goes with one meeting's --format html or eml")
     if since:
         from datetime import date
 
@@ -552,7 +644,7 @@ def export(
             since = date.fromisoformat(since).isoformat()
         except ValueError:
             raise click.BadParameter(f"{since!r} is not a date (YYYY-MM-DD)", param_hint="--since") from None
-    run_export(env.workspace(), meeting, output=output, out=out, series=series, since=since, fmt=fmt)
+    run_export(env.workspace(), meeting, output=output, out=out, series=series, since=since, fmt=fmt, to=to)
 
 
 def _configured_export_dir() -> Path | None:
@@ -779,6 +871,7 @@ _NoArgsIsHelp: type[click.UsageError] = getattr(click.exceptions, "NoArgsIsHelpE
 def _register_meeting_commands() -> None:
     from tandem.tui.cli.contrib import register as register_contrib
     from tandem.tui.cli.crm import import_group
+    from tandem.tui.cli.digest import digest_cmd
     from tandem.tui.cli.meeting import meeting_group
     from tandem.tui.cli.sla import sla_group
     from tandem.tui.cli.sync import sync_group
@@ -788,6 +881,7 @@ def _register_meeting_commands() -> None:
     register_contrib(cli)
     cli.add_command(import_group)
     cli.add_command(sla_group)
+    cli.add_command(digest_cmd)
 
 
 _register_meeting_commands()

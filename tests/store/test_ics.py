@@ -1,0 +1,218 @@
+"""The calendar export (store/interop/ics.py), read back by a real iCalendar parser
+(``icalendar``) and checked against the records it was made from."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tandem.store.interop import ics
+from tandem.store.records import ActionItem, Activity, AgendaItem, Attendee, Meeting, Series, ShadowDay
+from tandem.store.workspace import Workspace
+
+icalendar = pytest.importorskip("icalendar")
+
+WEEKLY, MONTHLY, ADHOC = "weekly-sync", "monthly-review", "debriefs"
+PEOPLE = [Attendee(name="Maya Thompson", team="sales"), Attendee(name="Zoë Lindqvist", team="marketing")]
+
+
+def build(home: Path) -> Workspace:
+    ws = Workspace(home)
+    ws.series.add(Series(id=WEEKLY, title="Weekly sync", cadence="weekly"))
+    ws.series.add(Series(id=MONTHLY, title="Monthly review", cadence="monthly"))
+    ws.series.add(Series(id=ADHOC, title="Debriefs", cadence="ad hoc"))
+    agenda = [AgendaItem(id="i1", title="Leads", position=0, timebox_min=10), AgendaItem(id="i2", title="Content", position=1, timebox_min=25)]
+    ws.create_meeting(
+        Meeting(
+            id="2026-12-01-weekly-sync",
+            series_id=WEEKLY,
+            title="Weekly sync",
+            date="2026-12-01",
+            status="ended",
+            attendees=PEOPLE[:1],
+            absentees=PEOPLE[1:],
+            started_at="2026-12-01T09:32:00",
+            ended_at="2026-12-01T10:21:00",
+        ),
+        agenda,
+        actions=[
+            ActionItem(id="a-open", text="Fix routing, EMEA; now", owner="Maya Thompson", due="2026-12-04", meeting_id="2026-12-01-weekly-sync"),
+            ActionItem(id="a-done", text="Done one", owner="Maya Thompson", due="2026-12-02", status="done", closed_on="2026-12-02"),
+            ActionItem(id="a-nodue", text="No due date", owner="Zoë Lindqvist"),
+        ],
+    )
+    ws.create_meeting(Meeting(id="2026-12-08-weekly-sync", series_id=WEEKLY, title="Weekly sync", date="2026-12-08", attendees=PEOPLE), agenda)
+    ws.create_meeting(Meeting(id="2026-12-15-weekly-sync", series_id=WEEKLY, title="Weekly sync", date="2026-12-15", attendees=PEOPLE[:1]), agenda[:1])
+    ws.create_meeting(Meeting(id="2026-12-10-monthly-review", series_id=MONTHLY, title="Monthly review", date="2026-12-10", planned_min=45))
+    ws.create_meeting(Meeting(id="2026-12-20-debriefs", series_id=ADHOC, title="Debrief", date="2026-12-20"))
+    ws.create_meeting(Meeting(id="2026-11-20-debriefs", series_id=ADHOC, title="Old debrief", date="2026-11-20", status="cancelled"))
+    ws.shadow_days.add(
+        ShadowDay(
+            id="sd1", shadow="Zoë Lindqvist", host="Maya Thompson", direction="marketing_to_sales", date="2026-12-03", activities=[Activity(title="Calls")]
+        )
+    )
+    return ws
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Workspace:
+    return build(tmp_path / "ws")
+
+
+def parse(data: bytes) -> dict[str, object]:
+    cal = icalendar.Calendar.from_ical(data)
+    return {str(c["UID"]): c for c in cal.walk() if c.name in ("VEVENT", "VTODO")}
+
+
+def test_every_event_matches_its_record(ws: Workspace) -> None:
+    events = parse(ics.calendar_bytes(ws))
+    # Expected from the records above, by hand: (start, duration, summary, rrule, status).
+    expected = {
+        # held: the times it ran; the latest held one of its series carries no rule
+        "2026-12-01-weekly-sync@tandem": (datetime(2026, 12, 1, 9, 32), timedelta(minutes=49), "Weekly sync", None, "CONFIRMED"),
+        # planned, not the series' last: no rule; the agenda's 35 minutes from 10:00
+        "2026-12-08-weekly-sync@tandem": (datetime(2026, 12, 8, 10), timedelta(minutes=35), "Weekly sync", None, "CONFIRMED"),
+        "2026-12-15-weekly-sync@tandem": (datetime(2026, 12, 15, 10), timedelta(minutes=10), "Weekly sync", {"FREQ": ["WEEKLY"]}, "CONFIRMED"),
+        # planned minutes win; monthly keeps "second Thursday"
+        "2026-12-10-monthly-review@tandem": (
+            datetime(2026, 12, 10, 10),
+            timedelta(minutes=45),
+            "Monthly review",
+            {"FREQ": ["MONTHLY"], "BYDAY": ["2TH"]},
+            "CONFIRMED",
+        ),
+        "2026-12-20-debriefs@tandem": (datetime(2026, 12, 20, 10), timedelta(minutes=ics.DEFAULT_MINUTES), "Debrief", None, "CONFIRMED"),
+        "2026-11-20-debriefs@tandem": (datetime(2026, 11, 20, 10), timedelta(minutes=ics.DEFAULT_MINUTES), "Old debrief", None, "CANCELLED"),
+    }
+    for uid, (start, duration, summary, rule, status) in expected.items():
+        event = events[uid]
+        assert event.decoded("DTSTART") == start, uid
+        assert event.decoded("DURATION") == duration, uid
+        assert str(event["SUMMARY"]) == summary, uid
+        assert str(event["STATUS"]) == status, uid
+        if rule is None:
+            assert "RRULE" not in event, uid
+        else:
+            assert {k: [str(v) for v in vs] for k, vs in event["RRULE"].items()} == rule, uid
+    held = events["2026-12-01-weekly-sync@tandem"]
+    people = {str(a.params["CN"]): str(a.params["PARTSTAT"]) for a in held["ATTENDEE"]} if isinstance(held["ATTENDEE"], list) else {}
+    assert people == {"Maya Thompson": "ACCEPTED", "Zoë Lindqvist": "DECLINED"}
+    planned = events["2026-12-08-weekly-sync@tandem"]
+    assert "Leads (10 min)" in str(planned["DESCRIPTION"])
+    # the shadow day and the open action with a due date: all-day events
+    shadow = events["sd1@tandem"]
+    assert shadow.decoded("DTSTART") == date(2026, 12, 3)
+    assert shadow.decoded("DTEND") == date(2026, 12, 4)
+    assert str(shadow["SUMMARY"]) == "Shadow day: Zoë Lindqvist with Maya Thompson (marketing → sales)"
+    action = events["a-open@tandem"]
+    assert action.name == "VEVENT"
+    assert action.decoded("DTSTART") == date(2026, 12, 4)
+    assert str(action["SUMMARY"]) == "Due: Fix routing, EMEA; now (Maya Thompson)"
+    # done and undated actions are not in the calendar; nothing else is either
+    assert set(events) == {*expected, "sd1@tandem", "a-open@tandem"}
+    for event in events.values():
+        assert event.decoded("DTSTAMP").tzinfo is not None  # UTC, as RFC 5545 requires
+
+
+def test_todo_option_writes_vtodos(ws: Workspace) -> None:
+    events = parse(ics.calendar_bytes(ws, todo=True))
+    todo = events["a-open@tandem"]
+    assert todo.name == "VTODO"
+    assert todo.decoded("DUE") == date(2026, 12, 4)
+    assert str(todo["STATUS"]) == "NEEDS-ACTION"
+
+
+def test_series_and_owner_filters(ws: Workspace) -> None:
+    assert set(parse(ics.calendar_bytes(ws, series=MONTHLY))) == {"2026-12-10-monthly-review@tandem"}
+    mine = set(parse(ics.calendar_bytes(ws, owner="zoë lindqvist")))
+    # her meetings (absent from the first: still on it), her shadow day; the action is Maya's
+    assert mine == {"2026-12-01-weekly-sync@tandem", "2026-12-08-weekly-sync@tandem", "sd1@tandem"}
+
+
+def test_re_export_is_byte_stable_and_lines_follow_rfc5545(ws: Workspace, tmp_path: Path) -> None:
+    first = ics.calendar_bytes(ws)
+    assert ics.calendar_bytes(Workspace(ws.home)) == first
+    assert first.endswith(b"\r\n") and b"\n" not in first.replace(b"\r\n", b"")
+    for line in first.split(b"\r\n")[:-1]:
+        assert len(line) <= 75
+        line.decode("utf-8")  # no character split across a fold
+    # export --all writes it beside the minutes, and only when it changes
+    out = tmp_path / "out"
+
+    def export_all() -> None:
+        done = run_cli("--home", str(ws.home), "export", "--all", "--out", str(out))
+        assert done.code == 0, done.err
+
+    export_all()
+    path = out / ics.FILE_NAME
+    assert not path.exists()  # a folder of minutes only, until a calendar is put there
+    started = run_cli("--home", str(ws.home), "export", "ics", "-o", str(path))
+    assert started.code == 0, started.err
+    assert path.read_bytes() == first
+    path.write_bytes(b"stale")
+    export_all()
+    assert path.read_bytes() == first
+    assert (out / "2026-12-01_weekly-sync.md").is_file()
+    mtime = path.stat().st_mtime_ns
+    export_all()
+    assert path.stat().st_mtime_ns == mtime
+    with ws.open_meeting("2026-12-08-weekly-sync") as writer:
+        writer.save_meeting(writer.meeting.replace(title="Weekly sync (moved)"))
+    export_all()
+    assert "Weekly sync (moved)" in [str(e["SUMMARY"]) for e in parse(path.read_bytes()).values()]
+
+
+HOSTILE = 'Line one\nline two, with commas; semicolons \\ backslash "quotes" 🎉 emoji\r\nand CRLF'
+
+
+def _action_calendar(text: str, owner: str = "Ana") -> bytes:
+    meeting = Meeting(id="2026-12-01-x", series_id="x", title="X", date="2026-12-01")
+    action = ActionItem(id="a1", text=text, owner=owner, due="2026-12-05")
+    return ics.render(ics.CalendarData(actions=((action, meeting),)))
+
+
+def test_hostile_text_is_escaped_and_folded() -> None:
+    big = ("Überlänge ✓ 🎉, ; \\ " * 600)[:10_240]
+    data = _action_calendar(HOSTILE + big, owner='Ana "the, boss"; Q\nR')
+    for line in data.split(b"\r\n")[:-1]:
+        assert len(line) <= 75
+        line.decode("utf-8")
+    event = parse(data)["a1@tandem"]
+    summary = str(event["SUMMARY"])
+    assert summary.startswith("Due: " + HOSTILE.replace("\r\n", "\n"))
+    assert big in summary
+    # TEXT escaping, as written (a lenient parser would take a bare comma or semicolon)
+    unfolded = data.replace(b"\r\n ", b"").decode("utf-8")
+    for name in ("SUMMARY", "DESCRIPTION"):
+        value = re.search(rf"^{name}:(.*)$", unfolded, re.M)
+        assert value is not None
+        assert re.fullmatch(r"(?:[^\\,;\r\n]|\\[\\;,n])*", value.group(1).rstrip("\r")), name
+    # a raw newline in user text would have started a property of its own
+    assert not re.search(rb"\r\n(?!BEGIN|END|UID|DTSTAMP|DTSTART|DTEND|SUMMARY|DESCRIPTION|TRANSP|X-WR|VERSION|PRODID|CALSCALE|METHOD| |\Z)", data)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(min_size=1, max_size=400).filter(lambda t: ics.plain(t).strip()))
+def test_any_text_round_trips_through_a_parser(text: str) -> None:
+    event = parse(_action_calendar(text))["a1@tandem"]
+    assert str(event["SUMMARY"]) == "Due: " + ics.plain(text) + " (Ana)"
+
+
+@pytest.mark.parametrize(
+    ("cadence", "day", "rule"),
+    [
+        ("weekly", date(2026, 12, 8), "FREQ=WEEKLY"),
+        ("biweekly", date(2026, 12, 8), "FREQ=WEEKLY;INTERVAL=2"),
+        ("monthly", date(2026, 12, 29), "FREQ=MONTHLY;BYDAY=-1TU"),  # the fifth Tuesday: the last
+        ("quarterly", date(2026, 12, 1), "FREQ=MONTHLY;INTERVAL=3;BYDAY=1TU"),
+        ("ad hoc", date(2026, 12, 1), ""),
+    ],
+)
+def test_cadence_rules(cadence: str, day: date, rule: str) -> None:
+    assert ics.rrule(cadence, day) == rule
