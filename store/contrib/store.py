@@ -57,7 +57,9 @@ class Contributions:
 
     def of(self, author: str) -> Collection[Contribution]:
         """``author``'s own file, to add to or withdraw from."""
-        path = self.path_of(author)
+        return self._at(self.path_of(author))
+
+    def _at(self, path: Path) -> Collection[Contribution]:
         return Collection(
             path,
             CONTRIBUTIONS_TABLE,
@@ -78,7 +80,14 @@ class Contributions:
 
     def withdraw(self, author: str, contribution_id: str) -> Contribution:
         """Take back one of ``author``'s waiting contributions (the meeting will not offer it)."""
-        mine = self.of(author)
+        # The author's file, or the one that held it before their file's name changed (José's
+        # was jose-nunez.json before names that lose letters got a digest).
+        for path in dict.fromkeys([self.path_of(author), *self.files()]):
+            mine = self._at(path)
+            if path.exists() and mine.find(contribution_id) is not None:
+                break
+        else:
+            mine = self.of(author)
         found = mine.get(contribution_id)
         if found.author != author:
             raise ValidationError("contribution.author", f"{contribution_id} was contributed by {found.author}, not by {author}")

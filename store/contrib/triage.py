@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from tandem.store.contrib.records import Contribution, Topic
 from tandem.store.contrib.store import Contributions
 from tandem.store.errors import NotFoundError, TandemError, ValidationError
-from tandem.store.records import AgendaItem, CheckIn, ContentItem, LeadFeedback, Meeting, ProspectInsight, Triage
+from tandem.store.records import AgendaItem, CheckIn, ContentItem, LeadFeedback, Meeting, ProspectInsight, Triage, measure
 
 if TYPE_CHECKING:
     from tandem.store.capture import Capture
@@ -175,6 +175,17 @@ def take(capture: Capture, contribution: Contribution, agenda_item_id: str, *, n
         objective = capture.workspace.objectives.find(contribution.objective_id)
         if objective is None:
             raise NotFoundError(f"The objective of {contribution.author}'s check-in is gone; decline it instead.")
+        taken = next((r for r in session.record.triage if r.id == contribution.id and r.fate == "taken"), None)
+        if taken is not None:
+            return taken  # taken already: its check-in is this meeting's
+        # An objective has one check-in per meeting (the minutes show one): a second would
+        # replace the first, and someone's figure would be lost while their inbox said taken.
+        here = next((c for c in objective.checkins if c.meeting_id == meeting_id), None)
+        if here is not None:
+            raise TandemError(
+                f"{objective.title} already has this meeting's check-in ({measure(here.value, objective.unit)}); "
+                f"change that one to {measure(inner.value, objective.unit)} or decline {contribution.author}'s with why."
+            )
         capture.check_in(objective, inner.replace(meeting_id=meeting_id, agenda_item_id=agenda_item_id))
         record_id = objective.id
     elif isinstance(inner, (LeadFeedback, ProspectInsight, ContentItem)):

@@ -60,10 +60,17 @@ def param(text: str) -> str:
     return '"' + " ".join(plain(text).replace('"', "'").split()) + '"'
 
 
+def uid(record_id: str) -> str:
+    """A UID value from a record id: ids come from synced files, so anything but the id
+    alphabet is percent-encoded (a line break in an id would start a forged event)."""
+    return quote(record_id, safe="-_.~") + "@tandem"
+
+
 def fold(line: str) -> bytes:
     """One content line, folded at 75 octets (§3.1) without splitting a UTF-8 character;
-    continuation lines start with a space, which counts towards their 75."""
-    data = line.encode("utf-8")
+    continuation lines start with a space, which counts towards their 75. A line break in
+    it (no value may hold one unescaped) becomes a space: one line in, one line out."""
+    data = line.replace("\r", " ").replace("\n", " ").encode("utf-8")
     if len(data) <= LINE_OCTETS:
         return data + b"\r\n"
     parts: list[bytes] = []
@@ -162,7 +169,7 @@ def meeting_event(planned: Planned, start: time = DEFAULT_START) -> Iterator[str
     m = planned.meeting
     minutes = meeting_minutes(planned)
     yield "BEGIN:VEVENT"
-    yield f"UID:{m.id}@tandem"
+    yield f"UID:{uid(m.id)}"
     yield f"DTSTAMP:{stamp(m.saved_at, m.ended_at, m.started_at, m.date)}"
     yield f"DTSTART:{_moment(meeting_start(m, start))}"
     yield f"DURATION:PT{minutes // 60}H{minutes % 60}M" if minutes >= 60 else f"DURATION:PT{minutes}M"
@@ -184,7 +191,7 @@ def meeting_event(planned: Planned, start: time = DEFAULT_START) -> Iterator[str
 def shadow_event(day: ShadowDay) -> Iterator[str]:
     when = date.fromisoformat(day.date)
     yield "BEGIN:VEVENT"
-    yield f"UID:{day.id}@tandem"
+    yield f"UID:{uid(day.id)}"
     yield f"DTSTAMP:{stamp(day.date)}"
     yield f"DTSTART;VALUE=DATE:{_day(when)}"
     yield f"DTEND;VALUE=DATE:{_day(when + timedelta(days=1))}"
@@ -203,7 +210,7 @@ def action_entry(action: ActionItem, meeting: Meeting, *, todo: bool = False) ->
     summary = f"Due: {action.text}" + (f" ({action.owner})" if action.owner else "")
     about = f"From {meeting.title}, {meeting.date}." + (f"\nOwner: {action.owner}" if action.owner else "")
     yield "BEGIN:VTODO" if todo else "BEGIN:VEVENT"
-    yield f"UID:{action.id}@tandem"
+    yield f"UID:{uid(action.id)}"
     yield f"DTSTAMP:{stamp(meeting.date)}"
     if todo:
         yield f"DUE;VALUE=DATE:{_day(due)}"

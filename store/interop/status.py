@@ -18,7 +18,7 @@ import orjson
 
 from tandem.store.atomic import atomic_write_bytes, ensure_dir
 from tandem.store.interop.ics import DEFAULT_START
-from tandem.store.layout import CACHE_DIR
+from tandem.store.layout import CACHE_DIR, MEETINGS_DIR, SHARED_FILES, WORKSPACE_FILE
 from tandem.store.workspace import Workspace
 
 #: The cache file's format; a file of another one is rebuilt.
@@ -52,7 +52,9 @@ def rebuild(workspace: Workspace, key: str, newest_ns: int, *, me: str = "") -> 
     read-only; ``newest_ns``: the newest modification time the key was made of."""
     found = facts(workspace, me=me)
     racy = time.time_ns() - newest_ns < RACY_NS
-    if not workspace.read_only:
+    # Only in a workspace: a prompt runs this in whatever folder TANDEM_HOME names, and a
+    # folder that is no workspace must not get a cache/ of its own.
+    if not workspace.read_only and any((workspace.home / name).exists() for name in (WORKSPACE_FILE, MEETINGS_DIR, *SHARED_FILES)):
         folder = workspace.home / CACHE_DIR
         try:
             ensure_dir(folder)

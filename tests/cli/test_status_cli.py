@@ -68,6 +68,11 @@ def test_nothing_due(tmp_path: Path) -> None:
     ws.series.add(Series(id="sync", title="Weekly sync"))
     assert run_cli("--home", str(ws.home), "status", env=env()).out == "nothing due\n"
     assert run_cli("--home", str(tmp_path / "missing"), "status", env=env()).out == "nothing due\n"
+    # A folder that is no workspace (a wrong TANDEM_HOME in a prompt) gets no cache of its own.
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    assert run_cli("--home", str(plain), "status", env=env()).out == "nothing due\n"
+    assert list(plain.iterdir()) == []
 
 
 def test_summary_words() -> None:

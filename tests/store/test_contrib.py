@@ -145,8 +145,8 @@ def test_waiting_lists_everybody_newest_first_and_filters(ws: Workspace) -> None
     assert [c.id for c in store.waiting(author="José")] == [other.id, any_series.id]
     assert store.withdraw("José", other.id).status == "withdrawn"
     assert [c.id for c in store.waiting()] == [any_series.id, old.id]
-    with pytest.raises(NotFoundError):
-        store.withdraw("Ana Ruiz", other.id)  # not in her file: nobody withdraws another's
+    with pytest.raises(ValidationError, match="contributed by José, not by Ana Ruiz"):
+        store.withdraw("Ana Ruiz", other.id)  # nobody withdraws another's
 
 
 def test_resolve_by_unique_prefix(ws: Workspace) -> None:
@@ -159,6 +159,17 @@ def test_resolve_by_unique_prefix(ws: Workspace) -> None:
         store.resolve("abc")
     with pytest.raises(NotFoundError, match="No contribution 'zz'"):
         store.resolve("zz")
+
+
+def test_a_file_from_before_the_name_got_a_digest_is_still_the_authors(ws: Workspace) -> None:
+    store = Contributions(ws)
+    jose = {"author": "José Núñez", "team": "sales", "now": NOW}
+    c = store.add(make.topic("Webinar leads", **jose))
+    old = store.folder / "jose-nunez.json"  # the name it had before names got a digest
+    store.path_of("José Núñez").rename(old)
+    assert [x.id for x in store.all()] == [c.id]
+    assert store.withdraw("José Núñez", c.id).status == "withdrawn"
+    assert [x.status for x in store.all()] == ["withdrawn"] and not store.path_of("José Núñez").exists()
 
 
 def test_person_slug() -> None:

@@ -197,6 +197,17 @@ def test_hostile_text_is_escaped_and_folded() -> None:
     assert not re.search(rb"\r\n(?!BEGIN|END|UID|DTSTAMP|DTSTART|DTEND|SUMMARY|DESCRIPTION|TRANSP|X-WR|VERSION|PRODID|CALSCALE|METHOD| |\Z)", data)
 
 
+def test_an_id_from_a_synced_file_never_starts_a_line_of_its_own() -> None:
+    """Ids are checked only as short strings: one with a line break, from a teammate's
+    file, would have written a forged event."""
+    meeting = Meeting(id="2026-12-01-x", series_id="x", title="X", date="2026-12-01")
+    forged = "x\nEND:VEVENT\nBEGIN:VEVENT\nUID:evil"
+    action = ActionItem(id=forged, text="Send the deck", owner="Ana", due="2026-12-05")
+    data = ics.render(ics.CalendarData(actions=((action, meeting),)))
+    assert data.count(b"BEGIN:VEVENT") == 1 and b"UID:evil" not in data
+    assert list(parse(data)) == ["x%0AEND%3AVEVENT%0ABEGIN%3AVEVENT%0AUID%3Aevil@tandem"]
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.text(min_size=1, max_size=400).filter(lambda t: ics.plain(t).strip()))
 def test_any_text_round_trips_through_a_parser(text: str) -> None:

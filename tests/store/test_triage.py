@@ -152,6 +152,28 @@ def test_a_check_in_whose_objective_is_gone_says_so(ws: Workspace) -> None:
         session.close()
 
 
+def test_a_second_check_in_on_one_objective_is_refused_not_lost(ws: Workspace) -> None:
+    """An objective has one check-in per meeting: taking Bo's after Ana's would have
+    replaced hers while her inbox said taken."""
+    ws.objectives.add(Objective(id="obj1", title="MQLs", metric="mql", target=100, unit="MQLs"))
+    goal = ws.objectives.get("obj1")
+    store = Contributions(ws)
+    ana = store.add(make.checkin(goal, 42, **ANA))
+    bo = store.add(make.checkin(goal, 45, author="Bo Chen", team="marketing", now=NOW))
+    session = _session(ws)
+    capture = Capture(session)
+    try:
+        take(capture, ana, session.agenda[0].id, now=LATER)
+        take(capture, ana, session.agenda[0].id, now=LATER)  # again: the same one check-in
+        with pytest.raises(TandemError, match=r"already has this meeting's check-in \(42 MQLs\); change that one to 45 MQLs or decline Bo Chen's"):
+            take(capture, bo, session.agenda[0].id, now=LATER)
+        assert [c.id for c, _ in waiting(ws, open_here=session.record)] == [bo.id]
+    finally:
+        session.close()
+    here = [c for c in ws.objectives.get("obj1").checkins if c.meeting_id == session.meeting.id]
+    assert [(c.value, c.comment) for c in here] == [(42, "")]
+
+
 def test_offered_matches_the_items_kind_and_series() -> None:
     lead = make.lead("SF-3", "good", **ANA)
     other = make.lead("SF-4", "good", series_id="another", **ANA)

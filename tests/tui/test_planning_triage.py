@@ -125,7 +125,7 @@ async def test_planning_offers_the_series_waiting_topics_and_records_each_answer
         assert table_rows(screen)[0][0] == "take · 20 min"
         # Luis's is deferred (one key); the cursor moved on to it.
         assert screen.focused is screen.query_one("#topic-list")
-        await pilot.press("d")
+        await pilot.press("l")
         assert table_rows(screen)[1][0] == "defer"
         # Ana's: declined needs a reason, said on the field, which gets the focus.
         await pilot.press("x")
@@ -200,7 +200,7 @@ async def test_a_planned_meeting_offers_its_topics_from_home(tmp_path: Path) -> 
         assert "topics" in enabled and "(3 topics for its agenda: t)" in str(home.query_one(HomeNewsLine).render())
         await pilot.press("t")
         await until_topics(pilot)
-        await pilot.press("t", "d", "d", "ctrl+s")
+        await pilot.press("t", "l", "l", "ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, HomeScreen) and any("topic" in n for n in notices(app)))
         assert "1 topic added to the agenda, 2 deferred." in notices(app)
         await until(pilot, lambda: home.query_one(HomeNewsLine).news.topics_for(SERIES) == 2)

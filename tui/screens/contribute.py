@@ -119,7 +119,8 @@ def words_in_use(workspace: Workspace, words: Vocabulary) -> tuple[list[str], li
 
 def read_mine(workspace: Workspace, name: str) -> list[tuple[Contribution, Fate]]:
     """``name``'s contributions, newest first, each with its fate."""
-    mine = [c for c in Contributions(workspace).of(name).all() if c.author == name]
+    # Every file, not only the author's: one written before their file's name changed counts.
+    mine = [c for c in Contributions(workspace).all() if c.author == name]
     mine.sort(key=lambda c: (c.created_at, c.id), reverse=True)
     with collector_paused():  # every meeting's triage rows, from the index
         found = fates(workspace)

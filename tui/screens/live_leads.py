@@ -321,7 +321,8 @@ class LeadTriage:
             reasons=list(reasons),
             stage_lost=stage if verdict == "poor" else "",
             comment=comment,
-            reporter=self._reporter(),
+            # Re-judging a teammate's feedback taken in keeps their name on it.
+            reporter=existing.reporter if existing is not None and existing.reporter else self._reporter(),
         )
 
     def _save(self, index: int, record: LeadFeedback) -> bool:

@@ -40,7 +40,7 @@ ANSWER_W, FROM_W, AGE_W, MIN_W = 13, 14, 7, 3
 #: What the table's cell padding and border take of the dialog's width, and the dialog's own
 #: border and padding; the rows the table shows before it scrolls (max-height below).
 CELLS_W, DIALOG_W, ROWS_SHOWN = 2 * 5 + 2, 4, 7
-KEYS_LINE = "t  take   d  defer   x  decline   u  undo   ctrl+s  confirm   esc  later"
+KEYS_LINE = "t  take   l  defer   x  decline   u  undo   ctrl+s  confirm   esc  not now"
 
 
 def waiting_topics(workspace: Workspace, series_id: str) -> list[tuple[Contribution, Fate]]:
@@ -100,7 +100,8 @@ class TopicsScreen(TandemModal[TopicsAnswered | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "answer('take')", "Take", tooltip="Take the highlighted topic into the agenda, with the minutes shown", id="topics.take"),
-        Binding("d", "answer('defer')", "Defer", tooltip="Leave the highlighted topic for a later meeting", id="topics.defer"),
+        # l as in the live meeting's waiting list (d is a decision there): one key for one act.
+        Binding("l", "answer('defer')", "Defer", tooltip="Leave the highlighted topic for a later meeting", id="topics.defer"),
         Binding("x", "answer('decline')", "Decline", tooltip="Decline the highlighted topic with the reason typed: its author reads it", id="topics.decline"),
         Binding("u", "undo", "Undo", show=False, tooltip="Take back the answer to the highlighted topic", id="topics.undo"),
         Binding("ctrl+s", "confirm", "Confirm", tooltip="Record the answers in the meeting; unanswered topics keep waiting", id="topics.confirm"),
@@ -290,7 +291,7 @@ class TopicsScreen(TandemModal[TopicsAnswered | None]):
         if self._saving:
             return
         if not self.answers:
-            self._say("Nothing answered yet: t takes a topic in, d defers it, x declines it (esc leaves them all waiting).")
+            self._say("Nothing answered yet: t takes a topic in, l defers it, x declines it (esc leaves them all waiting).")
             return
         self._saving = True
         answers = [self.answers[c.id] for c in self.topics if c.id in self.answers]

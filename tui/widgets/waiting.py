@@ -91,7 +91,7 @@ class WaitingList(OptionList):
     HELP_GROUP = "Waiting list"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "screen.take_waiting", "Take in", tooltip="Take the highlighted contribution into this item, keeping its author", id="waiting.take"),
-        Binding("l", "screen.defer_waiting", "Later", tooltip="Defer the highlighted contribution: it waits for a later meeting", id="waiting.defer"),
+        Binding("l", "screen.defer_waiting", "Defer", tooltip="Defer the highlighted contribution: it waits for a later meeting", id="waiting.defer"),
         Binding("x", "screen.decline_waiting", "Decline", tooltip="Decline the highlighted contribution, with a reason its author reads", id="waiting.decline"),
         Binding("u", "screen.undo_waiting", "Undo", tooltip="Undo this meeting's last take, deferral or decline: it waits again", id="waiting.undo"),
         Binding("escape", "screen.focus_agenda", "Agenda", show=False, id="waiting.leave"),
