@@ -73,6 +73,10 @@ class CrmExportResult:
     #: Leads whose feedback names an id no imported list has (written all the same: a typed
     #: id may be right; the CRM's import says which it cannot match).
     unknown: list[str] = field(default_factory=list)
+    #: Feedback left out: references no imported list has that cannot be a CRM id (words
+    #: with spaces: "Batch: webinar upload (55 leads)"), which an import wizard would make a
+    #: new record of.
+    left_out: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
 
@@ -134,6 +138,9 @@ def _lead_rows(ws: Workspace, mapping: CrmMapping, result: CrmExportResult) -> t
     rows: list[tuple[str, ...]] = []
     for reference, feedback in sorted(latest.items()):
         if lead_id(reference) not in known:
+            if len(reference.split()) != 1:
+                result.left_out.append(reference)
+                continue
             result.unknown.append(reference)
         cells = [reference]
         if status_column:

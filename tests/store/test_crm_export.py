@@ -138,6 +138,16 @@ def test_a_reexport_is_byte_stable_and_not_rewritten(ws: Workspace, tmp_path: Pa
     assert first.unknown == ["51234501"]  # no list imported: said, and written all the same
 
 
+def test_feedback_that_names_no_crm_id_is_left_out(ws: Workspace, tmp_path: Path) -> None:
+    m = meeting(ws, "2026-12-01")
+    give(ws, m, LeadFeedback(id="f1", reference="51234501", verdict="good"))
+    give(ws, m, LeadFeedback(id="f2", reference="Batch: webinar upload (55 leads)", verdict="poor", disposition="rejected", reasons=["no_fit"]))
+    result = export_crm(ws, HUBSPOT, tmp_path / "out")
+    # No list imported: an id-like reference is written (the CRM's import says if it is wrong),
+    # words are not: a wizard would make a new record of them.
+    assert (result.unknown, result.left_out, result.leads) == (["51234501"], ["Batch: webinar upload (55 leads)"], 1)
+
+
 def test_an_empty_export_writes_nothing_and_says_so(ws: Workspace, tmp_path: Path) -> None:
     meeting(ws, "2026-12-01")
     result = export_crm(ws, SALESFORCE, tmp_path / "out")

@@ -91,6 +91,7 @@ def run_export_crm(env: Env, preset: str | None, out: Path | None) -> None:
     lead with feedback, keyed by the CRM's id, status and reasons as the CRM's values) and
     tasks.csv (the action items), ready for the CRM's import as an update."""
     from tandem.store.crm.export import export_crm
+    from tandem.store.outside import one_line
     from tandem.store.words import count
 
     if out is None:
@@ -103,6 +104,9 @@ def run_export_crm(env: Env, preset: str | None, out: Path | None) -> None:
     files = " and ".join(str(p) for p in (*result.written, *result.unchanged))
     said = "Wrote" if result.written else "Unchanged:"
     click.echo(f"{said} {files}: {count(result.leads, 'lead')} with feedback, {count(result.tasks, 'task')}.", err=True)
+    if result.left_out:
+        shown = ", ".join(one_line(r, 40) for r in result.left_out[:5]) + (", …" if len(result.left_out) > 5 else "")
+        click.echo(f"tandem: {count(len(result.left_out), 'reference')} left out, not a CRM id: {shown}.", err=True)
     if result.unknown:
         shown = ", ".join(result.unknown[:5]) + (", …" if len(result.unknown) > 5 else "")
         click.echo(f"tandem: {count(len(result.unknown), 'lead')} not in any imported list (check the ids): {shown}.", err=True)
