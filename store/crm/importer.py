@@ -163,6 +163,9 @@ def _rows(source: _Source) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
+            if "new-line character seen in unquoted field" in str(exc):
+                # Python's own words ask for "universal-newline mode": the user's fix is the export.
+                raise LeadFileError(source.shown, max(source.line, 1), "its lines end in a bare CR (an old Mac format); export it as CSV UTF-8") from None
             raise LeadFileError(source.shown, max(source.line, 1), f"not valid CSV ({str(exc).rstrip('.')})") from None
         yield start, row
 

@@ -189,6 +189,7 @@ def test_withdraw_your_own_waiting_contribution_by_unique_prefix(home: Path) -> 
     one_sentence(tandem(home, "withdraw", taken.id), 1, "taken into 2026-12-08 Weekly sync", "not withdrawn")
     assert store.resolve(taken.id).status == "waiting"
     one_sentence(tandem(home, "withdraw"), 2, "CONTRIBUTION")
+    one_sentence(tandem(home, "withdraw", " "), 2, "CONTRIBUTION", "must not be empty")
 
 
 def test_done_and_drop_your_own_action_by_unique_prefix(home: Path) -> None:

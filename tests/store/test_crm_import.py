@@ -273,6 +273,7 @@ def test_a_missing_column_is_named_with_the_columns_found(tmp_path: Path) -> Non
         ("Record ID,Create Date\n7,\n", "leads.csv:2: lead 7 has no Create Date"),
         ("Record ID,Create Date\n1,2026-11-03,extra\n", "leads.csv:2: 3 cells where the header has 2; is a separator or a quote out of place?"),
         ('Record ID,Create Date\n1,"2026-11-03\n', "leads.csv:2: not valid CSV (unexpected end of data)"),
+        ("Record ID,Create Date\r1,2026-11-03\r", "leads.csv:1: its lines end in a bare CR (an old Mac format); export it as CSV UTF-8"),
         ("Record ID,Record ID,Create Date\n1,2,2026-11-03\n", "leads.csv:1: two columns are named 'Record ID'; tandem cannot tell which to read"),
         (
             "Record ID,Original Source,Create Date\n1," + "x" * 201 + ",2026-11-03\n",

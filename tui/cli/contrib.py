@@ -453,6 +453,8 @@ def withdraw_cmd(env: Env, ref: str, as_json: bool) -> None:
     from tandem.store.contrib.triage import fate_of, fates
     from tandem.store.errors import TandemError
 
+    if not ref.strip():
+        raise click.BadParameter("must not be empty", param_hint="'CONTRIBUTION'")
     workspace = env.workspace()
     name, _ = whoami(workspace)
     contributions = Contributions(workspace)
