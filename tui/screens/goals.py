@@ -36,6 +36,7 @@ class GoalsScreen(TandemScreen[None]):
         # priority: the focused table's own (hidden) enter would hide this one from the footer.
         Binding("enter", "edit", "Edit", priority=True, tooltip="Edit the highlighted objective or content item", id="goals.edit"),
         Binding("c", "check_in", "Check in", tooltip="Record a check-in on the highlighted objective", id="goals.check_in"),
+        Binding("s", "set_sla", "SLA", tooltip="Record the next version of the sales–marketing SLA", id="goals.sla"),
         Binding("escape,q", "app.pop_screen", "Back", tooltip="Back to the meetings", id="goals.back"),
     ]
 
@@ -196,9 +197,25 @@ class GoalsScreen(TandemScreen[None]):
             updated = objective.replace(checkins=[*objective.checkins, checkin], current=checkin.value, status=checkin.status)
             await self._write(self.workspace.objectives.update, updated)
 
+    @work
+    async def action_set_sla(self) -> None:
+        from tandem.tui.screens.sla_form import SlaForm, read_form_data
+
+        app = main_app(self)
+        now = app.clock()
+        try:
+            data = await asyncio.to_thread(read_form_data, self.workspace, now.date(), app.settings.me.name)
+        except (TandemError, OSError) as exc:
+            self.notify(str(exc), title="SLA", severity="error", markup=False)
+            return
+        saved = await self.app.push_screen_wait(SlaForm(self.workspace, data, today=now.date(), now=now))
+        if saved is not None:
+            self.notify(saved.words, title="SLA recorded", markup=False)
+
     def palette_commands(self) -> list[tuple[str, str, str]]:
         return [
             ("goals: new objective or content item", "new", "On the tab you are on"),
             ("goals: edit the highlighted entry", "edit", "Objective or content item"),
             ("goals: check in on the highlighted objective", "check_in", "Value, status, comment"),
+            ("goals: set the SLA", "set_sla", "The next version of the sales–marketing SLA"),
         ]
