@@ -10,9 +10,10 @@ shows the series twice; shadow days and the open action items' due dates as all-
 
 Output is deterministic, like the minutes: a ``UID`` from each record's id, a ``DTSTAMP``
 from the record (never the clock), a fixed order; re-exporting unchanged records gives the
-same bytes. Meetings carry no time of day, so a planned one starts at ``DEFAULT_START``
-(10:00, floating local time: each reader's own clock) and lasts its planned minutes, else
-its agenda's timeboxes, else ``DEFAULT_MINUTES``; a held one keeps the times it ran.
+same bytes. Meetings carry no time of day, so a planned one starts at config.toml's
+``[calendar]`` start (its series' own, else ``start``, 10:00 by default; floating local time:
+each reader's own clock) and lasts its planned minutes, else its agenda's timeboxes, else
+``DEFAULT_MINUTES``; a held one keeps the times it ran.
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
+from tandem.store.config import CalendarConfig, load_config
 from tandem.store.outside import clean_text
 from tandem.store.records import ActionItem, Attendee, Meeting, Series, ShadowDay, label
 from tandem.store.workspace import Workspace
 
-#: When a planned meeting starts: meetings and templates record a day, not a time.
-DEFAULT_START = time(10, 0)
+#: When a planned meeting starts without a ``[calendar]`` in config.toml: meetings and
+#: templates record a day, not a time.
+DEFAULT_START = CalendarConfig().start
 #: How long a planned meeting with neither planned minutes nor an agenda lasts.
 DEFAULT_MINUTES = 60
 #: The file ``export --all`` keeps up to date beside the minutes, once one is there.
@@ -234,12 +237,14 @@ class CalendarData:
     name: str = "tandem"
 
 
-def render(data: CalendarData, *, todo: bool = False, start: time = DEFAULT_START) -> bytes:
-    """The ``.ics`` file's bytes: CRLF line ends, folded lines, escaped text."""
+def render(data: CalendarData, *, todo: bool = False, starts: CalendarConfig | None = None) -> bytes:
+    """The ``.ics`` file's bytes: CRLF line ends, folded lines, escaped text; planned
+    meetings start at ``starts``' time for their series (default: 10:00)."""
+    starts = starts or CalendarConfig()
     lines: list[str] = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
     lines.append(f"X-WR-CALNAME:{escape(data.name)}")
     for planned in data.meetings:
-        lines.extend(meeting_event(planned, start))
+        lines.extend(meeting_event(planned, starts.start_of(planned.meeting.series_id)))
     for day in data.shadow_days:
         lines.extend(shadow_event(day))
     for action, meeting in data.actions:
@@ -308,11 +313,16 @@ def gather(workspace: Workspace, *, series: str | None = None, owner: str | None
     return CalendarData(tuple(planned), tuple(days), tuple(actions), name=title if owner is None else f"{title}: {owner.strip()}")
 
 
-def calendar_bytes(workspace: Workspace, *, series: str | None = None, owner: str | None = None, todo: bool = False, start: time = DEFAULT_START) -> bytes:
-    return render(gather(workspace, series=series, owner=owner), todo=todo, start=start)
+def calendar_bytes(
+    workspace: Workspace, *, series: str | None = None, owner: str | None = None, todo: bool = False, starts: CalendarConfig | None = None
+) -> bytes:
+    """The calendar's bytes; ``starts`` None: config.toml's ``[calendar]`` (a broken value
+    there falls back to its default, as every setting does; `tandem config check` says so)."""
+    starts = starts if starts is not None else load_config().config.calendar
+    return render(gather(workspace, series=series, owner=owner), todo=todo, starts=starts)
 
 
-def write_calendar(workspace: Workspace, out: Path, *, series: str | None = None) -> tuple[Path, bool]:
+def write_calendar(workspace: Workspace, out: Path, *, series: str | None = None, starts: CalendarConfig | None = None) -> tuple[Path, bool]:
     """``export --all``'s ``calendar.ics`` in ``out``, rewritten only when its bytes change
     (same bytes, same mtime: friendly to git and rsync). Returns the path and whether written."""
     # Imported here: the minutes' export imports this module for its --all hook.
@@ -320,4 +330,4 @@ def write_calendar(workspace: Workspace, out: Path, *, series: str | None = None
 
     path = out / FILE_NAME
     prepare_folder(out, [path])
-    return path, write_if_changed(path, calendar_bytes(workspace, series=series))
+    return path, write_if_changed(path, calendar_bytes(workspace, series=series, starts=starts))

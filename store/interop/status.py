@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from tandem.store.atomic import atomic_write_bytes, ensure_dir
-from tandem.store.interop.ics import DEFAULT_START
+from tandem.store.config import CalendarConfig
 from tandem.store.layout import CACHE_DIR, MEETINGS_DIR, SHARED_FILES, WORKSPACE_FILE
 from tandem.store.workspace import Workspace
 
@@ -29,17 +29,19 @@ FILE_NAME = "status.json"
 RACY_NS = 2_000_000_000
 
 
-def facts(workspace: Workspace, *, me: str = "") -> dict[str, Any]:
+def facts(workspace: Workspace, *, me: str = "", starts: CalendarConfig | None = None) -> dict[str, Any]:
     """What the status line is made of, in JSON types: open actions with a due date as
-    ``[due, owner]``, planned meetings as ``[date, start, title, id]`` in date order, the
-    number of contributions waiting, and who ``me`` is (config.toml's ``[me]``)."""
+    ``[due, owner]``, planned meetings as ``[date, start, title, id]`` in date order (the
+    start from config.toml's ``[calendar]``: ``starts``), the number of contributions
+    waiting, and who ``me`` is (config.toml's ``[me]``)."""
     from tandem.store.contrib.triage import waiting
 
     actions: list[list[str]] = []
     planned: list[list[str]] = []
-    start = DEFAULT_START.strftime("%H:%M")
+    starts = starts or CalendarConfig()
     for meeting, rows, _ in workspace.iter_listed_data():
         if meeting.get("status") == "planned":
+            start = starts.start_of(str(meeting.get("series_id", ""))).strftime("%H:%M")
             planned.append([str(meeting["date"]), start, str(meeting["title"]), str(meeting["id"])])
         actions.extend([str(a["due"]), str(a.get("owner", ""))] for a in rows if a.get("status") == "open" and a.get("due"))
     planned.sort()
@@ -47,10 +49,10 @@ def facts(workspace: Workspace, *, me: str = "") -> dict[str, Any]:
     return {"actions": actions, "meetings": planned, "waiting": len(waiting(workspace)), "me": me}
 
 
-def rebuild(workspace: Workspace, key: str, newest_ns: int, *, me: str = "") -> dict[str, Any]:
+def rebuild(workspace: Workspace, key: str, newest_ns: int, *, me: str = "", starts: CalendarConfig | None = None) -> dict[str, Any]:
     """:func:`facts`, saved under ``key`` in the cache folder unless the workspace is
     read-only; ``newest_ns``: the newest modification time the key was made of."""
-    found = facts(workspace, me=me)
+    found = facts(workspace, me=me, starts=starts)
     racy = time.time_ns() - newest_ns < RACY_NS
     # Only in a workspace: a prompt runs this in whatever folder TANDEM_HOME names, and a
     # folder that is no workspace must not get a cache/ of its own.

@@ -63,6 +63,26 @@ def test_line_and_json_with_a_fixed_day(tmp_path: Path) -> None:
     assert run_cli("--home", str(home), "status", "--owner", "me", env=env()).out == "1 overdue · next meeting tomorrow 10:00\n"
 
 
+def test_the_next_meeting_starts_when_config_says(tmp_path: Path) -> None:
+    """config.toml's [calendar] start (a series' own first) reaches the line, and editing
+    config.toml changes the cache's key: a warm cache never keeps the old time."""
+    home = build(tmp_path / "ws").home
+    old = 1_600_000_000_000_000_000
+    for path in [home, *home.iterdir(), *(home / layout.MEETINGS_DIR).iterdir()]:
+        os.utime(path, ns=(old, old))
+    config = Path(os.environ["TANDEM_CONFIG_DIR"], "config.toml")
+    config.write_text('[calendar]\nstart = "08:15"\n', encoding="utf-8")
+    os.utime(config, ns=(old, old))
+    assert run_cli("--home", str(home), "status", env=env()).out == "2 overdue · 1 due tomorrow · next meeting tomorrow 08:15\n"
+    key, _ = status.fingerprint(home)
+    assert json.loads((home / layout.CACHE_DIR / status.STATUS_FILE).read_bytes())["key"] == key  # cached, warm from now on
+    config.write_text('[calendar]\nstart = "08:15"\n[calendar.series]\nsync = "09:30"\n', encoding="utf-8")
+    assert status.fingerprint(home)[0] != key
+    assert run_cli("--home", str(home), "status", env=env(TANDEM_TODAY="2026-12-03")).out == "1 due today · next meeting Tue 09:30\n"
+    found = json.loads(run_cli("--home", str(home), "status", "--json", env=env()).out)
+    assert found["next_meeting"]["start"] == "09:30"
+
+
 def test_nothing_due(tmp_path: Path) -> None:
     ws = Workspace(tmp_path / "empty")
     ws.series.add(Series(id="sync", title="Weekly sync"))

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import tomllib
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -166,6 +168,67 @@ def test_re_export_is_byte_stable_and_lines_follow_rfc5545(ws: Workspace, tmp_pa
         writer.save_meeting(writer.meeting.replace(title="Weekly sync (moved)"))
     export_all()
     assert "Weekly sync (moved)" in [str(e["SUMMARY"]) for e in parse(path.read_bytes()).values()]
+
+
+STARTS = '[calendar]\nstart = "08:45"\n\n[calendar.series]\nweekly-sync = "09:30"\n'
+
+
+def config_file() -> Path:
+    return Path(os.environ["TANDEM_CONFIG_DIR"], "config.toml")
+
+
+def test_configured_starts_reach_the_calendar(ws: Workspace, tmp_path: Path) -> None:
+    """config.toml's [calendar] start and a series' own start, read back by the parser
+    through `tandem export ics` and the calendar.ics that `export --all` keeps."""
+    config_file().write_text(STARTS, encoding="utf-8")
+    path = tmp_path / "out" / ics.FILE_NAME
+    path.parent.mkdir()
+    done = run_cli("--home", str(ws.home), "export", "ics", "-o", str(path))
+    assert done.code == 0, done.err
+    starts = {uid: event["DTSTART"].dt for uid, event in parse(path.read_bytes()).items() if isinstance(event["DTSTART"].dt, datetime)}
+    assert starts == {
+        "2026-12-01-weekly-sync@tandem": datetime(2026, 12, 1, 9, 32),  # held: when it started
+        "2026-12-08-weekly-sync@tandem": datetime(2026, 12, 8, 9, 30),  # the series' own
+        "2026-12-15-weekly-sync@tandem": datetime(2026, 12, 15, 9, 30),
+        "2026-12-10-monthly-review@tandem": datetime(2026, 12, 10, 8, 45),  # [calendar] start
+        "2026-12-20-debriefs@tandem": datetime(2026, 12, 20, 8, 45),
+        "2026-11-20-debriefs@tandem": datetime(2026, 11, 20, 8, 45),
+    }
+    path.write_bytes(b"stale")
+    assert ics.write_calendar(ws, path.parent) == (path, True)  # what `export --all` calls
+    assert parse(path.read_bytes())["2026-12-10-monthly-review@tandem"]["DTSTART"].dt == datetime(2026, 12, 10, 8, 45)
+    shown = run_cli("config", "show")
+    assert '[calendar]\n# from the file\nstart = "08:45"\n[calendar.series]\nweekly-sync = "09:30"  # from the file\n' in shown.out
+    assert tomllib.loads(shown.out)["calendar"] == {"start": "08:45", "series": {"weekly-sync": "09:30"}}
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ('[calendar]\nstart = "25:00"\n', 2, "calendar.start: '25:00' is not a time of day; write it as HH:MM in quotes, like \"09:30\""),
+        ("[calendar]\nstart = 10\n", 2, 'calendar.start: a number is not a time of day; write it as HH:MM in quotes, like "09:30"'),
+        (
+            '[calendar.series]\nweekly-sync = "9h30"\n',
+            2,
+            "calendar.series.weekly-sync: '9h30' is not a time of day; write it as HH:MM in quotes, like \"09:30\"",
+        ),
+        ('[calendar]\nbegin = "10:00"\n', 2, "calendar.begin: unknown key in [calendar]; known keys: start, series"),
+    ],
+)
+def test_a_bad_start_is_one_line_naming_the_file(ws: Workspace, text: str, line: int, message: str) -> None:
+    config_file().write_text(text, encoding="utf-8")
+    done = run_cli("config", "check")
+    assert done.code == 1
+    assert done.out == f"{config_file()}:{line}: {message}\n"
+    # the rest of tandem goes on with the default start
+    events = parse(ics.calendar_bytes(ws))
+    assert events["2026-12-08-weekly-sync@tandem"]["DTSTART"].dt == datetime(2026, 12, 8, 10)
+
+
+def test_toml_local_times_are_starts_too(ws: Workspace) -> None:
+    config_file().write_text("[calendar]\nstart = 07:15:00\n", encoding="utf-8")
+    assert run_cli("config", "check").code == 0
+    assert parse(ics.calendar_bytes(ws))["2026-12-10-monthly-review@tandem"]["DTSTART"].dt == datetime(2026, 12, 10, 7, 15)
 
 
 HOSTILE = 'Line one\nline two, with commas; semicolons \\ backslash "quotes" 🎉 emoji\r\nand CRLF'

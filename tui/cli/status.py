@@ -108,7 +108,8 @@ def load_facts(home: Path) -> dict[str, Any]:
     from tandem.store.interop.status import rebuild
     from tandem.store.workspace import Workspace
 
-    return rebuild(Workspace(home), key, newest, me=load_config().config.me.name.strip())
+    config = load_config().config
+    return rebuild(Workspace(home), key, newest, me=config.me.name.strip(), starts=config.calendar)
 
 
 def _when(day: date, start: str, today: date) -> str:
