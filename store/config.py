@@ -63,6 +63,18 @@ validates the file. Every key is optional; a missing file means every default::
     [crm.status]
     "Nurture" = "recycled"
 
+    # When planned meetings start (HH:MM): meetings record a day, not a time, so the
+    # calendar export and `tandem status` take the time from here; a series may have its own.
+    [calendar]
+    start = "10:00"
+    [calendar.series]
+    weekly-smarketing-sync = "09:30"
+
+    # How exported minutes write action items, for a vault's task plugin: "plain" (tandem's
+    # own), "tasks" (Obsidian Tasks: - [ ] text 📅 2026-12-10) or "dataview" ([due:: …]).
+    [minutes]
+    actions = "tasks"
+
     # Your keys, by binding id (the help screen, ? or F1, lists every id). Several keys: "a,b".
     [keymap]
     "home.new_meeting" = "ctrl+n"
@@ -85,6 +97,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -96,18 +109,24 @@ FILE_NAME = "config.toml"
 MAX_BYTES = 256 * 1024
 
 #: The top-level keys, in the order `tandem config show` prints them.
-TOP_KEYS = ("facilitator", "export_dir", "theme", "overrun_alert", "series", "vocabulary", "sync", "me", "crm", "keymap")
+TOP_KEYS = ("facilitator", "export_dir", "theme", "overrun_alert", "series", "vocabulary", "sync", "me", "crm", "calendar", "minutes", "keymap")
 #: How the live screen tells that the item's timebox has run out, beyond its timer's colour.
 OVERRUN_ALERTS = ("off", "bell", "flash", "both")
 SERIES_KEYS = ("template",)
 VOCABULARY_KEYS = ("lead_sources", "personas", "reason_codes", "funnel_stages", "teams")
 ME_KEYS = ("name", "team")
+MINUTES_KEYS = ("actions",)
+#: How exported minutes write action items (``[minutes] actions``).
+ACTION_STYLES = ("plain", "tasks", "dataview")
 #: The teams a person belongs to (``[me] team``): an attendee's.
 ME_TEAMS = ("sales", "marketing", "other")
 SYNC_KEYS = ("auto", "on_start", "after_meeting", "on_quit", "timeout_s")
 #: The bounds of ``[sync] timeout_s``: one fetch and one push over a slow link fit in the
 #: lower; past the upper, a sync that hangs is better told than waited for.
 SYNC_TIMEOUT_S = (5, 600)
+CALENDAR_KEYS = ("start", "series")
+#: A time of day as ``[calendar]`` writes it: HH:MM, 24-hour.
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 #: The teams a config may name (``[vocabulary] teams``): the attendees' and the owners'.
 TEAM_IDS = ("sales", "marketing", "other", "shared")
 MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
@@ -193,6 +212,28 @@ class MeConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class CalendarConfig:
+    """``[calendar]``: when planned meetings start. Meetings and templates record a day,
+    not a time, so the calendar export and ``tandem status`` take the time from here."""
+
+    #: When a planned meeting starts, unless its series has its own.
+    start: time = time(10, 0)
+    #: Series id → its own start.
+    series: dict[str, time] = field(default_factory=dict)
+
+    def start_of(self, series_id: str) -> time:
+        return self.series.get(series_id, self.start)
+
+
+@dataclass(frozen=True, slots=True)
+class MinutesConfig:
+    """``[minutes]``: how exported minutes write action items, for a vault's task plugin."""
+
+    #: One of ACTION_STYLES: tandem's own lines, Obsidian Tasks' emoji, or Dataview fields.
+    actions: str = "plain"
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The settings in effect: each one from the file, or its default."""
 
@@ -212,6 +253,8 @@ class Config:
     me: MeConfig = field(default_factory=MeConfig)
     #: ``[crm]``: how a CRM's lead exports read (``store/crm/settings.py``).
     crm: CrmConfig = field(default_factory=CrmConfig)
+    calendar: CalendarConfig = field(default_factory=CalendarConfig)
+    minutes: MinutesConfig = field(default_factory=MinutesConfig)
     #: Binding id → keys (Textual's syntax: "ctrl+n", several as "f2,ctrl+e").
     keymap: dict[str, str] = field(default_factory=dict)
 
@@ -438,6 +481,10 @@ class _Validator:
                 values[key] = self.me(parts, value)
             elif key == "crm":
                 values[key] = read_crm(self, parts, value)
+            elif key == "calendar":
+                values[key] = self.calendar(parts, value)
+            elif key == "minutes":
+                values[key] = self.minutes(parts, value)
             elif key == "keymap":
                 values[key] = self.keymap(parts, value)
         config = Config(**values)
@@ -578,6 +625,59 @@ class _Validator:
             fields[key] = text
             self.from_file.add(dotted(*at))
         return MeConfig(**fields)
+
+    def calendar(self, parts: tuple[str, ...], value: object) -> CalendarConfig:
+        table = self.table(parts, value)
+        fields: dict[str, Any] = {}
+        for key, item in (table or {}).items():
+            at = (*parts, key)
+            if key not in CALENDAR_KEYS:
+                self.unknown(at, CALENDAR_KEYS)
+            elif key == "start":
+                start = self.clock(at, item)
+                if start is not None:
+                    fields[key] = start
+                    self.from_file.add(dotted(*at))
+            else:
+                starts: dict[str, time] = {}
+                for series_id, text in (self.table(at, item) or {}).items():
+                    here = (*at, series_id)
+                    if not _SERIES_ID.match(series_id):
+                        self.problem(here, "not a series id: lower-case letters, digits and dashes, like weekly-smarketing-sync (`tandem list` shows them)")
+                        continue
+                    start = self.clock(here, text)
+                    if start is not None:
+                        starts[series_id] = start
+                        self.from_file.add(dotted(*here))
+                fields[key] = starts
+        return CalendarConfig(**fields)
+
+    def clock(self, parts: tuple[str, ...], value: object) -> time | None:
+        """A time of day: "09:30", or TOML's own local time (09:30:00)."""
+        if isinstance(value, time) and value.tzinfo is None and not value.second and not value.microsecond:
+            return value
+        found = _CLOCK.match(value.strip()) if isinstance(value, str) else None
+        if found is None or int(found.group(1)) > 23 or int(found.group(2)) > 59:
+            shown = repr(value) if isinstance(value, str) else _type_name(value)
+            self.problem(parts, f'{shown} is not a time of day; write it as HH:MM in quotes, like "09:30"')
+            return None
+        return time(int(found.group(1)), int(found.group(2)))
+
+    def minutes(self, parts: tuple[str, ...], value: object) -> MinutesConfig:
+        table = self.table(parts, value)
+        fields: dict[str, str] = {}
+        for key, item in (table or {}).items():
+            at = (*parts, key)
+            if key not in MINUTES_KEYS:
+                self.unknown(at, MINUTES_KEYS)
+                continue
+            text = self.string(at, item, empty_ok=False)
+            if text is not None and text not in ACTION_STYLES:
+                self.problem(at, f"{text!r} is not one of: {', '.join(ACTION_STYLES)}")
+            elif text is not None:
+                fields[key] = text
+                self.from_file.add(dotted(*at))
+        return MinutesConfig(**fields)
 
     def teams(self, parts: tuple[str, ...], value: object) -> dict[str, str] | None:
         table = self.table(parts, value)
@@ -823,6 +923,15 @@ def render_config(loaded: LoadedConfig, default_keys: dict[str, str] | None = No
     out += [origin(dotted("me", "name"), "not said yet; `tandem me NAME` sets it"), f"name = {_toml_value(config.me.name)}"]
     out += [origin(dotted("me", "team"), f"other; one of {', '.join(ME_TEAMS)}"), f"team = {_toml_value(config.me.team)}"]
     out += ["", *render_crm(config.crm, origin)]
+    out += ["", "[calendar]", origin(dotted("calendar", "start"), "10:00; when a planned meeting starts (HH:MM)")]
+    out.append(f'start = "{config.calendar.start:%H:%M}"')
+    out.append("[calendar.series]")
+    for series_id, start in sorted(config.calendar.series.items()):
+        out.append(f'{toml_key(series_id)} = "{start:%H:%M}"  # from the file')
+    if not config.calendar.series:
+        out.append('# <series-id> = "09:30"   # default: start')
+    out += ["", "[minutes]", origin(dotted("minutes", "actions"), f"plain; one of {', '.join(ACTION_STYLES)}")]
+    out.append(f"actions = {_toml_value(config.minutes.actions)}")
     out += ["", "[keymap]"]
     ids = sorted(set(default_keys or {}) | set(config.keymap))
     for binding_id in ids:

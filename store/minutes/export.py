@@ -37,7 +37,7 @@ from tandem.store.atomic import TEMP_MARK, atomic_write_bytes, clean_stale_temp_
 from tandem.store.collection import decode_table
 from tandem.store.errors import NotFoundError, TandemError
 from tandem.store.layout import CACHE_DIR, SHARED_FILES
-from tandem.store.minutes.render import LAYOUT_NAME, Shared, builtin_layout_path, file_name, render_minutes, user_layout_path
+from tandem.store.minutes.render import LAYOUT_NAME, Shared, actions_style, builtin_layout_path, file_name, render_minutes, user_layout_path
 from tandem.store.outside import file_kind, read_outside
 from tandem.store.records import ActionItem, Meeting, Record, label
 from tandem.store.workspace import MeetingRecord, Workspace
@@ -375,7 +375,8 @@ def _save_cache(workspace: Workspace, path: Path, data: dict[str, Any]) -> None:
 
 def render_context() -> str:
     """A digest of what renders every meeting's minutes the same way: the layout in effect
-    (its path and bytes), tandem's version and the code that renders (see RENDER_MODULES)."""
+    (its path and bytes), the action-item style of config.toml, tandem's version and the
+    code that renders (see RENDER_MODULES)."""
     path = user_layout_path(LAYOUT_NAME)
     if not os.path.lexists(path):
         path = builtin_layout_path(LAYOUT_NAME)
@@ -392,7 +393,7 @@ def render_context() -> str:
             origin = spec.origin if spec is not None else None
         info = _signature_of(Path(origin)) if origin else None
         code.append([name, info[0], info[2]] if info else [name])
-    return _digest(orjson.dumps([__version__, sys.version, str(path), layout, code]))
+    return _digest(orjson.dumps([__version__, sys.version, str(path), layout, actions_style(), code]))
 
 
 @dataclass

@@ -160,7 +160,8 @@ def render_html(record: MeetingRecord, shared: Shared, *, markdown: str | None =
     """A meeting's minutes as a page; ``markdown``: its Markdown minutes if already rendered,
     ``preface``: Markdown put first (a recipient's own action items)."""
     meeting = record.meeting
-    body = strip_front_matter(render_minutes(record, shared) if markdown is None else markdown)
+    # Whoever reads a page or a message has no task plugin: action items in the plain style.
+    body = strip_front_matter(render_minutes(record, shared, actions="plain") if markdown is None else markdown)
     if preface:
         body = f"{preface.rstrip()}\n\n{body}"
     return page(f"{meeting.title} — {meeting.date}", body, facts=meeting_facts(meeting, shared))

@@ -179,7 +179,8 @@ def meeting_when(meeting: Meeting) -> datetime:
 def minutes_message(record: MeetingRecord, shared: Shared, *, to: Recipient | None = None) -> EmailMessage:
     """The meeting's minutes as a message (for ``to``: their open action items first)."""
     meeting = record.meeting
-    markdown = strip_front_matter(render_minutes(record, shared))
+    # Whoever reads a page or a message has no task plugin: action items in the plain style.
+    markdown = strip_front_matter(render_minutes(record, shared, actions="plain"))
     preface = your_actions(to, record, shared)
     text = f"{preface}\n{markdown}" if preface else markdown
     page = render_html(record, shared, markdown=markdown, preface=preface)

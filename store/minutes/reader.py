@@ -82,7 +82,11 @@ class MinutesFormatError(ValueError):
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]:
-    """The front matter as a dict, the body, and the body's first line number."""
+    """The front matter as a dict, the body, and the body's first line number.
+
+    The YAML tandem writes (and a vault's editor writes back): ``key: scalar``, ``key: []``,
+    and blocks nested by indentation, of ``key: value`` pairs or ``- item`` lists, whose
+    items are scalars or pairs. Scalars are strings (a bare date too)."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         raise MinutesFormatError(path, 1, "no front matter (a '---' line must open the file)")
@@ -90,33 +94,83 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str, int]
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
         raise MinutesFormatError(path, 1, "the front matter is not closed by a '---' line") from None
-    # Values are cleaned once unescaped: "\u001b" in quotes is an escape sequence only then.
-    data: dict[str, Any] = {}
-    current_list: list[dict[str, str]] | None = None
-    for n, raw in enumerate(lines[1:end], start=2):
-        if not raw.strip() or raw.lstrip().startswith("#"):
-            continue
-        stripped = raw.strip()
-        if raw.startswith(" ") and current_list is not None:
-            entry = stripped[2:] if stripped.startswith("- ") else stripped
-            if stripped.startswith("- "):
-                current_list.append({})
-            if not current_list or ":" not in entry:
-                raise MinutesFormatError(path, n, "expected 'key: value' in a list entry")
-            key, _, value = entry.partition(":")
-            current_list[-1][key.strip()] = clean_text(read_yaml_string(value))
-            continue
-        key, sep, value = raw.partition(":")
-        if not sep or raw.startswith(" "):
-            raise MinutesFormatError(path, n, "expected 'key: value'")
-        value = value.strip()
-        if value in ("", "[]"):
-            current_list = []
-            data[key.strip()] = current_list
-        else:
-            current_list = None
-            data[key.strip()] = clean_text(read_yaml_string(value))
+    rows = [
+        (n, len(raw) - len(raw.lstrip(" ")), raw.strip()) for n, raw in enumerate(lines[1:end], start=2) if raw.strip() and not raw.lstrip().startswith("#")
+    ]
+    data, at = _mapping(rows, 0, 0, path)
+    if at < len(rows):
+        raise MinutesFormatError(path, rows[at][0], "expected 'key: value'")
     return data, "\n".join(lines[end + 1 :]), end + 2
+
+
+_Row = tuple[int, int, str]
+_PAIR = re.compile(r"[A-Za-z_][\w-]*:(?: |$)")
+
+
+def _scalar(value: str) -> Any:
+    value = value.strip()
+    if value == "[]":
+        return []
+    # Values are cleaned once unescaped: "\u001b" in quotes is an escape sequence only then.
+    return clean_text(read_yaml_string(value))
+
+
+def _mapping(rows: list[_Row], at: int, indent: int, path: Path, into: dict[str, Any] | None = None) -> tuple[dict[str, Any], int]:
+    """The ``key: value`` pairs at ``indent`` from ``rows[at]`` on (into ``into``), and
+    where they end."""
+    data: dict[str, Any] = {} if into is None else into
+    while at < len(rows) and rows[at][1] == indent and not rows[at][2].startswith("- "):
+        n, _, content = rows[at]
+        key, sep, value = content.partition(":")
+        if not sep or not key.strip():
+            raise MinutesFormatError(path, n, "expected 'key: value'")
+        at += 1
+        if value.strip():
+            data[key.strip()] = _scalar(value)
+            continue
+        data[key.strip()], at = _nested(rows, at, indent, path)
+    return data, at
+
+
+def _nested(rows: list[_Row], at: int, indent: int, path: Path) -> tuple[Any, int]:
+    """The value of a ``key:`` with nothing after it: the block below it (a list may start
+    at the key's own indent), or an empty list."""
+    if at >= len(rows):
+        return [], at
+    _, inner, content = rows[at]
+    if content.startswith("- ") or content == "-":
+        if inner < indent:
+            return [], at
+        return _sequence(rows, at, inner, path)
+    if inner <= indent:
+        return [], at
+    return _mapping(rows, at, inner, path)
+
+
+def _sequence(rows: list[_Row], at: int, indent: int, path: Path) -> tuple[list[Any], int]:
+    items: list[Any] = []
+    while at < len(rows) and rows[at][1] == indent and (rows[at][2].startswith("- ") or rows[at][2] == "-"):
+        content = rows[at][2]
+        entry = content[2:].strip()
+        at += 1
+        if not entry:
+            value, at = _nested(rows, at, indent, path)
+            items.append(value)
+        elif _PAIR.match(entry):  # "- name: x", and the item's other pairs below it
+            key, _, value = entry.partition(":")
+            item: dict[str, Any] = {}
+            if value.strip():
+                item[key.strip()] = _scalar(value)
+            else:
+                item[key.strip()], at = _nested(rows, at, indent + 2, path)
+            if at < len(rows) and rows[at][1] > indent and not rows[at][2].startswith("- "):
+                _, at = _mapping(rows, at, rows[at][1], path, item)
+            items.append(item)
+        else:
+            items.append(_scalar(entry))
+    if at < len(rows) and rows[at][1] > indent:
+        raise MinutesFormatError(path, rows[at][0], "expected 'key: value' in a list entry")
+    return items, at
 
 
 @functools.cache
@@ -204,7 +258,9 @@ def _segments(inline: Any) -> list[tuple[str, str]]:
 def _people(entries: Any) -> list[Attendee]:
     people = []
     for entry in entries if isinstance(entries, list) else []:
-        name = entry.get("name", "").strip()
+        if not isinstance(entry, dict):
+            continue
+        name = str(entry.get("name", "")).strip()
         team = entry.get("team", "other")
         if name:
             people.append(Attendee(name=name, team=team if team in ("sales", "marketing", "other") else "other"))
@@ -305,6 +361,10 @@ _REPORT_BACK = re.compile(rf", report back ({_DAY})$")
 #: The date after the earlier decision a decision changed: `` (2026-11-12)`` at the end.
 _EARLIER_DATE = re.compile(r" \((\d{4}-\d{2}-\d{2})\)$")
 _MINUTES = re.compile(r"\s*(\d+) min\s*$")
+#: The Tasks plugin's due and done dates at the end of an action line.
+_TASKS_TAIL = re.compile(rf"(?: 📅 ({_DAY}))?(?: ✅ ({_DAY}))?$")
+#: A Dataview inline field at the end of an action line; user text has its brackets escaped.
+_DATAVIEW_FIELD = re.compile(r" \[(owner|due|completion):: ((?:\\.|[^\\\]])*)\]$")
 _RATING = re.compile(r"\s*([1-5])/5(?: — (.*))?$", re.S)
 
 
@@ -428,9 +488,11 @@ def _split_pair(who: str, people: list[str]) -> tuple[str, str]:
 class _Reader:
     """One walk over a body's block tokens, filling a summary section by section."""
 
-    def __init__(self, summary: MinutesSummary, first_line: int) -> None:
+    def __init__(self, summary: MinutesSummary, first_line: int, style: str = "plain") -> None:
         self.s = summary
         self.first_line = first_line
+        #: How the file writes action items (the front matter's ``tandem: actions:``).
+        self.style = style
         self.people = [p.name for p in (*summary.attendees, *summary.absentees)]
 
     def line(self, token: Any) -> int:
@@ -486,11 +548,13 @@ class _Reader:
         s = self.s
         if token.level == 3:  # the paragraph of a top-level list item
             if section == "Action items":
+                token = self.as_plain(token)
                 content = plain(token)
                 if content[:3] in ("[ ]", "[x]", "[X]"):
                     s.actions.append(Task(done=content[1] != " ", text=content[3:].strip()))
                     self.action(token)
             elif section == "Action review":
+                token = self.as_plain(token)
                 if plain(token)[:3] in ("[ ]", "[x]", "[X]"):
                     self.action(token, reviewed=True)
             elif section == "Decisions":
@@ -508,6 +572,30 @@ class _Reader:
                     m = _RATING.match(runs[n + 1][1].split("\n")[0])
                     s.rating = int(m[1]) if m else None
                     s.rating_comment = (m[2] or "") if m else ""
+
+    def as_plain(self, token: Any) -> Any:
+        """An action line of the tasks or dataview style as the plain style writes it
+        (``- [ ] text — **owner**, due D (done D)``), which :meth:`action` reads. User text
+        is escaped, so the emoji fields' dates and the unescaped ``[key:: value]`` at the end
+        are tandem's (in the style the front matter names)."""
+        content = token.content
+        if self.style == "plain" or content[:3] not in ("[ ]", "[x]", "[X]", "[-]"):
+            return token
+        box = "[x]" if content[1] != " " else "[ ]"
+        if self.style == "tasks":
+            m = _TASKS_TAIL.search(content)
+            assert m is not None  # every part of the pattern is optional: it matches at the end
+            head, owner, due, done = content[3 : m.start()], "", m[1] or "", m[2] or ""
+        else:
+            fields: dict[str, str] = {}
+            while (f := _DATAVIEW_FIELD.search(content, 3)) is not None:
+                fields.setdefault(f[1], f[2])
+                content = content[: f.start()]
+            # No owner field: no owner; an empty one is the plain style's blank owner.
+            head, due, done = content[3:], fields.get("due", ""), fields.get("completion", "")
+            owner = f" — **{fields['owner']}**" if "owner" in fields else ""
+        line = f"{box}{head}{owner}{f', due {due}' if due else ''}{f' (done {done})' if done else ''}"
+        return token.copy(content=line, children=[])
 
     def agenda_row(self, cells: list[str]) -> None:
         """``| n | item | 10 min | 12 min | done |``, and the total row at the end."""
@@ -662,6 +750,19 @@ def _is_day(value: str) -> bool:
         return False
 
 
+def _front_matter_people(meta: dict[str, Any], detail: dict[str, Any]) -> tuple[list[Attendee], list[Attendee]]:
+    """(attendees, absentees) with their teams: from ``tandem:`` (minutes written since the
+    front matter is vault-friendly), from the top level (before: ``attendees`` was a list of
+    name and team), or from the flat name lists (a note written by hand in a vault)."""
+    if "attendees" in detail or "absentees" in detail:
+        return _people(detail.get("attendees")), _people(detail.get("absentees"))
+    listed = meta.get("attendees")
+    if isinstance(listed, list) and all(isinstance(entry, str) for entry in listed):
+        teams = {str(name): team for team in ("sales", "marketing") if isinstance(meta.get(team), list) for name in meta[team]}
+        return _people([{"name": name, "team": teams.get(name, "other")} for name in listed]), []
+    return _people(listed), _people(meta.get("absentees"))
+
+
 def read_minutes(path: Path, *, within: Path | None = None) -> MinutesSummary:
     """The minutes in ``path``. What is not minutes raises :class:`MinutesFormatError`: a
     named pipe or device (which would hang the reader), a link out of ``within`` (the
@@ -684,8 +785,11 @@ def read_minutes(path: Path, *, within: Path | None = None) -> MinutesSummary:
         if bad_line:  # UTF-16 (Windows "Unicode"), say: that is what to tell
             raise MinutesFormatError(path, bad_line, "the file is not UTF-8 text") from None
         raise
+    detail = meta.get("tandem")
+    detail = detail if isinstance(detail, dict) else {}
+    people = _front_matter_people(meta, detail)
     # A key written with no value ("title:") reads as an empty list: as good as absent.
-    meta = {key: value for key, value in meta.items() if value != [] and (key in ("attendees", "absentees") or isinstance(value, str))}
+    meta = {key: value for key, value in meta.items() if isinstance(value, str)}
     for key in ("id", "date"):
         if not meta.get(key):
             raise MinutesFormatError(path, _key_line(text, key, first_line), f"the front matter has no {key!r}")
@@ -701,14 +805,15 @@ def read_minutes(path: Path, *, within: Path | None = None) -> MinutesSummary:
         date=meta["date"],
         status=meta.get("status", ""),
         facilitator=meta.get("facilitator", ""),
-        attendees=_people(meta.get("attendees")),
-        absentees=_people(meta.get("absentees")),
+        attendees=people[0],
+        absentees=people[1],
         text=body,
     )
     if bad_line:
         summary.issues.append(f"{path}:{bad_line}: the file is not UTF-8 text; what could not be read shows as \ufffd.")
     kept, notes = _prepare(body.split("\n"))
-    _Reader(summary, first_line).read(_parser().parse("\n".join(kept)), notes)
+    style = detail.get("actions")
+    _Reader(summary, first_line, style if style in ("tasks", "dataview") else "plain").read(_parser().parse("\n".join(kept)), notes)
     summary.shadow_days = [d for d in summary.shadow_days if d.line >= 0]
     return summary
 

@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sized
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -399,7 +399,39 @@ def _contributions(record: MeetingRecord) -> list[dict[str, Any]]:
     return [{"row": row, "noun": NOUNS[row.kind], "credit": credit(row)} for row in record.triage if row.fate in ("deferred", "declined")]
 
 
-def minutes_context(record: MeetingRecord, shared: Shared) -> dict[str, Any]:
+def yaml_date(value: object) -> str:
+    """A day as a bare YAML date (``2026-12-10``), which vaults show as a date property; any
+    other text stays a quoted string, so a hand-edited record cannot break the front matter."""
+    text = str(value)
+    try:
+        return text if len(text) == 10 and date.fromisoformat(text).isoformat() == text else mdescape.yaml_string(text)
+    except ValueError:
+        return mdescape.yaml_string(text)
+
+
+def actions_style() -> str:
+    """config.toml's ``[minutes] actions`` (plain, tasks or dataview): read again only when
+    the file changes, as every rendered meeting asks."""
+    from tandem.store.config import config_path
+
+    path = config_path()
+    try:
+        info = path.stat()
+    except OSError:
+        return "plain"
+    return _configured_style(str(path), info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+@functools.lru_cache(maxsize=8)
+def _configured_style(path: str, mtime_ns: int, size: int, inode: int) -> str:
+    from tandem.store.config import load_config
+
+    return load_config(Path(path)).config.minutes.actions
+
+
+def minutes_context(record: MeetingRecord, shared: Shared, *, actions: str = "plain") -> dict[str, Any]:
+    """What the minutes layout sees. ``actions`` is the action-item style (plain, tasks or
+    dataview; see :func:`actions_style`)."""
     meeting = record.meeting
     previous, following = shared.previous_and_next(meeting)
     attendance = []
@@ -414,6 +446,10 @@ def minutes_context(record: MeetingRecord, shared: Shared) -> dict[str, Any]:
     return {
         "meeting": meeting,
         "series_title": shared.series_title(meeting.series_id),
+        # Flat front-matter properties for Markdown vaults: tags, and who came by team.
+        "tags": ["tandem", "meeting", _series_slug(meeting.series_id)],
+        "team_names": {team: [a.name for a in meeting.attendees if a.team == team] for team in ("sales", "marketing")},
+        "actions_style": actions,
         "attendance": attendance,
         "agenda": agenda,
         "planned_total": planned_minutes(meeting, record.agenda),
@@ -490,6 +526,7 @@ def _environment() -> Any:
         cell=mdescape.cell,
         block=mdescape.block,
         yaml=mdescape.yaml_string,
+        yaml_date=yaml_date,
         label=lambda value: label(str(value)),
         num=number,
         measure=lambda value, unit: mdescape.cell(measure(value, unit)),
@@ -559,8 +596,9 @@ def _render(name: str, context: dict[str, Any]) -> str:
     return _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
 
 
-def render_minutes(record: MeetingRecord, shared: Shared) -> str:
-    return _render(LAYOUT_NAME, minutes_context(record, shared))
+def render_minutes(record: MeetingRecord, shared: Shared, *, actions: str | None = None) -> str:
+    """The meeting's minutes; action items in the ``actions`` style (None: config.toml's)."""
+    return _render(LAYOUT_NAME, minutes_context(record, shared, actions=actions or actions_style()))
 
 
 def _clock(at: str) -> str:

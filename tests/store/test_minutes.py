@@ -159,8 +159,8 @@ def test_every_section_is_rendered_in_order() -> None:
     assert tasks(text) == ["[ ] plain action1 — **plain owner**, due 2026-12-01", "[x] plain action2 (done 2026-11-26)", "[x] ~~plain action3~~ (dropped)"]
     assert table_rows(text, "Lead feedback") == 2
     fm = front_matter(text)
-    assert fm["id"] == "2026-11-26-sync" and fm["date"] == "2026-11-26"
-    assert fm["attendees"] == [{"name": "plain a1", "team": "sales"}, {"name": "plain a2", "team": "marketing"}]
+    assert fm["id"] == "2026-11-26-sync" and str(fm["date"]) == "2026-11-26"
+    assert fm["tandem"]["attendees"] == [{"name": "plain a1", "team": "sales"}, {"name": "plain a2", "team": "marketing"}]
     assert "at risk (was on track)" in text
     assert "**By reason:** no fit 1 · other 1" in text
 
@@ -208,7 +208,7 @@ def test_any_user_text_keeps_the_structure(data) -> None:
     fm = front_matter(text)
     # Records hold text without control characters (an escape sequence is dropped on entry).
     assert fm["title"] == clean(chosen["title"]) and fm["facilitator"] == clean(chosen["facilitator"])
-    assert [a["name"] for a in fm["attendees"]] == [clean(chosen["a1"]), clean(chosen["a2"])]
+    assert [a["name"] for a in fm["tandem"]["attendees"]] == fm["attendees"] == [clean(chosen["a1"]), clean(chosen["a2"])]
     assert "\x1b" not in text.partition("\n---\n")[2], "no escape sequence reaches a terminal"
 
 
@@ -250,7 +250,7 @@ def test_export_single_to_stdout_and_file(tmp_path: Path) -> None:
     assert front_matter(latest.out)["id"] == "2026-11-19-weekly-smarketing-sync", "latest = newest meeting that took place"
     target = tmp_path / "m.md"
     assert run_cli("--home", str(ws.home), "export", "2026-11-12-weekly-smarketing-sync", "-o", str(target)).code == 0
-    assert front_matter(target.read_text())["date"] == "2026-11-12"
+    assert str(front_matter(target.read_text())["date"]) == "2026-11-12"
 
 
 def test_export_usage_and_data_errors(tmp_path: Path) -> None:
@@ -329,8 +329,8 @@ def test_demo_minutes_have_the_right_structure(demo_export) -> None:
         record = ws.read_meeting(fm["id"])
         meeting = record.meeting
         assert path.name == names[meeting.id]
-        assert fm["date"] == meeting.date and fm["facilitator"] == meeting.facilitator
-        assert fm["attendees"] == [a.to_dict() for a in meeting.attendees]
+        assert str(fm["date"]) == meeting.date and fm["facilitator"] == meeting.facilitator
+        assert fm["tandem"]["attendees"] == [a.to_dict() for a in meeting.attendees]
         s = structure(text)
         assert s["headings"][0] == "h1" and s["headings"].count("h1") == 1
         h2 = [h[3:] for h in s["headings"] if h.startswith("h2:")]
