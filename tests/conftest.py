@@ -35,6 +35,20 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> CliResult:
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
 
+def tandem_at(home: Path, *args: str) -> CliResult:
+    """``tandem --home HOME ARGS…`` in a child process."""
+    return run_cli("--home", str(home), *args)
+
+
+def one_sentence(result: CliResult, code: int, *words: str) -> None:
+    """The CLI's contract for a refusal: exit ``code``, one line on stderr starting
+    "tandem: ", no traceback, and each of ``words`` in it."""
+    assert result.code == code, result
+    assert result.err.startswith("tandem: ") and result.err.count("\n") == 1 and "Traceback" not in result.err, result.err
+    for word in words:
+        assert word in result.err, result.err
+
+
 def first_doc(docs: dict[str, Any]) -> dict[str, Any]:
     """The first document of a table as stored (keyed by record id), in tandem's order."""
     return min(docs.values(), key=lambda doc: doc.get("_seq", 0))
@@ -159,4 +173,4 @@ def workspace(tmp_path: Path) -> Workspace:
     return Workspace(tmp_path / "ws")
 
 
-__all__ = ["CliResult", "build_sample", "meeting_today", "new_id", "rendered_text", "run_cli"]
+__all__ = ["CliResult", "build_sample", "meeting_today", "new_id", "one_sentence", "rendered_text", "run_cli", "tandem_at"]

@@ -12,7 +12,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import CliResult, run_cli
+from conftest import CliResult, one_sentence
+from conftest import tandem_at as tandem
 
 from tandem.store.config import save_me
 from tandem.store.contrib import Contributions, make
@@ -39,17 +40,6 @@ def home(tmp_path: Path) -> Path:
     )
     save_me("Ana Ruiz", "sales")
     return ws.home
-
-
-def tandem(home: Path, *args: str) -> CliResult:
-    return run_cli("--home", str(home), *args)
-
-
-def one_sentence(result: CliResult, code: int, *words: str) -> None:
-    assert result.code == code, result
-    assert result.err.startswith("tandem: ") and result.err.count("\n") == 1 and "Traceback" not in result.err, result.err
-    for word in words:
-        assert word in result.err, result.err
 
 
 def test_add_lead_says_what_it_recorded_and_stores_it_in_your_file(home: Path) -> None:

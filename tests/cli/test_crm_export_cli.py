@@ -7,7 +7,7 @@ import csv
 import io
 from pathlib import Path
 
-from conftest import CliResult, run_cli
+from conftest import tandem_at as tandem
 
 from tandem.store.records import AgendaItem, LeadFeedback, Meeting
 from tandem.store.workspace import Workspace
@@ -17,10 +17,6 @@ Record ID,First Name,Email,Lead Status,Original Source,Create Date
 901,Ana,ana@acme.example,New,Paid search,2026-11-03 14:05
 902,Bo,bo@globex.example,Attempted to Contact,Referrals,2026-11-04 09:10
 """
-
-
-def tandem(home: Path, *args: str) -> CliResult:
-    return run_cli("--home", str(home), *args)
 
 
 def test_export_crm_writes_leads_and_tasks_for_the_preset(tmp_path: Path) -> None:

@@ -8,7 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import CliResult, run_cli
+from conftest import one_sentence
+from conftest import tandem_at as tandem
 
 from tandem.store.crm.lead import LEADS_FILE
 
@@ -18,17 +19,6 @@ Record ID,First Name,Email,Phone Number,Lifecycle Stage,Lead Status,Original Sou
 902,Bo,bo@globex.example,555-0123,Lead,Attempted to Contact,Referrals,2026-11-04 09:10
 903,Chen,chen@initech.example,555-0199,Other,Unqualified,=cmd|' /C calc'!A0,2026-12-01 08:00
 """
-
-
-def tandem(home: Path, *args: str) -> CliResult:
-    return run_cli("--home", str(home), *args)
-
-
-def one_sentence(result: CliResult, code: int, *words: str) -> None:
-    assert result.code == code, result
-    assert result.err.startswith("tandem: ") and result.err.count("\n") == 1 and "Traceback" not in result.err, result.err
-    for word in words:
-        assert word in result.err, result.err
 
 
 @pytest.fixture

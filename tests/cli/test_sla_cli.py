@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import CliResult, build_sample, run_cli
+from conftest import build_sample, one_sentence
+from conftest import tandem_at as tandem
 
 from tandem.store.sla.record import SLA_FILE
 from tandem.store.workspace import Workspace
@@ -21,17 +22,6 @@ CRM-101,Bo,Sales Qualified Lead,Unqualified,Demo request,2026-11-04 09:10,2026-1
 CRM-103,Cy,Marketing Qualified Lead,New,Paid search,2026-11-05 09:10,2026-11-05 10:00
 CRM-104,Di,Marketing Qualified Lead,New,Webinar,2026-10-05 09:10,2026-10-05 10:00
 """
-
-
-def tandem(home: Path, *args: str) -> CliResult:
-    return run_cli("--home", str(home), *args)
-
-
-def one_sentence(result: CliResult, code: int, *words: str) -> None:
-    assert result.code == code, result
-    assert result.err.startswith("tandem: ") and result.err.count("\n") == 1 and "Traceback" not in result.err, result.err
-    for word in words:
-        assert word in result.err, result.err
 
 
 @pytest.fixture
