@@ -23,6 +23,7 @@ files left by a killed sync are removed by the next one (only then: a live git m
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,6 +44,9 @@ from tandem.store.sync.setup import identity_args, is_shared, private_modes
 
 #: How often a push refused because someone pushed in between is retried.
 PUSH_ATTEMPTS = 5
+#: A fetch that meets another updating the same ref is tried again, this many times, half
+#: a second apart (see :meth:`Sync._fetch`).
+FETCH_ATTEMPTS = 10
 #: In ``.git``: one sync of a workspace at a time (its holder file says who).
 SYNC_LOCK = "tandem-sync.lock"
 #: What ``tandem sync status`` reads: the last sync's time and result (local, in ``.git``).
@@ -128,7 +132,7 @@ class Sync:
             return
         branch = self.git.value("symbolic-ref", "--short", "HEAD") or "main"
         for _ in range(PUSH_ATTEMPTS):
-            self.git.run("fetch", "-q", "origin", network=True)
+            self._fetch()
             upstream = f"origin/{branch}"
             if self.git.ok("rev-parse", "--verify", "-q", f"refs/remotes/{upstream}"):
                 self._take(upstream, report)
@@ -142,6 +146,18 @@ class Sync:
             if "rejected" not in pushed.err and "fetch first" not in pushed.err and "non-fast-forward" not in pushed.err:
                 raise self.git.error(("push",), pushed, network=True)
         raise GitError(f"The team kept pushing while this sync ran ({PUSH_ATTEMPTS} tries); your work is committed here: run `tandem sync` again.")
+
+    def _fetch(self) -> None:
+        """``git fetch``. A sync killed while fetching leaves its git running on (kill -9
+        reaches tandem, not its children): for a moment two fetches update one ref, and the
+        later one fails with "cannot lock ref". That is over when the orphan is: fetch again."""
+        for attempt in range(FETCH_ATTEMPTS):
+            done = self.git.run("fetch", "-q", "origin", check=False, network=True)
+            if done.code == 0:
+                return
+            if "cannot lock ref" not in done.err or attempt == FETCH_ATTEMPTS - 1:
+                raise self.git.error(("fetch", "-q", "origin"), done, network=True)
+            time.sleep(0.5)
 
     # --- taking the team's changes -------------------------------------------------------
 

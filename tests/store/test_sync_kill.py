@@ -56,3 +56,26 @@ def test_sync_killed_at_random_moments_loses_nothing(tmp_path: Path) -> None:
     run_sync(jose)
     assert saved <= {c.id for c in Workspace(jose).content.all()}
     assert killed_mid_way >= TRIALS // 4, f"only {killed_mid_way} kills landed during a sync: the delays are too long for this machine"
+
+
+def test_a_fetch_that_meets_an_orphaned_one_is_tried_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sync killed while fetching leaves its git running on; the next sync's fetch then
+    finds the ref moved under it ("cannot lock ref"), once. The full-suite run of the test
+    above met it: the sync failed where fetching again succeeds."""
+    from tandem.store.sync.git import Git, Result
+
+    maya, jose = team(tmp_path, ["Maya", "Jose"])
+    new_content(Workspace(jose), "From Jose")
+    run_sync(jose)
+    real = Git.run
+    refused: list[str] = []
+
+    def racing(self: Git, *args: str, **kwargs: object) -> Result:
+        if args[:1] == ("fetch",) and not refused:
+            refused.append(args[0])
+            return Result(1, b"", "error: cannot lock ref 'refs/remotes/origin/main': is at 9f55187 but expected 063ddca\n")
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Git, "run", racing)
+    assert "content item" in run_sync(maya)
+    assert refused == ["fetch"] and "From Jose" in [c.title for c in Workspace(maya).content.all()]
