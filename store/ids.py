@@ -6,8 +6,11 @@ import random
 import re
 import secrets
 import unicodedata
-from collections.abc import Container
+from collections.abc import Callable, Container, Sequence
 from datetime import date
+from typing import TypeVar
+
+T = TypeVar("T")
 
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford-ish: no i, l, o, u
 
@@ -34,3 +37,28 @@ def meeting_id(day: date | str, series_slug: str, taken: Container[str] = ()) ->
         n += 1
         candidate = f"{base}-{n}"
     return candidate
+
+
+def by_ref(
+    items: Sequence[T],
+    ref: str,
+    *,
+    id_of: Callable[[T], str],
+    title_of: Callable[[T], str] | None = None,
+    many: Callable[[int], str],
+    none: str,
+) -> T:
+    """The one item ``ref`` names: by its id, else (with ``title_of``) its title in any case,
+    else a unique start of its id — as a person types one from a listing. Otherwise a
+    NotFoundError saying ``many(count)`` (several start so) or ``none``."""
+    from tandem.store.errors import NotFoundError
+
+    ref = ref.strip()
+    exact = next((i for i in items if id_of(i) == ref), None)
+    if exact is not None:
+        return exact
+    titled = [i for i in items if title_of(i).casefold() == ref.casefold()] if title_of is not None else []
+    matches = titled or [i for i in items if ref and id_of(i).startswith(ref)]
+    if len(matches) == 1:
+        return matches[0]
+    raise NotFoundError(many(len(matches)) if matches else none)

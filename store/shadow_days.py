@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from tandem.store import ids
-from tandem.store.errors import NotFoundError, ValidationError
+from tandem.store.errors import ValidationError
 from tandem.store.records import (
     DEFAULT_ACTIVITIES,
     DIRECTIONS,
@@ -144,16 +144,13 @@ def resolve_shadow_day(workspace: Workspace, ref: str) -> ShadowDay:
     """A shadow day by its id, or by a unique start of its id (as ``tandem shadow list``
     shows it)."""
     ref = ref.strip()
-    days = workspace.shadow_days.all()
-    exact = [d for d in days if d.id == ref]
-    if exact:
-        return exact[0]
-    matches = [d for d in days if ref and d.id.startswith(ref)]
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        raise NotFoundError(f"{ref!r} matches {len(matches)} shadow days in {workspace.home}; give more of the id.")
-    raise NotFoundError(f"No shadow day {ref!r} in {workspace.home} (see 'tandem shadow list').")
+    return ids.by_ref(
+        workspace.shadow_days.all(),
+        ref,
+        id_of=lambda d: d.id,
+        many=lambda n: f"{ref!r} matches {n} shadow days in {workspace.home}; give more of the id.",
+        none=f"No shadow day {ref!r} in {workspace.home} (see 'tandem shadow list').",
+    )
 
 
 # --- prospect insights ----------------------------------------------------------------

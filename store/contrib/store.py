@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 from tandem.store.atomic import clean_stale_temp_files, read_file
 from tandem.store.collection import Collection, decode_table
 from tandem.store.contrib.records import Contribution
-from tandem.store.errors import NotFoundError, ValidationError
+from tandem.store.errors import ValidationError
+from tandem.store.ids import by_ref
 from tandem.store.layout import CONTRIBUTIONS_DIR, CONTRIBUTIONS_TABLE
 from tandem.store.outside import inside
 
@@ -125,13 +126,11 @@ class Contributions:
     def resolve(self, ref: str, *, author: str | None = None) -> Contribution:
         """A contribution by its id or a unique start of it (``author``'s only, if given)."""
         ref = ref.strip()
-        pool = [c for c in self.all() if author is None or c.author == author]
-        exact = [c for c in pool if c.id == ref]
-        if exact:
-            return exact[0]
-        matches = [c for c in pool if ref and c.id.startswith(ref)]
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            raise NotFoundError(f"{ref!r} matches {len(matches)} contributions in {self.workspace.home}; give more of the id.")
-        raise NotFoundError(f"No contribution {ref!r} in {self.workspace.home} (see 'tandem inbox').")
+        home = self.workspace.home
+        return by_ref(
+            [c for c in self.all() if author is None or c.author == author],
+            ref,
+            id_of=lambda c: c.id,
+            many=lambda n: f"{ref!r} matches {n} contributions in {home}; give more of the id.",
+            none=f"No contribution {ref!r} in {home} (see 'tandem inbox').",
+        )

@@ -116,20 +116,21 @@ def me_cmd(name: str | None, team: str | None) -> None:
 def _series(workspace: Workspace, ref: str | None) -> Series | None:
     """The series a contribution is for: ``ref`` as an id, a unique start of one, or a
     title; none given, the workspace's only series (None when it has several or none)."""
-    from tandem.store.errors import NotFoundError
+    from tandem.store.ids import by_ref
 
     series = workspace.series.all()
     if ref is None:
         return series[0] if len(series) == 1 else None
     ref = ref.strip()
-    exact = [s for s in series if s.id == ref] or [s for s in series if s.title.casefold() == ref.casefold()]
-    matches = exact or [s for s in series if ref and s.id.startswith(ref)]
-    if len(matches) == 1:
-        return matches[0]
     known = ", ".join(s.id for s in series) or "none"
-    if matches:
-        raise NotFoundError(f"{ref!r} matches {len(matches)} series in {workspace.home} ({known}); give more of the id.")
-    raise NotFoundError(f"No series {ref!r} in {workspace.home}; known series: {known}.")
+    return by_ref(
+        series,
+        ref,
+        id_of=lambda s: s.id,
+        title_of=lambda s: s.title,
+        many=lambda n: f"{ref!r} matches {n} series in {workspace.home} ({known}); give more of the id.",
+        none=f"No series {ref!r} in {workspace.home}; known series: {known}.",
+    )
 
 
 def _record(env: Env, as_json: bool, build: Any, series_ref: str | None, objective: Objective | None = None) -> None:
@@ -291,17 +292,17 @@ def add_content(env: Env, title: str, content_type: str, persona: str, stage: st
 
 def _objective(workspace: Workspace, ref: str) -> Objective:
     """An objective by its id, a unique start of it, or its title."""
-    from tandem.store.errors import NotFoundError
+    from tandem.store.ids import by_ref
 
     ref = ref.strip()
-    objectives = workspace.objectives.all()
-    exact = [o for o in objectives if o.id == ref] or [o for o in objectives if o.title.casefold() == ref.casefold()]
-    matches = exact or [o for o in objectives if ref and o.id.startswith(ref)]
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        raise NotFoundError(f"{ref!r} matches {len(matches)} objectives in {workspace.home}; give more of the id.")
-    raise NotFoundError(f"No objective {ref!r} in {workspace.home}; give its id or its title.")
+    return by_ref(
+        workspace.objectives.all(),
+        ref,
+        id_of=lambda o: o.id,
+        title_of=lambda o: o.title,
+        many=lambda n: f"{ref!r} matches {n} objectives in {workspace.home}; give more of the id.",
+        none=f"No objective {ref!r} in {workspace.home}; give its id or its title.",
+    )
 
 
 @add_group.command("checkin")
