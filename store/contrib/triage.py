@@ -71,14 +71,25 @@ WAITING = Fate("waiting")
 WITHDRAWN = Fate("withdrawn")
 
 
-def fates(workspace: Workspace, *, open_here: MeetingRecord | None = None) -> dict[str, Fate]:
+#: Every meeting's triage rows, as :meth:`Workspace.iter_triage` gives them.
+Triaged = Iterable[tuple[Meeting, list[Triage]]]
+
+
+def triaged_elsewhere(workspace: Workspace, meeting_id: str) -> list[tuple[Meeting, list[Triage]]]:
+    """The triage rows of every meeting but ``meeting_id`` (only those that have some): what
+    a meeting being run reads once, since nothing it does changes them."""
+    return [(m, rows) for m, rows in workspace.iter_triage() if rows and m.id != meeting_id]
+
+
+def fates(workspace: Workspace, *, open_here: MeetingRecord | None = None, elsewhere: Triaged | None = None) -> dict[str, Fate]:
     """What the meetings did with each contribution they triaged, by contribution id: the
     latest decision (by when it was made, then the meeting's date), a take or a decline
     winning over a deferral made at the same moment. ``open_here``: a meeting being run,
-    whose rows in memory are newer than its file."""
+    whose rows in memory are newer than its file; ``elsewhere``: the other meetings' rows
+    read before (:func:`triaged_elsewhere`), instead of reading every meeting again."""
     rank = {"deferred": 0, "declined": 1, "taken": 2}
     best: dict[str, tuple[tuple[str, str, int], Fate]] = {}
-    found: Iterable[tuple[Meeting, list[Triage]]] = workspace.iter_triage()
+    found: Triaged = workspace.iter_triage() if elsewhere is None else elsewhere
     if open_here is not None:
         here = open_here.meeting.id
         found = [*((m, rows) for m, rows in found if m.id != here), (open_here.meeting, list(open_here.triage))]
@@ -104,11 +115,12 @@ def waiting(
     series_id: str | None = None,
     author: str | None = None,
     open_here: MeetingRecord | None = None,
+    elsewhere: Triaged | None = None,
 ) -> list[tuple[Contribution, Fate]]:
     """What awaits the next meeting, newest first, with each one's fate (waiting, or
     deferred by an earlier meeting): :meth:`Contributions.waiting` less what a meeting took
     or declined (``open_here``: see :func:`fates`)."""
-    found = fates(workspace, open_here=open_here)
+    found = fates(workspace, open_here=open_here, elsewhere=elsewhere)
     out = []
     for c in Contributions(workspace).waiting(series_id=series_id, author=author):
         fate = fate_of(c, found)
