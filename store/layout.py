@@ -18,7 +18,7 @@ from tandem.store.records import (
     ShadowDay,
     Triage,
 )
-from tandem.store.sla.record import SlaVersion
+from tandem.store.sla.record import SCORECARD_TABLE, ScorecardLine, SlaVersion
 
 MEETINGS_DIR = "meetings"
 SNAPSHOTS_DIR = "snapshots"
@@ -64,4 +64,6 @@ MEETING_TABLES: dict[str, type[Record]] = {
     "actions": ActionItem,
     "parking_lot": ParkedItem,
     "triage": Triage,
+    #: The SLA scorecard a lead-quality meeting saw when it ended (``store/sla/snapshot.py``).
+    SCORECARD_TABLE: ScorecardLine,
 }

@@ -32,6 +32,7 @@ from tandem.store.errors import TandemError
 from tandem.store.pacing import Forecast, forecast
 from tandem.store.records import AgendaItem, Attendee, Meeting, ParkedItem
 from tandem.store.saver import Clock, Saver
+from tandem.store.sla.record import ScorecardLine
 from tandem.store.workspace import MeetingRecord, MeetingWriter, Workspace
 
 NOTES_DEBOUNCE_S = 0.3
@@ -154,6 +155,7 @@ class LiveSession:
                 actions=list(self.record.actions),
                 parking_lot=list(self.record.parking_lot),
                 triage=list(self.record.triage),
+                scorecard=list(self.record.scorecard),
             )
         self.writer.write_all(snapshot)
 
@@ -547,7 +549,9 @@ class LiveSession:
         self._changed(NOTES_DEBOUNCE_S)
 
     @_facilitation
-    def end(self, *, rating: int | None = None, comment: str = "") -> Meeting:
+    def end(self, *, rating: int | None = None, comment: str = "", scorecard: list[ScorecardLine] | None = None) -> Meeting:
+        """End the meeting; ``scorecard``: the SLA scorecard it saw (``store/sla/snapshot.take``,
+        computed off the UI thread while the facilitator rates the meeting), kept in its file."""
         now = self._now()
         self._bank(now, keep_running=False)
         with self._lock:
@@ -561,6 +565,8 @@ class LiveSession:
             meeting.active_item_id = None
             meeting.rating = rating
             meeting.rating_comment = comment
+            if scorecard is not None:
+                self.record.scorecard = list(scorecard)
         self._changed()
         self.saver.flush()
         return self.meeting

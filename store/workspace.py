@@ -52,6 +52,7 @@ from tandem.store.records import (
     ShadowDay,
     Triage,
 )
+from tandem.store.sla.record import SCORECARD_TABLE, ScorecardLine
 from tandem.store.tables import RecordDB, keyed
 from tandem.store.upkeep.snapshots import Snapshots
 
@@ -81,6 +82,8 @@ class MeetingRecord:
     parking_lot: list[ParkedItem] = field(default_factory=list)
     #: What the meeting did with contributions (``store/contrib/triage.py``).
     triage: list[Triage] = field(default_factory=list)
+    #: The SLA scorecard as the meeting saw it when it ended (lead-quality meetings only).
+    scorecard: list[ScorecardLine] = field(default_factory=list)
 
 
 def meeting_tables(record: MeetingRecord, stored: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
@@ -90,6 +93,9 @@ def meeting_tables(record: MeetingRecord, stored: dict[str, Any] | None = None) 
     stored = stored or {}
     tables = {"meeting": keyed([record.meeting.to_dict()], table="meeting", stored=stored.get("meeting"))}
     for name in MEETING_TABLES:
+        # Most meetings never have a scorecard: their files stay as they were without one.
+        if name == SCORECARD_TABLE and not record.scorecard and not stored.get(name):
+            continue
         if name != "meeting":
             tables[name] = keyed((row.to_dict() for row in getattr(record, name)), table=name, stored=stored.get(name))
     if isinstance(stored.get(CONFLICTS_TABLE), dict) and stored[CONFLICTS_TABLE]:
@@ -127,6 +133,7 @@ def _decode_meeting(path: Path, tables: dict[str, Any], only: Iterable[str] | No
         actions=table("actions", ActionItem),
         parking_lot=table("parking_lot", ParkedItem),
         triage=table("triage", Triage),
+        scorecard=sorted(table(SCORECARD_TABLE, ScorecardLine), key=lambda line: line.position),
     )
 
 

@@ -283,6 +283,7 @@ RENDER_MODULES = (
     "tandem.store.ids",
     "tandem.store.contrib.triage",
     "tandem.store.contrib.records",
+    "tandem.store.sla.record",
     "jinja2",
 )
 #: The most minutes files the quick path (:func:`_quick_plan`) renders again; beyond them a

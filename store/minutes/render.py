@@ -457,6 +457,8 @@ def minutes_context(record: MeetingRecord, shared: Shared, *, actions: str = "pl
         "objectives": objectives,
         "lead_feedback": record.lead_feedback,
         "lead_summary": lead_summary(record),
+        # The SLA scorecard as the meeting saw it when it ended (store/sla/snapshot.py).
+        "scorecard": record.scorecard,
         "insights": insights,
         "content": content,
         # A contribution taken in: who raised it, by kind and the id of what it became.

@@ -8,14 +8,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from tandem.store.crm.lead import PERIOD
 from tandem.store.errors import ValidationError
 from tandem.store.records import Record, _check_choice, _check_date, _check_number, _check_str, _check_str_list, _check_timestamp
 
-__all__ = ["CLAUSES", "LEAD_TYPE_FIELDS", "SLA_FILE", "SLA_TABLE", "FirstTouchRule", "SlaVersion"]
+__all__ = ["CLAUSES", "LEAD_TYPE_FIELDS", "SCORECARD_TABLE", "SLA_FILE", "SLA_TABLE", "FirstTouchRule", "ScorecardLine", "SlaVersion"]
 
 #: The shared file of SLA versions, and its one table.
 SLA_FILE = "sla.json"
 SLA_TABLE = "sla"
+#: The table of a meeting file that keeps the scorecard the meeting saw (:class:`ScorecardLine`).
+SCORECARD_TABLE = "scorecard"
+#: A scorecard line's verdict on its clause ("—": no target, or nothing to measure).
+VERDICTS = ("met", "missed", "—")
+#: A scorecard line's trend from the period before ("": not comparable).
+TRENDS = ("", "→ same", "↑ better", "↑ worse", "↓ better", "↓ worse")
 
 #: What a first-touch override is keyed on: a lead's source (campaign channel) or segment.
 LEAD_TYPE_FIELDS = ("source", "segment")
@@ -103,3 +110,43 @@ class SlaVersion(Record):
         seen = {(r.field, r.value.casefold()) for r in self.first_touch}
         if len(seen) != len(self.first_touch):
             raise ValidationError("sla.first_touch", "names the same lead type twice")
+
+
+@dataclass(kw_only=True, slots=True)
+class ScorecardLine(Record):
+    """One clause of the SLA scorecard as a lead-quality meeting saw it when it ended: kept
+    in the meeting's file (table ``scorecard``), so its minutes show the figures the
+    meeting discussed, byte for byte, whatever later imports change (``store/sla/snapshot.py``)."""
+
+    #: The clause (``mqls_per_month``…): one line per clause, a second snapshot replaces it.
+    id: str
+    position: int
+    #: The month measured and the one it is compared with ("2026-11", "2026-10").
+    period: str
+    last_period: str
+    #: The SLA version measured against (0: no SLA agreed yet).
+    sla_version: int = 0
+    #: The figures in words, as ``tandem sla report`` prints them.
+    title: str
+    target: str
+    this: str
+    last: str
+    #: "met", "missed" or "—"; the trend ("↑ better", "↓ worse", "→ same"; "" when not comparable).
+    verdict: str
+    trend: str = ""
+
+    def _validate(self) -> None:
+        _check_str("scorecard.id", self.id, required=True, max_len=64)
+        if isinstance(self.position, bool) or not isinstance(self.position, int) or self.position < 0:
+            raise ValidationError("scorecard.position", "must be a whole number, 0 or more")
+        for name in ("period", "last_period"):
+            value = getattr(self, name)
+            _check_str(f"scorecard.{name}", value, required=True, max_len=7)
+            if not PERIOD.match(value):
+                raise ValidationError(f"scorecard.{name}", "must be a month (YYYY-MM)")
+        if isinstance(self.sla_version, bool) or not isinstance(self.sla_version, int) or self.sla_version < 0:
+            raise ValidationError("scorecard.sla_version", "must be a whole number, 0 or more")
+        for name in ("title", "target", "this", "last"):
+            _check_str(f"scorecard.{name}", getattr(self, name), max_len=400)
+        _check_choice("scorecard.verdict", self.verdict, VERDICTS)
+        _check_choice("scorecard.trend", self.trend, TRENDS)

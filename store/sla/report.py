@@ -33,7 +33,7 @@ from tandem.store.sla.scorecard import Feedback, Scorecard, compute, previous_pe
 from tandem.store.sla.versions import load
 from tandem.store.workspace import Workspace
 
-__all__ = ["CACHE_FROM", "LEADS_CACHE", "feedback_of", "imported_periods", "latest_period", "leads_of", "scorecard"]
+__all__ = ["CACHE_FROM", "LEADS_CACHE", "feedback_of", "imported_periods", "latest_period", "leads_of", "meeting_time", "scorecard"]
 
 #: The folder (in the cache folder) of the leads of each period, validated.
 LEADS_CACHE = "leads"
@@ -163,16 +163,16 @@ def imported_periods(ws: Workspace) -> set[str]:
     return _Leads(ws).periods()
 
 
-def _meeting_time(meeting: Meeting) -> str:
+def meeting_time(meeting: Meeting) -> str:
     # A meeting not started yet (feedback typed into a planned one) counts from the end of
     # its day: never earlier than the feedback can have been given.
     return meeting.started_at or f"{meeting.date}T23:59:59"
 
 
-def feedback_of(ws: Workspace, references: Collection[str] | None = None) -> Iterator[Feedback]:
-    """Every lead feedback of every meeting (on the leads ``references`` only, if given: the
-    others are not decoded), timed as the scorecard's docstring says: when the rep raised it
-    (a contribution taken into the meeting), else the meeting's start."""
+def feedback_of(ws: Workspace, references: Collection[str] | None = None, *, skip: str = "") -> Iterator[Feedback]:
+    """Every lead feedback of every meeting but ``skip`` (on the leads ``references`` only, if
+    given: the others are not decoded), timed as the scorecard's docstring says: when the rep
+    raised it (a contribution taken into the meeting), else the meeting's start."""
     raised = {row.record_id or row.id: row.created_at for _, rows in ws.iter_triage() for row in rows if row.kind == "lead" and row.created_at}
     where: Callable[[dict[str, Any]], bool] | None = None
     if references is not None:
@@ -183,10 +183,12 @@ def feedback_of(ws: Workspace, references: Collection[str] | None = None) -> Ite
             return isinstance(reference, str) and reference.strip() in wanted
 
     for meeting, rows in ws.iter_lead_feedback(where):
+        if meeting.id == skip:
+            continue
         for f in rows:
             yield Feedback(
                 reference=f.reference.strip(),
-                at=raised.get(f.id) or _meeting_time(meeting),
+                at=raised.get(f.id) or meeting_time(meeting),
                 disposition=f.disposition,
                 reasons=tuple(f.reasons),
                 stage_reached=f.stage_reached,

@@ -105,6 +105,16 @@ class ClauseRow:
         return TREND_WORDS.get(self.trend or "", "")
 
     @property
+    def trend_words(self) -> str:
+        """The arrow, and whether the move is for the better, as review says it: "↑ better",
+        "↓ worse", "→ same" ("" when the periods cannot be compared)."""
+        if self.trend is None:
+            return ""
+        if self.better is None:
+            return f"{self.arrow} same"
+        return f"{self.arrow} {'better' if self.better else 'worse'}"
+
+    @property
     def verdict(self) -> str:
         return "—" if self.met is None else "met" if self.met else "missed"
 

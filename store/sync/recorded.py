@@ -44,6 +44,7 @@ TABLE_TITLES: Final = {
     "actions": "Action item",
     "parking_lot": "Parking lot",
     "triage": "Triage",
+    "scorecard": "Scorecard line",
     "objectives": "Objective",
     "content": "Content item",
     "insights": "Prospect insight",
@@ -292,6 +293,8 @@ def _record_titles(record: MeetingRecord) -> dict[tuple[str, str], str]:
         titles["actions", a.id] = f"Action item “{_short(a.text)}”"
     for t in record.triage:
         titles["triage", t.id] = f"Triage of “{_short(t.subject)}”"
+    for line in record.scorecard:
+        titles["scorecard", line.id] = f"Scorecard line “{_short(line.title)}”"
     return titles
 
 

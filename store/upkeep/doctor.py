@@ -941,7 +941,7 @@ class _Checker:
 
         for stem, data in sorted(readable.items()):
             rel, rec = data.rel, data.inspection.records
-            for table in ("agenda", "lead_feedback", "decisions", "actions", "parking_lot", "triage"):
+            for table in ("agenda", "lead_feedback", "decisions", "actions", "parking_lot", "triage", "scorecard"):
                 self._duplicates(rel, table, rec.get(table, []))
             agenda = agendas.get(stem)
             headers = rec.get("meeting", [])

@@ -17,6 +17,7 @@ from tandem.store.kinds import TITLES, Captured
 from tandem.store.live import LiveSession, end_summary
 from tandem.store.pacing import WARN_AT
 from tandem.store.records import AgendaItem, label
+from tandem.store.sla.record import ScorecardLine
 from tandem.store.sync.merge import Conflict
 from tandem.store.sync.recorded import Decided, by_agenda_item, explain, mark
 from tandem.tui.forms import FORMS_TCSS
@@ -25,6 +26,7 @@ from tandem.tui.screens.live_capture import CaptureFlow
 from tandem.tui.screens.live_leads import LeadTriage
 from tandem.tui.screens.live_triage import TriageFlow
 from tandem.tui.seams import main_app
+from tandem.tui.settings import vocabulary
 from tandem.tui.timefmt import clock_text, minutes_text
 from tandem.tui.widgets.agenda import AgendaList
 from tandem.tui.widgets.captured import CapturedList, ReviewList
@@ -513,15 +515,36 @@ class LiveScreen(TandemScreen[None]):
         from tandem.tui.screens.end_meeting import EndMeetingScreen, MeetingEndedScreen
 
         self.sync_notes()
+        # The SLA scorecard the meeting saw is read (leads, every meeting's feedback) while
+        # the facilitator rates the meeting, never on the UI thread.
+        funnel = vocabulary(self.app).funnel_stages
+        scorecard = self.run_worker(lambda: self._take_scorecard(funnel), thread=True, group="scorecard")
         choice = await self.app.push_screen_wait(EndMeetingScreen(end_summary(self.session)))
         if choice is None:
+            scorecard.cancel()
             return
-        meeting = self.session.end(rating=choice.rating, comment=choice.comment)
+        lines, problem = await scorecard.wait()
+        if problem:
+            self.notify(f"The minutes will have no SLA scorecard: {problem}", severity="warning", markup=False)
+        meeting = self.session.end(rating=choice.rating, comment=choice.comment, scorecard=lines)
         if not self.close_session():
             self.notify("Could not save the end of the meeting; staying here so nothing is lost.", severity="error", markup=False)
             return
         await self.app.push_screen_wait(MeetingEndedScreen(self.session.workspace, meeting.id))
         self.dismiss()
+
+    def _take_scorecard(self, funnel: tuple[str, ...]) -> tuple[list[ScorecardLine] | None, str]:
+        """The scorecard lines to keep with the meeting, or None and why not (a damaged
+        leads.json must not stop the meeting from ending)."""
+        from tandem.store.sla.snapshot import take
+
+        session = self.session
+        try:
+            return take(session.workspace, session.record, now=session.workspace.now(), funnel=funnel), ""
+        except TandemError as exc:
+            return None, str(exc)
+        except OSError as exc:
+            return None, describe_os_error(exc)
 
     @work
     async def action_amend_outcome(self) -> None:
