@@ -75,6 +75,11 @@ validates the file. Every key is optional; a missing file means every default::
     [minutes]
     actions = "tasks"
 
+    # E-mail addresses by name, as the team writes names: e-mail minutes are addressed to
+    # the attendees (absentees as Cc), digests to their owner, and calendar events name them.
+    [people]
+    "Maya Thompson" = "maya@example.com"
+
     # Your keys, by binding id (the help screen, ? or F1, lists every id). Several keys: "a,b".
     [keymap]
     "home.new_meeting" = "ctrl+n"
@@ -109,7 +114,7 @@ FILE_NAME = "config.toml"
 MAX_BYTES = 256 * 1024
 
 #: The top-level keys, in the order `tandem config show` prints them.
-TOP_KEYS = ("facilitator", "export_dir", "theme", "overrun_alert", "series", "vocabulary", "sync", "me", "crm", "calendar", "minutes", "keymap")
+TOP_KEYS = ("facilitator", "export_dir", "theme", "overrun_alert", "series", "vocabulary", "sync", "me", "crm", "calendar", "minutes", "people", "keymap")
 #: How the live screen tells that the item's timebox has run out, beyond its timer's colour.
 OVERRUN_ALERTS = ("off", "bell", "flash", "both")
 SERIES_KEYS = ("template",)
@@ -255,6 +260,8 @@ class Config:
     crm: CrmConfig = field(default_factory=CrmConfig)
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     minutes: MinutesConfig = field(default_factory=MinutesConfig)
+    #: ``[people]``: name → e-mail address (``store/addresses.py``).
+    people: dict[str, str] = field(default_factory=dict)
     #: Binding id → keys (Textual's syntax: "ctrl+n", several as "f2,ctrl+e").
     keymap: dict[str, str] = field(default_factory=dict)
 
@@ -485,6 +492,8 @@ class _Validator:
                 values[key] = self.calendar(parts, value)
             elif key == "minutes":
                 values[key] = self.minutes(parts, value)
+            elif key == "people":
+                values[key] = self.people(parts, value)
             elif key == "keymap":
                 values[key] = self.keymap(parts, value)
         config = Config(**values)
@@ -662,6 +671,29 @@ class _Validator:
             self.problem(parts, f'{shown} is not a time of day; write it as HH:MM in quotes, like "09:30"')
             return None
         return time(int(found.group(1)), int(found.group(2)))
+
+    def people(self, parts: tuple[str, ...], value: object) -> dict[str, str]:
+        from tandem.store.addresses import address_problem, same_person
+
+        found: dict[str, str] = {}
+        for name, item in (self.table(parts, value) or {}).items():
+            at = (*parts, name)
+            if not name.strip() or len(name) > 200 or not name.isprintable():
+                self.problem(at, "is not a name: up to 200 printable characters, as the team writes it")
+                continue
+            if any(same_person(name, seen) for seen in found):
+                self.problem(at, "names the same person as another line")
+                continue
+            text = self.string(at, item, empty_ok=False)
+            if text is None:
+                continue
+            problem = address_problem(text.strip())
+            if problem is not None:
+                self.problem(at, problem)
+                continue
+            found[name] = text.strip()
+            self.from_file.add(dotted(*at))
+        return found
 
     def minutes(self, parts: tuple[str, ...], value: object) -> MinutesConfig:
         table = self.table(parts, value)
@@ -932,6 +964,11 @@ def render_config(loaded: LoadedConfig, default_keys: dict[str, str] | None = No
         out.append('# <series-id> = "09:30"   # default: start')
     out += ["", "[minutes]", origin(dotted("minutes", "actions"), f"plain; one of {', '.join(ACTION_STYLES)}")]
     out.append(f"actions = {_toml_value(config.minutes.actions)}")
+    out += ["", "[people]"]
+    for name, address in sorted(config.people.items()):
+        out.append(f"{toml_key(name)} = {_toml_value(address)}  # from the file")
+    if not config.people:
+        out.append('# "Ana Ruiz" = "ana@example.com"   # default: nobody; e-mail minutes then have no To:')
     out += ["", "[keymap]"]
     ids = sorted(set(default_keys or {}) | set(config.keymap))
     for binding_id in ids:

@@ -15,10 +15,11 @@ from datetime import date, datetime
 from email.message import EmailMessage
 
 from tandem.store import mdescape
+from tandem.store.addresses import same_person
 from tandem.store.contrib import Contribution, Contributions
 from tandem.store.contrib.triage import Fate, fate_of, fates
 from tandem.store.minutes.html import page
-from tandem.store.minutes.mail import build_message, message_id, person_key, same_person
+from tandem.store.minutes.mail import Recipient, build_message, message_id, person_key
 from tandem.store.records import ActionItem, Decision, Meeting
 from tandem.store.workspace import Workspace
 
@@ -137,9 +138,9 @@ def render_page(digest: Digest) -> str:
     return page(f"Digest for {digest.owner} — {digest.period}", render_markdown(digest), facts=facts)
 
 
-def digest_message(digest: Digest, *, now: datetime) -> EmailMessage:
-    """The digest as a text + HTML message dated ``now``, with no ``To:`` (tandem knows
-    no addresses: the mailer is given one, ``msmtp -t ana@example.com``)."""
+def digest_message(digest: Digest, *, now: datetime, address: str = "") -> EmailMessage:
+    """The digest as a text + HTML message dated ``now``, to the owner at ``address``
+    (``[people]``'s; without one no ``To:``: the mailer is given it, ``msmtp -t ana@example.com``)."""
     ident = message_id("digest", digest.today.isoformat(), person_key(digest.owner))
     return build_message(
         subject=f"Digest for {digest.owner}: {digest.period}",
@@ -147,4 +148,5 @@ def digest_message(digest: Digest, *, now: datetime) -> EmailMessage:
         html=render_page(digest),
         when=now,
         ident=ident,
+        to=[Recipient(digest.owner, address)],
     )

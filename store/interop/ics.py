@@ -13,17 +13,20 @@ from the record (never the clock), a fixed order; re-exporting unchanged records
 same bytes. Meetings carry no time of day, so a planned one starts at config.toml's
 ``[calendar]`` start (its series' own, else ``start``, 10:00 by default; floating local time:
 each reader's own clock) and lasts its planned minutes, else its agenda's timeboxes, else
-``DEFAULT_MINUTES``; a held one keeps the times it ran.
+``DEFAULT_MINUTES``; a held one keeps the times it ran. People are ``mailto:`` attendees when
+config.toml's ``[people]`` gives their address, else a ``urn:x-tandem:person:`` of their name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from types import MappingProxyType
 from urllib.parse import quote
 
+from tandem.store.addresses import address_of
 from tandem.store.config import CalendarConfig, load_config
 from tandem.store.outside import clean_text
 from tandem.store.records import ActionItem, Attendee, Meeting, Series, ShadowDay, label
@@ -36,6 +39,8 @@ DEFAULT_START = CalendarConfig().start
 DEFAULT_MINUTES = 60
 #: The file ``export --all`` keeps up to date beside the minutes, once one is there.
 FILE_NAME = "calendar.ics"
+#: No addresses known: every attendee a urn.
+NOBODY: Mapping[str, str] = MappingProxyType({})
 #: The longest line RFC 5545 allows, in octets, without its CRLF.
 LINE_OCTETS = 75
 PRODID = "-//tandem//calendar export//EN"
@@ -128,9 +133,11 @@ def rrule(cadence: str, day: date) -> str:
     }.get(cadence, "")
 
 
-def _attendee(person: Attendee, status: str) -> str:
-    # People have names, not addresses: a urn keeps the value a URI, as ATTENDEE requires.
-    address = "urn:x-tandem:person:" + quote(plain(person.name).strip(), safe="")
+def _attendee(person: Attendee, status: str, addresses: Mapping[str, str]) -> str:
+    # A person with an address in [people] is a mailto: (what calendars match invitees on);
+    # one without keeps a urn, so the value stays the URI ATTENDEE requires.
+    known = address_of(addresses, person.name)
+    address = f"mailto:{known}" if known else "urn:x-tandem:person:" + quote(plain(person.name).strip(), safe="")
     return f"ATTENDEE;CN={param(person.name)};ROLE=REQ-PARTICIPANT;PARTSTAT={status}:{address}"
 
 
@@ -168,7 +175,7 @@ def meeting_minutes(planned: Planned) -> int:
     return planned.minutes or DEFAULT_MINUTES
 
 
-def meeting_event(planned: Planned, start: time = DEFAULT_START) -> Iterator[str]:
+def meeting_event(planned: Planned, start: time = DEFAULT_START, addresses: Mapping[str, str] = NOBODY) -> Iterator[str]:
     m = planned.meeting
     minutes = meeting_minutes(planned)
     yield "BEGIN:VEVENT"
@@ -185,13 +192,13 @@ def meeting_event(planned: Planned, start: time = DEFAULT_START) -> Iterator[str
         yield f"DESCRIPTION:{escape(chr(10).join(about))}"
     yield "STATUS:CANCELLED" if m.status == "cancelled" else "STATUS:CONFIRMED"
     for person in m.attendees:
-        yield _attendee(person, "ACCEPTED" if m.held else "NEEDS-ACTION")
+        yield _attendee(person, "ACCEPTED" if m.held else "NEEDS-ACTION", addresses)
     for person in m.absentees:
-        yield _attendee(person, "DECLINED")
+        yield _attendee(person, "DECLINED", addresses)
     yield "END:VEVENT"
 
 
-def shadow_event(day: ShadowDay) -> Iterator[str]:
+def shadow_event(day: ShadowDay, addresses: Mapping[str, str] = NOBODY) -> Iterator[str]:
     when = date.fromisoformat(day.date)
     yield "BEGIN:VEVENT"
     yield f"UID:{uid(day.id)}"
@@ -202,8 +209,8 @@ def shadow_event(day: ShadowDay) -> Iterator[str]:
     if day.activities:
         yield f"DESCRIPTION:{escape(chr(10).join(f'- {a.title}' for a in day.activities))}"
     yield "TRANSP:TRANSPARENT"
-    yield _attendee(Attendee(name=day.shadow), "ACCEPTED")
-    yield _attendee(Attendee(name=day.host), "ACCEPTED")
+    yield _attendee(Attendee(name=day.shadow), "ACCEPTED", addresses)
+    yield _attendee(Attendee(name=day.host), "ACCEPTED", addresses)
     yield "END:VEVENT"
 
 
@@ -237,16 +244,17 @@ class CalendarData:
     name: str = "tandem"
 
 
-def render(data: CalendarData, *, todo: bool = False, starts: CalendarConfig | None = None) -> bytes:
+def render(data: CalendarData, *, todo: bool = False, starts: CalendarConfig | None = None, addresses: Mapping[str, str] = NOBODY) -> bytes:
     """The ``.ics`` file's bytes: CRLF line ends, folded lines, escaped text; planned
-    meetings start at ``starts``' time for their series (default: 10:00)."""
+    meetings start at ``starts``' time for their series (default: 10:00); people with an
+    address in ``addresses`` (``[people]``) are ``mailto:`` attendees."""
     starts = starts or CalendarConfig()
     lines: list[str] = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
     lines.append(f"X-WR-CALNAME:{escape(data.name)}")
     for planned in data.meetings:
-        lines.extend(meeting_event(planned, starts.start_of(planned.meeting.series_id)))
+        lines.extend(meeting_event(planned, starts.start_of(planned.meeting.series_id), addresses))
     for day in data.shadow_days:
-        lines.extend(shadow_event(day))
+        lines.extend(shadow_event(day, addresses))
     for action, meeting in data.actions:
         lines.extend(action_entry(action, meeting, todo=todo))
     lines.append("END:VCALENDAR")
@@ -314,12 +322,22 @@ def gather(workspace: Workspace, *, series: str | None = None, owner: str | None
 
 
 def calendar_bytes(
-    workspace: Workspace, *, series: str | None = None, owner: str | None = None, todo: bool = False, starts: CalendarConfig | None = None
+    workspace: Workspace,
+    *,
+    series: str | None = None,
+    owner: str | None = None,
+    todo: bool = False,
+    starts: CalendarConfig | None = None,
+    addresses: Mapping[str, str] | None = None,
 ) -> bytes:
-    """The calendar's bytes; ``starts`` None: config.toml's ``[calendar]`` (a broken value
-    there falls back to its default, as every setting does; `tandem config check` says so)."""
-    starts = starts if starts is not None else load_config().config.calendar
-    return render(gather(workspace, series=series, owner=owner), todo=todo, starts=starts)
+    """The calendar's bytes; ``starts`` and ``addresses`` None: config.toml's ``[calendar]``
+    and ``[people]`` (a broken value there falls back to its default, as every setting does;
+    `tandem config check` says so)."""
+    if starts is None or addresses is None:
+        config = load_config().config
+        starts = starts if starts is not None else config.calendar
+        addresses = addresses if addresses is not None else config.people
+    return render(gather(workspace, series=series, owner=owner), todo=todo, starts=starts, addresses=addresses)
 
 
 def write_calendar(workspace: Workspace, out: Path, *, series: str | None = None, starts: CalendarConfig | None = None) -> tuple[Path, bool]:

@@ -5,12 +5,14 @@ A multipart/alternative message: the Markdown minutes as text/plain, the HTML pa
 not ASCII. tandem sends nothing: the user pipes the message to ``sendmail -t`` or
 ``msmtp -t``, which add the ``From:`` RFC 5322 asks for (tandem knows nobody's address).
 
-Recipients: a meeting's attendees are names, not addresses, so without an address there is
-no ``To:`` at all (an address made up or left empty would bounce) and the names are in the
-minutes' Attendance section; the user names the addresses to the mailer
-(``msmtp -t ana@example.com``). ``--to "Ana Ruiz <ana@example.com>"`` gives one: it becomes
-the ``To:``. With ``--to``, the person's open action items of the meeting's series come
-first in both parts.
+Recipients: a meeting's attendees are names; their addresses come from ``[people]`` in
+config.toml (``store/addresses.py``). The attendees with an address are the ``To:``, the
+absentees with one the ``Cc:`` (the minutes are for them too); a name without an address is
+left out — an address made up or left empty would bounce — and the CLI says which. With no
+address at all there is no ``To:``, and the user names the addresses to the mailer
+(``msmtp -t ana@example.com``). ``--to "Ana Ruiz <ana@example.com>"`` (or a name
+``[people]`` knows) makes a message for one person: the ``To:``, with their open action
+items of the meeting's series first in both parts.
 
 The message is deterministic: its ``Date:`` is the meeting's start (``-0000``: the meeting's
 clock carries no zone), its ``Message-ID`` comes from the meeting id (and the recipient),
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
@@ -31,6 +33,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 from tandem.store import mdescape
+from tandem.store.addresses import address_of, same_person
 from tandem.store.errors import UsageError
 from tandem.store.minutes.html import render_html, strip_front_matter
 from tandem.store.minutes.render import Shared, render_minutes
@@ -77,14 +80,31 @@ class Recipient:
     def header(self) -> Address:
         return Address(display_name=self.name, addr_spec=self.address)
 
+    def known(self, addresses: Mapping[str, str]) -> Recipient:
+        """This recipient, with ``[people]``'s address for the name when none was given."""
+        return self if self.address else Recipient(self.name, address_of(addresses, self.name))
+
+
+def people_of(meeting: Meeting, addresses: Mapping[str, str]) -> tuple[list[Recipient], list[Recipient], list[str]]:
+    """The meeting's attendees and absentees who have an address (``To:`` and ``Cc:``, each
+    person once), and the names of those who have none."""
+    to: list[Recipient] = []
+    cc: list[Recipient] = []
+    missing: list[str] = []
+    for people, into in ((meeting.attendees, to), (meeting.absentees, cc)):
+        for person in people:
+            if any(same_person(person.name, r.name) for r in (*to, *cc)) or any(same_person(person.name, n) for n in missing):
+                continue
+            address = address_of(addresses, person.name)
+            if address:
+                into.append(Recipient(" ".join(person.name.split()), address))
+            elif person.name.strip():
+                missing.append(" ".join(person.name.split()))
+    return to, cc, missing
+
 
 def _plain_address(text: str, address: str) -> bool:
     return text.strip("<> ") == address
-
-
-def same_person(a: str, b: str) -> bool:
-    """Owner names as ``tandem actions --owner`` matches them."""
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def open_actions_of(name: str, record: MeetingRecord, shared: Shared) -> list[ActionItem]:
@@ -146,17 +166,20 @@ def build_message(
     html: str,
     when: datetime,
     ident: str,
-    to: Recipient | None = None,
+    to: Sequence[Recipient] = (),
+    cc: Sequence[Recipient] = (),
     headers: Sequence[tuple[str, str]] = (),
 ) -> EmailMessage:
     """A multipart/alternative message of ``text`` and ``html``, with a boundary that is a
-    digest of both (deterministic, and found in neither)."""
+    digest of both (deterministic, and found in neither); recipients without an address are
+    left out."""
     msg = EmailMessage(policy=POLICY)
     msg["Subject"] = " ".join(subject.split())
     msg["Date"] = format_datetime(when.replace(tzinfo=None))
     msg["Message-ID"] = ident
-    if to is not None and to.address:
-        msg["To"] = to.header()
+    for name, people in (("To", to), ("Cc", cc)):
+        if any(r.address for r in people):
+            msg[name] = [r.header() for r in people if r.address]
     for name, value in headers:
         msg[name] = value
     msg.set_content(text if text.endswith("\n") else text + "\n", subtype="plain", charset="utf-8")
@@ -176,8 +199,9 @@ def meeting_when(meeting: Meeting) -> datetime:
     return datetime.fromisoformat(meeting.date)
 
 
-def minutes_message(record: MeetingRecord, shared: Shared, *, to: Recipient | None = None) -> EmailMessage:
-    """The meeting's minutes as a message (for ``to``: their open action items first)."""
+def minutes_message(record: MeetingRecord, shared: Shared, *, to: Recipient | None = None, addresses: Mapping[str, str] | None = None) -> EmailMessage:
+    """The meeting's minutes as a message to the attendees whose address ``addresses``
+    (``[people]``) knows, absentees as Cc; for ``to`` only: their open action items first."""
     meeting = record.meeting
     # Whoever reads a page or a message has no task plugin: action items in the plain style.
     markdown = strip_front_matter(render_minutes(record, shared, actions="plain"))
@@ -186,7 +210,13 @@ def minutes_message(record: MeetingRecord, shared: Shared, *, to: Recipient | No
     page = render_html(record, shared, markdown=markdown, preface=preface)
     ident = message_id(meeting.id, person_key(to.name)) if to is not None else message_id(meeting.id)
     subject = f"Minutes: {shared.series_title(meeting.series_id)} {meeting.date}"
-    return build_message(subject=subject, text=text, html=page, when=meeting_when(meeting), ident=ident, to=to)
+    known = addresses or {}
+    copies: list[Recipient] = []
+    if to is not None:
+        recipients = [to.known(known)]
+    else:
+        recipients, copies, _ = people_of(meeting, known)
+    return build_message(subject=subject, text=text, html=page, when=meeting_when(meeting), ident=ident, to=recipients, cc=copies)
 
 
 def as_bytes(msg: EmailMessage) -> bytes:

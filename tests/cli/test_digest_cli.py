@@ -125,6 +125,11 @@ def test_html_and_eml(tmp_path: Path) -> None:
     assert plain is not None and html is not None
     assert plain.get_content() == EXPECTED
     assert digest(home, "--format", "eml").out.encode("ascii") == data, "the same day gives the same bytes"
+    # With the owner's address in [people], the digest is addressed to them.
+    config = Path(os.environ["TANDEM_CONFIG_DIR"]) / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[people]\n"ana ruiz" = "ana@example.com"\n', encoding="utf-8")
+    addressed = message_from_bytes(digest(home, "--format", "eml").out.encode("ascii"), policy=policy.default)
+    assert [(a.display_name, a.addr_spec) for a in addressed["To"].addresses] == [("Ana Ruiz", "ana@example.com")]
 
 
 def test_usage(tmp_path: Path) -> None:

@@ -116,3 +116,44 @@ def test_cli_eml_to_stdout_and_file(tmp_path: Path) -> None:
     assert written.code == 0 and out.read_bytes() == result.out.encode("ascii")
     refused = run_cli("--home", str(ws.home), "export", "--all", "--format", "eml", "--out", str(tmp_path / "x"))
     assert refused.code == 2 and "one meeting" in refused.err
+
+
+def test_attendees_with_an_address_are_to_and_absentees_cc() -> None:
+    """[people] in config.toml gives addresses by name (matched without case or extra
+    blanks); the attendees are the To:, the absentees the Cc:, the rest left out."""
+    record, shared = make(t)
+    addresses = {" josé  NÚÑEZ ": "jose@example.com", "plain a3": "a3@example.com", "Nobody": "nobody@example.com"}
+    msg = read_back(as_bytes(minutes_message(record, shared, addresses=addresses)))
+    assert [(a.display_name, a.addr_spec) for a in msg["To"].addresses] == [(OWNER, "jose@example.com")]
+    assert [(a.display_name, a.addr_spec) for a in msg["Cc"].addresses] == [("plain a3", "a3@example.com")]
+    # For one person named by --to, [people] gives the address the name lacks.
+    one = read_back(as_bytes(minutes_message(record, shared, to=Recipient.parse(OWNER), addresses=addresses)))
+    assert [a.addr_spec for a in one["To"].addresses] == ["jose@example.com"] and one["Cc"] is None
+
+
+def test_cli_eml_addresses_from_config_and_names_the_ones_it_lacks(tmp_path: Path) -> None:
+    import os
+
+    ws = build_sample(tmp_path / "ws")
+    config = Path(os.environ["TANDEM_CONFIG_DIR"]) / "config.toml"
+    config.write_text('[people]\n"Luis Ortega" = "luis@example.com"\n"Zoë Ng" = "zoe@example.com"\n', encoding="utf-8")
+    result = run_cli("--home", str(ws.home), "export", "latest", "--format", "eml")
+    assert result.code == 0, result.err
+    msg = read_back(result.out.encode("ascii"))
+    assert [a.addr_spec for a in msg["To"].addresses] == ["luis@example.com"]
+    assert [a.addr_spec for a in msg["Cc"].addresses] == ["zoe@example.com"]
+    assert result.err == "No e-mail address for Dana Kim, Priya Raman ([people] in config.toml): not among the recipients.\n"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["jose@example.com\nBcc: victim@example.com", "a@b.com, c@d.com", "Ana <ana@example.com>", "zoë@example.com", "ana@localhost", "@example.com"],
+)
+def test_an_address_that_could_smuggle_a_header_is_refused_by_config(tmp_path: Path, value: str) -> None:
+    from tandem.store.config import load_config
+
+    path = tmp_path / "config.toml"
+    path.write_text(f'[people]\n"Ana" = {value!r}\n'.replace("'", '"'), encoding="utf-8")
+    loaded = load_config(path)
+    assert loaded.config.people == {}
+    assert [(p.line, "e-mail address" in p.message or "control characters" in p.message) for p in loaded.problems] == [(2, True)]

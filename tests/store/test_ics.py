@@ -290,3 +290,17 @@ def test_any_text_round_trips_through_a_parser(text: str) -> None:
 )
 def test_cadence_rules(cadence: str, day: date, rule: str) -> None:
     assert ics.rrule(cadence, day) == rule
+
+
+def test_people_with_an_address_are_mailto_attendees(ws: Workspace) -> None:
+    """config.toml's [people] reaches the calendar through `tandem export ics`: a known
+    person is a mailto: attendee (what calendars match invitees on), the others keep a urn."""
+    config_file().write_text('[people]\n"maya  THOMPSON" = "maya@example.com"\n', encoding="utf-8")
+    done = run_cli("--home", str(ws.home), "export", "ics")
+    assert done.code == 0, done.err
+    events = parse(done.out.encode("utf-8"))
+    held = events["2026-12-01-weekly-sync@tandem"]["ATTENDEE"]
+    found = {str(a.params["CN"]): str(a) for a in held}
+    assert found == {"Maya Thompson": "mailto:maya@example.com", "Zoë Lindqvist": "urn:x-tandem:person:Zo%C3%AB%20Lindqvist"}
+    shadow = {str(a.params["CN"]): str(a) for a in events["sd1@tandem"]["ATTENDEE"]}
+    assert shadow["Maya Thompson"] == "mailto:maya@example.com"

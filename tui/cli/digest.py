@@ -57,6 +57,7 @@ def digest_cmd(env: Env, owner: str, since: str, fmt: str, output: Path | None) 
     \b
     tandem digest                          yours, the last 7 days
     tandem digest --owner "Ana Ruiz" --since 2026-11-01 --format html -o ana.html
+    tandem digest --format eml | msmtp -t          (To: [people] in config.toml)
     tandem digest --format eml | msmtp -t you@example.com
 
     For tests and scripts, TANDEM_TODAY=YYYY-MM-DD sets the day taken as today.
@@ -74,7 +75,11 @@ def digest_cmd(env: Env, owner: str, since: str, fmt: str, output: Path | None) 
     if fmt == "eml":
         # A fixed day (TANDEM_TODAY) dates the message at its start: the same bytes every run.
         now = datetime.now() if today == date.today() else datetime.combine(today, time())
-        data = as_bytes(digest_message(digest, now=now.replace(microsecond=0)))
+        from tandem.store.addresses import address_of
+        from tandem.store.config import load_config
+
+        address = address_of(load_config().config.people, digest.owner)
+        data = as_bytes(digest_message(digest, now=now.replace(microsecond=0), address=address))
     else:
         data = (render_page(digest) if fmt == "html" else render_markdown(digest)).encode("utf-8")
     if output is None:

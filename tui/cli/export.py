@@ -64,7 +64,7 @@ def run_export(
 def _export_page(workspace: Workspace, ids: list[str], shared: Shared, *, fmt: str, output: Path | None, out: Path | None, to: str | None) -> None:
     """HTML minutes (one meeting, or each into ``out``) or one meeting's e-mail message."""
     from tandem.store.minutes.html import render_html
-    from tandem.store.minutes.mail import Recipient, as_bytes, minutes_message, your_actions
+    from tandem.store.minutes.mail import Recipient, as_bytes, minutes_message, people_of, your_actions
 
     if out is not None:
         _report(export_minutes(workspace, ids, out, shared=shared, render=render_html, suffix=".html"), out)
@@ -72,7 +72,18 @@ def _export_page(workspace: Workspace, ids: list[str], shared: Shared, *, fmt: s
     record = workspace.read_meeting(ids[0])
     recipient = Recipient.parse(to) if to is not None else None
     if fmt == "eml":
-        data = as_bytes(minutes_message(record, shared, to=recipient))
+        from tandem.store.config import load_config
+        from tandem.store.outside import one_line
+
+        addresses = load_config().config.people
+        if recipient is None:
+            missing = people_of(record.meeting, addresses)[2]
+            if missing:
+                who = ", ".join(one_line(name) for name in missing)
+                click.echo(f"No e-mail address for {who} ([people] in config.toml): not among the recipients.", err=True)
+        elif not recipient.known(addresses).address:
+            click.echo(f"No e-mail address for {one_line(recipient.name)} ([people] in config.toml): the message has no To:.", err=True)
+        data = as_bytes(minutes_message(record, shared, to=recipient, addresses=addresses))
     else:
         data = render_html(record, shared, preface=your_actions(recipient, record, shared)).encode("utf-8")
     if output is None:
