@@ -21,6 +21,23 @@ from tandem.store.records import ActionItem, Meeting
 NAMESPACE = uuid.UUID("5d0c7f3e-2b1a-5c4e-9f60-7a1e3d9b2c11")
 _BLANKS = re.compile(r"\s+")
 _NOT_A_TAG = re.compile(r"[^\w.-]+")
+#: What todo.txt reads as metadata in a word: a key, one colon, a value without colons.
+_KEY_VALUE = re.compile(r"^([^\s:]+):([^\s:]+)$")
+#: Look-alikes for the signs todo.txt reads as syntax, for the action's own words: a
+#: reader sees "+1", "@Ana" and "due:Friday"; no todo.txt tool sees a project, a context
+#: or a due date that tandem did not write.
+_LOOK_ALIKE = {"+": "\uff0b", "@": "\uff20", ":": "\ua789"}
+
+
+def _defused(word: str) -> str:
+    """One word of an action's text, unable to read as todo.txt's +project, @context or
+    key:value (a web address keeps its "://": no tool reads that as a key)."""
+    if len(word) > 1 and word[0] in "+@":
+        word = _LOOK_ALIKE[word[0]] + word[1:]
+    found = _KEY_VALUE.match(word)
+    if found is not None and not found[2].startswith("//"):
+        word = f"{found[1]}{_LOOK_ALIKE[':']}{found[2]}"
+    return word
 
 
 def _one_line(text: str) -> str:
@@ -38,10 +55,11 @@ def task_uuid(action: ActionItem) -> uuid.UUID:
 
 
 def todotxt(action: ActionItem, meeting: Meeting) -> str:
-    """One todo.txt line. The action's text goes in on one line; a word of it that reads as
-    a +project, @context or key:value is left as it is (todo.txt has no escape)."""
+    """One todo.txt line. The action's text goes in on one line; a word of it that would read
+    as a +project, @context or key:value gets a look-alike sign instead (todo.txt has no
+    escape): the only metadata on the line is tandem's."""
     created = meeting.date
-    text = _one_line(action.text) or action.id
+    text = " ".join(_defused(word) for word in (_one_line(action.text) or action.id).split(" "))
     # A line's first word decides whether it is done or has a priority: text never starts it.
     head = f"x {action.closed_on or created} {created}" if action.status != "open" else created
     words = [head, text]

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tandem.store.interop.tasks import task_uuid, taskwarrior, todotxt
 from tandem.store.records import ActionItem, Meeting, Series
@@ -123,3 +125,31 @@ def test_task_import_accepts_it_and_a_second_import_updates(home: Path, tmp_path
     assert first["due"] == taskwarrior(ACTIONS[0], MEETING)["due"]
     assert exported[str(task_uuid(ACTIONS[2]))]["status"] == "completed"
     assert exported[str(task_uuid(ACTIONS[3]))]["status"] == "deleted"
+
+
+def _metadata(line: str) -> tuple[list[str], list[str], list[str]]:
+    """The +projects, @contexts and key:value pairs todo.txt's rules read in a line."""
+    words = line.split(" ")
+    return (
+        [w for w in words if len(w) > 1 and w[0] == "+"],
+        [w for w in words if len(w) > 1 and w[0] == "@"],
+        [w for w in words if re.fullmatch(r"[^\s:]+:[^\s:]+", w) and not w.split(":", 1)[1].startswith("//")],
+    )
+
+
+def test_words_of_the_text_never_read_as_metadata() -> None:
+    action = ActionItem(id="a9", text="Ping @ana re +1 due:friday at 10:30, see https://example.com/x", owner="Maya", due="2026-12-04")
+    line = todotxt(action, MEETING)
+    assert line == "2026-12-01 Ping ＠ana re ＋1 due꞉friday at 10꞉30, see https://example.com/x +weekly-sync @Maya due:2026-12-04"
+    assert _metadata(line) == (["+weekly-sync"], ["@Maya"], ["due:2026-12-04"])
+
+
+PIECES = [*"ab +@:/x\n\t(A)", "due:", "+p", "@c", "t:2026-01-01", "https://e.x/a:b", "x "]
+
+
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=30).map("".join))
+def test_any_text_leaves_only_tandems_metadata(text: str) -> None:
+    action = ActionItem(id="a9", text=f"{text}.", owner="Maya", due="2026-12-04")
+    line = todotxt(action, MEETING)
+    assert TODO_LINE.match(line) and "\n" not in line
+    assert _metadata(line) == (["+weekly-sync"], ["@Maya"], ["due:2026-12-04"])
