@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 from urllib.parse import quote
 
 from tandem.store.addresses import address_of
@@ -215,17 +216,24 @@ def shadow_event(day: ShadowDay, addresses: Mapping[str, str] = NOBODY) -> Itera
 
 
 def action_entry(action: ActionItem, meeting: Meeting, *, todo: bool = False) -> Iterator[str]:
-    """An open action item's due date: an all-day event, or a ``VTODO`` with ``todo``."""
+    """An action item's due date: an all-day event, or a ``VTODO`` with ``todo``. A closed
+    one is the same entry, cancelled (a ``VTODO``: completed or cancelled), one ``SEQUENCE``
+    later and stamped when it was closed: re-importing takes it off the calendar."""
     due = date.fromisoformat(action.due)
     summary = f"Due: {action.text}" + (f" ({action.owner})" if action.owner else "")
     about = f"From {meeting.title}, {meeting.date}." + (f"\nOwner: {action.owner}" if action.owner else "")
+    closed = action.status != "open"
     yield "BEGIN:VTODO" if todo else "BEGIN:VEVENT"
     yield f"UID:{uid(action.id)}"
-    yield f"DTSTAMP:{stamp(meeting.date)}"
+    yield f"DTSTAMP:{stamp(action.closed_on, meeting.date) if closed else stamp(meeting.date)}"
+    if closed:
+        yield "SEQUENCE:1"
     if todo:
         yield f"DUE;VALUE=DATE:{_day(due)}"
-        yield "STATUS:NEEDS-ACTION"
+        yield f"STATUS:{'COMPLETED' if action.status == 'done' else 'CANCELLED'}" if closed else "STATUS:NEEDS-ACTION"
     else:
+        if closed:
+            yield "STATUS:CANCELLED"
         yield f"DTSTART;VALUE=DATE:{_day(due)}"
         yield f"DTEND;VALUE=DATE:{_day(due + timedelta(days=1))}"
         yield "TRANSP:TRANSPARENT"
@@ -309,12 +317,29 @@ def gather(workspace: Workspace, *, series: str | None = None, owner: str | None
     if series is None:
         days = [d for d in workspace.shadow_days.all() if who is None or who in (d.shadow.strip().casefold(), d.host.strip().casefold())]
         days.sort(key=lambda d: (d.date, d.id))
+    # Closed items still on the calendar's present (due on or after their series' latest
+    # held meeting) are written cancelled, so re-importing takes them off; older ones are in
+    # the past of every calendar already, and leaving them out keeps the file small.
+    held = {m.series_id: m.date for m, _ in sorted(pick_meetings(meetings, known), key=lambda row: row[0].date) if m.status != "planned"}
+
+    series_of = {m.id: m.series_id for m in meetings}
+
+    def shown(row: dict[str, Any]) -> bool:
+        # (Only the rows wanted are decoded: a workspace's closed items are most of its items.)
+        due, status = row.get("due"), row.get("status")
+        if not due or not isinstance(due, str):
+            return False
+        if status == "open":
+            return True
+        origin = row.get("meeting_id")
+        return status in ("done", "dropped") and (not isinstance(origin, str) or not origin or due >= held.get(series_of.get(origin, ""), ""))
+
     actions = [
         (a, m)
-        for m, items in workspace.iter_actions(lambda row: row.get("status") == "open" and bool(row.get("due")))
+        for m, items in workspace.iter_actions(shown)
         if series is None or m.series_id == series
         for a in items
-        if who is None or a.owner.strip().casefold() == who
+        if (who is None or a.owner.strip().casefold() == who) and (a.status == "open" or a.due >= held.get(m.series_id, ""))
     ]
     actions.sort(key=lambda row: (row[0].due, row[0].id))
     title = next((s.title for s in known if s.id == series), series) if series else "tandem"

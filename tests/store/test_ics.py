@@ -47,6 +47,7 @@ def build(home: Path) -> Workspace:
             ActionItem(id="a-open", text="Fix routing, EMEA; now", owner="Maya Thompson", due="2026-12-04", meeting_id="2026-12-01-weekly-sync"),
             ActionItem(id="a-done", text="Done one", owner="Maya Thompson", due="2026-12-02", status="done", closed_on="2026-12-02"),
             ActionItem(id="a-nodue", text="No due date", owner="Zoë Lindqvist"),
+            ActionItem(id="a-old", text="Done long ago", owner="Maya Thompson", due="2026-11-25", status="done", closed_on="2026-11-26"),
         ],
     )
     ws.create_meeting(Meeting(id="2026-12-08-weekly-sync", series_id=WEEKLY, title="Weekly sync", date="2026-12-08", attendees=PEOPLE), agenda)
@@ -116,8 +117,14 @@ def test_every_event_matches_its_record(ws: Workspace) -> None:
     assert action.name == "VEVENT"
     assert action.decoded("DTSTART") == date(2026, 12, 4)
     assert str(action["SUMMARY"]) == "Due: Fix routing, EMEA; now (Maya Thompson)"
-    # done and undated actions are not in the calendar; nothing else is either
-    assert set(events) == {*expected, "sd1@tandem", "a-open@tandem"}
+    # An item closed since its event was exported is the same event, cancelled, one
+    # sequence later: re-importing takes it off. One due before the series' latest held
+    # meeting is in every calendar's past already, and undated ones never had an event.
+    done = events["a-done@tandem"]
+    assert (str(done["STATUS"]), int(done["SEQUENCE"]), done.decoded("DTSTART")) == ("CANCELLED", 1, date(2026, 12, 2))
+    assert done.decoded("DTSTAMP") == datetime(2026, 12, 2, tzinfo=done.decoded("DTSTAMP").tzinfo)
+    assert "SEQUENCE" not in action and "STATUS" not in action
+    assert set(events) == {*expected, "sd1@tandem", "a-open@tandem", "a-done@tandem"}
     for event in events.values():
         assert event.decoded("DTSTAMP").tzinfo is not None  # UTC, as RFC 5545 requires
 
@@ -128,6 +135,7 @@ def test_todo_option_writes_vtodos(ws: Workspace) -> None:
     assert todo.name == "VTODO"
     assert todo.decoded("DUE") == date(2026, 12, 4)
     assert str(todo["STATUS"]) == "NEEDS-ACTION"
+    assert (events["a-done@tandem"].name, str(events["a-done@tandem"]["STATUS"])) == ("VTODO", "COMPLETED")
 
 
 def test_series_and_owner_filters(ws: Workspace) -> None:
