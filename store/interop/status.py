@@ -22,7 +22,7 @@ from tandem.store.layout import CACHE_DIR, MEETINGS_DIR, SHARED_FILES, WORKSPACE
 from tandem.store.workspace import Workspace
 
 #: The cache file's format; a file of another one is rebuilt.
-FORMAT = 1
+FORMAT = 2
 FILE_NAME = "status.json"
 #: A key whose newest file is younger than this when the facts are read is not trusted
 #: later: a second write within one tick of a coarse clock would leave the key unchanged.
@@ -32,21 +32,26 @@ RACY_NS = 2_000_000_000
 def facts(workspace: Workspace, *, me: str = "", starts: CalendarConfig | None = None) -> dict[str, Any]:
     """What the status line is made of, in JSON types: open actions with a due date as
     ``[due, owner]``, planned meetings as ``[date, start, title, id]`` in date order (the
-    start from config.toml's ``[calendar]``: ``starts``), the number of contributions
-    waiting, and who ``me`` is (config.toml's ``[me]``)."""
+    start from config.toml's ``[calendar]``: ``starts``), meetings running now as
+    ``[date, title, id]``, the number of contributions waiting, and who ``me`` is
+    (config.toml's ``[me]``)."""
     from tandem.store.contrib.triage import waiting
 
     actions: list[list[str]] = []
     planned: list[list[str]] = []
+    live: list[list[str]] = []
     starts = starts or CalendarConfig()
     for meeting, rows, _ in workspace.iter_listed_data():
+        if meeting.get("status") == "live":
+            live.append([str(meeting["date"]), str(meeting["title"]), str(meeting["id"])])
         if meeting.get("status") == "planned":
             start = starts.start_of(str(meeting.get("series_id", ""))).strftime("%H:%M")
             planned.append([str(meeting["date"]), start, str(meeting["title"]), str(meeting["id"])])
         actions.extend([str(a["due"]), str(a.get("owner", ""))] for a in rows if a.get("status") == "open" and a.get("due"))
     planned.sort()
+    live.sort()
     actions.sort()
-    return {"actions": actions, "meetings": planned, "waiting": len(waiting(workspace)), "me": me}
+    return {"actions": actions, "meetings": planned, "live": live, "waiting": len(waiting(workspace)), "me": me}
 
 
 def rebuild(workspace: Workspace, key: str, newest_ns: int, *, me: str = "", starts: CalendarConfig | None = None) -> dict[str, Any]:

@@ -53,6 +53,7 @@ def test_line_and_json_with_a_fixed_day(tmp_path: Path) -> None:
         "due_today": 0,
         "due_tomorrow": 1,
         "next_meeting": {"id": "2026-12-08-sync", "title": "Weekly sync", "date": "2026-12-08", "start": "10:00"},
+        "live": [],
         "contributions_waiting": 0,
         "line": "2 overdue · 1 due tomorrow · next meeting tomorrow 10:00",
     }
@@ -93,6 +94,17 @@ def test_nothing_due(tmp_path: Path) -> None:
     plain.mkdir()
     assert run_cli("--home", str(plain), "status", env=env()).out == "nothing due\n"
     assert list(plain.iterdir()) == []
+
+
+def test_a_meeting_running_today_leads_the_line(tmp_path: Path) -> None:
+    ws = build(tmp_path / "ws")
+    ws.create_meeting(Meeting(id="2026-12-07-sync", series_id="sync", title="Weekly sync\x1b[31m", date=TODAY, status="live"))
+    ws.create_meeting(Meeting(id="2026-11-30-sync", series_id="sync", title="Left running", date="2026-11-30", status="live"))
+    out = run_cli("--home", str(ws.home), "status", env=env())
+    # No teammate's text on the line (a title could carry a terminal escape): words only.
+    assert out.out == "meeting live now · 2 overdue · 1 due tomorrow · next meeting tomorrow 10:00\n"
+    found = json.loads(run_cli("--home", str(ws.home), "status", "--json", env=env()).out)
+    assert [m["id"] for m in found["live"]] == ["2026-12-07-sync"]
 
 
 def test_summary_words() -> None:

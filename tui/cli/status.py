@@ -25,7 +25,7 @@ CACHE_DIR = "cache"
 MEETINGS_DIR = "meetings"
 CONTRIBUTIONS_DIR = "contributions"
 STATUS_FILE = "status.json"
-FORMAT = 1
+FORMAT = 2
 
 
 def default_home() -> Path:
@@ -99,7 +99,7 @@ def _cached(home: Path, key: str) -> dict[str, Any] | None:
 def load_facts(home: Path) -> dict[str, Any]:
     """The status facts of ``home``: from the cache when it is current, else built."""
     if not home.is_dir():
-        return {"actions": [], "meetings": [], "waiting": 0, "me": ""}
+        return {"actions": [], "meetings": [], "live": [], "waiting": 0, "me": ""}
     key, newest = fingerprint(home)
     found = _cached(home, key)
     if found is not None:
@@ -139,7 +139,11 @@ def summary(facts: dict[str, Any], today: date, *, owner: str | None = None) -> 
             due_tomorrow += 1
     upcoming = next((row for row in facts.get("meetings", ()) if row[0] >= today_s), None)
     waiting = int(facts.get("waiting", 0))
+    # A meeting left live on an earlier day was abandoned, not running: only today's count.
+    live = [{"id": meeting_id, "title": title, "date": day} for day, title, meeting_id in facts.get("live", ()) if day == today_s]
     words = []
+    if live:
+        words.append("meeting live now" if len(live) == 1 else f"{len(live)} meetings live now")
     if overdue:
         words.append(f"{overdue} overdue")
     if due_today:
@@ -158,6 +162,7 @@ def summary(facts: dict[str, Any], today: date, *, owner: str | None = None) -> 
         "due_today": due_today,
         "due_tomorrow": due_tomorrow,
         "next_meeting": next_meeting,
+        "live": live,
         "contributions_waiting": waiting,
         "line": " · ".join(words) or "nothing due",
     }
