@@ -48,9 +48,11 @@ def lead(
     disposition: str = "accepted",
     reason_codes: Sequence[str] = (),
     funnel_stages: Sequence[str] = (),
+    cid: str = "",
 ) -> Contribution:
     """Lead feedback; ``reason_codes`` and ``funnel_stages``: the team's (config.toml's
-    ``[vocabulary]``; empty: tandem's own)."""
+    ``[vocabulary]``; empty: tandem's own); ``cid``: the id of the contribution it revises
+    (a verdict changed while it waits), else a new one."""
     codes = tuple(reason_codes) or REASON_CODES
     stages = tuple(funnel_stages) or FUNNEL_STAGES
     for reason in reasons:
@@ -63,7 +65,7 @@ def lead(
     _one_of("stage", stage_reached, stages, "funnel stages")
     if stage_lost:
         _one_of("stage-lost", stage_lost, stages, "funnel stages")
-    rid = ids.new_id()
+    rid = cid or ids.new_id()
     record = LeadFeedback(
         id=rid,
         reference=reference,

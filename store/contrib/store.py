@@ -79,6 +79,18 @@ class Contributions:
             clean_stale_temp_files(self.folder, of=path.name)
         return self.of(contribution.author).add(contribution)
 
+    def revise(self, contribution: Contribution) -> Contribution:
+        """Add ``contribution``, or put it in place of its author's own contribution of the
+        same id (a verdict changed before a meeting took it in: whoever calls this knows its
+        fate; a meeting that took the old one keeps what it took). A withdrawn one comes back."""
+        mine = self.of(contribution.author)
+        found = mine.find(contribution.id)
+        if found is None:
+            return self.add(contribution)
+        if found.author != contribution.author:
+            raise ValidationError("contribution.author", f"{contribution.id} was contributed by {found.author}, not by {contribution.author}")
+        return mine.update(contribution)
+
     def withdraw(self, author: str, contribution_id: str) -> Contribution:
         """Take back one of ``author``'s waiting contributions (the meeting will not offer it)."""
         # The author's file, or the one that held it before their file's name changed (José's

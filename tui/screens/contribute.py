@@ -382,11 +382,13 @@ class ContributeScreen(TandemScreen[None]):
     AUTO_FOCUS = "#mine"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "add('lead')", "Lead", tooltip="Lead feedback: your verdict on a lead, with reasons", id="contribute.lead"),
+        Binding("j", "judge", "Judge", show=False, tooltip="The month's imported leads: a verdict on each with one key", id="contribute.judge"),
         Binding("v", "add('question')", "Question", tooltip="A question or pain point prospects bring up (voice of the prospect)", id="contribute.question"),
         Binding("t", "add('topic')", "Topic", tooltip="A talking point for the next meeting's agenda", id="contribute.topic"),
         Binding("c", "add('content')", "Idea", tooltip="An idea for the content pipeline", id="contribute.content"),
         Binding("o", "add('checkin')", "Check-in", tooltip="Where an objective stands now", id="contribute.checkin"),
-        # Said on the list's border, where it applies: in 80 columns the footer is full.
+        # Said on the list's border (and j in the empty list's words): in 80 columns the
+        # footer is full.
         Binding(
             "w", "withdraw", "Withdraw", show=False, tooltip="Take back the highlighted contribution while it waits (asks first)", id="contribute.withdraw"
         ),
@@ -425,6 +427,7 @@ class ContributeScreen(TandemScreen[None]):
     def palette_commands(self) -> list[tuple[str, str, str]]:
         return [
             ("contribute: lead feedback", "add('lead')", "Your verdict on a lead, with reasons, for the next meeting"),
+            ("contribute: judge the imported leads", "judge", "The month's leads from the CRM, one key a verdict, for the next meeting"),
             ("contribute: a prospect question", "add('question')", "What prospects ask, for the voice of the prospect"),
             ("contribute: a topic for the agenda", "add('topic')", "A talking point for the next meeting"),
             ("contribute: a content idea", "add('content')", "An idea for the content pipeline"),
@@ -505,13 +508,20 @@ class ContributeScreen(TandemScreen[None]):
 
     def _empty_text(self) -> str:
         keys: dict[str, str] = {}
+        judge = ""
         for active in self.active_bindings.values():
             binding = active.binding
             if binding.action.startswith("add("):
                 keys.setdefault(binding.action[5:-2], self.app.get_key_display(binding))
+            elif binding.action == "judge":
+                judge = judge or self.app.get_key_display(binding)
         what = {"lead": "lead feedback", "question": "prospect question", "topic": "topic", "content": "content idea", "checkin": "objective check-in"}
         offered = ", ".join(f"{keys[k]} {what[k]}" for k in self.KINDS if k in keys)
-        return f"Nothing contributed yet — {offered}.\n\nWhat you add waits for the next meeting; `tandem sync` takes it to the team, and the meeting's decision shows here."
+        leads = f"\n{judge} judges the month's imported leads, one key a verdict." if judge else ""
+        return (
+            f"Nothing contributed yet — {offered}.{leads}\n\n"
+            "What you add waits for the next meeting; `tandem sync` takes it to the team, and the meeting's decision shows here."
+        )
 
     def _fill(self) -> None:
         listing = self.query_one("#mine", OptionList)
@@ -527,8 +537,8 @@ class ContributeScreen(TandemScreen[None]):
         if ids:
             listing.highlighted = ids.index(highlighted) if highlighted in ids else 0
         listing.border_title = f"What you contributed · {len(self.rows)}"
-        withdraw = next((self.app.get_key_display(a.binding) for a in self.active_bindings.values() if a.binding.action == "withdraw"), "w")
-        listing.border_subtitle = f"{withdraw} withdraws the highlighted one while it waits"
+        keys = {a.binding.action: self.app.get_key_display(a.binding) for a in reversed(self.active_bindings.values())}
+        listing.border_subtitle = f"{keys.get('judge', 'j')} judge imported leads · {keys.get('withdraw', 'w')} withdraw the highlighted one while it waits"
 
     @staticmethod
     def _entry(c: Contribution, fate: Fate, now: datetime, titles: dict[str, str], objectives: dict[str, Objective]) -> Table:
@@ -632,6 +642,18 @@ class ContributeScreen(TandemScreen[None]):
         options = [(f"{one_line(o.title, 70)} · {label(o.status)}", o.id) for o in setting.objectives]
         chosen = await self.app.push_screen_wait(ChooseScreen("Check in on which objective?", options))
         return next((o for o in setting.objectives if o.id == chosen), None)
+
+    # --- judging the imported leads ------------------------------------------------------
+
+    @work
+    async def action_judge(self) -> None:
+        from tandem.tui.screens.judge_leads import JudgeLeadsScreen
+
+        await self._setting_read.wait()
+        if self.me is None:
+            return  # who am I is being asked, or the contributions could not be read
+        await self.app.push_screen_wait(JudgeLeadsScreen(self.workspace, self.me))
+        self.action_refresh()
 
     # --- withdrawing ----------------------------------------------------------------------
 
