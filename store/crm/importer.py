@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -32,11 +33,9 @@ from tandem.store.errors import CorruptFileError, TandemError, UsageError, Valid
 from tandem.store.layout import SHARED_FILES
 from tandem.store.minutes.export import _csv_safe as neutralised
 from tandem.store.outside import clean_text, one_line
-from tandem.store.records import SEQ
+from tandem.store.records import SEQ, _check_choice, _check_code
 from tandem.store.workspace import Workspace
 
-#: The fields whose values repeat from lead to lead: kept once in memory, however many leads.
-_SHARED_VALUES = ("source", "campaign", "persona", "segment", "stage", "status", "period")
 #: How often (in rows) the progress callback is told how far the reading got.
 PROGRESS_EVERY = 2000
 
@@ -83,6 +82,13 @@ class ImportResult:
 
 #: ISO dates, with a time after "T" or a blank, seconds, fractions and a zone optional.
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+#: The ISO forms that read as they are written back, but for the "T" and the seconds: by
+#: length, the form and what completes it ("2026-11-03 14:05" → "2026-11-03T14:05:00").
+_PLAIN_ISO = {
+    10: (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"), "T00:00:00"),
+    16: (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}"), ":00"),
+    19: (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}"), ""),
+}
 #: 11/03/2026, 3.11.2026, with a time (12-hour with AM/PM, or 24-hour) optional.
 _SLASHED = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4}),?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")
 
@@ -91,6 +97,16 @@ def parse_when(text: str, date_order: str = "mdy") -> str | None:
     """``text`` as an ISO timestamp ("2026-11-03T14:05:00"), or None if it is no date in a
     form CRMs export: ISO ("2026-11-03", "2026-11-03 14:05", "2026-11-03T14:05:00Z") or
     slashed ("11/03/2026 2:05 PM", month first unless ``date_order`` is "dmy")."""
+    # The forms most exports write ("2026-11-03 14:05") are checked by datetime and completed
+    # by hand: formatting the datetime again is most of what a date costs.
+    plain = _PLAIN_ISO.get(len(text))
+    if plain is not None and plain[0].fullmatch(text):
+        when = f"{text[:10]}T{text[11:]}{plain[1]}" if len(text) > 10 else text + plain[1]
+        try:
+            datetime.fromisoformat(when)  # the range checks: month 13, 30 February, hour 24
+        except ValueError:
+            return None
+        return when
     try:
         if _ISO.match(text):
             return datetime.fromisoformat(text.replace(" ", "T", 1)).isoformat(timespec="seconds")
@@ -151,11 +167,7 @@ def _rows(source: _Source) -> Iterator[tuple[int, list[str]]]:
     if header is None or not header.strip():
         raise LeadFileError(source.shown, 1, "no header row: the file is empty or starts with a blank line")
 
-    def chained() -> Iterator[str]:
-        yield header
-        yield from lines
-
-    reader = csv.reader(chained(), delimiter=_separator(header), strict=True)
+    reader = csv.reader(itertools.chain((header,), lines), delimiter=_separator(header), strict=True)
     while True:
         start = source.line + 1 if reader.line_num else 1
         try:
@@ -213,63 +225,120 @@ def _text(value: str) -> str:
     return neutralised(clean_text(value).strip())
 
 
-@dataclass(slots=True)
+#: A lead's fields in the record's order, and those a re-import compares (the bookkeeping aside).
+_LEAD_FIELDS = tuple(f.name for f in fields(Lead))
+#: The text fields whose cells repeat from lead to lead (a few dozen sources in a list of a
+#: hundred thousand leads): each distinct cell is read once and its leads share the result.
+_REPEATING = frozenset(("source", "campaign", "persona", "segment"))
+#: Distinct cells remembered per column: past it (a column of mostly distinct values), the
+#: remaining ones are read cell by cell, so memory stays bounded whatever the file holds.
+_REMEMBERED = 4096
+
+
 class _Reader:
-    shown: str
-    mapping: CrmMapping
-    period: str | None
-    imported_at: str
-    file: str
-    status: dict[str, str] = field(init=False)
-    stage: dict[str, str] = field(init=False)
-    shared: dict[str, str] = field(default_factory=dict)
+    """The rows of one file as leads' dicts. Everything that depends on the mapping and the
+    header alone — which cell holds which field, how a sentence names its column, the status
+    and stage values' checks — is worked out once per file, so a row costs its cells.
 
-    def __post_init__(self) -> None:
-        self.status = self.mapping.lookup("status")
-        self.stage = self.mapping.lookup("stage")
+    What a row gives is what :class:`~tandem.store.crm.lead.Lead` accepts by construction:
+    text cleaned and at most ``TEXT_MAX`` long, timestamps as ``parse_when`` writes them, the
+    period a month, and a mapped status or stage value checked (with the record's own checks)
+    the first time it is met; the tests hold every import to ``Lead.from_dict``."""
 
-    def lead(self, line: int, row: list[str], columns: _Columns) -> dict[str, Any]:
-        values: dict[str, str] = {}
-        for name, n in columns.at.items():
-            raw = row[n]
-            column = one_line(self.mapping.column(name), 60)
+    __slots__ = ("choices", "created", "date_order", "dates", "example", "period", "periods", "reference", "shown", "template", "texts")
+
+    def __init__(self, shown: str, mapping: CrmMapping, period: str | None, imported_at: str, file: str, columns: _Columns) -> None:
+        self.shown = shown
+        self.period = period
+        self.date_order = mapping.date_order
+        self.example = "31/12/2026 2:05 PM" if mapping.date_order == "dmy" else "12/31/2026 2:05 PM"
+        self.reference = one_line(mapping.column("reference"), 60)
+        self.created = one_line(mapping.column("created_at"), 60)
+        self.template = dict.fromkeys(_LEAD_FIELDS, "")
+        self.template.update(imported_at=imported_at, file=file)
+        self.periods: dict[str, str] = {}
+        self.texts: list[tuple[str, int, str, dict[str, str] | None]] = []
+        self.dates: list[tuple[str, int, str]] = []
+        self.choices: list[tuple[str, int, str, dict[str, str], dict[str, str], dict[str, str]]] = []
+        for name, at in columns.at.items():
+            label = one_line(mapping.column(name), 60)
             if name in DATE_FIELDS:
-                text = clean_text(raw).strip()
-                when = parse_when(text, self.mapping.date_order) if text else ""
-                if when is None:
-                    example = "31/12/2026 2:05 PM" if self.mapping.date_order == "dmy" else "12/31/2026 2:05 PM"
-                    raise LeadFileError(self.shown, line, f"{column} {one_line(text, 40)!r} is not a date tandem reads (like 2026-12-31 14:05 or {example})")
-                values[name] = when
+                self.dates.append((name, at, label))
             elif name in ("status", "stage"):
-                text = clean_text(raw).strip()
-                known = self.status if name == "status" else self.stage
-                if text and normal(text) not in known:
-                    example = f' = "{LEAD_STATUSES[1]}"' if name == "status" else ' = "mql"'
-                    raise LeadFileError(
-                        self.shown,
-                        line,
-                        f"{column} {one_line(text, 40)!r} is not in [crm.{name}] of config.toml; add it there (as {one_line(text, 40)!r}{example})",
-                    )
-                values[name] = known[normal(text)] if text else ""
+                # known: the CRM's values (normalised) → tandem's; seen: cells as written →
+                # tandem's value; bad: tandem's values the record refuses → why.
+                self.choices.append((name, at, label, mapping.lookup(name), {}, {}))
             else:
+                self.texts.append((name, at, label, {} if name in _REPEATING else None))
+
+    def lead(self, line: int, row: list[str]) -> dict[str, Any]:
+        # The cells in the order of FIELDS (texts, stage and status, dates): of a row with two
+        # problems, the sentence names the first.
+        doc = self.template.copy()
+        for name, at, label, seen in self.texts:
+            raw = row[at]
+            text = seen.get(raw) if seen is not None else None
+            if text is None:
                 text = _text(raw)
                 if len(text) > TEXT_MAX:
-                    raise LeadFileError(self.shown, line, f"{column} is {len(text)} characters long; at most {TEXT_MAX} are kept")
-                values[name] = text
-        reference = values.get("reference", "")
+                    raise LeadFileError(self.shown, line, f"{label} is {len(text)} characters long; at most {TEXT_MAX} are kept")
+                if seen is not None and len(seen) < _REMEMBERED:
+                    seen[raw] = text
+            doc[name] = text
+        problem = ""
+        for name, at, label, known, seen, bad in self.choices:
+            raw = row[at]
+            value = seen.get(raw)
+            if value is None:
+                value = self._choice(line, name, label, raw, known, bad)
+                if len(seen) < _REMEMBERED:
+                    seen[raw] = value
+            if bad and value in bad and not problem:
+                problem = bad[value]
+            doc[name] = value
+        for name, at, label in self.dates:
+            text = clean_text(row[at]).strip()
+            if text:
+                when = parse_when(text, self.date_order)
+                if when is None:
+                    raise LeadFileError(
+                        self.shown, line, f"{label} {one_line(text, 40)!r} is not a date tandem reads (like 2026-12-31 14:05 or {self.example})"
+                    )
+                doc[name] = when
+        reference = doc["reference"]
         if not reference:
-            raise LeadFileError(self.shown, line, f"the lead has no {one_line(self.mapping.column('reference'), 60)}")
-        if not values.get("created_at"):
-            raise LeadFileError(self.shown, line, f"lead {one_line(reference, 40)} has no {one_line(self.mapping.column('created_at'), 60)}")
-        values["period"] = self.period or values["created_at"][:7]
-        for name in _SHARED_VALUES:
-            if name in values:
-                values[name] = self.shared.setdefault(values[name], values[name])
-        try:
-            lead = Lead(id=lead_id(reference), imported_at=self.imported_at, file=self.file, **values)
-        except ValidationError as exc:
-            raise LeadFileError(self.shown, line, f"lead {one_line(reference, 40)}: {exc}") from None
-        return lead.to_dict()
+            raise LeadFileError(self.shown, line, f"the lead has no {self.reference}")
+        created = doc["created_at"]
+        if not created:
+            raise LeadFileError(self.shown, line, f"lead {one_line(reference, 40)} has no {self.created}")
+        if problem:
+            raise LeadFileError(self.shown, line, f"lead {one_line(reference, 40)}: {problem}")
+        period = self.period or created[:7]
+        doc["period"] = self.periods.setdefault(period, period)
+        doc["id"] = lead_id(reference)
+        return doc
+
+    def _choice(self, line: int, name: str, label: str, raw: str, known: dict[str, str], bad: dict[str, str]) -> str:
+        """A status or stage cell met for the first time: tandem's value for it, checked as
+        the record checks it (a value the record refuses is kept in ``bad`` with why)."""
+        text = clean_text(raw).strip()
+        if not text:
+            return ""
+        value = known.get(normal(text))
+        if value is None:
+            example = f' = "{LEAD_STATUSES[1]}"' if name == "status" else ' = "mql"'
+            raise LeadFileError(
+                self.shown, line, f"{label} {one_line(text, 40)!r} is not in [crm.{name}] of config.toml; add it there (as {one_line(text, 40)!r}{example})"
+            )
+        if value and value not in bad:
+            try:
+                if name == "stage":
+                    _check_code("lead.stage", value)
+                else:
+                    _check_choice("lead.status", value, LEAD_STATUSES)
+            except ValidationError as exc:
+                bad[value] = str(exc)
+        return value
 
 
 def _read(
@@ -284,7 +353,6 @@ def _read(
     """Each lead of the file as its record's dict, in the file's order, one at a time;
     ``result`` counts the rows and periods as they go by."""
     label = result.file
-    reader = _Reader(label, mapping, period, when, one_line(path.name, TEXT_MAX))
     lines: dict[str, int] = {}
     try:
         raw = path.open("rb")
@@ -296,12 +364,13 @@ def _read(
         _, header = next(rows)
         columns = _columns(label, header, mapping)
         result.missing = columns.missing
+        reader = _Reader(label, mapping, period, when, one_line(path.name, TEXT_MAX), columns)
         for line, row in rows:
-            if not any(cell.strip() for cell in row):
+            if not "".join(row).strip():
                 continue  # a blank line, or a row of empty cells
             if len(row) != columns.width:
                 raise LeadFileError(label, line, f"{len(row)} cells where the header has {columns.width}; is a separator or a quote out of place?")
-            doc = reader.lead(line, row, columns)
+            doc = reader.lead(line, row)
             key = doc["id"]
             if key in lines:
                 raise LeadFileError(label, line, f"lead {one_line(doc['reference'], 40)} is listed twice (first on line {lines[key]})")
@@ -345,17 +414,22 @@ def read_leads(
 _BOOKKEEPING = ("imported_at", "file")
 
 
+#: What a re-import compares of a lead: every field but the bookkeeping, in the record's order.
+_COMPARED = tuple(name for name in _LEAD_FIELDS if name not in _BOOKKEEPING)
+
+
 def _digest(doc: Any) -> bytes | None:
     """What a lead says, as 16 bytes: equal for two documents exactly when the import finds
     the lead unchanged (the same fields with the same values, when and from which file it
-    was imported aside; the order kept in the file aside). None for a document that is not
-    an object, which is never unchanged."""
-    if not isinstance(doc, dict):
+    was imported aside; the order kept in the file aside). None for a document that does not
+    have exactly a lead's fields, which is never unchanged: an import writes them all."""
+    if not isinstance(doc, dict) or len(doc) - (SEQ in doc) != len(_LEAD_FIELDS) or "imported_at" not in doc or "file" not in doc:
         return None
-    said = {k: (None if k in _BOOKKEEPING else v) for k, v in doc.items() if k != SEQ}
     try:
-        text = orjson.dumps(said, option=orjson.OPT_SORT_KEYS)
-    except TypeError:  # not what an import writes: never the same as a lead read
+        # The values in a fixed order, as a JSON array: no two leads' values give the same
+        # bytes, without sorting the keys or copying the document.
+        text = orjson.dumps([doc[name] for name in _COMPARED])
+    except (KeyError, TypeError):
         return None
     return hashlib.blake2b(text, digest_size=16).digest()
 
@@ -368,12 +442,19 @@ class _Known:
 
     digests: dict[str, bytes | None]
     fingerprint: bytes | None
+    #: For a file as :func:`encode` writes it, read a batch at a time: what numbering the
+    #: changed leads takes (see :class:`_Stored`), so that :func:`_merged` reads it once more
+    #: only. None: any other file, which an update decodes whole.
+    stored: _Stored | None = None
 
     @classmethod
     def of(cls, target: Path, raw: bytes | None) -> _Known:
         if raw is None:
             return cls({}, None)
-        digests = _walk(raw)
+        stored = _batched(raw)
+        if stored is not None:
+            return cls(stored.digests, _fingerprint(raw), stored)
+        digests = _scan(raw)
         if digests is None:  # not as tandem writes it: the full decode says what is wrong, or reads it
             digests = {key: _digest(doc) for key, doc in _table(target, decode(raw, target)).items()}
         return cls(digests, _fingerprint(raw))
@@ -388,10 +469,17 @@ _BLANK = re.compile(r"[ \t\n\r]*")
 
 
 def _walk(raw: bytes) -> dict[str, bytes | None] | None:
-    """The digest of each lead of ``leads.json``, decoding one lead at a time: the whole file
-    parsed at once takes three times its size (170 MB for 100,000 leads). None when the file
-    is anything but this schema's tables of objects (an older schema to migrate, a newer one,
-    broken JSON): the caller decodes it whole, which migrates or names the problem."""
+    """The digest of each lead of ``leads.json``, a batch of leads at a time as :func:`encode`
+    writes the file, else decoding one lead at a time: the whole file parsed at once takes
+    three times its size (170 MB for 100,000 leads). None when the file is anything but this
+    schema's tables of objects (an older schema to migrate, a newer one, broken JSON): the
+    caller decodes it whole, which migrates or names the problem."""
+    written = _batched(raw)
+    return written.digests if written is not None else _scan(raw)
+
+
+def _scan(raw: bytes) -> dict[str, bytes | None] | None:
+    """:func:`_walk` for a file laid out otherwise, one lead at a time."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -449,6 +537,83 @@ def _walk(raw: bytes) -> dict[str, bytes | None] | None:
     except (ValueError, IndexError, StopIteration):
         return None
     return digests
+
+
+#: ``leads.json`` as :func:`encode` writes it: its start up to the leads table's "{", where
+#: one lead ends and the next begins (the leads indented by four), and its end after the last
+#: lead. A raw line break is never inside a JSON string, so these are found without parsing.
+_KIND = SHARED_FILES[LEADS_FILE][0]
+_WRITTEN_START = encode({LEADS_TABLE: {}}, _KIND)[: -len(b"}\n}\n")]
+_NEXT_LEAD = b'\n    },\n    "'
+_LEAD_END = b"\n    }"
+_TABLE_END = b"\n  }\n}\n"
+#: Bytes of leads parsed at once (about 2,000 leads).
+_BATCH = 1 << 20
+
+
+def _cuts(raw: bytes) -> list[tuple[int, int]] | None:
+    """Where each batch of leads is in ``leads.json`` as :func:`encode` writes it (from the
+    first byte of its first lead to the "}" of its last), cut where a lead ends: None for any
+    other layout (an edit by hand, an empty table, an older schema). Every byte is in a batch,
+    a comma between two, or the start or end compared; :func:`_batch` parses each batch as
+    a list of members by itself, so a cut anywhere but between two leads fails there, and
+    the batches parsed are the table's members as the whole file parsed gives them."""
+    if not raw.startswith(_WRITTEN_START) or not raw.endswith(_LEAD_END + _TABLE_END):
+        return None
+    cuts: list[tuple[int, int]] = []
+    start, end = len(_WRITTEN_START), len(raw) - len(_TABLE_END)
+    while start < end:
+        cut = raw.find(_NEXT_LEAD, start + _BATCH, end)
+        cut = end if cut < 0 else cut + len(_LEAD_END)
+        cuts.append((start, cut))
+        start = cut + 1  # past the comma after the lead's "}"
+    return cuts
+
+
+def _batch(raw: bytes, cut: tuple[int, int]) -> dict[str, Any] | None:
+    """The leads of one batch by id, by orjson (as :func:`decode` reads the whole file); None
+    when the batch is not a list of members by itself (see :func:`_cuts`)."""
+    try:
+        leads: dict[str, Any] = orjson.loads(b"{" + raw[cut[0] : cut[1]] + b"}")
+    except orjson.JSONDecodeError:
+        return None
+    return leads
+
+
+@dataclass(slots=True)
+class _Stored:
+    """``leads.json`` as :func:`encode` writes it, read a batch at a time."""
+
+    #: Each lead's :func:`_digest` by id.
+    digests: dict[str, bytes | None]
+    #: The highest order number (0 when a lead has none), as :func:`_rewritten` finds it.
+    top: int
+    #: The leads stored without an order number (normally none): changed, each takes the next.
+    unnumbered: set[str]
+
+
+def _batched(raw: bytes) -> _Stored | None:
+    """The leads of ``leads.json`` as :func:`encode` writes it, a batch of leads at a time:
+    half the time of decoding one lead at a time, in a batch's memory. None for any other
+    layout (see :func:`_cuts`)."""
+    cuts = _cuts(raw)
+    if cuts is None:
+        return None
+    digests: dict[str, bytes | None] = {}
+    top: int | None = None
+    unnumbered: set[str] = set()
+    for cut in cuts:
+        leads = _batch(raw, cut)
+        if leads is None:
+            return None
+        for key, doc in leads.items():
+            digests[key] = _digest(doc)
+            number = doc.get(SEQ, 0) if isinstance(doc, dict) else None
+            if type(number) is int:
+                top = number if top is None or number > top else top
+            if not isinstance(doc, dict) or type(doc.get(SEQ)) is not int:
+                unnumbered.add(key)
+    return _Stored(digests, top or 0, unnumbered)
 
 
 def _fingerprint(raw: bytes | None) -> bytes | None:
@@ -517,25 +682,94 @@ def import_leads(
             known = _Known.of(target, raw)
             result = ImportResult(file=result.file)
             changed = _changes(_read(path, mapping, result, period=period, when=when, progress=None), known, result)
-        del known
         if changed:
-            tables = decode(raw, target) if raw is not None else {}
-            del raw
-            stored = _table(target, tables)
-            top = max((d.get(SEQ, 0) for d in stored.values() if isinstance(d, dict) and type(d.get(SEQ, 0)) is int), default=0)
-            for doc in changed:
-                old = stored.get(doc["id"])
-                if isinstance(old, dict) and type(old.get(SEQ)) is int:
-                    doc[SEQ] = old[SEQ]
-                else:
-                    top += 1
-                    doc[SEQ] = top
-                stored[doc["id"]] = doc
-            del changed
-            tables[LEADS_TABLE] = stored
+            data = _merged(raw, changed, known.stored) if raw is not None and known.stored is not None else None
+            del known
+            if data is None:
+                data = _rewritten(target, raw, changed)
+            del raw, changed
             ws.before_write(target)
-            atomic_write_bytes(target, encode(tables, SHARED_FILES[LEADS_FILE][0]))
+            atomic_write_bytes(target, data)
     return result
+
+
+def _numbered(changed: list[dict[str, Any]], old: Callable[[str], Any], top: int) -> None:
+    """Give each changed lead its order number: the stored lead's (``old(id)``), or the next
+    one after ``top`` in the file's order for a lead stored without one or not at all."""
+    for doc in changed:
+        stored = old(doc["id"])
+        if isinstance(stored, dict) and type(stored.get(SEQ)) is int:
+            doc[SEQ] = stored[SEQ]
+        else:
+            top += 1
+            doc[SEQ] = top
+
+
+def _rewritten(target: Path, raw: bytes | None, changed: list[dict[str, Any]]) -> bytes:
+    """``leads.json`` with the changed leads, the whole file decoded (which migrates an older
+    schema and names what is wrong with a broken file): for a file not as :func:`encode`
+    writes it, and the first import."""
+    tables = decode(raw, target) if raw is not None else {}
+    del raw
+    stored = _table(target, tables)
+    top = max((d.get(SEQ, 0) for d in stored.values() if isinstance(d, dict) and type(d.get(SEQ, 0)) is int), default=0)
+    _numbered(changed, stored.get, top)
+    for doc in changed:
+        stored[doc["id"]] = doc
+    tables[LEADS_TABLE] = stored
+    return encode(tables, _KIND)
+
+
+def _merged(raw: bytes, changed: list[dict[str, Any]], stored: _Stored) -> bytes | None:
+    """``leads.json`` with the changed leads, byte for byte as :func:`_rewritten` writes it,
+    but a batch of stored leads at a time, each encoded on its own: decoded whole, a file of
+    100,000 leads takes three times its size (an updated export went past 300 MB). ``stored``
+    is what :func:`_batched` read of ``raw``. None when the leads are not in order (encode
+    sorts them: a batch is written where its leads are), or ``raw`` is not as encode writes it."""
+    cuts = _cuts(raw)
+    if cuts is None:
+        return None
+    by_id = {doc["id"]: doc for doc in changed}
+    # The numbers of the leads new to the file (or stored without one), in the file's order;
+    # the others keep theirs, taken from the batch they are in.
+    top = stored.top
+    for doc in changed:
+        if doc["id"] not in stored.digests or doc["id"] in stored.unnumbered:
+            top += 1
+            doc[SEQ] = top
+    new = sorted(key for key in by_id if key not in stored.digests)
+    pieces = [_WRITTEN_START]  # joined once at the end: each "+" would copy the whole file again
+    at = 0
+    last: str | None = None
+    for cut in cuts:
+        leads = _batch(raw, cut)
+        if leads is None:
+            return None
+        keys = list(leads)
+        if keys != sorted(keys) or (last is not None and keys[0] <= last):
+            return None
+        for key, old in leads.items():
+            lead = by_id.get(key)
+            if lead is not None:
+                if SEQ not in lead:
+                    lead[SEQ] = old[SEQ]
+                leads[key] = lead
+        # Each batch with the new leads that sort before its last (what sorts after every
+        # stored lead comes last), encoded as the table it is a part of and cut out of it.
+        last = keys[-1]
+        while at < len(new) and new[at] < last:
+            leads[new[at]] = by_id[new[at]]
+            at += 1
+        pieces += (_members(leads), b",")
+    if at < len(new):
+        pieces += (_members({key: by_id[key] for key in new[at:]}), b",")
+    pieces[-1] = _TABLE_END  # the last comma
+    return b"".join(pieces)
+
+
+def _members(leads: dict[str, Any]) -> bytes:
+    """Leads as :func:`encode` writes them in ``leads.json``, cut out of the file they make."""
+    return encode({LEADS_TABLE: leads}, _KIND)[len(_WRITTEN_START) : -len(_TABLE_END)]
 
 
 def stored_leads(ws: Workspace) -> list[Lead]:

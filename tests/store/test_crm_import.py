@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
+import re
 import tracemalloc
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tandem.store.config import Config, load_config
+from tandem.store.crm import importer
 from tandem.store.crm.importer import LeadFileError, import_leads, parse_when, read_leads, stored_leads
 from tandem.store.crm.lead import LEADS_FILE, Lead, lead_id
 from tandem.store.crm.settings import PRESETS, CrmConfig
@@ -285,6 +290,26 @@ def test_a_bad_row_is_one_sentence_with_its_line(tmp_path: Path, text: str, mess
     assert failure(tmp_path, text) == message
 
 
+def test_a_mapped_value_the_record_refuses_names_the_line_where_it_is_met(tmp_path: Path) -> None:
+    """The status and stage values are checked once per file, the first time a cell maps to
+    them, but still named at that row, after what the row itself lacks."""
+    stage = replace(HUBSPOT, stage={**HUBSPOT.stage, "Lead": "Not a code"})
+    assert failure(tmp_path, HUBSPOT_CSV, stage).startswith("leads.csv:4: lead 51234503: lead.stage: 'Not a code' is not a code")
+    status = replace(HUBSPOT, status={**HUBSPOT.status, "Open Deal": "won"})
+    assert failure(tmp_path, HUBSPOT_CSV, status).startswith("leads.csv:5: lead 51234504: lead.status: 'won' is not one of: new, working")
+    both = "Record ID,Lifecycle Stage,Create Date\n2,Lead,\n"
+    assert failure(tmp_path, both, stage) == "leads.csv:2: lead 2 has no Create Date"
+
+
+def test_a_repeated_cell_is_read_once_and_checked_every_time(tmp_path: Path) -> None:
+    long = "x" * 201
+    text = f"Record ID,Original Source,Lead Status,Create Date\n1,Web,New,2026-11-03\n2,Web,New,2026-11-04\n3,{long},New,2026-11-05\n"
+    assert failure(tmp_path, text) == "leads.csv:4: Original Source is 201 characters long; at most 200 are kept"
+    assert failure(tmp_path, text.replace(",New,2026-11-05", ",Hot,2026-11-05").replace(long, "Web")).startswith("leads.csv:4: Lead Status 'Hot'")
+    docs, _ = read_leads(write(tmp_path, text.replace(long, " Web ")), HUBSPOT)
+    assert [(d["source"], d["status"]) for d in docs.values()] == [("Web", "new")] * 3
+
+
 def test_blank_lines_and_empty_rows_are_skipped(ws: Workspace, tmp_path: Path) -> None:
     result = import_leads(ws, write(tmp_path, "Record ID,Create Date\n\n1,2026-11-03\n,\n2,2026-11-04\n"), HUBSPOT, now=NOW)
     assert result.rows == 2
@@ -328,6 +353,25 @@ def test_dates_in_the_forms_crms_export(text: str, order: str, expected: str | N
     assert parse_when(text, order) == expected
 
 
+def _datetime_read(text: str) -> str | None:
+    try:
+        return datetime.fromisoformat(text.replace(" ", "T", 1)).isoformat(timespec="seconds")
+    except ValueError:
+        return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    parts=st.tuples(*(st.integers(0, top) for top in (10_000, 13, 32, 25, 61, 61))),
+    form=st.sampled_from(["{:04d}-{:02d}-{:02d}", "{:04d}-{:02d}-{:02d} {:02d}:{:02d}", "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}"]),
+)
+def test_the_plain_iso_forms_read_as_datetime_reads_them(parts: tuple[int, ...], form: str) -> None:
+    """The forms most exports write are completed by hand, not by a datetime written out
+    again: the same timestamp, and None for the same out-of-range months, days and hours."""
+    text = form.format(*parts)
+    assert parse_when(text) == _datetime_read(text)
+
+
 # --- properties -----------------------------------------------------------------------------
 
 CELLS = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
@@ -351,6 +395,8 @@ def test_cells_written_by_csv_writer_come_back_cleaned(tmp_path: Path, rows: lis
         expected = [_csv_safe(clean_text(c).strip()) for c in cells]
         assert [doc["source"], doc["persona"], doc["segment"]] == expected
         assert not any(v[:1] in ("=", "+", "-", "@", "\t", "\r") for v in expected)
+        # Built without the record class, but exactly what it makes of itself.
+        assert Lead.from_dict(doc).to_dict() == doc
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -365,7 +411,7 @@ def test_any_bytes_are_imported_or_refused_in_one_sentence(tmp_path: Path, raw: 
     except TandemError as exc:
         assert "\n" not in str(exc)
     else:
-        assert all(Lead.from_dict(doc) for doc in docs.values())
+        assert all(Lead.from_dict(doc).to_dict() == doc for doc in docs.values())
 
 
 # --- size ------------------------------------------------------------------------------------
@@ -396,3 +442,101 @@ def test_a_100_mb_export_is_streamed(ws: Workspace, tmp_path: Path) -> None:
     assert peak < 60_000_000, f"peak {peak / 1e6:.0f} MB for a {size / 1e6:.0f} MB file"
     assert seen[-1] == size and seen == sorted(seen) and len(seen) >= rows // 2000
     assert len(stored_leads(ws)) == rows
+
+
+# --- the write path --------------------------------------------------------------------------
+
+
+def _export(refs: Iterable[int], status: Callable[[int], str] = lambda n: "New") -> str:
+    lines = ["Record ID,Lead Status,Original Source,Create Date", *(f"{n},{status(n)},Web,2026-11-{1 + n % 28:02d} 10:{n % 60:02d}" for n in refs)]
+    return "\n".join(lines) + "\n"
+
+
+def test_an_updated_export_is_written_a_batch_at_a_time_byte_for_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An update rewrites leads.json a batch of stored leads at a time, each with the leads
+    that changed and the new ones that sort into it: the same bytes as the whole file decoded,
+    updated and written again, order numbers and all (also for a lead stored without one),
+    and the same again from a file laid out otherwise (decoded whole)."""
+    monkeypatch.setattr(importer, "_BATCH", 1_500)  # a few leads a batch
+    real = importer._merged
+    used: list[bool] = []
+
+    def merged(*args: Any) -> bytes | None:
+        out = real(*args)
+        used.append(out is not None)
+        return out
+
+    first = write(tmp_path, _export(range(0, 60, 2)), "first.csv")
+    update = write(tmp_path, _export(range(90), lambda n: "Connected" if n % 3 == 0 else "New"), "update.csv")
+    stored_ids = {lead_id(str(n)) for n in range(0, 60, 2)}
+    new_ids = {lead_id(str(n)) for n in range(90)} - stored_ids
+    assert min(new_ids) < min(stored_ids) and max(new_ids) > max(stored_ids)  # before the first batch and after the last
+    homes = {}
+    for way in ("batches", "whole", "indented", "unsorted"):
+        ws = Workspace(tmp_path / way, now=lambda: NOW)
+        monkeypatch.setattr(importer, "_merged", merged if way == "batches" else lambda *args: None)
+        import_leads(ws, first, HUBSPOT, now=NOW)
+        target = ws.home / LEADS_FILE
+        raw = target.read_bytes()
+        unnumbered = lead_id("12")  # updated: it is given the next number
+        at = raw.index(f'"{unnumbered}": {{'.encode())
+        raw = raw[:at] + re.sub(rb'\n      "_seq": \d+,', b"", raw[at:], count=1)
+        if way == "indented":
+            raw = json.dumps(orjson.loads(raw), indent=1).encode()
+        elif way == "unsorted":  # laid out as encode writes it, but not in its order
+            data = orjson.loads(raw)
+            data["leads"] = dict(reversed(data["leads"].items()))
+            raw = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+        target.write_bytes(raw)
+        monkeypatch.setattr(importer, "_merged", merged if way != "whole" else lambda *args: None)
+        result = import_leads(ws, update, HUBSPOT, now=LATER)
+        assert (result.new, result.updated, result.unchanged) == (60, 10, 20)
+        homes[way] = target.read_bytes()
+        assert "_seq" not in orjson.loads(raw)["leads"][unnumbered] and orjson.loads(homes[way])["leads"][unnumbered]["_seq"] > 30
+    # As encode writes it: by batches; indented otherwise: decoded whole; out of order: tried
+    # by batches, found out, and decoded whole.
+    assert used == [True, False]
+    assert homes["batches"] == homes["whole"] == homes["indented"] == homes["unsorted"]
+    assert len(orjson.loads(homes["batches"])["leads"]) == 90
+
+
+def test_the_stored_leads_are_compared_a_batch_at_a_time(ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importer, "_BATCH", 1_500)
+    import_leads(ws, write(tmp_path, _export(range(40))), HUBSPOT, now=NOW)
+    raw = (ws.home / LEADS_FILE).read_bytes()
+    digests = {key: importer._digest(doc) for key, doc in orjson.loads(raw)["leads"].items()}
+    stored = importer._batched(raw)
+    assert len(importer._cuts(raw) or []) > 5 and stored is not None
+    assert stored.digests == importer._walk(raw) == digests and (stored.top, stored.unnumbered) == (40, set())
+    # Not laid out as encode writes it: the lead at a time decoding reads it just the same.
+    indented = json.dumps(orjson.loads(raw), indent=4).encode()
+    assert importer._batched(indented) is None and importer._walk(indented) == digests
+    # A batch that does not parse by itself is no batch: then nothing is read by batches.
+    broken = raw.replace(b'"status": "new"', b'"status": NaN', 1)
+    assert importer._batched(broken) is None and importer._walk(broken) is None
+
+
+def test_an_updated_export_of_many_leads_is_written_in_little_more_than_the_file(ws: Workspace, tmp_path: Path) -> None:
+    """Decoded whole, leads.json takes five times its size (an update of 100,000 leads went
+    past 300 MB); rewritten a batch at a time, little more than the new file."""
+    rows = 20_000
+    import_leads(ws, write(tmp_path, _export(range(rows)), "first.csv"), HUBSPOT, now=NOW)
+    target = ws.home / LEADS_FILE
+    raw = target.read_bytes()
+    docs, _ = read_leads(write(tmp_path, _export(range(0, rows, 10), lambda n: "Connected"), "update.csv"), HUBSPOT, now=LATER)
+    peaks = []
+    stored = importer._batched(raw)
+    assert stored is not None
+    for write_leads in (lambda changed: importer._merged(raw, changed, stored), lambda changed: importer._rewritten(target, raw, changed)):
+        changed = [dict(doc) for doc in docs.values()]
+        tracemalloc.start()
+        try:
+            out = write_leads(changed)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        peaks.append(peak)
+        assert out is not None and len(orjson.loads(out)["leads"]) == rows
+        del out
+    merged, whole = peaks
+    assert merged < 3.5 * len(raw) < whole / 1.5, f"{merged / 1e6:.0f} MB a batch at a time, {whole / 1e6:.0f} MB whole, for {len(raw) / 1e6:.0f} MB"
