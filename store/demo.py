@@ -41,6 +41,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tandem.store.atomic import AtomicStorage, atomic_write_bytes, ensure_dir
+from tandem.store.crm.lead import Lead
+from tandem.store.demo_leads import DemoLeads, attach_scorecards, draw_outcome, write_leads
 from tandem.store.demo_story import (
     ACTIONS,
     ACTIVITY_NOTES,
@@ -57,14 +59,12 @@ from tandem.store.demo_story import (
     EXPERIMENTS,
     EXTRA_ACTIVITIES,
     FIELDS,
-    GOOD_COMMENTS,
     HANDOFF,
     INSIGHTS,
     ITEMS,
     LI_DECISION,
     LIST_DECISION,
     LIST_WARNING,
-    LOST_COMMENTS,
     MARKETING,
     MON,
     OBJECTIVE_EXTRAS,
@@ -72,10 +72,8 @@ from tandem.store.demo_story import (
     OUTBOUND,
     PARKING,
     PERSON_ORDER,
-    PERSONAS,
     PRESENTER,
     RATING_COMMENTS,
-    REJECT_COMMENTS,
     REVIEW,
     SALES,
     SALES_IDEAS,
@@ -85,22 +83,20 @@ from tandem.store.demo_story import (
     SERIES_TEMPLATE,
     SERIES_TITLE,
     SHORT_SOURCE,
+    SLA_AGREED_BY,
+    SLA_NOTES,
     SLIP_REASONS,
     SOURCE_ACTIONS,
     START_TIME,
     TAKEAWAYS,
-    TOO_EARLY_COMMENTS,
     TRADE_SHOW,
     WEBINAR,
     WEEKLY,
     WINS,
-    WON_COMMENTS,
     ObjectiveSpec,
     P,
     day_label,
     objective_status,
-    poor_reasons,
-    source_quality,
     source_weights,
     webinar_source,
 )
@@ -127,6 +123,7 @@ from tandem.store.records import (
     Takeaway,
     label,
 )
+from tandem.store.sla.record import SlaVersion
 from tandem.store.workspace import MeetingRecord, Workspace, meeting_tables
 
 T = TypeVar("T")
@@ -189,6 +186,7 @@ def seed_demo(
     workspace.insights.add_many(data.insights)
     workspace.content.add_many(data.content)
     workspace.shadow_days.add_many(data.shadow_days)
+    write_leads(workspace, data.leads, data.sla)
     marker.unlink()  # every file above was fsynced first: the marker goes only once they are whole
     return data.summary()
 
@@ -280,6 +278,9 @@ class _Data:
     insights: list[ProspectInsight]
     content: list[ContentItem]
     shadow_days: list[ShadowDay]
+    #: The CRM's lead lists of the last six months and the SLA's versions (``demo_leads``).
+    leads: list[Lead] = field(default_factory=list)
+    sla: list[SlaVersion] = field(default_factory=list)
 
     def summary(self) -> DemoSummary:
         actions = [a for r in self.meetings for a in r.actions]
@@ -366,6 +367,7 @@ class _Ctx:
 class _Builder:
     def __init__(self, *, meetings: int, seed: int, today: date) -> None:
         self.rng = random.Random(seed)
+        self.seed = seed
         self.n = meetings
         self.today = today
         self.window_start = today - timedelta(days=182)
@@ -400,6 +402,11 @@ class _Builder:
         # is where they will first be heard.
         self.reserved: set[int] = set()
         self._recent: dict[str, list[int]] = {}
+        #: The first meeting's day and the days to the last held: the timeline ``t`` spans.
+        self.first_day = today
+        self.span = 1
+        #: The lead lists and the SLA, once there are meetings (``demo_leads``).
+        self.lists: DemoLeads | None = None
 
     # --- small random helpers -----------------------------------------------------------
 
@@ -462,6 +469,10 @@ class _Builder:
         self.plan_shadow_days(slots)
         self.shadow_dates = sorted((s.date, i) for i, s in enumerate(self.shadow_days))
         self.plan_events(slots)
+        if slots:
+            leave = next((s.day for s in slots if "sdr_leave" in self.events.get(s.id, ())), None)
+            self.lists = DemoLeads(seed=self.seed, today=self.today, timeline=self.timeline, leave=leave)
+            self.plan_sla(slots)
         for slot in slots:
             self.records.append(self.meeting(slot))
         self.finish_content()
@@ -472,7 +483,11 @@ class _Builder:
                 objective.current = last.value
                 objective.status = last.status
         insights = [self.insights[i] for i in sorted(self.insights, key=lambda i: (self.insights[i].date, i))]
-        return _Data(self.records, objectives, insights, self.content, self.shadow_days)
+        data = _Data(self.records, objectives, insights, self.content, self.shadow_days)
+        if self.lists is not None:
+            data.leads, data.sla = self.lists.finish([P[n].name for n in SLA_AGREED_BY])
+            attach_scorecards(data.meetings, data.leads, data.sla)
+        return data
 
     # --- when meetings happen -----------------------------------------------------------------
 
@@ -540,6 +555,7 @@ class _Builder:
         first = slots[0].day
         last = past[-1].day if past else first
         span = max(1, (last - first).days)
+        self.first_day, self.span = first, span
         period = max(1, (today - self.window_start).days)
         for slot in slots:
             slot.t = (slot.day - first).days / span
@@ -584,6 +600,21 @@ class _Builder:
         # once "no fit" is down, and the paused list comes back once it is clean.
         pin("li_widen", WEEKLY, 0.8)
         pin("list_resume", REVIEW, 0.8)
+
+    def timeline(self, day: date) -> float:
+        """``day``'s position on the whole timeline, as a slot's ``t``; a lead of the lists
+        from before the first meeting is as at the first (the story's trends start there)."""
+        return min(1.0, max(0.0, (day - self.first_day).days / self.span))
+
+    def plan_sla(self, slots: list[_Slot]) -> None:
+        """The weekly syncs that agree the SLA and tighten it: the first held from each of
+        the story's dates (none: that version is recorded outside a meeting)."""
+        assert self.lists is not None
+        kickoff, tighten = self.lists.sla_dates()
+        for name, start, end in (("sla_v1", kickoff, tighten), ("sla_v2", tighten, self.today)):
+            slot = next((s for s in slots if s.series_id == WEEKLY and s.status != "planned" and start <= s.day < end), None)
+            if slot is not None:
+                self.events.setdefault(slot.id, set()).add(name)
 
     def has_event(self, ctx: _Ctx, name: str) -> bool:
         return name in self.events.get(ctx.slot.id, ())
@@ -963,63 +994,81 @@ class _Builder:
     def lead(self, ctx: _Ctx, *, batch_ok: bool) -> LeadFeedback:
         rng, t, day = self.rng, ctx.slot.t, ctx.slot.day
         source = self.weighted(source_weights(t))
-        poor, too_early = source_quality(source, t)
-        roll = rng.random()
-        reasons: list[str] = []
-        stage_lost = ""
-        if roll < poor:
-            verdict = "poor"
-            weights = poor_reasons(source, t)
-            reasons.append(self.weighted(weights))
-            if rng.random() < 0.2:
-                rest = {k: w for k, w in weights.items() if k not in reasons}
-                reasons.append(self.weighted(rest))
-            recyclable = set(reasons) <= {"no_budget", "bad_timing", "no_interest"}
-            disposition = "recycled" if recyclable and rng.random() < 0.35 else "rejected"
-            stage = "mql" if rng.random() < 0.7 else "sal"
-            if disposition == "rejected":
-                stage_lost = stage
-            comment_bank = REJECT_COMMENTS[reasons[0]]
-        elif roll < poor + too_early:
-            verdict, disposition = "too_early", "recycled"
-            stage = "mql" if rng.random() < 0.75 else "sal"
-            reasons = rng.choices((["bad_timing"], ["no_budget"], ["bad_timing", "no_budget"]), weights=(7, 2, 1))[0]
-            comment_bank = TOO_EARLY_COMMENTS
-        else:
-            verdict, disposition = "good", "accepted"
-            stage = self.weighted({"sal": 2, "sql": 3, "opportunity": 2.5, "won": 0.8, "lost": 1.2})
-            comment_bank = WON_COMMENTS if stage == "won" else GOOD_COMMENTS
-            if stage == "lost":
-                stage_lost = self.weighted({"sql": 1, "opportunity": 2})
-                reasons = [self.weighted({"chose_competitor": 3, "no_budget": 2, "bad_timing": 1.5, "no_authority": 1})]
-                comment_bank = LOST_COMMENTS[reasons[0]]
-        if "no_fit" in reasons:
-            persona = self.pick(("Agency / consultant", "Founder (SMB)", "Agency / consultant", "Marketing ops"))
-        else:
-            persona = self.weighted(PERSONAS[source])  # type: ignore[arg-type]
+        outcome = draw_outcome(rng, source, t)
+        listed = None
         if batch_ok and source in (TRADE_SHOW, OUTBOUND) and rng.random() < 0.3:
             what = f"{self.pick(EVENTS)} scans" if source == TRADE_SHOW else f"DataNova upload {MON[day.month]}"
             reference = f"Batch: {what} ({rng.randint(12, 60)} leads)"
         else:
-            reference = f"SF-{rng.randint(100000, 999999)}"
+            reference = f"SF-{rng.randint(100000, 999999)}"  # drawn all the same: the draws after stay as they were
+            if self.lists is not None and self.lists.in_window(day):
+                # Once the lists are imported, the lead discussed is one of them, by its CRM id.
+                listed = self.lists.claim(source, self.starts(ctx))
+                if listed is not None:
+                    reference = listed.reference
         reporter = self.pick(ctx.sales() or ctx.present)
         feedback = LeadFeedback(
             id=self.id(),
             reference=reference,
-            verdict=verdict,
+            verdict=outcome.verdict,
             meeting_id=ctx.slot.id,
             agenda_item_id=ctx.item.id if ctx.item else "",
             source=webinar_source(day) if source == WEBINAR else source,
-            persona=persona,
-            stage_reached=stage,
-            disposition=disposition,
-            reasons=reasons,
-            stage_lost=stage_lost,
-            comment="" if rng.random() < 0.2 else self.fill(self.pick(comment_bank), ctx),
+            persona=outcome.persona,
+            stage_reached=outcome.stage,
+            disposition=outcome.disposition,
+            reasons=outcome.reasons,
+            stage_lost=outcome.stage_lost,
+            comment="" if rng.random() < 0.2 else self.fill(self.pick(outcome.comments), ctx),
             reporter=P[reporter].name,
         )
         ctx.record.lead_feedback.append(feedback)
+        if listed is not None and self.lists is not None:
+            self.lists.given(listed, feedback, self.starts(ctx))
         return feedback
+
+    @staticmethod
+    def starts(ctx: _Ctx) -> datetime:
+        """When the meeting is due to start (it starts a few minutes later)."""
+        return datetime.combine(ctx.slot.day, START_TIME[ctx.slot.series_id])
+
+    def from_the_lists(self, ctx: _Ctx) -> list[str]:
+        """The weekly lead-quality item's part of the lists: the leads triaged from the
+        imported list, and the SLA when this is the meeting that agrees or tightens it. Drawn
+        from the lists' generator (ids of the SLA's records from their own): the meeting's
+        draws stay as they were."""
+        lists, item = self.lists, ctx.item
+        if lists is None or item is None or not lists.in_window(ctx.slot.day):
+            return []
+        lines = []
+        start = self.starts(ctx)
+        triaged = [
+            lists.feedback(draft, meeting_id=ctx.slot.id, agenda_item_id=item.id, reporters=[P[n].name for n in ctx.sales() or ctx.present], at=start)
+            for draft in lists.triage(start)
+        ]
+        ctx.record.lead_feedback += triaged
+        if triaged:
+            counts = Counter(f.disposition for f in triaged)
+            said = ", ".join(f"{counts[d]} {d}" for d in ("accepted", "rejected", "recycled") if counts[d])
+            lines.append(f"Triaged {len(triaged)} more from the imported list: {said}")
+        for number in (1, 2):
+            if not self.has_event(ctx, f"sla_v{number}"):
+                continue
+            ids = random.Random(f"{ctx.slot.id}/sla-v{number}")
+            decision_id, version_id = new_id(ids), new_id(ids)
+            agreed = [P[n].name for n in SLA_AGREED_BY if n in ctx.present] or [P[ctx.facilitator].name]
+            text = lists.agree(
+                number=number,
+                day=ctx.slot.day,
+                meeting_id=ctx.slot.id,
+                decision_id=decision_id,
+                version_id=version_id,
+                agreed_by=agreed,
+                at=start + timedelta(minutes=20),
+            )
+            ctx.record.decisions.append(Decision(id=decision_id, text=text, meeting_id=ctx.slot.id, agenda_item_id=item.id, decided_by=", ".join(agreed)))
+            lines.append(SLA_NOTES[number])
+        return lines
 
     def hear(self, ctx: _Ctx, index: int, reporter: str, *, shadow_day_id: str = "") -> ProspectInsight:
         insight = self.insights.get(index)
@@ -1208,7 +1257,8 @@ class _Builder:
         return f"{spec.short} {value} / {target}: {status}"
 
     def do_lead_quality(self, ctx: _Ctx) -> list[str]:
-        return self.lead_notes(ctx, [self.lead(ctx, batch_ok=False) for _ in range(self.rng.randint(3, 6))])
+        lines = self.lead_notes(ctx, [self.lead(ctx, batch_ok=False) for _ in range(self.rng.randint(3, 6))])
+        return lines + self.from_the_lists(ctx)
 
     def do_by_source(self, ctx: _Ctx) -> list[str]:
         feedback = [self.lead(ctx, batch_ok=True) for _ in range(self.rng.randint(2, 4))]

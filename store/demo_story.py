@@ -196,6 +196,80 @@ PERSONAS = {
     TRADE_SHOW: {"Sales manager": 2, "Marketing ops": 2, "VP Sales": 1, "RevOps lead": 1},
 }
 
+# --- the CRM's lead lists and the SLA (issue 22) ---------------------------------------
+#
+# Six monthly lists, the months before the demo's own, imported from Salesforce. At the first
+# weekly sync of the first list's month the teams agree an SLA; three lists later, with data
+# to go on, they tighten it. Marketing delivers more MQLs month by month and meets its
+# commitment; sales gives feedback on more of each list once triage from the imported list
+# is a habit, yet misses the time clauses: leads wait for the weekly sync to be decided, and
+# leads handed over on a Friday evening wait all weekend for a first touch.
+
+#: MQLs a month, for each list from the oldest.
+LEAD_VOLUME = (62, 57, 66, 73, 79, 84)
+#: Of the leads handed over since the last weekly sync, the share sales triages from the
+#: imported list in the lead-quality item, by list: reps first talk about the few leads they
+#: remember, later go through the list.
+TRIAGE_SHARE = (0.02, 0.1, 0.2, 0.35, 0.5, 0.6)
+#: Salesforce lead ids start with 00Q; the demo's differ in their last five characters.
+CRM_ID_PREFIX = "00QHp00000"
+#: The file each import read ({when}: the period of a month-end export, the day of the last).
+LEAD_EXPORT = "salesforce-leads-{when}.csv"
+LEAD_SEGMENTS = {
+    LINKEDIN: {"Mid-market": 3, "SMB": 2, "Enterprise": 1},
+    G2: {"Mid-market": 3, "SMB": 1, "Enterprise": 1},
+    WEBINAR: {"Mid-market": 2, "SMB": 2, "Enterprise": 1},
+    OUTBOUND: {"Enterprise": 2, "Mid-market": 2},
+    PARTNER: {"Enterprise": 2, "Mid-market": 1},
+    TRADE_SHOW: {"Mid-market": 2, "Enterprise": 1, "SMB": 1},
+}
+#: Who a lead from a poor fit is, in the segment field.
+NO_FIT_SEGMENT = "SMB"
+PARTNERS = ("Northwind RevOps", "Baltic Sales Advisory", "Keystone CRM Partners")
+
+
+def lead_campaign(source: str, day: date, t: float) -> str:
+    """The CRM campaign of a lead from ``source`` created on ``day`` (``t`` on the timeline)."""
+    if source == LINKEDIN:
+        if t < LI_FIX:
+            return "LI: sales & RevOps titles, all sizes"
+        return "LI: RevOps titles, 200-2,000 staff" if t < 0.8 else "LI: 100-2,000 staff, agencies excluded"
+    if source == OUTBOUND:
+        return f"DataNova upload {MON[day.month]}" + (" (re-verified)" if t >= LIST_FIX else "")
+    if source == WEBINAR:
+        return webinar_source(day).split(": ", 1)[1].capitalize() + " webinar"
+    if source == G2:
+        return "G2: revenue intelligence category"
+    if source == PARTNER:
+        return PARTNERS[day.month % len(PARTNERS)]
+    return EVENTS[day.month % len(EVENTS)]
+
+
+#: The SLA as first agreed: clause → value, as ``tandem sla set`` takes them.
+SLA_KICKOFF = (
+    ("mqls_per_month", "60"),
+    ("decision_hours", "72"),
+    ("first_touch_hours", "24"),
+    ("attempts", "6"),
+    ("acceptance_floor", "45"),
+    ("coverage_floor", "30"),
+)
+#: What the teams tighten, decided at the first weekly sync of this list's month (0: the
+#: oldest), in force from the first of the month after.
+SLA_TIGHTEN_LIST = 4
+SLA_TIGHTENED = (
+    ("mqls_per_month", "70"),
+    ("decision_hours", "48"),
+    ("first_touch_hours", "8"),
+    ("first_touch_hours:source=G2 listing", "4"),
+    ("coverage_floor", "60"),
+)
+SLA_AGREED_BY = ("Maya", "Zoë")
+SLA_NOTES = {
+    1: "**SLA agreed** for the lead lists we now import monthly: see decisions",
+    2: "Four months of lists in: **SLA tightened** (decide in 48 h, G2 leads touched in 4 h): see decisions",
+}
+
 GOOD_COMMENTS = (
     "Demo booked within {h}h; RevOps + VP on the call",
     "Came in with budget and a Q{q} deadline",

@@ -10,8 +10,8 @@ when the meeting ends ("as at the meeting"), and kept in the meeting's file (tab
 The rules:
 
 * Only a meeting with an agenda item that captures lead feedback has a scorecard, and only
-  once the workspace has imported leads or agreed an SLA: a team that tracks neither gets
-  no empty table in its minutes.
+  when there is something to measure or an SLA in force: a team that tracks neither gets no
+  table of dashes in its minutes.
 * The period is the one the meeting's lead table shows: the meeting's month when a list
   of that month was imported, else the latest imported before it.
 * The meeting's own feedback is read from the live session (its latest verdicts may not be
@@ -20,18 +20,18 @@ The rules:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime, tzinfo
 
-from tandem.store.crm.lead import LEADS_FILE
+from tandem.store.crm.lead import LEADS_FILE, Lead
 from tandem.store.records import FUNNEL_STAGES
-from tandem.store.sla.record import SLA_FILE, ScorecardLine
+from tandem.store.sla.record import SLA_FILE, ScorecardLine, SlaVersion
 from tandem.store.sla.report import feedback_of, imported_periods, latest_period, leads_of, meeting_time
 from tandem.store.sla.scorecard import Feedback, Scorecard, compute, previous_period
 from tandem.store.sla.versions import load
 from tandem.store.workspace import MeetingRecord, Workspace
 
-__all__ = ["lines_of", "shows_scorecard", "take"]
+__all__ = ["lines_at", "lines_of", "shows_scorecard", "take"]
 
 
 def shows_scorecard(record: MeetingRecord) -> bool:
@@ -58,6 +58,32 @@ def lines_of(card: Scorecard) -> list[ScorecardLine]:
         )
         for position, row in enumerate(card.rows)
     ]
+
+
+def lines_at(
+    record: MeetingRecord,
+    periods: Collection[str],
+    leads_of: Callable[[set[str]], list[Lead]],
+    feedback_on: Callable[[set[str]], Iterable[Feedback]],
+    versions: list[SlaVersion],
+    *,
+    now: datetime,
+    naive_tz: tzinfo | None = None,
+    funnel: tuple[str, ...] = (),
+) -> list[ScorecardLine]:
+    """The scorecard lines of ``record`` from its data: the imported ``periods``, the leads of
+    some periods (``leads_of``), the feedback on some leads (``feedback_on``) and the SLA's
+    versions; none when the meeting reviews no leads, or there is nothing to measure and no
+    SLA in force (a table of dashes says nothing)."""
+    if not shows_scorecard(record) or (not periods and not versions):
+        return []
+    month = record.meeting.date[:7]
+    period = latest_period(periods, datetime.fromisoformat(f"{month}-01")) if periods else month
+    leads = leads_of({period, previous_period(period)}) if periods else []
+    card = compute(period, leads, feedback_on({lead.reference for lead in leads}), versions, now=now, naive_tz=naive_tz, funnel=funnel or FUNNEL_STAGES)
+    if card.sla is None and not card.leads and not card.last_leads:
+        return []
+    return lines_of(card)
 
 
 def _feedback(ws: Workspace, record: MeetingRecord, references: set[str]) -> Iterable[Feedback]:
@@ -87,15 +113,13 @@ def take(
     if not shows_scorecard(record):
         return []
     has_leads, has_sla = (ws.home / LEADS_FILE).exists(), (ws.home / SLA_FILE).exists()
-    if not has_leads and not has_sla:
-        return []
-    month = record.meeting.date[:7]
-    periods = imported_periods(ws) if has_leads else set()
-    period = latest_period(periods, datetime.fromisoformat(f"{month}-01")) if periods else month
-    leads = leads_of(ws, {period, previous_period(period)}) if periods else []
-    versions = load(ws) if has_sla else []
-    if not leads and not versions:
-        return []
-    references = {lead.reference for lead in leads}
-    card = compute(period, leads, _feedback(ws, record, references), versions, now=now, naive_tz=naive_tz, funnel=funnel or FUNNEL_STAGES)
-    return lines_of(card)
+    return lines_at(
+        record,
+        imported_periods(ws) if has_leads else set(),
+        lambda periods: leads_of(ws, periods),
+        lambda references: _feedback(ws, record, references),
+        load(ws) if has_sla else [],
+        now=now,
+        naive_tz=naive_tz,
+        funnel=funnel,
+    )

@@ -26,7 +26,7 @@ from tandem.store.records import Decision, number
 from tandem.store.sla.record import CLAUSES, LEAD_TYPE_FIELDS, SLA_FILE, SLA_TABLE, FirstTouchRule, SlaVersion
 from tandem.store.workspace import Workspace
 
-__all__ = ["Change", "SetResult", "changes_words", "clause_words", "history", "in_force", "load", "parse_change", "set_sla"]
+__all__ = ["Change", "SetResult", "apply_changes", "changes_words", "clause_words", "history", "in_force", "load", "parse_change", "set_sla"]
 
 #: Words that take a clause (or an override) out of the SLA.
 NONE_WORDS = ("none", "off", "-")
@@ -183,7 +183,9 @@ class SetResult:
     decision: Decision | None
 
 
-def _apply(base: SlaVersion | None, changes: list[Change], **fields: Any) -> SlaVersion:
+def apply_changes(base: SlaVersion | None, changes: list[Change], **fields: Any) -> SlaVersion:
+    """The version that ``changes`` make of ``base`` (None: the first), with ``fields`` (id,
+    version, effective…) set: what ``tandem sla set`` records, and the demo's SLA too."""
     values: dict[str, Any] = {name: getattr(base, name) if base is not None else None for name in CLAUSES}
     rules = list(base.first_touch) if base is not None else []
     for change in changes:
@@ -228,7 +230,7 @@ def set_sla(
         before = in_force(versions, effective)
         number_ = max((v.version for v in versions), default=0) + 1
         decision_id = new_id() if writer is not None else ""
-        version = _apply(
+        version = apply_changes(
             before,
             changes,
             id=new_id(),

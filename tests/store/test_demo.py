@@ -44,6 +44,7 @@ def test_same_seed_gives_byte_identical_files(demo: Demo, tmp_path: Path) -> Non
     first, second = data_files(demo.ws.home), data_files(again.home)
     assert sorted(first) == sorted(second)
     assert len([name for name in first if name.startswith("meetings/") and name.endswith(".json")]) == 40
+    assert {"leads.json", "sla.json"} <= set(first), "the CRM's lists and the SLA (demo_leads)"
     for name in first:
         assert first[name] == second[name], name
 

@@ -339,6 +339,7 @@ def test_demo_minutes_have_the_right_structure(demo_export) -> None:
             "Attendance",
             "Agenda",
             "Objectives",
+            "SLA scorecard",
             "Lead feedback",
             "Voice of the prospect",
             "Content pipeline",
@@ -353,6 +354,7 @@ def test_demo_minutes_have_the_right_structure(demo_export) -> None:
         assert s["headings"].count("h3") >= len(record.agenda)
         assert s["html"] == [] and s["fences"] == 0
         assert table_rows(text, "Lead feedback") == len(record.lead_feedback)
+        assert table_rows(text, "SLA scorecard") == len(record.scorecard)
         assert table_rows(text, "Agenda") == len(record.agenda) + (1 if record.agenda else 0)  # plus the total row
         own = tasks(text, "Action items")
         assert len(own) == len(record.actions)
@@ -363,6 +365,7 @@ def test_demo_minutes_have_the_right_structure(demo_export) -> None:
         ]
     assert {
         "Objectives",
+        "SLA scorecard",
         "Lead feedback",
         "Voice of the prospect",
         "Content pipeline",

@@ -12,6 +12,7 @@ import pytest
 from tandem.store.atomic import atomic_write_bytes, encode
 from tandem.store.crm.lead import LEADS_FILE, LEADS_TABLE, Lead, lead_id
 from tandem.store.demo import seed_demo
+from tandem.store.sla.record import SLA_FILE
 from tandem.store.sla.report import scorecard
 from tandem.store.sla.versions import parse_change, set_sla
 from tandem.store.workspace import Workspace
@@ -54,8 +55,12 @@ def agree(home: Path) -> None:
 
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
+    """A demo's meetings without the demo's own lead lists and SLA: each test writes the
+    leads and the SLA it computes by hand."""
     home = tmp_path / "ws"
     seed_demo(Workspace(home), meetings=12)
+    (home / LEADS_FILE).unlink()
+    (home / SLA_FILE).unlink()
     return home
 
 
