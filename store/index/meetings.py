@@ -144,6 +144,9 @@ class MeetingIndex:
         #: The folder's stamp as :meth:`refresh_changed` found it when it was old enough to
         #: move with any later change in the folder; None: not (yet).
         self._stamp_trusted: tuple[int, int] | None = None
+        #: What :meth:`latest` found for every series at once, and the generation it is of:
+        #: the new-meeting form asks each time it opens (a look at 20,000 entries each time).
+        self._latest: tuple[int, dict[str, Entry], list[str]] | None = None
 
     # --- reading the folder --------------------------------------------------------------
 
@@ -201,16 +204,26 @@ class MeetingIndex:
         caller reads those files). No list of every entry is made: at 20,000 meetings one
         woke the garbage collector up for a fifth of a second."""
         with self._lock:
-            best: Entry | None = None
-            unread: list[str] = []
-            entries = self._entries
-            for stem in self._stems:
-                entry = entries.get(stem)
-                if entry is None or entry.problem is not None:
-                    unread.append(stem)
-                elif entry.series_id == series_id and (best is None or (entry.date, entry.meeting_id) >= (best.date, best.meeting_id)):
-                    best = entry  # in file name order: among equal keys the last name wins
-            return best, unread
+            # Every change to the entries or the listing starts a generation (``_changed``).
+            if self._latest is None or self._latest[0] != self.generation:
+                self._latest = (self.generation, *self._latest_of_each())
+            _, best, unread = self._latest
+            return best.get(series_id), list(unread)
+
+    def _latest_of_each(self) -> tuple[dict[str, Entry], list[str]]:
+        """For :meth:`latest`: each series' latest entry, and the stems with no entry."""
+        best: dict[str, Entry] = {}
+        unread: list[str] = []
+        entries = self._entries
+        for stem in self._stems:
+            entry = entries.get(stem)
+            if entry is None or entry.problem is not None:
+                unread.append(stem)
+                continue
+            found = best.get(entry.series_id)
+            if found is None or (entry.date, entry.meeting_id) >= (found.date, found.meeting_id):
+                best[entry.series_id] = entry  # in file name order: among equal keys the last name wins
+        return best, unread
 
     def entries(self) -> list[tuple[str, Entry | None]]:
         """Every meeting file (by stem, in order) with its entry, problems included; None
@@ -343,6 +356,10 @@ class MeetingIndex:
         self._stems = stems
         if changed:
             self._changed(changed)
+        # As :meth:`refresh_changed` trusts it: a full refresh is followed by a form's
+        # question at the cost of one stat, not of a listing of the folder.
+        stamp = self._folder_stamp
+        self._stamp_trusted = stamp if stamp is not None and now - stamp[0] > RACY_NS else None
         return bool(changed)
 
     def _stamp(self) -> tuple[int, int] | None:
@@ -551,6 +568,7 @@ class MeetingIndex:
         if self._loaded:
             return
         self._loaded = True
+        self._latest = None
         if not self._usable_cache():
             return
         fd = _open_index(self.cache / INDEX_FILE)

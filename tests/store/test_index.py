@@ -800,3 +800,45 @@ def test_doctor_backup_and_restore_leave_the_cache_folder_alone(tmp_path: Path) 
     # Derived from the data replaced: left behind with it, and made again from what is restored.
     assert not (ws.home / CACHE_DIR).exists()
     assert answers(Workspace(ws.home, read_only=True)) == from_files(ws.home)
+
+
+def test_after_a_full_refresh_the_forms_question_costs_one_stat(tmp_path: Path) -> None:
+    """The new-meeting form's quick refresh trusts a folder stamp that a full refresh (home's
+    read) found old enough: no listing of the folder until something is renamed into it."""
+    home = tmp_path / "ws"
+    ws = many(home)
+    settle_folder(home, 1)
+    with settled_at_once():
+        index = MeetingIndex(home)
+        index.refresh()
+        with mock.patch.object(MeetingIndex, "_pass", side_effect=AssertionError("the folder was listed")):
+            assert not index.refresh_changed()
+        day = "2026-02-01"
+        ws.create_meeting(Meeting(id=f"{day}-a", series_id="a", title="Alpha sync", date=day, facilitator="Dana", status="planned"))
+        settle_folder(home, 2)
+        assert index.refresh_changed()
+        best, _ = index.latest("a")
+        assert best is not None and best.meeting_id == f"{day}-a"
+
+
+def test_the_latest_of_every_series_is_found_once_per_generation(tmp_path: Path) -> None:
+    home = tmp_path / "ws"
+    ws = many(home)
+    ws.series.add(Series(id="b", title="Beta sync"))
+    ws.create_meeting(Meeting(id="2025-06-01-b", series_id="b", title="Beta sync", date="2025-06-01", facilitator="Eve", status="ended"))
+    index = MeetingIndex(home)
+    index.refresh()
+    looks: list[int] = []
+    real = MeetingIndex._latest_of_each
+
+    def counted(self: MeetingIndex) -> Any:
+        looks.append(self.generation)
+        return real(self)
+
+    with mock.patch.object(MeetingIndex, "_latest_of_each", counted):
+        answers = [(index.latest(s)[0] or None) for s in ("a", "b", "a", "c")]
+        assert len(looks) == 1
+        assert [e.meeting_id if e else None for e in answers] == ["2026-01-06-a", "2025-06-01-b", "2026-01-06-a", None]
+        ws.delete_meeting("2025-06-01-b")
+        index.refresh()
+        assert index.latest("b") == (None, []) and len(looks) == 2

@@ -88,13 +88,13 @@ async def test_the_first_frame_does_not_wait_for_the_meetings(ws: Workspace, mon
     monkeypatch.setattr(home_data, "READ_FIRST_LIMIT", MEETINGS // 2)
     assert home_data.read_home_first(ws) is None
     go = threading.Event()
-    read = home.read_home
+    read = home.read_home_stamped
 
-    def slow(workspace: Workspace) -> home_data.HomeData:
+    def slow(workspace: Workspace, **kwargs: Any) -> tuple[home_data.HomeData, home_data.Stamp | None]:
         assert go.wait(30)
-        return read(workspace)
+        return read(workspace, **kwargs)
 
-    monkeypatch.setattr(home, "read_home", slow)
+    monkeypatch.setattr(home, "read_home_stamped", slow)
     app = create_app(Workspace(ws.home), clock=FakeClock(), early=None)
     async with app.run_test(size=(120, 36)) as pilot:
         for _ in range(500):  # (not pilot.pause: it waits for the screen to settle, which the held read keeps from happening)

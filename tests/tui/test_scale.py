@@ -112,12 +112,20 @@ async def test_a_200_kb_note_is_kept_whole(tmp_path: Path) -> None:
 async def test_home_lists_5000_meetings(many: Workspace) -> None:
     app = create_app(Workspace(many.home), clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(pilot, lambda: bool(app.screen.query("#meetings")) and app.screen.query_one("#meetings", DataTable).row_count == MEETINGS)
+        await until(pilot, lambda: bool(app.screen.query("#meetings")) and app.screen.query_one("#meetings", DataTable).row_count > 0)
         table = app.screen.query_one("#meetings", DataTable)
         assert f"· {MEETINGS}" in str(table.border_title)
         assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == newest(many)
         oldest = many.list_meetings()[0]
-        await pilot.press("down", "ctrl+end")  # the last row is the oldest meeting, with its details
+        await pilot.press("down")
+        # The table is given more rows as the cursor nears its end: the last is the oldest
+        # meeting, with its details.
+        for _ in range(MEETINGS // 100):
+            if table.row_count == MEETINGS and table.cursor_row == MEETINGS - 1:
+                break
+            await pilot.press("ctrl+end")
+            await pilot.pause(0.02)
+        assert table.row_count == MEETINGS
         await until(pilot, lambda: f"{oldest.date} · Weekly smarketing sync" in rendered_text(app.screen.query_one("#detail")))
         await pilot.press("ctrl+q")
 
@@ -206,7 +214,7 @@ async def test_the_new_meeting_form_reads_the_series_once(many: Workspace, monke
     monkeypatch.setattr(new_meeting, "series_defaults", counted)
     app = create_app(Workspace(many.home), clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(pilot, lambda: bool(app.screen.query("#meetings")) and app.screen.query_one("#meetings", DataTable).row_count == MEETINGS)
+        await until(pilot, lambda: bool(app.screen.query("#meetings")) and app.screen.query_one("#meetings", DataTable).row_count > 0)
         await pilot.press("n")
         await until(pilot, lambda: type(app.screen).__name__ == "NewMeetingScreen")
         people = app.screen.query_one("#people", SelectionList)

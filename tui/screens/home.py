@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import date
-from operator import attrgetter
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
@@ -23,13 +25,16 @@ from textual.widgets import (
     Static,
     TabPane,
 )
+from textual.worker import get_current_worker
 
 from tandem.store.errors import TandemError
+from tandem.store.index.entry import RACY_NS
 from tandem.store.lifecycle import missed_meetings, next_meeting
 from tandem.store.records import HELD_STATUSES, Claim, Meeting, Series, ShadowDay, label
 from tandem.store.words import count
 from tandem.store.workspace import Workspace
-from tandem.tui.home_data import HomeData, HomeRow, read_home
+from tandem.tui import home_data
+from tandem.tui.home_data import HomeData, HomeRow, keep_glance, newest_first, read_glance, read_home_stamped
 from tandem.tui.screen_base import TandemScreen, from_worker
 from tandem.tui.seams import any_app, main_app
 from tandem.tui.widgets.footer import Footer
@@ -84,9 +89,9 @@ def summary_line(data: HomeData, today: date, home: Path | None = None) -> Text:
         text.append(f"{count(len(missed), 'meeting')} past its date, still planned   ", style="bold yellow")
     day = today.isoformat()
     # Due dates are checked when written (YYYY-MM-DD): as text they compare as days do.
-    overdue = sum(due < day for r in data.rows for due in r.open_due)
+    overdue = sum(n for due, n in data.open_due.items() if due < day)
     text.append("Open action items: ", style="bold")
-    text.append(str(sum(r.open_actions for r in data.rows)))
+    text.append(str(data.open_actions))
     if overdue:
         text.append(f" ({overdue} overdue)", style="bold red")
     return text
@@ -103,10 +108,22 @@ PENDING_ROWS_AFTER_S = 0.25
 #: ... this many at a time, keys handled in between: 20,000 rows take the table about two
 #: seconds, which in one go would freeze the screen.
 PENDING_ROWS_CHUNK = 250
-#: Past this many rows, the meetings table is given more only as the cursor nears its end:
-#: a table works out every row's place again whenever it changes or its focus or style does
-#: (6 ms a time at 20,000 rows, dozens of times when a form opens over it).
-TABLE_ROWS = 5000
+#: Past this many rows, the meetings table is given more only as the cursor or the view
+#: nears its end: a table works out every row's place again whenever it changes or its focus
+#: or style does (6 ms a time at 20,000 rows, dozens of times when a form opens over it), and
+#: measures every cell it is given (5,000 rows kept a form opened meanwhile waiting 3 s).
+TABLE_ROWS = 500
+#: After a glance is on screen, the full read starts this long after (the first frame is
+#: written by the driver's thread, which a busy interpreter starves).
+FULL_READ_AFTER_S = 0.3
+#: A full read that could not vouch for the meetings folder (a file was saved into it
+#: within a tick of the file system's clock) is done again this long after, for the glance
+#: the next start opens on.
+GLANCE_AGAIN_AFTER_S = RACY_NS / 1e9 + 0.5
+
+
+class _Stopped(Exception):
+    """Home's read was cancelled while it waited for a form in front to close."""
 
 
 class HomeScreen(TandemScreen[None]):
@@ -164,6 +181,25 @@ class HomeScreen(TandemScreen[None]):
         self._fills: dict[str, int] = {}
         #: The meetings listed but not in the table yet, in the table's order.
         self._unlisted: list[HomeRow] = []
+        #: Set while home is the screen in front: its read of every meeting waits while a
+        #: form or a meeting is (their keys and frames come first).
+        self._in_front = threading.Event()
+        self._in_front.set()
+        #: Whether the next read shows the glance first (the first read only).
+        self._glance_first = True
+        #: Whether what the first full read built was frozen out of the collector's walks.
+        self._frozen = False
+
+    @property
+    def loaded(self) -> bool:
+        """Whether every meeting has been read (not only the glance shown first)."""
+        return self._data is not None and self._data.complete
+
+    def on_screen_suspend(self) -> None:
+        self._in_front.clear()
+
+    def on_screen_resume(self) -> None:
+        self._in_front.set()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -188,6 +224,7 @@ class HomeScreen(TandemScreen[None]):
         table.add_column("Facilitator", key="facilitator")
         table.add_column("Status", key="status")
         table.add_column(Text("Open", justify="right"), key="open")
+        self.watch(table, "scroll_y", self._scrolled, init=False)
         shadow = self.query_one("#shadow-days", DataTable)
         for name in ("Date", "Shadow", "Host", "Direction", "Status", "Activities", "Takeaways", "Experiment"):
             shadow.add_column(name, key=name.lower())
@@ -196,7 +233,11 @@ class HomeScreen(TandemScreen[None]):
         if early is not None and early.done() and early.exception() is None:
             # Read before Textual started: the first layout has the meetings in it.
             self._early = None
-            self._show(early.result())
+            data = early.result()
+            self._show(data)
+            if not data.complete:  # a glance: every meeting is read after the first frame
+                self._glance_first = False
+                self._load(after_s=FULL_READ_AFTER_S)
             return
         for widget_id in ("#home-tabs", "#empty", "#summary"):
             self.query_one(widget_id).display = False
@@ -214,14 +255,50 @@ class HomeScreen(TandemScreen[None]):
         self._load()
 
     @work(thread=True, exclusive=True, group="load")
-    def _load(self) -> None:
+    def _load(self, *, after_s: float = 0.0) -> None:
         early, self._early = self._early, None
+        glance_first, self._glance_first = self._glance_first, False
+        stamp = None
         try:
-            data = early.result() if early is not None else read_home(self.workspace)
+            if early is not None:
+                data = early.result()
+            else:
+                if glance_first:
+                    glance = read_glance(self.workspace)
+                    if glance is not None:
+                        from_worker(self, self._show, glance)
+                        after_s = FULL_READ_AFTER_S
+                if after_s:
+                    self._between(after_s)
+                data, stamp = read_home_stamped(self.workspace, between=self._between)
         except TandemError as exc:
             from_worker(self, self._show_problem, str(exc))
             return
+        except _Stopped:
+            return
         from_worker(self, self._show, data)
+        if data.complete and data.total > home_data.READ_FIRST_LIMIT:
+            if stamp is None:
+                from_worker(self, self.set_timer, GLANCE_AGAIN_AFTER_S, self._read_again)
+            else:
+                keep_glance(self.workspace, data, stamp)
+
+    def _between(self, sleep_s: float = 0.0) -> None:
+        """Where home's read of every meeting waits (in its thread) while home is not in
+        front, and stops if it was cancelled (a newer read began, the app is closing)."""
+        worker = get_current_worker()
+        if sleep_s and not worker.is_cancelled:
+            time.sleep(sleep_s)
+        while not self._in_front.wait(0.1):
+            if worker.is_cancelled:
+                raise _Stopped
+        if worker.is_cancelled:
+            raise _Stopped
+
+    def _read_again(self) -> None:
+        """Every meeting read again, quietly, for a glance the next start can believe."""
+        if self.is_mounted and self._data is not None and self._data.complete:
+            self._load()
 
     def _show_problem(self, message: str) -> None:
         self.query_one("#loading").display = False
@@ -230,6 +307,16 @@ class HomeScreen(TandemScreen[None]):
         problem.display = True
 
     def _show(self, data: HomeData) -> None:
+        if not data.complete and self._data is not None and self._data.complete:
+            return  # a glance that came after the full read (never so far; it would be older)
+        if data.complete and self._data is not None and not self._data.complete and self._select is None:
+            self._select = self.selected_id  # the full read after a glance: the cursor stays on its meeting
+        if data.complete and data.total > home_data.READ_FIRST_LIMIT and not self._frozen:
+            self._frozen = True
+            # The rows of a big workspace stay while the app runs: the collector need not walk
+            # them again (each full collection took 0.17 s at 20,000 meetings, in a form just
+            # opened; frozen objects are still freed by their counts). As review does.
+            gc.freeze()
         self.query_one("#loading").display = False
         self.query_one("#problem").display = False
         self._data = data
@@ -241,14 +328,17 @@ class HomeScreen(TandemScreen[None]):
         self.query_one("#empty", Static).update(EMPTY_TEXT.format(home=escape(str(self.workspace.home))))
         self.query_one("#empty").display = empty
         self.query_one("#home-tabs").display = not empty
-        self._fill_shadow_days()
+        if data.complete:  # a glance has not read them
+            self._fill_shadow_days()
         if not isinstance(self.focused, DataTable):
             self.query_one("#shadow-days" if self._on_shadow_tab() else "#meetings", DataTable).focus()
         summary = self.query_one("#summary", Static)
         summary.display = not empty
         summary.update(summary_line(data, main_app(self).clock().date(), self.workspace.home))
-        # What teammates contributed: read after this frame (every contributions file).
-        self.query_one(HomeNewsLine).read(self.workspace, data.pending, main_app(self).clock().date(), any_app(self).settings.me.name)
+        if data.complete:
+            # What teammates contributed: read after this frame (every contributions file and
+            # every meeting's triage), and after the glance's full read, not beside it.
+            self.query_one(HomeNewsLine).read(self.workspace, data.pending, main_app(self).clock().date(), any_app(self).settings.me.name)
         self._fill_table()
 
     def _series_title(self, series_id: str) -> str:
@@ -261,14 +351,14 @@ class HomeScreen(TandemScreen[None]):
         if chosen is not None and self._series_filter not in (None, chosen.series_id):
             self._series_filter = None  # show the meeting just planned, even in another series
         table.clear()
-        # Newest first, by date then id: two stable sorts make no key tuple per row (at
-        # 20,000 rows the collector walked those tuples for a fifth of a second).
-        rows = sorted(self._rows.values(), key=attrgetter("id"), reverse=True)
-        rows.sort(key=attrgetter("date"), reverse=True)
+        rows = newest_first(list(self._rows.values()))
         if self._series_filter:
             rows = [r for r in rows if r.series_id == self._series_filter]
         label = self._series_title(self._series_filter) if self._series_filter else "all series"
-        table.border_title = Text(f"Meetings · {label} · {len(rows)}")
+        data = self._data
+        # A glance holds the newest rows only: the count is of every meeting, or not known yet.
+        counted = str(len(rows)) if data is None or data.complete else "…" if self._series_filter else str(data.total)
+        table.border_title = Text(f"Meetings · {label} · {counted}")
         if not rows:
             self._unlisted = []
             self._add_later("meetings", [], self._add_rows)
@@ -437,6 +527,12 @@ class HomeScreen(TandemScreen[None]):
             chunk = self._unlisted[:PENDING_ROWS_CHUNK]
             del self._unlisted[:PENDING_ROWS_CHUNK]
             self._add_rows(chunk)
+
+    def _scrolled(self, scroll_y: float) -> None:
+        """More meetings into the table as its view (a mouse wheel, the scroll bar) nears its end."""
+        table = self.query_one("#meetings", DataTable)
+        if self._unlisted and table.max_scroll_y - scroll_y < self.app.size.height:
+            self._list_more(table.row_count)
 
     def _list_up_to(self, meeting_id: str) -> None:
         """The table holds the meeting (if it is listed at all)."""
