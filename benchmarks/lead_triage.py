@@ -10,9 +10,11 @@ p (poor, with it) — each verdict a LeadFeedback saved through the live meeting
 composed and rendered, only not written to a terminal: the time until the first frame
 composed after the key's action ran (``Frames``).
 
-Target (issue 22): p95 ≤ 16 ms (a frame at 60 Hz).
+Target (issue 22): p95 ≤ 16 ms (a frame at 60 Hz). On a shared machine one run's p95 moves
+by 10 ms with the load: ``--runs`` repeats the three (each on a workspace seeded afresh),
+and the verdict is the median of the runs' p95s.
 
-    python benchmarks/lead_triage.py [--leads 2000] [--keys 400] [--json PATH]
+    python benchmarks/lead_triage.py [--leads 2000] [--keys 400] [--runs 3] [--json PATH]
 
 Not run by CI; prints a table, writes JSON, always exits 0 (a missed target says FAIL).
 """
@@ -216,31 +218,34 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leads", type=int, default=2000)
     parser.add_argument("--keys", type=int, default=400)
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", type=Path, default=RESULTS)
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="tandem-lead-triage-bench-") as folder:
-        ws = seed(Path(folder) / "ws", args.leads)
-        base = asyncio.run(baseline_keys(args.leads, args.keys))
-        ours = asyncio.run(tandem_keys(ws, args.keys))
-        base2 = asyncio.run(baseline_keys(args.leads, args.keys))  # before and after: the machine's noise
-        floor = asyncio.run(baseline_keys(0, args.keys))
-    base_all = base + base2
-    results = {
-        "leads": args.leads,
-        "keys": args.keys,
-        "tandem_median_ms": statistics.median(ours),
-        "tandem_p95_ms": p95(ours),
-        "tandem_max_ms": max(ours),
-        "datatable_median_ms": statistics.median(base_all),
-        "datatable_p95_ms": p95(base_all),
-        "floor_median_ms": statistics.median(floor),
-        "floor_p95_ms": p95(floor),
-        "samples_ms": {"tandem": ours, "datatable": base_all, "floor": floor},
-        "targets": {"p95_ms": TARGET_P95_MS},
-        "pass": p95(ours) <= TARGET_P95_MS,
-    }
-    print(f"{args.leads} leads; {args.keys} keys ({' '.join(KEYS)} repeated) each; headless 120×40")
+    runs: list[dict[str, list[float]]] = []
+    for run in range(max(1, args.runs)):
+        with tempfile.TemporaryDirectory(prefix="tandem-lead-triage-bench-") as folder:
+            ws = seed(Path(folder) / "ws", args.leads)
+            base = asyncio.run(baseline_keys(args.leads, args.keys))
+            ours = asyncio.run(tandem_keys(ws, args.keys))
+            base2 = asyncio.run(baseline_keys(args.leads, args.keys))  # before and after: the machine's noise
+            floor = asyncio.run(baseline_keys(0, args.keys))
+        runs.append({"tandem": ours, "datatable": base + base2, "floor": floor})
+        print(f"run {run + 1}: p95 tandem {p95(ours):.2f} ms · DataTable {p95(base + base2):.2f} ms · floor {p95(floor):.2f} ms", flush=True)
+
+    def median_of(name: str, measure: Callable[[list[float]], float]) -> float:
+        return statistics.median(measure(r[name]) for r in runs)
+
+    results: dict[str, Any] = {"leads": args.leads, "keys": args.keys, "runs": len(runs)}
+    for name in ("tandem", "datatable", "floor"):
+        results[f"{name}_median_ms"] = median_of(name, statistics.median)
+        results[f"{name}_p95_ms"] = median_of(name, p95)
+        results[f"{name}_p95s_ms"] = [p95(r[name]) for r in runs]
+    results["tandem_max_ms"] = max(max(r["tandem"]) for r in runs)
+    results["samples_ms"] = runs
+    results["targets"] = {"p95_ms": TARGET_P95_MS}
+    results["pass"] = results["tandem_p95_ms"] <= TARGET_P95_MS
+    print(f"{args.leads} leads; {args.keys} keys ({' '.join(KEYS)} repeated) each; headless 120×40; median of {len(runs)} runs")
     print(f"{'key → frame drawn':<44}{'median (ms)':>12}{'p95 (ms)':>10}")
     print(f"{'tandem lead table (verdict saved)':<44}{results['tandem_median_ms']:>12.2f}{results['tandem_p95_ms']:>10.2f}")
     print(f"{'bare DataTable (one cell, cursor down)':<44}{results['datatable_median_ms']:>12.2f}{results['datatable_p95_ms']:>10.2f}")

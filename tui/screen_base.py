@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from rich.console import RenderableType
 from rich.segment import Segment
@@ -34,6 +34,9 @@ from textual.color import Color
 from textual.message_pump import MessagePump
 from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+
+from tandem.tui.textual_private import frame_timer
 
 ResultType = TypeVar("ResultType")
 
@@ -63,6 +66,18 @@ class _Guarded:
     #: When the screen was mounted (time.monotonic), for the type-ahead gate.
     shown_at: float = 0.0
     _dismissed: bool = False
+
+    #: The frame timer, made on first use as Screen makes its own (see :attr:`_update_timer`).
+    _frame_timer: Timer | None = None
+
+    @property
+    def _update_timer(self) -> Timer:
+        """Screen's frame timer, one that goes on to the next slot after a late frame
+        (``textual_private.OnTimeTimer``): a key's frame is not held back 17-33 ms by the
+        frame drawn before it."""
+        if self._frame_timer is None:
+            self._frame_timer = frame_timer(cast("Screen[Any]", self))
+        return self._frame_timer
 
     # Textual calls the handler of each class of the MRO in turn: these add to Screen's.
     def _on_mount(self, event: events.Mount) -> None:

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from textual import _time as textual_time
 from textual.app import App
 from textual.binding import BindingsMap
 from textual.dom import DOMNode
 from textual.message_pump import MessagePump
-from textual.screen import Screen
+from textual.screen import UPDATE_PERIOD, Screen
+from textual.timer import EventTargetGone, Timer
 from textual.widget import Widget
 
 #: The Textual minor version these accessors were checked against (pyproject pins it).
@@ -79,3 +81,54 @@ def hold_cursor(widget: Widget, visible: bool) -> bool:
         return False
     widget._cursor_visible = visible
     return True
+
+
+#: Textual's own ``Timer._run`` (``tests/tui/test_textual_private.py`` checks that it still
+#: skips a slot too many).
+textual_timer_run = Timer._run
+
+
+class OnTimeTimer(Timer):
+    """A Textual timer that, after a late tick, goes on to the next slot. Textual 8.2's
+    ``Timer._run`` skips one slot too many, so a screen's frame timer, paused between
+    frames, waits 1 to 2 frames (17 to 33 ms at 60 fps) after any frame drawn from idle; a
+    key landing in that wait (after the clock's tick, or a save's "All changes saved") was
+    drawn up to 33 ms late (benchmarks/lead_triage.py: its p95). tandem's screens draw
+    with it (:func:`frame_timer`); Textual's own timers are left as they are."""
+
+    async def _run(self) -> None:
+        # Textual 8.2's ``Timer._run`` with one line changed (marked).
+        count = 0
+        repeat = self._repeat
+        interval = self._interval
+        await self._active.wait()
+        start = textual_time.get_time()
+        while repeat is None or count <= repeat:
+            next_timer = start + ((count + 1) * interval)
+            now = textual_time.get_time()
+            if self._skip and next_timer < now:
+                count = int((now - start) / interval)  # Textual: ``+ 1``, a slot too far
+                continue
+            await textual_time.sleep(max(0, next_timer - now))
+            count += 1
+            await self._active.wait()
+            if self._reset:
+                start = textual_time.get_time()
+                count = 0
+                self._reset = False
+                continue
+            try:
+                await self._tick(next_timer=next_timer, count=count)
+            except EventTargetGone:
+                break
+
+
+def frame_timer(screen: Screen[Any]) -> Timer:
+    """A screen's frame timer (``Screen._update_timer``) as an :class:`OnTimeTimer`, made the
+    way ``Screen._update_timer`` and ``MessagePump.set_interval`` make Textual's: calling
+    ``Screen._on_timer_update``, started paused, and in the screen's timers, so it stops
+    when the screen closes."""
+    timer = OnTimeTimer(screen, UPDATE_PERIOD, name="screen_update", callback=screen._on_timer_update, repeat=None, pause=True)
+    timer._start()
+    screen._timers.add(timer)
+    return timer

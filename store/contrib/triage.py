@@ -210,6 +210,22 @@ def take(capture: Capture, contribution: Contribution, agenda_item_id: str, *, n
     return row
 
 
+def take_as(capture: Capture, contribution: Contribution, feedback: LeadFeedback, *, now: datetime, delay: float = 0.0) -> Triage:
+    """Take a teammate's lead feedback into the meeting as ``feedback``: the meeting's own
+    verdict on that lead (lead triage's g, p or e on its line), which may differ from the
+    teammate's. The contribution is taken all the same (its author reads that the meeting
+    judged the lead); the triage row names ``feedback``, so undoing that verdict puts the
+    contribution back among the waiting. ``delay``: as :meth:`Capture.save`'s."""
+    _check_open(contribution)
+    if contribution.kind != "lead":
+        raise ValidationError("contribution.kind", f"only lead feedback is judged on its lead, not a {contribution.noun}")
+    capture.save(feedback, delay=delay)
+    row = _row(contribution, "taken", now, record_id=feedback.id, agenda_item_id=feedback.agenda_item_id)
+    with capture.session.editing(delay) as record:
+        _set_row(record.triage, row)
+    return row
+
+
 def decide(capture: Capture, contribution: Contribution, fate: str, *, now: datetime, reason: str = "") -> Triage:
     """Defer (``fate="deferred"``) or decline (with ``reason``) a contribution in the meeting."""
     if fate not in ("deferred", "declined"):

@@ -119,3 +119,58 @@ async def test_textual_footer_still_leaks_its_keys() -> None:
 
 async def test_tandems_footer_keeps_no_removed_key() -> None:
     assert await _dead_after_focus_changes(Plain(Footer), 10) == 0
+
+
+async def _second_tick_after_a_late_one(run, monkeypatch) -> float:
+    """A timer of 1 s ticks at 1, its tick then held up until 3.4 (the screen's frame timer,
+    paused until a key resumes it): when does the next tick come? On a fake clock."""
+    from textual import _time, timer
+
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    monkeypatch.setattr(_time, "get_time", lambda: now[0])
+    monkeypatch.setattr(_time, "sleep", sleep)
+    monkeypatch.setattr(timer, "sleep", sleep)
+    ticks: list[float] = []
+
+    class Ticks(timer.Timer):
+        async def _tick(self, *, next_timer: float, count: int) -> None:
+            ticks.append(now[0])
+            if len(ticks) == 2:
+                raise timer.EventTargetGone()
+            now[0] += 2.4
+
+    await run(Ticks(Static(), 1.0))
+    return ticks[1]
+
+
+async def test_textual_timers_still_skip_a_slot_too_many(monkeypatch) -> None:
+    # Once Textual's own timer ticks at 4, private.OnTimeTimer and frame_timer can go.
+    assert await _second_tick_after_a_late_one(private.textual_timer_run, monkeypatch) == 5.0
+
+
+async def test_tandems_timers_go_on_to_the_next_slot(monkeypatch) -> None:
+    assert await _second_tick_after_a_late_one(private.OnTimeTimer._run, monkeypatch) == 4.0
+
+
+async def test_tandems_screens_draw_with_the_on_time_timer() -> None:
+    """Screen._update_timer, overridden by tandem's screens (screen_base), is the on-time
+    timer, started paused, and stopped with the screen; Textual's own screens keep theirs."""
+    from tandem.tui.screen_base import TandemScreen
+
+    class Mine(TandemScreen[None]):
+        pass
+
+    app = App()
+    async with app.run_test() as pilot:
+        await app.push_screen(Mine())
+        await pilot.pause()
+        timer = app.screen._update_timer
+        assert isinstance(timer, private.OnTimeTimer) and timer is app.screen._update_timer
+        assert timer in app.screen._timers
+        app.pop_screen()
+        await pilot.pause()
+        assert type(app.screen._update_timer) is not private.OnTimeTimer

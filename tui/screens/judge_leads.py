@@ -31,7 +31,7 @@ from tandem.store.contrib.triage import waiting
 from tandem.store.crm.importer import leads_for
 from tandem.store.crm.lead import Lead
 from tandem.store.errors import TandemError, describe_os_error
-from tandem.store.records import FUNNEL_STAGES, REASON_CODES, LeadFeedback, label
+from tandem.store.records import FUNNEL_STAGES, REASON_CODES, LeadFeedback
 from tandem.store.saver import Saver
 from tandem.store.workspace import Workspace
 from tandem.tui.screen_base import TandemScreen, from_worker
@@ -39,7 +39,7 @@ from tandem.tui.screens.live_leads import DISPOSITION, CommentScreen
 from tandem.tui.seams import main_app
 from tandem.tui.settings import Vocabulary, vocabulary
 from tandem.tui.widgets.footer import Footer
-from tandem.tui.widgets.lead_table import Judged, LeadRow, LeadTable, judged_of
+from tandem.tui.widgets.lead_table import Judged, LeadRow, LeadTable, judged_of, legend
 
 #: How long the keys must pause before the verdicts are written.
 SAVE_DELAY_S = 0.3
@@ -201,17 +201,8 @@ class JudgeLeadsScreen(TandemScreen[None]):
         table.border_title = f"Leads of {self.read.period}{other} · {len(table.rows)}"
 
     def _legend(self, note: Text | None = None) -> None:
-        legend = Text(no_wrap=False)
-        for n, code in enumerate(self.codes(), 1):
-            if n > 1:
-                legend.append(" · ", style="dim")
-            legend.append(f"{n}", style="bold")
-            legend.append(f" {label(code)}")
-        legend.append("\n✓ yours, waiting for the meeting · • a teammate's · ↺ a meeting's", style="dim")
-        if note is not None:
-            legend.append("\n")
-            legend.append_text(note)
-        self.query_one("#legend", Static).update(legend)
+        marks = "\n✓ yours, waiting for the meeting · • a teammate's · ↺ a meeting's"
+        self.query_one("#legend", Static).update(legend(self.codes(), marks, note))
 
     def _say(self, words: str) -> None:
         self._legend(Text(words, style="bold red"))

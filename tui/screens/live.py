@@ -356,7 +356,12 @@ class LiveScreen(TandemScreen[None]):
         else:
             widget.remove_class("-error")
             # One line, docked: nothing to lay out again (it changes with every verdict).
-            widget.update(Text("All changes saved" if self._on_disk() else "Saving…", style="dim"), layout=False)
+            words = "All changes saved" if self._on_disk() else "Saving…"
+            shown = widget.content
+            # The same words again (each verdict, each note key): no repaint, or a lead's
+            # frame spans down to this line, redrawing every pane between.
+            if not (isinstance(shown, Text) and shown.plain == words):
+                widget.update(Text(words, style="dim"), layout=False)
 
     # --- notes ----------------------------------------------------------------------
 

@@ -25,19 +25,20 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from tandem.store.contrib.records import Contribution
+from tandem.store.contrib.triage import take_as
 from tandem.store.crm.importer import leads_for
 from tandem.store.crm.lead import Lead
 from tandem.store.errors import TandemError
 from tandem.store.live import NOTES_DEBOUNCE_S
 from tandem.store.outside import clean_text
-from tandem.store.records import FUNNEL_STAGES, REASON_CODES, LeadFeedback, label
+from tandem.store.records import FUNNEL_STAGES, REASON_CODES, LeadFeedback
 from tandem.tui.forms import FORMS_TCSS, Field, compact
 from tandem.tui.screen_base import TandemModal, from_worker
 from tandem.tui.seams import main_app
 from tandem.tui.settings import vocabulary
 from tandem.tui.widgets.captured import CapturedList
 from tandem.tui.widgets.footer import Footer
-from tandem.tui.widgets.lead_table import Judged, LeadRow, LeadTable, judged_of
+from tandem.tui.widgets.lead_table import Judged, LeadRow, LeadTable, judged_of, legend
 
 if TYPE_CHECKING:
     from tandem.tui.screens.live import LiveScreen
@@ -281,17 +282,7 @@ class LeadTriage:
         if note is None and not self._noted and self._legend_for == self.codes():
             return  # as shown: a Static's update lays the screen out again
         self._noted, self._legend_for = note is not None, self.codes()
-        legend = Text(no_wrap=False)
-        for n, code in enumerate(self.codes(), 1):
-            if n > 1:
-                legend.append(" · ", style="dim")
-            legend.append(f"{n}", style="bold")
-            legend.append(f" {label(code)}")
-        legend.append("   g good · p poor · e too early", style="dim")
-        if note is not None:
-            legend.append("\n")
-            legend.append_text(note)
-        self.screen.query_one("#leads-legend", Static).update(legend)
+        self.screen.query_one("#leads-legend", Static).update(legend(self.codes(), "   g good · p poor · e too early", note))
 
     def _say(self, words: str) -> None:
         """A verdict refused, and why (the next one accepted clears it)."""
@@ -303,7 +294,7 @@ class LeadTriage:
         meeting = self.session.meeting
         return meeting.facilitator or main_app(self.screen).settings.me.name
 
-    def _feedback(self, lead: Lead, verdict: str, reasons: tuple[str, ...], comment: str) -> LeadFeedback:
+    def _feedback(self, lead: Lead, verdict: str, reasons: tuple[str, ...], comment: str, *, reporter: str = "") -> LeadFeedback:
         item = self.session.active_item
         assert item is not None
         existing = self.mine.get(lead.reference)
@@ -322,14 +313,19 @@ class LeadTriage:
             stage_lost=stage if verdict == "poor" else "",
             comment=comment,
             # Re-judging a teammate's feedback taken in keeps their name on it.
-            reporter=existing.reporter if existing is not None and existing.reporter else self._reporter(),
+            reporter=existing.reporter if existing is not None and existing.reporter else reporter or self._reporter(),
         )
 
-    def _save(self, index: int, record: LeadFeedback) -> bool:
+    def _save(self, index: int, record: LeadFeedback, offered: Contribution | None = None) -> bool:
+        """Save the meeting's feedback on the lead at ``index``; ``offered``: a teammate's
+        waiting feedback on that lead, which the verdict takes in (it leaves the waiting)."""
         try:
             # In memory now; the saver writes once a burst of verdicts pauses, as it does notes
             # (a whole-file write per key held frames back behind it).
-            self.capture.save(record, delay=NOTES_DEBOUNCE_S)
+            if offered is None:
+                self.capture.save(record, delay=NOTES_DEBOUNCE_S)
+            else:
+                take_as(self.capture, offered, record, now=self.screen.triage.now(), delay=NOTES_DEBOUNCE_S)
         except TandemError as exc:
             self._say(str(exc))
             return False
@@ -339,6 +335,8 @@ class LeadTriage:
         self.comments.pop(lead.id, None)
         self.table.set_row(index, self._row(lead))
         self._legend()  # an earlier complaint goes
+        if offered is not None:
+            self.screen.triage.show()  # the waiting list and count, and enter no longer offered
         self._after_save()
         return True
 
@@ -358,15 +356,26 @@ class LeadTriage:
             return
         lead = row.lead
         mine = self.mine.get(lead.reference)
+        # A teammate's feedback waiting on the lead is taken in by the verdict, whatever it
+        # says: the meeting judged the lead. Theirs it stays (their name, reasons and comment)
+        # when the verdict is theirs; otherwise the feedback is the facilitator's.
+        offered = self.waiting.get(lead.reference) if mine is None else None
+        said = offered.record if offered is not None else {}
+        agrees = offered is not None and said.get("verdict") == verdict
         # The reasons ticked before the verdict, else those it had (a good lead drops them).
-        kept = tuple(mine.reasons) if mine is not None and verdict != "good" else ()
+        if mine is not None:
+            kept = tuple(mine.reasons) if verdict != "good" else ()
+        else:
+            kept = tuple(str(r) for r in said.get("reasons", [])) if agrees and verdict != "good" else ()
         reasons = self.pending.get(lead.id, kept)
         if verdict == "poor" and not reasons:
             self._say(f"A poor lead needs a reason: its number first (1–{len(self.codes())}), then p.")
             return
-        comment = self.comments.get(lead.id, mine.comment if mine is not None else "")
+        theirs = str(said.get("comment", "")) if agrees else ""
+        comment = self.comments.get(lead.id, mine.comment if mine is not None else theirs)
         index = table.cursor
-        if self._save(index, self._feedback(lead, verdict, reasons, comment)):
+        record = self._feedback(lead, verdict, reasons, comment, reporter=offered.author if agrees and offered is not None else "")
+        if self._save(index, record, offered):
             table.move_to(index + 1)
 
     def toggle_reason(self, number: int) -> None:

@@ -74,6 +74,22 @@ def feedback_text(row: LeadRow) -> Text:
     return out
 
 
+def legend(codes: Sequence[str], keys: str, note: Text | None = None) -> Text:
+    """The legend under a lead table: the reason codes by number, then ``keys`` (dim), then
+    ``note`` (a verdict refused, and why) on a line of its own."""
+    out = Text(no_wrap=False)
+    for n, code in enumerate(codes, 1):
+        if n > 1:
+            out.append(" · ", style="dim")
+        out.append(f"{n}", style="bold")
+        out.append(f" {label(code)}")
+    out.append(keys, style="dim")
+    if note is not None:
+        out.append("\n")
+        out.append_text(note)
+    return out
+
+
 def judged_of(feedback: LeadFeedback, how: str, who: str = "") -> Judged:
     return Judged(how=how, verdict=feedback.verdict, reasons=tuple(feedback.reasons), who=who)
 
@@ -141,6 +157,9 @@ class LeadTable(ScrollView, can_focus=True):
         self._header: Strip | None = None
         self._columns: list[tuple[str, int]] = []
         self._laid_out_for = -1
+        #: The widget's own style, worked out once a frame (``render_lines``): ``rich_style``
+        #: walks every ancestor's styles, most of the cost of a line drawn from the cache.
+        self._base: Style | None = None
         #: Told (the row left, the row reached) when the cursor moves: the screen's footer
         #: changes only when the keys that apply do (redrawing it costs most of a frame).
         self.on_move: Callable[[LeadRow, LeadRow], None] | None = None
@@ -183,7 +202,7 @@ class LeadTable(ScrollView, can_focus=True):
             return
         before, self.cursor = self.cursor, index
         top = int(self.scroll_y)
-        self._follow()
+        self._follow(turn=abs(index - before) == 1)
         if int(self.scroll_y) == top:  # no scroll: the two lines are all that changed
             self._refresh_row(before)
             self._refresh_row(index)
@@ -199,14 +218,22 @@ class LeadTable(ScrollView, can_focus=True):
     def action_edge(self, end: int) -> None:
         self.move_to(len(self.rows) - 1 if end else 0)
 
-    def _follow(self) -> None:
-        """Scroll so that the cursor's line is in view (below the header)."""
+    def _follow(self, *, turn: bool = False) -> None:
+        """Scroll so that the cursor's line is in view (below the header). ``turn``: the
+        cursor stepped off an edge, and the view turns a page, the line it left still in
+        view at the other edge, as mutt's index does: scrolled a line at a time, every
+        verdict past the first page redrew the whole table and its scrollbar (most of a
+        frame); now one key in a page does."""
         shown = max(1, self.size.height - 1)
+        turn = turn and shown >= 3
         top = int(self.scroll_y)
         if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+            y = self.cursor - shown + 2 if turn else self.cursor
         elif self.cursor >= top + shown:
-            self.scroll_to(y=self.cursor - shown + 1, animate=False, immediate=True)
+            y = self.cursor - 1 if turn else self.cursor - shown + 1
+        else:
+            return
+        self.scroll_to(y=max(0, y), animate=False, immediate=True)
 
     def _refresh_row(self, index: int) -> None:
         y = index - int(self.scroll_y) + 1
@@ -266,10 +293,20 @@ class LeadTable(ScrollView, can_focus=True):
         segments = list(line.render(console))
         return Strip(Segment.apply_style(segments, style)).adjust_cell_length(self._laid_out_for, style)
 
+    def notify_style_update(self) -> None:
+        # A theme changed the colours the kept lines were drawn in.
+        super().notify_style_update()
+        self._header = None
+        self._strips.clear()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._base = self.rich_style
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         self._layout(width)
-        base = self.rich_style
+        base = self._base if self._base is not None else self.rich_style
         if y == 0:
             if self._header is None:
                 header = self.get_component_rich_style("lead-table--header")
