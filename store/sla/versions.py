@@ -26,7 +26,20 @@ from tandem.store.records import Decision, number
 from tandem.store.sla.record import CLAUSES, LEAD_TYPE_FIELDS, SLA_FILE, SLA_TABLE, FirstTouchRule, SlaVersion
 from tandem.store.workspace import Workspace
 
-__all__ = ["Change", "SetResult", "apply_changes", "changes_words", "clause_words", "history", "in_force", "load", "parse_change", "set_sla"]
+__all__ = [
+    "Change",
+    "SetResult",
+    "apply_changes",
+    "changes_words",
+    "clause_words",
+    "history",
+    "in_force",
+    "load",
+    "overrides_text",
+    "parse_change",
+    "parse_overrides",
+    "set_sla",
+]
 
 #: Words that take a clause (or an override) out of the SLA.
 NONE_WORDS = ("none", "off", "-")
@@ -115,6 +128,41 @@ def parse_change(name: str, text: str) -> Change:
         wanted = {"hours": "a number of hours (4, 1.5, 24h or 2d)", "percent": "a percentage from 0 to 100 (80 or 80%)", "count": "a whole number"}[unit]
         raise UsageError(f"{clause} takes {wanted}, not {text!r} ('none' takes it out of the SLA).")
     return Change(clause, int(value) if unit == "count" else value, lead_type)
+
+
+#: How one first-touch override reads in a line of them: "source Demo request = 4".
+_OVERRIDE = re.compile(r"^\s*(\w+)\s+(.+?)\s*=\s*(\S.*?)\s*$")
+
+
+def parse_overrides(text: str) -> list[Change]:
+    """First-touch overrides by lead type written on one line, separated by ``;``
+    ("source Demo request = 4; segment Enterprise = 2h"), as :class:`Change` s; an override
+    that does not read is a usage error naming it."""
+    changes: list[Change] = []
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        found = _OVERRIDE.match(part)
+        if found is None or found.group(1).lower() not in LEAD_TYPE_FIELDS:
+            raise UsageError(f"{part.strip()!r} is not an override: write 'source VALUE = HOURS' or 'segment VALUE = HOURS', separated by ';'.")
+        change = parse_change(f"first_touch_hours:{found.group(1)}={found.group(2)}", found.group(3))
+        if change.value is None:
+            raise UsageError(f"{part.strip()!r}: an override needs hours; leave it out to take it away.")
+        if any(
+            c.lead_type is not None
+            and change.lead_type is not None
+            and c.lead_type[0] == change.lead_type[0]
+            and c.lead_type[1].casefold() == change.lead_type[1].casefold()
+            for c in changes
+        ):
+            raise UsageError(f"{part.strip()!r} names a lead type already given.")
+        changes.append(change)
+    return changes
+
+
+def overrides_text(version: SlaVersion | None) -> str:
+    """A version's first-touch overrides as :func:`parse_overrides` reads them."""
+    return "; ".join(f"{rule.field} {rule.value} = {number(rule.hours)}" for rule in (version.first_touch if version else []))
 
 
 def _hours(value: float | None) -> str:

@@ -222,3 +222,20 @@ def test_the_workspace_scorecard_times_feedback_by_contribution_else_meeting(ws:
     # Within 48 h: CRM-101 (25 h); late: CRM-100 (62 h 59 min), CRM-999 (never decided).
     assert (rows["decision_hours"].this.n, rows["decision_hours"].this.of) == (1, 3)
     assert card.sla is not None and card.sla.version == 1
+
+
+def test_overrides_on_one_line_read_back_as_written(ws: Workspace) -> None:
+    from tandem.store.sla.versions import overrides_text, parse_overrides
+
+    v1 = set_sla(ws, parse_overrides("source Demo request = 4; segment  Enterprise=2d"), effective=date(2026, 10, 1), now=NOW).version
+    assert overrides_text(v1) == "source Demo request = 4; segment Enterprise = 48"
+    assert parse_overrides(overrides_text(v1)) == parse_overrides("source Demo request = 4; segment Enterprise = 48")
+    for bad, words in (
+        ("source Demo request", "is not an override"),
+        ("persona CFO = 3", "is not an override"),
+        ("source Demo = none", "an override needs hours"),
+        ("source A = 1; SOURCE a = 2", "already given"),
+        ("source A = soon", "takes a number of hours"),
+    ):
+        with pytest.raises(UsageError, match=words):
+            parse_overrides(bad)

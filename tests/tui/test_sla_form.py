@@ -83,7 +83,7 @@ async def test_a_changed_clause_becomes_the_next_version_and_the_decision(tmp_pa
     v2 = versions[-1]
     assert (v2.effective, v2.first_touch_hours, v2.mqls_per_month, v2.decision_hours) == ("2026-12-04", 4.0, 40, 48.0)
     assert v2.agreed_by == ["Dana Kim", "Luis Ortega"] and v2.meeting_id == MID
-    # The override by lead type carries over: the form does not show it, so it never drops it.
+    # The override by lead type carries over, as the form showed it.
     assert [(r.value, r.hours) for r in v2.first_touch] == [("Demo request", 2.0)]
     assert "SLA v2 from 2026-12-04: first touch within 4 h (was 24 h)." in toasts
     decisions = ws.read_meeting(MID).decisions
@@ -119,6 +119,37 @@ async def test_an_invalid_value_is_shown_on_its_field_and_kept(tmp_path: Path) -
     assert (ws.home / SLA_FILE).read_bytes() != before
     v2 = in_force(load(ws), NOW.date())
     assert v2 is not None and (v2.version, v2.decision_hours, v2.acceptance_floor) == (2, 48.0, 60.0)
+
+
+async def test_overrides_by_lead_type_are_one_line(tmp_path: Path) -> None:
+    ws = workspace(tmp_path)
+    app = create_app(ws, clock=FakeClock(NOW))
+    async with app.run_test(size=(100, 40)) as pilot:
+        form = await open_form(pilot)
+        field = form.query_one("#w-first_touch_overrides", Input)
+        assert field.value == "source Demo request = 2"
+        field.value = "source Demo request = 2; sauce G2 = 3"
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        assert app.screen is form and field.value == "source Demo request = 2; sauce G2 = 3"
+        assert "'sauce G2 = 3' is not an override" in str(form.query_one("#e-first_touch_overrides").render())
+        # One changed, one added; the rest of the SLA as it was.
+        field.value = "source demo request = 1; segment Enterprise = 8h"
+        await pilot.press("ctrl+s")
+        await saved(pilot)
+        assert isinstance(app.screen, GoalsScreen)
+    v2 = history(load(Workspace(ws.home)))[-1]
+    assert (v2.version, v2.first_touch_hours) == (2, 24.0)
+    assert sorted((r.field, r.value.casefold(), r.hours) for r in v2.first_touch) == [("segment", "enterprise", 8.0), ("source", "demo request", 1.0)]
+    # Left out of the line: taken out of the SLA.
+    app = create_app(ws, clock=FakeClock(NOW))
+    async with app.run_test(size=(100, 40)) as pilot:
+        form = await open_form(pilot)
+        form.query_one("#w-first_touch_overrides", Input).value = "segment Enterprise = 8"
+        await pilot.press("ctrl+s")
+        await saved(pilot)
+    v3 = history(load(Workspace(ws.home)))[-1]
+    assert [(r.field, r.hours) for r in v3.first_touch] == [("segment", 8.0)] and v3.version == 3
 
 
 async def test_nothing_changed_is_said_and_nothing_written(tmp_path: Path) -> None:

@@ -1,9 +1,10 @@
 """Setting the sales–marketing SLA from the app: ``tandem sla set`` as a form (issue 22).
 
 The clauses of the version in force are filled in; the ones changed become the next version
-(``store/sla/versions.set_sla``), made from the version in force on its effective date, so
-first-touch overrides by lead type carry over untouched (they are set with ``tandem sla
-set first_touch_hours:source=VALUE``). Values read as the command line reads them (``4``,
+(``store/sla/versions.set_sla``), made from the version in force on its effective date. The
+first-touch overrides by lead type are one line ("source Demo request = 4; segment
+Enterprise = 2", ``versions.parse_overrides``): one added, changed or left out is a change,
+as ``tandem sla set first_touch_hours:source=VALUE`` makes it. Values read as the command line reads them (``4``,
 ``24h``, ``2d``, ``80%``, ``none``). The form saves in a worker and stays open on an error,
 shown on its field with what was typed kept; it returns what was saved.
 
@@ -23,7 +24,7 @@ from textual.widgets import Static
 from tandem.store.errors import TandemError, UsageError, ValidationError
 from tandem.store.records import Meeting, number
 from tandem.store.sla.record import CLAUSES, SlaVersion
-from tandem.store.sla.versions import Change, SetResult, changes_words, parse_change, set_sla
+from tandem.store.sla.versions import Change, SetResult, changes_words, overrides_text, parse_change, parse_overrides, set_sla, value_of
 from tandem.store.workspace import Workspace
 from tandem.tui.forms import FieldGrid
 from tandem.tui.screen_base import from_worker
@@ -34,6 +35,9 @@ from tandem.tui.screens.record_form import RecordForm, Spec
 OPEN_STATUSES = ("planned", "live", "ended")
 #: How many of them the form offers, newest first: a year of weekly meetings.
 MEETINGS_OFFERED = 60
+
+#: The field of the first-touch overrides by lead type, on one line.
+OVERRIDES = "first_touch_overrides"
 
 #: The clause fields: label and what the field takes.
 LABELS = {
@@ -111,8 +115,11 @@ class SlaForm(RecordForm[SlaChange]):
 
     def specs(self) -> list[Spec]:
         meetings = [(f"{m.date} {m.title} ({m.status})", m.id) for m in self.data.meetings]
+        clauses = [Spec(name, label, hint="none: not part of the SLA") for name, label in LABELS.items()]
+        at = list(LABELS).index("first_touch_hours") + 1
+        clauses.insert(at, Spec(OVERRIDES, "First touch by type", hint="source Demo request = 4; segment Enterprise = 2"))
         return [
-            *(Spec(name, label, hint="none: not part of the SLA") for name, label in LABELS.items()),
+            *clauses,
             Spec("effective", "Effective", kind="date", required=True, default=self.today.isoformat()),
             Spec("agreed_by", "Agreed by", hint="names, separated by commas"),
             Spec("meeting", "Decided in", kind="choice", choices=meetings, hint="its minutes get the decision (optional)"),
@@ -121,6 +128,7 @@ class SlaForm(RecordForm[SlaChange]):
     def initial_values(self) -> dict[str, Any]:
         current = self.data.current
         values: dict[str, Any] = {name: shown(getattr(current, name) if current else None) for name in CLAUSES}
+        values[OVERRIDES] = overrides_text(current)
         values["agreed_by"] = self.data.me
         return values
 
@@ -134,6 +142,14 @@ class SlaForm(RecordForm[SlaChange]):
                 raise ValidationError(name, _in_form(name, exc)) from None
             if change.value != (getattr(current, name) if current is not None else None):
                 changes.append(change)
+        try:
+            wanted = parse_overrides(str(values[OVERRIDES] or ""))
+        except UsageError as exc:
+            raise ValidationError(OVERRIDES, str(exc)) from None
+        changes += [c for c in wanted if value_of(current, c) != c.value]
+        kept = {(c.lead_type[0], c.lead_type[1].casefold()) for c in wanted if c.lead_type is not None}
+        gone = [r for r in (current.first_touch if current is not None else []) if (r.field, r.value.casefold()) not in kept]
+        changes += [Change("first_touch_hours", None, (r.field, r.value)) for r in gone]
         if not changes:
             raise ValidationError(next(iter(CLAUSES)), "Nothing changed: change a clause's value to record a new version.")
         agreed_by = [" ".join(n.split()) for n in str(values["agreed_by"]).split(",") if n.strip()]
