@@ -140,7 +140,7 @@ def test_healthy_demo_workspace(tmp_path: Path) -> None:
     assert lines[0].startswith(f"Workspace {home}: ") and lines[0].endswith(" files checked.")
     assert lines[-1] == "No problems found."
     assert "Problems" not in result.out and "Warnings" not in result.out
-    assert "18 data files load and their records validate" in result.out  # 12 meetings + 6 shared files
+    assert "20 data files load and their records validate" in result.out  # 12 meetings + 8 shared files (leads and SLA too)
 
 
 def test_linked_sample_is_clean(tmp_path: Path) -> None:
