@@ -67,18 +67,6 @@ class _Guarded:
     shown_at: float = 0.0
     _dismissed: bool = False
 
-    #: The frame timer, made on first use as Screen makes its own (see :attr:`_update_timer`).
-    _frame_timer: Timer | None = None
-
-    @property
-    def _update_timer(self) -> Timer:
-        """Screen's frame timer, one that goes on to the next slot after a late frame
-        (``textual_private.OnTimeTimer``): a key's frame is not held back 17-33 ms by the
-        frame drawn before it."""
-        if self._frame_timer is None:
-            self._frame_timer = frame_timer(cast("Screen[Any]", self))
-        return self._frame_timer
-
     # Textual calls the handler of each class of the MRO in turn: these add to Screen's.
     def _on_mount(self, event: events.Mount) -> None:
         self.shown_at = time.monotonic()
@@ -95,6 +83,24 @@ class _Guarded:
 
 class TandemScreen(_Guarded, Screen[ResultType], Generic[ResultType]):
     """A full screen of tandem."""
+
+
+class OnTimeFrames:
+    """For a screen judged by key latency (the live meeting's lead table, the rep's): it
+    draws with a frame timer that goes on to the next slot after a late frame
+    (``textual_private.OnTimeTimer``), so a key's frame is not held back 17-33 ms by the
+    frame drawn before it. Not every screen's: frames drawn sooner also take the interpreter
+    from the workers behind them (review's search, run while its full load reads, was
+    slower). Put it before :class:`TandemScreen` in the bases."""
+
+    #: The frame timer, made on first use as Screen makes its own.
+    _frame_timer: Timer | None = None
+
+    @property
+    def _update_timer(self) -> Timer:
+        if self._frame_timer is None:
+            self._frame_timer = frame_timer(cast("Screen[Any]", self))
+        return self._frame_timer
 
 
 class TintedScreen(BackgroundScreen):

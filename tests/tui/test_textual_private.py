@@ -156,21 +156,24 @@ async def test_tandems_timers_go_on_to_the_next_slot(monkeypatch) -> None:
     assert await _second_tick_after_a_late_one(private.OnTimeTimer._run, monkeypatch) == 4.0
 
 
-async def test_tandems_screens_draw_with_the_on_time_timer() -> None:
-    """Screen._update_timer, overridden by tandem's screens (screen_base), is the on-time
-    timer, started paused, and stopped with the screen; Textual's own screens keep theirs."""
-    from tandem.tui.screen_base import TandemScreen
+async def test_screens_judged_by_key_latency_draw_with_the_on_time_timer() -> None:
+    """Screen._update_timer, overridden by OnTimeFrames (screen_base), is the on-time timer,
+    started paused, and stopped with the screen; other screens keep Textual's."""
+    from tandem.tui.screen_base import OnTimeFrames, TandemScreen
 
-    class Mine(TandemScreen[None]):
+    class Keyed(OnTimeFrames, TandemScreen[None]):
+        pass
+
+    class Plain(TandemScreen[None]):
         pass
 
     app = App()
     async with app.run_test() as pilot:
-        await app.push_screen(Mine())
+        await app.push_screen(Keyed())
         await pilot.pause()
         timer = app.screen._update_timer
         assert isinstance(timer, private.OnTimeTimer) and timer is app.screen._update_timer
         assert timer in app.screen._timers
-        app.pop_screen()
+        await app.push_screen(Plain())
         await pilot.pause()
         assert type(app.screen._update_timer) is not private.OnTimeTimer

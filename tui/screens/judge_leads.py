@@ -34,7 +34,7 @@ from tandem.store.errors import TandemError, describe_os_error
 from tandem.store.records import FUNNEL_STAGES, REASON_CODES, LeadFeedback
 from tandem.store.saver import Saver
 from tandem.store.workspace import Workspace
-from tandem.tui.screen_base import TandemScreen, from_worker
+from tandem.tui.screen_base import OnTimeFrames, TandemScreen, from_worker
 from tandem.tui.screens.live_leads import DISPOSITION, CommentScreen
 from tandem.tui.seams import main_app
 from tandem.tui.settings import Vocabulary, vocabulary
@@ -79,7 +79,7 @@ def read_leads(workspace: Workspace, me: str, month: str) -> LeadsRead:
     return found
 
 
-class JudgeLeadsScreen(TandemScreen[None]):
+class JudgeLeadsScreen(OnTimeFrames, TandemScreen[None]):
     """The month's imported leads, judged by a rep for the next meeting."""
 
     CSS_PATH = "judge_leads.tcss"

@@ -21,7 +21,7 @@ from tandem.store.sla.record import ScorecardLine
 from tandem.store.sync.merge import Conflict
 from tandem.store.sync.recorded import Decided, by_agenda_item, explain, mark
 from tandem.tui.forms import FORMS_TCSS
-from tandem.tui.screen_base import TandemScreen
+from tandem.tui.screen_base import OnTimeFrames, TandemScreen
 from tandem.tui.screens.live_capture import CaptureFlow
 from tandem.tui.screens.live_leads import LeadTriage
 from tandem.tui.screens.live_triage import TriageFlow
@@ -39,7 +39,7 @@ from tandem.tui.widgets.waiting import WaitingList
 FLASH_S = 1.5
 
 
-class LiveScreen(TandemScreen[None]):
+class LiveScreen(OnTimeFrames, TandemScreen[None]):
     # Loaded when a meeting is first opened, not at start-up (benchmarks/start.py) — the
     # forms' styles with it: loading them on the first capture form restyled the whole app
     # while the facilitator was typing (the first lead form took 1.6 s on a busy laptop).
