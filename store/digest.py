@@ -148,5 +148,5 @@ def digest_message(digest: Digest, *, now: datetime, address: str = "") -> Email
         html=render_page(digest),
         when=now,
         ident=ident,
-        to=[Recipient(digest.owner, address)],
+        to=[Recipient(" ".join(digest.owner.split()), address)],
     )

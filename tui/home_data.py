@@ -103,8 +103,8 @@ def collector_paused() -> Iterator[None]:
 #: ``read_home``'s ``between`` is called each time this many more meetings are read.
 BETWEEN_EVERY = 100
 
-#: The meetings folder's modification time and inode number, as a read found it.
-Stamp = tuple[int, int]
+#: The meetings folder's modification and change times and inode number, as a read found it.
+Stamp = tuple[int, int, int]
 
 
 def read_home(workspace: Workspace, *, between: Callable[[], None] | None = None) -> HomeData:
@@ -205,7 +205,8 @@ def _stamp(workspace: Workspace) -> Stamp | None:
         st = os.stat(workspace.meetings_dir)
     except OSError:
         return None
-    return (st.st_mtime_ns, st.st_ino)
+    # The change time too: a copy or a restore can set the modification time back, never it.
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 def _settled_stamp(workspace: Workspace) -> Stamp | None:

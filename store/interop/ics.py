@@ -298,6 +298,16 @@ def pick_meetings(meetings: Iterable[Meeting], series: Iterable[Series]) -> list
     return picked
 
 
+def closed_since(meetings: Iterable[Meeting]) -> dict[str, str]:
+    """Per series, the day of its last held meeting but one ("" with fewer than two): the
+    items closed on or after it are in the calendar, closed."""
+    days: dict[str, list[str]] = {}
+    for m in meetings:
+        if m.held:
+            days.setdefault(m.series_id, []).append(m.date)
+    return {series_id: sorted(found)[-2] for series_id, found in days.items() if len(found) >= 2}
+
+
 def gather(workspace: Workspace, *, series: str | None = None, owner: str | None = None) -> CalendarData:
     """The calendar of ``workspace`` (of one series, of one person: an attendee, the shadow
     or host, an action's owner), reading the meeting index and only the picked meetings' files."""
@@ -317,11 +327,12 @@ def gather(workspace: Workspace, *, series: str | None = None, owner: str | None
     if series is None:
         days = [d for d in workspace.shadow_days.all() if who is None or who in (d.shadow.strip().casefold(), d.host.strip().casefold())]
         days.sort(key=lambda d: (d.date, d.id))
-    # Closed items still on the calendar's present (due on or after their series' latest
-    # held meeting) are written cancelled, so re-importing takes them off; older ones are in
-    # the past of every calendar already, and leaving them out keeps the file small.
-    held = {m.series_id: m.date for m, _ in sorted(pick_meetings(meetings, known), key=lambda row: row[0].date) if m.status != "planned"}
-
+    # Items closed since their series' last meeting but one are written again, cancelled
+    # (a task: completed or cancelled), so that re-importing takes off the event or closes
+    # the task exported while they were open; closed longer ago, the last import of anyone
+    # who imports at each meeting already has them so, and leaving them out keeps the file
+    # small. An item closed with no date is left out: nobody can say when.
+    since = closed_since(meetings)
     series_of = {m.id: m.series_id for m in meetings}
 
     def shown(row: dict[str, Any]) -> bool:
@@ -331,15 +342,16 @@ def gather(workspace: Workspace, *, series: str | None = None, owner: str | None
             return False
         if status == "open":
             return True
-        origin = row.get("meeting_id")
-        return status in ("done", "dropped") and (not isinstance(origin, str) or not origin or due >= held.get(series_of.get(origin, ""), ""))
+        closed, origin = row.get("closed_on"), row.get("meeting_id")
+        cutoff = since.get(series_of.get(origin, ""), "") if isinstance(origin, str) else ""
+        return status in ("done", "dropped") and isinstance(closed, str) and bool(closed) and closed >= cutoff
 
     actions = [
         (a, m)
         for m, items in workspace.iter_actions(shown)
         if series is None or m.series_id == series
         for a in items
-        if (who is None or a.owner.strip().casefold() == who) and (a.status == "open" or a.due >= held.get(m.series_id, ""))
+        if (who is None or a.owner.strip().casefold() == who) and (a.status == "open" or (bool(a.closed_on) and a.closed_on >= since.get(m.series_id, "")))
     ]
     actions.sort(key=lambda row: (row[0].due, row[0].id))
     title = next((s.title for s in known if s.id == series), series) if series else "tandem"

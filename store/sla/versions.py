@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -130,39 +131,80 @@ def parse_change(name: str, text: str) -> Change:
     return Change(clause, int(value) if unit == "count" else value, lead_type)
 
 
-#: How one first-touch override reads in a line of them: "source Demo request = 4".
-_OVERRIDE = re.compile(r"^\s*(\w+)\s+(.+?)\s*=\s*(\S.*?)\s*$")
+def _override_parts(text: str) -> list[str]:
+    """``text`` split at the ``;`` outside double quotes (a quoted value may hold one)."""
+    parts, current, quoted, escaped = [], [], False, False
+    for ch in text:
+        if quoted:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                quoted = False
+        elif ch == '"':
+            quoted = True
+        elif ch == ";":
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    parts.append("".join(current))
+    return [p for p in parts if p.strip()]
+
+
+def _override(part: str) -> Change:
+    """One override, "source Demo request = 4" or, for a value holding ``;`` or a quote,
+    'source "Webinar; EMEA" = 4' (JSON's quoting)."""
+    wrong = UsageError(f"{part.strip()!r} is not an override: write 'source VALUE = HOURS' or 'segment VALUE = HOURS', separated by ';'.")
+    field, _, rest = part.strip().partition(" ")
+    rest = rest.strip()
+    if field.lower() not in LEAD_TYPE_FIELDS or not rest:
+        raise wrong
+    if rest.startswith('"'):
+        try:
+            value, end = json.JSONDecoder().raw_decode(rest)
+        except json.JSONDecodeError:
+            raise wrong from None
+        after = rest[end:].strip()
+        if not isinstance(value, str) or not after.startswith("="):
+            raise wrong
+        hours = after[1:]
+    else:
+        value, sep, hours = rest.rpartition("=")
+        if not sep:
+            raise wrong
+    if not value.strip() or not hours.strip():
+        raise wrong
+    change = parse_change(f"first_touch_hours:{field}={value}", hours)
+    if change.value is None:
+        raise UsageError(f"{part.strip()!r}: an override needs hours; leave it out to take it away.")
+    return change
 
 
 def parse_overrides(text: str) -> list[Change]:
     """First-touch overrides by lead type written on one line, separated by ``;``
-    ("source Demo request = 4; segment Enterprise = 2h"), as :class:`Change` s; an override
-    that does not read is a usage error naming it."""
+    ("source Demo request = 4; segment Enterprise = 2h"; a value holding ``;`` or a quote
+    in double quotes), as :class:`Change` s; an override that does not read is a usage
+    error naming it."""
     changes: list[Change] = []
-    for part in text.split(";"):
-        if not part.strip():
-            continue
-        found = _OVERRIDE.match(part)
-        if found is None or found.group(1).lower() not in LEAD_TYPE_FIELDS:
-            raise UsageError(f"{part.strip()!r} is not an override: write 'source VALUE = HOURS' or 'segment VALUE = HOURS', separated by ';'.")
-        change = parse_change(f"first_touch_hours:{found.group(1)}={found.group(2)}", found.group(3))
-        if change.value is None:
-            raise UsageError(f"{part.strip()!r}: an override needs hours; leave it out to take it away.")
-        if any(
-            c.lead_type is not None
-            and change.lead_type is not None
-            and c.lead_type[0] == change.lead_type[0]
-            and c.lead_type[1].casefold() == change.lead_type[1].casefold()
-            for c in changes
-        ):
+    for part in _override_parts(text):
+        change = _override(part)
+        assert change.lead_type is not None
+        field, value = change.lead_type
+        if any(c.lead_type is not None and c.lead_type[0] == field and c.lead_type[1].casefold() == value.casefold() for c in changes):
             raise UsageError(f"{part.strip()!r} names a lead type already given.")
         changes.append(change)
     return changes
 
 
+def _override_value(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False) if any(c in value for c in ';"') else value
+
+
 def overrides_text(version: SlaVersion | None) -> str:
     """A version's first-touch overrides as :func:`parse_overrides` reads them."""
-    return "; ".join(f"{rule.field} {rule.value} = {number(rule.hours)}" for rule in (version.first_touch if version else []))
+    return "; ".join(f"{rule.field} {_override_value(rule.value)} = {number(rule.hours)}" for rule in (version.first_touch if version else []))
 
 
 def _hours(value: float | None) -> str:

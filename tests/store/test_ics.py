@@ -47,9 +47,11 @@ def build(home: Path) -> Workspace:
             ActionItem(id="a-open", text="Fix routing, EMEA; now", owner="Maya Thompson", due="2026-12-04", meeting_id="2026-12-01-weekly-sync"),
             ActionItem(id="a-done", text="Done one", owner="Maya Thompson", due="2026-12-02", status="done", closed_on="2026-12-02"),
             ActionItem(id="a-nodue", text="No due date", owner="Zoë Lindqvist"),
-            ActionItem(id="a-old", text="Done long ago", owner="Maya Thompson", due="2026-11-25", status="done", closed_on="2026-11-26"),
+            ActionItem(id="a-old", text="Done long ago", owner="Maya Thompson", due="2026-11-19", status="done", closed_on="2026-11-20"),
         ],
     )
+    # The series' meeting before: items closed since it are written closed (a-old was not).
+    ws.create_meeting(Meeting(id="2026-11-24-weekly-sync", series_id=WEEKLY, title="Weekly sync", date="2026-11-24", status="finalized"))
     ws.create_meeting(Meeting(id="2026-12-08-weekly-sync", series_id=WEEKLY, title="Weekly sync", date="2026-12-08", attendees=PEOPLE), agenda)
     ws.create_meeting(Meeting(id="2026-12-15-weekly-sync", series_id=WEEKLY, title="Weekly sync", date="2026-12-15", attendees=PEOPLE[:1]), agenda[:1])
     ws.create_meeting(Meeting(id="2026-12-10-monthly-review", series_id=MONTHLY, title="Monthly review", date="2026-12-10", planned_min=45))
@@ -117,9 +119,9 @@ def test_every_event_matches_its_record(ws: Workspace) -> None:
     assert action.name == "VEVENT"
     assert action.decoded("DTSTART") == date(2026, 12, 4)
     assert str(action["SUMMARY"]) == "Due: Fix routing, EMEA; now (Maya Thompson)"
-    # An item closed since its event was exported is the same event, cancelled, one
-    # sequence later: re-importing takes it off. One due before the series' latest held
-    # meeting is in every calendar's past already, and undated ones never had an event.
+    # An item closed since the series' last meeting but one is the same event, cancelled,
+    # one sequence later: re-importing takes it off. One closed before that was in the
+    # import made at that meeting, and undated ones never had an event.
     done = events["a-done@tandem"]
     assert (str(done["STATUS"]), int(done["SEQUENCE"]), done.decoded("DTSTART")) == ("CANCELLED", 1, date(2026, 12, 2))
     assert done.decoded("DTSTAMP") == datetime(2026, 12, 2, tzinfo=done.decoded("DTSTAMP").tzinfo)
@@ -127,6 +129,20 @@ def test_every_event_matches_its_record(ws: Workspace) -> None:
     assert set(events) == {*expected, "sd1@tandem", "a-open@tandem", "a-done@tandem"}
     for event in events.values():
         assert event.decoded("DTSTAMP").tzinfo is not None  # UTC, as RFC 5545 requires
+
+
+def test_a_task_closed_at_the_next_meeting_is_closed_in_the_task_app(ws: Workspace) -> None:
+    """Due between two meetings and closed at the next one (the usual case): with --todo
+    it is written COMPLETED, so the task exported while it was open does not stay open."""
+    with ws.open_meeting("2026-12-01-weekly-sync") as writer:
+        item = writer.actions.get("a-open")
+        writer.actions.update(item.replace(status="done", closed_on="2026-12-08", closed_in="2026-12-08-weekly-sync"))
+    with ws.open_meeting("2026-12-08-weekly-sync") as writer:
+        record = writer.read()
+        record.meeting = record.meeting.replace(status="ended", started_at="2026-12-08T09:30:00", ended_at="2026-12-08T10:00:00")
+        writer.write_all(record)
+    todo = parse(ics.calendar_bytes(ws, todo=True))["a-open@tandem"]
+    assert (todo.name, str(todo["STATUS"]), int(todo["SEQUENCE"])) == ("VTODO", "COMPLETED", 1)
 
 
 def test_todo_option_writes_vtodos(ws: Workspace) -> None:

@@ -239,3 +239,19 @@ def test_overrides_on_one_line_read_back_as_written(ws: Workspace) -> None:
     ):
         with pytest.raises(UsageError, match=words):
             parse_overrides(bad)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["source", "segment"]), st.text(alphabet=st.characters(categories=["L", "N", "P", "S", "Zs"]), min_size=1, max_size=30), st.integers(1, 500)), max_size=4))
+def test_any_overrides_the_form_shows_read_back_the_same(rules: list[tuple[str, str, int]]) -> None:
+    """Whatever a version holds (a value with ';', '=' or quotes, set with the CLI), the
+    form's line reads back as the same overrides: the form never refuses its own text."""
+    from tandem.store.sla.versions import overrides_text, parse_overrides
+
+    kept: dict[tuple[str, str], FirstTouchRule] = {}
+    for field, value, hours in rules:
+        value = " ".join(value.split())
+        if value and (field, value.casefold()) not in kept:
+            kept[field, value.casefold()] = FirstTouchRule(field=field, value=value, hours=hours)
+    version = SlaVersion(id="v", version=1, effective="2026-10-01", first_touch=list(kept.values()))
+    back = parse_overrides(overrides_text(version))
+    assert [(c.lead_type, c.value) for c in back] == [((r.field, r.value), r.hours) for r in version.first_touch]

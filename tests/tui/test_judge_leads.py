@@ -156,3 +156,28 @@ def test_snapshot_80x24(snap_compare, ws: Workspace) -> None:
         await pilot.press("g", "2", "p")
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_undo_then_a_new_verdict_before_the_save_is_still_one_contribution(ws: Workspace) -> None:
+    """u on a saved verdict and a new key within the save delay: the saved contribution is
+    revised (brought back from its withdrawal), never joined by a second one on the lead."""
+    save_me("Ana Ruiz", "sales")
+    app = create_app(ws, clock=FakeClock(NOW))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_judge(pilot)
+        first = screen.query_one("#leads", LeadTable).rows[0].lead.reference
+        await pilot.press("g")
+        await until(pilot, lambda: first in lead_contributions(ws), "the verdict saved")
+        saved = lead_contributions(ws)[first]
+        await pilot.press("u", "e")
+        await leave(pilot)
+    on_lead = [c for c in Contributions(ws).all() if c.record.get("reference") == first]
+    assert [(c.id, c.status, c.record["verdict"]) for c in on_lead] == [(saved["id"], "waiting", "too_early")]
+
+
+def test_a_teammates_name_never_carries_an_escape_to_the_terminal() -> None:
+    from tandem.tui.widgets.lead_table import Judged, LeadRow, feedback_text
+
+    lead = Lead(id=lead_id("HS-1"), reference="HS-1", period="2026-11", created_at="2026-11-02T09:00:00")
+    text = feedback_text(LeadRow(lead, Judged("waiting", "good", who="Jos\x1b]52;c;ZXZpbA==\x07é\x1b[2J")))
+    assert "\x1b" not in text.plain and "\x07" not in text.plain and text.plain.startswith("• José")

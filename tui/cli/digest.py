@@ -79,6 +79,10 @@ def digest_cmd(env: Env, owner: str, since: str, fmt: str, output: Path | None) 
         from tandem.store.config import load_config
 
         address = address_of(load_config().config.people, digest.owner)
+        if not address:
+            from tandem.store.outside import one_line
+
+            click.echo(f"No e-mail address for {one_line(digest.owner)} ([people] in config.toml): the message has no To:.", err=True)
         data = as_bytes(digest_message(digest, now=now.replace(microsecond=0), address=address))
     else:
         data = (render_page(digest) if fmt == "html" else render_markdown(digest)).encode("utf-8")

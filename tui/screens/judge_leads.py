@@ -5,7 +5,7 @@ contribution (``store/contrib``) the next lead-quality meeting offers, so the me
 reviews rather than types.
 
 A verdict is shown at once and written by a :class:`~tandem.store.saver.Saver` from its own
-thread (a burst of keys is one write of the rep's file). Judging a lead again while the
+thread once the keys pause (each lead judged in a burst is one write of the rep's file). Judging a lead again while the
 verdict waits revises that contribution (same id, so the meeting never sees two); once a
 meeting took it in, a new verdict is a new contribution. The keys are the lead table's, as in
 the meeting; ``u`` undoes the last verdict given here (a saved one is withdrawn, or put back
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -43,6 +43,8 @@ from tandem.tui.widgets.lead_table import Judged, LeadRow, LeadTable, judged_of,
 
 #: How long the keys must pause before the verdicts are written.
 SAVE_DELAY_S = 0.3
+#: ``_unsaved`` holds nothing for the lead: what is saved is what shows.
+_SAVED: Any = object()
 
 
 @dataclass(slots=True)
@@ -179,7 +181,7 @@ class JudgeLeadsScreen(OnTimeFrames, TandemScreen[None]):
     def _judged(self, lead: Lead) -> Judged | None:
         assert self.read is not None
         reference = lead.reference
-        mine = self._unsaved[reference] if reference in self._unsaved else self.read.mine.get(reference)
+        mine = self._mine(reference)
         if mine is not None:
             data = mine.record
             return Judged("here", str(data.get("verdict", "")), tuple(str(r) for r in data.get("reasons", [])))
@@ -217,8 +219,20 @@ class JudgeLeadsScreen(OnTimeFrames, TandemScreen[None]):
         return (table.cursor, row.lead) if row is not None else None
 
     def _mine(self, reference: str) -> Contribution | None:
+        """The rep's verdict on the lead as shown: given here and not written yet (None: a
+        withdrawal not written yet), else the one saved."""
         assert self.read is not None
-        return self._unsaved[reference] if reference in self._unsaved else self.read.mine.get(reference)
+        with self._lock:  # the saver's thread takes entries out of _unsaved
+            found = self._unsaved.get(reference, _SAVED)
+        return self.read.mine.get(reference) if found is _SAVED else found
+
+    def _saved_id(self, reference: str) -> str:
+        """The id of the rep's saved contribution on the lead ("" none): a new verdict after
+        an undo not written yet revises it (``Contributions.revise`` brings a withdrawn one
+        back) rather than adding a second one on the same lead."""
+        assert self.read is not None
+        saved = self.read.mine.get(reference)
+        return saved.id if saved is not None else ""
 
     def _contribution(self, lead: Lead, verdict: str, reasons: tuple[str, ...], comment: str) -> Contribution:
         words = vocabulary(self.app)
@@ -240,10 +254,11 @@ class JudgeLeadsScreen(OnTimeFrames, TandemScreen[None]):
             disposition=DISPOSITION[verdict],
             reason_codes=words.reason_codes,
             funnel_stages=stages,
-            cid=before.id if before is not None else "",
+            cid=before.id if before is not None else self._saved_id(lead.reference),
         )
         # A revised verdict keeps when the lead was first judged: the SLA's clock stops there.
-        return made.replace(created_at=before.created_at) if before is not None else made
+        first = before or self.read.mine.get(lead.reference) if self.read is not None else before
+        return made.replace(created_at=first.created_at) if first is not None else made
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "lead_take":

@@ -22,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tandem.store.crm.lead import Lead
+from tandem.store.outside import one_line
 from tandem.store.records import LeadFeedback, label
 
 #: Longest text of a cell laid out (the line is cut to its column anyway).
@@ -65,7 +66,8 @@ def feedback_text(row: LeadRow) -> Text:
         mark, style = {"here": ("✓ ", "bold"), "waiting": ("• ", "yellow"), "earlier": ("↺ ", "dim")}[judged.how]
         out.append(mark, style=style)
         if judged.who:
-            out.append(f"{_cut(judged.who)}: ", style="italic" if judged.how == "waiting" else "dim")
+            # A teammate's name as git and their file carry it: no escape reaches the terminal.
+            out.append(f"{one_line(judged.who, CELL_CHARS)}: ", style="italic" if judged.how == "waiting" else "dim")
         out.append(label(judged.verdict), style=style)
         if judged.reasons:
             out.append(" · " + ", ".join(label(r) for r in judged.reasons), style="" if judged.how == "here" else "dim")
