@@ -133,7 +133,9 @@ def parse_change(name: str, text: str) -> Change:
 
 def _override_parts(text: str) -> list[str]:
     """``text`` split at the ``;`` outside double quotes (a quoted value may hold one)."""
-    parts, current, quoted, escaped = [], [], False, False
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = escaped = False
     for ch in text:
         if quoted:
             if escaped:

@@ -241,7 +241,16 @@ def test_overrides_on_one_line_read_back_as_written(ws: Workspace) -> None:
             parse_overrides(bad)
 
 
-@given(st.lists(st.tuples(st.sampled_from(["source", "segment"]), st.text(alphabet=st.characters(categories=["L", "N", "P", "S", "Zs"]), min_size=1, max_size=30), st.integers(1, 500)), max_size=4))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["source", "segment"]),
+            st.text(alphabet=st.characters(categories=["L", "N", "P", "S", "Zs"]), min_size=1, max_size=30),
+            st.integers(1, 500),
+        ),
+        max_size=4,
+    )
+)
 def test_any_overrides_the_form_shows_read_back_the_same(rules: list[tuple[str, str, int]]) -> None:
     """Whatever a version holds (a value with ';', '=' or quotes, set with the CLI), the
     form's line reads back as the same overrides: the form never refuses its own text."""
