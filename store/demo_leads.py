@@ -458,9 +458,7 @@ def attach_scorecards(records: Sequence[MeetingRecord], leads: Sequence[Lead], v
         meeting = record.meeting
         at = meeting_time(meeting)
         for f in record.lead_feedback:
-            given.setdefault(f.reference.strip(), []).append(
-                Feedback(reference=f.reference.strip(), at=at, disposition=f.disposition, reasons=tuple(f.reasons), stage_reached=f.stage_reached)
-            )
+            given.setdefault(f.reference.strip(), []).append(Feedback.of(f, at))
         if meeting.status not in ("ended", "finalized") or not meeting.ended_at:
             continue
         record.scorecard = lines_at(

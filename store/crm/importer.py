@@ -783,16 +783,12 @@ def stored_leads(ws: Workspace) -> list[Lead]:
 
 def leads_for(ws: Workspace, period: str) -> tuple[str, list[Lead]]:
     """The imported leads of ``period`` ("YYYY-MM"), or of the latest period imported when
-    that month has none, with the period they are of ("" and none: nothing imported)."""
-    from tandem.store.collection import decode_table
+    that month has none, with the period they are of ("" and none: nothing imported).
 
-    target = ws.home / LEADS_FILE
-    tables = read_file(target)
-    docs = (tables or {}).get(LEADS_TABLE, {})
-    # Only the month's leads are decoded (and validated): a list of a year's imports holds
-    # a hundred thousand the meeting does not show.
-    periods = {d.get("period") for d in docs.values() if isinstance(d, dict)} if isinstance(docs, dict) else set()
-    chosen = period if period in periods else max((p for p in periods if isinstance(p, str)), default="")
-    if not chosen:
-        return "", []
-    return chosen, decode_table(target, tables, LEADS_TABLE, Lead, lambda d: d.get("period") == chosen)
+    Only the month's leads are decoded (and validated), through the scorecard's reader and
+    its cache: a list of a year's imports holds a hundred thousand the meeting does not show."""
+    from tandem.store.sla.report import imported_periods, leads_of
+
+    periods = imported_periods(ws)
+    chosen = period if period in periods else max(periods, default="")
+    return (chosen, leads_of(ws, {chosen})) if chosen else ("", [])

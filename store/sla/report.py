@@ -28,12 +28,23 @@ from tandem.store.errors import TandemError
 from tandem.store.index.shared import fingerprint
 from tandem.store.layout import CACHE_DIR
 from tandem.store.outside import MAX_DATA_FILE_BYTES, inside, read_outside, read_outside_stat
-from tandem.store.records import FUNNEL_STAGES, Meeting
+from tandem.store.records import FUNNEL_STAGES, LeadFeedback, Meeting, Triage
 from tandem.store.sla.scorecard import Feedback, Scorecard, compute, previous_period
 from tandem.store.sla.versions import load
 from tandem.store.workspace import Workspace
 
-__all__ = ["CACHE_FROM", "LEADS_CACHE", "feedback_of", "imported_periods", "latest_period", "leads_of", "meeting_time", "scorecard"]
+__all__ = [
+    "CACHE_FROM",
+    "LEADS_CACHE",
+    "feedback_of",
+    "imported_periods",
+    "judged_in_meetings",
+    "latest_period",
+    "leads_of",
+    "meeting_time",
+    "raised_times",
+    "scorecard",
+]
 
 #: The folder (in the cache folder) of the leads of each period, validated.
 LEADS_CACHE = "leads"
@@ -169,11 +180,17 @@ def meeting_time(meeting: Meeting) -> str:
     return meeting.started_at or f"{meeting.date}T23:59:59"
 
 
+def raised_times(triage: Iterable[Triage]) -> dict[str, str]:
+    """When each lead feedback taken in from a contribution was raised by its rep, by the
+    feedback's id."""
+    return {row.record_id or row.id: row.created_at for row in triage if row.kind == "lead" and row.created_at}
+
+
 def feedback_of(ws: Workspace, references: Collection[str] | None = None, *, skip: str = "") -> Iterator[Feedback]:
     """Every lead feedback of every meeting but ``skip`` (on the leads ``references`` only, if
     given: the others are not decoded), timed as the scorecard's docstring says: when the rep
     raised it (a contribution taken into the meeting), else the meeting's start."""
-    raised = {row.record_id or row.id: row.created_at for _, rows in ws.iter_triage() for row in rows if row.kind == "lead" and row.created_at}
+    raised = raised_times(row for _, rows in ws.iter_triage() for row in rows)
     where: Callable[[dict[str, Any]], bool] | None = None
     if references is not None:
         wanted = references
@@ -185,14 +202,25 @@ def feedback_of(ws: Workspace, references: Collection[str] | None = None, *, ski
     for meeting, rows in ws.iter_lead_feedback(where):
         if meeting.id == skip:
             continue
+        at = meeting_time(meeting)
         for f in rows:
-            yield Feedback(
-                reference=f.reference.strip(),
-                at=raised.get(f.id) or meeting_time(meeting),
-                disposition=f.disposition,
-                reasons=tuple(f.reasons),
-                stage_reached=f.stage_reached,
-            )
+            yield Feedback.of(f, raised.get(f.id) or at)
+
+
+def judged_in_meetings(ws: Workspace, references: Collection[str], *, before: Meeting | None = None) -> dict[str, tuple[str, LeadFeedback]]:
+    """The latest feedback a meeting gave on each lead of ``references`` (only those rows
+    are decoded), with that meeting's date; with ``before``, of the meetings dated up to it,
+    itself left out (what its lead table shows as said earlier)."""
+    wanted = set(references)
+    found: dict[str, tuple[str, LeadFeedback]] = {}
+    # Meetings come in id order (the date first): the last one seen is the latest.
+    for held, rows in ws.iter_lead_feedback(lambda doc: doc.get("reference") in wanted):
+        if before is not None and (held.id == before.id or held.date > before.date):
+            continue
+        for row in rows:
+            if row.reference in wanted:
+                found[row.reference] = (held.date, row)
+    return found
 
 
 def latest_period(periods: Iterable[str], now: datetime) -> str:

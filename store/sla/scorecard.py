@@ -41,7 +41,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from tandem.store.crm.lead import Lead
-from tandem.store.records import FUNNEL_STAGES, number
+from tandem.store.records import FUNNEL_STAGES, LeadFeedback, number
 from tandem.store.sla.record import CLAUSES, SlaVersion
 from tandem.store.sla.versions import in_force
 
@@ -66,6 +66,11 @@ class Feedback:
     disposition: str
     reasons: tuple[str, ...] = ()
     stage_reached: str = ""
+
+    @classmethod
+    def of(cls, row: LeadFeedback, at: str) -> Feedback:
+        """A meeting's lead-feedback row, given at ``at``."""
+        return cls(reference=row.reference.strip(), at=at, disposition=row.disposition, reasons=tuple(row.reasons), stage_reached=row.stage_reached)
 
 
 @dataclass(slots=True)

@@ -26,7 +26,7 @@ from datetime import datetime, tzinfo
 from tandem.store.crm.lead import LEADS_FILE, Lead
 from tandem.store.records import FUNNEL_STAGES
 from tandem.store.sla.record import SLA_FILE, ScorecardLine, SlaVersion
-from tandem.store.sla.report import feedback_of, imported_periods, latest_period, leads_of, meeting_time
+from tandem.store.sla.report import feedback_of, imported_periods, latest_period, leads_of, meeting_time, raised_times
 from tandem.store.sla.scorecard import Feedback, Scorecard, compute, previous_period
 from tandem.store.sla.versions import load
 from tandem.store.workspace import MeetingRecord, Workspace
@@ -90,12 +90,8 @@ def _feedback(ws: Workspace, record: MeetingRecord, references: set[str]) -> Ite
     here = record.meeting.id
     others = list(feedback_of(ws, references, skip=here))
     at = meeting_time(record.meeting)
-    raised = {row.record_id or row.id: row.created_at for row in record.triage if row.kind == "lead" and row.created_at}
-    mine = [
-        Feedback(reference=f.reference.strip(), at=raised.get(f.id) or at, disposition=f.disposition, reasons=tuple(f.reasons), stage_reached=f.stage_reached)
-        for f in record.lead_feedback
-        if f.reference.strip() in references
-    ]
+    raised = raised_times(record.triage)
+    mine = [Feedback.of(f, raised.get(f.id) or at) for f in record.lead_feedback if f.reference.strip() in references]
     return [*others, *mine]
 
 

@@ -33,6 +33,7 @@ from tandem.store.crm.lead import Lead
 from tandem.store.errors import TandemError, describe_os_error
 from tandem.store.records import FUNNEL_STAGES, REASON_CODES, LeadFeedback
 from tandem.store.saver import Saver
+from tandem.store.sla.report import judged_in_meetings
 from tandem.store.workspace import Workspace
 from tandem.tui.screen_base import OnTimeFrames, TandemScreen, from_worker
 from tandem.tui.screens.live_leads import DISPOSITION, CommentScreen
@@ -68,11 +69,7 @@ def read_leads(workspace: Workspace, me: str, month: str) -> LeadsRead:
     if not leads:
         return found
     refs = {lead.reference for lead in leads}
-    # Meetings come in id order (the date first): the last one seen is the latest.
-    for held, rows in workspace.iter_lead_feedback():
-        for row in rows:
-            if row.reference in refs:
-                found.earlier[row.reference] = (held.date, row)
+    found.earlier = judged_in_meetings(workspace, refs)
     # Oldest first, so the latest contribution on a lead is the one kept.
     for c, _ in reversed(waiting(workspace)):
         reference = str(c.record.get("reference", ""))

@@ -32,6 +32,7 @@ from tandem.store.errors import TandemError
 from tandem.store.live import NOTES_DEBOUNCE_S
 from tandem.store.outside import clean_text
 from tandem.store.records import FUNNEL_STAGES, REASON_CODES, LeadFeedback
+from tandem.store.sla.report import judged_in_meetings
 from tandem.tui.forms import FORMS_TCSS, Field, compact
 from tandem.tui.screen_base import TandemModal, from_worker
 from tandem.tui.seams import main_app
@@ -162,16 +163,7 @@ class LeadTriage:
         meeting = self.session.meeting
         try:
             period, leads = leads_for(ws, meeting.date[:7])
-            earlier: dict[str, tuple[str, LeadFeedback]] = {}
-            if leads:
-                refs = {lead.reference for lead in leads}
-                # Meetings come in id order (the date first): the last one seen is the latest.
-                for held, rows in ws.iter_lead_feedback():
-                    if held.id == meeting.id or held.date > meeting.date:
-                        continue
-                    for row in rows:
-                        if row.reference in refs:
-                            earlier[row.reference] = (held.date, row)
+            earlier = judged_in_meetings(ws, {lead.reference for lead in leads}, before=meeting) if leads else {}
         except (TandemError, OSError) as exc:
             from_worker(self.screen, self._unreadable, exc)
             return
