@@ -1,8 +1,9 @@
 """What tandem says about a contribution, the same on the command line and in the app: the
-sentence once it is recorded, and the people a newcomer is offered when asked who they are."""
+sentence once it is recorded, how long it has waited, and the people a newcomer is offered when asked who they are."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from tandem.store.contrib.records import Contribution
@@ -11,6 +12,16 @@ from tandem.store.records import Objective, measure
 
 if TYPE_CHECKING:
     from tandem.store.workspace import Workspace
+
+
+def waited(created_at: str, today: date) -> str:
+    """How long a contribution has waited, as ``tandem inbox`` and the meeting say it:
+    "today", "1 day", "12 days" ("?" for a time that does not read)."""
+    try:
+        days = (today - datetime.fromisoformat(created_at).date()).days
+    except ValueError:
+        return "?"
+    return "today" if days <= 0 else "1 day" if days == 1 else f"{days} days"
 
 
 def recorded(c: Contribution, series_title: str | None, objective: Objective | None = None) -> str:

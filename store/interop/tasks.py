@@ -14,12 +14,12 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
+from tandem.store.outside import one_line
 from tandem.store.records import ActionItem, Meeting
 
 #: The namespace of the UUID5s of tandem's action items (fixed forever: changing it
 #: duplicates every task a teammate imported).
 NAMESPACE = uuid.UUID("5d0c7f3e-2b1a-5c4e-9f60-7a1e3d9b2c11")
-_BLANKS = re.compile(r"\s+")
 _NOT_A_TAG = re.compile(r"[^\w.-]+")
 #: What todo.txt reads as metadata in a word: a key, one colon, a value without colons.
 _KEY_VALUE = re.compile(r"^([^\s:]+):([^\s:]+)$")
@@ -40,14 +40,10 @@ def _defused(word: str) -> str:
     return word
 
 
-def _one_line(text: str) -> str:
-    return _BLANKS.sub(" ", "".join(ch if ch.isprintable() else " " for ch in text)).strip()
-
-
 def tag(name: str) -> str:
     """A name as one todo.txt context or Taskwarrior tag: no blank, no sign ("José Ramírez"
     → "José_Ramírez"); "" when nothing is left."""
-    return _NOT_A_TAG.sub("_", _one_line(name)).strip("_")
+    return _NOT_A_TAG.sub("_", one_line(name)).strip("_")
 
 
 def task_uuid(action: ActionItem) -> uuid.UUID:
@@ -59,7 +55,7 @@ def todotxt(action: ActionItem, meeting: Meeting) -> str:
     as a +project, @context or key:value gets a look-alike sign instead (todo.txt has no
     escape): the only metadata on the line is tandem's."""
     created = meeting.date
-    text = " ".join(_defused(word) for word in (_one_line(action.text) or action.id).split(" "))
+    text = " ".join(_defused(word) for word in (one_line(action.text) or action.id).split(" "))
     # A line's first word decides whether it is done or has a priority: text never starts it.
     head = f"x {action.closed_on or created} {created}" if action.status != "open" else created
     words = [head, text]
@@ -85,7 +81,7 @@ def taskwarrior(action: ActionItem, meeting: Meeting) -> dict[str, Any]:
     status = {"open": "pending", "done": "completed", "dropped": "deleted"}[action.status]
     task: dict[str, Any] = {
         "uuid": str(task_uuid(action)),
-        "description": _one_line(action.text) or action.id,
+        "description": one_line(action.text) or action.id,
         "status": status,
         "entry": _tw_date(meeting.date),
     }
@@ -96,5 +92,5 @@ def taskwarrior(action: ActionItem, meeting: Meeting) -> dict[str, Any]:
     if project := tag(meeting.series_id):
         task["project"] = project
     task["tags"] = ["tandem", *([t] if (t := tag(action.owner)) else [])]
-    task["annotations"] = [{"entry": _tw_date(meeting.date), "description": _one_line(f"From {meeting.title}, {meeting.date} ({meeting.id})")}]
+    task["annotations"] = [{"entry": _tw_date(meeting.date), "description": one_line(f"From {meeting.title}, {meeting.date} ({meeting.id})")}]
     return task

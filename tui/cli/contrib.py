@@ -386,14 +386,6 @@ def drop_cmd(env: Env, action_ref: str, as_json: bool) -> None:
 # --- inbox --------------------------------------------------------------------------------
 
 
-def _age(created_at: str, now: datetime) -> str:
-    try:
-        days = (now.date() - datetime.fromisoformat(created_at).date()).days
-    except ValueError:
-        return "?"
-    return "today" if days <= 0 else "1 day" if days == 1 else f"{days} days"
-
-
 @click.command("inbox")
 @click.option("--mine", is_flag=True, help="Only what you contributed.")
 @click.option("--all", "every", is_flag=True, help="Also what meetings took in or declined, and what was withdrawn, each with its fate.")
@@ -409,6 +401,7 @@ def inbox_cmd(env: Env, mine: bool, every: bool, series_ref: str | None, as_json
     from tandem.store.contrib import Contributions
     from tandem.store.contrib.triage import fate_of, fates
     from tandem.store.contrib.triage import waiting as waiting_now
+    from tandem.store.contrib.words import waited
 
     workspace = env.workspace()
     series = _series(workspace, series_ref) if series_ref is not None else None
@@ -438,7 +431,7 @@ def inbox_cmd(env: Env, mine: bool, every: bool, series_ref: str | None, as_json
         what = _said(c.subject, 60) + (f" ({c.record.get('verdict')})" if c.kind == "lead" else "")
         where = f" — for {_said(titles.get(c.series_id, c.series_id), 30)}" if c.series_id else ""
         said = f" [{_said(fate.words(), 120)}]" if every or fate.state == "deferred" else ""
-        click.echo(f"{c.id[:6]}  {_age(c.created_at, now):>8}  {_said(c.author, 24)}: {c.noun} {what}{where}{said}")
+        click.echo(f"{c.id[:6]}  {waited(c.created_at, now.date()):>8}  {_said(c.author, 24)}: {c.noun} {what}{where}{said}")
 
 
 @click.command("withdraw")

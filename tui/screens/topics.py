@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Input, Static
 
 from tandem.store.contrib.records import TOPIC_MINUTES, Contribution, Topic
 from tandem.store.contrib.triage import Fate, TopicAnswer, triage_planned, waiting
+from tandem.store.contrib.words import waited
 from tandem.store.errors import TandemError
 from tandem.store.outside import one_line
 from tandem.store.records import Meeting
@@ -48,15 +49,6 @@ def waiting_topics(workspace: Workspace, series_id: str) -> list[tuple[Contribut
     meeting comes next), newest first, as ``tandem inbox`` lists them. Reads every
     contributions file and every meeting's triage: run off the UI thread."""
     return [(c, f) for c, f in waiting(workspace, series_id=series_id) if c.kind == "topic"]
-
-
-def age(created_at: str, now: datetime) -> str:
-    """How long a contribution has waited, as ``tandem inbox`` says it."""
-    try:
-        days = (now.date() - datetime.fromisoformat(created_at).date()).days
-    except ValueError:
-        return "?"
-    return "today" if days <= 0 else "1 day" if days == 1 else f"{days} days"
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +159,7 @@ class TopicsScreen(TandemModal[TopicsAnswered | None]):
                 self._answer_cell(c.id),
                 Text(one_line(topic.title), no_wrap=True, overflow="ellipsis"),
                 Text(one_line(c.author), no_wrap=True, overflow="ellipsis"),
-                age(c.created_at, now),
+                waited(c.created_at, now.date()),
                 Text(str(topic.minutes), justify="right"),
                 key=c.id,
             )

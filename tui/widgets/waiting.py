@@ -5,7 +5,7 @@ does the work (``tui/screens/live_triage.py``)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
@@ -15,20 +15,12 @@ from textual.widgets.option_list import Option
 
 from tandem.store.contrib.records import Contribution
 from tandem.store.contrib.triage import Fate
+from tandem.store.contrib.words import waited
 from tandem.store.records import Objective, label, measure
 
 #: What a teammate typed is cut to this many characters on a line (the line is cut to the
 #: width anyway: this keeps a 100 KB question from being laid out only to be cut).
 SHOWN_CHARS = 200
-
-
-def age_text(created_at: str, today: date) -> str:
-    """How long it has waited: "today", "1 day", "12 days"."""
-    try:
-        days = (today - datetime.fromisoformat(created_at).date()).days
-    except ValueError:
-        return "?"
-    return "today" if days <= 0 else "1 day" if days == 1 else f"{days} days"
 
 
 def _short(text: str) -> str:
@@ -78,7 +70,7 @@ def waiting_line(c: Contribution, fate: Fate, objectives: dict[str, Objective], 
     line.append_text(subject)
     line.append(" · ", style="dim")
     line.append(_short(c.author), style="italic")
-    line.append(f", {age_text(c.created_at, today)}", style="dim")
+    line.append(f", {waited(c.created_at, today)}", style="dim")
     if comment:
         line.append(f" — {comment}", style="dim")
     return line
