@@ -16,8 +16,8 @@ from email.message import EmailMessage
 
 from tandem.store import mdescape
 from tandem.store.addresses import same_person
-from tandem.store.contrib import Contribution, Contributions
-from tandem.store.contrib.triage import Fate, fate_of, fates
+from tandem.store.contrib import Contribution
+from tandem.store.contrib.triage import Fate, with_fates
 from tandem.store.minutes.html import page
 from tandem.store.minutes.mail import Recipient, build_message, message_id, person_key
 from tandem.store.records import ActionItem, Decision, Meeting
@@ -77,12 +77,8 @@ def build_digest(workspace: Workspace, owner: str, *, today: date, since: date) 
     ]
     held.sort(key=lambda h: (h.meeting.date, h.meeting.id))
 
-    found = fates(workspace)
     mine: list[tuple[Contribution, Fate]] = []
-    for contribution in Contributions(workspace).all():
-        if not same_person(contribution.author, owner):
-            continue
-        fate = fate_of(contribution, found)
+    for contribution, fate in with_fates(workspace, lambda c: same_person(c.author, owner)):
         decided_lately = fate.at[:10] >= first or fate.meeting_date >= first
         if fate.state == "waiting" or (fate.state != "withdrawn" and decided_lately):
             mine.append((contribution, fate))

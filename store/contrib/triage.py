@@ -15,7 +15,7 @@ it); a planned meeting's topics are taken into its agenda with :func:`triage_pla
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -107,6 +107,13 @@ def fate_of(contribution: Contribution, found: dict[str, Fate]) -> Fate:
     if contribution.status == "withdrawn":
         return WITHDRAWN
     return found.get(contribution.id, WAITING)
+
+
+def with_fates(workspace: Workspace, keep: Callable[[Contribution], bool] | None = None) -> list[tuple[Contribution, Fate]]:
+    """Every contribution (those ``keep`` says, if given), newest first, with its fate: the
+    meetings' triage read once for all of them."""
+    found = fates(workspace)
+    return [(c, fate_of(c, found)) for c in Contributions(workspace).all() if keep is None or keep(c)]
 
 
 def waiting(

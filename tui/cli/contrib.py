@@ -398,21 +398,15 @@ def inbox_cmd(env: Env, mine: bool, every: bool, series_ref: str | None, as_json
     Every person's waiting contributions, newest first, with author and age (a meeting's
     triage takes them off: taken in or declined; deferred ones wait on). With --all, every
     contribution and its fate ("taken into 2026-12-08 Weekly sync")."""
-    from tandem.store.contrib import Contributions
-    from tandem.store.contrib.triage import fate_of, fates
     from tandem.store.contrib.triage import waiting as waiting_now
+    from tandem.store.contrib.triage import with_fates
     from tandem.store.contrib.words import waited
 
     workspace = env.workspace()
     series = _series(workspace, series_ref) if series_ref is not None else None
     author = whoami(workspace)[0] if mine else None
     if every:
-        found = fates(workspace)
-        listed = [
-            (c, fate_of(c, found))
-            for c in Contributions(workspace).all()
-            if (author is None or c.author == author) and (series is None or c.series_id in ("", series.id))
-        ]
+        listed = with_fates(workspace, lambda c: (author is None or c.author == author) and (series is None or c.series_id in ("", series.id)))
     else:
         listed = waiting_now(workspace, series_id=series.id if series else None, author=author)
     if as_json:

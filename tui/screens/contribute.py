@@ -29,7 +29,7 @@ from textual.widgets.option_list import Option
 
 from tandem.store.config import ME_TEAMS, MeConfig, Vocabulary, load_config, save_me
 from tandem.store.contrib import Contribution, Contributions, Topic, make
-from tandem.store.contrib.triage import Fate, fate_of, fates
+from tandem.store.contrib.triage import Fate, fate_of, fates, with_fates
 from tandem.store.contrib.words import people_of, recorded
 from tandem.store.errors import TandemError, ValidationError
 from tandem.store.outside import one_line
@@ -120,11 +120,8 @@ def words_in_use(workspace: Workspace, words: Vocabulary) -> tuple[list[str], li
 def read_mine(workspace: Workspace, name: str) -> list[tuple[Contribution, Fate]]:
     """``name``'s contributions, newest first, each with its fate."""
     # Every file, not only the author's: one written before their file's name changed counts.
-    mine = [c for c in Contributions(workspace).all() if c.author == name]
-    mine.sort(key=lambda c: (c.created_at, c.id), reverse=True)
     with collector_paused():  # every meeting's triage rows, from the index
-        found = fates(workspace)
-    return [(c, fate_of(c, found)) for c in mine]
+        return with_fates(workspace, lambda c: c.author == name)
 
 
 # --- the forms ----------------------------------------------------------------------------

@@ -44,11 +44,9 @@ FIRST_READ_AFTER_S = 0.3
 
 def _everything(workspace: Workspace) -> list[tuple[Contribution, Fate]]:
     """Every contribution with its fate: the meetings' triage read once for all of them."""
-    from tandem.store.contrib.store import Contributions
-    from tandem.store.contrib.triage import fate_of, fates
+    from tandem.store.contrib.triage import with_fates
 
-    found = fates(workspace)
-    return [(c, fate_of(c, found)) for c in Contributions(workspace).all()]
+    return with_fates(workspace)
 
 
 @dataclass(frozen=True, slots=True)
