@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from tandem.store.contrib.records import Contribution, Topic
 from tandem.store.contrib.store import Contributions
 from tandem.store.errors import NotFoundError, TandemError, ValidationError
+from tandem.store.outside import one_line
 from tandem.store.records import AgendaItem, CheckIn, ContentItem, LeadFeedback, Meeting, ProspectInsight, Triage, measure
 
 if TYPE_CHECKING:
@@ -107,6 +108,24 @@ def fate_of(contribution: Contribution, found: dict[str, Fate]) -> Fate:
     if contribution.status == "withdrawn":
         return WITHDRAWN
     return found.get(contribution.id, WAITING)
+
+
+class DecidedError(TandemError):
+    """A contribution a meeting took or declined cannot be withdrawn."""
+
+
+def refusal(c: Contribution, fate: Fate) -> str:
+    """Why ``c`` cannot be withdrawn, in a sentence."""
+    return f"That {c.noun} was {one_line(fate.words(), 120)}; a meeting's decision is not withdrawn."
+
+
+def withdraw(workspace: Workspace, author: str, c: Contribution) -> Contribution:
+    """Take back ``author``'s contribution ``c`` unless a meeting took it or declined it
+    (maybe on another machine, brought in by a sync): then :class:`DecidedError`."""
+    fate = fate_of(c, fates(workspace))
+    if fate.state in ("taken", "declined"):
+        raise DecidedError(refusal(c, fate))
+    return Contributions(workspace).withdraw(author, c.id)
 
 
 def with_fates(workspace: Workspace, keep: Callable[[Contribution], bool] | None = None) -> list[tuple[Contribution, Fate]]:

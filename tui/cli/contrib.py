@@ -438,19 +438,14 @@ def withdraw_cmd(env: Env, ref: str, as_json: bool) -> None:
     CONTRIBUTION: its id or a unique start of it ('tandem inbox --mine' shows them). A
     contribution a meeting has taken in or declined stays as it was."""
     from tandem.store.contrib import Contributions
-    from tandem.store.contrib.triage import fate_of, fates
-    from tandem.store.errors import TandemError
+    from tandem.store.contrib.triage import withdraw
 
     if not ref.strip():
         raise click.BadParameter("must not be empty", param_hint="'CONTRIBUTION'")
     workspace = env.workspace()
     name, _ = whoami(workspace)
-    contributions = Contributions(workspace)
-    found = contributions.resolve(ref, author=name)
-    fate = fate_of(found, fates(workspace))
-    if fate.state in ("taken", "declined"):
-        raise TandemError(f"That {found.noun} was {_said(fate.words(), 120)}; a meeting's decision is not withdrawn.")
-    withdrawn = contributions.withdraw(name, found.id)
+    found = Contributions(workspace).resolve(ref, author=name)
+    withdrawn = withdraw(workspace, name, found)
     if as_json:
         _print_json(withdrawn.to_dict())
         return

@@ -29,7 +29,7 @@ from textual.widgets.option_list import Option
 
 from tandem.store.config import ME_TEAMS, MeConfig, Vocabulary, load_config, save_me
 from tandem.store.contrib import Contribution, Contributions, Topic, make
-from tandem.store.contrib.triage import Fate, fate_of, fates, with_fates
+from tandem.store.contrib.triage import DecidedError, Fate, refusal, with_fates, withdraw
 from tandem.store.contrib.words import people_of, recorded
 from tandem.store.errors import TandemError, ValidationError
 from tandem.store.outside import one_line
@@ -666,31 +666,19 @@ class ContributeScreen(TandemScreen[None]):
             self.notify(f"That {c.noun} is withdrawn already.", markup=False)
             return
         if not fate.open:
-            self.notify(self._refusal(c, fate), severity="warning", markup=False)
+            self.notify(refusal(c, fate), severity="warning", markup=False)
             return
         question = f'Withdraw your {c.noun} "{one_line(c.subject, 60)}"?'
         if not await self.app.push_screen_wait(ConfirmScreen(question, "The next meeting will not offer it. To bring it back, add it again.")):
             return
         try:
-            refused = await asyncio.to_thread(self._withdraw, me, c)
+            # A meeting may have decided on it meanwhile (a sync brought that in): refused.
+            await asyncio.to_thread(withdraw, self.workspace, me.name, c)
+        except DecidedError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
         except (TandemError, OSError) as exc:
             self.notify(str(exc), title="Not withdrawn", severity="error", markup=False)
             return
-        if refused:
-            self.notify(refused, severity="warning", markup=False)
         else:
             self.notify(f'{c.noun.capitalize()} "{one_line(c.subject, 60)}" withdrawn: the next meeting will not offer it.', markup=False)
         self.action_refresh()
-
-    def _withdraw(self, me: MeConfig, c: Contribution) -> str:
-        """Withdraw ``c`` unless a meeting decided on it meanwhile (a sync brought that in):
-        then why not, in a sentence."""
-        fate = fate_of(c, fates(self.workspace))
-        if fate.state in ("taken", "declined"):
-            return self._refusal(c, fate)
-        Contributions(self.workspace).withdraw(me.name, c.id)
-        return ""
-
-    @staticmethod
-    def _refusal(c: Contribution, fate: Fate) -> str:
-        return f"That {c.noun} was {one_line(fate.words(), 120)}; a meeting's decision is not withdrawn."
