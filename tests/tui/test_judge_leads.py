@@ -181,3 +181,14 @@ def test_a_teammates_name_never_carries_an_escape_to_the_terminal() -> None:
     lead = Lead(id=lead_id("HS-1"), reference="HS-1", period="2026-11", created_at="2026-11-02T09:00:00")
     text = feedback_text(LeadRow(lead, Judged("waiting", "good", who="Jos\x1b]52;c;ZXZpbA==\x07é\x1b[2J")))
     assert "\x1b" not in text.plain and "\x07" not in text.plain and text.plain.startswith("• José")
+
+
+async def test_back_from_judging_the_header_names_the_contribute_screen_again(ws: Workspace) -> None:
+    save_me("Ana Ruiz", "sales")
+    app = create_app(ws, clock=FakeClock(NOW))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_judge(pilot)
+        assert "Judge leads: for the next lead-quality meeting" in screen_text(app).splitlines()[0]
+        await leave(pilot)
+        await pilot.pause()
+        assert "Contribute: for the next meeting" in screen_text(app).splitlines()[0]

@@ -416,7 +416,7 @@ class ContributeScreen(TandemScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.app.sub_title = "Contribute: for the next meeting"
+        self.sub_title = "Contribute: for the next meeting"
         for widget_id in ("#problem", "#empty", "#mine", "#who"):
             self.query_one(widget_id).display = False
         self.action_refresh()

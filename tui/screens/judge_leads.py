@@ -114,7 +114,7 @@ class JudgeLeadsScreen(OnTimeFrames, TandemScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.app.sub_title = "Judge leads: for the next lead-quality meeting"
+        self.sub_title = "Judge leads: for the next lead-quality meeting"  # (the screen's own: Back shows the Contribute screen's again)
         for widget_id in ("#empty", "#leads", "#legend"):
             self.query_one(widget_id).display = False
         self._load(vocabulary(self.app))
