@@ -10,15 +10,20 @@ from collections.abc import Iterable, Mapping
 from email.errors import MessageError
 from email.headerregistry import Address
 
-__all__ = ["address_of", "address_problem", "same_person", "without_address"]
+__all__ = ["address_of", "address_problem", "person_key", "same_person", "without_address"]
 
 #: Longest address kept (RFC 5321's limit for a path).
 ADDRESS_MAX = 254
 
 
+def person_key(name: str) -> str:
+    """A name as the team writes it, without case and extra blanks: what two names of one
+    person have in common (an action's owner, ``--owner``, an attendee, ``[people]``)."""
+    return " ".join(name.split()).casefold()
+
+
 def same_person(a: str, b: str) -> bool:
-    """Names as the team writes them, matched without case and extra blanks."""
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    return person_key(a) == person_key(b)
 
 
 def address_problem(text: str) -> str | None:

@@ -27,7 +27,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import quote
 
-from tandem.store.addresses import address_of
+from tandem.store.addresses import address_of, person_key
 from tandem.store.config import CalendarConfig, load_config
 from tandem.store.outside import clean_text
 from tandem.store.records import ActionItem, Attendee, Meeting, Series, ShadowDay, label
@@ -273,7 +273,7 @@ def render(data: CalendarData, *, todo: bool = False, starts: CalendarConfig | N
 
 
 def _named(owner: str | None) -> str | None:
-    return owner.strip().casefold() if owner is not None else None
+    return person_key(owner) if owner is not None else None
 
 
 def pick_meetings(meetings: Iterable[Meeting], series: Iterable[Series]) -> list[tuple[Meeting, str]]:
@@ -351,7 +351,7 @@ def gather(workspace: Workspace, *, series: str | None = None, owner: str | None
         for m, items in workspace.iter_actions(shown)
         if series is None or m.series_id == series
         for a in items
-        if (who is None or a.owner.strip().casefold() == who) and (a.status == "open" or (bool(a.closed_on) and a.closed_on >= since.get(m.series_id, "")))
+        if (who is None or person_key(a.owner) == who) and (a.status == "open" or (bool(a.closed_on) and a.closed_on >= since.get(m.series_id, "")))
     ]
     actions.sort(key=lambda row: (row[0].due, row[0].id))
     title = next((s.title for s in known if s.id == series), series) if series else "tandem"

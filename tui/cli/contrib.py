@@ -334,6 +334,7 @@ def add_checkin(env: Env, objective_ref: str, value: float, status: str | None, 
 
 
 def _close_action(env: Env, ref: str, status: str, as_json: bool) -> None:
+    from tandem.store.addresses import same_person
     from tandem.store.errors import NotFoundError, TandemError
     from tandem.store.sync.claim import refuse_if_claimed
     from tandem.tui.cli.today import today
@@ -343,7 +344,7 @@ def _close_action(env: Env, ref: str, status: str, as_json: bool) -> None:
     ref = ref.strip()
     found = [(m, a) for m, actions in workspace.iter_actions(lambda d: d.get("status") == "open") for a in actions]
     candidates = [(m, a) for m, a in found if a.id == ref] or [(m, a) for m, a in found if ref and a.id.startswith(ref)]
-    mine = [(m, a) for m, a in candidates if a.owner.strip().casefold() == name.casefold()]
+    mine = [(m, a) for m, a in candidates if same_person(a.owner, name)]
     if not mine:
         if candidates:
             owners = ", ".join(sorted({_said(a.owner or "nobody", 40) for _, a in candidates}))

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from tandem.tui.cli.owner import owner_name
+
 if TYPE_CHECKING:
     from tandem.tui.cli.main import Env
 
@@ -25,19 +27,6 @@ def since_day(value: str, today: date) -> date:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise click.BadParameter(f"{value!r} is neither a number of days (7d) nor a date (YYYY-MM-DD)", param_hint="--since") from None
-
-
-def owner_name(owner: str) -> str:
-    """``me``: config.toml's ``[me]`` name; any other name as given."""
-    if owner.strip().casefold() != "me":
-        return " ".join(owner.split())
-    from tandem.store.config import load_config
-    from tandem.store.errors import UsageError
-
-    name = load_config().config.me.name
-    if not name:
-        raise UsageError('Nobody is named as you yet: run `tandem me "Your Name" --team sales`, or give --owner NAME.')
-    return name
 
 
 @click.command("digest")
@@ -71,7 +60,7 @@ def digest_cmd(env: Env, owner: str, since: str, fmt: str, output: Path | None) 
     first = since_day(since, today)
     if first > today:
         raise click.BadParameter(f"{first.isoformat()} is after today ({today.isoformat()})", param_hint="--since")
-    digest = build_digest(env.workspace(), owner_name(owner), today=today, since=first)
+    digest = build_digest(env.workspace(), owner_name(owner) or "", today=today, since=first)
     if fmt == "eml":
         # A fixed day (TANDEM_TODAY) dates the message at its start: the same bytes every run.
         now = datetime.now() if today == date.today() else datetime.combine(today, time())

@@ -10,20 +10,14 @@ from tandem.store.errors import NotFoundError
 from tandem.store.interop.ics import calendar_bytes
 from tandem.store.minutes.export import write_file
 from tandem.store.workspace import Workspace
+from tandem.tui.cli.owner import owner_name
 
 
 def run_export_ics(workspace: Workspace, *, series: str | None, owner: str | None, todo: bool, output: Path | None) -> None:
     known = sorted(s.id for s in workspace.series.all())
     if series is not None and series not in known and not any(m.series_id == series for m in workspace.list_meetings()):
         raise NotFoundError(f"No series {series!r} in {workspace.home}; known series: {', '.join(known) or 'none'}.")
-    if owner is not None and not owner.strip():
-        raise click.BadParameter("give a name", param_hint="'--owner'")
-    if owner is not None and owner.strip().casefold() == "me":
-        from tandem.store.config import config_path, load_config
-
-        owner = load_config().config.me.name.strip()
-        if not owner:
-            raise click.UsageError(f"--owner me needs your name in {config_path()} ([me] name = ...)")
+    owner = owner_name(owner)
     data = calendar_bytes(workspace, series=series, owner=owner, todo=todo)
     if output is None:
         # Bytes, not text: the CRLF line ends RFC 5545 requires go out as they are.

@@ -281,16 +281,17 @@ def actions(
     For tests and scripts, the environment variable TANDEM_TODAY=YYYY-MM-DD sets the day
     taken as today. --owner me is config.toml's [me] name.
     """
+    from tandem.store.addresses import person_key
     from tandem.store.errors import NotFoundError
     from tandem.tui.cli import output
+    from tandem.tui.cli.owner import owner_name
     from tandem.tui.home_data import collector_paused
 
     today = _today()
     if as_json and task_format:
         raise click.UsageError("give --json or --format, not both")
     horizon = _due_within(due_within, today) if due_within is not None else None
-    if owner is not None and owner.strip().casefold() == "me":
-        owner = _me()
+    owner = owner_name(owner)
     workspace = env.workspace()
     found: list[tuple[Meeting, int, ActionItem]] = []
     seen_series: set[str] = set()
@@ -302,13 +303,13 @@ def actions(
     if series is not None and series not in seen_series | {s.id for s in known_series}:
         known = ", ".join(sorted(seen_series | {s.id for s in known_series})) or "none"
         raise NotFoundError(f"No series {series!r} in {workspace.home}; known series: {known}.")
-    wanted_owner = owner.strip().casefold() if owner is not None else None
+    wanted_owner = person_key(owner) if owner is not None else None
     found.sort(key=lambda row: (row[0].date, row[0].id, row[1]))
     kept = [
         (meeting, action)
         for meeting, _, action in found
         if (series is None or meeting.series_id == series)
-        and (wanted_owner is None or action.owner.strip().casefold() == wanted_owner)
+        and (wanted_owner is None or person_key(action.owner) == wanted_owner)
         and (not (only_open or overdue) or action.status == "open")
         and (not overdue or action.is_overdue(today))
         and (horizon is None or (action.status == "open" and bool(action.due) and action.due <= horizon))
@@ -343,16 +344,6 @@ def _due_within(value: str, today: date) -> str:
     from datetime import timedelta
 
     return (today + timedelta(days=int(number) * (7 if weeks else 1))).isoformat()
-
-
-def _me() -> str:
-    """config.toml's ``[me]`` name, for ``--owner me``; a usage error when it is not set."""
-    from tandem.store.config import config_path, load_config
-
-    name = load_config().config.me.name.strip()
-    if not name:
-        _fail(f"--owner me needs your name in {config_path()} ([me] name = ...).", 2)
-    return name
 
 
 def _json_line(value: object) -> str:

@@ -18,6 +18,7 @@ import click
 import orjson
 
 from tandem import __version__
+from tandem.tui.cli.owner import owner_name
 
 # As tandem.store.layout and tandem.store.interop.status (tests check they agree): this
 # module must not import the store to know them.
@@ -125,11 +126,12 @@ def _when(day: date, start: str, today: date) -> str:
 def summary(facts: dict[str, Any], today: date, *, owner: str | None = None) -> dict[str, Any]:
     """The counts and the next meeting of ``facts`` on ``today`` (of ``owner``'s actions,
     when given), with the line they make."""
-    who = owner.strip().casefold() if owner is not None else None
+    # store.addresses.person_key's rule, written out: the store is not imported here.
+    who = " ".join(owner.split()).casefold() if owner is not None else None
     overdue = due_today = due_tomorrow = 0
     today_s, tomorrow_s = today.isoformat(), (today + timedelta(days=1)).isoformat()
     for due, person in facts.get("actions", ()):
-        if who is not None and str(person).strip().casefold() != who:
+        if who is not None and " ".join(str(person).split()).casefold() != who:
             continue
         if due < today_s:
             overdue += 1
@@ -170,10 +172,7 @@ def summary(facts: dict[str, Any], today: date, *, owner: str | None = None) -> 
 
 def run_status(home: Path | None, *, owner: str | None, as_json: bool, today: date) -> None:
     facts = load_facts(home or default_home())
-    if owner is not None and owner.strip().casefold() == "me":
-        owner = str(facts.get("me") or "")
-        if not owner:
-            raise click.UsageError(f"--owner me needs your name in {config_file()} ([me] name = ...)")
+    owner = owner_name(owner, my_name=lambda: str(facts.get("me") or ""), config=config_file)
     found = summary(facts, today, owner=owner)
     if as_json:
         click.echo(orjson.dumps(found).decode())
