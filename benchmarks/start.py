@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _report import finish
+from _report import bytecode_as_installed, finish
 from _terminal import MINIMAL_APP, first_frame
 
 from tandem.store.demo import seed_demo
@@ -42,6 +42,7 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("tmux"):
         sys.exit("benchmarks/start.py needs tmux")
+    bytecode = bytecode_as_installed()
 
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "ws"
@@ -61,6 +62,7 @@ def main() -> None:
         "cli_import_median_s": statistics.median(imports),
         "starts": args.starts,
         "target_ratio": 1.3,
+        "bytecode": bytecode,
     }
     ratio = results["home_first_frame_median_s"] / results["minimal_app_first_frame_median_s"]
     results["ratio"] = ratio
@@ -72,6 +74,7 @@ def main() -> None:
     )
     print(f"{'import of the command line alone, median (s)':<46}{results['cli_import_median_s']:>12.3f}")
     print("baseline: a minimal Textual app (Header, ListView, Footer)")
+    print(bytecode)
     finish(results, args.json)
 
 

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import finish
+from _report import bytecode_as_installed, finish
 
 from tandem.store.demo import DEMO_TODAY, seed_demo
 from tandem.store.interop.status import FILE_NAME, RACY_NS
@@ -107,6 +107,7 @@ def main() -> None:
     args = parser.parse_args()
     runs = 5 if args.quick else max(1, args.runs)
     sizes = [args.meetings, *([LARGE] if args.large else [])]
+    bytecode = bytecode_as_installed()
 
     root = Path(tempfile.mkdtemp(prefix="tandem-status-bench-"))
     try:
@@ -149,6 +150,7 @@ def main() -> None:
         "lines": {size: sorted(set(lines)) for size, lines in printed.items()},
         "checks": checks,
         "pass": all(checks.values()),
+        "bytecode": bytecode,
     }
 
     print(f"demo workspaces of {' and '.join(f'{s:,}' for s in sizes)} meetings, {runs} runs each, interleaved; process start to exit, seconds")
@@ -159,6 +161,7 @@ def main() -> None:
             print(row(f"status, {size:,}, {kind}, median", figures[name]["median_s"], base, target))
             print(row(f"status, {size:,}, {kind}, p90", figures[name]["p90_s"], figures["version"]["p90_s"], ""))
     print("baseline: python -m tandem --version; warm: cache/status.json current; cold: removed before each run")
+    print(bytecode)
     for size, lines in results["lines"].items():
         print(f"  {int(size):,} meetings said: {' | '.join(lines)}")
     for (name, ok), size in zip(checks.items(), sizes, strict=True):
