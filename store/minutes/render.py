@@ -10,6 +10,7 @@ re-exporting an unchanged meeting gives byte-identical minutes.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
 from bisect import bisect_left, bisect_right
@@ -557,6 +558,12 @@ def _compiled(path: Path, mtime_ns: int) -> Any:
         line = raw[: exc.start].count(b"\n") + 1
         raise MinutesLayoutError(f"{path}:{line}: the minutes layout is not UTF-8 text.") from None
     env = _environment()
+    cache = _code_cache()
+    bucket = _bucket(cache, env, path, source) if cache is not None else None
+    if bucket is not None and bucket.code is not None:
+        # Compiled from these very bytes (the bucket checks their checksum) once they had
+        # passed the checks below.
+        return env.template_class.from_code(env, bucket.code, env.make_globals(None))
     try:
         tree = env.parse(source)
     except TemplateSyntaxError as exc:
@@ -568,9 +575,76 @@ def _compiled(path: Path, mtime_ns: int) -> Any:
     if node is not None:
         raise MinutesLayoutError(f"{path}:{node.lineno}: a layout cannot include, import or extend another file; put it all in {path.name}.")
     try:
-        return env.from_string(tree)
+        code = env.compile(tree)
     except RecursionError:
         raise MinutesLayoutError(f"{path}:1: the minutes layout nests brackets or blocks too deeply to read.") from None
+    if cache is not None and bucket is not None:
+        bucket.code = code
+        try:
+            cache.set_bucket(bucket)
+        except OSError:
+            pass  # a full or read-only temp folder: compiled again next time
+    return env.template_class.from_code(env, code, env.make_globals(None))
+
+
+def _bucket(cache: Any, env: Any, path: Path, source: str) -> Any:
+    """The layout's entry in the cache of compiled layouts, holding its code if the cache
+    has these very bytes compiled (a damaged entry: none, and it is replaced once they are);
+    None when the cache folder cannot be read. One entry per layout name, the user's and
+    the built-in one apart: a user's edit replaces its entry."""
+    from jinja2.bccache import Bucket
+
+    where = "builtin" if path == builtin_layout_path(path.name) else "user"
+    bucket = Bucket(env, cache.get_cache_key(_code_name(env), f"{where}:{path.name}"), cache.get_source_checksum(source))
+    try:
+        cache.load_bytecode(bucket)
+    except OSError:
+        return None  # nor, then, written
+    except Exception:  # noqa: BLE001 - pickle's and marshal's errors on a damaged file
+        bucket.reset()
+    return bucket
+
+
+#: Jinja's own bytecode cache files for layouts, in its per-user temp folder.
+CODE_CACHE_PATTERN = "tandem-layout-%s.cache"
+
+
+@functools.cache
+def _code_cache() -> Any:
+    """Compiled layouts kept between runs: parsing and compiling the layout took 50-60 ms of
+    every command that renders minutes (``tandem export`` of one changed meeting among
+    20,000: a seventh of it), more than rendering one. Jinja's own bytecode cache, in the
+    folder it makes for it in the temp directory (private to the user; it refuses one that
+    is not). None where there is no such folder: every run compiles."""
+    from jinja2 import FileSystemBytecodeCache
+
+    try:
+        return FileSystemBytecodeCache(pattern=CODE_CACHE_PATTERN)
+    except (OSError, RuntimeError):  # RuntimeError: the folder is not safe (another owner, open to others)
+        return None
+
+
+def _code_name(env: Any) -> str:
+    """A layout's name in the cache: the bucket checks the layout's bytes and the Python
+    version, not how the environment compiles them (its options, the operators its
+    sandbox intercepts), which a later tandem may change."""
+    import jinja2
+
+    how = (
+        jinja2.__version__,
+        type(env).__mro__[1].__qualname__,
+        env.trim_blocks,
+        env.lstrip_blocks,
+        env.keep_trailing_newline,
+        env.autoescape,
+        env.newline_sequence,
+        sorted(env.intercepted_binops),
+        sorted(env.intercepted_unops),
+        env.block_start_string,
+        env.variable_start_string,
+        env.comment_start_string,
+    )
+    return "tandem-layout-" + hashlib.blake2b(repr(how).encode(), digest_size=8).hexdigest()
 
 
 def layout(name: str = LAYOUT_NAME) -> tuple[Path, Any]:

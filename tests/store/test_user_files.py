@@ -12,6 +12,7 @@ import pytest
 
 from tandem.store import records as r
 from tandem.store.config import load_config
+from tandem.store.minutes import render
 from tandem.store.minutes.render import MinutesLayoutError, render_shadow_day
 from tandem.store.templates import load_template
 from tests.conftest import build_sample, run_cli, without_hanging
@@ -142,3 +143,95 @@ def test_export_with_a_broken_layout_exits_1_with_one_sentence(tmp_path: Path) -
     result = run_cli("export", "latest", env=dict(os.environ, TANDEM_CONFIG_DIR=str(config), TANDEM_HOME=str(tmp_path / "ws")))
     assert result.code == 1
     assert result.err == f"tandem: {config / 'minutes.md.j2'}:2: a layout cannot include, import or extend another file; put it all in minutes.md.j2.\n"
+
+
+# --- compiled layouts kept between runs (render._code_cache) ----------------------------------
+
+
+@pytest.fixture
+def code_cache(layout: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The layout cache in a folder of the test's own, and no layout compiled in this process."""
+    from jinja2 import FileSystemBytecodeCache
+
+    folder = tmp_path / "compiled"
+    folder.mkdir()
+    monkeypatch.setattr(render, "_code_cache", lambda: FileSystemBytecodeCache(str(folder), render.CODE_CACHE_PATTERN))
+    render._compiled.cache_clear()
+    yield folder
+    render._compiled.cache_clear()
+
+
+def another_run(monkeypatch: pytest.MonkeyPatch, *, parses: bool) -> None:
+    """As a new process would start: nothing compiled in memory; ``parses`` False: a layout
+    read from the cache is never parsed (the environment's parse fails the test)."""
+    render._compiled.cache_clear()
+    env = render._environment()
+    if parses:
+        monkeypatch.undo()  # the cache folder patch too: set again below
+    else:
+
+        def parse(*_args: object, **_kwargs: object) -> None:
+            raise AssertionError("the layout was parsed again instead of read from the cache")
+
+        monkeypatch.setattr(env, "parse", parse)
+
+
+def test_a_compiled_layout_is_read_back_by_the_next_run(layout: Path, code_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    layout.write_text("# {{ day.shadow }} shadows {{ day.host }}\n", encoding="utf-8")
+    first = render_shadow_day(DAY)
+    assert first.startswith("# Ana shadows Bo")
+    assert len(list(code_cache.iterdir())) == 1
+    another_run(monkeypatch, parses=False)
+    assert render_shadow_day(DAY) == first
+
+
+def test_an_edited_layout_is_compiled_again(layout: Path, code_cache: Path) -> None:
+    layout.write_text("# {{ day.shadow }}\n", encoding="utf-8")
+    assert render_shadow_day(DAY).startswith("# Ana\n")
+    layout.write_text("# {{ day.host }}\n", encoding="utf-8")
+    render._compiled.cache_clear()  # a new run; the same cache entry, other bytes
+    assert render_shadow_day(DAY).startswith("# Bo\n")
+    assert len(list(code_cache.iterdir())) == 1
+
+
+def test_a_layout_failing_as_it_renders_says_its_line_from_the_cache_too(layout: Path, code_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    layout.write_text("x\n\n{{ 1 / 0 }}\n", encoding="utf-8")
+    for parses in (True, False):
+        if not parses:
+            another_run(monkeypatch, parses=False)
+        with pytest.raises(MinutesLayoutError) as caught:
+            render_shadow_day(DAY)
+        assert str(caught.value) == f"{layout}:3: the layout failed (division by zero)."
+
+
+def test_a_broken_layout_is_never_kept(layout: Path, code_cache: Path) -> None:
+    layout.write_text('# x\n{% include "other.j2" %}\n', encoding="utf-8")
+    for _ in range(2):
+        render._compiled.cache_clear()
+        with pytest.raises(MinutesLayoutError, match="cannot include, import or extend"):
+            render_shadow_day(DAY)
+    assert list(code_cache.iterdir()) == []
+
+
+def test_a_damaged_cache_file_is_compiled_again_and_replaced(layout: Path, code_cache: Path) -> None:
+    layout.write_text("# {{ day.shadow }}\n", encoding="utf-8")
+    first = render_shadow_day(DAY)
+    (kept,) = code_cache.iterdir()
+    good = kept.read_bytes()
+    for damage in (b"", b"garbage", good[: len(good) // 2], good[:20] + b"\x00" * 40):
+        kept.write_bytes(damage)
+        render._compiled.cache_clear()
+        assert render_shadow_day(DAY) == first
+        assert kept.read_bytes() == good
+
+
+def test_no_cache_folder_to_write_to_still_renders(layout: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jinja2 import FileSystemBytecodeCache
+
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("", encoding="utf-8")
+    monkeypatch.setattr(render, "_code_cache", lambda: FileSystemBytecodeCache(str(not_a_folder), render.CODE_CACHE_PATTERN))
+    render._compiled.cache_clear()
+    layout.write_text("# {{ day.shadow }}\n", encoding="utf-8")
+    assert render_shadow_day(DAY).startswith("# Ana\n")
+    render._compiled.cache_clear()
