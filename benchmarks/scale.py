@@ -1183,7 +1183,7 @@ def growth_rows(figures: dict[int, dict[str, Any]], before: dict[str, Any] | Non
         Row("save_median_ms", "save one record, median (ms)", "ms", "total", each("saves", "save_median_ms")),
         Row("save_p95_ms", "save one record, p95 (ms)", "ms", "total", each("saves", "save_p95_ms")),
         Row("disk_alone_ms", "  disk alone, same bytes, same folder, median (ms)", "ms", "total", each("saves", "disk_alone_median_ms")),
-        Row("save_own_ms", "  tandem's share: save − disk alone, median (ms)", "ms", "total", each("saves", "own_share_ms")),
+        Row("save_own_ms", "  tandem's share: save − disk alone, median (ms)", "ms", "", each("saves", "own_share_ms")),
         Row("save_round_ratio", "save ÷ the smallest size's in the same round, median", "×", "", save_ratio(), Target("≤ 1.1×", 1.1)),
     ]  # fmt: skip
     for row in rows:
@@ -1283,8 +1283,7 @@ def run_growth(args: argparse.Namespace, sizes: list[int], root: Path) -> dict[s
     print(f"save latency, every size side by side ({SAVE_ROUNDS} rounds)", flush=True)
     latency = attempt("save latency", errors, lambda: measure_save_latency(copies))
     for n in sizes:
-        if figures[n]["saves"] is not None:
-            figures[n]["saves"].update(latency.get(n, {}) if latency else {})
+        figures[n]["saves"] = {**(figures[n]["saves"] or {}), **(latency.get(n, {}) if latency else {})}
         shutil.rmtree(copies[n], ignore_errors=True)
     rows = growth_rows(figures, before)
     print_growth(rows, figures, errors)

@@ -318,14 +318,14 @@ def gather(workspace: Workspace, *, series: str | None = None, owner: str | None
         meetings = [m for m in meetings if m.series_id == series]
     planned: list[Planned] = []
     for meeting, repeats in pick_meetings(meetings, known):
-        if who is not None and who not in {p.name.strip().casefold() for p in meeting.people}:
+        if who is not None and who not in {person_key(p.name) for p in meeting.people}:
             continue
         agenda = workspace.read_meeting(meeting.id).agenda
         rows = tuple((item.title, item.timebox_min) for item in sorted(agenda, key=lambda a: a.position))
         planned.append(Planned(meeting, meeting.planned_min or sum(t for _, t in rows), rows, repeats))
     days: list[ShadowDay] = []
     if series is None:
-        days = [d for d in workspace.shadow_days.all() if who is None or who in (d.shadow.strip().casefold(), d.host.strip().casefold())]
+        days = [d for d in workspace.shadow_days.all() if who is None or who in (person_key(d.shadow), person_key(d.host))]
         days.sort(key=lambda d: (d.date, d.id))
     # Items closed since their series' last meeting but one are written again, cancelled
     # (a task: completed or cancelled), so that re-importing takes off the event or closes

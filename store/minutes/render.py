@@ -562,8 +562,11 @@ def _compiled(path: Path, mtime_ns: int) -> Any:
     bucket = _bucket(cache, env, path, source) if cache is not None else None
     if bucket is not None and bucket.code is not None:
         # Compiled from these very bytes (the bucket checks their checksum) once they had
-        # passed the checks below.
-        return env.template_class.from_code(env, bucket.code, env.make_globals(None))
+        # passed the checks below, by an environment compiling as this one does.
+        try:
+            return env.template_class.from_code(env, bucket.code, env.make_globals(None))
+        except Exception:  # noqa: BLE001 - an entry that loads but is no template's code: compiled again, replaced
+            bucket.reset()
     try:
         tree = env.parse(source)
     except TemplateSyntaxError as exc:
@@ -576,6 +579,8 @@ def _compiled(path: Path, mtime_ns: int) -> Any:
         raise MinutesLayoutError(f"{path}:{node.lineno}: a layout cannot include, import or extend another file; put it all in {path.name}.")
     try:
         code = env.compile(tree)
+    except TemplateSyntaxError as exc:  # what only compiling finds: a filter or test tandem has not
+        raise MinutesLayoutError(f"{path}:{exc.lineno}: {_sentence(exc.message)}.") from None
     except RecursionError:
         raise MinutesLayoutError(f"{path}:1: the minutes layout nests brackets or blocks too deeply to read.") from None
     if cache is not None and bucket is not None:
@@ -591,11 +596,15 @@ def _bucket(cache: Any, env: Any, path: Path, source: str) -> Any:
     """The layout's entry in the cache of compiled layouts, holding its code if the cache
     has these very bytes compiled (a damaged entry: none, and it is replaced once they are);
     None when the cache folder cannot be read. One entry per layout name, the user's and
-    the built-in one apart: a user's edit replaces its entry."""
+    the built-in one apart: a user's edit replaces its entry. None as well when nothing can
+    tell how the code was compiled (see :func:`_code_name`)."""
     from jinja2.bccache import Bucket
 
+    name = _code_name(env)
+    if name is None:
+        return None
     where = "builtin" if path == builtin_layout_path(path.name) else "user"
-    bucket = Bucket(env, cache.get_cache_key(_code_name(env), f"{where}:{path.name}"), cache.get_source_checksum(source))
+    bucket = Bucket(env, cache.get_cache_key(name, f"{where}:{path.name}"), cache.get_source_checksum(source))
     try:
         cache.load_bytecode(bucket)
     except OSError:
@@ -603,6 +612,33 @@ def _bucket(cache: Any, env: Any, path: Path, source: str) -> Any:
     except Exception:  # noqa: BLE001 - pickle's and marshal's errors on a damaged file
         bucket.reset()
     return bucket
+
+
+#: What an environment compiles a layout by (besides its filters, tests and extensions).
+_COMPILE_OPTIONS = (
+    "block_start_string",
+    "block_end_string",
+    "variable_start_string",
+    "variable_end_string",
+    "comment_start_string",
+    "comment_end_string",
+    "line_statement_prefix",
+    "line_comment_prefix",
+    "trim_blocks",
+    "lstrip_blocks",
+    "newline_sequence",
+    "keep_trailing_newline",
+    "autoescape",
+    "optimized",
+)
+
+
+@functools.cache
+def _own_digest() -> str | None:
+    try:
+        return hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
+    except OSError:
+        return None
 
 
 #: Jinja's own bytecode cache files for layouts, in its per-user temp folder.
@@ -624,25 +660,34 @@ def _code_cache() -> Any:
         return None
 
 
-def _code_name(env: Any) -> str:
+def _code_name(env: Any) -> str | None:
     """A layout's name in the cache: the bucket checks the layout's bytes and the Python
-    version, not how the environment compiles them (its options, the operators its
-    sandbox intercepts), which a later tandem may change."""
+    version, not how the environment compiles them — its options, the operators its sandbox
+    intercepts, how each filter and test is called, and the checks made before compiling
+    (this module's own bytes: a later tandem may add one) — which go into the name. None
+    when this module cannot be read: nothing is cached."""
     import jinja2
 
+    import tandem
+
+    def calls(named: dict[str, Any]) -> list[tuple[str, str]]:
+        return sorted((name, str(getattr(f, "jinja_pass_arg", ""))) for name, f in named.items())
+
+    own = _own_digest()
+    if own is None:
+        return None
     how = (
         jinja2.__version__,
-        type(env).__mro__[1].__qualname__,
-        env.trim_blocks,
-        env.lstrip_blocks,
-        env.keep_trailing_newline,
-        env.autoescape,
-        env.newline_sequence,
+        tandem.__version__,
+        own,
+        [c.__qualname__ for c in type(env).__mro__],
+        [getattr(env, name) for name in _COMPILE_OPTIONS],
+        env.finalize is not None,
+        sorted(env.extensions),
         sorted(env.intercepted_binops),
         sorted(env.intercepted_unops),
-        env.block_start_string,
-        env.variable_start_string,
-        env.comment_start_string,
+        calls(env.filters),
+        calls(env.tests),
     )
     return "tandem-layout-" + hashlib.blake2b(repr(how).encode(), digest_size=8).hexdigest()
 

@@ -11,7 +11,7 @@ import icalendar
 import pytest
 from conftest import run_cli
 
-from tandem.store.records import ActionItem, Meeting, Series
+from tandem.store.records import ActionItem, Attendee, Meeting, Series, ShadowDay
 from tandem.store.workspace import Workspace
 
 #: Each command that takes --owner, as the tests below run it (after --home HOME).
@@ -35,6 +35,13 @@ def home(tmp_path: Path) -> Path:
             ActionItem(id="ana2", text="Book the room", owner="ana  RUIZ", due="2026-12-20"),  # Ana, typed another way
         ],
     )
+    # Ana's next meeting and shadow day, her name typed with a double space there
+    ana = Attendee(name="Ana  Ruiz", team="sales")
+    ws.create_meeting(Meeting(id="2026-12-14-sync", series_id="sync", title="Weekly sync", date="2026-12-14", attendees=[ana]))
+    ws.create_meeting(
+        Meeting(id="2026-12-15-sync", series_id="sync", title="Ben's sync", date="2026-12-15", attendees=[Attendee(name="Ben Okafor", team="sales")])
+    )
+    ws.shadow_days.add(ShadowDay(id="sd1", shadow="ana ruiz", host="Ben Okafor", direction="marketing_to_sales", date="2026-12-16"))
     return ws.home
 
 
@@ -61,7 +68,10 @@ def test_owner_me_is_the_name_in_config_for_every_command(home: Path) -> None:
     assert sorted(a["id"] for a in json.loads(actions.out)) == ["ana1", "ana2"]
     calendar = cli(home, "export ics", "--owner", " me ")
     assert calendar.code == 0, calendar.err
-    todos = icalendar.Calendar.from_ical(calendar.out).walk("VTODO")
+    parsed = icalendar.Calendar.from_ical(calendar.out)
+    events = sorted(str(e["DTSTART"].dt)[:10] for e in parsed.walk("VEVENT"))
+    assert events == ["2026-12-14", "2026-12-16"]  # her meeting and her shadow day, not Ben's sync
+    todos = parsed.walk("VTODO")
     assert sorted(str(t["SUMMARY"]) for t in todos) == ["Due: Book the room (ana  RUIZ)", "Due: Send the lead list (Ana Ruiz)"]
     digest = cli(home, "digest", "--owner", "me")
     assert digest.code == 0, digest.err
