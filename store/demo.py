@@ -42,7 +42,7 @@ from typing import Any, TypeVar
 
 from tandem.store.atomic import AtomicStorage, atomic_write_bytes, ensure_dir
 from tandem.store.crm.lead import Lead
-from tandem.store.demo_leads import DemoLeads, attach_scorecards, draw_outcome, write_leads
+from tandem.store.demo_leads import DemoLeads, attach_scorecards, draw_outcome, weighted, write_leads
 from tandem.store.demo_story import (
     ACTIONS,
     ACTIVITY_NOTES,
@@ -414,8 +414,7 @@ class _Builder:
         return options[self.rng.randrange(len(options))]
 
     def weighted(self, weights: dict[str, float]) -> str:
-        keys = list(weights)
-        return self.rng.choices(keys, weights=[weights[k] for k in keys])[0]
+        return weighted(self.rng, weights)
 
     def fresh(self, bank_name: str, bank: Sequence[str], memory: int = 4) -> str:
         """A template from ``bank`` not used in the last ``memory`` picks: notes must not read canned."""

@@ -19,7 +19,7 @@ from tandem.store.addresses import same_person
 from tandem.store.contrib import Contribution
 from tandem.store.contrib.triage import Fate, with_fates
 from tandem.store.minutes.html import page
-from tandem.store.minutes.mail import Recipient, build_message, message_id, person_key
+from tandem.store.minutes.mail import Recipient, build_message, message_id, person_tag
 from tandem.store.records import ActionItem, Decision, Meeting
 from tandem.store.workspace import Workspace
 
@@ -137,7 +137,7 @@ def render_page(digest: Digest) -> str:
 def digest_message(digest: Digest, *, now: datetime, address: str = "") -> EmailMessage:
     """The digest as a text + HTML message dated ``now``, to the owner at ``address``
     (``[people]``'s; without one no ``To:``: the mailer is given it, ``msmtp -t ana@example.com``)."""
-    ident = message_id("digest", digest.today.isoformat(), person_key(digest.owner))
+    ident = message_id("digest", digest.today.isoformat(), person_tag(digest.owner))
     return build_message(
         subject=f"Digest for {digest.owner}: {digest.period}",
         text=render_markdown(digest),

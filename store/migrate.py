@@ -20,7 +20,7 @@ import orjson
 from tandem.store.atomic import SCHEMA_VERSION, atomic_write_bytes, decode, encode, ensure_dir, file_header, read_regular
 from tandem.store.errors import CorruptFileError, MeetingLockedError, TandemError
 from tandem.store.layout import CACHE_DIR
-from tandem.store.outside import inside, read_head, read_outside
+from tandem.store.outside import cache_usable, read_head, read_outside
 
 if TYPE_CHECKING:
     from tandem.store.workspace import Workspace
@@ -120,7 +120,7 @@ class SchemaMarks:
 
     def _usable(self) -> bool:
         """In the workspace: a cache folder that is a link out of it is neither read nor written."""
-        return self.home.is_dir() and (not os.path.lexists(self.cache) or inside(self.home, self.cache))
+        return cache_usable(self.home, self.cache)
 
     def _read(self) -> dict[str, Any]:
         if not self._usable():

@@ -117,6 +117,13 @@ MAX_DATA_FILE_BYTES = 256 * 1024 * 1024
 MAX_TEXT_FILE_BYTES = 16 * 1024 * 1024  # a minutes file, a template, config.toml
 
 
+def cache_usable(home: Path, cache: Path) -> bool:
+    """Whether tandem may read and write its derived files in ``cache``, the workspace
+    ``home``'s cache folder: the workspace exists, and the folder, if there is one yet, is
+    in it (a link out of it would have tandem read and write elsewhere)."""
+    return home.is_dir() and (not os.path.lexists(cache) or inside(home, cache))
+
+
 def inside(folder: Path, path: Path) -> bool:
     """Whether ``path``, with every symlink resolved, is ``folder`` or lies within it."""
     try:

@@ -41,7 +41,7 @@ from tandem.store.errors import TandemError
 from tandem.store.index.entry import RACY_NS
 from tandem.store.index.shared import SharedFiles
 from tandem.store.layout import CACHE_DIR
-from tandem.store.outside import inside
+from tandem.store.outside import cache_usable
 from tandem.store.records import Meeting, Series, ShadowDay
 from tandem.store.workspace import Workspace
 
@@ -219,8 +219,7 @@ def _settled_stamp(workspace: Workspace) -> Stamp | None:
 def _cache_usable(workspace: Workspace) -> bool:
     """The cache folder is in the workspace (a link out of it would have tandem read and
     write elsewhere), and the workspace exists."""
-    cache = workspace.home / CACHE_DIR
-    return workspace.home.is_dir() and (not os.path.lexists(cache) or inside(workspace.home, cache))
+    return cache_usable(workspace.home, workspace.home / CACHE_DIR)
 
 
 def _glance_bytes(data: HomeData, stamp: Stamp) -> bytes:

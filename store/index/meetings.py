@@ -52,7 +52,7 @@ from tandem.store.atomic import FILE_MODE, SCHEMA_VERSION, clean_stale_temp_file
 from tandem.store.errors import TandemError
 from tandem.store.index.entry import PARTS, RACY_NS, Entry, Sig, check_of, digest_of, read_entry, search_entry, sig_of
 from tandem.store.layout import CACHE_DIR, MEETINGS_DIR
-from tandem.store.outside import MAX_DATA_FILE_BYTES, inside, name_problem
+from tandem.store.outside import MAX_DATA_FILE_BYTES, cache_usable, name_problem
 from tandem.store.records import ActionItem, Attendee, Decision, LeadFeedback, Meeting, Triage
 from tandem.store.workspace import _decode_meeting
 
@@ -559,7 +559,7 @@ class MeetingIndex:
     def _usable_cache(self) -> bool:
         """The cache folder may be read and written: in the workspace (a link out of it
         would have tandem write elsewhere), and the workspace exists."""
-        return self.persist and self.home.is_dir() and (not os.path.lexists(self.cache) or inside(self.home, self.cache))
+        return self.persist and cache_usable(self.home, self.cache)
 
     def _load(self) -> None:
         """The entries of the index file: its table only, each entry's data left in the

@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import os
 import threading
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,7 +27,7 @@ from tandem.store.collection import Collection, decode_table
 from tandem.store.errors import TandemError
 from tandem.store.index.entry import digest_of
 from tandem.store.layout import CACHE_DIR
-from tandem.store.outside import inside, read_outside
+from tandem.store.outside import cache_usable, read_outside
 from tandem.store.records import SEQ, Record
 from tandem.store.tables import ordered
 
@@ -127,4 +126,4 @@ class SharedFiles:
 
     def _usable(self) -> bool:
         """The cache folder may be read and written: in the workspace (see ``MeetingIndex``)."""
-        return self.home.is_dir() and (not os.path.lexists(self.cache) or inside(self.home, self.cache))
+        return cache_usable(self.home, self.cache)

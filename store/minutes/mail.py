@@ -33,7 +33,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 from tandem.store import mdescape
-from tandem.store.addresses import address_of, same_person
+from tandem.store.addresses import address_of, person_key, same_person
 from tandem.store.errors import UsageError
 from tandem.store.minutes.html import render_html, strip_front_matter
 from tandem.store.minutes.render import Shared, render_minutes
@@ -155,8 +155,9 @@ def message_id(*parts: str) -> str:
     return f"<{left or 'tandem'}@tandem>"
 
 
-def person_key(name: str) -> str:
-    return hashlib.sha256(" ".join(name.split()).casefold().encode("utf-8")).hexdigest()[:12]
+def person_tag(name: str) -> str:
+    """A person in a Message-ID: their name's key (:func:`person_key`), hashed."""
+    return hashlib.sha256(person_key(name).encode("utf-8")).hexdigest()[:12]
 
 
 def build_message(
@@ -208,7 +209,7 @@ def minutes_message(record: MeetingRecord, shared: Shared, *, to: Recipient | No
     preface = your_actions(to, record, shared)
     text = f"{preface}\n{markdown}" if preface else markdown
     page = render_html(record, shared, markdown=markdown, preface=preface)
-    ident = message_id(meeting.id, person_key(to.name)) if to is not None else message_id(meeting.id)
+    ident = message_id(meeting.id, person_tag(to.name)) if to is not None else message_id(meeting.id)
     subject = f"Minutes: {shared.series_title(meeting.series_id)} {meeting.date}"
     known = addresses or {}
     copies: list[Recipient] = []

@@ -27,7 +27,7 @@ from tandem.store.crm.lead import LEADS_FILE, LEADS_TABLE, PERIOD, Lead
 from tandem.store.errors import TandemError
 from tandem.store.index.shared import fingerprint
 from tandem.store.layout import CACHE_DIR
-from tandem.store.outside import MAX_DATA_FILE_BYTES, inside, read_outside, read_outside_stat
+from tandem.store.outside import MAX_DATA_FILE_BYTES, cache_usable, read_outside, read_outside_stat
 from tandem.store.records import FUNNEL_STAGES, LeadFeedback, Meeting, Triage
 from tandem.store.sla.scorecard import Feedback, Scorecard, compute, previous_period
 from tandem.store.sla.versions import load
@@ -85,8 +85,7 @@ class _Leads:
     def _usable(self) -> bool:
         """The cache folder may be read and written: in the workspace (a link out of it
         would have tandem read and write elsewhere)."""
-        cache = self.home / CACHE_DIR
-        return not os.path.lexists(cache) or inside(self.home, cache)
+        return cache_usable(self.home, self.home / CACHE_DIR)
 
     # --- the cache --------------------------------------------------------------------------
 
